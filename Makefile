@@ -1,0 +1,47 @@
+# textlab: `make report` runs the suite on the bundled sample corpus, `make test` runs the tests.
+# Both create .venv on first use, so they do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test lint ingest stats lab bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv and install the package with its dev extras
+
+report: $(STAMP) ## Ingest the sample corpus and write HTML reports to reports/
+	$(PY) -m analysis report
+
+test: $(STAMP) ## Lint and run the test suite (notebooks included)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## Ruff only
+	$(VENV)/bin/ruff check .
+
+ingest: $(STAMP) ## Ingest data/raw into data/corpus/
+	$(PY) -m analysis ingest data/raw --metadata data/metadata.csv --out data/corpus
+
+stats: $(STAMP) ## Statistics per company for data/raw into data/stats/
+	$(PY) -m analysis stats data/raw --metadata data/metadata.csv --by company --out data/stats
+
+lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's environment as kernel
+	$(PY) -m ipykernel install --sys-prefix --name textlab --display-name "textlab (.venv)" >/dev/null
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP) ## Tokenisation throughput benchmark (20 MB generated corpus)
+	/usr/bin/time -v $(PY) benchmarks/bench_tokenize.py
+
+clean: ## Remove caches and generated reports (keeps .venv)
+	rm -rf data/cache reports/* .pytest_cache .ruff_cache
+	touch reports/.gitkeep

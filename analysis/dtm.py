@@ -1,0 +1,362 @@
+"""Document-term matrix: sparse counts + feature names + the corpus docvars aligned to rows.
+
+The DTM is built straight from our own token lists (a vocabulary built with ``pandas.factorize``), so no
+scikit-learn token pattern ever re-tokenises the tokens and drops one-character Chinese words.
+Features are sorted by code point, which makes the column order deterministic whatever the document order.
+
+Grouping follows quanteda's ``dfm_group``: rows are summed per group, the group docvars keep only the
+columns that are constant within every group, and a weighted matrix is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import chain
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.errors import AnalysisError
+
+__all__ = ["DTM", "UNDATED_LABEL", "NONE_LABEL", "build_dtm", "dtm"]
+
+#: Group label for documents whose date-like grouping value (year, date, month, ...) is missing.
+UNDATED_LABEL = "(undated)"
+#: Group label for documents whose other grouping value is missing or empty (e.g. company '').
+NONE_LABEL = "(none)"
+#: Joins the labels of several grouping columns, e.g. "中国联通|2024".
+LABEL_SEPARATOR = "|"
+
+_DATE_LIKE = {"year", "date", "month", "quarter", "week", "day"}
+# to_frame() refuses to densify more cells than this.
+_MAX_DENSE_CELLS = 20_000_000
+
+
+class TokensLike(Protocol):
+    """Anything with token lists and aligned docvars (analysis.tokens.Tokens satisfies it)."""
+
+    docs: Sequence[Sequence[str]]
+    docvars: pd.DataFrame
+
+
+@dataclass
+class DTM:
+    """A document-term matrix.
+
+    counts:   scipy.sparse.csr_matrix, n_docs x n_features; int64 counts, float64 when ``weighted``.
+    features: 1-D object ndarray of str, one per column (sorted by code point when built by ``dtm()``).
+    docvars:  pandas DataFrame aligned to the rows (index reset to 0..n-1). A grouped DTM has the
+              columns ``group`` (str label), the grouping columns and ``n_docs``.
+    weighted: True once the counts have been weighted (e.g. TF-IDF); such a DTM cannot be grouped.
+    """
+
+    counts: sp.csr_matrix
+    features: np.ndarray
+    docvars: pd.DataFrame
+    weighted: bool = False
+
+    def __post_init__(self) -> None:
+        if not sp.issparse(self.counts):
+            raise AnalysisError(f"DTM counts must be a scipy sparse matrix, got {type(self.counts).__name__}")
+        counts = sp.csr_matrix(self.counts)
+        if self.weighted:
+            counts = counts.astype(np.float64)
+        elif counts.dtype.kind in "biu":
+            counts = counts.astype(np.int64)
+        else:
+            raise AnalysisError(f"an unweighted DTM needs integer counts, got dtype {counts.dtype}")
+        self.counts = counts
+        self.features = np.asarray(self.features, dtype=object)
+        if self.features.ndim != 1:
+            raise AnalysisError("DTM features must be one-dimensional")
+        if not isinstance(self.docvars, pd.DataFrame):
+            raise AnalysisError("DTM docvars must be a pandas DataFrame")
+        self.docvars = self.docvars.reset_index(drop=True)
+        n_docs, n_features = counts.shape
+        if n_docs != len(self.docvars):
+            raise AnalysisError(f"DTM has {n_docs} rows but {len(self.docvars)} docvars rows")
+        if n_features != len(self.features):
+            raise AnalysisError(f"DTM has {n_features} columns but {len(self.features)} feature names")
+        if not pd.Index(self.features).is_unique:
+            raise AnalysisError("DTM feature names must be unique")
+
+    # ----------------------------------------------------------------------------------------- basics
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(n_docs, n_features)."""
+        return self.counts.shape
+
+    @property
+    def n_docs(self) -> int:
+        """Number of rows (documents, or groups for a grouped DTM)."""
+        return self.counts.shape[0]
+
+    @property
+    def n_features(self) -> int:
+        return self.counts.shape[1]
+
+    @property
+    def n_tokens(self) -> np.ndarray:
+        """Row sums (tokens per document or group) as a 1-D ndarray (weight sums if weighted)."""
+        return np.asarray(self.counts.sum(axis=1)).ravel()
+
+    @property
+    def group_labels(self) -> np.ndarray:
+        """Row labels: the ``group`` docvar if grouped, else ``doc_id``, else the row number."""
+        for col in ("group", "doc_id"):
+            if col in self.docvars.columns:
+                return self.docvars[col].astype(str).to_numpy(dtype=object)
+        return np.array([str(i) for i in range(self.n_docs)], dtype=object)
+
+    def totals(self) -> pd.Series:
+        """Feature totals over all rows, indexed by feature (name ``count``)."""
+        values = np.asarray(self.counts.sum(axis=0)).ravel()
+        return pd.Series(values, index=pd.Index(self.features, name="term"), name="count")
+
+    def doc_freq(self) -> pd.Series:
+        """Number of rows in which each feature occurs, indexed by feature (name ``doc_freq``)."""
+        values = np.asarray((self.counts > 0).sum(axis=0)).ravel().astype(np.int64)
+        return pd.Series(values, index=pd.Index(self.features, name="term"), name="doc_freq")
+
+    def feature_index(self, terms: Sequence[str]) -> np.ndarray:
+        """Column index of each term, -1 for a term not in the vocabulary."""
+        return pd.Index(self.features).get_indexer(list(terms))
+
+    # ----------------------------------------------------------------------------------- selections
+    def subset(self, mask: Any) -> DTM:
+        """Rows where the boolean ``mask`` (array-like or Series of length n_docs) is True."""
+        arr = mask.to_numpy() if isinstance(mask, pd.Series) else np.asarray(mask)
+        if arr.shape != (self.n_docs,):
+            raise AnalysisError(f"subset mask has shape {arr.shape}, expected ({self.n_docs},)")
+        if arr.dtype != bool:
+            if pd.isna(arr).any():
+                raise AnalysisError("subset mask contains missing values")
+            arr = arr.astype(bool)
+        idx = np.flatnonzero(arr)
+        return DTM(self.counts[idx], self.features.copy(), self.docvars.iloc[idx], weighted=self.weighted)
+
+    def select_features(self, keep: np.ndarray) -> DTM:
+        """Columns where the boolean ``keep`` (length n_features) is True."""
+        keep = np.asarray(keep, dtype=bool)
+        if keep.shape != (self.n_features,):
+            raise AnalysisError(f"feature mask has shape {keep.shape}, expected ({self.n_features},)")
+        idx = np.flatnonzero(keep)
+        return DTM(self.counts[:, idx], self.features[idx], self.docvars.copy(), weighted=self.weighted)
+
+    def trim(
+        self,
+        min_count: float | None = None,
+        min_docs: int | None = None,
+        max_docs_share: float | None = None,
+    ) -> DTM:
+        """Drop features by total count, document frequency and share of documents containing them.
+
+        min_count:      keep features whose total count is >= min_count (refused on a weighted DTM).
+        min_docs:       keep features occurring in >= min_docs rows.
+        max_docs_share: keep features occurring in <= this share (0..1] of the rows.
+        """
+        keep = np.ones(self.n_features, dtype=bool)
+        if min_count is not None:
+            if self.weighted:
+                raise AnalysisError("will not trim a weighted DTM by min_count; trim the counts first")
+            keep &= self.totals().to_numpy() >= min_count
+        if min_docs is not None or max_docs_share is not None:
+            df = self.doc_freq().to_numpy()
+            if min_docs is not None:
+                keep &= df >= min_docs
+            if max_docs_share is not None:
+                if not 0 < max_docs_share <= 1:
+                    raise AnalysisError(f"max_docs_share must be in (0, 1], got {max_docs_share}")
+                keep &= df <= max_docs_share * self.n_docs
+        return self.select_features(keep)
+
+    # -------------------------------------------------------------------------------------- grouping
+    def group_codes(self, by: str | Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+        """Group number of every row and the docvars of the groups (see ``group``), without summing."""
+        cols = _as_columns(by)
+        missing = [c for c in cols if c not in self.docvars.columns]
+        if missing:
+            raise AnalysisError(
+                f"cannot group by {missing}: not a docvar (docvars are {list(self.docvars.columns)})"
+            )
+        n = self.n_docs
+        if n == 0:
+            empty = self.docvars.iloc[:0][cols].copy()
+            empty.insert(0, "group", pd.Series([], dtype=str))
+            empty["n_docs"] = pd.Series([], dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), empty.reset_index(drop=True)
+
+        per_col_codes = []
+        per_col_labels = []
+        for col in cols:
+            codes, labels = _column_codes(self.docvars[col], col)
+            per_col_codes.append(codes)
+            per_col_labels.append(labels)
+        stacked = np.column_stack(per_col_codes)
+        # Lexicographic over the columns' natural orders; missing values sort last in each column.
+        uniq, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+        inverse = np.asarray(inverse).ravel()
+
+        labels = [
+            LABEL_SEPARATOR.join(per_col_labels[j][row[j]] for j in range(len(cols))) for row in uniq
+        ]
+        gv = self.docvars.iloc[first][cols].reset_index(drop=True)
+        gv.insert(0, "group", labels)
+        if "n_docs" in self.docvars.columns:  # regrouping a grouped DTM: add up the documents behind it
+            weights = pd.to_numeric(self.docvars["n_docs"], errors="coerce").fillna(0).to_numpy(float)
+            gv["n_docs"] = np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.int64)
+        else:
+            gv["n_docs"] = np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
+
+        others = [c for c in self.docvars.columns if c not in {*cols, "group", "n_docs"}]
+        constant = [c for c in others if _is_constant_within(self.docvars[c], inverse)]
+        if constant:
+            extra = self.docvars.iloc[first][constant].reset_index(drop=True)
+            gv = pd.concat([gv, extra], axis=1)
+        return inverse.astype(np.int64), gv
+
+    def group(self, by: str | Sequence[str]) -> DTM:
+        """Sum rows per group of one or more docvars (e.g. "company", "year", ["company", "year"]).
+
+        The result's docvars are: ``group`` (str label, several keys joined with "|", e.g.
+        "中国联通|2024"), the grouping columns, ``n_docs`` (documents behind the row) and every other
+        docvar that is constant within every group. A missing grouping value forms its own group,
+        labelled "(undated)" for date-like columns (year, date, month, ...) and "(none)" otherwise
+        (NA or an empty string, e.g. company ''). Groups are ordered by each column's natural order
+        (numbers numerically, strings by code point), missing values last.
+        """
+        if self.weighted:
+            raise AnalysisError(
+                "will not group a weighted DTM: group the counts first, then weight the grouped DTM"
+            )
+        codes, gv = self.group_codes(by)
+        indicator = _indicator(codes, len(gv), self.n_docs)
+        return DTM(sp.csr_matrix(indicator @ self.counts), self.features.copy(), gv, weighted=False)
+
+    # ------------------------------------------------------------------------------------- weighting
+    def tfidf(self, *, norm: str | None = "l2", smooth_idf: bool = True, sublinear_tf: bool = False) -> DTM:
+        """TF-IDF weighted copy (scikit-learn's TfidfTransformer fitted on these rows' counts)."""
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        if self.weighted:
+            raise AnalysisError("this DTM is already weighted")
+        transformer = TfidfTransformer(norm=norm, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf)
+        weighted = transformer.fit_transform(self.counts)
+        return DTM(sp.csr_matrix(weighted), self.features.copy(), self.docvars.copy(), weighted=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Dense DataFrame (rows named by ``group_labels``, columns by feature); for small matrices only."""
+        cells = self.n_docs * self.n_features
+        if cells > _MAX_DENSE_CELLS:
+            raise AnalysisError(
+                f"to_frame would densify {cells:,} cells; trim() or subset() the DTM first"
+            )
+        return pd.DataFrame(
+            self.counts.toarray(),
+            index=pd.Index(self.group_labels, name="document"),
+            columns=pd.Index(self.features, name="term"),
+        )
+
+
+# ------------------------------------------------------------------------------------------ building
+def dtm(tokens: TokensLike) -> DTM:
+    """Build a DTM from token lists (``tokens.docs``) and their docvars (``tokens.docvars``, same order).
+
+    Tokens are counted exactly as given (one-character words included). Features come out sorted.
+    """
+    docs = getattr(tokens, "docs", None)
+    docvars = getattr(tokens, "docvars", None)
+    if docs is None or docvars is None:
+        raise AnalysisError("dtm() needs an object with .docs (token lists) and .docvars (DataFrame)")
+    if not isinstance(docvars, pd.DataFrame):
+        raise AnalysisError("tokens.docvars must be a pandas DataFrame")
+    if len(docs) != len(docvars):
+        raise AnalysisError(f"{len(docs)} token lists but {len(docvars)} docvars rows")
+
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = list(chain.from_iterable(docs))
+    if len(flat):
+        codes, uniques = pd.factorize(flat, sort=True)
+    else:
+        codes, uniques = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    features = np.asarray(uniques, dtype=object)
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    counts = sp.csr_matrix(
+        (np.ones(len(flat), dtype=np.int64), np.asarray(codes, dtype=np.int64), indptr),
+        shape=(len(docs), len(features)),
+    )
+    counts.sum_duplicates()  # one entry per (doc, term), indices sorted
+    return DTM(counts, features, docvars.reset_index(drop=True).copy(), weighted=False)
+
+
+build_dtm = dtm
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _as_columns(by: str | Sequence[str]) -> list[str]:
+    cols = [by] if isinstance(by, str) else list(by)
+    if not cols:
+        raise AnalysisError("group by needs at least one docvar name")
+    if len(set(cols)) != len(cols):
+        raise AnalysisError(f"duplicate grouping columns: {cols}")
+    return cols
+
+
+def _indicator(codes: np.ndarray, n_groups: int, n_docs: int) -> sp.csr_matrix:
+    """n_groups x n_docs 0/1 matrix with a 1 at (group of doc, doc)."""
+    return sp.csr_matrix(
+        (np.ones(n_docs, dtype=np.int64), (codes, np.arange(n_docs))), shape=(n_groups, n_docs)
+    )
+
+
+def _is_missing(series: pd.Series) -> np.ndarray:
+    missing = series.isna().to_numpy(dtype=bool)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        blank = series.map(lambda v: isinstance(v, str) and not v.strip())
+        missing |= blank.to_numpy(dtype=bool)
+    return missing
+
+
+def _column_codes(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+    """Codes 0..k-1 in the column's natural sort order, missing -> k; and the k+1 labels."""
+    missing = _is_missing(series)
+    present = series[~missing]
+    try:
+        codes_present, uniques = pd.factorize(present, sort=True)
+    except TypeError:  # mixed, unorderable types: order by their text
+        codes_present, uniques = pd.factorize(present.astype(str), sort=True)
+    codes = np.full(len(series), len(uniques), dtype=np.int64)
+    codes[~missing] = codes_present
+    missing_label = UNDATED_LABEL if _is_date_like(series, name) else NONE_LABEL
+    labels = [_format_label(v) for v in uniques] + [missing_label]
+    return codes, labels
+
+
+def _is_date_like(series: pd.Series, name: str) -> bool:
+    return name.lower() in _DATE_LIKE or pd.api.types.is_datetime64_any_dtype(series.dtype)
+
+
+def _format_label(value: Any) -> str:
+    if isinstance(value, (pd.Timestamp, datetime)):
+        ts = pd.Timestamp(value)
+        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def _is_constant_within(series: pd.Series, codes: np.ndarray) -> bool:
+    try:
+        return bool((series.groupby(codes).nunique(dropna=False) <= 1).all())
+    except TypeError:  # unhashable values (lists, dicts): not carried over
+        return False

@@ -1,0 +1,213 @@
+"""Corpus ingestion: golden expectations for the sample documents, bad input, overrides, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.__main__ import main
+from analysis.corpus import CORPUS_COLUMNS, ingest, list_files, load_corpus, read_corpus
+from analysis.errors import CorpusError
+
+# Derived by hand from the five files in data/raw (see each file's header lines).
+GOLDEN = {
+    "000_80c5e8dbfcbfbb28.txt": ("2024-01-30", "中国联通", ""),
+    "001_d018b7b22c4d4108.txt": ("2024-07-30", "中国联通", "新闻宣传中心"),
+    "002_7056b8479da2a9af.txt": ("2023-05-18", "中国联通", "新闻宣传中心"),
+    "003_376b9caba071efd0.txt": ("2022-01-14", "中国联通", "人民邮电报"),
+    "004_83744d454e603408.txt": (None, "中国移动", ""),
+}
+GOLDEN_TITLE_START = {
+    "000_80c5e8dbfcbfbb28.txt": "中国联通积极响应国务院国资委党风廉政建设和反腐败工作会议精神",
+    "001_d018b7b22c4d4108.txt": "中国联通召开警示教育会",
+    "002_7056b8479da2a9af.txt": "中国联通直属党委走在前、作表率",
+    "003_376b9caba071efd0.txt": "中国联通召开党史学习教育总结会议",
+    "004_83744d454e603408.txt": "中国移动:牢牢把握主题主线",
+}
+
+
+def _tree_state(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def extracted(raw_dir: Path) -> pd.DataFrame:
+    """The sample corpus without overrides: what extraction alone finds."""
+    return load_corpus(raw_dir, progress=False).set_index("path")
+
+
+def test_columns_and_order(sample_corpus: pd.DataFrame) -> None:
+    assert list(sample_corpus.columns) == CORPUS_COLUMNS
+    assert list(sample_corpus["path"]) == sorted(GOLDEN)
+    assert sample_corpus["doc_id"].str.fullmatch(r"[0-9a-f]{12}").all()
+    assert sample_corpus["doc_id"].is_unique
+    assert str(sample_corpus["date"].dtype) == "datetime64[ns]"
+    assert str(sample_corpus["year"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_golden_extraction(extracted: pd.DataFrame, name: str) -> None:
+    date, company, source = GOLDEN[name]
+    row = extracted.loc[name]
+    if date is None:
+        assert pd.isna(row["date"]), "a document without a stated date must stay undated"
+        assert pd.isna(row["year"])
+    else:
+        assert row["date"] == pd.Timestamp(date)
+        assert row["year"] == int(date[:4])
+    assert row["company"] == company
+    assert row["source"] == source
+    assert row["title"].startswith(GOLDEN_TITLE_START[name])
+    assert row["encoding"] in {"utf-8", "ascii"}
+    assert row["script"] == "simplified"
+    assert row["chars"] == len(row["text"]) > 1000
+    assert not any(row[f"{f}_from_override"] for f in ("title", "date", "company", "source"))
+
+
+def test_cleaning_reached_the_corpus(extracted: pd.DataFrame) -> None:
+    texts = extracted["text"]
+    assert not texts.str.contains("<PAGE_DIV>").any()
+    assert not texts.str.contains("<p>|<img|</p>", regex=True).any()
+    assert not texts.str.contains("本文档为").any()
+    assert not texts.str.contains("网站首页|责任编辑|返回首页", regex=True).any()
+    assert "反腐败工作会议" in texts["000_80c5e8dbfcbfbb28.txt"]
+    assert texts["000_80c5e8dbfcbfbb28.txt"].count("全面从严治党") == 12
+    assert texts["000_80c5e8dbfcbfbb28.txt"].count("党风廉政建设") == 15
+
+
+def test_repeated_paragraphs_counted_once_by_default(raw_dir: Path) -> None:
+    once = load_corpus(raw_dir, progress=False).set_index("path")
+    kept = load_corpus(raw_dir, keep_repeated=True, progress=False).set_index("path")
+    name = "001_d018b7b22c4d4108.txt"
+    assert kept.loc[name, "chars"] > once.loc[name, "chars"]
+    # the other seeds repeat nothing
+    assert kept.loc["003_376b9caba071efd0.txt", "text"] == once.loc["003_376b9caba071efd0.txt", "text"]
+
+
+def test_metadata_override_supplies_the_missing_date(sample_corpus: pd.DataFrame) -> None:
+    row = sample_corpus.set_index("path").loc["004_83744d454e603408.txt"]
+    assert row["date"] == pd.Timestamp("2024-02-22")
+    assert row["year"] == 2024
+    assert bool(row["date_from_override"]) is True
+    assert not row["title_from_override"] and not row["company_from_override"]
+    others = sample_corpus[sample_corpus["path"] != "004_83744d454e603408.txt"]
+    assert not others["date_from_override"].any()
+
+
+def test_traditional_and_encodings(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "in"
+    corpus_dir.mkdir()
+    trad = "中國電信召開黨風廉政建設工作會議\n\n發布時間：2019年3月5日\n\n中國電信黨組書記主持會議，強調堅決做到「兩個維護」，推進全面從嚴治黨。"
+    simp = "中国联通召开党风廉政建设工作会议\n\n发布时间：2021-06-01\n\n中国联通党组书记主持会议，强调坚决做到“两个维护”，推进全面从严治党向纵深发展。"
+    (corpus_dir / "big5.txt").write_bytes(trad.encode("big5"))
+    (corpus_dir / "gb.txt").write_bytes(simp.encode("gb18030"))
+    (corpus_dir / "u16.txt").write_bytes(simp.replace("2021-06-01", "2021-06-02").encode("utf-16"))
+    res = read_corpus(corpus_dir, progress=False)
+    df = res.corpus.set_index("path")
+    assert df.loc["big5.txt", "script"] == "traditional"
+    assert df.loc["big5.txt", "company"] == "中国电信"
+    assert df.loc["big5.txt", "date"] == pd.Timestamp("2019-03-05")
+    assert "全面从严治党" in df.loc["big5.txt", "text"]  # converted to simplified for analysis
+    assert df.loc["big5.txt", "encoding"].lower().startswith("big5")
+    assert df.loc["gb.txt", "encoding"] == "gb18030"
+    assert df.loc["u16.txt", "encoding"].startswith("utf-16")
+    assert df.loc["u16.txt", "date"] == pd.Timestamp("2021-06-02")
+
+
+def test_bad_files_are_skipped_and_reported(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "in"
+    (corpus_dir / "sub").mkdir(parents=True)
+    good = "中国移动召开主题教育总结会议\n\n发布时间：2023-12-01\n\n中国移动党组坚持以高质量发展为主线，推进全面从严治党。"
+    (corpus_dir / "good.txt").write_text(good, encoding="utf-8")
+    (corpus_dir / "sub" / "good2.md").write_text("# 标题：中国电信党建\n\n" + good.replace("移动", "电信"), encoding="utf-8")
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    (corpus_dir / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (corpus_dir / "scan.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
+    (corpus_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (corpus_dir / "dup.txt").write_text(good, encoding="utf-8")
+    before = _tree_state(corpus_dir)
+
+    res = read_corpus(corpus_dir, progress=False)
+
+    assert sorted(res.corpus["path"]) == ["dup.txt", "good.txt", "sub/good2.md"]
+    skipped = res.report[res.report["status"] == "skipped"].set_index("path")["reason"]
+    assert set(skipped.index) == {"empty.txt", "binary.txt", "scan.pdf", "photo.jpg"}
+    assert "empty" in skipped["empty.txt"]
+    assert "unsupported" in skipped["photo.jpg"]
+    dup = res.corpus.set_index("path")
+    assert dup.loc["good.txt", "duplicate_of"] == dup.loc["dup.txt", "doc_id"]  # "dup.txt" sorts first
+    assert _tree_state(corpus_dir) == before
+
+
+def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "x.txt").write_text("中国联通", encoding="utf-8")
+    os.symlink(root, root / "a" / "loop")
+    files = list_files(root)
+    assert [p.relative_to(root).as_posix() for p in files] == ["a/x.txt"]
+
+
+def test_ingest_writes_outputs_and_never_into_input(tmp_path: Path, raw_dir: Path, metadata_csv: Path) -> None:
+    before = _tree_state(raw_dir)
+    out = tmp_path / "out"
+    res = ingest(raw_dir, out, metadata_csv, progress=False)
+    assert res.n_skipped == 0
+    assert (out / "corpus.parquet").exists()
+    table = pd.read_csv(out / "corpus.csv", dtype=str, keep_default_na=False)
+    assert "text" not in table.columns
+    assert table.set_index("path").loc["004_83744d454e603408.txt", "date"] == "2024-02-22"
+    back = load_corpus(out / "corpus.parquet")
+    assert back["text"].tolist() == res.corpus["text"].tolist()
+    assert _tree_state(raw_dir) == before
+    with pytest.raises(CorpusError, match="inside the input folder"):
+        ingest(raw_dir.parent, raw_dir.parent / "out", progress=False)
+
+
+def test_bad_metadata_file_is_a_clear_error(tmp_path: Path, raw_dir: Path) -> None:
+    bad = tmp_path / "meta.csv"
+    bad.write_text("file,date\nx.txt,2024-01-01\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="'path' column"):
+        load_corpus(raw_dir, bad, progress=False)
+    odd = tmp_path / "odd.csv"
+    odd.write_text("path,date\nnope.txt,2024-01-01\n004_83744d454e603408.txt,2024-13-45\n", encoding="utf-8")
+    corpus = load_corpus(raw_dir, odd, progress=False)
+    reasons = " ".join(corpus.attrs["ingest_report"]["reason"])
+    assert "matches no document" in reasons and "invalid date" in reasons
+    assert pd.isna(corpus.set_index("path").loc["004_83744d454e603408.txt", "date"])
+
+
+def test_cli_exit_codes(tmp_path: Path, raw_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(raw_dir), "--out", str(tmp_path / "ok"), "-q"]) == 0
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "a.txt").write_text("中国联通召开会议\n\n发布时间：2020-01-02\n\n会议强调全面从严治党。", encoding="utf-8")
+    (mixed / "b.txt").write_bytes(b"")
+    assert main(["ingest", str(mixed), "--out", str(tmp_path / "m"), "-q"]) == 1
+    report = pd.read_csv(tmp_path / "m" / "ingest_report.csv")
+    assert report["path"].tolist() == ["b.txt"]
+    assert main(["ingest", str(tmp_path / "missing"), "--out", str(tmp_path / "x"), "-q"]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_cli_module_runs_as_a_process(tmp_path: Path, raw_dir: Path) -> None:
+    out = tmp_path / "o"
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest", str(raw_dir), "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ingested 5 documents" in proc.stdout
+    assert "Traceback" not in proc.stderr
