@@ -1,13 +1,57 @@
 """textlab analysis: comparative text analytics for Chinese corporate news.
 
 Data flows one way: raw files -> readers -> clean -> corpus -> tokens -> dtm -> stats -> plots -> report.
-This module re-exports the public verbs only.
+This module re-exports the public verbs only. They are imported lazily, so ``import analysis.clean``
+does not pay for pandas, scikit-learn or jieba.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from analysis.corpus import load_corpus
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "load_corpus": "analysis.corpus",
+    "read_corpus": "analysis.corpus",
+    "ingest": "analysis.corpus",
+    "corpus_summary": "analysis.corpus",
+    "Tokenizer": "analysis.tokens",
+    "Tokens": "analysis.tokens",
+    "tokenize": "analysis.tokens",
+    "DTM": "analysis.dtm",
+    "dtm": "analysis.dtm",
+    "frequency": "analysis.stats.frequency",
+    "tfidf_profile": "analysis.stats.tfidf",
+    "keyness": "analysis.stats.keyness",
+    "similarity": "analysis.stats.similarity",
+    "trend": "analysis.stats.trends",
+    "extract_slogans": "analysis.stats.slogans",
+    "slogan_profile": "analysis.stats.slogans",
+    "adoption_timeline": "analysis.stats.slogans",
+    "load_slogan_lexicon": "analysis.stats.slogans",
+    "kwic": "analysis.stats.kwic",
+    "collocations": "analysis.stats.collocations",
+    "discover_phrases": "analysis.stats.phrases",
+    "known_words": "analysis.stats.phrases",
+    "slogan_counts": "analysis.stats.slogans",
+    "sentence_tokens": "analysis.stats.collocations",
+    "AnalysisError": "analysis.errors",
+}
 
-__all__ = ["__version__", "load_corpus"]
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -255,6 +255,22 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     return df[CORPUS_COLUMNS].reset_index(drop=True)
 
 
+def _read_ingested(parquet: Path, metadata: str | Path | None) -> IngestResult:
+    """An ingested corpus (``corpus.parquet`` + sibling ``ingest_report.csv``), overrides re-applied."""
+    corpus = pd.read_parquet(parquet)
+    report_file = parquet.with_name("ingest_report.csv")
+    report = (
+        pd.read_csv(report_file, dtype=str, keep_default_na=False)
+        if report_file.exists()
+        else pd.DataFrame(columns=REPORT_COLUMNS)
+    )
+    if metadata is not None:
+        corpus, problems = _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name)
+        corpus = _derive(corpus)
+        report = pd.concat([report, pd.DataFrame(problems, columns=REPORT_COLUMNS)], ignore_index=True)
+    return IngestResult(corpus=corpus, report=report)
+
+
 def read_corpus(
     path: str | Path,
     metadata: str | Path | None = None,
@@ -264,10 +280,15 @@ def read_corpus(
     progress: bool = True,
     n_jobs: int | None = None,
 ) -> IngestResult:
-    """Ingest a folder (or one file) into a corpus table plus an ingest report. See the module docstring."""
+    """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
+
+    See the module docstring for the columns of both.
+    """
     root = Path(path)
     if not root.exists():
         raise CorpusError(f"{root}: no such file or folder")
+    if root.is_file() and root.suffix == ".parquet":
+        return _read_ingested(root, metadata)
     if root.is_file():
         files, root = [root], root.parent
     else:
@@ -322,26 +343,10 @@ def load_corpus(
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
-    Returns the corpus table (see the module docstring for its columns). The ingest report is attached
-    as ``df.attrs["ingest_report"]`` (a DataFrame with ``path, status, reason``).
+    Returns the corpus table (see the module docstring for its columns). ``read_corpus`` returns the
+    ingest report of skipped and problematic files as well.
     """
-    p = Path(path)
-    if p.suffix == ".parquet" and p.is_file():
-        corpus = pd.read_parquet(p)
-        if metadata is not None:
-            corpus, problems = _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name)
-            corpus = _derive(corpus)
-        report_file = p.with_name("ingest_report.csv")
-        report = (
-            pd.read_csv(report_file, dtype=str, keep_default_na=False)
-            if report_file.exists()
-            else pd.DataFrame(columns=REPORT_COLUMNS)
-        )
-        corpus.attrs["ingest_report"] = report
-        return corpus
-    result = read_corpus(p, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress)
-    result.corpus.attrs["ingest_report"] = result.report
-    return result.corpus
+    return read_corpus(path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress).corpus
 
 
 def _inside(child: Path, parent: Path) -> bool:

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from analysis.errors import AnalysisError
 
-__all__ = ["DTM", "UNDATED_LABEL", "NONE_LABEL", "build_dtm", "dtm"]
+__all__ = ["DTM", "NONE_LABEL", "UNDATED_LABEL", "build_dtm", "dtm"]
 
 #: Group label for documents whose date-like grouping value (year, date, month, ...) is missing.
 UNDATED_LABEL = "(undated)"
@@ -64,9 +64,9 @@ class DTM:
             raise AnalysisError(f"DTM counts must be a scipy sparse matrix, got {type(self.counts).__name__}")
         counts = sp.csr_matrix(self.counts)
         if self.weighted:
-            counts = counts.astype(np.float64)
+            counts = counts.astype(np.float64, copy=False)
         elif counts.dtype.kind in "biu":
-            counts = counts.astype(np.int64)
+            counts = counts.astype(np.int64, copy=False)
         else:
             raise AnalysisError(f"an unweighted DTM needs integer counts, got dtype {counts.dtype}")
         self.counts = counts
@@ -201,9 +201,7 @@ class DTM:
         uniq, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
         inverse = np.asarray(inverse).ravel()
 
-        labels = [
-            LABEL_SEPARATOR.join(per_col_labels[j][row[j]] for j in range(len(cols))) for row in uniq
-        ]
+        labels = [LABEL_SEPARATOR.join(per_col_labels[j][row[j]] for j in range(len(cols))) for row in uniq]
         gv = self.docvars.iloc[first][cols].reset_index(drop=True)
         gv.insert(0, "group", labels)
         if "n_docs" in self.docvars.columns:  # regrouping a grouped DTM: add up the documents behind it
@@ -252,9 +250,7 @@ class DTM:
         """Dense DataFrame (rows named by ``group_labels``, columns by feature); for small matrices only."""
         cells = self.n_docs * self.n_features
         if cells > _MAX_DENSE_CELLS:
-            raise AnalysisError(
-                f"to_frame would densify {cells:,} cells; trim() or subset() the DTM first"
-            )
+            raise AnalysisError(f"to_frame would densify {cells:,} cells; trim() or subset() the DTM first")
         return pd.DataFrame(
             self.counts.toarray(),
             index=pd.Index(self.group_labels, name="document"),
@@ -316,7 +312,7 @@ def _indicator(codes: np.ndarray, n_groups: int, n_docs: int) -> sp.csr_matrix:
 
 
 def _is_missing(series: pd.Series) -> np.ndarray:
-    missing = series.isna().to_numpy(dtype=bool)
+    missing = series.isna().to_numpy(dtype=bool, copy=True)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
         blank = series.map(lambda v: isinstance(v, str) and not v.strip())
         missing |= blank.to_numpy(dtype=bool)

@@ -68,8 +68,10 @@ def use_cjk_font() -> str:
 
     family = register_cjk_font()
     sans = [f for f in mpl.rcParams["font.sans-serif"] if f not in (family, FALLBACK_FAMILY)]
-    mpl.rcParams["font.family"] = ["sans-serif"]
     mpl.rcParams["font.sans-serif"] = [family, FALLBACK_FAMILY, *sans]
+    # Concrete names, not just "sans-serif": matplotlib falls back glyph by glyph only across the
+    # families listed here; a generic family resolves to a single font.
+    mpl.rcParams["font.family"] = [family, FALLBACK_FAMILY, "sans-serif"]
     # The CJK face has U+2212, so the typographic minus renders; keep matplotlib's default.
     mpl.rcParams["axes.unicode_minus"] = True
     return family

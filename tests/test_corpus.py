@@ -181,8 +181,9 @@ def test_bad_metadata_file_is_a_clear_error(tmp_path: Path, raw_dir: Path) -> No
         load_corpus(raw_dir, bad, progress=False)
     odd = tmp_path / "odd.csv"
     odd.write_text("path,date\nnope.txt,2024-01-01\n004_83744d454e603408.txt,2024-13-45\n", encoding="utf-8")
-    corpus = load_corpus(raw_dir, odd, progress=False)
-    reasons = " ".join(corpus.attrs["ingest_report"]["reason"])
+    res = read_corpus(raw_dir, odd, progress=False)
+    corpus = res.corpus
+    reasons = " ".join(res.report["reason"])
     assert "matches no document" in reasons and "invalid date" in reasons
     assert pd.isna(corpus.set_index("path").loc["004_83744d454e603408.txt", "date"])
 
@@ -211,3 +212,15 @@ def test_cli_module_runs_as_a_process(tmp_path: Path, raw_dir: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "ingested 5 documents" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_oversized_file_is_skipped_without_reading(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "in"
+    corpus_dir.mkdir()
+    (corpus_dir / "ok.txt").write_text("中国铁塔召开会议\n\n发布时间：2022-02-02\n\n会议部署全面从严治党工作。", encoding="utf-8")
+    with open(corpus_dir / "huge.txt", "wb") as fh:  # sparse: 200 MB on paper, nothing on disk
+        fh.truncate(200 * 1024 * 1024)
+    res = read_corpus(corpus_dir, progress=False)
+    assert res.corpus["path"].tolist() == ["ok.txt"]
+    reason = res.report.set_index("path").loc["huge.txt", "reason"]
+    assert "MB" in reason or "large" in reason

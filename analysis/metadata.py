@@ -1,0 +1,1188 @@
+"""Document metadata: title, publication date, company and source, extracted from one document.
+
+Every function takes what ``clean.prepare`` gives (front matter, headings, simplified text with the
+boilerplate still in it) but also copes with raw text: HTML tags, a YAML front matter block, PDF
+spacing, fullwidth characters and traditional script are tolerated.
+
+Publication date (``extract_date``)
+-----------------------------------
+The guiding rule is *never invent a date*: a date is returned only when the document states it as
+its own date. Dates are read in these forms (with or without spaces, fullwidth digits allowed):
+``2024年1月30日`` ``2024-07-30`` ``2024/7/30`` ``2024.04.15 15:23`` ``2024-01-30T10:30:00+08:00``
+``二〇二四年一月三十日`` (〇 ○ 零 O 0 as zero); ``20240130`` and English month names only right
+after a date label or in front matter. Month-day dates (``7月29日``) never count, and a date must be
+real with a year in 1990..next year.
+
+The text is split into lines and laid out as: lines before the title (navigation), the title line,
+the *header* (the lines between the title and the first body paragraph) and the *body*. Each date
+found gets a score; the highest wins, ties go to the earliest line:
+
+====  =====================================================================================
+ 100  front matter: date, published, pubdate, publish_date, created, ... (updated/lastmod last)
+  95  header: after a publication label (发布时间/发布日期/发表时间/发文时间/刊发时间/Published ...)
+  90  header: after a generic label (时间/日期/Date) that is not part of a longer word (会议时间 is not)
+  88  header: on a meta line (a short non-sentence line with 来源/作者/编辑/浏览/字号 ...)
+  85  body or footer: after a publication label
+  80  header: after an update label (更新时间/修改时间/Updated)
+  78  body or footer: on a meta line (a generic label counts there only on a meta line)
+  75  header: a line holding nothing but the date (and time / weekday / brackets)
+  72  header: a short non-sentence line with the date (``人民邮电报 2024-01-30 第1版``)
+  70  the title line, the date at its end (or a numeric date at its start)
+  68  a date-only line at most two lines above the title
+  55  a date-only signature line in 年月日 form among the last lines (only if there is one such line)
+  50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
+====  =====================================================================================
+
+Rejected outright: dates after 今天/今日/当前/现在 (crawl dates in a navigation bar), unlabelled
+dates on navigation lines (登录/注册/设为首页 ...), weekday-tagged dates (``2026年11月21日 星期六``)
+above the title unless they carry a publication label, and every date inside a body sentence,
+including a full date opening the first paragraph (``2015年3月2日，中国电信召开…``): that is
+the date of the event, and a document whose only date is such a one is left undated.
+
+Company (``extract_company``)
+-----------------------------
+Names are matched with the alias table (``resources/companies.csv``: ``company,alias,kind,weight``;
+``kind`` is ``name`` for a literal or ``pattern`` for a regular expression, such as the province
+branches 广东移动/北京联通/上海电信). Matching is on NFKC-normalised simplified text, Latin letters
+case-insensitive, leftmost-longest and non-overlapping. Ambiguous bare words (移动, 电信, 铁塔, 广电)
+are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/联通性.
+
+1. The title names exactly one company: that company.
+2. The title names several: the first named, unless another one named in the title has at least
+   1.5 times its weighted mentions in the body.
+3. No company in the title: body mentions, weighted by the alias weight, doubled in the first 150
+   characters of the first body paragraph (the lead) and tripled in its first 40 (the subject:
+   ``近日，中国联通召开…``), except items of a list (``中国石油、中国移动等``). The leader wins only with a score of at least 3, at least one mention
+   per 2,500 characters, and twice the score of the runner-up. Otherwise the document is about none
+   of them: '' (one passing mention, a list of many enterprises, two operators on equal footing).
+   A publisher that is one of the companies (``来源：中国移动``) adds 2 more to that company's score
+   and counts, like the lead's subject, as one more mention for the density test.
+
+Title (``extract_title``) and source (``extract_source``) rules are in their docstrings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import email.utils
+import functools
+import html
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from analysis import config
+from analysis.errors import AnalysisError
+
+__all__ = [
+    "AliasEntry",
+    "CompanyAliases",
+    "Mention",
+    "extract_company",
+    "extract_date",
+    "extract_source",
+    "extract_title",
+    "load_aliases",
+    "parse_date",
+]
+
+# ----------------------------------------------------------------------------------------------
+# Text normalisation shared by all extractors
+# ----------------------------------------------------------------------------------------------
+
+_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = f"[{_CJK_CHARS}]"
+_CJK_RE = re.compile(_CJK)
+_CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
+
+# Common characters that exist only in traditional script: one of them means "convert first".
+_TRAD_RE = re.compile(
+    "[國聯動電鐵廣發佈時間來歲東這個們為會說對與產業經黨習進總體關開從際實現網報導編輯責寫記圖點擊閱讀覽號單"
+    "處專題義務區員廠層檢權幹歷續結應變華週轉載錄稿]"
+)
+_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,2000}>")
+_HTML_BREAK_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/th|/title|p|div|li|tr|h[1-6])\b[^<>]*>", re.I)
+_HTML_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Mirror-site pinyin glosses after characters: 國(guó)家(jiā) -> 國家.
+_GLOSS_RE = re.compile(rf"(?<={_CJK})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,7}}[1-5]?\s*[)）]")
+_FM_LINE_RE = re.compile(r"^\s*([A-Za-z_][\w-]*|[\u4e00-\u9fff]+)\s*:\s*(.*?)\s*$")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s_converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional -> simplified, only when the text shows traditional characters (cheap otherwise)."""
+    if not _TRAD_RE.search(text):
+        return text
+    return _t2s_converter().convert(text)
+
+
+def _strip_html(text: str) -> str:
+    """Very light HTML -> text for raw input: paragraphs become lines, tags and entities go."""
+    if not _HTML_TAG_RE.search(text):
+        return text
+    text = _HTML_DROP_RE.sub("", text)
+    text = _HTML_BREAK_RE.sub("\n", text)
+    text = _HTML_TAG_RE.sub("", text)
+    return html.unescape(text)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading ``---`` block of ``key: value`` lines, parsed loosely (raw input only)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("---"):
+        return {}, text
+    lines = stripped.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in ("---", "..."):
+            meta: dict[str, str] = {}
+            for line in lines[1:end]:
+                m = _FM_LINE_RE.match(line)
+                if m:
+                    meta.setdefault(m.group(1).lower(), m.group(2).strip().strip("\"'"))
+            return meta, "\n".join(lines[end + 1 :])
+    return {}, text
+
+
+def _norm(s: str) -> str:
+    """NFKC (fullwidth -> ASCII), no zero-width characters, simplified script."""
+    s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+    return _to_simplified(s)
+
+
+def _cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+@dataclass
+class _Lines:
+    """Non-empty lines of a document: as given (``raw``) and normalised (``norm``), aligned."""
+
+    raw: list[str]
+    norm: list[str]
+    front_matter: dict[str, str] = field(default_factory=dict)
+
+
+_MAX_HEAD_LINES = 400
+_MAX_TAIL_LINES = 40
+_MAX_LINE_CHARS = 20_000
+_MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M characters
+
+
+def _lines(text: str) -> _Lines:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fm, text = _split_front_matter(text)
+    text = _GLOSS_RE.sub("", _strip_html(text))
+    raw = [ln.strip() for ln in text.split("\n")]
+    raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
+    if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
+        raw = raw[:_MAX_HEAD_LINES] + raw[-_MAX_TAIL_LINES:]
+    joined = _norm("\n".join(raw))
+    norm = joined.split("\n")
+    if len(norm) != len(raw):  # defensive: a conversion changed the line structure
+        norm = [_norm(ln) for ln in raw]
+    keep = [i for i, ln in enumerate(norm) if ln.strip()]
+    return _Lines([raw[i] for i in keep], [norm[i].strip() for i in keep], fm)
+
+
+# ----------------------------------------------------------------------------------------------
+# Line classification
+# ----------------------------------------------------------------------------------------------
+
+_DISCLAIMER_RE = re.compile(
+    r"本文档为|比赛用语料|仅允许在本次比赛|大语言模型改写|内容可能与现实情况不符|免责声明|版权所有|"
+    r"copyright|©|ICP备|ICP证|公网安备|转载请注明|未经授权",
+    re.I,
+)
+_NAV_RE = re.compile(
+    r"网站首页|网站地图|当前位置|您的位置|你的位置|您现在的位置|首页\s*[>»›/]|[>»›]\s*正文|登录|注册|"
+    r"设为首页|加入收藏|收藏本站|无障碍|繁體|繁体版|简体版|手机版|English|关闭窗口|打印本页|"
+    r"返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫|二维码|天气"
+)
+_META_RE = re.compile(
+    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|评论|原创|转载|投稿|栏目|source|author|editor|views?\b",
+    re.I,
+)
+_META_LABEL_RE = re.compile(
+    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
+    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
+    re.I,
+)
+_LEAD_LABEL_RE = re.compile(r"^(?:摘要|导读|核心提示|编者按|按语|提要|内容提要|图片|图为|image)\s*[:：]?", re.I)
+_URL_RE = re.compile(r"^(?:<?https?://|www\.)\S*>?$|^!?\[[^\]]*\]\([^)]*\)$", re.I)
+_SITE_NAME_RE = re.compile(rf"^{_CJK}{{2,12}}(?:官网|官方网站|网站|新闻网|门户|频道|日报|晚报|时报|报|网|新闻中心)$")
+_SENTENCE_END_RE = re.compile(r"[。!?;…]")
+
+
+def _is_sentence(line: str) -> bool:
+    """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
+    if "。" in line:
+        return True
+    cjk = _cjk_count(line)
+    if cjk >= 30 and (line.count(",") >= 2 or _SENTENCE_END_RE.search(line)):
+        return True
+    return cjk >= 80 and "," in line
+
+
+def _is_body_line(line: str) -> bool:
+    """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
+    if _DISCLAIMER_RE.search(line):
+        return False
+    cjk = _cjk_count(line)
+    return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
+
+
+def _is_nav(line: str) -> bool:
+    if _NAV_RE.search(line) or line.count("|") >= 2:
+        return True
+    tokens = line.split()
+    return len(tokens) >= 4 and all(len(t) <= 5 for t in tokens)
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates
+# ----------------------------------------------------------------------------------------------
+
+_CN_ZERO = "〇○零OoΟО0"
+_CN_DIGITS = {c: 0 for c in _CN_ZERO} | dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+_MONTHS_EN = {
+    m: i
+    for i, names in enumerate(
+        [("jan",), ("feb",), ("mar",), ("apr",), ("may",), ("jun",), ("jul",), ("aug",), ("sep", "sept"),
+         ("oct",), ("nov",), ("dec",)],
+        start=1,
+    )
+    for m in names
+}
+_EN_MON = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec)[a-z]*\.?"
+
+_DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "cjk",
+        re.compile(
+            r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})(?![0-9])\s*[日号]?"
+        ),
+    ),
+    (
+        "numeric",
+        re.compile(
+            r"(?<![0-9.])(?P<y>(?:19|20)[0-9]{2})\s*(?P<sep>[-/.])\s*(?P<m>[0-9]{1,2})\s*(?P=sep)\s*"
+            r"(?P<d>[0-9]{1,2})(?![0-9]|\.[0-9])"
+        ),
+    ),
+    (
+        "cn",
+        re.compile(
+            rf"(?<![{_CN_ZERO}一二三四五六七八九])(?P<y>[{_CN_ZERO}一二三四五六七八九]{{4}})\s*年\s*"
+            r"(?P<m>[元一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十廿卅]{1,3})\s*[日号]"
+        ),
+    ),
+    (
+        "compact",
+        re.compile(r"(?<![0-9])(?P<y>(?:19|20)[0-9]{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12][0-9]|3[01])(?![0-9])"),
+    ),
+    (
+        "english",
+        re.compile(
+            rf"(?<![a-z]){_EN_MON}\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)[0-9]{{2}})(?![0-9])"
+            rf"|(?<![0-9])(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MON.replace('mon>', 'mon2>')},?\s+"
+            r"(?P<y2>(?:19|20)[0-9]{2})(?![0-9])",
+            re.I,
+        ),
+    ),
+)
+# Formats that only count right after a label or in front matter.
+_LABEL_ONLY_FORMATS = frozenset({"compact", "english"})
+
+_TIME_RE = re.compile(
+    r"[0-9]{1,2}\s*:\s*[0-9]{2}(?:\s*:\s*[0-9]{2})?(?:\.[0-9]+)?(?:\s*(?:[+-][0-9]{2}:?[0-9]{2}|Z|UTC|GMT|CST))?"
+    r"|[0-9]{1,2}\s*[时点]\s*(?:[0-9]{1,2}\s*分)?(?:\s*[0-9]{1,2}\s*秒)?|[上下]午|凌晨|晚上|\b[AP]M\b|T(?=[0-9])"
+)
+_WEEKDAY_RE = re.compile(r"\s*[(\[【]?\s*(?:星期|周|礼拜)[一二三四五六日天七]|\s*[(\[【]?\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b")
+_FILLER_RE = re.compile(r"[\s\[\]【】()<>《》:,.。·|/\-–—_~〔〕「」『』\"'“”‘’]+")
+# Lines where a date is the crawl date or belongs to another article.
+_CRAWL_NAV_RE = re.compile(
+    r"登录|注册|设为首页|加入收藏|收藏本站|无障碍|天气|网站地图|网站首页|繁體|繁体版|简体版|English|手机版|欢迎|"
+    r"上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐|报道)|推荐阅读|延伸阅读|热点|排行|往期|更多"
+)
+_OTHER_LABEL_RE = re.compile(rf"{_CJK}{{2,8}}\s*:\s*[\[【(<]?\s*$")
+_TODAY_RE = re.compile(r"(?:今天|今日|当前|现在|系统时间|today|now)[^0-9]{0,6}$", re.I)
+
+
+def _spaced(words: Iterable[str]) -> str:
+    """Alternation of words, each allowing stray spaces between its characters (PDF text)."""
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(set(words), key=len, reverse=True))
+
+
+_STRONG_CJK = _spaced(
+    f"{verb}{noun}"
+    for verb in ("发布", "发表", "发文", "发稿", "刊发", "刊登", "刊出", "出版", "上线", "成文", "印发", "公布", "录入",
+                 "添加", "上传", "出刊")
+    for noun in ("时间", "日期", "于")
+)
+_STRONG_EN = (
+    r"publish(?:ed|ing)?(?:\s+(?:on|at|date|time))?|publication\s+date|pub\.?\s*date|date\s+published|"
+    r"posted(?:\s+(?:on|at))?|release(?:d|\s+date)?(?:\s+on)?"
+)
+_BARE_STRONG = _spaced(("发布", "发表", "发稿", "刊发"))
+_UPDATE = _spaced(("更新时间", "更新日期", "修改时间", "修改日期", "最后更新", "最后修改", "更新于")) + (
+    r"|(?:last\s+)?(?:updated|modified)(?:\s+(?:on|at))?"
+)
+_WEAK = _spaced(("时间", "日期", "日子")) + r"|date|time"
+_SEP = r"[\s\]】)>]*:?[\s\[【(<]*"
+_LABEL_TAIL_RE = re.compile(
+    rf"(?:(?P<strong>{_STRONG_CJK}|(?<![a-z]){_STRONG_EN})"
+    rf"|(?<![{_CJK_CHARS}a-z])(?P<update>{_UPDATE})"
+    rf"|(?<![{_CJK_CHARS}a-z])(?P<weak>{_WEAK})){_SEP}$"
+    rf"|(?P<bare>{_BARE_STRONG})\s*:[\s\[【(]*$",
+    re.I,
+)
+
+
+class _DateHit(NamedTuple):
+    start: int
+    end: int
+    date: dt.date
+    fmt: str
+
+
+def _cn_number(s: str) -> int | None:
+    """一 .. 三十一 (also 廿/卅/元) -> int."""
+    s = s.replace("廿", "二十").replace("卅", "三十").replace("元", "一")
+    if not s:
+        return None
+    if "十" in s:
+        head, _, tail = s.partition("十")
+        if "十" in tail or len(head) > 1 or len(tail) > 1:
+            return None
+        tens = _CN_DIGITS.get(head, -1) if head else 1
+        ones = _CN_DIGITS.get(tail, -1) if tail else 0
+        return None if tens < 1 or ones < 0 else tens * 10 + ones
+    return _CN_DIGITS.get(s) if len(s) == 1 else None
+
+
+def _valid_date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
+    if y is None or m is None or d is None:
+        return None
+    if not 1990 <= y <= dt.date.today().year + 1:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _hit_date(fmt: str, m: re.Match[str]) -> dt.date | None:
+    if fmt == "cn":
+        digits = [_CN_DIGITS.get(c) for c in m.group("y")]
+        if any(x is None for x in digits):
+            return None
+        year = int("".join(str(x) for x in digits))
+        return _valid_date(year, _cn_number(m.group("m")), _cn_number(m.group("d")))
+    if fmt == "english":
+        mon = (m.group("mon") or m.group("mon2") or "").lower()
+        y, d = m.group("y") or m.group("y2"), m.group("d") or m.group("d2")
+        return _valid_date(int(y), _MONTHS_EN.get(mon), int(d))
+    return _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+
+
+def _find_dates(line: str) -> list[_DateHit]:
+    """All valid dates in one (normalised) line, non-overlapping, in order."""
+    hits: list[_DateHit] = []
+    for fmt, rx in _DATE_RES:
+        for m in rx.finditer(line):
+            date = _hit_date(fmt, m)
+            if date is not None:
+                hits.append(_DateHit(m.start(), m.end(), date, fmt))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[_DateHit] = []
+    for h in hits:
+        if not out or h.start >= out[-1].end:
+            out.append(h)
+    return out
+
+
+def parse_date(value: object) -> dt.date | None:
+    """First date in a free-form value (front matter, override files), any supported format, or None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = _norm(str(value)).strip()
+    if not s:
+        return None
+    hits = _find_dates(s)
+    if hits:
+        return hits[0].date
+    try:
+        parsed = email.utils.parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return _valid_date(parsed.year, parsed.month, parsed.day)
+
+
+_FM_DATE_KEYS = (
+    "date", "published", "pubdate", "pub_date", "publish_date", "publishdate", "published_at", "publishedat",
+    "publication_date", "datepublished", "date_published", "发布时间", "发布日期", "日期", "时间", "created",
+    "created_at", "creation_date", "time", "datetime", "updated", "modified", "lastmod", "last_modified",
+    "date_modified", "更新时间",
+)  # fmt: skip
+
+
+def _front_matter_date(front_matter: Mapping[str, object]) -> dt.date | None:
+    lowered = {str(k).strip().lower(): v for k, v in front_matter.items()}
+    for key in _FM_DATE_KEYS:
+        if key in lowered:
+            date = parse_date(lowered[key])
+            if date is not None:
+                return date
+    return None
+
+
+def _label_before(prefix: str) -> str | None:
+    """'strong' / 'update' / 'weak' when ``prefix`` ends with a date label and its separator."""
+    m = _LABEL_TAIL_RE.search(prefix[-40:])
+    if not m:
+        return None
+    if m.group("bare"):
+        return "strong"
+    return next(k for k in ("strong", "update", "weak") if m.group(k))
+
+
+def _residual(line: str, hit: _DateHit) -> str:
+    """What a line holds besides this date, its time, weekday and punctuation."""
+    rest = line[: hit.start] + " " + line[hit.end :]
+    rest = _TIME_RE.sub(" ", rest)
+    rest = _WEEKDAY_RE.sub(" ", rest)
+    return _FILLER_RE.sub("", rest)
+
+
+def _norm_key(s: str) -> str:
+    return re.sub(r"[\s#*]+", "", _norm(s))
+
+
+def _locate(lines: _Lines, title: str) -> int:
+    """Index of the line holding ``title`` (or held by it), else -1."""
+    key = _norm_key(title)
+    if len(key) < 4:
+        return -1
+    for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
+        lk = _norm_key(line)
+        if key in lk or (len(lk) >= 6 and lk in key):
+            return i
+    return -1
+
+
+def _first_body(lines: _Lines, after: int) -> int:
+    for i in range(max(after + 1, 0), len(lines.norm)):
+        if _is_body_line(lines.norm[i]):
+            return i
+    return len(lines.norm)
+
+
+def _edge_date(line: str) -> _DateHit | None:
+    """A date standing at the end (or start) of a line, apart from the text: ``标题 2024-01-30``."""
+    hits = [h for h in _find_dates(line) if h.fmt not in _LABEL_ONLY_FORMATS]
+    if not hits:
+        return None
+    last, first = hits[-1], hits[0]
+    tail = _TIME_RE.sub("", _WEEKDAY_RE.sub("", line[last.end :]))
+    if not _FILLER_RE.sub("", tail) and (last.start == 0 or line[last.start - 1] in " ([【<"):
+        return last
+    if not _FILLER_RE.sub("", line[: first.start]) and (first.end == len(line) or line[first.end] in " )]】>"):
+        return first
+    return None
+
+
+_EVENT_FIELD_RE = re.compile(r"^[\[【(]?\s*(?:地点|地址|会场|会议地点|活动地点|主办|承办|参会|报名)\s*[:】\])]")
+
+
+def _near_event_block(lines: _Lines, i: int) -> bool:
+    """Is line ``i`` part of an event notice block (时间 / 地点 / 主办 fields)?"""
+    here = lines.norm[i]
+    if _EVENT_FIELD_RE.search(re.sub(r"^.*?(?=地点|地址|会场|主办|承办)", "", here)):
+        return True
+    return any(0 <= j < len(lines.norm) and _EVENT_FIELD_RE.match(lines.norm[j]) for j in (i - 2, i - 1, i + 1, i + 2))
+
+
+def _in_list(lines: _Lines, i: int) -> bool:
+    """Is line ``i`` one of several neighbouring ``text + date`` lines (a list of links)?"""
+    return any(0 <= j < len(lines.norm) and _edge_date(lines.norm[j]) is not None for j in (i - 1, i + 1))
+
+
+class _LineKind(NamedTuple):
+    sentence: bool
+    meta: bool
+    crawl_nav: bool
+
+
+def _line_kind(line: str) -> _LineKind:
+    sentence = _is_sentence(line)
+    meta = bool(_META_RE.search(line)) and not sentence and len(line) <= 160
+    return _LineKind(sentence, meta, bool(_CRAWL_NAV_RE.search(line)))
+
+
+def _score_hit(
+    lines: _Lines, i: int, hit: _DateHit, kind: _LineKind, title_idx: int, body_start: int
+) -> tuple[int, bool] | None:
+    """Score of one date occurrence (see the module docstring), or None when it must not be used.
+
+    The flag is True for tail signature dates, which only count when they are alone.
+    """
+    line = lines.norm[i]
+    prefix = line[: hit.start]
+    if _TODAY_RE.search(prefix[-12:]):
+        return None
+    label = _label_before(prefix)
+    if label is None and i > 0 and not _FILLER_RE.sub("", prefix):
+        label = _label_before(lines.norm[i - 1])  # label and value split over two lines (table cells)
+    if label is None and (hit.fmt in _LABEL_ONLY_FORMATS or _OTHER_LABEL_RE.search(prefix)):
+        return None  # 会议时间：… / 截止日期：… label some other date
+    in_header = i < body_start
+    above_title = title_idx < 0 or i < title_idx
+    if label == "strong":
+        return (95 if in_header else 85), False
+    if kind.crawl_nav:
+        return None
+    meta = kind.meta
+    if _WEEKDAY_RE.match(line, hit.end) and (above_title or not (label or meta)):
+        return None  # 2026年11月21日 星期六: the day the page was fetched, unless labelled
+    if label == "update":  # outside the header it is the site's "last updated" stamp
+        return (80, False) if in_header else None
+    if label == "weak":
+        if _near_event_block(lines, i):
+            return None  # 时间:… 地点:… describes an event
+        if in_header:
+            return 90, False
+        return (78, False) if meta else None
+    if meta:
+        return (88 if in_header else 78), False
+    if kind.sentence:
+        if i == body_start and re.match(r"\s*电", line[hit.end :]) and re.search(r"[社网报台讯]", prefix[-30:]):
+            return 50, False
+        return None
+    residual = _residual(line, hit)
+    if i == title_idx:
+        edge = _edge_date(line)
+        ok = edge is not None and edge.start == hit.start and edge.start > 0 and not _in_list(lines, i)
+        return (70, False) if ok else None
+    if not residual:  # a line holding only the date
+        if title_idx >= 0 and in_header and not above_title:
+            return 75, False
+        if title_idx < 0 and in_header and i >= body_start - 2:
+            return 75, False
+        if title_idx >= 0 and title_idx - 2 <= i < title_idx:
+            return 68, False
+        if i >= len(lines.norm) - 4 and hit.fmt in ("cjk", "cn"):
+            return 55, True
+        return None
+    if in_header and not above_title and len(residual) <= 20 and not _in_list(lines, i):
+        return 72, False
+    return None
+
+
+def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = "") -> dt.date | None:
+    """Publication date stated by the document, or None when it states none (never a guess).
+
+    Scoring rules: see the module docstring. ``title`` (if known) locates the title line; otherwise
+    the title is found with the rules of :func:`extract_title`.
+    """
+    date = _front_matter_date(front_matter or {})
+    if date is not None:
+        return date
+    lines = _lines(text or "")
+    date = _front_matter_date(lines.front_matter)
+    if date is not None:
+        return date
+    if not lines.norm:
+        return None
+    title_idx = _locate(lines, title) if title else -1
+    if title_idx < 0:
+        title_idx = _title_line_index(lines)
+    body_start = _first_body(lines, title_idx)
+    best: tuple[int, int, int] | None = None
+    best_date: dt.date | None = None
+    tail: list[dt.date] = []
+    n = len(lines.norm)
+    for i, line in enumerate(lines.norm):
+        hits = _find_dates(line)
+        kind = _line_kind(line) if hits else None
+        for hit in hits:
+            scored = _score_hit(lines, i, hit, kind, title_idx, body_start)
+            if scored is None:
+                continue
+            score, is_tail = scored
+            if is_tail:
+                tail.append(hit.date)
+                continue
+            key = (-score, i, hit.start)
+            if best is None or key < best:
+                best, best_date = key, hit.date
+    if best_date is None and len(tail) == 1 and n > 1:
+        return tail[0]
+    return best_date
+
+
+# ----------------------------------------------------------------------------------------------
+# Title
+# ----------------------------------------------------------------------------------------------
+
+_TITLE_KEYS = ("title", "标题", "headline", "subject")
+_QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "【": "】", "《": "》", "'": "'", "‘": "’", "[": "]"}
+_SUFFIX_SEP_RE = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|--)\s*")
+_SITE_SUFFIX_RE = re.compile(
+    r"(?:网|报|社|台|频道|官网|网站|门户|新闻|在线|中心|首页|集团|公司|\.com|\.cn|\.net|\.org)$|^[A-Za-z .]{2,20}$"
+)
+_PIC_SUFFIX_RE = re.compile(r"\s*[(\[（【](?:组图|图|视频|图文|多图|附视频|高清)[)\]）】]\s*$")
+_CJK_PUNCT = "，。、；：！？“”‘’（）《》【】「」『』·—…,;:!?()"
+
+
+def _repair_cjk_spaces(s: str) -> str:
+    """Drop a space between CJK characters when it splits a word (PDF artefact ``推动企 业``).
+
+    A space is kept when the words on both sides stay whole (``教育会 巩固``): Chinese titles use a
+    space between clauses. Word boundaries come from the rjieba dictionary.
+    """
+    if not re.search(rf"{_CJK} +{_CJK}", s):
+        return s
+    import rjieba
+
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(rf"(?<={_CJK}) +(?={_CJK})", s):
+        left = re.search(rf"{_CJK}{{1,4}}$", s[: m.start()])
+        right = re.match(rf"{_CJK}{{1,4}}", s[m.end() :])
+        lw, rw = (left.group(0) if left else ""), (right.group(0) if right else "")
+        keep = True
+        if lw and rw:
+            if len(lw) == 1 or len(rw) == 1:
+                keep = False
+            else:
+                bounds, acc = set(), 0
+                for tok in rjieba.cut(lw + rw):
+                    acc += len(tok)
+                    bounds.add(acc)
+                keep = len(lw) in bounds
+        out.append(s[pos : m.start()] + (" " if keep else ""))
+        pos = m.end()
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def _strip_wrapping(s: str) -> str:
+    for _ in range(2):
+        if len(s) >= 2 and s[0] in _QUOTE_PAIRS and s[-1] == _QUOTE_PAIRS[s[0]]:
+            inner = s[1:-1]
+            if s[0] not in inner and _QUOTE_PAIRS[s[0]] not in inner:
+                s = inner.strip()
+    return s
+
+
+def _strip_site_suffix(s: str) -> str:
+    for _ in range(3):
+        parts = list(_SUFFIX_SEP_RE.finditer(s))
+        if not parts:
+            break
+        last = parts[-1]
+        head, tail = s[: last.start()].strip(), s[last.end() :].strip()
+        if not tail:
+            s = head
+            continue
+        is_site = len(tail) <= 20 and (
+            _SITE_SUFFIX_RE.search(tail) is not None or _canonical_company(tail) != ""
+        )
+        if not is_site or _cjk_count(head) + len(head.split()) < 4:
+            break
+        s = head
+    return s
+
+
+def _clean_title(s: str) -> str:
+    """Markdown marks, wrapping quotes, site suffixes and broken spacing removed from a title."""
+    s = _ZERO_WIDTH_RE.sub("", s).strip()
+    s = re.sub(r"^#{1,6}\s*|\s*#+\s*$", "", s)
+    s = re.sub(r"^\*\*(.+)\*\*$", r"\1", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    s = _PIC_SUFFIX_RE.sub("", s)
+    edge = _edge_date(s)  # 标题 2024-01-30 (scraped title line with its date)
+    if edge is not None:
+        rest = (s[: edge.start] if edge.start > 0 else s[edge.end :]).strip(" ()[]【】<>-|_")
+        if _cjk_count(rest) >= 6:
+            s = _TIME_RE.sub("", rest).strip(" ()[]【】<>-|_") if edge.start > 0 else rest
+    s = _strip_site_suffix(s)
+    s = _strip_wrapping(s)
+    s = re.sub(rf"\s+(?=[{re.escape(_CJK_PUNCT)}])|(?<=[{re.escape(_CJK_PUNCT)}])\s+", "", s)
+    s = re.sub(r"(?<=[0-9])\s+(?=[年月日号])|(?<=[年月])\s+(?=[0-9])", "", s)
+    s = _repair_cjk_spaces(s)
+    return _to_simplified(s.strip())
+
+
+def _is_title_candidate(norm: str) -> bool:
+    """Could this (normalised) line be a title? Rejects navigation, meta, site names, prose."""
+    s = re.sub(r"^#{1,6}\s*", "", norm).strip()
+    if not s or s.startswith(("---", "<!--", "<", "![", "image")) or _URL_RE.match(s):
+        return False
+    if _DISCLAIMER_RE.search(s) or _is_nav(s) or _LEAD_LABEL_RE.match(s) or _META_LABEL_RE.search(s):
+        return False
+    if s.startswith(("—", "--", "-", "－")) or (re.search(r"记者|通讯员|摄影|特约", s) and _cjk_count(s) < 20):
+        return False  # a subtitle or a byline
+    if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I):
+        return False
+    cjk = _cjk_count(s)
+    if cjk < 6 and len(re.findall(r"[A-Za-z]{2,}", s)) < 4:
+        return False
+    if _SITE_NAME_RE.match(s):
+        return False
+    hits = _find_dates(s)
+    if hits and all(not _residual(s, h) or len(_residual(s, h)) <= 4 for h in hits):
+        return False
+    prose = "。" in s or s.endswith(("!", "?", "."))
+    return len(s) <= 100 and not (prose and len(s) > 60)
+
+
+def _is_anchor(line: str) -> bool:
+    """A publication line that typically sits right under the title (labelled date, source, author)."""
+    if _META_LABEL_RE.search(line):
+        return True
+    hits = _find_dates(line)
+    if not hits or _is_sentence(line):
+        return False
+    if _META_RE.search(line):
+        return True
+    return any(not _residual(line, h) and not _WEEKDAY_RE.match(line, h.end) for h in hits)
+
+
+def _title_pick(lines: _Lines) -> tuple[int, bool]:
+    """Line index of the title in the text (-1 if none) and whether a publication line anchors it.
+
+    Candidates are title-like lines before the first body paragraph. The title is the nearest
+    candidate at most three lines above the first publication line (发布时间…, 来源…, a date);
+    without one, the first candidate of at least 8 CJK characters (or 4 Latin words), else the first.
+    """
+    first_body = _first_body(lines, -1)
+    end = min(first_body, len(lines.norm))
+    cands = [
+        i
+        for i in range(end)
+        if _is_title_candidate(lines.norm[i]) and not (_edge_date(lines.norm[i]) is not None and _in_list(lines, i))
+    ]
+    if not cands:
+        return -1, False
+    for j in range(end):
+        if _is_anchor(lines.norm[j]):
+            above = [i for i in cands if j - 3 <= i < j]
+            if above:
+                return above[-1], True
+    long = [i for i in cands if _cjk_count(lines.norm[i]) >= 8 or len(re.findall(r"[A-Za-z]{2,}", lines.norm[i])) >= 4]
+    return (long or cands)[0], False
+
+
+def _title_line_index(lines: _Lines) -> int:
+    return _title_pick(lines)[0]
+
+
+def extract_title(front_matter: Mapping[str, object], headings: Sequence[str], text: str) -> str:
+    """Title of the document, cleaned; '' only for a document without any usable line.
+
+    Order: front matter ``title``; a title-like line right above the publication line (发布时间…,
+    来源…, a date: at most three lines above it); the first heading if it stands before the first
+    body paragraph (or is not in the text); the first title-like line before the body (preferring
+    8+ CJK characters); the first heading; the opening of the first paragraph. Title-like lines are
+    not navigation, breadcrumbs, site names, date/meta/author lines, the corpus disclaimer, subtitles
+    starting with a dash, lines under 6 CJK characters or long prose lines.
+    Cleaning strips markdown ``#``, wrapping quotes/brackets, a trailing site name after ``_`` ``|``
+    `` - `` (``…_中国联通``, ``… - 人民网``) and ``(图)``; whitespace is collapsed, spaces next to
+    Chinese punctuation dropped and a space that splits a word (PDF artefact) removed, while a space
+    between two clauses is kept.
+    """
+    fm = {str(k).strip().lower(): v for k, v in (front_matter or {}).items()}
+    lines = _lines(text or "")
+    for source in (fm, lines.front_matter):
+        for key in _TITLE_KEYS:
+            value = source.get(key)
+            if value is not None and str(value).strip():
+                cleaned = _clean_title(str(value))
+                if cleaned:
+                    return cleaned
+    idx, anchored = _title_pick(lines)
+    if anchored:
+        return _clean_title(lines.raw[idx])
+    first_body = _first_body(lines, -1)
+    good_headings = [h for h in headings if h and _is_title_candidate(_norm(h))]
+    if good_headings:
+        h = good_headings[0]
+        pos = _locate(lines, h)
+        if pos < 0 or pos < first_body:
+            return _clean_title(h)
+    if idx >= 0:
+        return _clean_title(lines.raw[idx])
+    if good_headings:
+        return _clean_title(good_headings[0])
+    if headings and str(headings[0]).strip():
+        return _clean_title(str(headings[0]))
+    for raw, norm in zip(lines.raw, lines.norm, strict=True):
+        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm):
+            first = re.split(r"[。!?！？]", raw, maxsplit=1)[0]
+            return _clean_title(first[:60])
+    return ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Source
+# ----------------------------------------------------------------------------------------------
+
+_SOURCE_LABELS: tuple[tuple[int, str], ...] = (
+    (3, _spaced(("来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "消息来源", "内容来源", "本文来源",
+                 "稿源", "出处", "转载自", "转自", "来源于")) + r"|source"),
+    (2, _spaced(("发布单位", "发布机构", "发布部门", "发稿单位", "供稿单位", "供稿", "信息提供", "主办单位"))),
+    (1, _spaced(("发布人", "发布者", "信息发布人"))),
+)
+_SOURCE_RES = tuple((prio, re.compile(rf"(?:{rx})\s*(?::\s*|\s+)", re.I)) for prio, rx in _SOURCE_LABELS)
+_WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
+_SOURCE_STOP_RE = re.compile(
+    r"\s{2,}|\t|[|丨【\[]|\s*(?:发布时间|发布日期|发表时间|更新时间|时\s*间|日\s*期|作者|责任编辑|编辑|责编|记者|"
+    r"通讯员|浏览|阅读|点击|字号|字体|打印|分享|审核|摄影|来源|发布人|供稿|关键词|标签)\s*[:：]"
+    r"|\s*(?:19|20)[0-9]{2}\s*[-/.年]|\s+(?:作者|编辑|记者|浏览|点击|阅读)",
+    re.I,
+)
+_SOURCE_JUNK = frozenset({"本站", "本网", "网络", "互联网", "未知", "佚名", "不详", "原创", "其他", "综合", "网友",
+                          "本站原创", "转载", "网络转载", "无"})
+_SOURCE_KEYS = ("source", "publisher", "media", "outlet", "来源", "出处", "发布单位", "文章来源")
+_OUTLET_RE = re.compile(rf"^{_CJK}[{_CJK_CHARS}·]{{1,14}}(?:报|网|社|台|杂志|日报|晚报|时报|周刊|频道)$")
+
+
+_OPENERS = "([【「『<《\"'“‘"  # character sets for str.strip
+_CLOSERS = ")]】」』>》\"'”’.,。;；:、 "
+
+
+def _clean_source_value(value: str) -> str:
+    v = value.strip().lstrip(_OPENERS + " :")
+    m = _SOURCE_STOP_RE.search(v)
+    if m:
+        v = v[: m.start()]
+    v = v.strip().rstrip(_CLOSERS).strip()
+    v = v.lstrip(_OPENERS).strip()
+    if v.count("(") > v.count(")"):
+        v = v[: v.rfind("(")].strip()
+    if not v or len(v) > 30 or v in _SOURCE_JUNK or "。" in v or re.match(r"https?://|www\.", v, re.I):
+        return ""
+    if not re.search(rf"{_CJK}|[A-Za-z]{{2,}}", v) or any(not _residual(v, h) for h in _find_dates(v)):
+        return ""
+    return v
+
+
+def extract_source(front_matter: Mapping[str, object], text: str) -> str:
+    """Publisher or outlet as stated ('' when none): 人民网, 新华社, 人民邮电报, 新闻宣传中心 ...
+
+    Order: front matter ``source``/``publisher``; then labelled lines, 来源 family (来源, 文章来源,
+    信息来源, 稿源, 出处, 转载自, Source) before publishing units (发布单位, 供稿) before persons in
+    charge (发布人); earliest first within a family. Labels glued to a preceding word (数据来源,
+    图片来源) do not count, unless an earlier label on the same line shows a meta line whose spaces
+    were lost (``发布日期:2019年3月5日来源:…``). The value stops at the next label, a date, a bar, a bracket or a double
+    space; trailing punctuation goes; URLs and placeholders (本站, 网络, 原创 ...) give nothing.
+    Last resort: a front matter category or tag that is an outlet name (``人民邮电报新闻`` ->
+    ``人民邮电报``; pinyin slugs are ignored).
+    """
+    return _source(front_matter or {}, _lines(text or ""))
+
+
+def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
+    fm = {str(k).strip().lower(): v for k, v in front_matter.items()}
+    for source in (fm, lines.front_matter):
+        for key in _SOURCE_KEYS:
+            value = source.get(key)
+            if value is not None:
+                cleaned = _clean_source_value(_norm(str(value)))
+                if cleaned:
+                    return cleaned
+    best: tuple[int, int, int] | None = None
+    best_value = ""
+    for i, line in enumerate(lines.norm):
+        for prio, rx in _SOURCE_RES:
+            for m in rx.finditer(line):
+                glued = m.start() > 0 and _WORD_CHAR_RE.match(line[m.start() - 1])
+                if glued and not (":" in m.group(0) and _META_LABEL_RE.search(line[: m.start()])):
+                    continue  # 数据来源 / 图片来源; but 发布日期:2019年3月5日来源:… (spaces lost) is fine
+                value = _clean_source_value(line[m.end() :])
+                if not value:
+                    continue
+                key = (-prio, i, m.start())
+                if best is None or key < best:
+                    best, best_value = key, value
+    if best_value:
+        return best_value
+    for source in (fm, lines.front_matter):
+        for key in ("categories", "category", "tags", "tag"):
+            value = source.get(key)
+            if value is None:
+                continue
+            for token in re.split(r"[\s,，;；\[\]'\"、]+", _norm(str(value))):
+                token = re.sub(r"(?:新闻|频道|栏目|文章)$", "", token)
+                if _OUTLET_RE.match(token):
+                    return token
+    return ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Companies
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    """One row of the alias table: ``alias`` (a literal name or a regex) means ``company``."""
+
+    company: str
+    alias: str
+    kind: str = "name"  # "name" | "pattern"
+    weight: float = 1.0
+
+
+class Mention(NamedTuple):
+    """One company mention found in a text (character offsets in the normalised text)."""
+
+    start: int
+    end: int
+    company: str
+    alias: str
+    weight: float
+
+
+def _needle(alias: str) -> str:
+    """A substring every match of a literal alias contains (lower case; first word if spaced)."""
+    return alias.strip().lower().split()[0] if alias.strip() else alias
+
+
+def _alias_regex(entry: AliasEntry) -> str:
+    if entry.kind == "pattern":
+        return entry.alias
+    parts = [r"\s+" if ch.isspace() else re.escape(ch) for ch in re.sub(r"\s+", " ", entry.alias.strip())]
+    rx = "".join(parts)
+    if re.match(r"[A-Za-z0-9]", entry.alias):
+        rx = r"(?<![A-Za-z0-9])" + rx
+    if re.search(r"[A-Za-z0-9]$", entry.alias):
+        rx += r"(?![A-Za-z0-9])"
+    return rx
+
+
+@dataclass(frozen=True)
+class CompanyAliases:
+    """The alias table: canonical company names and what names them in text.
+
+    ``find(text)`` returns leftmost-longest, non-overlapping mentions on normalised (NFKC, simplified)
+    text; ``scores(text)`` sums their weights per company; ``canonical(name)`` maps any alias to its
+    canonical company ('' if unknown).
+    """
+
+    entries: tuple[AliasEntry, ...]
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        compiled = []
+        for e in self.entries:
+            if e.weight <= 0:
+                continue
+            try:
+                compiled.append((re.compile(_alias_regex(e), re.I), e))
+            except re.error as exc:
+                raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
+        object.__setattr__(self, "_compiled", tuple(compiled))
+
+    @property
+    def companies(self) -> tuple[str, ...]:
+        """Canonical names in table order."""
+        return tuple(dict.fromkeys(e.company for e in self.entries))
+
+    def find(self, text: str) -> list[Mention]:
+        """Company mentions in ``text`` (normalised here), leftmost-longest, non-overlapping."""
+        return self._find_prepared(prepare_for_matching(text))
+
+    def _find_prepared(self, t: str) -> list[Mention]:
+        lowered = t.lower()
+        found = [
+            Mention(m.start(), m.end(), e.company, e.alias, e.weight)
+            for rx, e in self._compiled
+            if e.kind == "pattern" or _needle(e.alias) in lowered  # cheap test before the regex
+            for m in rx.finditer(t)
+            if m.end() > m.start()
+        ]
+        found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.weight))
+        out: list[Mention] = []
+        for mention in found:
+            if not out or mention.start >= out[-1].end:
+                out.append(mention)
+        return out
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Sum of mention weights per company."""
+        totals: dict[str, float] = {}
+        for mention in self.find(text):
+            totals[mention.company] = totals.get(mention.company, 0.0) + mention.weight
+        return totals
+
+    def canonical(self, name: str) -> str:
+        """Canonical company for a name that is (or contains only) one alias; '' if none."""
+        name = (name or "").strip()
+        if name in self.companies:
+            return name
+        mentions = self.find(name)
+        companies = {m.company for m in mentions}
+        if len(companies) == 1 and sum(m.end - m.start for m in mentions) >= len(prepare_for_matching(name)) - 2:
+            return companies.pop()
+        return ""
+
+
+def prepare_for_matching(text: str) -> str:
+    """Text as alias matching sees it: NFKC, simplified, no spaces between CJK characters."""
+    return _CJK_SPACE_RE.sub("", _norm(text or ""))
+
+
+def _read_alias_file(path: Path) -> list[AliasEntry]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            fieldnames = [f.strip().lower() for f in (reader.fieldnames or [])]
+    except FileNotFoundError:
+        raise AnalysisError(f"{path}: company alias file not found") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise AnalysisError(f"{path}: cannot read company alias file: {exc}") from None
+    if not {"company", "alias"} <= set(fieldnames):
+        raise AnalysisError(f"{path}: company alias file needs columns company,alias (has: {', '.join(fieldnames)})")
+    entries = []
+    for lineno, row in enumerate(rows, start=2):
+        row = {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+        company, alias = row.get("company", ""), row.get("alias", "")
+        if not company or company.startswith("#") or not alias:
+            continue
+        kind = (row.get("kind") or "name").lower()
+        if kind not in ("name", "pattern"):
+            raise AnalysisError(f"{path}:{lineno}: kind must be 'name' or 'pattern', not {kind!r}")
+        try:
+            weight = float(row.get("weight") or 1.0)
+        except ValueError:
+            raise AnalysisError(f"{path}:{lineno}: weight must be a number, not {row.get('weight')!r}") from None
+        if not math.isfinite(weight) or weight < 0:
+            raise AnalysisError(f"{path}:{lineno}: weight must be >= 0, not {weight}")
+        if kind == "name":
+            alias = _norm(alias)
+        else:
+            try:
+                re.compile(alias)
+            except re.error as exc:
+                raise AnalysisError(f"{path}:{lineno}: bad pattern {alias!r}: {exc}") from None
+        entries.append(AliasEntry(_norm(company), alias, kind, weight))
+    return entries
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(files: tuple[tuple[str, int, int], ...]) -> CompanyAliases:
+    merged: dict[tuple[str, str, str], AliasEntry] = {}
+    for path, _mtime, _size in files:
+        for e in _read_alias_file(Path(path)):
+            merged.pop((e.company, e.alias, e.kind), None)  # a later file may re-weight (0 = switch off)
+            merged[(e.company, e.alias, e.kind)] = e
+    # A literal that a pattern of the same company covers would bypass the pattern's exclusions
+    # (中國移動 normalises to 中国移动, which the 中国移动(?!互联网…) pattern handles): drop it.
+    patterns = [e for e in merged.values() if e.kind == "pattern"]
+    for k, e in list(merged.items()):
+        if e.kind == "name" and any(
+            p.company == e.company and re.fullmatch(p.alias, e.alias, re.I) for p in patterns
+        ):
+            del merged[k]
+    for company in dict.fromkeys(e.company for e in merged.values()):  # the canonical name names itself
+        own = [e for e in merged.values() if e.company == company]
+        if not any(re.fullmatch(_alias_regex(e), company, re.I) for e in own):
+            merged[(company, company, "name")] = AliasEntry(company, company)
+    if not merged:
+        raise AnalysisError(f"no company aliases in {', '.join(p for p, _, _ in files)}")
+    return CompanyAliases(tuple(merged.values()))
+
+
+def load_aliases(path: str | Path | None = None, extra: Iterable[str | Path] = ()) -> CompanyAliases:
+    """Alias table from ``path`` (default ``resources/companies.csv``) plus user CSV files ``extra``.
+
+    CSV columns: ``company,alias`` and optionally ``kind`` (``name`` literal, default; ``pattern``
+    regular expression) and ``weight`` (default 1; 0 switches an alias off). Later files add aliases
+    and companies or re-weight earlier rows. Cached per (path, mtime, size).
+    """
+    paths = [Path(path) if path is not None else config.COMPANIES_FILE, *(Path(p) for p in extra)]
+    key = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            raise AnalysisError(f"{p}: company alias file not found") from None
+        key.append((str(p.resolve()), st.st_mtime_ns, st.st_size))
+    return _load_cached(tuple(key))
+
+
+def _canonical_company(name: str) -> str:
+    """Canonical company for a short string using the shipped table ('' if none or unavailable)."""
+    try:
+        return load_aliases().canonical(name)
+    except AnalysisError:
+        return ""
+
+
+_LEAD_CHARS = 150
+_SUBJECT_CHARS = 40
+
+
+def extract_company(title: str, text: str, aliases: CompanyAliases | None = None) -> str:
+    """Canonical company the document is about, or '' (rules in the module docstring)."""
+    aliases = aliases if aliases is not None else load_aliases()
+    in_title = list(dict.fromkeys(m.company for m in aliases.find(title or "")))
+    body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
+    scores: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for mention in aliases._find_prepared(body):
+        scores[mention.company] = scores.get(mention.company, 0.0) + mention.weight
+        counts[mention.company] = counts.get(mention.company, 0) + 1
+    if in_title:
+        first = in_title[0]
+        rival = max(in_title, key=lambda c: scores.get(c, 0.0))
+        if rival != first and scores.get(rival, 0.0) >= 1.5 * max(scores.get(first, 0.0), 1.0):
+            return rival
+        return first
+    if not scores:
+        return ""
+    lines = _lines(text or "")
+    title_idx = _locate(lines, title) if title else -1
+    start = _first_body(lines, title_idx if title_idx >= 0 else _title_line_index(lines))
+    strong: dict[str, int] = {}  # subject of the lead or publisher: worth more than a mention
+    if start < len(lines.norm):
+        lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
+        for m in aliases._find_prepared(lead):  # the lead counts double, its subject triple
+            if "、" in lead[max(0, m.start - 1) : m.start] + lead[m.end : m.end + 1]:
+                continue  # an item of a list: 中国石油、中国移动等
+            subject = m.start < _SUBJECT_CHARS
+            scores[m.company] = scores.get(m.company, 0.0) + m.weight * (2 if subject else 1)
+            strong[m.company] = strong.get(m.company, 0) + subject
+    for m in aliases.find(_source({}, lines)):  # 来源：中国移动 -> the publisher is the company
+        scores[m.company] = scores.get(m.company, 0.0) + 2 * m.weight
+        strong[m.company] = strong.get(m.company, 0) + 1
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    leader, top = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    needed = max(1, math.ceil(len(body) / 2500))
+    if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= 2 * runner_up:
+        return leader
+    return ""

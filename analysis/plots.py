@@ -1,0 +1,888 @@
+"""Charts and tables for the reports: DataFrame in, matplotlib Figure (or escaped HTML) out.
+
+Every plot function only draws: the statistics come from ``analysis.stats``; sorting, top-n selection
+and pivoting for display are the only data work done here. Figures are built with
+``matplotlib.figure.Figure`` (no pyplot state), in Chinese, with the CJK font from ``analysis.fonts``,
+constrained layout, wrapped or rotated long labels, and one fixed colour per company in every report.
+
+Labels are untrusted text (titles and slogans come from scraped documents): characters no font can
+draw become a box and ``$`` is escaped so matplotlib never reads a label as mathtext. Tables are shown
+as HTML with every cell escaped (``show_table``, ``show_kwic``, ``show_message``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import _io
+from analysis.errors import AnalysisError
+from analysis.fonts import drawable, use_cjk_font
+
+__all__ = [
+    "COMPANY_COLORS",
+    "PNG_DPI",
+    "company_color",
+    "company_colors",
+    "display_label",
+    "plot_adoption_timeline",
+    "plot_company_year",
+    "plot_heatmap",
+    "plot_keyness",
+    "plot_lengths",
+    "plot_similarity",
+    "plot_slogan_heatmap",
+    "plot_top_terms",
+    "plot_trend",
+    "save_figure",
+    "show_figure",
+    "show_heading",
+    "show_kwic",
+    "show_message",
+    "show_table",
+    "table_html",
+]
+
+#: Resolution of every saved PNG.
+PNG_DPI = 200
+#: One colour per company, the same in every report and figure.
+COMPANY_COLORS: Mapping[str, str] = MappingProxyType(
+    {
+        "中国联通": "#d62728",  # red
+        "中国移动": "#1f77b4",  # blue
+        "中国电信": "#2ca02c",  # green
+        "中国铁塔": "#9467bd",  # purple
+        "中国广电": "#ff7f0e",  # orange
+    }
+)
+#: Colour of documents without a company, and of groups that are not companies (years, ...).
+NONE_COLOR = "#8c8c8c"
+NEUTRAL_COLOR = "#4c72b0"
+# Other companies get one of these, chosen from a hash of the name (stable across runs and machines).
+_FALLBACK_PALETTE = (
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939",
+    "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+)  # fmt: skip
+# Line colours for terms in trend charts (not companies).
+_TERM_PALETTE = (
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+    "#1f78b4", "#b2df8a",
+)  # fmt: skip
+_DISPLAY_NAMES = MappingProxyType(
+    {
+        "": "（未识别）",
+        "(none)": "（未识别）",
+        "(undated)": "（无日期）",
+        "(rest)": "其余各组",
+        "(all)": "全部",
+    }
+)
+
+_TITLE_SIZE = 13
+_LABEL_SIZE = 10
+_ANNOT_SIZE = 8
+
+
+# --------------------------------------------------------------------------------------------------
+# labels and colours
+
+
+def display_label(value: Any) -> str:
+    """Human label for a group value: '' / NaN / "(none)" become "（未识别）", "(undated)" "（无日期）"."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return _DISPLAY_NAMES[""]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = str(value)
+    return _DISPLAY_NAMES.get(s, s)
+
+
+def _text_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _wrap(s: str, width: int, max_lines: int) -> str:
+    """Wrap ``s`` to lines of at most ``width`` columns (CJK characters count two); add '…' if cut."""
+    lines: list[str] = []
+    for para in s.split("\n"):
+        line, w = "", 0
+        for ch in para:
+            cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if w + cw > width and line:
+                lines.append(line)
+                line, w = "", 0
+            line += ch
+            w += cw
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…" if lines[-1] else "…"
+    return "\n".join(lines)
+
+
+def _label(value: Any, width: int = 24, max_lines: int = 2) -> str:
+    """A safe, wrapped label: drawable characters only, ``$`` escaped against mathtext."""
+    s = drawable(display_label(value)).strip()
+    return _wrap(s, width, max_lines).replace("$", r"\$")
+
+
+def company_color(company: Any) -> str:
+    """Colour of one company: fixed for the five telecom SOEs, a stable hashed colour for any other."""
+    name = "" if company is None or (not isinstance(company, str) and pd.isna(company)) else str(company)
+    if name in COMPANY_COLORS:
+        return COMPANY_COLORS[name]
+    if name in ("", "(none)"):
+        return NONE_COLOR
+    digest = hashlib.sha1(name.encode("utf-8")).digest()
+    return _FALLBACK_PALETTE[int.from_bytes(digest[:4], "big") % len(_FALLBACK_PALETTE)]
+
+
+def company_colors(companies: Iterable[Any]) -> dict[str, str]:
+    """``{company: colour}`` for the given names (see ``company_color``)."""
+    return {str(c): company_color(c) for c in companies}
+
+
+def _group_color(group: Any) -> str:
+    """Company colour when the group is a company name, a neutral colour for years and the like."""
+    name = str(group)
+    if name in COMPANY_COLORS or name in ("", "(none)"):
+        return company_color(name)
+    if re.fullmatch(r"\d{4}|\(undated\)", name):
+        return NEUTRAL_COLOR
+    if "|" in name:  # company|year labels from DTM.group(["company", "year"])
+        return company_color(name.split("|", 1)[0])
+    return company_color(name)
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise AnalysisError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalysisError(
+            f"{what}: missing column(s) {', '.join(missing)} (has: {', '.join(map(str, df.columns))})"
+        )
+
+
+def _figure(width: float, height: float) -> Figure:
+    use_cjk_font()
+    return Figure(figsize=(width, min(max(height, 2.5), 40.0)), layout="constrained")
+
+
+def _empty_figure(title: str, message: str = "没有可显示的数据") -> Figure:
+    fig = _figure(7, 2.5)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(
+        0.5, 0.5, _label(message, 60, 3), ha="center", va="center", fontsize=_LABEL_SIZE + 2, color="#555555"
+    )
+    fig.suptitle(_label(title, 80, 2), fontsize=_TITLE_SIZE)
+    return fig
+
+
+def _fmt_number(v: Any, decimals: int = 2) -> str:
+    if v is None or pd.isna(v):
+        return ""
+    f = float(v)
+    if f.is_integer() and abs(f) < 1e15:
+        return f"{int(f):,}"
+    return f"{f:,.{decimals}f}"
+
+
+def _titles(fig: Figure, title: str, subtitle: str | None = None) -> None:
+    text = _label(title, 90, 2)
+    if subtitle:
+        text += "\n" + _label(subtitle, 130, 3)
+        fig.suptitle(text, fontsize=_TITLE_SIZE - 1)
+    else:
+        fig.suptitle(text, fontsize=_TITLE_SIZE)
+
+
+def _grid(n: int, max_cols: int) -> tuple[int, int]:
+    ncols = max(1, min(max_cols, n))
+    return math.ceil(n / ncols), ncols
+
+
+# --------------------------------------------------------------------------------------------------
+# charts
+
+
+def plot_company_year(table: pd.DataFrame, *, title: str = "各公司每年的文档数") -> Figure:
+    """Stacked bars of documents per year, one segment per company, with counts.
+
+    ``table``: company × year counts (index = company, columns = years as int, values = documents),
+    e.g. ``pd.crosstab(corpus.company, corpus.year)``. Years missing inside the range show as empty.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise AnalysisError("plot_company_year: expected a company × year DataFrame")
+    data = table.fillna(0)
+    years = [y for y in data.columns if not pd.isna(y) and str(y).lstrip("-").isdigit()]
+    if data.empty or not years or float(data[years].to_numpy().sum()) == 0:
+        return _empty_figure(title, "没有带日期的文档")
+    data = data[years]
+    data.columns = [int(y) for y in years]
+    full = list(range(min(data.columns), max(data.columns) + 1))
+    if len(full) <= 60:
+        data = data.reindex(columns=full, fill_value=0)
+    data = data.loc[data.sum(axis=1).sort_values(ascending=False).index]
+    x = np.arange(len(data.columns))
+    fig = _figure(max(6.0, 0.55 * len(x) + 3), 4.8)
+    ax = fig.add_subplot()
+    bottom = np.zeros(len(x))
+    totals = data.sum(axis=0).to_numpy(dtype=float)
+    for company, row in data.iterrows():
+        vals = row.to_numpy(dtype=float)
+        bars = ax.bar(
+            x, vals, bottom=bottom, color=company_color(company), label=_label(company, 20, 1), width=0.7
+        )
+        # counts inside segments that are tall enough to hold a number
+        labels = [_fmt_number(v) if v > 0 and v >= 0.08 * max(totals.max(), 1) else "" for v in vals]
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=_ANNOT_SIZE, color="white")
+        bottom += vals
+    for xi, tot in zip(x, totals, strict=True):
+        ax.annotate(_fmt_number(tot), (xi, tot), xytext=(0, 2), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=_ANNOT_SIZE + 1)  # fmt: skip
+    ax.set_xticks(x, [str(y) for y in data.columns], rotation=45 if len(x) > 12 else 0)
+    ax.set_xlabel("年份", fontsize=_LABEL_SIZE)
+    ax.set_ylabel("文档数", fontsize=_LABEL_SIZE)
+    ax.set_ylim(0, max(totals.max(), 1) * 1.15)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False)
+    _titles(fig, title)
+    return fig
+
+
+def plot_lengths(
+    docs: pd.DataFrame,
+    *,
+    value: str = "chars",
+    label: str = "title",
+    company: str = "company",
+    title: str = "文档长度",
+    value_label: str = "字符数",
+    max_bars: int = 40,
+) -> Figure:
+    """Document lengths: one sorted horizontal bar per document (few documents) or a histogram per company.
+
+    ``docs``: one row per document with columns ``value`` (a length), ``label`` and ``company``.
+    """
+    _require(docs, [value], "plot_lengths")
+    data = docs.copy()
+    if company not in data.columns:
+        data[company] = ""
+    if label not in data.columns:
+        data[label] = [f"文档 {i + 1}" for i in range(len(data))]
+    data = data[pd.to_numeric(data[value], errors="coerce").notna()]
+    if data.empty:
+        return _empty_figure(title)
+    data[value] = data[value].astype(float)
+    companies = list(dict.fromkeys(data[company].fillna("").astype(str)))
+    if len(data) <= max_bars:
+        data = data.sort_values(value, ascending=True, kind="stable")
+        fig = _figure(9.5, 0.32 * len(data) + 1.6)
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        bars = ax.barh(y, data[value], color=[company_color(c) for c in data[company].fillna("")], height=0.7)
+        ax.bar_label(bars, labels=[_fmt_number(v) for v in data[value]], padding=3, fontsize=_ANNOT_SIZE)
+        ax.set_yticks(y, [_label(t, 36, 1) for t in data[label]], fontsize=_ANNOT_SIZE + 1)
+        ax.set_xlim(0, data[value].max() * 1.15)
+        ax.set_xlabel(value_label, fontsize=_LABEL_SIZE)
+    else:
+        fig = _figure(8, 4.5)
+        ax = fig.add_subplot()
+        bins = np.histogram_bin_edges(data[value], bins=min(40, max(10, int(math.sqrt(len(data))))))
+        series = [data.loc[data[company].fillna("").astype(str) == c, value] for c in companies]
+        ax.hist(series, bins=bins, stacked=True, color=[company_color(c) for c in companies],
+                label=[_label(c, 20, 1) for c in companies])  # fmt: skip
+        ax.set_xlabel(value_label, fontsize=_LABEL_SIZE)
+        ax.set_ylabel("文档数", fontsize=_LABEL_SIZE)
+    handles = [_patch(company_color(c), _label(c, 20, 1)) for c in companies]
+    fig.legend(
+        handles=handles, loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    _titles(fig, title, f"共 {len(data)} 篇文档")
+    return fig
+
+
+def _patch(color: str, label: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=color, label=label)
+
+
+def plot_top_terms(
+    table: pd.DataFrame,
+    *,
+    value: str = "count",
+    group: str = "group",
+    term: str = "term",
+    top_n: int = 15,
+    max_groups: int = 9,
+    title: str = "高频词",
+    value_label: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """Sorted horizontal bars of the top terms, one panel per group, values written on the bars.
+
+    ``table``: tidy rows ``[group, term, value]`` such as ``frequency(...)`` or ``tfidf_profile(...)``.
+    Panels follow the order groups first appear in; at most ``max_groups`` panels are drawn.
+    """
+    _require(table, [term, value], "plot_top_terms")
+    data = table.copy()
+    if group not in data.columns:
+        data[group] = ""
+    data = data[pd.to_numeric(data[value], errors="coerce").notna()]
+    if data.empty:
+        return _empty_figure(title)
+    groups = list(dict.fromkeys(data[group].astype(str)))
+    shown = groups[:max_groups]
+    top_n = max(1, int(top_n))
+    rows, cols = _grid(len(shown), 3)
+    fig = _figure(4.6 * cols + 0.6, rows * (0.26 * top_n + 1.0) + 0.8)
+    is_int = pd.api.types.is_integer_dtype(data[value]) or bool((data[value] % 1 == 0).all())
+    for i, g in enumerate(shown):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        part = (
+            data[data[group].astype(str) == g].sort_values(value, ascending=False, kind="stable").head(top_n)
+        )
+        part = part.iloc[::-1]
+        y = np.arange(len(part)) + (top_n - len(part))  # align every panel's first bar at the top
+        bars = ax.barh(y, part[value].astype(float), color=_group_color(g), height=0.7)
+        labels = [_fmt_number(v, 0 if is_int else 3) for v in part[value]]
+        ax.bar_label(bars, labels=labels, padding=2, fontsize=_ANNOT_SIZE)
+        ax.set_yticks(y, [_label(t, 18, 1) for t in part[term]], fontsize=_ANNOT_SIZE + 1)
+        ax.set_ylim(-0.6, top_n - 0.4)
+        vmax = max(float(part[value].max()), 0.0) if len(part) else 1.0
+        vmin = min(float(part[value].min()), 0.0) if len(part) else 0.0
+        ax.set_xlim(vmin * 1.22, vmax * 1.22 if vmax > 0 else 1)
+        ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1, color=_group_color(g))
+        ax.tick_params(axis="x", labelsize=_ANNOT_SIZE)
+        ax.spines[["top", "right"]].set_visible(False)
+        if value_label:
+            ax.set_xlabel(_label(value_label, 40, 1), fontsize=_ANNOT_SIZE + 1)
+    note = subtitle or ""
+    if len(groups) > len(shown):
+        note = (note + "；" if note else "") + f"仅显示前 {len(shown)} 组（共 {len(groups)} 组）"
+    _titles(fig, title, note or None)
+    return fig
+
+
+def plot_keyness(
+    table: pd.DataFrame,
+    *,
+    top_n: int = 12,
+    max_groups: int = 6,
+    measure: str = "log_ratio",
+    title: str = "关键词对比（Keyness）",
+    threshold: str | None = None,
+) -> Figure:
+    """Diverging bars per target group: terms over-used (right) and under-used (left) against the reference.
+
+    ``table``: rows of ``keyness(...)`` (columns group, reference, term, count_target, count_reference,
+    g2, log_ratio, significant, min_count). Per side the ``top_n`` terms with the largest G² are shown;
+    bar length is ``measure`` (Log Ratio by default), the label gives "target count / reference count",
+    pale hatched bars are not significant. ``threshold`` (e.g. "FDR 校正后 p < 0.05") goes in the subtitle
+    next to the minimum count read from the table.
+    """
+    _require(table, ["group", "term", "count_target", "count_reference", "g2", measure], "plot_keyness")
+    if table.empty:
+        return _empty_figure(title, "没有达到最小频次的词")
+    data = table.copy()
+    data[measure] = pd.to_numeric(data[measure], errors="coerce").astype(float)
+    finite = data[measure][np.isfinite(data[measure])]
+    cap = float(finite.abs().max()) if len(finite) else 1.0
+    data[measure] = data[measure].clip(-cap, cap).fillna(0.0)
+    if "significant" not in data.columns:
+        data["significant"] = True
+    groups = list(dict.fromkeys(data["group"].astype(str)))
+    shown = groups[:max_groups]
+    rows, cols = _grid(len(shown), 2)
+    fig = _figure(6.6 * cols, rows * (0.3 * 2 * top_n + 1.3) + 1.0)
+    for i, g in enumerate(shown):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        part = data[data["group"].astype(str) == g]
+        over = part[part[measure] > 0].sort_values("g2", ascending=False, kind="stable").head(top_n)
+        under = part[part[measure] < 0].sort_values("g2", ascending=False, kind="stable").head(top_n)
+        sel = pd.concat([over, under]).sort_values(measure, kind="stable")
+        if sel.empty:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "没有可显示的词", ha="center", va="center", fontsize=_LABEL_SIZE)
+            ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1)
+            continue
+        y = np.arange(len(sel))
+        sig = sel["significant"].fillna(False).astype(bool).to_numpy()
+        color = _group_color(g)
+        colors = [color if v > 0 else "#7f7f7f" for v in sel[measure]]
+        bars = ax.barh(y, sel[measure], color=colors, height=0.7)
+        for bar, s in zip(bars, sig, strict=True):
+            if not s:
+                bar.set_alpha(0.35)
+                bar.set_hatch("///")
+        labels = [
+            f"{int(a)} / {int(b)}" for a, b in zip(sel["count_target"], sel["count_reference"], strict=True)
+        ]
+        ax.bar_label(bars, labels=labels, padding=3, fontsize=_ANNOT_SIZE - 0.5)
+        ax.set_yticks(y, [_label(t, 18, 1) for t in sel["term"]], fontsize=_ANNOT_SIZE + 1)
+        span = max(float(sel[measure].abs().max()), 0.5)
+        ax.set_xlim(-span * 1.45, span * 1.45)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ref = display_label(part["reference"].iloc[0]) if "reference" in part.columns else "其余"
+        ax.set_title(_label(f"{display_label(g)} 对比 {ref}", 44, 2), fontsize=_LABEL_SIZE + 1)
+        ax.set_xlabel("Log Ratio（log₂ 相对频率比）：右 = 目标组多用，左 = 少用" if measure == "log_ratio"
+                      else _label(measure, 40, 1), fontsize=_ANNOT_SIZE + 1)  # fmt: skip
+        ax.tick_params(axis="x", labelsize=_ANNOT_SIZE)
+        ax.spines[["top", "right"]].set_visible(False)
+    parts = []
+    if "min_count" in data.columns and data["min_count"].notna().any():
+        parts.append(f"最小频次 ≥ {_fmt_number(data['min_count'].dropna().iloc[0])}")
+    if threshold:
+        parts.append(threshold)
+    parts.append("条上数字 = 目标组频次 / 参照组频次；浅色斜线 = 不显著")
+    if len(groups) > len(shown):
+        parts.append(f"仅显示前 {len(shown)} 组（共 {len(groups)} 组）")
+    _titles(fig, title, "；".join(parts))
+    return fig
+
+
+def plot_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "",
+    ylabel: str = "",
+    cmap: str = "YlOrRd",
+    fmt_decimals: int = 0,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str = "",
+    subtitle: str | None = None,
+) -> Figure:
+    """Annotated heatmap of a numeric matrix (rows × columns as given; labels are wrapped or rotated)."""
+    if not isinstance(matrix, pd.DataFrame):
+        raise AnalysisError("plot_heatmap: expected a DataFrame")
+    if matrix.empty:
+        return _empty_figure(title)
+    values = matrix.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
+    col_labels = [_label(c, 14, 2) for c in matrix.columns]
+    row_labels = [_label(r, 28, 1) for r in matrix.index]
+    rotate = n_cols > 4 or max((_text_width(c) for c in col_labels), default=0) > 10
+    fig = _figure(max(5.5, 0.75 * n_cols + 3.8), max(3.0, 0.38 * n_rows + 2.2))
+    ax = fig.add_subplot()
+    finite = values[np.isfinite(values)]
+    lo = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
+    hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    if n_rows * n_cols <= 900:
+        for (r, c), v in np.ndenumerate(values):
+            if not np.isfinite(v):
+                continue
+            dark = (v - lo) / (hi - lo) > 0.6
+            ax.text(c, r, _fmt_number(v, fmt_decimals), ha="center", va="center",
+                    fontsize=_ANNOT_SIZE, color="white" if dark else "black")  # fmt: skip
+    ax.set_xticks(np.arange(n_cols), col_labels, rotation=45 if rotate else 0,
+                  ha="right" if rotate else "center", rotation_mode="anchor", fontsize=_ANNOT_SIZE + 1)  # fmt: skip
+    ax.set_yticks(np.arange(n_rows), row_labels, fontsize=_ANNOT_SIZE + 1)
+    ax.set_xlabel(_label(xlabel, 40, 1), fontsize=_LABEL_SIZE)
+    ax.set_ylabel(_label(ylabel, 40, 1), fontsize=_LABEL_SIZE)
+    cbar = fig.colorbar(im, ax=ax, shrink=0.8)
+    if colorbar_label:
+        cbar.set_label(_label(colorbar_label, 30, 1), fontsize=_ANNOT_SIZE + 1)
+    cbar.ax.tick_params(labelsize=_ANNOT_SIZE)
+    _titles(fig, title, subtitle)
+    return fig
+
+
+def plot_similarity(sim: pd.DataFrame, *, title: str = "公司之间的文本相似度（TF-IDF 余弦）") -> Figure:
+    """Annotated heatmap of a square similarity matrix (index = columns = group labels), 0..1 scale."""
+    if not isinstance(sim, pd.DataFrame):
+        raise AnalysisError("plot_similarity: expected a square DataFrame")
+    if len(sim) < 2:
+        return _empty_figure(title, "至少需要两个组才能比较相似度")
+    return plot_heatmap(
+        sim, title=title, cmap="Blues", fmt_decimals=2, vmin=0.0, vmax=1.0, colorbar_label="余弦相似度"
+    )
+
+
+def plot_slogan_heatmap(
+    profile: pd.DataFrame,
+    *,
+    row: str = "slogan",
+    col: str = "group",
+    value: str = "count",
+    top_n: int = 25,
+    title: str | None = None,
+    col_label: str = "公司",
+) -> Figure:
+    """Slogans × groups heatmap from a tidy profile (one row per slogan and group).
+
+    Rows are the ``top_n`` slogans with the largest total ``value``, sorted by that total.
+    """
+    _require(profile, [row, col, value], "plot_slogan_heatmap")
+    title = title or f"提法 × {col_label}"
+    if profile.empty:
+        return _empty_figure(title, "没有找到提法")
+    data = profile.copy()
+    data[value] = pd.to_numeric(data[value], errors="coerce")
+    matrix = data.pivot_table(
+        index=row, columns=col, values=value, aggfunc="sum", fill_value=0, observed=True
+    )
+    order = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top_n]
+    matrix = matrix.loc[order]
+    # group labels in order, the "(none)" / "(undated)" groups last
+    matrix = matrix[sorted(matrix.columns, key=lambda c: (str(c) in ("(none)", "(undated)", ""), str(c)))]
+    decimals = 0 if bool((matrix.to_numpy() % 1 == 0).all()) else 1
+    note = f"按总量排序的前 {len(matrix)} 个提法" + ("" if value == "count" else f"；数值：{value}")
+    return plot_heatmap(matrix, title=title, xlabel=col_label, ylabel="提法", cmap="YlOrRd",
+                        fmt_decimals=decimals, vmin=0.0, colorbar_label=value, subtitle=note)  # fmt: skip
+
+
+def plot_trend(
+    table: pd.DataFrame,
+    *,
+    value: str = "rate_per_10k",
+    title: str = "词语的年度变化",
+    value_label: str = "每万词出现次数",
+    thin_docs: int = 3,
+) -> Figure:
+    """Lines of each term's ``value`` per year above bars of the number of documents per year.
+
+    ``table``: ``trend(...)`` rows ``[year, term, count, rate_per_10k, n_docs, n_tokens]``. Years with
+    fewer than ``thin_docs`` documents get hollow markers so thin years are not over-read.
+    """
+    _require(table, ["year", "term", value, "n_docs"], "plot_trend")
+    data = table.copy()
+    data["year"] = pd.to_numeric(data["year"], errors="coerce")
+    data = data[data["year"].notna()]
+    if data.empty:
+        return _empty_figure(title, "没有带日期的文档")
+    data["year"] = data["year"].astype(int)
+    years = sorted(data["year"].unique())
+    docs = data.groupby("year")["n_docs"].max().reindex(years).fillna(0)
+    fig = _figure(max(7.0, 0.5 * len(years) + 4.5), 6.2)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    terms = list(dict.fromkeys(data["term"].astype(str)))
+    thin = {y for y in years if docs.get(y, 0) < thin_docs}
+    for i, t in enumerate(terms):
+        part = data[data["term"].astype(str) == t].sort_values("year")
+        color = _TERM_PALETTE[i % len(_TERM_PALETTE)]
+        ys = part[value].astype(float).to_numpy()
+        xs = part["year"].to_numpy()
+        top.plot(xs, ys, color=color, linewidth=1.8, label=_label(t, 20, 1))
+        filled = np.array([x not in thin for x in xs])
+        top.scatter(xs[filled], ys[filled], color=color, s=30, zorder=3)
+        top.scatter(
+            xs[~filled], ys[~filled], facecolors="white", edgecolors=color, s=30, zorder=3, linewidths=1.5
+        )
+    top.set_ylabel(_label(value_label, 20, 2), fontsize=_LABEL_SIZE)
+    top.set_ylim(bottom=0)
+    top.spines[["top", "right"]].set_visible(False)
+    top.legend(fontsize=_ANNOT_SIZE + 1, frameon=False, loc="upper left", ncols=min(4, len(terms)))
+    bars = bottom.bar(years, docs.to_numpy(), color=["#c7c7c7" if y in thin else "#7f7f7f" for y in years])
+    bottom.bar_label(bars, labels=[_fmt_number(v) for v in docs], padding=1, fontsize=_ANNOT_SIZE)
+    bottom.set_ylabel("文档数", fontsize=_LABEL_SIZE)
+    bottom.set_ylim(0, max(float(docs.max()), 1.0) * 1.35)
+    bottom.yaxis.get_major_locator().set_params(integer=True)
+    bottom.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 12 else 0)
+    bottom.set_xlabel("年份", fontsize=_LABEL_SIZE)
+    bottom.spines[["top", "right"]].set_visible(False)
+    if len(years) == 1:
+        bottom.set_xlim(years[0] - 1, years[0] + 1)
+    note = f"空心点 / 浅色柱：文档少于 {thin_docs} 篇的年份，谨慎解读" if thin else None
+    _titles(fig, title, note)
+    return fig
+
+
+def plot_adoption_timeline(
+    table: pd.DataFrame,
+    *,
+    slogan: str = "slogan",
+    company: str = "company",
+    first: str = "first_date",
+    last: str | None = "last_date",
+    top_n: int = 30,
+    title: str = "提法的采用时间线（各公司首次使用）",
+) -> Figure:
+    """Dot plot on a date axis: for each slogan, one dot per company at its first use.
+
+    ``table``: one row per slogan and company with the first (and optionally last) date of use.
+    A thin line runs from first to last use. Slogans are ordered by their earliest first use.
+    """
+    _require(table, [slogan, company, first], "plot_adoption_timeline")
+    data = table.copy()
+    data[first] = pd.to_datetime(data[first], errors="coerce")
+    data = data[data[first].notna()]
+    if data.empty:
+        return _empty_figure(title, "没有带日期的提法使用记录")
+    has_last = last is not None and last in data.columns
+    if has_last:
+        data[last] = pd.to_datetime(data[last], errors="coerce")
+    order = data.groupby(slogan)[first].min().sort_values(kind="stable").index[:top_n]
+    data = data[data[slogan].isin(order)]
+    companies = list(dict.fromkeys(data[company].fillna("").astype(str)))
+    offsets = {
+        c: (i - (len(companies) - 1) / 2) * min(0.6 / max(len(companies), 1), 0.2)
+        for i, c in enumerate(companies)
+    }
+    ypos = {s: i for i, s in enumerate(order)}
+    fig = _figure(10, 0.36 * len(order) + 2.2)
+    ax = fig.add_subplot()
+    for c in companies:
+        part = data[data[company].fillna("").astype(str) == c]
+        ys = np.array([ypos[s] + offsets[c] for s in part[slogan]])
+        color = company_color(c)
+        if has_last:
+            for y, a, b in zip(ys, part[first], part[last], strict=True):
+                if pd.notna(b) and b > a:
+                    ax.plot([a, b], [y, y], color=color, linewidth=1.2, alpha=0.5)
+        ax.scatter(part[first], ys, color=color, s=36, zorder=3, label=_label(c, 20, 1))
+    ax.set_yticks(np.arange(len(order)), [_label(s, 24, 1) for s in order], fontsize=_ANNOT_SIZE + 1)
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    lo, hi = (
+        data[first].min(),
+        (data[last].max() if has_last and data[last].notna().any() else data[first].max()),
+    )
+    hi = max(hi, data[first].max())
+    pad = max((hi - lo) * 0.05, pd.Timedelta(days=20))
+    ax.set_xlim(lo - pad, hi + pad)
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.tick_params(axis="x", labelsize=_ANNOT_SIZE + 1)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    ax.set_xlabel("日期", fontsize=_LABEL_SIZE)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False)
+    _titles(fig, title, "点 = 首次使用；线 = 首次到最近一次使用" if has_last else "点 = 首次使用")
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------
+# saving and showing
+
+
+def safe_name(name: str) -> str:
+    """A file-name stem safe on every OS; keeps Chinese characters, drops separators and control chars."""
+    s = unicodedata.normalize("NFC", str(name))
+    s = re.sub(r"[\\/:*?\"<>|\x00-\x1f\x7f]+", "_", s).strip(" ._")
+    return s[:120] or "figure"
+
+
+def save_figure(
+    fig: Figure, out_dir: str | Path, name: str, *, table: pd.DataFrame | None = None
+) -> dict[str, Path]:
+    """Write ``<name>.png`` (200 dpi), ``<name>.svg`` and, given ``table``, ``<name>.csv`` (UTF-8) atomically.
+
+    Returns ``{"png": path, "svg": path[, "csv": path]}``.
+    """
+    if not isinstance(fig, Figure):
+        raise AnalysisError(f"save_figure: expected a matplotlib Figure, got {type(fig).__name__}")
+    out = Path(out_dir)
+    stem = safe_name(name)
+    written: dict[str, Path] = {}
+    written["png"] = _io.write_with(
+        out / f"{stem}.png",
+        lambda t: fig.savefig(t, format="png", dpi=PNG_DPI, facecolor="white"),
+        suffix=".png",
+    )
+    written["svg"] = _io.write_with(
+        out / f"{stem}.svg",
+        lambda t: fig.savefig(t, format="svg", facecolor="white", metadata={"Date": None}),
+        suffix=".svg",
+    )
+    if table is not None:
+        frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
+        keep_index = not isinstance(frame.index, pd.RangeIndex)
+        written["csv"] = _io.write_with(
+            out / f"{stem}.csv", lambda t: frame.to_csv(t, index=keep_index, encoding="utf-8"), suffix=".csv"
+        )
+    return written
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def show_figure(
+    fig: Figure,
+    name: str | None = None,
+    *,
+    figures_dir: str | Path | None = None,
+    table: pd.DataFrame | None = None,
+    display_width: int | None = None,
+) -> dict[str, Path]:
+    """Save the figure (when ``figures_dir`` is given) and display it in the notebook as a PNG.
+
+    Returns what ``save_figure`` wrote (empty dict when nothing was saved).
+    """
+    from IPython.display import Image
+
+    written: dict[str, Path] = {}
+    if figures_dir and name:
+        written = save_figure(fig, figures_dir, name, table=table)
+        png = written["png"].read_bytes()
+    else:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=PNG_DPI, facecolor="white")
+        png = buf.getvalue()
+    width = display_width or int(fig.get_figwidth() * 96)
+    _display(Image(data=png, format="png", width=width))
+    return written
+
+
+def _cell(value: Any, float_decimals: int) -> str:
+    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict)) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
+    if isinstance(value, (bool, np.bool_)):
+        return "是" if value else "否"
+    if isinstance(value, (float, np.floating)):
+        return _fmt_number(value, float_decimals)
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}" if abs(int(value)) >= 10000 else str(int(value))
+    return str(value)
+
+
+_TABLE_STYLE = (
+    "<style>"
+    "table.textlab{border-collapse:collapse;font-size:13px;margin:0.5em 0 1em 0}"
+    "table.textlab th,table.textlab td{border:1px solid #ddd;padding:3px 8px;vertical-align:top}"
+    "table.textlab th{background:#f3f3f3;text-align:left}"
+    "table.textlab td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "table.textlab caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}"
+    "table.kwic td.left{text-align:right;color:#444}table.kwic td.match{text-align:center;"
+    "font-weight:bold;background:#fff3c4;white-space:nowrap}table.kwic td.right{color:#444}"
+    ".textlab-msg{padding:8px 12px;border-left:4px solid #4c72b0;background:#f4f7fb;margin:0.5em 0}"
+    ".textlab-msg.warn{border-color:#d9822b;background:#fdf6ec}"
+    "</style>"
+)
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int | None = 50,
+    float_decimals: int = 3,
+    index: bool = False,
+    css_class: str = "textlab",
+) -> str:
+    """Render ``df`` as an HTML table in which every header and cell is escaped text.
+
+    Built by hand rather than with pandas' Styler, which does not escape by default.
+    """
+    if not isinstance(df, pd.DataFrame):
+        df = pd.DataFrame(df)
+    frame = df.reset_index() if index else df
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.head(max_rows)
+    esc = html.escape
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    parts = [f'<table class="{esc(css_class)}">']
+    cap = caption or ""
+    if max_rows is not None and total > max_rows:
+        cap = (cap + " " if cap else "") + f"（显示前 {max_rows} 行，共 {total} 行）"
+    if cap:
+        parts.append(f"<caption>{esc(cap)}</caption>")
+    parts.append(
+        "<thead><tr>" + "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns) + "</tr></thead><tbody>"
+    )
+    for row in frame.itertuples(index=False, name=None):
+        cells = []
+        for v, num in zip(row, numeric, strict=True):
+            cls = ' class="num"' if num else ""
+            cells.append(f"<td{cls}>{esc(_cell(v, float_decimals))}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return _TABLE_STYLE + "".join(parts)
+
+
+def show_table(
+    df: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    max_rows: int | None = 50,
+    float_decimals: int = 3,
+    index: bool = False,
+) -> None:
+    """Display ``df`` in the notebook as an escaped HTML table (hostile text shows as text)."""
+    from IPython.display import HTML
+
+    _display(
+        HTML(table_html(df, caption=caption, max_rows=max_rows, float_decimals=float_decimals, index=index))
+    )
+
+
+def show_kwic(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = 100) -> None:
+    """Display a KWIC table (left context right-aligned, match highlighted), every cell escaped."""
+    from IPython.display import HTML
+
+    _require(df, ["left", "match", "right"], "show_kwic")
+    frame = df if max_rows is None else df.head(max_rows)
+    esc = html.escape
+    meta_cols = [c for c in ("title", "company", "date") if c in frame.columns]
+    names = {"title": "文档", "company": "公司", "date": "日期"}
+    parts = ['<table class="textlab kwic">']
+    cap = caption or ""
+    if max_rows is not None and len(df) > max_rows:
+        cap = (cap + " " if cap else "") + f"（显示前 {max_rows} 条，共 {len(df)} 条）"
+    if cap:
+        parts.append(f"<caption>{esc(cap)}</caption>")
+    parts.append(
+        "<thead><tr>"
+        + "".join(f"<th>{names[c]}</th>" for c in meta_cols)
+        + "<th>左侧语境</th><th>关键词</th><th>右侧语境</th></tr></thead><tbody>"
+    )
+    for _, row in frame.iterrows():
+        meta = "".join(
+            f"<td>{esc(_cell(row[c], 3) if c != 'company' else display_label(row[c]))}</td>"
+            for c in meta_cols
+        )
+        parts.append(
+            f'<tr>{meta}<td class="left">{esc(_cell(row["left"], 3))}</td>'
+            f'<td class="match">{esc(_cell(row["match"], 3))}</td>'
+            f'<td class="right">{esc(_cell(row["right"], 3))}</td></tr>'
+        )
+    parts.append("</tbody></table>")
+    _display(HTML(_TABLE_STYLE + "".join(parts)))
+
+
+def show_message(text: str, *, warn: bool = False) -> None:
+    """Display a short notice (escaped) in the notebook, e.g. why a chart is missing."""
+    from IPython.display import HTML
+
+    cls = "textlab-msg warn" if warn else "textlab-msg"
+    _display(HTML(_TABLE_STYLE + f'<div class="{cls}">{html.escape(str(text))}</div>'))
+
+
+def show_heading(text: str, *, level: int = 3) -> None:
+    """Display a heading (escaped) in the notebook, e.g. one per explored term."""
+    from IPython.display import HTML
+
+    level = min(max(int(level), 1), 6)
+    _display(HTML(f"<h{level}>{html.escape(str(text))}</h{level}>"))

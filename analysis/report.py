@@ -1,0 +1,819 @@
+"""Report runner: corpus folder -> executed notebooks -> HTML reports, figures and an index page.
+
+``run_reports`` ingests the corpus once (``out/data/corpus.parquet``), tokenises it once to warm the
+shared token cache, then executes every notebook of ``notebooks/`` with papermill in parallel worker
+processes (each notebook reads the ingested corpus and the cached tokens), converts each executed
+notebook to HTML in the worker with nbconvert's ``HTMLExporter`` (code hidden unless ``show_code``),
+and writes ``out/index.html`` and ``out/timings.json``.
+
+Layout of ``out``::
+
+    index.html            links, corpus summary and hash, parameters, versions, status and timings
+    <report>.html         one per notebook; replaced only when the notebook ran cleanly
+    figures/<report>/     <name>.png (200 dpi), <name>.svg, <name>.csv (the table behind the chart)
+    failed/<report>.html  the executed notebook of a failed run, for diagnosis
+    data/                 corpus.parquet, corpus.csv, ingest_report.csv
+    timings.json          seconds per phase and per notebook
+
+The second half of the module holds the small helpers the notebooks call (``setup_notebook``,
+``select_years``, ``company_year_table``, ...), so that the notebooks contain no logic of their own.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import html
+import json
+import logging
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import _io, config
+from analysis.errors import AnalysisError
+
+__all__ = [
+    "NotebookResult",
+    "company_year_table",
+    "discover_notebooks",
+    "document_table",
+    "explain_errors",
+    "group_columns",
+    "group_label",
+    "has_dated",
+    "incomplete_documents",
+    "keyness_highlights",
+    "require_documents",
+    "run_reports",
+    "select_years",
+    "setup_notebook",
+    "summary_table",
+    "term_positions",
+    "threshold_text",
+    "top_slogans",
+]
+
+#: Notebooks executed at the same time (each has its own kernel process).
+DEFAULT_JOBS = 2
+#: Longest time one notebook cell may run, in seconds.
+CELL_TIMEOUT = 1800
+#: Parameters the runner sets itself for every notebook (users set the others with ``params``).
+RUNNER_PARAMS = ("corpus", "metadata", "figures_dir", "progress")
+VERSION_PACKAGES = (
+    "textlab-analysis", "pandas", "numpy", "scipy", "pyarrow", "jieba", "rjieba", "scikit-learn", "matplotlib",
+    "noto-cjk-sans-otc", "papermill", "nbconvert", "nbclient", "ipykernel",
+)  # fmt: skip
+
+
+@dataclass
+class NotebookResult:
+    """Outcome of one notebook: status ("ok" / "failed"), error message, seconds per phase, outputs."""
+
+    name: str
+    title: str = ""
+    status: str = "failed"
+    error: str = ""
+    execute_s: float = 0.0
+    kernel_s: float = 0.0  # execution time not spent in cells: kernel start-up, papermill, shutdown
+    setup_s: float = 0.0  # the setup cell (imports, loading the corpus)
+    cells_s: float = 0.0  # every cell, the setup cell included
+    convert_s: float = 0.0
+    html: str = ""  # path of the report relative to ``out`` ('' when none was written)
+    failed_html: str = ""
+    figures: list[str] = field(default_factory=list)
+
+
+# ==================================================================================================
+# runner
+
+
+def discover_notebooks(notebooks_dir: Path, only: Sequence[str] | None = None) -> list[Path]:
+    """The report notebooks in ``notebooks_dir`` (sorted), restricted to the names in ``only``.
+
+    A name matches a notebook by its stem ("50-term-explorer"), its stem without the numeric prefix
+    ("term-explorer") or its numeric prefix ("50"). Raises AnalysisError for a name matching none.
+    """
+    notebooks_dir = Path(notebooks_dir)
+    if not notebooks_dir.is_dir():
+        raise AnalysisError(f"{notebooks_dir}: notebooks folder not found")
+    found = sorted(p for p in notebooks_dir.glob("*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise AnalysisError(f"{notebooks_dir}: no notebooks (*.ipynb) found")
+    if not only:
+        return found
+    chosen: list[Path] = []
+    for name in only:
+        key = Path(str(name)).stem.strip()
+        hits = [p for p in found if key in (p.stem, p.stem.split("-", 1)[-1], p.stem.split("-", 1)[0])]
+        if not hits:
+            names = ", ".join(p.stem for p in found)
+            raise AnalysisError(f"--only {name}: no such notebook (available: {names})")
+        chosen.extend(h for h in hits if h not in chosen)
+    return sorted(chosen)
+
+
+def _notebook_params(path: Path) -> dict[str, Any]:
+    """Parameters declared in the notebook's ``parameters`` cell, with their default values."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(path))
+    out: dict[str, Any] = {}
+    for name, info in declared.items():
+        try:
+            out[name] = ast.literal_eval(str(info.get("default", "None")))
+        except (ValueError, SyntaxError):
+            out[name] = None
+    return out
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    """Turn a command-line string into the type of the notebook's default value."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if isinstance(default, bool):
+        low = text.lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off"):
+            return False
+        raise AnalysisError(f"-p {name}={value}: expected true or false")
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            return int(text)
+        except ValueError:
+            raise AnalysisError(f"-p {name}={value}: expected an integer") from None
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            raise AnalysisError(f"-p {name}={value}: expected a number") from None
+    if isinstance(default, (list, tuple)):
+        if text.startswith("["):
+            with contextlib.suppress(ValueError, SyntaxError):
+                parsed = ast.literal_eval(text)
+                if isinstance(parsed, (list, tuple)):
+                    return [str(x) if not isinstance(x, (int, float)) else x for x in parsed]
+        return [t.strip() for t in re.split(r"[,，、]", text) if t.strip()]
+    if default is None:
+        if text.lower() in ("", "none", "null"):
+            return None
+        with contextlib.suppress(ValueError, SyntaxError):
+            parsed = ast.literal_eval(text)
+            if isinstance(parsed, (int, float, list)):
+                return parsed
+        return text
+    return text
+
+
+def _resolve_params(
+    notebooks: Sequence[Path], params: Mapping[str, Any] | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Per-notebook parameter dicts (only what each declares) and the merged user parameters."""
+    declared = {nb.stem: _notebook_params(nb) for nb in notebooks}
+    user = dict(params or {})
+    reserved = [k for k in user if k in RUNNER_PARAMS]
+    if reserved:
+        raise AnalysisError(
+            f"-p {reserved[0]}: set by the runner (use --corpus / --metadata / --out instead)"
+        )
+    known = set().union(*(d.keys() for d in declared.values())) - set(RUNNER_PARAMS)
+    unknown = sorted(k for k in user if k not in known)
+    if unknown:
+        raise AnalysisError(
+            f"unknown parameter(s) {', '.join(unknown)}; notebooks accept: {', '.join(sorted(known))}"
+        )
+    per_nb: dict[str, dict[str, Any]] = {}
+    effective: dict[str, Any] = {}
+    for stem, defaults in declared.items():
+        values = {}
+        for k, v in user.items():
+            if k in defaults:
+                values[k] = _coerce(k, v, defaults[k])
+                effective[k] = values[k]
+        per_nb[stem] = values
+    return per_nb, effective
+
+
+def _notebook_title(path: Path) -> str:
+    """First markdown heading of the notebook (the report's title), else the file stem."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return path.stem
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            src = "".join(cell.get("source", []))
+            m = re.search(r"^#+\s*(.+)$", src, flags=re.MULTILINE)
+            if m:
+                return m.group(1).strip()
+    return path.stem
+
+
+def _html_exporter(show_code: bool) -> Any:
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="lab",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+    )
+
+
+def _error_message(exc: BaseException) -> str:
+    """One readable line (plus the failing cell) for the index page."""
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        cell = getattr(exc, "exec_count", None)
+        where = f" (cell {cell})" if cell else ""
+        return f"{ename}: {evalue}{where}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _cell_seconds(nb: Any) -> tuple[float, float]:
+    """(seconds in the setup cell, seconds in all cells) from papermill's per-cell metadata."""
+    total = setup = 0.0
+    for cell in nb.cells:
+        dur = cell.get("metadata", {}).get("papermill", {}).get("duration")
+        if dur is None:
+            continue
+        total += float(dur)
+        if "setup" in cell.get("metadata", {}).get("tags", []):
+            setup = float(dur)
+    return setup, total
+
+
+def _swap_dir(new: Path, final: Path) -> None:
+    """Replace folder ``final`` by ``new`` (old content removed only once the new one is in place)."""
+    old = final.with_name(f".{final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
+    """Worker: execute one notebook, convert it to HTML, write its report. Never raises."""
+    import nbformat
+    import papermill
+
+    name: str = task["name"]
+    out = Path(task["out"])
+    result = NotebookResult(name=name, title=task["title"])
+    fig_final = out / "figures" / name
+    fig_tmp = out / "figures" / f".{name}.tmp"
+    if fig_tmp.exists():
+        shutil.rmtree(fig_tmp)
+    fig_tmp.mkdir(parents=True)
+    params = dict(task["params"])
+    params["figures_dir"] = str(fig_tmp)
+    failed_nb = None
+    work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
+    executed_path = work / f"{name}.ipynb"
+    t0 = time.perf_counter()
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                task["path"],
+                str(executed_path),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                cwd=task["cwd"],
+                execution_timeout=CELL_TIMEOUT,
+            )
+        except Exception as exc:  # a broken notebook must not stop the others
+            result.execute_s = time.perf_counter() - t0
+            result.error = _error_message(exc)
+            if executed_path.exists():
+                with contextlib.suppress(Exception):
+                    failed_nb = nbformat.read(str(executed_path), as_version=4)
+            nb = None
+        else:
+            result.execute_s = time.perf_counter() - t0
+        target_nb = nb if nb is not None else failed_nb
+        if target_nb is not None:
+            result.setup_s, result.cells_s = _cell_seconds(target_nb)
+            result.kernel_s = max(0.0, result.execute_s - result.cells_s)
+            t1 = time.perf_counter()
+            try:
+                exporter = _html_exporter(task["show_code"])
+                body, _ = exporter.from_notebook_node(
+                    target_nb, resources={"metadata": {"name": result.title}}
+                )
+            except Exception as exc:
+                body = None
+                if nb is not None:
+                    result.error = f"HTML conversion failed: {_error_message(exc)}"
+                    nb = None
+            result.convert_s = time.perf_counter() - t1
+            if body is not None and nb is not None:
+                _io.write_text(out / f"{name}.html", body)
+                result.html = f"{name}.html"
+            elif body is not None:
+                _io.write_text(out / "failed" / f"{name}.html", body)
+                result.failed_html = f"failed/{name}.html"
+        if nb is not None:
+            result.status = "ok"
+            _swap_dir(fig_tmp, fig_final)
+            stale = out / "failed" / f"{name}.html"
+            if stale.exists():
+                stale.unlink()
+    except Exception as exc:
+        result.status = "failed"
+        result.error = result.error or _error_message(exc)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if fig_tmp.exists():
+            shutil.rmtree(fig_tmp, ignore_errors=True)
+    if fig_final.is_dir():
+        result.figures = sorted(p.relative_to(out).as_posix() for p in fig_final.iterdir() if p.is_file())
+    return asdict(result)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in VERSION_PACKAGES:
+        try:
+            out[pkg] = importlib_metadata.version(pkg)
+        except importlib_metadata.PackageNotFoundError:
+            out[pkg] = "(not installed)"
+    return out
+
+
+def _pool_context() -> Any:
+    import multiprocessing as mp
+
+    # fork starts a worker in milliseconds; the workers only drive kernels (their own processes).
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+
+
+def run_reports(
+    corpus: Path | None = None,
+    metadata: Path | None = None,
+    out: Path | None = None,
+    params: dict[str, Any] | None = None,
+    only: list[str] | None = None,
+    show_code: bool = False,
+    jobs: int | None = None,
+    *,
+    notebooks_dir: Path | None = None,
+    progress: bool = True,
+) -> int:
+    """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
+
+    corpus:   folder of documents (default: the bundled sample ``config.RAW_DIR``, with
+              ``config.METADATA_CSV`` as its metadata when that file exists).
+    metadata: CSV of per-file overrides (see ``analysis.corpus.read_overrides``).
+    out:      output folder (default ``config.REPORTS_DIR``); never inside the corpus folder.
+    params:   notebook parameters (``top_n``, ``terms``, ...); strings are converted to the type of the
+              notebook's default ("10" -> 10, "全面从严治党,主题教育" -> a list).
+    only:     notebook names to run (stem, stem without number, or number); default all.
+    show_code: keep the code cells in the HTML.
+    jobs:     notebooks executed at once (default 2).
+    notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
+
+    Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
+    any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
+    """
+    from tqdm.auto import tqdm
+
+    from analysis.corpus import corpus_hash, corpus_summary, ingest, load_corpus
+    from analysis.tokens import tokenize
+
+    t_start = time.perf_counter()
+    started = datetime.now().astimezone()
+    if corpus is None:
+        corpus = config.RAW_DIR
+        if metadata is None and config.METADATA_CSV.is_file():
+            metadata = config.METADATA_CSV
+    corpus = Path(corpus)
+    out = Path(out) if out is not None else config.REPORTS_DIR
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    notebooks = discover_notebooks(nb_dir, only)
+    per_nb_params, effective = _resolve_params(notebooks, params)
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, Any] = {}
+
+    t = time.perf_counter()
+    result = ingest(corpus, out / "data", metadata, progress=False)
+    timings["ingest_s"] = time.perf_counter() - t
+    parquet = out / "data" / "corpus.parquet"
+    if result.corpus.empty:
+        raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
+
+    t = time.perf_counter()
+    docs = load_corpus(parquet, progress=False)
+    tokenize(docs, progress=False)  # warms the shared cache: the notebooks only read it
+    timings["tokenize_s"] = time.perf_counter() - t
+
+    tasks = [
+        {
+            "name": nb.stem,
+            "title": _notebook_title(nb),
+            "path": str(nb),
+            "cwd": str(nb.parent),
+            "out": str(out.resolve()),
+            "show_code": show_code,
+            "params": {
+                **per_nb_params[nb.stem],
+                "corpus": str(parquet.resolve()),
+                "metadata": None,
+                "progress": False,
+            },
+        }
+        for nb in notebooks
+    ]
+    n_workers = max(1, min(jobs or DEFAULT_JOBS, len(tasks)))
+    results: dict[str, dict[str, Any]] = {}
+    t = time.perf_counter()
+    bar = tqdm(total=len(tasks), desc="reports", unit="notebook", disable=not progress, file=sys.stderr)
+    with ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context()) as pool:
+        futures = {pool.submit(_execute_one, task): task for task in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                res = fut.result()
+            except Exception as exc:  # the worker process itself died
+                res = asdict(
+                    NotebookResult(name=task["name"], title=task["title"], error=_error_message(exc))
+                )
+            results[task["name"]] = res
+            bar.set_postfix_str(f"{task['name']}: {res['status']}")
+            bar.update(1)
+    bar.close()
+    timings["notebooks_wall_s"] = time.perf_counter() - t
+    ordered = [results[task["name"]] for task in tasks]
+    timings["notebooks"] = {
+        r["name"]: {k: round(r[k], 3) for k in ("execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")}
+        for r in ordered
+    }
+    n = max(len(ordered), 1)
+    timings["fixed_per_notebook_s"] = {
+        "kernel_s": round(sum(r["kernel_s"] for r in ordered) / n, 3),
+        "setup_s": round(sum(r["setup_s"] for r in ordered) / n, 3),
+        "convert_s": round(sum(r["convert_s"] for r in ordered) / n, 3),
+    }
+    timings["total_s"] = time.perf_counter() - t_start
+    for k in ("ingest_s", "tokenize_s", "notebooks_wall_s", "total_s"):
+        timings[k] = round(timings[k], 3)
+    timings["jobs"] = n_workers
+
+    summary = corpus_summary(docs)
+    report_df = result.report
+    context = {
+        "generated": started.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "corpus_path": str(corpus),
+        "metadata_path": str(metadata) if metadata else "",
+        "corpus_hash": corpus_hash(docs),
+        "summary": summary,
+        "company_counts": _company_counts(docs),
+        "skipped": int((report_df["status"] == "skipped").sum()) if len(report_df) else 0,
+        "warnings": int((report_df["status"] == "warning").sum()) if len(report_df) else 0,
+        "params": effective,
+        "show_code": show_code,
+        "reports": ordered,
+        "timings": timings,
+        "versions": _versions(),
+        "n_failed": sum(r["status"] != "ok" for r in ordered),
+    }
+    _io.write_text(out / "index.html", _render_index(context))
+    _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
+    failed = [r for r in ordered if r["status"] != "ok"]
+    for r in failed:
+        print(f"report {r['name']} failed: {r['error']}", file=sys.stderr)
+    if progress:
+        print(f"{len(ordered) - len(failed)}/{len(ordered)} reports written to {out / 'index.html'} "
+              f"in {timings['total_s']:.1f} s", file=sys.stderr)  # fmt: skip
+    return 1 if failed else 0
+
+
+def _company_counts(docs: pd.DataFrame) -> list[tuple[str, int]]:
+    counts = docs["company"].fillna("").astype(str).value_counts()
+    return [(name or "（未识别公司）", int(n)) for name, n in counts.items()]
+
+
+_INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>textlab 报告</title>
+<style>
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
+  max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{margin-bottom:0.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:0.2em}
+table{border-collapse:collapse;margin:0.5em 0 1em 0;font-size:14px}
+th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
+th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#1a7f37;font-weight:bold} .failed{color:#b42318;font-weight:bold}
+pre.error{white-space:pre-wrap;margin:0;color:#b42318;font-size:13px;max-width:520px}
+.muted{color:#666;font-size:13px} code{background:#f5f5f5;padding:0 3px}
+.banner{padding:8px 12px;background:#fdecea;border-left:4px solid #b42318;margin:1em 0}
+ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
+</style>
+</head>
+<body>
+<h1>textlab 报告</h1>
+<p class="muted">生成时间：{{ generated }} ・ 语料哈希：<code>{{ corpus_hash }}</code></p>
+{% if n_failed %}<div class="banner">{{ n_failed }} 个报告运行失败，见下表（失败时保留上一次成功的报告）。</div>{% endif %}
+
+<h2>报告</h2>
+<table>
+<tr><th>报告</th><th>状态</th><th>执行（秒）</th><th>转换（秒）</th><th>图表</th><th>错误</th></tr>
+{% for r in reports %}
+<tr>
+<td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}<br>
+<span class="muted">{{ r.name }}</span></td>
+<td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}</td>
+<td class="num">{{ "%.1f"|format(r.execute_s) }}</td>
+<td class="num">{{ "%.1f"|format(r.convert_s) }}</td>
+<td>{% if r.figures %}<ul class="figs">{% for f in r.figures %}<li><a href="{{ f }}">{{ f.rsplit("/", 1)[-1] }}</a></li>{% endfor %}</ul>{% endif %}</td>
+<td>{% if r.error %}<pre class="error">{{ r.error }}</pre>{% if r.failed_html %}<a href="{{ r.failed_html }}">失败的运行记录</a>{% endif %}{% endif %}</td>
+</tr>
+{% endfor %}
+</table>
+
+<h2>语料</h2>
+<table>
+<tr><th>语料</th><td>{{ corpus_path }}</td></tr>
+{% if metadata_path %}<tr><th>元数据</th><td>{{ metadata_path }}</td></tr>{% endif %}
+<tr><th>文档数</th><td class="num">{{ summary.documents }}</td></tr>
+<tr><th>公司</th><td>{% for name, n in company_counts %}{{ name }}（{{ n }}）{% if not loop.last %}、{% endif %}{% endfor %}</td></tr>
+<tr><th>年份</th><td>{% if summary.years %}{{ summary.years[0] }}–{{ summary.years[1] }}{% else %}无带日期的文档{% endif %}</td></tr>
+<tr><th>无日期文档</th><td class="num">{{ summary.undated }}</td></tr>
+<tr><th>未识别公司的文档</th><td class="num">{{ summary.unattributed }}</td></tr>
+<tr><th>重复文档</th><td class="num">{{ summary.duplicates }}</td></tr>
+<tr><th>跳过的文件</th><td class="num">{{ skipped }}{% if warnings %}（另有 {{ warnings }} 条提醒）{% endif %} ・ <a href="data/ingest_report.csv">ingest_report.csv</a></td></tr>
+</table>
+
+<h2>参数</h2>
+{% if params %}
+<table>{% for k, v in params|dictsort %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+{% else %}<p>全部使用笔记本中的默认参数。</p>{% endif %}
+<p class="muted">代码单元：{{ "显示" if show_code else "隐藏" }}</p>
+
+<h2>耗时（秒）</h2>
+<table>
+<tr><th>导入语料（ingest）</th><td class="num">{{ "%.2f"|format(timings.ingest_s) }}</td></tr>
+<tr><th>分词（一次，写入共享缓存）</th><td class="num">{{ "%.2f"|format(timings.tokenize_s) }}</td></tr>
+<tr><th>运行全部笔记本（{{ timings.jobs }} 个并行）</th><td class="num">{{ "%.2f"|format(timings.notebooks_wall_s) }}</td></tr>
+<tr><th>合计</th><td class="num">{{ "%.2f"|format(timings.total_s) }}</td></tr>
+</table>
+<table>
+<tr><th>报告</th><th>执行</th><th>其中：内核启动等固定开销</th><th>其中：准备单元（导入、读语料）</th><th>全部单元</th><th>转换 HTML</th></tr>
+{% for name, t in timings.notebooks.items() %}
+<tr><td>{{ name }}</td><td class="num">{{ "%.2f"|format(t.execute_s) }}</td><td class="num">{{ "%.2f"|format(t.kernel_s) }}</td>
+<td class="num">{{ "%.2f"|format(t.setup_s) }}</td><td class="num">{{ "%.2f"|format(t.cells_s) }}</td><td class="num">{{ "%.2f"|format(t.convert_s) }}</td></tr>
+{% endfor %}
+<tr><td>每个笔记本平均固定开销</td><td></td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.kernel_s) }}</td>
+<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.setup_s) }}</td><td></td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.convert_s) }}</td></tr>
+</table>
+<p class="muted">另见 <a href="timings.json">timings.json</a>。</p>
+
+<h2>软件版本</h2>
+<table>{% for k, v in versions.items() %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
+</body>
+</html>
+"""
+
+
+def _render_index(context: Mapping[str, Any]) -> str:
+    """The index page; every value is escaped by Jinja2's autoescape."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(_INDEX_TEMPLATE).render(**context)
+
+
+# ==================================================================================================
+# helpers for the notebooks
+
+
+def setup_notebook() -> None:
+    """Quiet library noise in a report kernel (deprecation warnings, jieba's log lines) and set the font."""
+    from analysis.fonts import use_cjk_font
+
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    pd.set_option("display.max_colwidth", 80)
+    use_cjk_font()
+
+
+@contextlib.contextmanager
+def explain_errors(what: str) -> Iterator[None]:
+    """Run a report section; an AnalysisError is shown as a short notice instead of a traceback.
+
+    Only errors the package raises on purpose (bad input, too few groups, ...) are caught: anything
+    else is a bug and must fail the report.
+    """
+    from analysis.plots import show_message
+
+    try:
+        yield
+    except AnalysisError as exc:
+        show_message(f"{what}：无法计算（{exc}）", warn=True)
+
+
+def select_years(
+    docs: pd.DataFrame, year_min: int | None = None, year_max: int | None = None
+) -> pd.DataFrame:
+    """Documents whose year lies in [year_min, year_max]; with no bound given, all (undated included).
+
+    With a bound, undated documents are left out (they cannot be placed in the range).
+    """
+    if year_min is None and year_max is None:
+        return docs
+    years = pd.to_numeric(docs["year"], errors="coerce")
+    mask = years.notna()
+    if year_min is not None:
+        mask &= years >= int(year_min)
+    if year_max is not None:
+        mask &= years <= int(year_max)
+    out = docs[mask.to_numpy(dtype=bool)].reset_index(drop=True)
+    out.attrs = dict(docs.attrs)
+    return out
+
+
+def company_year_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """Documents per company (rows) and year (columns) over the dated documents, with a total column.
+
+    Documents without a company are counted under "（未识别公司）". Empty when no document is dated.
+    """
+    dated = docs[docs["year"].notna()]
+    if dated.empty:
+        return pd.DataFrame()
+    company = dated["company"].fillna("").astype(str).replace("", "（未识别公司）")
+    table = pd.crosstab(company, dated["year"].astype(int))
+    table.index.name = "公司"
+    table.columns.name = "年份"
+    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
+def document_table(docs: pd.DataFrame, tokens: Any | None = None) -> pd.DataFrame:
+    """One row per document: title, company, date, characters (and tokens when ``tokens`` is given)."""
+    out = pd.DataFrame(
+        {
+            "title": docs["title"].astype(str),
+            "company": docs["company"].fillna("").astype(str),
+            "date": docs["date"].dt.strftime("%Y-%m-%d").fillna(""),
+            "chars": docs["chars"].astype(int),
+            "path": docs["path"].astype(str),
+        }
+    )
+    if tokens is not None:
+        lengths = {d: len(t) for d, t in zip(tokens.docvars["doc_id"], tokens.docs, strict=True)}
+        out.insert(4, "tokens", docs["doc_id"].map(lengths).astype("Int64"))
+    return out.sort_values("chars", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def incomplete_documents(docs: pd.DataFrame) -> pd.DataFrame:
+    """Documents without a date or without a company, with what is missing."""
+    undated = docs["date"].isna()
+    nocompany = docs["company"].fillna("").astype(str) == ""
+    sel = docs[(undated | nocompany).to_numpy(dtype=bool)]
+    missing = [
+        "、".join(w for w, flag in (("日期", u), ("公司", c)) if flag)
+        for u, c in zip(undated[sel.index], nocompany[sel.index], strict=True)
+    ]
+    return pd.DataFrame(
+        {"path": sel["path"].astype(str), "title": sel["title"].astype(str), "missing": missing}
+    ).reset_index(drop=True)
+
+
+def term_positions(keyness_table: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
+    """Where each of ``terms`` stands in each keyness block: its rank by G² and its statistics.
+
+    Rank 1 is the most over-used term of the block (blocks are sorted by g2 descending); ``of`` is the
+    number of terms tested in the block. Terms below the block's minimum count are absent.
+    """
+    if keyness_table.empty:
+        return pd.DataFrame(columns=["term", "group", "reference", "rank", "of"])
+    kt = keyness_table.copy()
+    kt["rank"] = kt.groupby(["group", "reference"], sort=False).cumcount() + 1
+    kt["of"] = kt.groupby(["group", "reference"], sort=False)["term"].transform("size")
+    keep = ["term", "group", "reference", "rank", "of", "count_target", "count_reference", "g2",
+            "p_adjusted", "significant", "log_ratio", "logodds_z"]  # fmt: skip
+    out = kt[kt["term"].isin(list(terms))][[c for c in keep if c in kt.columns]]
+    order = {t: i for i, t in enumerate(terms)}
+    return out.sort_values(
+        ["term", "rank"], key=lambda s: s.map(order) if s.name == "term" else s
+    ).reset_index(drop=True)
+
+
+def escape(text: Any) -> str:
+    """HTML-escape any value (for the rare hand-built HTML in a notebook)."""
+    return html.escape(str(text))
+
+
+def group_columns(group_by: str | Sequence[str]) -> str | list[str]:
+    """Parse ``group_by``: "company" -> "company"; "company,year" -> ["company", "year"]."""
+    if isinstance(group_by, str):
+        parts = [p.strip() for p in re.split(r"[,，+×|]", group_by) if p.strip()]
+    else:
+        parts = [str(p).strip() for p in group_by if str(p).strip()]
+    if not parts:
+        raise AnalysisError("group_by is empty; use company, year or company,year")
+    return parts[0] if len(parts) == 1 else parts
+
+
+_GROUP_NAMES = {"company": "公司", "year": "年份", "source": "来源", "date": "日期"}
+
+
+def group_label(group_by: str | Sequence[str]) -> str:
+    """Chinese name of a grouping for titles: "company" -> "公司", ["company", "year"] -> "公司×年份"."""
+    by = group_columns(group_by)
+    parts = [by] if isinstance(by, str) else by
+    return "×".join(_GROUP_NAMES.get(p, p) for p in parts)
+
+
+def require_documents(docs: pd.DataFrame, year_min: int | None = None, year_max: int | None = None) -> None:
+    """Raise a clear AnalysisError when the (year-filtered) corpus has no document at all."""
+    if len(docs):
+        return
+    if year_min is not None or year_max is not None:
+        raise AnalysisError(f"no dated document between year_min={year_min} and year_max={year_max}")
+    raise AnalysisError("the corpus has no document")
+
+
+def summary_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """Key numbers of the corpus as a two-column table (指标, 数值)."""
+    years = pd.to_numeric(docs["year"], errors="coerce").dropna()
+    companies = sorted({c for c in docs["company"].fillna("").astype(str) if c})
+    rows = [
+        ("文档数", f"{len(docs)}"),
+        ("公司数", f"{len(companies)}（{'、'.join(companies) or '无'}）"),
+        ("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "无带日期的文档"),
+        ("无日期的文档", f"{int(docs['date'].isna().sum())}"),
+        ("未识别公司的文档", f"{int((docs['company'].fillna('') == '').sum())}"),
+        ("总字符数", f"{int(docs['chars'].sum()):,}"),
+    ]
+    if "duplicate_of" in docs.columns:
+        rows.append(("重复文档", f"{int((docs['duplicate_of'].fillna('') != '').sum())}"))
+    return pd.DataFrame(rows, columns=["指标", "数值"])
+
+
+def threshold_text(correction: str | None, alpha: float) -> str:
+    """Subtitle text for the significance threshold, e.g. "显著：FDR 校正后 p < 0.05"."""
+    names = {"fdr": "FDR（Benjamini-Hochberg）", "bonferroni": "Bonferroni"}
+    if not correction:
+        return f"显著：未校正 p < {alpha:g}"
+    return f"显著：{names.get(str(correction).lower(), str(correction))} 校正后 p < {alpha:g}"
+
+
+def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10) -> pd.DataFrame:
+    """Per block, the ``top_n`` most over-used and ``top_n`` most under-used terms (by G²), for display."""
+    if keyness_table.empty:
+        return keyness_table
+    blocks = []
+    for _, block in keyness_table.groupby(["group", "reference"], sort=False):
+        over = block[block["g2"] > 0].head(top_n)
+        under = block[block["g2"] < 0].iloc[::-1].head(top_n)
+        blocks.append(pd.concat([over.assign(direction="多用"), under.assign(direction="少用")]))
+    out = pd.concat(blocks, ignore_index=True)
+    cols = ["group", "reference", "direction", "term", "count_target", "count_reference", "g2", "p_adjusted",
+            "significant", "log_ratio", "logodds_z"]  # fmt: skip
+    return out[[c for c in cols if c in out.columns]]
+
+
+def top_slogans(profile: pd.DataFrame, features: Sequence[str] | Any, n: int = 6) -> list[str]:
+    """The ``n`` most frequent slogans of a profile that are also single tokens of the DTM vocabulary.
+
+    Trends are computed on the DTM, so only slogans the tokenizer keeps whole can be followed there.
+    """
+    if profile.empty:
+        return []
+    vocab = set(map(str, features))
+    totals = profile.groupby("slogan")["count"].sum().sort_values(ascending=False, kind="stable")
+    return [s for s in totals.index if s in vocab][:n]
+
+
+def has_dated(docs: pd.DataFrame) -> bool:
+    """True when at least one document has a date."""
+    return bool(docs["date"].notna().any())

@@ -1,0 +1,684 @@
+"""Slogans (提法): quoted phrases, 《titles》, numbered formulations and lexicon terms in Chinese text.
+
+What counts as a hit (``SloganHit.kind``):
+
+``title``     the content of 《…》 (a document, book or programme title; 〈…〉 may nest inside).
+``numbered``  a numbered formulation (``NUMBERED_RE``): 两个维护, 四个意识, 三不腐, 四下基层, 十九大,
+              十四五, 1+N, 4+99+32, 一岗双责, 三会一课 ...
+``lexicon``   a term of the slogan lexicon (``resources/slogans.txt`` plus the user's files).
+``quoted``    any other phrase in quotes: “…” ‘…’ 「…」 『…』 "…" ＂…＂ 〝…〞.
+
+Where a hit is found and what kind it gets are separate questions:
+
+* Lexicon terms are found anywhere in the text (plain, quoted or inside a title), leftmost-longest and
+  non-overlapping, so 全面从严治党 is never also counted as 从严治党.
+* Quoted and title spans are found line by line (a hit never spans a paragraph). Curly quotes pair in
+  any direction (“…” ”…“ “…“ ”…”: real documents contain all four), each quote family only with
+  itself, left to right. A pair is rejected if its content holds sentence punctuation (。！？；!?;) or
+  is too long (``MAX_QUOTED`` characters; ``MAX_COMPOUND`` for 、-lists with items of at most
+  ``MAX_PART``, while commas join clauses, not slogans); the closing mark of a rejected pair is tried
+  again as an opening mark, so one stray quote cannot swallow a paragraph nor unpair the quotes after
+  it. An accepted pair is a slogan if its content has two or more characters with a CJK one (“实”字
+  is emphasis: the marks pair, no hit), is a numbered formulation, or - inside “” 「」 『』 〝〞, not
+  ‘’ (apostrophes) nor ASCII quotes (markup) - has letters/digits such as BASIC6.
+* Numbered formulations are recognised inside quotes and on lexicon terms with ``NUMBERED_RE``; in
+  plain text only two unambiguous shapes are searched (``x+y`` formulas such as 1+N, 4+99+32, and the
+  five-year plans 十一五..十五五), because "四个方面" or "三名人员" in running text are not slogans.
+
+The kind describes the slogan, not the place it was found: a text always gets the same kind, whatever
+its quoting, by the precedence title > numbered > lexicon > quoted. So “四个意识” and a plain 四个意识
+are one slogan in the counts. One hit per span: a quoted span equal to a lexicon term or a numbered
+formulation is reported once, with that kind; a 《title》 stays a title (its content is a work's name),
+but lexicon terms inside a longer title are counted (《中国联通党风廉政建设责任制实施办法》 counts
+党风廉政建设).
+
+Compounds (a quoted or lexicon span listing parts with 、 ， or ,): the compound is the slogan
+(“学思想、强党性、重实践、建新功”). With ``split_compound=True`` each part that is a numbered
+formulation, and each lexicon term inside a part (一体推进不敢腐 -> 不敢腐), is reported too, with its
+own span; parts that are plain words (理论学习, 推动发展 ...) are not. A list is numbered if every part
+is (两个维护、四个意识). With ``split_compound=False`` a compound is one hit and the hits inside it are
+dropped (titles excepted).
+
+Hit text is normalised: outer whitespace stripped, whitespace next to a CJK character or punctuation
+removed (PDF spacing: “ 身边事 ” -> 身边事, 六 +X -> 六+X), other runs of whitespace collapsed to one
+space, full-width letters, digits and ＋ made ASCII. ``start``/``end`` index the source text, and
+``normalize_slogan(text[start:end]) == hit.text``; use ``normalize_slogan`` on lists of your own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis import config
+from analysis.errors import AnalysisError, ReadError
+
+__all__ = [
+    "KINDS",
+    "NUMBERED_RE",
+    "SloganHit",
+    "adoption_timeline",
+    "extract_slogans",
+    "is_numbered",
+    "load_slogan_lexicon",
+    "normalize_slogan",
+    "slogan_counts",
+    "slogan_profile",
+]
+
+#: Kinds in order of precedence (a text that is both numbered and a lexicon term is "numbered").
+KINDS = ("title", "numbered", "lexicon", "quoted")
+_RANK = {k: i for i, k in enumerate(KINDS)}
+
+MAX_QUOTED = 20  # characters of a quoted slogan (after normalisation)
+MAX_COMPOUND = 48  # characters of a quoted 、-list (理论学习有收获、思想政治受洗礼、... has 39)
+MAX_PART = 16  # characters of each item of such a list
+MAX_TITLE = 60  # characters of a 《title》
+
+_ALL_LABEL = "(all)"  # group label of the overall profile, as in stats.frequency
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_FULLWIDTH = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     "＋": "+"}
+)
+# Whitespace touching a non-ASCII-word character (CJK, punctuation) is PDF spacing: drop it.
+_SPACE_NEAR_CJK = re.compile(r"\s+(?=[^\sA-Za-z0-9])|(?<=[^\sA-Za-z0-9])\s+")
+_SPACES = re.compile(r"\s+")
+
+# ---------------------------------------------------------------------------------- numbered forms
+_NUM = "一二两三四五六七八九十"
+#: Full-match pattern of a numbered formulation (applied to quoted content, parts and lexicon terms):
+#:   1. formula:   numbers (digits or 一..十) joined by "+", letters allowed for all but one element,
+#:                 optionally followed by a short CJK tail: 1+N, 4+99+32, 1+1, 六+X项整改任务
+#:   2. five-year plan: 十一五 .. 十五五, optionally 规划/时期
+#:   3. counted:   a numeral other than 一 (二两三..十, 百, 千), or digits followed by a CJK
+#:                 character, then 1-11 CJK/alnum characters in all: 两个维护, 四个意识, 三不腐, 四下基层,
+#:                 十九大, 12字, 三读三悟三增强 (not 5G; not 双-: 双向, 双方 are plain words, 双碳
+#:                 is a lexicon term)
+#:   4. 一-forms:  一 followed by text that contains a second numeral: 一岗双责, 一老一少, 一二二五,
+#:                 一带一路 (a lone 一 starts too many plain words: 一线, 一体化, 一个问题)
+#: A list (parts separated by 、 ， ,) is numbered if every part is: 两个维护、四个意识.
+NUMBERED_RE = re.compile(
+    rf"""
+    (?: (?:[0-9]+|[A-Za-z]|[{_NUM}]+) (?:\+(?:[0-9]+|[A-Za-z]|[{_NUM}]+))+ [{_CJK}]{{0,8}}
+      | 十[一二三四五]五(?:规划|时期)?
+      | (?:[二两三四五六七八九十百千]|[0-9]+(?=[{_CJK}])) [{_CJK}0-9A-Za-z+]{{1,11}}
+      | 一[{_CJK}]{{0,5}}[{_NUM}双][{_CJK}]{{0,5}}
+    )""",
+    re.VERBOSE,
+)
+_FORMULA_HAS_DIGIT = re.compile(rf"[0-9{_NUM}]")
+# Plain-text searches (no quotes needed): x+y formulas with at least one number, five-year plans.
+# No whitespace inside and no digit, letter, ':' '.' '-' '/' around, so times (13:02:46 +0800),
+# decimals and dates are not formulas.
+_PLAIN_FORMULA = re.compile(
+    r"(?<![0-9A-Za-z+.:/\-＋])(?:[0-9０-９]+|[A-Za-z])(?:[+＋](?:[0-9０-９]+|[A-Za-z]))+(?![0-9A-Za-z+.:/\-＋])"
+)
+_PLAIN_PLAN = re.compile(r"(?<![〇零一二两三四五六七八九十百千万第])十[一二三四五]五(?![〇零一二两三四五六七八九十百千万个年月日号%])")
+
+# --------------------------------------------------------------------------------------- quotes
+# Each family pairs only with itself; within a family any mark opens and any mark closes.
+_FAMILIES = {
+    "“": "curly2", "”": "curly2",
+    "‘": "curly1", "’": "curly1",
+    "「": "corner", "」": "corner",
+    "『": "corner2", "』": "corner2",
+    '"': "ascii", "＂": "ascii",
+    "〝": "prime", "〞": "prime", "〟": "prime",
+}
+_OPENERS_ONLY = {"「": "」", "『": "』"}  # corner brackets are never reversed in practice
+_CLOSERS_ONLY = {"」", "』"}
+_QUOTE_RE = re.compile("[" + re.escape("".join(_FAMILIES)) + "]")
+_ALNUM_OK = {"curly2", "corner", "corner2", "prime"}  # where BASIC6 may be a slogan (not ‘’: apostrophes)
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_COMPOUND_SEP = re.compile(r"[、，,]")
+_TITLE_RE = re.compile(rf"《([^《》\n。！？；]{{1,{MAX_TITLE + 20}}})》")
+
+
+@dataclass(frozen=True)
+class SloganHit:
+    """One slogan occurrence: normalised ``text``, ``kind`` (see KINDS), span ``start:end`` in the source."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
+def normalize_slogan(s: str) -> str:
+    """A slogan's canonical text (how hit texts and lexicon terms are compared; see module docstring)."""
+    s = s.translate(_FULLWIDTH).strip()
+    s = _SPACE_NEAR_CJK.sub("", s)
+    return _SPACES.sub(" ", s)
+
+
+def is_numbered(text: str) -> bool:
+    """True if the (normalised) text is a numbered formulation (see ``NUMBERED_RE``)."""
+    t = normalize_slogan(text)
+    parts = [p for p in _COMPOUND_SEP.split(t) if p]
+    if len(parts) > 1:  # a list (两个维护、四个意识) is numbered if every item is
+        return all(is_numbered(p) for p in parts)
+    if not NUMBERED_RE.fullmatch(t):
+        return False
+    return "+" not in t or bool(_FORMULA_HAS_DIGIT.search(t))  # A+B is no numbered formula
+
+
+# ---------------------------------------------------------------------------------------- lexicon
+def _parse_lexicon(text: str) -> list[str]:
+    terms: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        term = normalize_slogan(line)
+        if term:
+            terms.append(term)
+    return terms
+
+
+@functools.lru_cache(maxsize=32)
+def _read_lexicon_file(path: str, mtime_ns: int) -> tuple[str, ...]:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadError(path, f"cannot read slogan lexicon: {exc}") from None
+    return tuple(_parse_lexicon(text))
+
+
+def _lexicon_terms(path: str | Path) -> tuple[str, ...]:
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError as exc:
+        raise ReadError(p, f"cannot read slogan lexicon: {exc.strerror or exc}") from None
+    return _read_lexicon_file(str(p), mtime)
+
+
+def load_slogan_lexicon(path: str | Path | None = None, extra: Iterable[str | Path] = ()) -> list[str]:
+    """Slogan terms from ``path`` (default ``config.SLOGANS_FILE``) plus every file in ``extra``.
+
+    Files: UTF-8, one term per line, ``#`` starts a comment. Terms are normalised like hit texts and
+    deduplicated, first occurrence first. Raises ReadError for an unreadable file.
+    """
+    seen: dict[str, None] = {}
+    for p in (config.SLOGANS_FILE if path is None else path, *extra):
+        for term in _lexicon_terms(p):
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+class _Lexicon:
+    """A compiled lexicon: a trie-shaped regex (leftmost-longest match) and the set of terms."""
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.terms = frozenset(t for t in terms if t)
+        self.regex = _trie_regex(self.terms) if self.terms else None
+
+
+def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a term ends here: the longer continuations are optional (tried first: greedy)
+            return f"(?:{body})?"
+        return body
+
+    # The root never ends a term; its branches start with distinct characters, so the regex engine
+    # only explores the branch of the current character.
+    return re.compile(build(trie))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_lexicon(terms: tuple[str, ...]) -> _Lexicon:
+    return _Lexicon(terms)
+
+
+def _get_lexicon(lexicon: Iterable[str] | None) -> _Lexicon:
+    if lexicon is None:
+        return _compiled_lexicon(tuple(load_slogan_lexicon()))
+    if isinstance(lexicon, _Lexicon):
+        return lexicon
+    if isinstance(lexicon, (str, Path)):
+        raise AnalysisError("lexicon must be a list of terms; use load_slogan_lexicon(path) to read a file")
+    return _compiled_lexicon(tuple(sorted({normalize_slogan(t) for t in lexicon} - {""})))
+
+
+# -------------------------------------------------------------------------------------- extraction
+def _kind_of(text: str, lex: _Lexicon, found_as: str) -> str:
+    if found_as == "title":
+        return "title"
+    if is_numbered(text):
+        return "numbered"
+    if text in lex.terms:
+        return "lexicon"
+    return "quoted"
+
+
+def _trimmed_span(line: str, a: int, b: int) -> tuple[int, int]:
+    """Shrink line[a:b] so it does not start or end with whitespace."""
+    while a < b and line[a].isspace():
+        a += 1
+    while b > a and line[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _parts(line: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of the 、/，/, separated parts of line[a:b] (trimmed, empty parts dropped)."""
+    spans = []
+    pos = a
+    for m in _COMPOUND_SEP.finditer(line, a, b):
+        spans.append(_trimmed_span(line, pos, m.start()))
+        pos = m.end()
+    spans.append(_trimmed_span(line, pos, b))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _pairable(content: str) -> bool:
+    """Can this be the content of a pair of quote marks? (structure only: length, punctuation)"""
+    n = len(content)
+    if n < 1 or _SENTENCE_END.search(content):
+        return False
+    if "、" in content:  # only 、-lists may be longer: commas join clauses of speech, not slogans
+        parts = [p for p in content.split("、") if p]
+        return n <= MAX_COMPOUND and bool(parts) and max(len(p) for p in parts) <= MAX_PART
+    return n <= MAX_QUOTED
+
+
+def _reportable(content: str, family: str) -> bool:
+    """Is the content of a valid pair a slogan? (not single-character emphasis like “实”字, not code)"""
+    if is_numbered(content):
+        return True
+    if _CJK_RE.search(content):
+        return len(content) >= 2
+    return family in _ALNUM_OK and len(content) >= 2 and any(c.isalnum() for c in content)
+
+
+def _quoted_spans(line: str) -> list[tuple[int, int]]:
+    """Content spans (start, end) of the quoted slogans in one line (see the module docstring)."""
+    marks = [(m.start(), m.group()) for m in _QUOTE_RE.finditer(line)]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(marks):
+        pos, ch = marks[i]
+        family = _FAMILIES[ch]
+        j = i + 1
+        while j < len(marks) and _FAMILIES[marks[j][1]] != family:
+            j += 1
+        if ch in _CLOSERS_ONLY or j == len(marks):
+            i += 1
+            continue
+        end_pos, end_ch = marks[j]
+        if ch in _OPENERS_ONLY and end_ch != _OPENERS_ONLY[ch]:
+            i = j
+            continue
+        a, b = _trimmed_span(line, pos + 1, end_pos)
+        content = normalize_slogan(line[a:b])
+        if b > a and _pairable(content):
+            if _reportable(content, family):
+                spans.append((a, b))
+            i = j + 1  # both marks used
+        else:
+            i = j  # the closing mark may open the next quote
+    return spans
+
+
+def _line_hits(line: str, lex: _Lexicon, split_compound: bool) -> tuple[list[SloganHit], list[tuple[int, int]]]:
+    """Hits of one line (offsets relative to the line, possibly several per span) and compound spans."""
+    hits: list[SloganHit] = []
+    compounds: list[tuple[int, int]] = []
+
+    def add(a: int, b: int, found_as: str) -> None:
+        a, b = _trimmed_span(line, a, b)
+        t = normalize_slogan(line[a:b]) if b > a else ""
+        if t and (found_as != "plain" or is_numbered(t)):
+            hits.append(SloganHit(t, _kind_of(t, lex, found_as), a, b))
+
+    def lexicon_in(a: int, b: int) -> list[tuple[int, int]]:
+        if lex.regex is None:
+            return []
+        return [(m.start(), m.end()) for m in lex.regex.finditer(line, a, b) if m.end() > m.start()]
+
+    for m in _TITLE_RE.finditer(line):
+        if len(normalize_slogan(m.group(1))) <= MAX_TITLE:
+            add(m.start(1), m.end(1), "title")
+    spans = [(a, b, "quoted") for a, b in _quoted_spans(line)]
+    spans += [(a, b, "lexicon") for a, b in lexicon_in(0, len(line))]
+    for a, b, how in spans:
+        add(a, b, how)
+        parts = _parts(line, a, b)
+        if len(parts) < 2:
+            continue
+        compounds.append(_trimmed_span(line, a, b))
+        if split_compound:
+            for pa, pb in parts:
+                if is_numbered(line[pa:pb]):
+                    add(pa, pb, "part")
+                for la, lb in lexicon_in(pa, pb):
+                    add(la, lb, "part")
+    for rx in (_PLAIN_FORMULA, _PLAIN_PLAN):
+        for m in rx.finditer(line):
+            add(m.start(), m.end(), "plain")
+    return hits, compounds
+
+
+def extract_slogans(
+    text: str, *, lexicon: Iterable[str] | None = None, split_compound: bool = True
+) -> list[SloganHit]:
+    """All slogan hits in ``text``, sorted by start (then longer first); one hit per span.
+
+    ``lexicon``: terms to look for (default: ``load_slogan_lexicon()``; pass ``[]`` for none).
+    ``split_compound``: also report the known parts of a compound (see the module docstring).
+    Never raises on a str; a non-str raises AnalysisError.
+    """
+    if not isinstance(text, str):
+        raise AnalysisError(f"extract_slogans needs a str, got {type(text).__name__}")
+    lex = _get_lexicon(lexicon)
+    best: dict[tuple[int, int], SloganHit] = {}
+    offset = 0
+    for line in text.split("\n"):
+        line_hits, compounds = _line_hits(line, lex, split_compound)
+        for h in line_hits:
+            if not split_compound and any(
+                a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in compounds
+            ) and h.kind != "title":
+                continue
+            span = (h.start + offset, h.end + offset)
+            old = best.get(span)
+            if old is None or _RANK[h.kind] < _RANK[old.kind]:
+                best[span] = SloganHit(h.text, h.kind, *span)
+        offset += len(line) + 1
+    return sorted(best.values(), key=lambda h: (h.start, -h.end, _RANK[h.kind]))
+
+
+# ------------------------------------------------------------------------------------ corpus tables
+def _require_columns(corpus: Any, cols: Sequence[str], what: str) -> None:
+    if not isinstance(corpus, pd.DataFrame):
+        raise AnalysisError(f"{what} needs a corpus DataFrame, got {type(corpus).__name__}")
+    missing = [c for c in cols if c not in corpus.columns]
+    if missing:
+        raise AnalysisError(f"{what}: corpus lacks column(s) {missing}")
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> set[str] | None:
+    if kinds is None:
+        return None
+    ks = {kinds} if isinstance(kinds, str) else set(kinds)
+    bad = ks - set(KINDS)
+    if bad:
+        raise AnalysisError(f"unknown slogan kind(s) {sorted(bad)}; kinds are {list(KINDS)}")
+    return ks
+
+
+def slogan_counts(
+    corpus: pd.DataFrame,
+    *,
+    lexicon: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    split_compound: bool = True,
+) -> pd.DataFrame:
+    """Slogan counts per document, long format.
+
+    Columns: doc_id (str), slogan (str, normalised hit text), kind (str, see KINDS), count (int).
+    Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
+    ``kinds`` keeps only those kinds.
+    """
+    _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
+    ks = _check_kinds(kinds)
+    lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
+    rows: list[tuple[str, str, str]] = []
+    for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True):
+        if not isinstance(text, str):
+            continue
+        for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
+            if ks is None or h.kind in ks:
+                rows.append((doc_id, h.text, h.kind))
+    cols = ["doc_id", "slogan", "kind", "count"]
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "count" else object) for c in cols})
+    df = pd.DataFrame(rows, columns=["doc_id", "slogan", "kind"])
+    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
+    out = df.groupby(["doc_id", "slogan", "kind"], sort=False).size().rename("count").reset_index()
+    out["count"] = out["count"].astype(np.int64)
+    out["_o"] = out["doc_id"].map(order)
+    out = out.sort_values(["_o", "count", "slogan"], ascending=[True, False, True], kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)[cols]
+
+
+def _doc_sizes(corpus: pd.DataFrame, tokens: Any | None) -> tuple[pd.Series, str]:
+    """Size of every document (index doc_id): tokens if ``tokens`` is given, else non-space characters."""
+    ids = corpus["doc_id"].astype(str)
+    if tokens is None:
+        chars = corpus["text"].map(lambda t: len(_SPACES.sub("", t)) if isinstance(t, str) else 0)
+        return pd.Series(chars.to_numpy(dtype=np.int64), index=ids), "rate_per_10k_chars"
+    docs = getattr(tokens, "docs", None)
+    if docs is None:
+        raise AnalysisError("tokens must have .docs (token lists), e.g. analysis.tokens.tokenize(corpus)")
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    docvars = getattr(tokens, "docvars", None)
+    if isinstance(docvars, pd.DataFrame) and "doc_id" in docvars.columns:
+        if len(docvars) != len(lengths):
+            raise AnalysisError(f"tokens has {len(lengths)} token lists but {len(docvars)} docvars rows")
+        sizes = pd.Series(lengths, index=docvars["doc_id"].astype(str).to_numpy())
+        sizes = sizes[~sizes.index.duplicated()]
+        missing = ids[~ids.isin(sizes.index)]
+        if len(missing):
+            raise AnalysisError(
+                f"tokens do not cover the corpus: {len(missing)} doc_id(s) missing, e.g. {missing.iloc[0]}; "
+                "tokenize this corpus first"
+            )
+        return sizes.reindex(ids.to_numpy()), "rate_per_10k"
+    if len(lengths) != len(corpus):
+        raise AnalysisError(f"tokens has {len(lengths)} token lists for {len(corpus)} documents")
+    return pd.Series(lengths, index=ids.to_numpy()), "rate_per_10k"
+
+
+def _group_codes(docvars: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Group number per document and the group labels, labelled exactly as ``DTM.group`` does."""
+    if by is None:
+        return np.zeros(len(docvars), dtype=np.int64), np.array([_ALL_LABEL], dtype=object)
+    from analysis.dtm import DTM  # labels ("中国联通|2024", "(none)", "(undated)") shared with the DTM
+
+    cols = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in cols if c not in docvars.columns]
+    if missing:
+        raise AnalysisError(f"cannot group by {missing}: not a corpus column (columns are {list(docvars.columns)})")
+    # Only the grouping columns, in a fresh frame: nothing else (nor the corpus's attrs) is needed.
+    keys = pd.DataFrame({c: docvars[c].to_numpy() for c in dict.fromkeys(cols)})
+    empty = DTM(sp.csr_matrix((len(keys), 0), dtype=np.int64), np.array([], dtype=object), keys)
+    codes, gv = empty.group_codes(cols)
+    return codes, gv["group"].to_numpy(dtype=object)
+
+
+def _dates(corpus: pd.DataFrame) -> pd.Series:
+    if "date" not in corpus.columns:
+        return pd.Series(pd.NaT, index=range(len(corpus)), dtype="datetime64[ns]")
+    return pd.to_datetime(corpus["date"], errors="coerce").reset_index(drop=True)
+
+
+def _prepare(
+    corpus: pd.DataFrame, what: str, lexicon: Iterable[str] | None, kinds: Iterable[str] | None,
+    split_compound: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-document counts joined with the document's row number, the corpus with a clean index)."""
+    _require_columns(corpus, ["doc_id", "text"], what)
+    corpus = corpus.reset_index(drop=True)
+    counts = slogan_counts(corpus, lexicon=lexicon, kinds=kinds, split_compound=split_compound)
+    row_of = pd.Series(np.arange(len(corpus)), index=corpus["doc_id"].astype(str).to_numpy())
+    row_of = row_of[~row_of.index.duplicated()]
+    counts["_row"] = counts["doc_id"].map(row_of).astype(np.int64)
+    return counts, corpus
+
+
+def _min_docs_filter(counts: pd.DataFrame, min_docs: int) -> pd.DataFrame:
+    if min_docs < 1:
+        raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
+    if min_docs == 1 or counts.empty:
+        return counts
+    n = counts.groupby(["slogan", "kind"])["doc_id"].transform("nunique")
+    return counts[n >= min_docs]
+
+
+def slogan_profile(
+    corpus: pd.DataFrame,
+    tokens: Any | None = None,
+    *,
+    by: str | Sequence[str] | None = "company",
+    min_docs: int = 1,
+    kinds: Iterable[str] | None = None,
+    lexicon: Iterable[str] | None = None,
+    split_compound: bool = True,
+) -> pd.DataFrame:
+    """Slogan use per group: how often, how densely, in how many documents, first and last seen.
+
+    ``by``: "company", "year", ["company", "year"], any corpus column(s), or None (one group "(all)").
+    Group labels are those of ``DTM.group`` ("中国联通|2024"; "(none)" for no company, "(undated)").
+
+    Columns:
+      group          str
+      slogan, kind   str (see ``extract_slogans``)
+      count          int; occurrences in the group
+      rate_per_10k   float; count per 10,000 tokens of the group (``tokens.docs`` lengths: the tokens
+                     after stopword/punctuation filtering, the same base as stats.frequency). Without
+                     ``tokens`` the column is ``rate_per_10k_chars``: per 10,000 non-whitespace
+                     characters of the group's text.
+      n_docs         int; documents of the group using the slogan
+      first_date, last_date  datetime64; earliest and latest date of those documents (NaT if undated)
+      group_docs     int; documents in the group (thin groups stay visible)
+      group_size     int; tokens (or characters) in the group, the rate's denominator
+    Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
+    profiled on the same slogans); only (group, slogan) pairs that occur; groups in label order, then
+    count descending, slogan.
+    """
+    counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
+    counts = _min_docs_filter(counts, min_docs)
+    sizes, rate_col = _doc_sizes(corpus, tokens)
+    codes, labels = _group_codes(corpus, by)
+    dates = _dates(corpus)
+    group_size = np.bincount(codes, weights=sizes.to_numpy(dtype=np.float64), minlength=len(labels))
+    group_docs = np.bincount(codes, minlength=len(labels))
+
+    cols = ["group", "slogan", "kind", "count", rate_col, "n_docs", "first_date", "last_date",
+            "group_docs", "group_size"]
+    if counts.empty:
+        return _empty(cols)
+    rows = counts["_row"].to_numpy()
+    df = pd.DataFrame(
+        {
+            "_g": codes[rows],
+            "slogan": counts["slogan"].to_numpy(),
+            "kind": counts["kind"].to_numpy(),
+            "count": counts["count"].to_numpy(),
+            "doc_id": counts["doc_id"].to_numpy(),
+            "date": dates.to_numpy()[rows],
+        }
+    )
+    out = (
+        df.groupby(["_g", "slogan", "kind"], sort=False)
+        .agg(count=("count", "sum"), n_docs=("doc_id", "nunique"), first_date=("date", "min"),
+             last_date=("date", "max"))
+        .reset_index()
+    )
+    g = out["_g"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[rate_col] = np.where(group_size[g] > 0, out["count"] / group_size[g] * 10_000.0, np.nan)
+    out["group"] = labels[g]
+    out["group_docs"] = group_docs[g].astype(np.int64)
+    out["group_size"] = group_size[g].astype(np.int64)
+    out["count"] = out["count"].astype(np.int64)
+    out["n_docs"] = out["n_docs"].astype(np.int64)
+    out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
+    return out.reset_index(drop=True)[cols]
+
+
+def adoption_timeline(
+    corpus: pd.DataFrame,
+    *,
+    slogans: Iterable[str] | None = None,
+    min_docs: int = 1,
+    kinds: Iterable[str] | None = None,
+    lexicon: Iterable[str] | None = None,
+    split_compound: bool = True,
+) -> pd.DataFrame:
+    """When each company first and last used each slogan.
+
+    ``slogans``: keep only these slogan texts (normalised like hits). ``min_docs``: keep slogans used
+    in at least that many documents of the whole corpus.
+
+    Columns:
+      slogan, kind           str
+      company                str (as in the corpus; '' for documents without a company)
+      first_date, last_date  datetime64; over the company's *dated* documents using the slogan, NaT when
+                             all of them are undated
+      n_docs                 int; the company's documents using the slogan, undated ones included
+      n_dated                int; how many of those have a date (n_docs - n_dated were ignored for dates)
+      count                  int; occurrences in those documents
+    Rows ordered by the slogan's first use anywhere (undated-only slogans last), slogan, then
+    first_date within the slogan (NaT last), company.
+    """
+    counts, corpus = _prepare(corpus, "adoption_timeline", lexicon, kinds, split_compound)
+    if slogans is not None:
+        wanted = {normalize_slogan(s) for s in ([slogans] if isinstance(slogans, str) else slogans)}
+        counts = counts[counts["slogan"].isin(wanted)]
+    counts = _min_docs_filter(counts, min_docs)
+    cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count"]
+    if counts.empty:
+        return _empty(cols)
+    company = (
+        corpus["company"].fillna("").astype(str) if "company" in corpus.columns
+        else pd.Series("", index=corpus.index)
+    )
+    rows = counts["_row"].to_numpy()
+    dates = _dates(corpus).to_numpy()[rows]
+    df = pd.DataFrame(
+        {
+            "slogan": counts["slogan"].to_numpy(),
+            "kind": counts["kind"].to_numpy(),
+            "company": company.to_numpy()[rows],
+            "count": counts["count"].to_numpy(),
+            "doc_id": counts["doc_id"].to_numpy(),
+            "date": dates,
+            "dated": ~pd.isna(dates),
+        }
+    )
+    out = (
+        df.groupby(["slogan", "kind", "company"], sort=False)
+        .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("doc_id", "nunique"),
+             n_dated=("dated", "sum"), count=("count", "sum"))
+        .reset_index()
+    )
+    for c in ("n_docs", "n_dated", "count"):
+        out[c] = out[c].astype(np.int64)
+    out["_first"] = out.groupby(["slogan", "kind"])["first_date"].transform("min")
+    out = out.sort_values(
+        ["_first", "slogan", "kind", "first_date", "company"], na_position="last", kind="stable"
+    )
+    return out.reset_index(drop=True)[cols]
+
+
+def _empty(cols: list[str]) -> pd.DataFrame:
+    dtypes = {
+        "first_date": "datetime64[ns]", "last_date": "datetime64[ns]",
+        "count": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
+        "group_size": np.int64, "rate_per_10k": np.float64, "rate_per_10k_chars": np.float64,
+    }
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})

@@ -1,0 +1,106 @@
+"""TF-IDF keyword profiles per document or per group (scikit-learn's TfidfTransformer on our counts).
+
+How a group profile is formed, and why:
+  1. IDF is learned over the *documents* of the DTM (smoothed: idf = ln((1 + n) / (1 + df)) + 1).
+     Learning it over groups would be degenerate: with 3-5 companies a term's group document frequency
+     can only take 3-5 values, so IDF could not tell a term used once by every company from one that
+     every company uses in every document.
+  2. The group's term counts are summed over its documents (exactly the ``DTM.group`` counts), then
+     weighted by that document IDF and L2-normalised - the transformer's ``transform`` on the grouped
+     counts. Summing counts (instead of averaging document TF-IDF vectors) weights every token
+     equally, so a group profile is consistent with the group's frequencies and keyness, and a few very
+     short documents cannot dominate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.dtm import DTM, _indicator
+from analysis.errors import AnalysisError
+from analysis.stats.frequency import _clean, _coords, _require_counts, _term_keys, rank_within_groups
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+__all__ = ["tfidf_matrix", "tfidf_profile"]
+
+TFIDF_COLUMNS = ["group", "term", "tfidf", "count", "rank"]
+
+
+def _fit_idf(dtm: DTM, sublinear_tf: bool) -> TfidfTransformer:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
+    return transformer.fit(dtm.counts)
+
+
+def tfidf_matrix(
+    dtm: DTM, by: str | Sequence[str] | None = None, *, sublinear_tf: bool = False
+) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """TF-IDF rows per document (``by=None``) or per group, as described in the module docstring.
+
+    Returns (weights, counts, labels): two n_rows x n_features CSR matrices with the same features as
+    ``dtm`` and the row labels (doc_id, or group labels as in ``DTM.group``).
+    """
+    _require_counts(dtm, "TF-IDF")
+    if dtm.n_docs == 0:
+        raise AnalysisError("TF-IDF needs at least one document")
+    transformer = _fit_idf(dtm, sublinear_tf)
+    if by is None:
+        counts = _clean(dtm.counts)
+        labels = dtm.group_labels
+    else:
+        codes, gv = dtm.group_codes(by)
+        counts = _clean(_indicator(codes, len(gv), dtm.n_docs) @ dtm.counts)
+        labels = gv["group"].to_numpy(dtype=object)
+    weights = sp.csr_matrix(transformer.transform(counts))
+    return weights, counts, labels
+
+
+def tfidf_profile(
+    dtm: DTM,
+    by: str | Sequence[str] | None = None,
+    top_n: int | None = 20,
+    *,
+    sublinear_tf: bool = False,
+) -> pd.DataFrame:
+    """Top TF-IDF terms per document (``by=None``) or per group of docvar(s) ``by``.
+
+    IDF is learned over the documents; a group profile is the group's summed counts weighted by that
+    IDF and L2-normalised (see the module docstring for why). ``sublinear_tf`` uses 1 + ln(tf).
+
+    Columns:
+      group  str; the doc_id when ``by`` is None, else the group label as in ``DTM.group``
+      term   str
+      tfidf  float; L2-normalised TF-IDF weight of the term in the document/group
+      count  int; raw count of the term in the document/group
+      rank   int; 1-based rank by tfidf within the group ("min" ties), ties ordered by term
+    Rows: terms occurring in the document/group, tfidf descending; ``top_n`` rows per group
+    (``None`` keeps all).
+    """
+    if top_n is not None and top_n < 1:
+        raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
+    weights, counts, labels = tfidf_matrix(dtm, by, sublinear_tf=sublinear_tf)
+    rows, cols = _coords(counts)
+    weights.sort_indices()
+    if np.array_equal(weights.indptr, counts.indptr) and np.array_equal(weights.indices, counts.indices):
+        values = weights.data.astype(np.float64)  # same sparsity pattern: no lookup needed
+    else:
+        values = np.asarray(weights[rows, cols], dtype=np.float64).ravel()
+    sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+    return pd.DataFrame(
+        {
+            "group": labels[rows[sel]],
+            "term": dtm.features[cols[sel]],
+            "tfidf": values[sel],
+            "count": counts.data[sel].astype(np.int64),
+            "rank": rank,
+        },
+        columns=TFIDF_COLUMNS,
+    )

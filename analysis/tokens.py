@@ -1,0 +1,790 @@
+"""Tokens: jieba segmentation with the project's pinned dictionary and stopwords, parallel and cached.
+
+``Tokenizer`` is one explicit object (no module-level tokenizer) that knows its dictionary files, stopword
+files, options and a ``hash`` of all of them. Two interchangeable backends segment identically:
+
+* ``"rjieba"`` (default): the Python binding of jieba-rs, the Rust port of jieba (same default
+  dictionary, same algorithm, 10-20x faster);
+* ``"jieba"``: jieba 0.42.1 itself, the reference.
+
+Both receive the user words through ``add_word(word, freq, tag)`` in the same order, with jieba-rs's
+bookkeeping of the dictionary total (jieba adds the new frequency without removing the old one when a
+word is re-added; we correct that), so the same dictionary gives the same tokens. The segmenter is built
+lazily, on the first ``segment``/``tokenize`` call, so a fully cached run never loads it.
+
+Built-in resources (``analysis/resources``): ``userdict.txt`` (jieba format ``word freq tag``),
+``stopwords.txt`` (one word a line) and every term of ``slogans.txt`` (added as a user word with
+frequency ``SLOGAN_FREQ`` so it stays one token). In all three, lines starting with ``#`` are comments.
+
+``tokenize(corpus)`` segments a corpus table in worker processes and caches the filtered tokens as
+Parquet, keyed by document text hash and tokenizer hash::
+
+    <cache_dir>/tokens/<tokenizer hash[:16]>/
+        tokenizer.json                      what the hash stands for (backend, options, versions)
+        shard-<time_ns>-<pid>-<rand>.parquet
+            content_hash: string            sha256 of the document text
+            tokens: large_list<dictionary<int32, string>>   filtered tokens, in order
+
+Every run appends one shard with the documents it had to segment (atomic write); reading merges the
+shards, and more than ``_MAX_SHARDS`` shards are compacted into one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import logging
+import multiprocessing
+import os
+import re
+import time
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis import _io, config
+from analysis.errors import AnalysisError, ReadError
+
+__all__ = ["BACKENDS", "DEFAULT_USER_FREQ", "SLOGAN_FREQ", "Tokenizer", "Tokens", "tokenize"]
+
+Backend = Literal["rjieba", "jieba"]
+BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
+
+#: Frequency given to every slogans.txt term (jieba's scale: the default dictionary totals about 6e7).
+SLOGAN_FREQ = 50_000
+#: Frequency of a user-dictionary line that gives none (jieba would guess one; a fixed value keeps the
+#: two backends identical).
+DEFAULT_USER_FREQ = 10_000
+
+# Bump when the filtering rules or the cache layout change: it is part of every tokenizer hash.
+_FORMAT = 1
+_MAX_SHARDS = 8
+# Below this much text (characters, about 200 KB of UTF-8) starting worker processes costs more than it saves.
+_PARALLEL_MIN_CHARS = 70_000
+_CHUNK_MIN_CHARS = 50_000
+_CHUNK_MAX_CHARS = 1_000_000
+
+# A token is kept only if it has a letter or digit of some script (CJK included): drops punctuation,
+# symbols and whitespace.
+_CONTENT_RE = re.compile(r"[^\W_]")
+# Pure numbers: digits with decimal/thousand separators, signs, ranges, percent. "5G", "1+N" stay.
+_NUMBER_RE = re.compile(r"[-+−－]?[\d.,．，:：/／%％‰\-－~～]*\d[\d.,．，:：/／%％‰\-－~～]*")
+# Characters jieba keeps together in one block; a slogan with any other character (、，“ ...) can never
+# be one token, so it is not added to the dictionary.
+_BLOCK_RE = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
+
+_JIEBA_LOGGER = "jieba"
+
+
+# ------------------------------------------------------------------------------------------ resources
+def _read_lines(path: Path, what: str) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ReadError(path, f"{what} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadError(path, f"cannot read {what}: {exc}") from None
+    out = []
+    for line in text.splitlines():
+        line = re.sub(r"\s#.*$", "", line).strip()  # '#' lines and trailing ' # comments'
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def load_user_dict(path: str | Path) -> list[tuple[str, int, str]]:
+    """Parse a jieba user dictionary (``word [freq] [tag]`` a line) into ``(word, freq, tag)`` tuples.
+
+    A missing frequency becomes ``DEFAULT_USER_FREQ``; a missing tag ``""``. Raises ReadError on a
+    malformed line (more than three fields, a frequency that is not a positive integer).
+    """
+    path = Path(path)
+    entries = []
+    for n, line in enumerate(_read_lines(path, "user dictionary"), 1):
+        fields = line.split()
+        word, rest = fields[0], fields[1:]
+        freq, tag = DEFAULT_USER_FREQ, ""
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+            if freq <= 0:
+                raise ReadError(path, f"entry {n} {word!r}: frequency must be a positive integer")
+        if rest and rest[0].isalpha():
+            tag = rest.pop(0)
+        if rest:
+            raise ReadError(path, f"entry {n} {line!r}: expected 'word [freq] [tag]'")
+        entries.append((word, freq, tag))
+    return entries
+
+
+def load_stopwords(path: str | Path) -> set[str]:
+    """Read a stopword file (one word a line, ``#`` comments) into a set."""
+    return {w for line in _read_lines(Path(path), "stopword file") for w in line.split()}
+
+
+def load_slogan_terms(path: str | Path) -> list[str]:
+    """Terms of a slogan lexicon (first field of each non-comment line) that can be one token.
+
+    Terms with characters jieba never joins (、，“” spaces ...) are skipped: the slogan extractor counts
+    those on the text. A missing file gives an empty list.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    terms = (line.split()[0] for line in _read_lines(path, "slogan lexicon"))
+    return [t for t in dict.fromkeys(terms) if _BLOCK_RE.fullmatch(t)]
+
+
+@lru_cache(maxsize=32)
+def _dist_version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ReadError(path, f"cannot read: {exc}") from None
+
+
+# ---------------------------------------------------------------------------------------- settings
+@dataclass(frozen=True, eq=False)
+class _Settings:
+    """Everything a worker process needs to rebuild a Tokenizer: the parsed resources, not file paths,
+    so a worker segments with exactly what the parent hashed. Equality and hash by ``digest``."""
+
+    backend: str
+    hmm: bool
+    keep_single_chars: bool
+    keep_numbers: bool
+    words: tuple[tuple[str, int, str], ...]
+    stopwords: frozenset[str]
+    digest: str
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Settings) and other.digest == self.digest
+
+
+# --------------------------------------------------------------------------------------- backends
+def _silenced_jieba() -> Any:
+    """Import jieba without its noise: the pkg_resources deprecation warning that old setuptools emit
+    from jieba/_compat.py, and jieba's DEBUG log lines on stderr (only jieba's own logger is touched)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    logging.getLogger(_JIEBA_LOGGER).setLevel(logging.WARNING)
+    return jieba
+
+
+def _build_rjieba(settings: _Settings) -> Callable[[str], list[str]]:
+    import rjieba
+
+    seg = rjieba.Jieba()
+    for word, freq, tag in settings.words:
+        seg.add_word(word, freq, tag or None)
+    cut = seg.cut
+    hmm = settings.hmm
+    return lambda text: cut(text, hmm)
+
+
+def _build_jieba(settings: _Settings) -> Callable[[str], list[str]]:
+    jieba = _silenced_jieba()
+    seg = jieba.Tokenizer()  # our own instance, never the global jieba.dt
+    seg.initialize()
+    for word, freq, tag in settings.words:
+        # jieba-rs semantics: re-adding a word replaces its frequency in the total instead of adding
+        # to it. Without this the totals (hence all word probabilities) of the two backends differ.
+        old = seg.FREQ.get(word, 0)
+        seg.add_word(word, freq, tag or None)
+        seg.total -= old
+    lcut = seg.lcut
+    hmm = settings.hmm
+    return lambda text: lcut(text, HMM=hmm)
+
+
+_BUILDERS: dict[str, Callable[[_Settings], Callable[[str], list[str]]]] = {
+    "rjieba": _build_rjieba,
+    "jieba": _build_jieba,
+}
+
+
+# --------------------------------------------------------------------------------------- tokenizer
+class Tokenizer:
+    """Chinese word segmenter with the project's dictionary, stopwords and filters.
+
+    ``user_dicts``: extra jieba user dictionaries (``word [freq] [tag]`` a line), applied after the
+    built-in userdict.txt and slogans.txt, so they override them. ``stopword_files``: extra stopword
+    lists. ``keep_single_chars``: keep one-character tokens (default: drop them). ``keep_numbers``:
+    keep pure numbers like 2024 or 1.5 (default: drop; mixed terms such as 5G, 1+N, 4G are always kept).
+    ``backend``: "rjieba" (fast) or "jieba" (reference). ``hmm``: jieba's HMM for unknown words.
+
+    Construction only reads the resource files; the segmenter itself is built on first use.
+    """
+
+    def __init__(
+        self,
+        *,
+        user_dicts: Iterable[str | Path] = (),
+        stopword_files: Iterable[str | Path] = (),
+        keep_single_chars: bool = False,
+        keep_numbers: bool = False,
+        backend: Backend = "rjieba",
+        hmm: bool = True,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise AnalysisError(f"unknown tokenizer backend {backend!r}; choose one of {BACKENDS}")
+        if isinstance(user_dicts, (str, Path)) or isinstance(stopword_files, (str, Path)):
+            raise AnalysisError("user_dicts and stopword_files take a list of paths, not a single path")
+        self.user_dicts: tuple[Path, ...] = tuple(Path(p) for p in user_dicts)
+        self.stopword_files: tuple[Path, ...] = tuple(Path(p) for p in stopword_files)
+
+        words: dict[str, tuple[int, str]] = {}
+        for term in load_slogan_terms(config.SLOGANS_FILE):
+            words[term] = (SLOGAN_FREQ, "nz")
+        for path in (config.USERDICT_FILE, *self.user_dicts):
+            for word, freq, tag in load_user_dict(path):
+                words.pop(word, None)  # re-insert: a later file's entry also comes later in add order
+                words[word] = (freq, tag)
+        stopwords: set[str] = set()
+        for path in (config.STOPWORDS_FILE, *self.stopword_files):
+            stopwords |= load_stopwords(path)
+
+        options = {
+            "format": _FORMAT,
+            "backend": backend,
+            "backend_version": _dist_version(backend),
+            "hmm": bool(hmm),
+            "keep_single_chars": bool(keep_single_chars),
+            "keep_numbers": bool(keep_numbers),
+            "slogan_freq": SLOGAN_FREQ,
+            "default_user_freq": DEFAULT_USER_FREQ,
+        }
+        resources = [("userdict", _file_digest(config.USERDICT_FILE))]
+        resources.append(
+            ("slogans", _file_digest(config.SLOGANS_FILE) if config.SLOGANS_FILE.exists() else "missing")
+        )
+        resources += [("user_dict", _file_digest(p)) for p in self.user_dicts]
+        resources.append(("stopwords", _file_digest(config.STOPWORDS_FILE)))
+        resources += [("stopword_file", _file_digest(p)) for p in self.stopword_files]
+        digest = hashlib.sha256(
+            json.dumps({"options": options, "resources": resources}, sort_keys=True).encode()
+        ).hexdigest()
+        self._description = {"tokenizer_hash": digest, **options, "resources": resources}
+        self._init(
+            _Settings(
+                backend=backend,
+                hmm=bool(hmm),
+                keep_single_chars=bool(keep_single_chars),
+                keep_numbers=bool(keep_numbers),
+                words=tuple((w, f, t) for w, (f, t) in words.items()),
+                stopwords=frozenset(stopwords),
+                digest=digest,
+            )
+        )
+
+    def _init(self, settings: _Settings) -> None:
+        self._settings = settings
+        self._cut: Callable[[str], list[str]] | None = None
+        self._keep: dict[str, bool] = {}  # per-token filter decision, filled on first sight
+
+    @classmethod
+    def _from_settings(cls, settings: _Settings) -> Tokenizer:
+        obj = cls.__new__(cls)
+        obj.user_dicts = obj.stopword_files = ()
+        obj._description = {"tokenizer_hash": settings.digest}
+        obj._init(settings)
+        return obj
+
+    # pickling ships the parsed settings, never the segmenter
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_cut"] = None
+        state["_keep"] = {}
+        return state
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def hash(self) -> str:
+        """sha256 of resource file contents, options, backend and its version (the cache key)."""
+        return self._settings.digest
+
+    @property
+    def backend(self) -> str:
+        return self._settings.backend
+
+    @property
+    def hmm(self) -> bool:
+        return self._settings.hmm
+
+    @property
+    def keep_single_chars(self) -> bool:
+        return self._settings.keep_single_chars
+
+    @property
+    def keep_numbers(self) -> bool:
+        return self._settings.keep_numbers
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return self._settings.stopwords
+
+    @property
+    def user_words(self) -> tuple[tuple[str, int, str], ...]:
+        """``(word, freq, tag)`` added to the backend's default dictionary, in order."""
+        return self._settings.words
+
+    @property
+    def is_initialized(self) -> bool:
+        """Whether the segmenter (dictionary) has been built in this process."""
+        return self._cut is not None
+
+    def describe(self) -> dict[str, Any]:
+        """What the hash stands for: options, backend version, resource digests."""
+        return dict(self._description)
+
+    def __repr__(self) -> str:
+        s = self._settings
+        return (
+            f"Tokenizer(backend={s.backend!r}, hmm={s.hmm}, keep_single_chars={s.keep_single_chars}, "
+            f"keep_numbers={s.keep_numbers}, user_dicts={len(self.user_dicts)}, "
+            f"stopword_files={len(self.stopword_files)}, hash={s.digest[:12]})"
+        )
+
+    # ------------------------------------------------------------------ segmentation
+    def _segmenter(self) -> Callable[[str], list[str]]:
+        if self._cut is None:
+            self._cut = _BUILDERS[self._settings.backend](self._settings)
+        return self._cut
+
+    def segment(self, text: str) -> list[str]:
+        """Raw segmentation: every token, punctuation and whitespace included."""
+        if not isinstance(text, str):
+            raise AnalysisError(f"segment() needs a str, got {type(text).__name__}")
+        return self._segmenter()(text)
+
+    def is_stopword(self, token: str) -> bool:
+        """Whether ``token`` is in the stopword lists (ASCII tokens compared case-folded)."""
+        sw = self._settings.stopwords
+        return token in sw or (token.isascii() and token.lower() in sw)
+
+    def keeps(self, token: str) -> bool:
+        """The filter of ``tokenize``: False for punctuation/whitespace, stopwords, pure numbers (unless
+        keep_numbers) and one-character tokens (unless keep_single_chars)."""
+        keep = self._keep.get(token)
+        if keep is None:
+            keep = self._keep[token] = self._decide(token)
+        return keep
+
+    def _decide(self, token: str) -> bool:
+        s = self._settings
+        if not _CONTENT_RE.search(token) or self.is_stopword(token):
+            return False
+        if not s.keep_numbers and _NUMBER_RE.fullmatch(token):
+            return False
+        return s.keep_single_chars or len(token) > 1
+
+    def tokenize(self, text: str) -> list[str]:
+        """Segment ``text`` and keep the tokens that pass the filter (see ``keeps``)."""
+        tokens = self.segment(text)
+        keep = self._keep
+        for tok in set(tokens).difference(keep):
+            keep[tok] = self._decide(tok)
+        return list(compress(tokens, map(keep.__getitem__, tokens)))
+
+    def _encode(self, texts: Sequence[str]) -> _Encoded:
+        """Tokenize ``texts`` into one local vocabulary and int32 codes (compact to ship between processes)."""
+        keep = self._keep
+        local: dict[str, int] = {}  # token -> code, or -1 when filtered out
+        vocab: list[str] = []
+        parts: list[np.ndarray] = []
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            tokens = self.segment(text)
+            for tok in sorted(set(tokens).difference(local)):  # sorted: reproducible vocabularies
+                k = keep.get(tok)
+                if k is None:
+                    k = keep[tok] = self._decide(tok)
+                if k:
+                    local[tok] = len(vocab)
+                    vocab.append(tok)
+                else:
+                    local[tok] = -1
+            codes = np.fromiter(map(local.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+            codes = codes[codes >= 0]
+            parts.append(codes)
+            lengths[i] = len(codes)
+        codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        return _Encoded(vocab, codes, lengths)
+
+
+# ------------------------------------------------------------------------------------------ tokens
+@dataclass
+class Tokens:
+    """Token lists aligned with the corpus docvars.
+
+    ``docs[i]`` are the filtered tokens of the document in ``docvars.iloc[i]``; ``docvars`` is the corpus
+    table without ``text`` (same row order, fresh RangeIndex); ``tokenizer_hash`` identifies the
+    tokenizer that produced them. Equal tokens are shared str objects (cheap in memory).
+    """
+
+    docs: list[list[str]]
+    docvars: pd.DataFrame
+    tokenizer_hash: str
+
+    def __post_init__(self) -> None:
+        if len(self.docs) != len(self.docvars):
+            raise AnalysisError(f"{len(self.docs)} token lists but {len(self.docvars)} docvars rows")
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @property
+    def n_tokens(self) -> pd.Series:
+        """Tokens per document, indexed like ``docvars``."""
+        counts = np.fromiter((len(d) for d in self.docs), dtype=np.int64, count=len(self.docs))
+        return pd.Series(counts, index=self.docvars.index, name="n_tokens")
+
+
+# ------------------------------------------------------------------------------- encoded token lists
+@dataclass
+class _Encoded:
+    """Token lists of several documents: a vocabulary and one run of int32 codes per document."""
+
+    vocab: list[str]
+    codes: np.ndarray  # int32, all documents concatenated
+    lengths: np.ndarray  # int64, tokens per document
+
+
+class _Merger:
+    """Merges encoded chunks or shards into one vocabulary, one entry per content hash (first one wins)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.hashes: list[str] = []
+        self.seen: set[str] = set()
+        self.parts: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+
+    def add(self, hashes: Sequence[str], enc: _Encoded) -> None:
+        index = self.index
+        remap = np.fromiter((index.setdefault(w, len(index)) for w in enc.vocab), np.int32, len(enc.vocab))
+        codes = remap[enc.codes] if len(enc.codes) else np.zeros(0, dtype=np.int32)
+        lengths = np.asarray(enc.lengths, dtype=np.int64)
+        rows = []
+        for i, h in enumerate(hashes):
+            if h not in self.seen:
+                self.seen.add(h)
+                rows.append(i)
+        if len(rows) == len(hashes):
+            self.hashes.extend(hashes)
+            self.parts.append(codes)
+            self.lengths.append(lengths)
+            return
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        for i in rows:
+            self.hashes.append(hashes[i])
+            self.parts.append(codes[offsets[i] : offsets[i + 1]])
+            self.lengths.append(lengths[i : i + 1])
+
+    def result(self) -> tuple[list[str], _Encoded]:
+        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
+        return self.hashes, _Encoded(list(self.index), codes.astype(np.int32, copy=False), lengths)
+
+
+@dataclass
+class _Block:
+    """Decoded view of token lists: the vocabulary as an object array, codes and row offsets."""
+
+    vocab: np.ndarray  # object (str)
+    codes: np.ndarray  # integer codes into vocab, all rows concatenated
+    offsets: np.ndarray  # int64, rows + 1
+
+    @classmethod
+    def from_encoded(cls, enc: _Encoded) -> _Block:
+        vocab = np.empty(len(enc.vocab), dtype=object)
+        vocab[:] = enc.vocab
+        offsets = np.zeros(len(enc.lengths) + 1, dtype=np.int64)
+        np.cumsum(enc.lengths, out=offsets[1:])
+        return cls(vocab, enc.codes, offsets)
+
+    def tokens(self, row: int) -> list[str]:
+        # fancy indexing an object array shares the str objects: no string is copied
+        return self.vocab[self.codes[self.offsets[row] : self.offsets[row + 1]]].tolist()
+
+
+# ------------------------------------------------------------------------------------------- cache
+class _Cache:
+    """Parquet shards holding one tokenizer's results (layout in the module docstring)."""
+
+    def __init__(self, root: Path, tokenizer: Tokenizer) -> None:
+        self.dir = root / "tokens" / tokenizer.hash[:16]
+        self.tokenizer = tokenizer
+
+    def shards(self) -> list[Path]:
+        return sorted(self.dir.glob("shard-*.parquet")) if self.dir.is_dir() else []
+
+    def read(self, path: Path) -> list[tuple[list[str], _Block]] | None:
+        """A shard as (content hashes, token block) per Arrow chunk; None if unusable."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            # ParquetFile.read, not pq.read_table: the latter imports pyarrow.dataset (slow on first use)
+            with pq.ParquetFile(path) as pf:
+                table = pf.read()
+            meta = table.schema.metadata or {}
+            if meta.get(b"textlab.tokenizer_hash", b"").decode() != self.tokenizer.hash:
+                return None  # a different tokenizer whose hash shares the 16-character prefix
+            hashes = table.column("content_hash").to_pylist()
+            parts: list[tuple[list[str], _Block]] = []
+            start = 0
+            for chunk in table.column("tokens").chunks:
+                offsets = chunk.offsets.to_numpy()
+                values = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
+                block = _Block(
+                    values.dictionary.to_numpy(zero_copy_only=False),
+                    values.indices.to_numpy(zero_copy_only=False),
+                    (offsets - offsets[0]).astype(np.int64),
+                )
+                parts.append((hashes[start : start + len(chunk)], block))
+                start += len(chunk)
+        except (OSError, KeyError, AttributeError, pa.ArrowException):
+            # vanished (a concurrent compaction) or not ours: its documents are simply segmented again
+            return None
+        return parts
+
+    def lookup(self, wanted: Iterable[str]) -> dict[str, tuple[_Block, int]]:
+        """Cached token lists for the ``wanted`` content hashes: hash -> (block, row)."""
+        wanted = set(wanted)
+        found: dict[str, tuple[_Block, int]] = {}
+        for path in reversed(self.shards()):  # newest first
+            if len(found) == len(wanted):
+                break
+            shard = self.read(path)
+            if shard is None:
+                continue
+            for hashes, block in shard:
+                for row, h in enumerate(hashes):
+                    if h in wanted and h not in found:
+                        found[h] = (block, row)
+        return found
+
+    def write(self, hashes: list[str], enc: _Encoded) -> Path:
+        """Add one shard (atomic write); compact the folder when it holds too many."""
+        path = self._write_shard(hashes, enc)
+        if len(self.shards()) > _MAX_SHARDS:
+            path = self.compact() or path
+        return path
+
+    def _write_shard(self, hashes: list[str], enc: _Encoded) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        offsets = np.zeros(len(enc.lengths) + 1, dtype=np.int64)
+        np.cumsum(enc.lengths, out=offsets[1:])
+        values = pa.DictionaryArray.from_arrays(
+            pa.array(enc.codes, type=pa.int32()), pa.array(enc.vocab, type=pa.string())
+        )
+        table = pa.table(
+            {
+                "content_hash": pa.array(hashes, type=pa.string()),
+                "tokens": pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()), values),
+            }
+        ).replace_schema_metadata(
+            {"textlab.tokenizer_hash": self.tokenizer.hash, "textlab.format": str(_FORMAT)}
+        )
+        self.dir.mkdir(parents=True, exist_ok=True)
+        info = self.dir / "tokenizer.json"
+        if not info.exists():
+            _io.write_text(info, json.dumps(self.tokenizer.describe(), indent=2, ensure_ascii=False) + "\n")
+        target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
+
+        def writer(tmp: Path) -> None:
+            # a roomy dictionary page keeps the whole vocabulary dictionary-encoded: fast to read back
+            pq.write_table(table, tmp, compression="zstd", dictionary_pagesize_limit=256 << 20)
+
+        return _io.write_with(target, writer, suffix=".parquet")
+
+    def compact(self) -> Path | None:
+        """Merge every readable shard into a new one (one entry per content hash), then delete them."""
+        merger = _Merger()
+        merged = []
+        for path in reversed(self.shards()):  # newest first, as in lookup
+            shard = self.read(path)
+            if shard is None:
+                continue
+            for hashes, block in shard:
+                merger.add(hashes, _Encoded(block.vocab.tolist(), block.codes, np.diff(block.offsets)))
+            merged.append(path)
+        if len(merged) < 2:
+            return None
+        path = self._write_shard(*merger.result())
+        for old in merged:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
+        return path
+
+
+# ----------------------------------------------------------------------------------------- workers
+@lru_cache(maxsize=4)
+def _worker_tokenizer(settings: _Settings) -> Tokenizer:
+    """One Tokenizer per worker process and settings."""
+    return Tokenizer._from_settings(settings)
+
+
+def _init_worker(settings: _Settings) -> None:
+    _worker_tokenizer(settings)._segmenter()  # build the dictionary while the tasks are queued
+
+
+def _encode_chunk(settings: _Settings, texts: list[str]) -> _Encoded:
+    return _worker_tokenizer(settings)._encode(texts)
+
+
+def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
+    """Consecutive document indices grouped into chunks of similar text size (several per worker)."""
+    target = min(max(sum(sizes) // (n_parts * 8), _CHUNK_MIN_CHARS), _CHUNK_MAX_CHARS)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for i, n in enumerate(sizes):
+        current.append(i)
+        size += n
+        if size >= target:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _segment_all(
+    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool
+) -> tuple[list[str], _Encoded]:
+    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
+    from tqdm.auto import tqdm
+
+    sizes = [len(t) for t in texts]
+    parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS
+    chunks = _chunks(sizes, n_jobs if parallel else 1)
+    results: list[_Encoded | None] = [None] * len(chunks)
+    with tqdm(total=len(texts), unit="doc", desc="tokenize", disable=not progress) as bar:
+        if not parallel:
+            for k, idx in enumerate(chunks):
+                results[k] = tokenizer._encode([texts[i] for i in idx])
+                bar.update(len(idx))
+        else:
+            settings = tokenizer._settings
+            try:
+                with ProcessPoolExecutor(
+                    max_workers=min(n_jobs, len(chunks)),
+                    mp_context=multiprocessing.get_context(),
+                    initializer=_init_worker,
+                    initargs=(settings,),
+                ) as pool:
+                    futures = {
+                        pool.submit(_encode_chunk, settings, [texts[i] for i in idx]): k
+                        for k, idx in enumerate(chunks)
+                    }
+                    for future in as_completed(futures):
+                        k = futures[future]
+                        results[k] = future.result()
+                        bar.update(len(chunks[k]))
+            except BrokenProcessPool as exc:
+                raise AnalysisError(f"a tokenizer worker process died ({exc}); try n_jobs=1") from None
+    merger = _Merger()
+    for idx, enc in zip(chunks, results, strict=True):
+        assert enc is not None
+        merger.add([hashes[i] for i in idx], enc)
+    return merger.result()
+
+
+# ------------------------------------------------------------------------------------------ verb
+def _content_hashes(corpus: pd.DataFrame) -> list[str]:
+    given = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else [None] * len(corpus)
+    if all(isinstance(h, str) and h for h in given):
+        return given
+    texts = corpus["text"].tolist()
+    return [
+        h if isinstance(h, str) and h else hashlib.sha256(_as_text(t).encode("utf-8")).hexdigest()
+        for h, t in zip(given, texts, strict=True)
+    ]
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def tokenize(
+    corpus: pd.DataFrame,
+    tokenizer: Tokenizer | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    n_jobs: int | None = None,
+    progress: bool = True,
+) -> Tokens:
+    """Tokenize every document of a corpus table (columns ``doc_id``, ``text``; ``content_hash`` is used
+    when present, else computed as sha256 of the UTF-8 text).
+
+    Results are cached under ``cache_dir`` (default ``config.CACHE_DIR``) by text hash and tokenizer
+    hash: a re-run on an unchanged corpus reads the cache and does no segmentation (the segmenter is not
+    even built); new or changed documents are segmented and added. Segmentation runs in ``n_jobs``
+    worker processes (default ``config.n_jobs_default()``; in-process for small work). A progress bar
+    is shown unless ``progress=False`` or the environment sets ``TEXTLAB_PROGRESS=0``.
+
+    Returns ``Tokens`` aligned with the corpus rows: ``docvars`` is the corpus without ``text``.
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise AnalysisError(f"tokenize() needs a corpus DataFrame, got {type(corpus).__name__}")
+    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    if missing:
+        raise AnalysisError(f"corpus table lacks column(s) {missing}; build it with analysis.load_corpus")
+    if tokenizer is None:
+        tokenizer = Tokenizer()
+    elif not isinstance(tokenizer, Tokenizer):
+        raise AnalysisError(f"tokenizer must be an analysis.tokens.Tokenizer, got {type(tokenizer).__name__}")
+    n_jobs = config.n_jobs_default() if n_jobs is None else int(n_jobs)
+    if n_jobs < 1:
+        raise AnalysisError(f"n_jobs must be at least 1, got {n_jobs}")
+    progress = bool(progress) and os.environ.get("TEXTLAB_PROGRESS", "1") != "0"
+
+    hashes = _content_hashes(corpus)
+    docvars = corpus.drop(columns=["text"]).reset_index(drop=True)
+    if "content_hash" not in docvars.columns:
+        docvars["content_hash"] = hashes
+
+    cache = _Cache(Path(cache_dir) if cache_dir is not None else config.CACHE_DIR, tokenizer)
+    first_row: dict[str, int] = {}
+    for i, h in enumerate(hashes):
+        first_row.setdefault(h, i)
+    found = cache.lookup(first_row)
+    todo = [h for h in first_row if h not in found]
+    if todo:
+        texts = [_as_text(t) for t in corpus["text"].iloc[[first_row[h] for h in todo]].tolist()]
+        new_hashes, enc = _segment_all(tokenizer, todo, texts, n_jobs, progress)
+        try:
+            cache.write(new_hashes, enc)
+        except OSError as exc:
+            warnings.warn(f"token cache not written to {cache.dir}: {exc}", RuntimeWarning, stacklevel=2)
+        block = _Block.from_encoded(enc)
+        found.update((h, (block, row)) for row, h in enumerate(new_hashes))
+    docs = [block.tokens(row) for block, row in map(found.__getitem__, hashes)]
+    return Tokens(docs, docvars, tokenizer.hash)

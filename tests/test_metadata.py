@@ -1,0 +1,489 @@
+"""Metadata extraction: golden values for the five samples and synthetic cases of the genre.
+
+Golden values were read off the sample files by hand. The synthetic cases cover every date form the
+ingestion issue names, scraped-page layouts (navigation with a crawl date, source lines, table cells),
+traditional script, PDF spacing, and documents that state no publication date (which must stay
+undated).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.errors import AnalysisError
+from analysis.metadata import (
+    CompanyAliases,
+    extract_company,
+    extract_date,
+    extract_source,
+    extract_title,
+    load_aliases,
+    parse_date,
+)
+
+D = dt.date
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+# A body paragraph: long enough, with sentence punctuation, mentions no company and no date.
+BODY = "会议强调，要深入学习贯彻习近平新时代中国特色社会主义思想，全面从严治党，推动企业高质量发展，取得新成效。"
+TITLE = "中国联通召开党风廉政建设工作会议"
+
+
+@pytest.fixture(scope="module")
+def aliases() -> CompanyAliases:
+    return load_aliases()
+
+
+# ----------------------------------------------------------------------------------------------
+# The five samples
+# ----------------------------------------------------------------------------------------------
+
+# file prefix -> (title, date, company, source)
+GOLDEN = {
+    "000": (
+        "中国联通积极响应国务院国资委党风廉政建设和反腐败工作会议精神,全面深化从严治党",
+        D(2024, 1, 30),
+        "中国联通",
+        "",
+    ),
+    "001": (
+        "中国联通召开警示教育会 巩固深化党纪学习教育成效 推动企业全面从严治党向纵深发展",
+        D(2024, 7, 30),
+        "中国联通",
+        "新闻宣传中心",
+    ),
+    "002": (
+        "中国联通直属党委走在前、作表率 走好中国联通主题教育“第一方阵”",
+        D(2023, 5, 18),
+        "中国联通",
+        "新闻宣传中心",
+    ),
+    "003": ("中国联通召开党史学习教育总结会议", D(2022, 1, 14), "中国联通", "人民邮电报"),
+    "004": ("中国移动:牢牢把握主题主线 推动主题教育成果持续巩固有效转化", None, "中国移动", ""),
+}
+
+
+def _sample(prefix: str) -> str:
+    (path,) = RAW.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _squash(s: str) -> str:
+    """Titles compared without spaces: the cleaning step may drop the clause separators."""
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize("prefix", sorted(GOLDEN))
+def test_samples_from_raw_text(prefix: str, aliases: CompanyAliases) -> None:
+    """The extractors cope with the raw file text (front matter, HTML, PDF spacing and all)."""
+    title, date, company, source = GOLDEN[prefix]
+    raw = _sample(prefix)
+    got_title = extract_title({}, [], raw)
+    assert got_title == title
+    assert extract_date({}, raw, title=got_title) == date
+    assert extract_company(got_title, raw, aliases) == company
+    assert extract_source({}, raw) == source
+
+
+@pytest.mark.parametrize("prefix", sorted(GOLDEN))
+def test_samples_through_clean_prepare(prefix: str, aliases: CompanyAliases) -> None:
+    """The same golden values on what the pipeline really passes in (clean.prepare output)."""
+    clean = pytest.importorskip("analysis.clean")
+    title, date, company, source = GOLDEN[prefix]
+    fmt = "markdown" if prefix == "003" else "text"
+    prepared = clean.prepare(_sample(prefix), fmt=fmt)
+    got_title = extract_title(prepared.front_matter, prepared.headings, prepared.text)
+    assert _squash(got_title) == _squash(title)
+    assert extract_date(prepared.front_matter, prepared.text, title=got_title) == date
+    assert extract_company(got_title, prepared.text, aliases) == company
+    assert extract_source(prepared.front_matter, prepared.text) == source
+
+
+def test_sample_004_stays_undated_although_its_body_has_years() -> None:
+    raw = _sample("004")
+    assert re.search(r"\d{4}", raw) or "年" in raw
+    assert extract_date({}, raw) is None
+    assert extract_date({}, raw, title="中国移动:牢牢把握主题主线 推动主题教育成果持续巩固有效转化") is None
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates: every form, and the header layouts of scraped pages
+# ----------------------------------------------------------------------------------------------
+
+
+def _doc(*header: str, body: str = BODY) -> str:
+    return "\n".join((TITLE, *header, body))
+
+
+DATE_CASES = [
+    # labelled forms
+    ("cjk-spaced", _doc("发布时间：2024 年 1 月 30 日"), D(2024, 1, 30)),
+    ("cjk", _doc("发布时间：2024年1月30日"), D(2024, 1, 30)),
+    ("iso", _doc("发布时间：2024-07-30 发布人：新闻宣传中心"), D(2024, 7, 30)),
+    ("slash", _doc("日期：2024/7/30"), D(2024, 7, 30)),
+    ("dot-time", _doc("2024.04.15 15:23"), D(2024, 4, 15)),
+    ("time-label", _doc("时间:2021-03-15 13:17:59"), D(2021, 3, 15)),
+    ("compact-labelled", _doc("发布日期：20240130"), D(2024, 1, 30)),
+    ("iso-T", _doc("2024-01-30T10:30:00+08:00"), D(2024, 1, 30)),
+    ("fullwidth", _doc("发布日期：２０２４年１月３０日"), D(2024, 1, 30)),
+    ("brackets", _doc("【发布时间】2008-12-01"), D(2008, 12, 1)),
+    ("square-weak", _doc("[日期] 2010年5月1日"), D(2010, 5, 1)),
+    ("pdf-spaced-label", _doc("发 布 时 间 ： 2024 年 1 月 30 日"), D(2024, 1, 30)),
+    ("published-en", "Published: January 30, 2024\nChina Unicom holds a meeting\n" + BODY, D(2024, 1, 30)),
+    ("label-own-cell", _doc("发布日期：", "2024-01-30"), D(2024, 1, 30)),
+    ("publish-beats-update", _doc("发布时间：2024-07-30 更新时间：2024-08-01"), D(2024, 7, 30)),
+    ("update-only", _doc("更新时间：2012-08-01"), D(2012, 8, 1)),
+    # Chinese numerals
+    ("cn-numerals", _doc("二〇二四年一月三十日"), D(2024, 1, 30)),
+    ("cn-circle-zero", _doc("（二○二四年十二月三十一日）"), D(2024, 12, 31)),
+    ("cn-ling", _doc("发布时间：二零一九年三月五日"), D(2019, 3, 5)),
+    ("cn-latin-o", _doc("二O一八年十月二十日"), D(2018, 10, 20)),
+    # traditional script
+    ("trad", _doc("發佈時間：2019年3月5日 來源：人民郵電報"), D(2019, 3, 5)),
+    ("trad-fabu", _doc("發布日期：2011-09-09"), D(2011, 9, 9)),
+    # scraped meta lines
+    ("source-line", _doc("2018-06-12 09:30:15 来源：人民网 作者：张三 【字体：大 中 小】"), D(2018, 6, 12)),
+    ("people-style", _doc("2018年06月12日09:30  来源：人民网－人民日报"), D(2018, 6, 12)),
+    ("outlet-edition", _doc("人民邮电报 2024年01月30日 第01版"), D(2024, 1, 30)),
+    ("wechat", "原创 中国联通 中国联通 2024-01-30 18:00 发表于北京\n" + TITLE + "\n" + BODY, D(2024, 1, 30)),
+    ("title-line-date", TITLE + " 2024-01-30\n" + BODY, D(2024, 1, 30)),
+    ("footer-label", _doc(body=BODY + "\n（文章来源：人民邮电报） 发布日期：2019-03-05"), D(2019, 3, 5)),
+    ("signature", "关于开展主题教育的通知\n" + BODY + "\n中国联通党组\n2024年1月30日", D(2024, 1, 30)),
+    ("dateline", _doc(body="新华社北京2015年3月2日电（记者张三）中国电信召开党风廉政建设工作会议，总结工作，部署任务。"), D(2015, 3, 2)),
+    # navigation with a crawl date, and the real date later
+    (
+        "crawl-date-then-real",
+        "您好！今天是2026年11月21日 星期六 | 登录 | 注册\n首页 > 新闻中心 > 正文\n" + _doc("发布时间：2016-05-06"),
+        D(2016, 5, 6),
+    ),
+    ("years-2008", _doc("发布时间：2008-01-02"), D(2008, 1, 2)),
+    ("years-2026", _doc("发布时间：2026-03-04"), D(2026, 3, 4)),
+    # never invent
+    ("crawl-date-only", "您好！今天是2026年11月21日 星期六 | 登录 | 注册\n" + _doc(), None),
+    ("weekday-nav-only", "2026年11月21日 星期六\n网站首页\n" + _doc(), None),
+    ("today-colon", "今天是：2026-11-21\n" + _doc(), None),
+    ("month-day-only", _doc(body="7月29日，中国联通召开会议，研究部署工作。会议强调要坚持党的领导，推动企业改革发展。"), None),
+    ("event-deep-in-body", _doc(body=BODY + "\n2023年5月18日，公司召开会议，" + BODY), None),
+    ("event-first-sentence", _doc(body="2015年3月2日，中国电信召开2015年党风廉政建设工作会议，总结工作，部署任务。" + BODY), None),
+    ("year-only-title", "中国联通2024年工作会议召开\n" + BODY, None),
+    ("year-in-body", _doc(body="2024年初，国资委召开会议。" + BODY), None),
+    ("compact-unlabelled", _doc("20240130"), None),
+    ("impossible-date", _doc("发布时间：2024-02-30"), None),
+    ("too-early", _doc("发布时间：1985-02-03"), None),
+    ("too-late", _doc(f"发布时间：{dt.date.today().year + 2}-02-03"), None),
+    ("meeting-time", _doc("会议时间：2024年3月5日"), None),
+    ("deadline", _doc("截止日期：2024年3月5日"), None),
+    ("event-block", "关于举办培训班的通知\n时间：2024年3月5日\n地点：北京\n" + BODY, None),
+    ("event-block-in-body", _doc(body=BODY + "\n时间：2024年3月5日\n地点：北京"), None),
+    ("related-list", _doc(body=BODY + "\n相关新闻：中国联通召开工作会议 2019-01-10"), None),
+    ("link-list", "中国联通召开工作会议 2019-01-10\n中国移动召开党建会议 2019-01-08\n" + _doc(), None),
+    ("footer-update", _doc(body=BODY + "\n网站更新时间：2026-11-20"), None),
+    ("empty", "", None),
+    ("no-digits", "中国联通召开会议\n会议强调要坚持党的领导。", None),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), DATE_CASES, ids=[c[0] for c in DATE_CASES])
+def test_extract_date_cases(name: str, text: str, expected: dt.date | None) -> None:
+    assert extract_date({}, text) == expected
+
+
+def test_date_prefers_header_over_event_dates_in_body() -> None:
+    text = _doc("发布时间：2024-07-30", body="2024年7月29日，中国联通召开会议。" + BODY)
+    assert extract_date({}, text) == D(2024, 7, 30)
+
+
+def test_date_uses_the_given_title_to_place_the_header() -> None:
+    text = "热点\n2024-01-02\n网站首页\n" + TITLE + "\n2024-01-30\n" + BODY
+    assert extract_date({}, text, title=TITLE) == D(2024, 1, 30)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "expected"),
+    [
+        ({"date": "2022-01-14 13:02:46 +0800"}, D(2022, 1, 14)),
+        ({"Published": "2019年3月5日"}, D(2019, 3, 5)),
+        ({"pubdate": "Tue, 30 Jan 2024 10:30:00 +0800"}, D(2024, 1, 30)),
+        ({"publish_date": "20240130"}, D(2024, 1, 30)),
+        ({"created": "2015-06-01T08:00:00Z"}, D(2015, 6, 1)),
+        ({"lastmod": "2020-02-02", "date": "2019-01-01"}, D(2019, 1, 1)),
+        ({"date": "not a date"}, None),
+        ({"title": "2024-01-30"}, None),
+    ],
+)
+def test_date_from_front_matter(front_matter: dict[str, str], expected: dt.date | None) -> None:
+    assert extract_date(front_matter, BODY) == expected
+
+
+def test_front_matter_date_beats_text_date() -> None:
+    assert extract_date({"date": "2022-01-14"}, _doc("发布时间：2024-07-30")) == D(2022, 1, 14)
+
+
+def test_front_matter_block_in_raw_text_is_read() -> None:
+    text = "---\ntitle: \"中国联通召开会议\"\ndate: 2022-01-14 13:02:46 +0800\n---\n" + BODY
+    assert extract_date({}, text) == D(2022, 1, 14)
+    assert extract_title({}, [], text) == "中国联通召开会议"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024年1月30日", D(2024, 1, 30)),
+        ("2024-1-3", D(2024, 1, 3)),
+        ("二〇〇八年八月八日", D(2008, 8, 8)),
+        ("二〇二四年十月十日", D(2024, 10, 10)),
+        ("二〇二四年元月廿一日", D(2024, 1, 21)),
+        ("30 January 2024", D(2024, 1, 30)),
+        (D(2020, 5, 5), D(2020, 5, 5)),
+        ("2024年13月1日", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_date(value: object, expected: dt.date | None) -> None:
+    assert parse_date(value) == expected
+
+
+# ----------------------------------------------------------------------------------------------
+# Titles
+# ----------------------------------------------------------------------------------------------
+
+TITLE_CASES = [
+    (
+        "mirror-nav",
+        {},
+        [],
+        "网站首页 | 网站地图\n\n大国新村\n首页 > 中国品牌 > 企业党建 > 正文\n\n中国移动召开党建工作会议\n\n" + BODY,
+        "中国移动召开党建工作会议",
+    ),
+    ("front-matter-suffix", {"title": "中国联通召开会议_中国联通"}, [], BODY, "中国联通召开会议"),
+    ("people-suffix", {}, [], "中国联通召开党史学习教育总结会议 - 人民网\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("bar-suffix", {}, [], "中国联通召开党史学习教育总结会议|新华网\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("quotes", {}, [], "“中国联通召开党史学习教育总结会议”\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("brackets", {}, [], "【中国联通召开党史学习教育总结会议】\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("picture-mark", {}, [], "中国联通召开党史学习教育总结会议（组图）\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("subtitle-kept", {}, [], "奋进新征程——记中国联通党建工作\n" + BODY, "奋进新征程——记中国联通党建工作"),
+    (
+        "disclaimer-skipped",
+        {},
+        [],
+        "本文档为 2024 CCF BDCI 比赛用语料的一部分。部分文档使用大语言模型改写生成。\n\n中国联通召开工作会议\n\n发布时间：2023-05-18\n" + BODY,
+        "中国联通召开工作会议",
+    ),
+    ("date-line-skipped", {}, [], "发布时间：2024-01-30\n中国移动召开党风廉政建设工作会议\n" + BODY, "中国移动召开党风廉政建设工作会议"),
+    ("heading-first", {}, ["中国电信召开警示教育大会"], "中国电信\n中国电信召开警示教育大会\n" + BODY, "中国电信召开警示教育大会"),
+    (
+        "section-heading-not-title",
+        {},
+        ["一、坚持党的全面领导"],
+        "中国联通召开工作会议\n发布时间：2023-05-18\n" + BODY + "\n一、坚持党的全面领导\n" + BODY,
+        "中国联通召开工作会议",
+    ),
+    (
+        "pdf-broken-word",
+        {},
+        [],
+        "# 中国联通召开警示教育会 巩固深化党纪学习教育成效 推动企 业全面从严治党向纵深发展\n" + BODY,
+        "中国联通召开警示教育会 巩固深化党纪学习教育成效 推动企业全面从严治党向纵深发展",
+    ),
+    ("pdf-broken-word-2", {}, [], "中国联通积极响应反腐败工 作会议精神\n" + BODY, "中国联通积极响应反腐败工作会议精神"),
+    ("pdf-number", {}, [], "中国电信召开2024 年工作会议\n" + BODY, "中国电信召开2024年工作会议"),
+    ("traditional", {}, [], "中國聯通召開黨史學習教育總結會議\n" + BODY, "中国联通召开党史学习教育总结会议"),
+    ("pinyin-glosses", {}, [], "中國(guó)聯(lián)通(tōng)召開黨建工作會議\n" + BODY, "中国联通召开党建工作会议"),
+    ("title-with-date", {}, [], "中国联通召开工作会议 2024-01-30 10:30\n" + BODY, "中国联通召开工作会议"),
+    ("no-title", {}, [], BODY, "会议强调，要深入学习贯彻习近平新时代中国特色社会主义思想，全面从严治党，推动企业高质量发展，取得新成效"),
+    ("empty", {}, [], "", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "front_matter", "headings", "text", "expected"), TITLE_CASES, ids=[c[0] for c in TITLE_CASES]
+)
+def test_extract_title_cases(
+    name: str, front_matter: dict[str, str], headings: list[str], text: str, expected: str
+) -> None:
+    assert extract_title(front_matter, headings, text) == expected
+
+
+# ----------------------------------------------------------------------------------------------
+# Companies
+# ----------------------------------------------------------------------------------------------
+
+COMPANY_CASES = [
+    ("title-one", "中国铁塔召开2024年工作会议", BODY, "中国铁塔"),
+    ("title-two-first-named", "中国移动与中国联通签署合作协议", BODY, "中国移动"),
+    (
+        "title-two-body-decides",
+        "中国移动与中国联通签署合作协议",
+        "中国联通与中国移动签署协议。中国联通表示，中国联通将深化合作，中国联通党组要求抓好落实。",
+        "中国联通",
+    ),
+    ("province-mobile", "广东移动召开党建工作会议", BODY, "中国移动"),
+    ("province-unicom", "北京联通开展主题教育", BODY, "中国联通"),
+    ("province-telecom", "上海电信召开警示教育大会", BODY, "中国电信"),
+    ("bare-unicom", "联通召开党组会议", BODY, "中国联通"),
+    ("traditional", "中國電信召開黨建工作會議", BODY, "中国电信"),
+    ("english", "China Unicom holds party meeting", "China Unicom held a meeting on Tuesday.", "中国联通"),
+    ("english-mobile", "CHINA MOBILE annual meeting", "", "中国移动"),
+    ("broadnet", "中国广电5G网络服务正式启动", BODY, "中国广电"),
+    ("subsidiary", "中移物联网公司召开会议", BODY, "中国移动"),
+    ("full-name", "中国联合网络通信集团有限公司召开会议", BODY, "中国联通"),
+    (
+        "body-dominated",
+        "党建引领高质量发展",
+        "近日，中国联通召开党建工作会议。中国联通党组书记出席会议并讲话。会议强调，中国联通要坚持党的领导。",
+        "中国联通",
+    ),
+    ("body-subject-and-source", "公司召开党组理论学习中心组学习会", "来源：中国移动\n1月30日，中国移动党组召开学习会。" + BODY, "中国移动"),
+    ("fraud", "警惕电信诈骗 守护百姓钱袋子", "近期电信诈骗案件多发，电信业务经营者要落实实名制，移动互联网应用要加强管理。", ""),
+    ("regulator", "广电总局部署安全播出工作", "国家广电总局召开会议，部署安全播出工作。广电总局要求各地加强管理。", ""),
+    ("belt-and-road", "推进一带一路设施联通", "设施联通是优先领域，要推动基础设施互联互通，实现设施联通和联通性提升。", ""),
+    (
+        "passing-mention",
+        "国资委召开中央企业负责人会议",
+        "国资委召开会议，中国石油、中国石化、国家电网、中国移动等中央企业负责人参加会议。" + BODY * 3,
+        "",
+    ),
+    ("three-operators", "三大运营商发布5G进展", "中国移动、中国联通、中国电信分别发布数据。中国移动、中国联通、中国电信均表示将加大投入。", ""),
+    ("mobile-internet", "中国移动互联网发展报告发布", "报告显示，中国移动互联网用户规模持续增长。", ""),
+    ("telecom-industry", "中国电信业发展回顾", "中国电信业经历了多次重组，中国电信市场竞争充分。", ""),
+    ("not-a-company", "集中移交档案工作部署", "公司集中移交档案，深圳移动支付普及率高。", ""),
+    ("nothing", "", "", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "text", "expected"), COMPANY_CASES, ids=[c[0] for c in COMPANY_CASES])
+def test_extract_company_cases(name: str, title: str, text: str, expected: str, aliases: CompanyAliases) -> None:
+    assert extract_company(title, text, aliases) == expected
+
+
+def test_company_default_aliases_are_loaded() -> None:
+    assert extract_company("中国电信召开会议", BODY) == "中国电信"
+
+
+def test_aliases_table_shape(aliases: CompanyAliases) -> None:
+    assert aliases.companies == ("中国联通", "中国移动", "中国电信", "中国铁塔", "中国广电")
+    assert aliases.canonical("联通") == "中国联通"
+    assert aliases.canonical("中國移動") == "中国移动"
+    assert aliases.canonical("China Telecom") == "中国电信"
+    assert aliases.canonical("国家电网") == ""
+
+
+def test_matching_is_leftmost_longest(aliases: CompanyAliases) -> None:
+    mentions = aliases.find("中国联合网络通信（集团）有限公司与中国移动通信集团")
+    assert [(m.company, m.alias) for m in mentions] == [
+        ("中国联通", "中国联合网络通信(集团)有限公司"),
+        ("中国移动", "中国移动通信集团"),
+    ]
+
+
+def test_user_alias_file_extends_and_switches_off(tmp_path: Path) -> None:
+    extra = tmp_path / "more.csv"
+    extra.write_text(
+        "company,alias,kind,weight\n中国卫通,中国卫通,name,1\n中国卫通,卫通集团,name,1\n中国联通,Unicom,name,0\n",
+        encoding="utf-8",
+    )
+    table = load_aliases(extra=[extra])
+    assert "中国卫通" in table.companies
+    assert extract_company("卫通集团召开会议", BODY, table) == "中国卫通"
+    assert extract_company("Unicom holds a meeting", "", table) == ""
+    assert extract_company("Unicom holds a meeting", "", load_aliases()) == "中国联通"
+
+
+def test_user_alias_file_as_the_only_table(tmp_path: Path) -> None:
+    only = tmp_path / "only.csv"
+    only.write_text("company,alias\n华为,Huawei\n", encoding="utf-8-sig")
+    table = load_aliases(only)
+    assert table.companies == ("华为",)
+    assert extract_company("HUAWEI launches phone", "", table) == "华为"
+    assert extract_company("华为发布新手机", "", table) == "华为"  # the canonical name names itself
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name,alias\n中国联通,联通\n", "columns company,alias"),
+        ("company,alias,kind\n中国联通,联通,fuzzy\n", "kind must be"),
+        ("company,alias,kind\n中国联通,(联通,pattern\n", "bad pattern"),
+        ("company,alias,weight\n中国联通,联通,heavy\n", "weight must be a number"),
+        ("company,alias,weight\n中国联通,联通,-1\n", "weight must be >= 0"),
+    ],
+)
+def test_bad_alias_files_raise_clear_errors(tmp_path: Path, content: str, message: str) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(AnalysisError, match=message):
+        load_aliases(bad)
+
+
+def test_missing_alias_file(tmp_path: Path) -> None:
+    with pytest.raises(AnalysisError, match="not found"):
+        load_aliases(tmp_path / "nope.csv")
+
+
+# ----------------------------------------------------------------------------------------------
+# Source
+# ----------------------------------------------------------------------------------------------
+
+SOURCE_CASES = [
+    ("publisher-person", {}, _doc("发布时间：2024-07-30 发布人：新闻宣传中心"), "新闻宣传中心"),
+    ("scraped-line", {}, _doc("2018-06-12 09:30:15 来源：人民网 作者：张三 【字体：大 中 小】"), "人民网"),
+    ("traditional", {}, _doc("發佈時間：2019年3月5日 來源：人民郵電報"), "人民邮电报"),
+    ("closing-line", {}, BODY + "\n（文章来源：人民邮电报）", "人民邮电报"),
+    ("before-date-label", {}, "文章来源：新华社  发布时间：2024-01-30\n" + BODY, "新华社"),
+    ("glued-after-date", {}, _doc("发布日期：2019年3月5日来源：中国铁塔"), "中国铁塔"),
+    ("bar-and-date", {}, "来源: 人民网-人民日报 | 2024-01-30\n" + BODY, "人民网-人民日报"),
+    ("info-source", {}, "信息来源：中国移动党建工作部 浏览次数：123\n" + BODY, "中国移动党建工作部"),
+    ("source-beats-person", {}, _doc("发布人：张三 来源：人民网"), "人民网"),
+    ("english", {}, "Source: Xinhua\n" + BODY, "Xinhua"),
+    ("front-matter", {"source": "中国电信"}, "来源：人民网\n" + BODY, "中国电信"),
+    ("front-matter-tags", {"categories": "renminyoudianbao", "tags": "人民邮电报新闻"}, BODY, "人民邮电报"),
+    ("data-source", {}, BODY + "\n数据来源：国家统计局", ""),
+    ("image-source", {}, BODY + "\n图片来源：视觉中国", ""),
+    ("placeholder", {}, "来源：本站\n" + BODY, ""),
+    ("url", {}, "来源：http://www.example.com/a.html\n" + BODY, ""),
+    ("editor-only", {}, "[责任编辑:潘旺旺]\n标签: 主题教育   中国移动", ""),
+    ("prose", {}, "这些经验来源于基层实践。" + BODY, ""),
+    ("none", {}, BODY, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "front_matter", "text", "expected"), SOURCE_CASES, ids=[c[0] for c in SOURCE_CASES]
+)
+def test_extract_source_cases(name: str, front_matter: dict[str, str], text: str, expected: str) -> None:
+    assert extract_source(front_matter, text) == expected
+
+
+# ----------------------------------------------------------------------------------------------
+# Properties
+# ----------------------------------------------------------------------------------------------
+
+_DATEISH = st.sampled_from(
+    list("年月日号时间发布日期来源：:-/. 0123456789〇○零一二三四五六七八九十廿卅元OT星期今天是\n，。中国联通移动<>【】()２０")
+)
+_TEXT = st.text(alphabet=_DATEISH | st.characters(), max_size=300)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, title=st.text(max_size=30))
+def test_extract_date_never_raises_and_never_invents_without_numerals(text: str, title: str) -> None:
+    date = extract_date({}, text, title=title)
+    assert date is None or 1990 <= date.year <= dt.date.today().year + 1
+    if not any(ch.isnumeric() for ch in unicodedata.normalize("NFKC", text)):
+        assert date is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, title=st.text(max_size=30))
+def test_other_extractors_never_raise(text: str, title: str) -> None:
+    assert isinstance(extract_title({}, [title], text), str)
+    assert isinstance(extract_company(title, text), str)
+    assert isinstance(extract_source({}, text), str)

@@ -1,0 +1,232 @@
+"""New-phrase discovery, KWIC concordance and collocations."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from analysis.errors import AnalysisError
+from analysis.stats.collocations import collocations, sentence_tokens, split_sentences
+from analysis.stats.kwic import PARAGRAPH_MARK, kwic
+from analysis.stats.phrases import discover_phrases, known_words
+
+
+@dataclass
+class FakeTokens:
+    docs: list[list[str]]
+    docvars: pd.DataFrame
+    tokenizer_hash: str = "test"
+
+
+def fake_tokens(docs: list[list[str]]) -> FakeTokens:
+    return FakeTokens(docs, pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))]}))
+
+
+# ----------------------------------------------------------------------------------------- phrases
+FILLER = [
+    "推进", "建设", "发展", "企业", "工作", "能力", "服务", "网络", "创新", "管理", "技术", "平台", "系统", "应用",
+    "加快", "提升", "深化", "全面", "持续", "重点", "项目", "产业", "安全", "融合", "数据", "智能", "运营", "客户",
+]
+
+
+def synthetic_corpus(seed: int = 7) -> list[list[str]]:
+    """Random filler text; 数字 孪生 planted 40 times, always together, between random neighbours."""
+    rng = random.Random(seed)
+    docs = []
+    for _ in range(40):
+        doc = [rng.choice(FILLER) for _ in range(60)]
+        doc.insert(rng.randrange(1, 59), "孪生")
+        doc.insert(doc.index("孪生"), "数字")
+        docs.append(doc)
+    return docs
+
+
+def test_planted_phrase_is_discovered():
+    docs = synthetic_corpus()
+    out = discover_phrases(fake_tokens(docs), min_count=5, top_n=None, dictionary=[])
+    assert list(out.columns) == ["phrase", "count", "pmi", "left_entropy", "right_entropy", "score",
+                                 "in_dictionary", "tokens"]
+    top = out.iloc[0]
+    assert top["phrase"] == "数字孪生" and top["tokens"] == "数字 孪生" and top["count"] == 40
+    # 数字 and 孪生 occur 40 times each, only together: PMI = log2(40 * N / (40 * 40)) = log2(N / 40)
+    n = sum(len(d) for d in docs)
+    assert top["pmi"] == pytest.approx(math.log2(n / 40))
+    assert top["left_entropy"] > 2 and top["right_entropy"] > 2
+    # a pair of filler words that is adjacent only by chance scores far lower (if frequent at all)
+    chance = out[out["tokens"] == "推进 建设"]
+    assert chance.empty or chance.iloc[0]["score"] < top["score"] / 3
+    # a fragment of the phrase plus a neighbour has no freedom on the side of the fragment
+    assert (out[out["tokens"].str.startswith("数字 孪生 ")]["score"] < top["score"]).all()
+
+
+def test_entropy_and_pmi_by_hand():
+    # a b x | a b y | c a b   (3 documents); N = 9 tokens; count(a b) = 3, count(a) = 3, count(b) = 3
+    docs = [["甲", "乙", "丙"], ["甲", "乙", "丁"], ["戊", "甲", "乙"]]
+    out = discover_phrases(docs, min_count=3, top_n=None, dictionary=[])
+    assert list(out["phrase"]) == ["甲乙"]
+    r = out.iloc[0]
+    assert r["pmi"] == pytest.approx(math.log2(3 * 9 / (3 * 3)))
+    # left neighbours: <start>, <start>, 戊 -> each distinct: log2(3)
+    assert r["left_entropy"] == pytest.approx(math.log2(3))
+    # right neighbours: 丙, 丁, <end> -> log2(3)
+    assert r["right_entropy"] == pytest.approx(math.log2(3))
+    assert r["score"] == pytest.approx(math.log2(3) * math.log2(3))
+
+
+def test_phrase_with_constant_neighbour_scores_zero():
+    docs = [["甲", "乙", "丙"]] * 5
+    out = discover_phrases(docs, min_count=5, top_n=None, dictionary=[]).set_index("tokens")
+    # 甲 乙 is always followed by 丙: right entropy 0 -> score 0; 甲 乙 丙 is the unit
+    assert out.loc["甲 乙", "right_entropy"] == pytest.approx(0.0)
+    assert out.loc["甲 乙", "score"] == pytest.approx(0.0)
+    assert out.loc["甲 乙 丙", "count"] == 5
+
+
+def test_runs_break_at_documents_and_non_cjk_tokens():
+    docs = [["数字", "5G", "孪生"]] * 6 + [["数字"], ["孪生"]] * 6
+    assert discover_phrases(docs, min_count=2, dictionary=[]).empty
+
+
+def test_in_dictionary_and_exclude_known(tmp_path):
+    docs = synthetic_corpus()
+    out = discover_phrases(docs, dictionary=["数字孪生"])
+    assert bool(out.iloc[0]["in_dictionary"])
+    assert "数字孪生" not in set(discover_phrases(docs, dictionary=["数字孪生"], exclude_known=True)["phrase"])
+    f = tmp_path / "dict.txt"
+    f.write_text("数字孪生 10 n\n# comment\n", encoding="utf-8")
+    assert known_words(f) == {"数字孪生"}
+    assert "全面从严治党" in known_words()  # default: bundled userdict.txt + slogans.txt
+
+
+def test_phrases_options_and_errors():
+    docs = synthetic_corpus()
+    assert len(discover_phrases(docs, top_n=1, dictionary=[])) == 1
+    assert discover_phrases([], dictionary=[]).empty
+    assert discover_phrases(docs, min_count=1000, dictionary=[]).empty
+    assert set(discover_phrases(docs, max_len=2, top_n=None, dictionary=[])["tokens"].str.count(" ")) == {1}
+    for kw in ({"min_count": 0}, {"max_len": 1}, {"top_n": 0}):
+        with pytest.raises(AnalysisError):
+            discover_phrases(docs, **kw)
+    with pytest.raises(AnalysisError):
+        discover_phrases("not tokens")
+
+
+# -------------------------------------------------------------------------------------------- kwic
+@pytest.fixture
+def corpus() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "c"],
+            "company": ["中国移动", "中国联通", ""],
+            "date": pd.to_datetime(["2024-03-01", "2023-05-18", None]),
+            "title": ["移动", "联通", "无日期"],
+            "text": [
+                "坚决做到两个维护。\n两个维护<script>x</script>更加自觉",
+                "增强四个意识，做到“两个维护”，坚定四个自信",
+                "两个维护",
+            ],
+        }
+    )
+
+
+def test_kwic_basic(corpus):
+    out = kwic(corpus, "两个维护", window=4)
+    assert list(out.columns) == ["doc_id", "company", "date", "title", "left", "match", "right", "start"]
+    # sorted by date (undated last), then doc, then position
+    assert list(out["doc_id"]) == ["a", "b", "b", "c"]
+    first = out.iloc[0]
+    assert (first["left"], first["match"], first["right"]) == ("，做到“", "两个维护", "”，坚定")
+    assert first["company"] == "中国联通" and first["title"] == "联通"
+    # the left context stops at the paragraph break; the match starts the second paragraph of b
+    second_para = out.iloc[2]
+    assert second_para["left"] == "" and second_para["right"] == "<scr"
+    assert out.iloc[1]["right"] == "。"
+    assert pd.isna(out.iloc[3]["date"]) and out.iloc[3]["company"] == ""
+    # text is returned as plain strings, markup untouched (never rendered, never escaped here)
+    assert "<scr" in second_para["right"]
+    assert all(corpus.set_index("doc_id").loc[r.doc_id, "text"][r.start : r.start + 4] == "两个维护"
+               for r in out.itertuples())
+
+
+def test_kwic_across_paragraphs_and_regex(corpus):
+    out = kwic(corpus, "两个维护", window=6, cross_paragraphs=True)
+    row = out[(out.doc_id == "b") & (out.start > 5)].iloc[0]
+    assert row["left"] == "两个维护。" + PARAGRAPH_MARK  # 6 characters back, the break shown as ⏎
+    out = kwic(corpus, r"四个(意识|自信)", regex=True, window=2)
+    assert list(out["match"]) == ["四个意识", "四个自信"]
+    assert kwic(corpus, "四个.识", window=2).empty  # literal by default
+    assert len(kwic(corpus, "两个维护", max_rows=2)) == 2
+    assert kwic(corpus, "不存在").empty
+    assert list(kwic(corpus, "不存在").columns) == list(out.columns)
+    assert kwic(corpus, "z*", regex=True).empty  # only empty matches: skipped
+    assert list(kwic(corpus, "x*", regex=True)["match"]) == ["x"]
+    with pytest.raises(AnalysisError):
+        kwic(corpus, "")
+    with pytest.raises(AnalysisError):
+        kwic(corpus, "(", regex=True)
+    with pytest.raises(AnalysisError):
+        kwic(corpus.drop(columns=["text"]), "两个维护")
+
+
+# ----------------------------------------------------------------------------------- collocations
+def test_collocations_by_hand():
+    # doc 1: 甲0 乙1 丙2 乙3 丁4     doc 2: 乙0 戊1 甲2 戊3     N = 9 tokens; term 乙 occurs 3 times
+    # window 1: 乙@1 sees 甲, 丙; 乙@3 sees 丙, 丁; 乙@0 (doc 2, clipped) sees 戊 -> S = 5 slots
+    # observed O: 甲 1, 丙 2, 丁 1, 戊 1;  corpus totals f(c): 甲 2, 丙 1, 丁 1, 戊 2
+    # E(丙) = S * f / N = 5 * 1 / 9 = 0.5556; pmi(丙) = log2(2 / 0.5556) = log2(3.6) = 1.848
+    # E(戊) = 5 * 2 / 9 = 1.1111;           pmi(戊) = log2(1 / 1.1111) = log2(0.9) = -0.152
+    # log_dice(丙) = 14 + log2(2 * O / (f(term) + f(c))) = 14 + log2(4 / 4) = 14
+    docs = [["甲", "乙", "丙", "乙", "丁"], ["乙", "戊", "甲", "戊"]]
+    out = collocations(fake_tokens(docs), "乙", window=1, min_count=1)
+    assert list(out.columns) == ["term", "collocate", "count", "term_total", "collocate_total", "expected", "pmi",
+                                 "log_dice"]
+    got = out.set_index("collocate")
+    assert got.loc["丙", "count"] == 2 and got.loc["甲", "count"] == 1 and got.loc["戊", "count"] == 1
+    assert got.loc["丙", "expected"] == pytest.approx(5 / 9)
+    assert got.loc["丙", "pmi"] == pytest.approx(math.log2(3.6))
+    assert got.loc["戊", "pmi"] == pytest.approx(math.log2(1 / (10 / 9)))
+    assert got.loc["丙", "log_dice"] == pytest.approx(14.0)
+    assert set(got["term_total"]) == {3}
+    assert "乙" not in got.index  # never its own collocate
+    assert out.iloc[0]["collocate"] == "丙"  # sorted by pmi
+    # min_count drops the rare ones
+    assert list(collocations(docs, "乙", window=1, min_count=2)["collocate"]) == ["丙"]
+    by_count = collocations(docs, "乙", window=1, min_count=1, sort="count")
+    assert by_count.iloc[0]["collocate"] == "丙"
+
+
+def test_collocations_sentence_unit():
+    corpus = pd.DataFrame({"doc_id": ["d1"], "text": ["甲 乙。乙 丙！\n丙 丁；甲 乙 甲"]})
+
+    class SpaceTokenizer:
+        def tokenize(self, s: str) -> list[str]:
+            return [t for t in s.replace("。", " ").replace("！", " ").replace("；", " ").split() if t]
+
+    sents = sentence_tokens(corpus, SpaceTokenizer())
+    assert sents.docs == [["甲", "乙"], ["乙", "丙"], ["丙", "丁"], ["甲", "乙", "甲"]]
+    assert list(sents.docvars["doc_id"]) == ["d1"] * 4
+    # sentences: 4; term 乙 in 3; 甲 in 2 sentences, both with 乙: expected = 3 * 2 / 4 = 1.5
+    out = collocations(sents, "乙", unit="sentence", min_count=1).set_index("collocate")
+    assert out.loc["甲", "count"] == 2 and out.loc["甲", "collocate_total"] == 2
+    assert out.loc["甲", "expected"] == pytest.approx(1.5)
+    assert out.loc["甲", "pmi"] == pytest.approx(math.log2(2 / 1.5))
+    with pytest.raises(AnalysisError, match="sentence"):
+        collocations(fake_tokens(sents.docs), "乙", unit="sentence")
+
+
+def test_collocations_edge_cases():
+    docs = [["甲", "乙"]]
+    assert collocations(docs, "不存在").empty
+    for kw in ({"window": 0}, {"min_count": 0}, {"unit": "paragraph"}, {"sort": "g2"}):
+        with pytest.raises(AnalysisError):
+            collocations(docs, "甲", **kw)
+    with pytest.raises(AnalysisError):
+        collocations(docs, "")
+
+
+def test_split_sentences():
+    assert split_sentences("第一句。第二句！\n第三段；最后") == ["第一句。", "第二句！", "第三段；", "最后"]
