@@ -12,9 +12,10 @@ effects, so each one can be tested on its own. Two pipelines combine them:
 
 CJK spacing rule (:func:`fix_cjk_spacing`): a run of horizontal whitespace is removed when the
 character on either side of it is a Han/kana character or unambiguous CJK punctuation (，。、；：！？
-（）《》「」【】 and the other fullwidth/CJK punctuation blocks), or when both neighbours are typographic
-marks shared with Western text (“ ” ‘ ’ … — ·). Every other run is kept, so spaces between Latin words
-and between numbers survive ("CCF BDCI", "13:02:46 +0800", "said “hello” and").
+（）《》「」【】 and the other fullwidth/CJK punctuation blocks), unless it separates a Han character from
+a date/time token such as ``2024-07-30`` or ``13:02``; it is also removed when both neighbours are
+typographic marks shared with Western text (“ ” ‘ ’ … — ·). Every other run is kept, so spaces between
+Latin words and between numbers survive ("CCF BDCI", "13:02:46 +0800", "said “hello” and").
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ _SHARED_MARKS = "\u2018\u2019\u201c\u201d\u2026\u2014\u2015\u2013\u00b7\u2022\u3
 _HAN_RE = re.compile(f"[{_HAN}]")
 _CJK_CHAR_RE = re.compile(f"[{_HAN}{_KANA}{_CJK_PUNCT}]")
 _SHARED_RE = re.compile(f"[{_SHARED_MARKS}]")
+_CJK_PUNCT_RE = re.compile(f"[{_CJK_PUNCT}]")
 _HSPACE = r"[^\S\n]"  # any whitespace except the line break
 
 _PAGE_DIV_RE = re.compile(r"[^\S\n]*<\s*/?\s*PAGE_DIV\s*/?\s*>[^\S\n]*", re.IGNORECASE)
@@ -153,7 +155,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         return {_scalar_to_str(k): _scalar_to_str(v) for k, v in data.items()}, body
     lines = [line for line in block.splitlines() if line.strip()]
     key_lines = sum(1 for line in lines if _YAML_KEY_LINE_RE.match(line))
-    if lines and key_lines * 2 >= len(lines) and len(lines) <= 100:
+    if not lines or (key_lines * 2 >= len(lines) and len(lines) <= 100):
         return {}, body  # clearly a (broken) metadata block: drop it, keep no values
     return {}, text
 
@@ -449,7 +451,7 @@ def _space_repl(m: re.Match[str]) -> str:
     left, right = m.group(1), m.group(2)
     left_cjk, right_cjk = _CJK_CHAR_RE.match(left), _CJK_CHAR_RE.match(right)
     if left_cjk or right_cjk:
-        if left_cjk and right_cjk:
+        if (left_cjk and right_cjk) or _CJK_PUNCT_RE.match(left if left_cjk else right):
             return ""
         text = m.string
         if left_cjk:
@@ -473,11 +475,17 @@ def _space_repl(m: re.Match[str]) -> str:
 def fix_cjk_spacing(text: str) -> str:
     """Remove spaces that PDF extraction and careless typing put into Chinese text.
 
-    Rule: ``<PAGE_DIV>`` markers become a space; then a run of horizontal whitespace is deleted when a
-    neighbour on either side is a Han/kana character or CJK punctuation ("反腐败工 作" -> "反腐败工作",
-    "2024 年 1 月" -> "2024年1月", "5G 网络" -> "5G网络", "中, 中" -> "中,中", "用 “身边事” 警醒" ->
-    "用“身边事”警醒"), or when both neighbours are shared typographic marks (”  “). Other runs are kept
-    untouched ("CCF BDCI", "2022-01-14 13:02:46"); line breaks are never touched.
+    Rule: ``<PAGE_DIV>`` markers become a space; then a run of horizontal whitespace is deleted when
+
+    1. a neighbour on either side is a Han/kana character or CJK punctuation ("反腐败工 作" -> "反腐败工作",
+       "2024 年 1 月" -> "2024年1月", "5G 网络" -> "5G网络", "中, 中" -> "中,中", "用 “身边事” 警醒" ->
+       "用“身边事”警醒", "责任 ，" -> "责任，"), except when one side is a Han/kana character and the other
+       side is a date or time token with separators ("2024-07-30 发布人", "13:02 发布" keep their space;
+       "2.2 万" and "2024 年" do not count as such tokens); or
+    2. both neighbours are typographic marks shared with Western text (” “, … —).
+
+    Every other run is kept as it is ("CCF BDCI", "2022-01-14 13:02:46 +0800", "said “hello” and");
+    line breaks are never touched.
     """
     text = _PAGE_DIV_RE.sub(" ", text)
     return _SPACE_RUN_RE.sub(_space_repl, text)
@@ -668,8 +676,6 @@ _METADATA_HINT_RE = re.compile(
 
 # (pattern, max line length or None): a line matching the pattern (searched) is dropped.
 _LINE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
-    (re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]"), 120),
-    (re.compile(r"^(?:网站)?首页\s*[>＞›»/]"), 120),
     (re.compile(r"^分享到"), 80),
     (re.compile(r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇)"), 120),
     (
@@ -721,7 +727,8 @@ _FOOTER_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
 
 # Disclaimer of the CCF BDCI corpus: its first sentence and the warnings that follow it.
 _DISCLAIMER_RE = re.compile(
-    r"本文档为[^。\n]*语料[^。\n]*[。.]?(?:[^。\n]*(?:大语言模型|比赛|现实意义|现实情况)[^。\n]*[。.]?)*"
+    r"本文档为[^。\n]*语料[^。\n]*[。.]?"
+    r"(?:[^。\n]*(?:大语言模型|仅允许|不具备现实意义|与现实情况不符|本次比赛)[^。\n]*[。.]?)*"
 )
 _TRAILING_EDITOR_RE = re.compile(
     r"[（(【\[]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*[^（）()【】\[\]\n]{1,20}[）)】\]]\s*$"
@@ -735,8 +742,18 @@ def _strip_url(m: re.Match[str]) -> str:
     return url[len(kept) :]
 
 
+_BREADCRUMB_RE = re.compile(r"^(?:(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]|(?:网站)?首页\s*[>＞›»/])")
+# A short line without sentence punctuation between two navigation lines: a site name or section label.
+_SANDWICH_MAX_CHARS = 12
+
+
 def _is_nav_line(line: str) -> bool:
-    """A short line made only of navigation/action items, or a breadcrumb of >= 3 short items."""
+    """Navigation: a line made only of navigation/action items, a breadcrumb (首页 > …, 当前位置：…), or
+    any line of >= 3 short items separated by | ｜ > › » without sentence punctuation or date hints."""
+    if len(line) > 120:
+        return False
+    if _BREADCRUMB_RE.match(line):
+        return True
     if len(line) > 100:
         return False
     if _NAV_TOKEN_RE.search(line) and _NAV_LEFTOVER_RE.fullmatch(_NAV_TOKEN_RE.sub("", line)):
@@ -753,8 +770,6 @@ def _is_nav_line(line: str) -> bool:
 def _is_boilerplate_line(line: str) -> bool:
     if not _WORD_RE.search(line):
         return True  # nothing but punctuation/symbols (also what a bare URL line leaves behind)
-    if _is_nav_line(line):
-        return True
     rules = _LINE_RULES if _reads_like_sentence(line) else _LINE_RULES + _FOOTER_RULES
     return any((max_len is None or len(line) <= max_len) and pattern.search(line) for pattern, max_len in rules)
 
@@ -771,13 +786,14 @@ def remove_boilerplate(text: str) -> str:
     Whole lines (each rule anchored to the line start or limited by line length so that long body lines
     survive): navigation made only of items such as 网站首页 | 网站地图, 返回…, 分享到, 关闭窗口, 打印本页,
     【字体：大 中 小】; breadcrumbs (首页 > … > 正文, 当前位置：…, any line of >= 3 short items separated by
-    | ｜ > › » without sentence punctuation or date/source hints); 上一篇/下一篇; editor lines (责任编辑,
+    | ｜ > › » without sentence punctuation or date/source hints); a short label between two navigation
+    lines (the site name "大国新村" in seed 004); 上一篇/下一篇; editor lines (责任编辑,
     [责任编辑:…], 编辑：…); 标签/关键词 lines; related-news headers; image placeholders (图片, 图1,
     image.png, any lone image file name, 点击查看大图); copyright/ICP/公网安备 footers; 扫一扫/二维码
     lines; view counters; page numbers (- 3 -, 第3页 共10页); link labels left empty; lines with no
     letter, digit or ideograph. Date, publisher and source lines (发布时间：…, 文章来源：…) are kept.
     """
-    out = []
+    lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
     for raw in text.split("\n"):
         line = _PAGE_DIV_RE.sub(" ", raw)
         line = _URL_RE.sub(_strip_url, line)
@@ -786,7 +802,23 @@ def remove_boilerplate(text: str) -> str:
         stripped = line.strip()
         if not stripped:
             continue
-        if _is_boilerplate_line(stripped):
+        if _is_nav_line(stripped):
+            lines.append((line, "nav"))
+        elif _is_boilerplate_line(stripped):
+            lines.append((line, "drop"))
+        else:
+            lines.append((line, "keep"))
+    out = []
+    for i, (line, kind) in enumerate(lines):
+        if kind != "keep":
+            continue
+        stripped = line.strip()
+        if (
+            0 < i < len(lines) - 1
+            and lines[i - 1][1] == lines[i + 1][1] == "nav"
+            and len(stripped) <= _SANDWICH_MAX_CHARS
+            and not _SENTENCE_PUNCT_RE.search(stripped)
+        ):
             continue
         out.append(line)
     return "\n".join(out)

@@ -13,31 +13,34 @@ its own date. Dates are read in these forms (with or without spaces, fullwidth d
 after a date label or in front matter. Month-day dates (``7月29日``) never count, and a date must be
 real with a year in 1990..next year.
 
-The text is split into lines and laid out as: lines before the title (navigation), the title line,
-the *header* (the lines between the title and the first body paragraph) and the *body*. Each date
-found gets a score; the highest wins, ties go to the earliest line:
+The text is split into lines and laid out as: page chrome (site bars, breadcrumbs), the title line
+(the given ``title``, else found as :func:`extract_title` does), the *header* (the lines between the
+title and the first body paragraph) and the *body*. Each date found gets a score; the highest wins,
+ties go to the earliest line:
 
 ====  =====================================================================================
  100  front matter: date, published, pubdate, publish_date, created, ... (updated/lastmod last)
   95  header: after a publication label (发布时间/发布日期/发表时间/发文时间/刊发时间/Published ...)
-  90  header: after a generic label (时间/日期/Date) that is not part of a longer word (会议时间 is not)
+  90  header: after a generic label (时间/日期/Date) that is not the tail of a longer word
   88  header: on a meta line (a short non-sentence line with 来源/作者/编辑/浏览/字号 ...)
   85  body or footer: after a publication label
-  80  header: after an update label (更新时间/修改时间/Updated)
+  80  header: after an update label (更新时间/修改时间/Updated); elsewhere it is ignored
   78  body or footer: on a meta line (a generic label counts there only on a meta line)
   75  header: a line holding nothing but the date (and time / weekday / brackets)
   72  header: a short non-sentence line with the date (``人民邮电报 2024-01-30 第1版``)
-  70  the title line, the date at its end (or a numeric date at its start)
+  70  the title line with the date standing at its end (``标题 2024-01-30``), not in a link list
   68  a date-only line at most two lines above the title
   55  a date-only signature line in 年月日 form among the last lines (only if there is one such line)
   50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
 ====  =====================================================================================
 
-Rejected outright: dates after 今天/今日/当前/现在 (crawl dates in a navigation bar), unlabelled
-dates on navigation lines (登录/注册/设为首页 ...), weekday-tagged dates (``2026年11月21日 星期六``)
-above the title unless they carry a publication label, and every date inside a body sentence,
-including a full date opening the first paragraph (``2015年3月2日，中国电信召开…``): that is
-the date of the event, and a document whose only date is such a one is left undated.
+Never used, whatever the score: dates after 今天/今日/当前/现在 (crawl dates); dates without a
+publication label on or above page-chrome lines (登录/注册/网站首页/breadcrumbs/相关新闻/上一篇);
+weekday-tagged dates (``2026年11月21日 星期六``) above the title, or after it without a label or meta
+line; dates after another field's label (会议时间：, 截止日期：) or in an event block (时间：… with
+地点：… next to it); ``20240130`` and English month names without a label; dates inside a body
+sentence, including a full date opening the first paragraph (``2015年3月2日，中国电信召开…``): that
+is the date of the event, and a document whose only dates are such is left undated.
 
 Company (``extract_company``)
 -----------------------------
@@ -52,9 +55,10 @@ are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/�
    1.5 times its weighted mentions in the body.
 3. No company in the title: body mentions, weighted by the alias weight, doubled in the first 150
    characters of the first body paragraph (the lead) and tripled in its first 40 (the subject:
-   ``近日，中国联通召开…``), except items of a list (``中国石油、中国移动等``). The leader wins only with a score of at least 3, at least one mention
-   per 2,500 characters, and twice the score of the runner-up. Otherwise the document is about none
-   of them: '' (one passing mention, a list of many enterprises, two operators on equal footing).
+   ``近日，中国联通召开…``), except items of a list (``中国石油、中国移动等``). The leader wins
+   only with a score of at least 3, at least one mention per 2,500 characters, and twice the score
+   of the runner-up. Otherwise the document is about none of them: '' (one passing mention, a list
+   of many enterprises, two operators on equal footing).
    A publisher that is one of the companies (``来源：中国移动``) adds 2 more to that company's score
    and counts, like the lead's subject, as one more mention for the density test.
 
@@ -320,6 +324,10 @@ _CRAWL_NAV_RE = re.compile(
     r"登录|注册|设为首页|加入收藏|收藏本站|无障碍|天气|网站地图|网站首页|繁體|繁体版|简体版|English|手机版|欢迎|"
     r"上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐|报道)|推荐阅读|延伸阅读|热点|排行|往期|更多"
 )
+# Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
+_CHROME_RE = re.compile(
+    _CRAWL_NAV_RE.pattern + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置"
+)
 _OTHER_LABEL_RE = re.compile(rf"{_CJK}{{2,8}}\s*:\s*[\[【(<]?\s*$")
 _TODAY_RE = re.compile(r"(?:今天|今日|当前|现在|系统时间|today|now)[^0-9]{0,6}$", re.I)
 
@@ -490,6 +498,14 @@ def _locate(lines: _Lines, title: str) -> int:
     return -1
 
 
+def _chrome_end(lines: _Lines, end: int) -> int:
+    """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
+    for i in range(min(end, len(lines.norm)) - 1, -1, -1):
+        if _CHROME_RE.search(lines.norm[i]):
+            return i
+    return -1
+
+
 def _first_body(lines: _Lines, after: int) -> int:
     for i in range(max(after + 1, 0), len(lines.norm)):
         if _is_body_line(lines.norm[i]):
@@ -540,7 +556,7 @@ def _line_kind(line: str) -> _LineKind:
 
 
 def _score_hit(
-    lines: _Lines, i: int, hit: _DateHit, kind: _LineKind, title_idx: int, body_start: int
+    lines: _Lines, i: int, hit: _DateHit, kind: _LineKind, title_idx: int, body_start: int, chrome: int
 ) -> tuple[int, bool] | None:
     """Score of one date occurrence (see the module docstring), or None when it must not be used.
 
@@ -559,8 +575,8 @@ def _score_hit(
     above_title = title_idx < 0 or i < title_idx
     if label == "strong":
         return (95 if in_header else 85), False
-    if kind.crawl_nav:
-        return None
+    if kind.crawl_nav or i < chrome:
+        return None  # in the site's bars above the article: the crawl date, a news ticker
     meta = kind.meta
     if _WEEKDAY_RE.match(line, hit.end) and (above_title or not (label or meta)):
         return None  # 2026年11月21日 星期六: the day the page was fetched, unless labelled
@@ -617,6 +633,7 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
     if title_idx < 0:
         title_idx = _title_line_index(lines)
     body_start = _first_body(lines, title_idx)
+    chrome = _chrome_end(lines, body_start)
     best: tuple[int, int, int] | None = None
     best_date: dt.date | None = None
     tail: list[dt.date] = []
@@ -625,7 +642,7 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
         hits = _find_dates(line)
         kind = _line_kind(line) if hits else None
         for hit in hits:
-            scored = _score_hit(lines, i, hit, kind, title_idx, body_start)
+            scored = _score_hit(lines, i, hit, kind, title_idx, body_start, chrome)
             if scored is None:
                 continue
             score, is_tail = scored
@@ -783,6 +800,8 @@ def _title_pick(lines: _Lines) -> tuple[int, bool]:
         for i in range(end)
         if _is_title_candidate(lines.norm[i]) and not (_edge_date(lines.norm[i]) is not None and _in_list(lines, i))
     ]
+    chrome = _chrome_end(lines, end)
+    cands = [i for i in cands if i > chrome] or cands  # the title comes after site bars and breadcrumbs
     if not cands:
         return -1, False
     for j in range(end):

@@ -50,34 +50,119 @@ class Company:
 
 COMPANIES: tuple[Company, ...] = (
     Company(
-        "中国联通", "中国联合网络通信集团有限公司", "党组", "联通", "China Unicom", 2008, "中联通党",
-        "chinaunicom.example.cn", "联通集团", ("混合所有制改革", "智慧城市", "联通云"),
+        "中国联通",
+        "中国联合网络通信集团有限公司",
+        "党组",
+        "联通",
+        "China Unicom",
+        2008,
+        "中联通党",
+        "chinaunicom.example.cn",
+        "联通集团",
+        ("混合所有制改革", "智慧城市", "联通云"),
     ),
     Company(
-        "中国移动", "中国移动通信集团有限公司", "党组", "移动", "China Mobile", 2008, "中移党",
-        "10086.example.cn", "中移动", ("千兆宽带", "移动云", "算力网络"),
+        "中国移动",
+        "中国移动通信集团有限公司",
+        "党组",
+        "移动",
+        "China Mobile",
+        2008,
+        "中移党",
+        "10086.example.cn",
+        "中移动",
+        ("千兆宽带", "移动云", "算力网络"),
     ),
     Company(
-        "中国电信", "中国电信集团有限公司", "党组", "电信", "China Telecom", 2008, "中国电信党",
-        "chinatelecom.example.cn", "中国电信集团", ("天翼云", "云网融合", "翼支付"),
+        "中国电信",
+        "中国电信集团有限公司",
+        "党组",
+        "电信",
+        "China Telecom",
+        2008,
+        "中国电信党",
+        "chinatelecom.example.cn",
+        "中国电信集团",
+        ("天翼云", "云网融合", "翼支付"),
     ),
     Company(
-        "中国铁塔", "中国铁塔股份有限公司", "党委", "铁塔", "China Tower", 2015, "铁塔党",
-        "chinatowercom.example.cn", "铁塔公司", ("通信铁塔共建共享", "基站配套建设", "换电业务"),
+        "中国铁塔",
+        "中国铁塔股份有限公司",
+        "党委",
+        "铁塔",
+        "China Tower",
+        2015,
+        "铁塔党",
+        "chinatowercom.example.cn",
+        "铁塔公司",
+        ("通信铁塔共建共享", "基站配套建设", "换电业务"),
     ),
     Company(
-        "中国广电", "中国广播电视网络集团有限公司", "党组", "广电", "China Broadnet", 2016, "中广网党",
-        "cbn.example.cn", "中国广电网络", ("全国一网整合", "700MHz 5G网络建设", "有线电视网络升级"),
+        "中国广电",
+        "中国广播电视网络集团有限公司",
+        "党组",
+        "广电",
+        "China Broadnet",
+        2016,
+        "中广网党",
+        "cbn.example.cn",
+        "中国广电网络",
+        ("全国一网整合", "700MHz 5G网络建设", "有线电视网络升级"),
     ),
 )
 BY_NAME = {c.name: c for c in COMPANIES}
 
-PROVINCES = ("北京", "天津", "上海", "广东", "江苏", "浙江", "山东", "河南", "四川", "湖北", "福建", "陕西",
-             "云南", "贵州", "河北", "安徽", "辽宁", "甘肃")
+PROVINCES = (
+    "北京",
+    "天津",
+    "上海",
+    "广东",
+    "江苏",
+    "浙江",
+    "山东",
+    "河南",
+    "四川",
+    "湖北",
+    "福建",
+    "陕西",
+    "云南",
+    "贵州",
+    "河北",
+    "安徽",
+    "辽宁",
+    "甘肃",
+)
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
-GIVEN = ("建国", "志强", "海峰", "卫东", "晓明", "立新", "振华", "伟", "敏", "静", "红梅", "国庆", "永刚", "丽娟",
-         "文博", "思远", "宏伟", "春生", "玉兰", "德胜", "新民", "俊杰", "秀英", "明辉", "家豪", "子涵", "雨萱")
+GIVEN = (
+    "建国",
+    "志强",
+    "海峰",
+    "卫东",
+    "晓明",
+    "立新",
+    "振华",
+    "伟",
+    "敏",
+    "静",
+    "红梅",
+    "国庆",
+    "永刚",
+    "丽娟",
+    "文博",
+    "思远",
+    "宏伟",
+    "春生",
+    "玉兰",
+    "德胜",
+    "新民",
+    "俊杰",
+    "秀英",
+    "明辉",
+    "家豪",
+    "子涵",
+    "雨萱",
+)
 WEEKDAYS = "一二三四五六日"
 
 THOUGHTS = (
@@ -109,11 +194,27 @@ ERA_BIZ = (
     (2023, 2024, ("数字中国建设", "发展新质生产力")),
     (2025, 2026, ("“人工智能+”行动", "算力网络建设")),
 )
-MEETINGS = ("党建工作会议", "党风廉政建设和反腐败工作会议", "警示教育大会", "年度工作会议", "巡视整改工作推进会",
-            "基层党建工作推进会", "干部大会", "理论学习中心组学习会")
-TITLE_TAILS = ("以高质量党建引领保障高质量发展", "推动全面从严治党向纵深发展", "凝心聚力谱写发展新篇章",
-               "奋力开创企业改革发展新局面", "把学习成果转化为干事创业的实际行动", "深化以案促改 筑牢廉洁防线",
-               "强基固本 夯实基层党建", "党建引领 服务大局", "勇担使命 奋楫争先")
+MEETINGS = (
+    "党建工作会议",
+    "党风廉政建设和反腐败工作会议",
+    "警示教育大会",
+    "年度工作会议",
+    "巡视整改工作推进会",
+    "基层党建工作推进会",
+    "干部大会",
+    "理论学习中心组学习会",
+)
+TITLE_TAILS = (
+    "以高质量党建引领保障高质量发展",
+    "推动全面从严治党向纵深发展",
+    "凝心聚力谱写发展新篇章",
+    "奋力开创企业改革发展新局面",
+    "把学习成果转化为干事创业的实际行动",
+    "深化以案促改 筑牢廉洁防线",
+    "强基固本 夯实基层党建",
+    "党建引领 服务大局",
+    "勇担使命 奋楫争先",
+)
 EDITORS = ("张三", "李明", "王芳", "赵磊", "陈晨", "刘洋", "孙悦", "周静")
 SITE_SECTIONS = ("公司新闻", "党建工作", "集团要闻", "基层动态", "廉洁建设")
 
@@ -325,7 +426,9 @@ CLOSINGS = (
     "下一步，{co}将持续深化{campaign}成果，以高质量党建引领保障企业高质量发展。",
     "{co}表示，将以更加昂扬的精神状态和更加务实的工作作风，奋力谱写企业高质量发展新篇章。",
 )
-CLOSING_MEETING = "会议号召，全体干部员工要更加紧密地团结在以习近平同志为核心的党中央周围，奋力完成全年目标任务。"
+CLOSING_MEETING = (
+    "会议号召，全体干部员工要更加紧密地团结在以习近平同志为核心的党中央周围，奋力完成全年目标任务。"
+)
 # A past event with a full date, placed deep in a body (never the publication date).
 PAST_EVENT = "早在{past}，{co}就与{prov}省人民政府签署了战略合作协议，双方在{biz}等领域开展深度合作。"
 
@@ -438,28 +541,38 @@ def footer(rng: random.Random, owner: str, year: int, *, copyright_sign: bool = 
 def crawl_bar(rng: random.Random, site: str) -> str:
     """A top bar rendered on the day of the crawl (never the publication date)."""
     crawl = dt.date(2026, 11, 21) - dt.timedelta(days=rng.randint(0, 400))
-    return rng.choice([
-        f"今天是{crawl.year}年{crawl.month}月{crawl.day}日 {weekday(crawl)}  欢迎访问{site}",
-        f"{crawl.year}年{crawl.month:02d}月{crawl.day:02d}日 {weekday(crawl)} | 设为首页 | 加入收藏",
-        f"欢迎您！今天是：{crawl:%Y-%m-%d} {weekday(crawl)}",
-    ])
+    return rng.choice(
+        [
+            f"今天是{crawl.year}年{crawl.month}月{crawl.day}日 {weekday(crawl)}  欢迎访问{site}",
+            f"{crawl.year}年{crawl.month:02d}月{crawl.day:02d}日 {weekday(crawl)} | 设为首页 | 加入收藏",
+            f"欢迎您！今天是：{crawl:%Y-%m-%d} {weekday(crawl)}",
+        ]
+    )
 
 
 def nav_lines(rng: random.Random, site_kind: str) -> list[str]:
     if site_kind == "company":
-        nav = rng.choice([
-            "首页 | 关于我们 | 新闻中心 | 党建工作 | 产品服务 | 社会责任 | 联系我们",
-            "网站首页  集团概况  新闻中心  党的建设  企业文化  社会责任  信息公开",
-            "首页\n新闻中心\n党建工作\n关于我们\n投资者关系",
-        ])
-        crumb = rng.choice([
-            f"当前位置：首页 > 新闻中心 > {rng.choice(SITE_SECTIONS)}",
-            f"您现在的位置：首页 >> {rng.choice(SITE_SECTIONS)} >> 正文",
-            f"首页 > 党建工作 > {rng.choice(SITE_SECTIONS)}",
-        ])
+        nav = rng.choice(
+            [
+                "首页 | 关于我们 | 新闻中心 | 党建工作 | 产品服务 | 社会责任 | 联系我们",
+                "网站首页  集团概况  新闻中心  党的建设  企业文化  社会责任  信息公开",
+                "首页\n新闻中心\n党建工作\n关于我们\n投资者关系",
+            ]
+        )
+        crumb = rng.choice(
+            [
+                f"当前位置：首页 > 新闻中心 > {rng.choice(SITE_SECTIONS)}",
+                f"您现在的位置：首页 >> {rng.choice(SITE_SECTIONS)} >> 正文",
+                f"首页 > 党建工作 > {rng.choice(SITE_SECTIONS)}",
+            ]
+        )
     else:
-        nav = rng.choice(["网站首页 | 网站地图", "首页 | 资讯 | 企业 | 党建 | 观点 | 专题", "首页  新闻  财经  科技  通信"])
-        crumb = rng.choice(["首页 > 中国品牌 > 企业党建 > 正文", "当前位置：首页 > 企业动态", "首页 > 通信 > 运营商 > 正文"])
+        nav = rng.choice(
+            ["网站首页 | 网站地图", "首页 | 资讯 | 企业 | 党建 | 观点 | 专题", "首页  新闻  财经  科技  通信"]
+        )
+        crumb = rng.choice(
+            ["首页 > 中国品牌 > 企业党建 > 正文", "当前位置：首页 > 企业动态", "首页 > 通信 > 运营商 > 正文"]
+        )
     return [nav, crumb]
 
 
@@ -471,12 +584,16 @@ def prev_next(rng: random.Random, art: Article, *, with_dates: bool) -> list[str
     return [f"上一篇：{t1}", f"下一篇：{t2}"]
 
 
-def related(rng: random.Random, art: Article, n: int = 4, companies: tuple[Company, ...] = COMPANIES) -> list[str]:
+def related(
+    rng: random.Random, art: Article, n: int = 4, companies: tuple[Company, ...] = COMPANIES
+) -> list[str]:
     head = rng.choice(["相关新闻", "相关阅读", "推荐阅读", "热点新闻"])
     lines = [head]
     for t in other_titles(rng, n, companies):
         d = around(rng, art.hidden, 1, 90)
-        lines.append(rng.choice([f"· {t}  {d:%Y-%m-%d}", f"{t} [{d:%m-%d}]", f"· {t} {d.year}年{d.month}月{d.day}日"]))
+        lines.append(
+            rng.choice([f"· {t}  {d:%Y-%m-%d}", f"{t} [{d:%m-%d}]", f"· {t} {d.year}年{d.month}月{d.day}日"])
+        )
     return lines
 
 
@@ -496,7 +613,11 @@ def site_news(
     tags: bool = False,
 ) -> str:
     """A company or portal news page scraped to text."""
-    site = site or (art.co.name if art.co and site_kind == "company" else rng.choice(["通信产业网", "大国新村", "信息通信周刊"]))
+    site = site or (
+        art.co.name
+        if art.co and site_kind == "company"
+        else rng.choice(["通信产业网", "大国新村", "信息通信周刊"])
+    )
     lines: list[str] = []
     if crawl:
         lines.append(crawl_bar(rng, site))
@@ -511,11 +632,21 @@ def site_news(
     else:
         lines += [art.title, meta]
     if rng.random() < 0.4:
-        lines.append(rng.choice(["【字体：大 中 小】【打印】【关闭】", "字号：大 中 小", "【大 中 小】 【打印本页】 【关闭窗口】"]))
+        lines.append(
+            rng.choice(
+                [
+                    "【字体：大 中 小】【打印】【关闭】",
+                    "字号：大 中 小",
+                    "【大 中 小】 【打印本页】 【关闭窗口】",
+                ]
+            )
+        )
     pad = "　　" if indent else ""
     lines += [pad + p for p in art.paras]
     if rng.random() < 0.6:
-        lines.append(f"（责任编辑：{rng.choice(EDITORS)}）" if rng.random() < 0.5 else f"编辑：{rng.choice(EDITORS)}")
+        lines.append(
+            f"（责任编辑：{rng.choice(EDITORS)}）" if rng.random() < 0.5 else f"编辑：{rng.choice(EDITORS)}"
+        )
     if tags and art.co:
         lines.append(f"标签: 党建   {art.co.name}")
     if rng.random() < 0.6:
@@ -534,7 +665,9 @@ def people_daily(rng: random.Random, art: Article) -> str:
     """人民网 style: channel line, title, 'YYYY年MM月DD日HH:MM  来源：人民网-人民日报'."""
     assert art.date is not None
     d = art.date
-    channel = rng.choice(["人民网 >> 经济·科技 >> 正文", "人民网首页 | 财经 | 科技 | 党建", "人民网>>党建>>正文"])
+    channel = rng.choice(
+        ["人民网 >> 经济·科技 >> 正文", "人民网首页 | 财经 | 科技 | 党建", "人民网>>党建>>正文"]
+    )
     stamp = f"{d.year}年{d.month:02d}月{d.day:02d}日{hm(rng)}"
     src = rng.choice(["人民网-人民日报", "人民网－人民日报海外版", "人民网-经济频道", "人民网"])
     sep = rng.choice(["  ", " | ", "  |  "])
@@ -546,8 +679,12 @@ def people_daily(rng: random.Random, art: Article) -> str:
     lines.append("(责编：{}、{})".format(*rng.sample(EDITORS, 2)))
     lines += ["关注公众号：人民网财经", "分享让更多人看到"]
     lines += related(rng, art, 3)
-    lines.append(f"人民日报社概况 | 关于人民网 | 报社招聘 | 招聘英才 | 广告服务 | 合作加盟 | 供稿服务 | 网站声明 | 网站律师 | 信息保护 | 联系我们")
-    lines.append(f"人民网版权所有，未经书面授权禁止使用  Copyright © 1997-{min(2026, d.year + 2)} by www.people.com.cn. all rights reserved")
+    lines.append(
+        "人民日报社概况 | 关于人民网 | 报社招聘 | 招聘英才 | 广告服务 | 合作加盟 | 供稿服务 | 网站声明 | 网站律师 | 信息保护 | 联系我们"
+    )
+    lines.append(
+        f"人民网版权所有，未经书面授权禁止使用  Copyright © 1997-{min(2026, d.year + 2)} by www.people.com.cn. all rights reserved"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -563,7 +700,11 @@ def xinhua(rng: random.Random, art: Article, *, stated: bool) -> str:
     paras = list(art.paras)
     paras[0] = f"新华社北京{d.month}月{d.day}日电（记者{person(rng)}、{person(rng)}）" + paras[0]
     lines += paras
-    lines += [f"【纠错】 【责任编辑：{rng.choice(EDITORS)} 】", "新华网版权所有"] if stated else [f"责任编辑：{rng.choice(EDITORS)}"]
+    lines += (
+        [f"【纠错】 【责任编辑：{rng.choice(EDITORS)} 】", "新华网版权所有"]
+        if stated
+        else [f"责任编辑：{rng.choice(EDITORS)}"]
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -572,7 +713,9 @@ def sasac(rng: random.Random, art: Article) -> str:
     lines = [
         "国务院国有资产监督管理委员会",
         "首页 | 机构概况 | 新闻发布 | 政务公开 | 国资监管 | 央企动态 | 党的建设",
-        rng.choice(["首页 > 央企动态 > 企业党建", "当前位置：首页 > 党的建设 > 央企党建", "首页 > 国资委 > 央企动态"]),
+        rng.choice(
+            ["首页 > 央企动态 > 企业党建", "当前位置：首页 > 党的建设 > 央企党建", "首页 > 国资委 > 央企动态"]
+        ),
         art.title,
     ]
     info = f"文章来源：{art.source}"
@@ -580,8 +723,11 @@ def sasac(rng: random.Random, art: Article) -> str:
         info += f"  发布时间：{art.date:%Y-%m-%d}"
     lines += [info, "【字体：大 中 小】【打印】【关闭】"]
     lines += ["　　" + p for p in art.paras]
-    lines += ["【打印】 【关闭】", "主办单位：国务院国有资产监督管理委员会  版权所有：国务院国有资产监督管理委员会",
-              f"{icp(rng)}  网站标识码bm21000001"]
+    lines += [
+        "【打印】 【关闭】",
+        "主办单位：国务院国有资产监督管理委员会  版权所有：国务院国有资产监督管理委员会",
+        f"{icp(rng)}  网站标识码bm21000001",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -590,17 +736,21 @@ def wechat(rng: random.Random, art: Article, *, account: str, stamp: str) -> str
     lines = [art.title]
     lines.append(stamp)
     lines.append(account)
-    lines.append(rng.choice(["点击蓝字 关注我们", "点击上方蓝字关注我们", "▲点击上方“" + account + "”关注我们"]))
+    lines.append(
+        rng.choice(["点击蓝字 关注我们", "点击上方蓝字关注我们", "▲点击上方“" + account + "”关注我们"])
+    )
     for i, p in enumerate(art.paras):
         if i and rng.random() < 0.25:
             lines.append(f"0{i}")
         lines.append(p)
     lines += ["- END -", f"来源：{account}", f"编辑：{rng.choice(EDITORS)} | 审核：{rng.choice(EDITORS)}"]
-    lines += rng.choice([
-        ["阅读原文"],
-        ["阅读原文", "预览时标签不可点", "微信扫一扫", "关注该公众号", "知道了"],
-        ["往期推荐", *other_titles(rng, 2), "分享", "收藏", "点赞", "在看", "阅读原文"],
-    ])
+    lines += rng.choice(
+        [
+            ["阅读原文"],
+            ["阅读原文", "预览时标签不可点", "微信扫一扫", "关注该公众号", "知道了"],
+            ["往期推荐", *other_titles(rng, 2), "分享", "收藏", "点赞", "在看", "阅读原文"],
+        ]
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -608,7 +758,10 @@ def wechat_stamp(rng: random.Random, d: dt.date, co: Company, account: str) -> t
     """(header line, format key) of a WeChat article published on ``d``."""
     author = rng.choice([account, co.name, f"{co.name}党建"])
     if d.year >= 2022 and rng.random() < 0.6:
-        return f"原创 {author} {account} {d:%Y-%m-%d} {hm(rng)} 发表于{rng.choice(PROVINCES)}", "wx-原创-发表于"
+        return (
+            f"原创 {author} {account} {d:%Y-%m-%d} {hm(rng)} 发表于{rng.choice(PROVINCES)}",
+            "wx-原创-发表于",
+        )
     options = [
         (f"原创 {author} {account} {d:%Y-%m-%d}", "wx-原创-iso"),
         (f"{account} {d.year}年{d.month:02d}月{d.day:02d}日 {hm(rng)}", "wx-cn-hm"),
@@ -619,6 +772,7 @@ def wechat_stamp(rng: random.Random, d: dt.date, co: Company, account: str) -> t
 
 
 # PDF artefacts -----------------------------------------------------------------------------------
+
 
 def pdf_spaces(rng: random.Random, text: str, rate: float = 0.04) -> str:
     """Insert the spaces a PDF text layer puts between characters and around punctuation."""
@@ -697,16 +851,20 @@ def notice(
     """(text, title) of an official notice signed by the company's party group on ``sign_date``."""
     y = sign_date.year
     campaign = _era(CAMPAIGNS, y)
-    title = f"关于深入开展{campaign}的通知" if rng.random() < 0.5 else f"关于进一步加强基层党组织建设的通知"
+    verb = "认真" if str(campaign).startswith(("学习宣传贯彻", "学习贯彻党的")) else "扎实开展"
+    title = f"关于{verb}{campaign}的通知" if rng.random() < 0.5 else "关于进一步加强基层党组织建设的通知"
     number = f"{co.wenhao}〔{y}〕{rng.randint(3, 90)}号"
     deadline = sign_date + dt.timedelta(days=rng.randint(10, 40))
     cited = sign_date - dt.timedelta(days=rng.randint(30, 400))
     body = [
-        f"各省级分公司{co.party if co.party == '党委' else '党委'}，集团总部各部门党支部，各直属单位党委：",
+        "各省级分公司党委，集团总部各部门党支部，各直属单位党委：",
         f"为深入贯彻落实党中央关于全面从严治党的决策部署，根据《关于加强中央企业党的建设工作的意见》"
         f"（{cited.year}年{cited.month}月印发）有关要求，经{co.name}{co.party}研究，决定在全集团深入开展此项工作。"
         "现就有关事项通知如下。",
-        *(f"{'一二三'[i]}、{NOTICE_ITEMS[j]}" for i, j in enumerate(sorted(rng.sample(range(len(NOTICE_ITEMS)), 3)))),
+        *(
+            f"{'一二三'[i]}、{NOTICE_ITEMS[j]}"
+            for i, j in enumerate(sorted(rng.sample(range(len(NOTICE_ITEMS)), 3)))
+        ),
         f"请各单位于{deadline.year}年{deadline.month}月{deadline.day}日前将工作方案报集团公司党建工作部。",
         f"联系人：{person(rng)}  联系电话：010-{rng.randint(60000000, 69999999)}",
         "附件：1.工作任务分工表\n2.工作情况统计表",
@@ -717,7 +875,11 @@ def notice(
         sig_date = f"{sign_date.year}年{sign_date.month}月{sign_date.day}日"
     lines: list[str] = []
     if web_date is not None:
-        lines += nav_lines(rng, "company") + [title, f"发布时间：{web_date:%Y-%m-%d}  来源：{co.name}{co.party}办公室"]
+        lines += [
+            *nav_lines(rng, "company"),
+            title,
+            f"发布时间：{web_date:%Y-%m-%d}  来源：{co.name}{co.party}办公室",
+        ]
     else:
         lines += [f"{co.name}{co.party}文件", number, title]
     lines += body
@@ -726,7 +888,10 @@ def notice(
         lines.append("（此件发至各省级分公司）")
     if printed:
         later = sign_date + dt.timedelta(days=rng.randint(1, 4))
-        lines += [f"抄送：集团公司领导，总部各部门。", f"{co.name}{co.party}办公室  {later.year}年{later.month}月{later.day}日印发"]
+        lines += [
+            "抄送：集团公司领导，总部各部门。",
+            f"{co.name}{co.party}办公室  {later.year}年{later.month}月{later.day}日印发",
+        ]
     if pdf:
         lines = [pdf_spaces(rng, ln, 0.03) for ln in lines]
         lines.insert(len(lines) // 2, "<PAGE_DIV>")
@@ -735,6 +900,7 @@ def notice(
 
 
 # Jekyll / Markdown / HTML -------------------------------------------------------------------------
+
 
 def html_paras(rng: random.Random, paras: list[str]) -> str:
     out = []
@@ -750,11 +916,13 @@ def html_paras(rng: random.Random, paras: list[str]) -> str:
 
 def jekyll(rng: random.Random, art: Article, *, date_value: str | None, quote_title: bool = True) -> str:
     """A Jekyll post mirroring a news item: YAML front matter + HTML body (seed 003's layout)."""
-    cat, cat_cn, src = rng.choice([
-        ("renminyoudianbao", "人民邮电报新闻", "人民邮电报"),
-        ("txcy", "通信产业新闻", "通信产业报"),
-        ("qiyedangjian", "企业党建", art.source),
-    ])
+    cat, cat_cn, src = rng.choice(
+        [
+            ("renminyoudianbao", "人民邮电报新闻", "人民邮电报"),
+            ("txcy", "通信产业新闻", "通信产业报"),
+            ("qiyedangjian", "企业党建", art.source),
+        ]
+    )
     fm = ["---", "layout: post", f'title: "{art.title}"' if quote_title else f"title: {art.title}"]
     if date_value is not None:
         fm.append(f"date: {date_value}")
@@ -774,8 +942,10 @@ def jekyll(rng: random.Random, art: Article, *, date_value: str | None, quote_ti
     return "\n".join(fm) + "\n" + body + "\n\n" + "\n\n".join(tail)
 
 
-DISCLAIMER = ("本文档为 2024 CCF BDCI 比赛用语料的一部分。部分文档使用大语言模型改写生成,内容可能与现实情况不符,"
-              "可能不具备现实意义,仅允许在本次比赛中使用。")
+DISCLAIMER = (
+    "本文档为 2024 CCF BDCI 比赛用语料的一部分。部分文档使用大语言模型改写生成,内容可能与现实情况不符,"
+    "可能不具备现实意义,仅允许在本次比赛中使用。"
+)
 
 
 def to_halfwidth_commas(text: str) -> str:
@@ -790,7 +960,11 @@ def markdown_doc(rng: random.Random, art: Article, *, date_line: str | None, dis
     lines.append(rng.choice(["# ", "## ", ""]) + art.title)
     if date_line:
         lines.append(date_line)
-    heads = ["一、提高政治站位，统一思想认识", "二、突出工作重点，狠抓任务落实", "三、强化组织保障，确保取得实效"]
+    heads = [
+        "一、提高政治站位，统一思想认识",
+        "二、突出工作重点，狠抓任务落实",
+        "三、强化组织保障，确保取得实效",
+    ]
     for i, p in enumerate(art.paras):
         if i in (1, 3, 5) and heads:
             lines.append("## " + heads.pop(0))
@@ -818,7 +992,8 @@ def html_page(
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
         "<head>",
-        f'<meta charset="{charset}">' if rng.random() < 0.5
+        f'<meta charset="{charset}">'
+        if rng.random() < 0.5
         else f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">',
         f"<title>{art.title}_{section}_{site}</title>",
         f'<meta name="keywords" content="党建,{site},{section}">',
@@ -836,9 +1011,17 @@ def html_page(
     body = ["<body>"]
     if crawl:
         body.append(f'<div class="top"><span id="today">{crawl_bar(rng, site)}</span></div>')
-    body.append('<ul class="nav">' + "".join(f'<li><a href="/{i}/">{n}</a></li>' for i, n in enumerate(
-        ["首页", "关于我们", "新闻中心", "党建工作", "社会责任", "联系我们"])) + "</ul>")
-    body.append(f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/">新闻中心</a> &gt; {section}</div>')
+    body.append(
+        '<ul class="nav">'
+        + "".join(
+            f'<li><a href="/{i}/">{n}</a></li>'
+            for i, n in enumerate(["首页", "关于我们", "新闻中心", "党建工作", "社会责任", "联系我们"])
+        )
+        + "</ul>"
+    )
+    body.append(
+        f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/news/">新闻中心</a> &gt; {section}</div>'
+    )
     body.append(f'<div class="article"><h1>{art.title}</h1>')
     info = []
     if visible_date:
@@ -849,16 +1032,24 @@ def html_page(
     body.append('<div class="info">' + "&nbsp;&nbsp;".join(info) + "</div>")
     body.append('<div class="content">' + html_paras(rng, art.paras) + "</div>")
     t1, t2 = other_titles(rng, 2, (art.co,) if art.co else COMPANIES)
-    body.append(f'<div class="pn"><p>上一篇：<a href="/a/{rng.randint(1000, 9999)}.html">{t1}</a></p>'
-                f'<p>下一篇：<a href="/a/{rng.randint(1000, 9999)}.html">{t2}</a></p></div></div>')
+    body.append(
+        f'<div class="pn"><p>上一篇：<a href="/a/{rng.randint(1000, 9999)}.html">{t1}</a></p>'
+        f'<p>下一篇：<a href="/a/{rng.randint(1000, 9999)}.html">{t2}</a></p></div></div>'
+    )
     if related_news:
         items = []
         for t in other_titles(rng, 4):
             d = around(rng, art.hidden, 1, 60)
-            items.append(f'<li><a href="/a/{rng.randint(1000, 9999)}.html">{t}</a><span>{d:%Y-%m-%d}</span></li>')
+            items.append(
+                f'<li><a href="/a/{rng.randint(1000, 9999)}.html">{t}</a><span>{d:%Y-%m-%d}</span></li>'
+            )
         body.append('<div class="related"><h3>相关新闻</h3><ul>' + "".join(items) + "</ul></div>")
-    body.append(f'<div class="footer">版权所有 &copy; 2008-{min(2026, art.hidden.year + 1)} {owner} {icp(rng)}</div>')
-    body.append('<script>var _hmt = _hmt || []; (function(){ var hm = document.createElement("script"); })();</script>')
+    body.append(
+        f'<div class="footer">版权所有 &copy; 2008-{min(2026, art.hidden.year + 1)} {owner} {icp(rng)}</div>'
+    )
+    body.append(
+        '<script>var _hmt = _hmt || []; (function(){ var hm = document.createElement("script"); })();</script>'
+    )
     body += ["</body>", "</html>"]
     return "\n".join(head + body) + "\n"
 
@@ -867,16 +1058,88 @@ def html_page(
 # Mirror noise, script, encodings
 
 PINYIN = {
-    "中": "zhōng", "国": "guó", "國": "guó", "联": "lián", "聯": "lián", "通": "tōng", "移": "yí", "动": "dòng",
-    "動": "dòng", "电": "diàn", "電": "diàn", "信": "xìn", "铁": "tiě", "鐵": "tiě", "塔": "tǎ", "广": "guǎng",
-    "廣": "guǎng", "家": "jiā", "党": "dǎng", "黨": "dǎng", "建": "jiàn", "会": "huì", "會": "huì", "议": "yì",
-    "議": "yì", "学": "xué", "學": "xué", "习": "xí", "習": "xí", "发": "fā", "發": "fā", "展": "zhǎn", "新": "xīn",
-    "公": "gōng", "司": "sī", "工": "gōng", "作": "zuò", "网": "wǎng", "網": "wǎng", "络": "luò", "絡": "luò",
-    "企": "qǐ", "业": "yè", "業": "yè", "治": "zhì", "政": "zhèng", "教": "jiào", "育": "yù", "强": "qiáng",
-    "高": "gāo", "质": "zhì", "質": "zhì", "量": "liàng", "数": "shù", "數": "shù", "字": "zì", "人": "rén",
-    "民": "mín", "时": "shí", "時": "shí", "代": "dài", "全": "quán", "面": "miàn", "领": "lǐng", "領": "lǐng",
-    "导": "dǎo", "導": "dǎo", "组": "zǔ", "組": "zǔ", "织": "zhī", "織": "zhī", "布": "bù", "佈": "bù", "间": "jiān",
-    "間": "jiān", "书": "shū", "書": "shū", "记": "jì", "記": "jì", "团": "tuán", "團": "tuán", "集": "jí",
+    "中": "zhōng",
+    "国": "guó",
+    "國": "guó",
+    "联": "lián",
+    "聯": "lián",
+    "通": "tōng",
+    "移": "yí",
+    "动": "dòng",
+    "動": "dòng",
+    "电": "diàn",
+    "電": "diàn",
+    "信": "xìn",
+    "铁": "tiě",
+    "鐵": "tiě",
+    "塔": "tǎ",
+    "广": "guǎng",
+    "廣": "guǎng",
+    "家": "jiā",
+    "党": "dǎng",
+    "黨": "dǎng",
+    "建": "jiàn",
+    "会": "huì",
+    "會": "huì",
+    "议": "yì",
+    "議": "yì",
+    "学": "xué",
+    "學": "xué",
+    "习": "xí",
+    "習": "xí",
+    "发": "fā",
+    "發": "fā",
+    "展": "zhǎn",
+    "新": "xīn",
+    "公": "gōng",
+    "司": "sī",
+    "工": "gōng",
+    "作": "zuò",
+    "网": "wǎng",
+    "網": "wǎng",
+    "络": "luò",
+    "絡": "luò",
+    "企": "qǐ",
+    "业": "yè",
+    "業": "yè",
+    "治": "zhì",
+    "政": "zhèng",
+    "教": "jiào",
+    "育": "yù",
+    "强": "qiáng",
+    "高": "gāo",
+    "质": "zhì",
+    "質": "zhì",
+    "量": "liàng",
+    "数": "shù",
+    "數": "shù",
+    "字": "zì",
+    "人": "rén",
+    "民": "mín",
+    "时": "shí",
+    "時": "shí",
+    "代": "dài",
+    "全": "quán",
+    "面": "miàn",
+    "领": "lǐng",
+    "領": "lǐng",
+    "导": "dǎo",
+    "導": "dǎo",
+    "组": "zǔ",
+    "組": "zǔ",
+    "织": "zhī",
+    "織": "zhī",
+    "布": "bù",
+    "佈": "bù",
+    "间": "jiān",
+    "間": "jiān",
+    "书": "shū",
+    "書": "shū",
+    "记": "jì",
+    "記": "jì",
+    "团": "tuán",
+    "團": "tuán",
+    "集": "jí",
 }
 
 
@@ -925,9 +1188,27 @@ def encode(text: str, encoding: str, *, crlf: bool = False) -> tuple[bytes, str]
 # --------------------------------------------------------------------------------------------------
 # Documents about none of the companies
 
-SOES = ("中国石油", "中国石化", "国家电网", "中国建筑", "中国中车", "招商局集团", "中国宝武", "国家能源集团",
-        "中国中化", "中国航天科技", "中国一汽", "东方电气", "中国华能", "中国电建", "鞍钢集团", "中国五矿",
-        "中国电子", "中国电科", "中国华电")
+SOES = (
+    "中国石油",
+    "中国石化",
+    "国家电网",
+    "中国建筑",
+    "中国中车",
+    "招商局集团",
+    "中国宝武",
+    "国家能源集团",
+    "中国中化",
+    "中国航天科技",
+    "中国一汽",
+    "东方电气",
+    "中国华能",
+    "中国电建",
+    "鞍钢集团",
+    "中国五矿",
+    "中国电子",
+    "中国电科",
+    "中国华电",
+)
 
 
 def sasac_meeting_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
@@ -935,11 +1216,13 @@ def sasac_meeting_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]
     telecom = rng.choice(COMPANIES[:3]).name
     speakers = [*rng.sample(SOES, rng.randint(5, 7)), telecom]
     rng.shuffle(speakers)
-    title = rng.choice([
-        "国务院国资委党委召开中央企业党建工作座谈会",
-        "中央企业党风廉政建设和反腐败工作会议在京召开",
-        f"国资委召开中央企业{_era(CAMPAIGNS, d.year)}推进会",
-    ])
+    title = rng.choice(
+        [
+            "国务院国资委党委召开中央企业党建工作座谈会",
+            "中央企业党风廉政建设和反腐败工作会议在京召开",
+            f"国资委召开中央企业{_era(CAMPAIGNS, d.year)}推进会",
+        ]
+    )
     paras = [
         f"{d.month}月{d.day}日，国务院国资委党委在京召开会议，深入学习贯彻党中央关于加强国有企业党的建设的决策部署，"
         f"国务院国资委党委书记、主任{person(rng)}出席会议并讲话。",
@@ -954,11 +1237,13 @@ def sasac_meeting_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]
 
 def fraud_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
     prov = rng.choice(PROVINCES)
-    title = rng.choice([
-        "警惕新型电信网络诈骗 守护好群众“钱袋子”",
-        f"{prov}警方破获一起特大电信网络诈骗案",
-        "反诈宣传进社区 筑牢全民反诈防线",
-    ])
+    title = rng.choice(
+        [
+            "警惕新型电信网络诈骗 守护好群众“钱袋子”",
+            f"{prov}警方破获一起特大电信网络诈骗案",
+            "反诈宣传进社区 筑牢全民反诈防线",
+        ]
+    )
     paras = [
         f"近日，{prov}省公安厅通报了一起电信网络诈骗典型案例。犯罪嫌疑人冒充电商客服，以退款为由诱导受害人下载"
         f"共享屏幕软件，骗取资金{rng.randint(3, 90)}万余元。",
@@ -972,8 +1257,12 @@ def fraud_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
 
 def nrta_notice(rng: random.Random, d: dt.date, *, cn_sign: bool) -> tuple[str, str]:
     """A 广电总局 notice (about none of the companies), signed on ``d``."""
-    title = rng.choice(["国家广播电视总局办公厅关于做好重要保障期广播电视安全播出工作的通知",
-                        "国家广播电视总局办公厅关于进一步加强广播电视和网络视听文艺节目管理的通知"])
+    title = rng.choice(
+        [
+            "国家广播电视总局办公厅关于做好重要保障期广播电视安全播出工作的通知",
+            "国家广播电视总局办公厅关于进一步加强广播电视和网络视听文艺节目管理的通知",
+        ]
+    )
     lines = [
         title,
         "各省、自治区、直辖市广播电视局，新疆生产建设兵团文化体育广电和旅游局，总局机关各司局、直属各单位：",
@@ -989,7 +1278,9 @@ def nrta_notice(rng: random.Random, d: dt.date, *, cn_sign: bool) -> tuple[str, 
 
 
 def tech_paras(rng: random.Random, d: dt.date, *, report_trap: bool) -> tuple[str, list[str]]:
-    title = rng.choice(["5G移动通信技术的发展与展望", "第五代移动通信技术赋能千行百业", "从1G到5G：移动通信技术的演进"])
+    title = rng.choice(
+        ["5G移动通信技术的发展与展望", "第五代移动通信技术赋能千行百业", "从1G到5G：移动通信技术的演进"]
+    )
     paras = [
         "移动通信技术大约每十年更新换代一次。第五代移动通信技术（5G）具有高速率、低时延、大连接等特点，"
         "是新型基础设施的重要组成部分。",
@@ -1000,19 +1291,24 @@ def tech_paras(rng: random.Random, d: dt.date, *, report_trap: bool) -> tuple[st
         "实现网络互联互通和数据安全有序流动。",
     ]
     if report_trap:
-        paras.insert(2, f"据《中国移动互联网发展报告（{d.year}）》显示，我国移动互联网用户规模稳步增长，"
-                        "移动互联网接入流量持续攀升。")
+        paras.insert(
+            2,
+            f"据《中国移动互联网发展报告（{d.year}）》显示，我国移动互联网用户规模稳步增长，"
+            "移动互联网接入流量持续攀升。",
+        )
     return title, paras
 
 
 def soe_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
     """Party news of another SOE, with telecom-looking words (互联互通, 输电铁塔, 电信)."""
-    soe, extra = rng.choice([
-        ("中国邮政", "中国邮政持续推进寄递物流网络互联互通，不断提升农村地区寄递服务水平。"),
-        ("国家电网", "国家电网组织党员突击队开展输电铁塔巡检，确保迎峰度夏期间电网安全稳定运行。"),
-        ("中国石化", "中国石化加快推进加油站网络数字化改造，实现各类服务平台互联互通。"),
-        ("中国华能", "中国华能推动新能源场站与电网调度系统互联互通，电力通信保障能力显著增强。"),
-    ])
+    soe, extra = rng.choice(
+        [
+            ("中国邮政", "中国邮政持续推进寄递物流网络互联互通，不断提升农村地区寄递服务水平。"),
+            ("国家电网", "国家电网组织党员突击队开展输电铁塔巡检，确保迎峰度夏期间电网安全稳定运行。"),
+            ("中国石化", "中国石化加快推进加油站网络数字化改造，实现各类服务平台互联互通。"),
+            ("中国华能", "中国华能推动新能源场站与电网调度系统互联互通，电力通信保障能力显著增强。"),
+        ]
+    )
     ctx = make_ctx(rng, None, d)
     ctx.ref = soe
     ctx.branch = f"{soe}{rng.choice(PROVINCES)}公司"
@@ -1035,6 +1331,7 @@ def industry_history_paras(rng: random.Random, d: dt.date) -> tuple[str, list[st
 
 # --------------------------------------------------------------------------------------------------
 # Multi-company paragraphs (the subject is named in the title; others are partners)
+
 
 def partner_paras(ctx: Ctx) -> list[str]:
     k = ctx.rng.randint(5, 90)
@@ -1083,10 +1380,7 @@ class _Builder:
     # helpers ----------------------------------------------------------------------------------
     def pick(self, lo: int = 2008, hi: int = 2026, names: tuple[str, ...] = ()) -> tuple[Company, dt.date]:
         r = self.rng
-        if names:
-            co = BY_NAME[r.choice(names)]
-        else:
-            co = r.choices(COMPANIES, weights=[26, 26, 24, 12, 12])[0]
+        co = BY_NAME[r.choice(names)] if names else r.choices(COMPANIES, weights=[26, 26, 24, 12, 12])[0]
         low = max(lo, co.since)
         if co.name == "中国广电" and r.random() < 0.7:
             low = max(low, 2019)
@@ -1104,14 +1398,30 @@ class _Builder:
         return enc, r.random() < 0.2
 
     def article(
-        self, co: Company, d: dt.date, *, stated: bool, style: str = "canonical", n_par: tuple[int, int] = (4, 8),
-        past_event: bool = False, generic_title: bool = False, year_in_title: bool = False, lead: str | None = None,
+        self,
+        co: Company,
+        d: dt.date,
+        *,
+        stated: bool,
+        style: str = "canonical",
+        n_par: tuple[int, int] = (4, 8),
+        past_event: bool = False,
+        generic_title: bool = False,
+        year_in_title: bool = False,
+        lead: str | None = None,
     ) -> tuple[Article, Ctx]:
         r = self.rng
         ctx = make_ctx(r, co, d, style)
         title = r.choice(TITLE_TAILS) if generic_title else company_title(ctx, year_in_title=year_in_title)
         paras = company_body(ctx, r.randint(*n_par), past_event=past_event, lead=lead)
-        source = r.choice([co.name, ctx.branch, "新闻宣传中心", f"{co.name}{co.party if r.random() < 0.5 else ''}党建工作部"])
+        source = r.choice(
+            [
+                co.name,
+                ctx.branch,
+                "新闻宣传中心",
+                f"{co.name}{co.party if r.random() < 0.5 else ''}党建工作部",
+            ]
+        )
         if style == "branch":
             source = ctx.ref
         art = Article(title, paras, d if stated else None, d, co, source, author=person(r))
@@ -1127,7 +1437,9 @@ class _Builder:
             co, d = self.pick()
             style = r.choices(["canonical", "branch", "full", "informal"], weights=[12, 4, 2, 2])[0]
             generic = r.random() < 0.12
-            art, _ = self.article(co, d, stated=True, style=style, past_event=r.random() < 0.25, generic_title=generic)
+            art, _ = self.article(
+                co, d, stated=True, style=style, past_event=r.random() < 0.25, generic_title=generic
+            )
             fmt = self.next_fmt()
             traps = {
                 "crawl": r.random() < 0.3,
@@ -1137,8 +1449,14 @@ class _Builder:
                 "date_above_title": r.random() < 0.15,
             }
             text = site_news(
-                r, art, fmt=fmt, crawl=traps["crawl"], prevnext=traps["prevnext"], related_news=traps["related"],
-                related_before=traps["related_before"], date_above_title=traps["date_above_title"],
+                r,
+                art,
+                fmt=fmt,
+                crawl=traps["crawl"],
+                prevnext=traps["prevnext"],
+                related_news=traps["related"],
+                related_before=traps["related_before"],
+                date_above_title=traps["date_above_title"],
                 indent=r.random() < 0.7,
             )
             enc, crlf = self.web_encoding()
@@ -1150,14 +1468,25 @@ class _Builder:
         r = self.rng
         for _ in range(n):
             co, d = self.pick()
-            art, _ = self.article(co, d, stated=False, past_event=r.random() < 0.3, year_in_title=year_in_title)
+            art, _ = self.article(
+                co, d, stated=False, past_event=r.random() < 0.3, year_in_title=year_in_title
+            )
             prevnext = r.choice(["plain", "dated"])
             rel = r.random() < 0.5
             text = site_news(r, art, crawl=crawl, prevnext=prevnext, related_news=rel)
             enc, crlf = self.web_encoding()
             what = "crawl-bar" if crawl else "year-in-title" if year_in_title else "event dates in body"
-            self.add(Doc("txt", text, None, co.name,
-                         f"undated: site page, {what}; prevnext={prevnext}{', related' if rel else ''}", enc, crlf))
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    None,
+                    co.name,
+                    f"undated: site page, {what}; prevnext={prevnext}{', related' if rel else ''}",
+                    enc,
+                    crlf,
+                )
+            )
 
     def lead_with_full_date(self, n: int) -> None:
         r = self.rng
@@ -1167,7 +1496,9 @@ class _Builder:
             lead = f"{event.year}年{event.month}月{event.day}日，{{co}}召开{{meeting}}，{{co}}{{party}}书记、董事长{{leader}}出席会议并讲话。"
             art, _ = self.article(co, d, stated=False, lead=lead)
             text = site_news(r, art, site_kind="portal", prevnext="plain")
-            self.add(Doc("txt", text, None, co.name, "undated: lead sentence starts with the full event date"))
+            self.add(
+                Doc("txt", text, None, co.name, "undated: lead sentence starts with the full event date")
+            )
 
     def aggregator(self, n: int, *, stated: bool) -> None:
         r = self.rng
@@ -1177,7 +1508,9 @@ class _Builder:
             art, _ = self.article(co, d, stated=stated, generic_title=generic, n_par=(5, 8))
             fmt = r.choice(["bare-iso", "发布时间-iso-hm", "dotted", "时间-seconds", "发布时间-cn"])
             others = tuple(c for c in COMPANIES if c is not co)
-            text = site_news(r, art, fmt=fmt, site_kind="portal", prevnext="dated", related_news=False, tags=True)
+            text = site_news(
+                r, art, fmt=fmt, site_kind="portal", prevnext="dated", related_news=False, tags=True
+            )
             # the portal's related list shows other companies' news, with dates
             text += "\n".join(related(r, art, 4, others)) + "\n"
             if stated:
@@ -1191,8 +1524,16 @@ class _Builder:
         for _ in range(n):
             co, d = self.pick()
             art, _ = self.article(co, d, stated=True, style=r.choice(["canonical", "canonical", "informal"]))
-            self.add(Doc("txt", people_daily(r, art), d, co.name, "people_daily: 'YYYY年MM月DD日HH:MM 来源：人民网'",
-                         *self.web_encoding()))
+            self.add(
+                Doc(
+                    "txt",
+                    people_daily(r, art),
+                    d,
+                    co.name,
+                    "people_daily: 'YYYY年MM月DD日HH:MM 来源：人民网'",
+                    *self.web_encoding(),
+                )
+            )
 
     def xinhua(self, n: int, *, stated: bool) -> None:
         r = self.rng
@@ -1209,10 +1550,19 @@ class _Builder:
         r = self.rng
         for _ in range(n):
             co, d = self.pick(2012)
-            art, ctx = self.article(co, d, stated=True)
+            art, _ = self.article(co, d, stated=True)
             art.title = f"{co.name}：{r.choice(TITLE_TAILS)}" if r.random() < 0.6 else art.title
             art.source = co.name
-            self.add(Doc("txt", sasac(r, art), d, co.name, "sasac: '文章来源：X  发布时间：YYYY-MM-DD'", *self.web_encoding()))
+            self.add(
+                Doc(
+                    "txt",
+                    sasac(r, art),
+                    d,
+                    co.name,
+                    "sasac: '文章来源：X  发布时间：YYYY-MM-DD'",
+                    *self.web_encoding(),
+                )
+            )
 
     def wechat(self, n: int) -> None:
         r = self.rng
@@ -1254,10 +1604,16 @@ class _Builder:
     def notices(self) -> None:
         r = self.rng
         plans = [
-            ("cn-〇", False, False, False), ("cn-〇", False, False, True), ("cn-〇", False, True, False),
-            ("cn-○", False, False, False), ("cn-○", False, False, True), ("cn-零", False, False, False),
-            ("arabic", False, False, False), ("arabic", False, True, True),
-            ("cn-〇", True, False, False), ("arabic", True, False, False),
+            ("cn-〇", False, False, False),
+            ("cn-〇", False, False, True),
+            ("cn-〇", False, True, False),
+            ("cn-○", False, False, False),
+            ("cn-○", False, False, True),
+            ("cn-零", False, False, False),
+            ("arabic", False, False, False),
+            ("arabic", False, True, True),
+            ("cn-〇", True, False, False),
+            ("arabic", True, False, False),
         ]
         for style, web, printed, pdf in plans:
             co, d = self.pick(2012, 2026, ("中国联通", "中国移动", "中国电信", "中国铁塔"))
@@ -1267,8 +1623,16 @@ class _Builder:
             what = "web page 发布时间 + later signature" if web else f"signature date {style}"
             if printed:
                 what += " + later 印发 date"
-            self.add(Doc("txt", text, truth, co.name, f"notice: {what}{'; pdf' if pdf else ''}",
-                         r.choice(["utf-8", "gb18030"])))
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    truth,
+                    co.name,
+                    f"notice: {what}{'; pdf' if pdf else ''}",
+                    r.choice(["utf-8", "gb18030"]),
+                )
+            )
 
     def jekyll(self, n: int, *, stated: bool) -> None:
         r = self.rng
@@ -1289,7 +1653,9 @@ class _Builder:
                 self.add(Doc("md", text, d, co.name, f"jekyll: date={kind}; html body"))
             else:
                 text = jekyll(r, art, date_value=None)
-                self.add(Doc("md", text, None, co.name, "undated: jekyll front matter without date (infoCode URL)"))
+                self.add(
+                    Doc("md", text, None, co.name, "undated: jekyll front matter without date (infoCode URL)")
+                )
 
     def markdown(self, n: int) -> None:
         r = self.rng
@@ -1306,8 +1672,15 @@ class _Builder:
             disclaimer = r.random() < 0.5
             text = markdown_doc(r, art, date_line=make(d), disclaimer=disclaimer)
             text = pdf_spaces(r, text, 0.01) if r.random() < 0.5 else text
-            self.add(Doc(r.choice(["txt", "md"]), text, d, co.name,
-                         f"markdown: date={kind}{'; disclaimer with 2024' if disclaimer else ''}"))
+            self.add(
+                Doc(
+                    r.choice(["txt", "md"]),
+                    text,
+                    d,
+                    co.name,
+                    f"markdown: date={kind}{'; disclaimer with 2024' if disclaimer else ''}",
+                )
+            )
 
     def html(self, n: int, *, stated: bool) -> None:
         r = self.rng
@@ -1318,19 +1691,43 @@ class _Builder:
             enc = "utf-8" if charset == "utf-8" else "gb18030"
             meta = f"{d:%Y-%m-%d} {hm(r)}:00"
             if not stated:
-                text = html_page(r, art, charset=charset, visible_date=None, meta_date=None, crawl=True,
-                                 related_news=True)
-                self.add(Doc("html", text, None, co.name, "undated: html page, crawl bar + related dates + script", enc))
+                text = html_page(
+                    r, art, charset=charset, visible_date=None, meta_date=None, crawl=True, related_news=True
+                )
+                self.add(
+                    Doc(
+                        "html",
+                        text,
+                        None,
+                        co.name,
+                        "undated: html page, crawl bar + related dates + script",
+                        enc,
+                    )
+                )
                 continue
             if i == 0:
-                text = html_page(r, art, charset=charset, visible_date=None, meta_date=meta, crawl=False,
-                                 related_news=False)
+                text = html_page(
+                    r,
+                    art,
+                    charset=charset,
+                    visible_date=None,
+                    meta_date=meta,
+                    crawl=False,
+                    related_news=False,
+                )
                 self.add(Doc("html", text, d, co.name, "html: date only in <meta name=publishdate>", enc))
                 continue
             fmt = r.choice(["发布时间-iso-hm", "发布日期-cn-pad", "日期-cn", "bare-iso", "时间-seconds"])
             visible = META_FORMATS[fmt](d, r)
-            text = html_page(r, art, charset=charset, visible_date=visible, meta_date=meta if r.random() < 0.4 else None,
-                             crawl=r.random() < 0.4, related_news=r.random() < 0.5)
+            text = html_page(
+                r,
+                art,
+                charset=charset,
+                visible_date=visible,
+                meta_date=meta if r.random() < 0.4 else None,
+                crawl=r.random() < 0.4,
+                related_news=r.random() < 0.5,
+            )
             self.add(Doc(r.choice(["html", "html", "htm"]), text, d, co.name, f"html: visible {fmt}", enc))
 
     def traditional(self, n: int, *, stated: bool) -> None:
@@ -1338,7 +1735,11 @@ class _Builder:
         for _ in range(n):
             co, d = self.pick(2010)
             variant = r.choice(["s2hk", "s2tw"])
-            kind = r.choice(["site", "site", "portal", "wechat", "notice"]) if stated else r.choice(["site", "portal"])
+            kind = (
+                r.choice(["site", "site", "portal", "wechat", "notice"])
+                if stated
+                else r.choice(["site", "portal"])
+            )
             if kind == "wechat" and d.year < 2014:
                 kind = "site"
             if kind == "notice":
@@ -1351,16 +1752,32 @@ class _Builder:
                 detail = f"wechat {fmt}"
             else:
                 art, _ = self.article(co, d, stated=stated, generic_title=r.random() < 0.2)
-                fmt = r.choice(["发布时间-cn", "发布时间-iso", "日期-cn-weekday", "发布日期-cn-pad", "bare-cn"])
-                text = site_news(r, art, fmt=fmt, site_kind="company" if kind == "site" else "portal",
-                                 crawl=r.random() < 0.3, prevnext=r.choice(["plain", "dated"]))
+                fmt = r.choice(
+                    ["发布时间-cn", "发布时间-iso", "日期-cn-weekday", "发布日期-cn-pad", "bare-cn"]
+                )
+                text = site_news(
+                    r,
+                    art,
+                    fmt=fmt,
+                    site_kind="company" if kind == "site" else "portal",
+                    crawl=r.random() < 0.3,
+                    prevnext=r.choice(["plain", "dated"]),
+                )
                 detail = f"{kind} {fmt}" if stated else f"{kind} without date"
             text = traditional(text, variant)
             want = r.choices(["big5", "utf-8", "utf-8-sig"], weights=[6, 3, 1])[0]
             _, used = encode(text, want)
             prefix = "traditional" if stated else "undated"
-            self.add(Doc("txt", text, d if stated else None, co.name,
-                         f"{prefix}: {variant} {detail}; {used}{' (big5 impossible)' if used != want else ''}", want))
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    d if stated else None,
+                    co.name,
+                    f"{prefix}: {variant} {detail}; {used}{' (big5 impossible)' if used != want else ''}",
+                    want,
+                )
+            )
 
     def pinyin(self, n: int, *, stated: bool) -> None:
         r = self.rng
@@ -1374,8 +1791,15 @@ class _Builder:
                 text = traditional(text, "s2hk")
             text = gloss_pinyin(r, text, rate=r.choice([0.05, 0.15, 0.3]))
             prefix = "pinyin" if stated else "undated"
-            self.add(Doc("txt", text, d if stated else None, co.name,
-                         f"{prefix}: pinyin glosses{' traditional' if trad else ''} {fmt if stated else 'no date'}"))
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    d if stated else None,
+                    co.name,
+                    f"{prefix}: pinyin glosses{' traditional' if trad else ''} {fmt if stated else 'no date'}",
+                )
+            )
 
     def utf16(self, n: int) -> None:
         r = self.rng
@@ -1383,7 +1807,9 @@ class _Builder:
             co, d = self.pick()
             art, _ = self.article(co, d, stated=True)
             fmt = r.choice(["发布时间-iso", "日期-cn"])
-            self.add(Doc("txt", site_news(r, art, fmt=fmt), d, co.name, f"utf16: site page {fmt}", "utf-16", True))
+            self.add(
+                Doc("txt", site_news(r, art, fmt=fmt), d, co.name, f"utf16: site page {fmt}", "utf-16", True)
+            )
 
     def multi(self) -> None:
         """Several companies in one document; the title names the subject."""
@@ -1394,8 +1820,16 @@ class _Builder:
             extra = partner_paras(ctx)
             art.paras[1:1] = extra
             fmt = r.choice(["发布时间-iso", "日期-cn", "发布时间-iso-hm"])
-            self.add(Doc("txt", site_news(r, art, fmt=fmt, prevnext="dated"), d, co.name,
-                         f"multi: {name} subject, partners named in body", *self.web_encoding()))
+            self.add(
+                Doc(
+                    "txt",
+                    site_news(r, art, fmt=fmt, prevnext="dated"),
+                    d,
+                    co.name,
+                    f"multi: {name} subject, partners named in body",
+                    *self.web_encoding(),
+                )
+            )
         # title names nobody; the body is about one company; the portal lists other companies' news
         for _ in range(3):
             co, d = self.pick()
@@ -1403,7 +1837,15 @@ class _Builder:
             others = tuple(c for c in COMPANIES if c is not co)
             text = site_news(r, art, fmt="发布时间-iso", site_kind="portal", related_news=False)
             text += "\n".join(related(r, art, 4, others)) + "\n"
-            self.add(Doc("txt", text, d, co.name, "multi: generic title, subject in body, other companies in related list"))
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    d,
+                    co.name,
+                    "multi: generic title, subject in body, other companies in related list",
+                )
+            )
 
     def none_docs(self) -> None:
         r = self.rng
@@ -1417,13 +1859,22 @@ class _Builder:
         for i in range(3):
             d = random_date(r, 2016)
             title, paras = fraud_paras(r, d)
-            art = Article(title, paras, d if i != 1 else None, d, None, rng_src(r, ["平安中国", "法治日报", "人民公安报"]))
+            art = Article(
+                title,
+                paras,
+                d if i != 1 else None,
+                d,
+                None,
+                rng_src(r, ["平安中国", "法治日报", "人民公安报"]),
+            )
             text = site_news(r, art, fmt=self.next_fmt(), site_kind="portal", prevnext="plain")
             self.add(Doc("txt", text, art.date, "", "none: 电信网络诈骗 article", *self.web_encoding()))
         for i in range(3):
             d = random_date(r, 2018)
             text, _ = nrta_notice(r, d, cn_sign=i == 0)
-            self.add(Doc("txt", text, d, "", f"none: 广电总局 notice, signature {'cn' if i == 0 else 'arabic'}"))
+            self.add(
+                Doc("txt", text, d, "", f"none: 广电总局 notice, signature {'cn' if i == 0 else 'arabic'}")
+            )
         for i in range(3):
             d = random_date(r, 2019)
             title, paras = tech_paras(r, d, report_trap=i == 0)
@@ -1436,11 +1887,21 @@ class _Builder:
             title, paras = soe_paras(r, d)
             art = Article(title, paras, d if i != 3 else None, d, None, "企业党建网")
             text = site_news(r, art, fmt=self.next_fmt(), site_kind="portal", prevnext="plain")
-            self.add(Doc("txt", text, art.date, "", "none: another SOE's party news (互联互通/输电铁塔/电信)"))
+            self.add(
+                Doc("txt", text, art.date, "", "none: another SOE's party news (互联互通/输电铁塔/电信)")
+            )
         d = random_date(r, 2018, 2019)
         title, paras = industry_history_paras(r, d)
         art = Article(title, paras, d, d, None, "通信产业网")
-        self.add(Doc("txt", site_news(r, art, fmt="日期-cn", site_kind="portal"), d, "", "none: 中国电信业 = the industry"))
+        self.add(
+            Doc(
+                "txt",
+                site_news(r, art, fmt="日期-cn", site_kind="portal"),
+                d,
+                "",
+                "none: 中国电信业 = the industry",
+            )
+        )
         d = random_date(r, 2017)
         title, paras = fraud_paras(r, d)
         art = Article(title, paras, d, d, None, "香港文匯網")
@@ -1501,10 +1962,14 @@ def write_genre_corpus(folder: Path, seed: int = 0) -> pd.DataFrame:
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        rows.append({
-            "path": rel,
-            "date": doc.date.isoformat() if doc.date else None,
-            "company": doc.company,
-            "note": doc.note,
-        })
-    return pd.DataFrame(rows, columns=["path", "date", "company", "note"]).sort_values("path", ignore_index=True)
+        rows.append(
+            {
+                "path": rel,
+                "date": doc.date.isoformat() if doc.date else None,
+                "company": doc.company,
+                "note": doc.note,
+            }
+        )
+    return pd.DataFrame(rows, columns=["path", "date", "company", "note"]).sort_values(
+        "path", ignore_index=True
+    )

@@ -97,6 +97,7 @@ def test_malformed_front_matter_is_stripped_without_values() -> None:
     fm, body = split_front_matter("---\ntitle: [unclosed\ndate: 2024-01-01\n---\n正文")
     assert fm == {}
     assert body == "正文"
+    assert split_front_matter("---\n---\n正文") == ({}, "正文")
 
 
 def test_text_without_front_matter_is_unchanged() -> None:
@@ -236,6 +237,8 @@ def test_normalize_unicode() -> None:
         ("中　国", "中国"),
         ("发布时间：2024-07-30 发布人：新闻宣传中心", "发布时间：2024-07-30 发布人：新闻宣传中心"),
         ("2022-01-14 13:02:46 +0800", "2022-01-14 13:02:46 +0800"),
+        ("发布时间： 2024-07-30", "发布时间：2024-07-30"),
+        ("时间 13:02 发布", "时间 13:02 发布"),
         ("said “hello” and  left", "said “hello” and  left"),
         ("中国\n 联通", "中国\n 联通"),
     ],
@@ -365,7 +368,6 @@ def test_boilerplate_lines_are_removed(line: str) -> None:
         "文章来源：中国联通",
         "来源：人民网 | 作者：张三 | 2024-01-30",
         "一、会议背景与深远意义",
-        "大国新村",
         "他返回家乡后，积极投身乡村振兴，为当地群众办实事。",
         "会议要求，各级责任编辑要切实履行把关职责，确保宣传报道导向正确。",
         "公司严格保护知识产权，所有作品版权所有权归属清晰，相关制度已经全面建立并持续完善，各单位须遵照执行，"
@@ -379,12 +381,22 @@ def test_content_lines_are_kept(line: str) -> None:
     assert remove_boilerplate(f"{BODY}\n{line}") == f"{BODY}\n{line}"
 
 
+def test_short_label_between_navigation_lines_is_removed() -> None:
+    nav = "网站首页 | 网站地图\n大国新村\n首页 > 中国品牌 > 企业党建 > 正文\n"
+    assert remove_boilerplate(nav + BODY) == BODY
+    # Not between two navigation lines, or too long / a sentence: kept.
+    assert remove_boilerplate(f"网站首页 | 网站地图\n大国新村\n{BODY}") == f"大国新村\n{BODY}"
+    kept = "一、总体要求，坚持稳中求进。"
+    assert remove_boilerplate(f"网站首页 | 网站地图\n{kept}\n首页 > 新闻 > 正文") == kept
+
+
 def test_inline_boilerplate_is_cut_from_body_lines() -> None:
     assert remove_boilerplate("详见http://a.com/x?y=1。") == "详见。"
     assert remove_boilerplate("访问 www.example.com/page, 了解更多") == "访问 , 了解更多"
     assert remove_boilerplate("正文结束。（责任编辑：张三）") == "正文结束。"
     assert remove_boilerplate("推动企<PAGE_DIV>业发展") == "推动企 业发展"
     assert remove_boilerplate("本文档为比赛用语料的一部分。中国联通召开会议。") == "中国联通召开会议。"
+    assert remove_boilerplate("本文档为语料的一部分。仅允许在本次比赛中使用。公司举办技能比赛。") == "公司举办技能比赛。"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -543,11 +555,12 @@ def test_clean_seed_004(seeds: dict[str, str], cleaned: dict[str, str]) -> None:
     lines = text.split("\n")
     for gone in ("网站首页", "网站地图", "首页>", "正文", "责任编辑", "潘旺旺", "标签"):
         assert gone not in text
-    assert lines[:2] == ["大国新村", "中国移动:牢牢把握主题主线推动主题教育成果持续巩固有效转化"]
+    assert "大国新村" not in text  # site name between two navigation lines
+    assert lines[0] == "中国移动:牢牢把握主题主线推动主题教育成果持续巩固有效转化"
     assert lines[-1].startswith("下一步,中国移动将紧密结合公司实际")
     # The body is intact: every body paragraph of the source is present, spaces aside.
     source_paras = [re.sub(r"\s+", "", p) for p in seeds["004"].split("\n") if len(p) > 60]
-    assert [re.sub(r"\s+", "", p) for p in lines[2:]] == source_paras
+    assert [re.sub(r"\s+", "", p) for p in lines[1:]] == source_paras
 
 
 def test_clean_body_on_prepared_equals_clean_text(seeds: dict[str, str], cleaned: dict[str, str]) -> None:

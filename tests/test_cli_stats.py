@@ -1,0 +1,71 @@
+"""`python -m analysis stats`: the five CSV files with their documented columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.__main__ import main
+
+FREQ_COLS = ["group", "term", "count", "rate_per_10k", "doc_freq", "rank"]
+KEY_COLS = [
+    "group",
+    "reference",
+    "term",
+    "count_target",
+    "count_reference",
+    "total_target",
+    "total_reference",
+    "g2",
+    "p_value",
+    "log_ratio",
+    "logodds_z",
+]
+
+
+@pytest.mark.parametrize("by", ["company", "year", "company,year"])
+def test_stats_writes_all_tables(tmp_path: Path, raw_dir: Path, metadata_csv: Path, by: str) -> None:
+    out = tmp_path / "stats"
+    assert (
+        main(["stats", str(raw_dir), "--metadata", str(metadata_csv), "--by", by, "--out", str(out), "-q"])
+        == 0
+    )
+    for name in ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv"):
+        assert (out / name).stat().st_size > 0, name
+    freq = pd.read_csv(out / "frequency.csv", dtype={"group": str})
+    assert list(freq.columns[: len(FREQ_COLS)]) == FREQ_COLS
+    key = pd.read_csv(out / "keyness.csv")
+    assert set(KEY_COLS) <= set(key.columns)
+    assert (key["reference"] == "(rest)").all()
+    sim = pd.read_csv(out / "similarity.csv", index_col=0)
+    assert [str(i) for i in sim.index] == list(sim.columns)
+    groups = set(freq["group"])
+    if by == "company":
+        assert groups == {"中国联通", "中国移动"}
+        # seed 004 is the only 中国移动 document: its name is its most distinctive term
+        top = key[key["group"] == "中国移动"].iloc[0]
+        assert top["term"] == "中国移动" and top["count_reference"] == 0
+    if by == "year":
+        assert groups == {"2022", "2023", "2024"}  # 004's year comes from data/metadata.csv
+
+
+def test_stats_with_target_and_reference(tmp_path: Path, raw_dir: Path, metadata_csv: Path) -> None:
+    out = tmp_path / "s"
+    args = [
+        "stats",
+        str(raw_dir),
+        "--metadata",
+        str(metadata_csv),
+        "--by",
+        "company",
+        "--out",
+        str(out),
+        "-q",
+    ]
+    assert main([*args, "--target", "中国联通", "--reference", "中国移动"]) == 0
+    key = pd.read_csv(out / "keyness.csv")
+    assert set(key["group"]) == {"中国联通"} and set(key["reference"]) == {"中国移动"}
+    slog = pd.read_csv(out / "slogans.csv").set_index(["group", "slogan"])
+    assert slog.loc[("中国联通", "全面从严治党"), "count"] >= 12  # seed 000 alone uses it 12 times
