@@ -175,17 +175,24 @@ _HTML_DOC_RE = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECA
 _HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 _AUTOLINK_RE = re.compile(r"<(?:(?:https?|ftp|mailto):|www\.)[^<>\s]*>", re.IGNORECASE)
 
-_HTML_DROP = ("script", "style", "noscript", "template", "iframe", "head", "svg", "canvas", "object",
-              "embed", "img", "picture", "video", "audio", "map", "select", "button", "input", "textarea")
-_HTML_BLOCKS = (
-    "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "section", "article", "header",
-    "footer", "nav", "aside", "main", "figure", "figcaption", "blockquote", "pre", "address", "form",
-    "fieldset", "legend", "details", "summary", "center", "title",
-)
+_HTML_DROP = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "head", "svg", "canvas", "object", "embed",
+        "img", "picture", "video", "audio", "map", "select", "button", "input", "textarea",
+    }
+)  # fmt: skip
+_HTML_BLOCKS = frozenset(
+    {
+        "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+        "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "section", "article", "header",
+        "footer", "nav", "aside", "main", "figure", "figcaption", "blockquote", "pre", "address", "form",
+        "fieldset", "legend", "details", "summary", "center", "title",
+    }
+)  # fmt: skip
 _HTML_HEADINGS = ("h1", "h2", "h3")
 _PARA_BREAK_RE = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*\n[ \t\r\f\v\n]*")
 _HTML_SPACE_RE = re.compile(r"[ \t\r\f\v\n]+")
+_HTML_HSPACE_RE = re.compile(r"[ \t\r\f\v]+")
 
 
 def looks_like_html(text: str) -> bool:
@@ -200,55 +207,74 @@ def looks_like_html(text: str) -> bool:
     return hits + len(_HTML_COMMENT_RE.findall(text[:20000])) >= 2
 
 
-def _html_string_text(s: str) -> str:
-    """Whitespace of an HTML text node: blank lines mark paragraphs (embedded Markdown), the rest is a space."""
+def _html_string_text(s: str, keep_newlines: bool) -> str:
+    """Whitespace of an HTML text node: blank lines mark paragraphs (embedded Markdown), other runs
+    become one space, except that line breaks survive when ``keep_newlines`` (HTML inside a text file)."""
+    if keep_newlines:
+        return _HTML_HSPACE_RE.sub(" ", s)
     parts = _PARA_BREAK_RE.split(s)
     return "\n".join(_HTML_SPACE_RE.sub(" ", p) for p in parts)
 
 
-def _html_extract(html: str) -> tuple[str, list[str]]:
-    """Parse HTML once; return (text with one block per line, h1-h3 heading texts in order)."""
-    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
+def _html_extract(html: str, *, keep_newlines: bool = False) -> tuple[str, list[str]]:
+    """Parse HTML once; return (text with one block per line, h1-h3 heading texts in order).
+
+    The tree is walked iteratively and never modified (inserting separators into a bs4 tree costs
+    O(siblings) per insert, quadratic on pages with many blocks).
+    """
+    from bs4 import BeautifulSoup, NavigableString, Tag
 
     html = _AUTOLINK_RE.sub(" ", html)  # Markdown autolinks would be parsed as bogus elements
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(_HTML_DROP):
-        tag.decompose()
-    for node in soup.find_all(string=True):
-        if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction):
-            node.extract()
-    headings = []
-    for tag in soup.find_all(_HTML_HEADINGS):
-        heading = _HTML_SPACE_RE.sub(" ", tag.get_text(" ")).strip()
-        if heading:
-            headings.append(heading)
-    for node in list(soup.find_all(string=True)):
-        if not isinstance(node, NavigableString):
+    out: list[str] = []
+    headings: list[str] = []
+    open_headings: list[int] = []  # start offsets in `out` of the h1-h3 being walked
+    # Stack entries: (node, in_pre) to visit, or (None, marker) to close a block/heading.
+    stack: list[tuple[Any, Any]] = [(soup, False)]
+    while stack:
+        node, flag = stack.pop()
+        if node is None:
+            if flag == "heading":
+                heading = _HTML_SPACE_RE.sub(" ", "".join(out[open_headings.pop() :])).strip()
+                if heading:
+                    headings.append(heading)
+            out.append("\n")
             continue
-        if node.find_parent(["pre", "textarea"]) is not None:
+        if isinstance(node, NavigableString):
+            if type(node) is NavigableString:  # not a comment, doctype, CDATA, script/style string
+                out.append(str(node) if flag else _html_string_text(str(node), keep_newlines))
             continue
-        node.replace_with(_html_string_text(str(node)))
-    for tag in soup.find_all(_HTML_BLOCKS):
-        if tag.name in ("br", "hr"):
-            tag.replace_with("\n")
-        else:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-    text = soup.get_text()
-    lines = (line.strip() for line in text.split("\n"))
+        if not isinstance(node, Tag) or node.name in _HTML_DROP:
+            continue
+        name = node.name
+        if name in ("br", "hr"):
+            out.append("\n")
+            continue
+        if name in _HTML_BLOCKS:
+            out.append("\n")
+            if name in _HTML_HEADINGS:
+                open_headings.append(len(out))
+                stack.append((None, "heading"))
+            else:
+                stack.append((None, "block"))
+        in_pre = flag or name in ("pre", "textarea")
+        stack.extend((child, in_pre) for child in reversed(node.contents))
+    lines = (line.strip() for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line), headings
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, keep_newlines: bool = False) -> str:
     """HTML -> plain text, one block element (p, div, li, h1-h6, tr/td, br, ...) per line.
 
-    Scripts, styles, templates, iframes, the head, images and comments are dropped; entities are
-    decoded. Whitespace inside text follows HTML rules (a single newline is a space), except that a blank
-    line inside a text node is kept as a paragraph break (Markdown mixed with HTML, as in Jekyll posts).
+    Scripts, styles, templates, iframes, the head, images, ruby annotations and comments are dropped;
+    entities are decoded. Whitespace inside text follows HTML rules (a single newline is a space), except
+    that a blank line inside a text node is kept as a paragraph break (Markdown mixed with HTML, as in
+    Jekyll posts). ``keep_newlines=True`` keeps every line break of the source text: for HTML fragments
+    inside a text or Markdown file, whose lines are paragraphs.
     """
-    return _html_extract(html)[0]
+    return _html_extract(html, keep_newlines=keep_newlines)[0]
 
 
 def html_headings(html: str) -> list[str]:
@@ -652,7 +678,7 @@ def join_wrapped_lines(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 _URL_RE = re.compile(
-    r"(?:(?:https?|ftp)://|(?<![\w./])//(?=[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})|\bwww\.)"
+    r"(?:(?:https?|ftp)://|(?<![\w./])//(?=[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})|(?<![A-Za-z0-9.\-])www\.)"
     r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+",
     re.IGNORECASE,
 )
@@ -742,7 +768,9 @@ def _strip_url(m: re.Match[str]) -> str:
     return url[len(kept) :]
 
 
-_BREADCRUMB_RE = re.compile(r"^(?:(?:当前位置|您的位置|您现在的位置|所在位置|位置)\s*[:：]|(?:网站)?首页\s*[>＞›»/])")
+_BREADCRUMB_RE = re.compile(
+    r"^(?:(?:当前位置|您的位置|您现在的位置|您所在的位置|所在位置)\s*[:：]|(?:网站)?首页\s*[>＞›»/])"
+)
 # A short line without sentence punctuation between two navigation lines: a site name or section label.
 _SANDWICH_MAX_CHARS = 12
 
@@ -941,7 +969,8 @@ def dedupe_paragraphs(
 class Prepared:
     """Result of :func:`prepare`.
 
-    front_matter: YAML front matter, values as strings (``title`` spacing-repaired and simplified).
+    front_matter: YAML front matter, values as strings, repaired like headings (Unicode, pinyin glosses,
+        simplified script, CJK spacing); dates stay as written ("2022-01-14 13:02:46 +0800").
     headings: Markdown/HTML headings, cleaned, in document order.
     script: "simplified" | "traditional" | "mixed" | "none", detected before conversion.
     text: simplified script, markup reduced, one paragraph per line, boilerplate still present.
@@ -963,11 +992,15 @@ def _clean_inline(value: str) -> str:
 
 
 def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
-    """Raw reader text -> :class:`Prepared` (see the module docstring for the steps).
+    """Raw reader text -> :class:`Prepared`; boilerplate is left in place for metadata extraction.
 
-    ``fmt`` is the reader's format ("text", "markdown", "html", "pdf", "docx"): "html" forces HTML
-    parsing (other formats are parsed as HTML only when they look like it); "pdf" also re-joins lines
-    wrapped at the page width.
+    Steps: split front matter -> drop ``<PAGE_DIV>`` markers -> HTML to text (when ``fmt == "html"`` or
+    the body looks like HTML; h1-h3 collected) -> :func:`normalize_unicode` -> re-join wrapped lines
+    (``fmt == "pdf"`` only) -> Markdown reduced (headings collected) -> :func:`remove_pinyin_glosses` ->
+    :func:`detect_script` (before conversion) -> :func:`to_simplified` -> :func:`fix_cjk_spacing` ->
+    :func:`normalize_whitespace`. Headings and front matter values get the same repairs.
+
+    ``fmt`` is the reader's format, one of :data:`FORMATS`; anything else raises AnalysisError.
     """
     if fmt not in FORMATS:
         raise AnalysisError(f"unknown document format {fmt!r}; expected one of {', '.join(FORMATS)}")
@@ -975,7 +1008,8 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
     body = _PAGE_DIV_RE.sub(" ", body)
     html_heads: list[str] = []
     if fmt == "html" or looks_like_html(body):
-        body, html_heads = _html_extract(body)
+        # Tags inside a text/Markdown file: its line breaks are paragraph breaks, keep them.
+        body, html_heads = _html_extract(body, keep_newlines=fmt != "html")
     body = normalize_unicode(body)
     if fmt == "pdf":
         body = join_wrapped_lines(body)

@@ -73,6 +73,10 @@ CORPUS_COLUMNS = [
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
+# Publication-date <meta> tags of HTML pages, used like front matter. A PDF's or a Word file's
+# "created" property is when the file was made, not when the text was published: never used.
+_HTML_DATE_META = ("publishdate", "pubdate", "publish_date", "publishtime", "article:published_time", "date")
+
 # Below this many files the process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 64
 
@@ -128,9 +132,14 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
         text = clean_body(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
             return {"status": "skipped", "path": rel, "reason": "no text left after cleaning"}
+        front_matter = dict(prepared.front_matter)
+        if raw.format == "html":
+            for key in _HTML_DATE_META:
+                if raw.meta.get(key):
+                    front_matter.setdefault(key, raw.meta[key])
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
         title = extract_title(prepared.front_matter, prepared.headings, prepared.text)
-        date = extract_date(prepared.front_matter, prepared.text, title=title)
+        date = extract_date(front_matter, prepared.text, title=title)
         company = extract_company(title, prepared.text, aliases)
         source = extract_source(prepared.front_matter, prepared.text)
     except ReadError as exc:

@@ -102,19 +102,23 @@ __all__ = [
 _CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK = f"[{_CJK_CHARS}]"
 _CJK_RE = re.compile(_CJK)
+_WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 
 # Common characters that exist only in traditional script: one of them means "convert first".
 _TRAD_RE = re.compile(
     "[國聯動電鐵廣發佈時間來歲東這個們為會說對與產業經黨習進總體關開從際實現網報導編輯責寫記圖點擊閱讀覽號單"
-    "處專題義務區員廠層檢權幹歷續結應變華週轉載錄稿]"
+    "處專題義務區員廠層檢權幹歷續結應變華週轉載錄]"
 )
 _HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,2000}>")
 _HTML_BREAK_RE = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/th|/title|p|div|li|tr|h[1-6])\b[^<>]*>", re.I)
 _HTML_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Mirror-site pinyin glosses after characters: 國(guó)家(jiā) -> 國家.
-_GLOSS_RE = re.compile(rf"(?<={_CJK})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{{1,7}}[1-5]?\s*[)）]")
+_PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_GLOSS_RE = re.compile(
+    rf"(?<={_CJK})[(（]\s*(?=[{_PINYIN}]*[aeiouvüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[{_PINYIN}]{{1,6}}[1-5]?\s*[)）]"
+)
 _FM_LINE_RE = re.compile(r"^\s*([A-Za-z_][\w-]*|[\u4e00-\u9fff]+)\s*:\s*(.*?)\s*$")
 
 
@@ -211,14 +215,15 @@ _DISCLAIMER_RE = re.compile(
     r"copyright|©|ICP备|ICP证|公网安备|转载请注明|未经授权",
     re.I,
 )
+_BARRIER_FREE = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
 _NAV_RE = re.compile(
-    r"网站首页|网站地图|当前位置|您的位置|你的位置|您现在的位置|首页\s*[>»›/]|[>»›]\s*正文|登录|注册|"
-    r"设为首页|加入收藏|收藏本站|无障碍|繁體|繁体版|简体版|手机版|English|关闭窗口|打印本页|"
-    r"返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫|二维码|天气"
+    r"网站首页|网站地图|当前位置|您的位置|你的位置|您现在的位置|首页\s*[>»›/]|[>»›]\s*正文|登录|"
+    rf"设为首页|加入收藏|收藏本站|{_BARRIER_FREE}|繁體|繁体版|简体版|手机版|(?<![A-Za-z])English(?![A-Za-z])|"
+    r"关闭窗口|打印本页|返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫"
 )
 _META_RE = re.compile(
     r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
-    r"发表于|发布于|稿源|摄影|审核|校对|访问量|评论|原创|转载|投稿|栏目|source|author|editor|views?\b",
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|source|author|editor|views?\b",
     re.I,
 )
 _META_LABEL_RE = re.compile(
@@ -321,8 +326,15 @@ _WEEKDAY_RE = re.compile(r"\s*[(\[【]?\s*(?:星期|周|礼拜)[一二三四五�
 _FILLER_RE = re.compile(r"[\s\[\]【】()<>《》:,.。·|/\-–—_~〔〕「」『』\"'“”‘’]+")
 # Lines where a date is the crawl date or belongs to another article.
 _CRAWL_NAV_RE = re.compile(
-    r"登录|注册|设为首页|加入收藏|收藏本站|无障碍|天气|网站地图|网站首页|繁體|繁体版|简体版|English|手机版|欢迎|"
-    r"上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐|报道)|推荐阅读|延伸阅读|热点|排行|往期|更多"
+    rf"登录|设为首页|加入收藏|收藏本站|{_BARRIER_FREE}|网站地图|网站首页|繁體|繁体版|简体版|手机版|"
+    r"(?<![A-Za-z])English(?![A-Za-z])|欢迎(?:您|你|访问|光临|来到)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐|报道)|"
+    r"推荐阅读|延伸阅读|热点(?:新闻|推荐|文章)|今日热点|排行榜|往期(?:回顾|推荐)|(?:查看)?更多\s*(?:>|»|$)"
+)
+# A line that ends the article: what follows belongs to other articles or to readers' comments.
+_ARTICLE_END_RE = re.compile(
+    r"^[\[【(]?\s*(?:相关(?:新闻|阅读|文章|链接|推荐|报道|稿件)|推荐阅读|延伸阅读|热点(?:新闻|推荐|文章)|热门(?:文章|新闻)|"
+    r"猜你喜欢|最新(?:文章|新闻|动态)|精彩推荐|上一篇|下一篇|上一条|下一条|网友评论|发表评论|我要评论|评论区|"
+    r"精彩评论|全部评论|用户评论|留言板?)"
 )
 # Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
 _CHROME_RE = re.compile(
@@ -351,15 +363,17 @@ _BARE_STRONG = _spaced(("发布", "发表", "发稿", "刊发"))
 _UPDATE = _spaced(("更新时间", "更新日期", "修改时间", "修改日期", "最后更新", "最后修改", "更新于")) + (
     r"|(?:last\s+)?(?:updated|modified)(?:\s+(?:on|at))?"
 )
-_WEAK = _spaced(("时间", "日期", "日子")) + r"|date|time"
-_SEP = r"[\s\]】)>]*:?[\s\[【(<]*"
+_WEAK = _spaced(("时间", "日期")) + r"|date|time"
+_SEP = r"[\s\]】)>*_]*:?[\s\[【(<*_]*"
 _LABEL_TAIL_RE = re.compile(
     rf"(?:(?P<strong>{_STRONG_CJK}|(?<![a-z]){_STRONG_EN})"
-    rf"|(?<![{_CJK_CHARS}a-z])(?P<update>{_UPDATE})"
-    rf"|(?<![{_CJK_CHARS}a-z])(?P<weak>{_WEAK})){_SEP}$"
+    rf"|(?<![a-z])(?P<update>{_UPDATE})"
+    rf"|(?<![a-z])(?P<weak>{_WEAK})){_SEP}$"
     rf"|(?P<bare>{_BARE_STRONG})\s*:[\s\[【(]*$",
     re.I,
 )
+# Words that may stand before a publication label: 文章发布时间, 信息发布日期.
+_LABEL_PREFIX_RE = re.compile(r"(?:文章|信息|新闻|稿件|本文|网页|页面|内容|首次|原文|正式)\s*$")
 
 
 class _DateHit(NamedTuple):
@@ -448,7 +462,8 @@ def parse_date(value: object) -> dt.date | None:
 
 _FM_DATE_KEYS = (
     "date", "published", "pubdate", "pub_date", "publish_date", "publishdate", "published_at", "publishedat",
-    "publication_date", "datepublished", "date_published", "发布时间", "发布日期", "日期", "时间", "created",
+    "publication_date", "datepublished", "date_published", "publishtime", "publish_time", "article:published_time",
+    "og:published_time", "发布时间", "发布日期", "日期", "时间", "created",
     "created_at", "creation_date", "time", "datetime", "updated", "modified", "lastmod", "last_modified",
     "date_modified", "更新时间",
 )  # fmt: skip
@@ -466,12 +481,19 @@ def _front_matter_date(front_matter: Mapping[str, object]) -> dt.date | None:
 
 def _label_before(prefix: str) -> str | None:
     """'strong' / 'update' / 'weak' when ``prefix`` ends with a date label and its separator."""
-    m = _LABEL_TAIL_RE.search(prefix[-40:])
+    offset = max(0, len(prefix) - 40)
+    m = _LABEL_TAIL_RE.search(prefix, offset)
     if not m:
         return None
-    if m.group("bare"):
-        return "strong"
-    return next(k for k in ("strong", "update", "weak") if m.group(k))
+    kind = "strong" if m.group("bare") else next(k for k in ("strong", "update", "weak") if m.group(k))
+    before = prefix[: m.start()]
+    if before and _WORD_CHAR_RE.match(before[-1]):
+        # Glued to a word: 会议时间 / 截止日期 / 成绩公布时间 label something else, but a meta line
+        # whose spaces were lost (来源:人民网发布时间:…) or 文章发布时间 is fine.
+        ok = (kind == "strong" and _LABEL_PREFIX_RE.search(before)) or _META_LABEL_RE.search(before)
+        if not ok:
+            return None
+    return kind
 
 
 def _residual(line: str, hit: _DateHit) -> str:
@@ -504,6 +526,14 @@ def _chrome_end(lines: _Lines, end: int) -> int:
         if _CHROME_RE.search(lines.norm[i]):
             return i
     return -1
+
+
+def _article_end(lines: _Lines, body_start: int) -> int:
+    """Index of the first line after the body start that opens related links or comments, else len."""
+    for i in range(max(body_start, 0) + 1, len(lines.norm)):
+        if _ARTICLE_END_RE.match(lines.norm[i]):
+            return i
+    return len(lines.norm)
 
 
 def _first_body(lines: _Lines, after: int) -> int:
@@ -547,12 +577,23 @@ class _LineKind(NamedTuple):
     sentence: bool
     meta: bool
     crawl_nav: bool
+    edition: bool
+
+
+_EDITION_RE = re.compile(r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[A-Z]?[0-9]{1,2}\s*版")
 
 
 def _line_kind(line: str) -> _LineKind:
     sentence = _is_sentence(line)
     meta = bool(_META_RE.search(line)) and not sentence and len(line) <= 160
-    return _LineKind(sentence, meta, bool(_CRAWL_NAV_RE.search(line)))
+    edition = bool(_EDITION_RE.search(line)) and len(line) <= 60
+    return _LineKind(sentence, meta, bool(_CRAWL_NAV_RE.search(line)), edition)
+
+
+def _in_footer(lines: _Lines, i: int) -> bool:
+    """No article paragraph follows line ``i`` (before related links or comments start)."""
+    end = _article_end(lines, i)
+    return not any(_is_body_line(lines.norm[j]) for j in range(i + 1, end))
 
 
 def _score_hit(
@@ -575,11 +616,13 @@ def _score_hit(
     above_title = title_idx < 0 or i < title_idx
     if label == "strong":
         return (95 if in_header else 85), False
+    if kind.edition and not kind.sentence:
+        return 80, False  # 人民邮电 2021年2月26日 星期五 第2版: the newspaper's page header
     if kind.crawl_nav or i < chrome:
         return None  # in the site's bars above the article: the crawl date, a news ticker
     meta = kind.meta
-    if _WEEKDAY_RE.match(line, hit.end) and (above_title or not (label or meta)):
-        return None  # 2026年11月21日 星期六: the day the page was fetched, unless labelled
+    if _WEEKDAY_RE.match(line, hit.end) and not ((label and meta) or (not above_title and (label or meta))):
+        return None  # 2026年11月21日 星期六: the day the page was fetched, unless labelled on a meta line
     if label == "update":  # outside the header it is the site's "last updated" stamp
         return (80, False) if in_header else None
     if label == "weak":
@@ -587,7 +630,9 @@ def _score_hit(
             return None  # 时间:… 地点:… describes an event
         if in_header:
             return 90, False
-        return (78, False) if meta else None
+        if meta or (not kind.sentence and _in_footer(lines, i)):
+            return 78, False  # 时间：… on the meta line under the last paragraph
+        return None
     if meta:
         return (88 if in_header else 78), False
     if kind.sentence:
@@ -606,7 +651,7 @@ def _score_hit(
             return 75, False
         if title_idx >= 0 and title_idx - 2 <= i < title_idx:
             return 68, False
-        if i >= len(lines.norm) - 4 and hit.fmt in ("cjk", "cn"):
+        if i >= _article_end(lines, body_start) - 4 and hit.fmt in ("cjk", "cn"):
             return 55, True
         return None
     if in_header and not above_title and len(residual) <= 20 and not _in_list(lines, i):
@@ -634,11 +679,11 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
         title_idx = _title_line_index(lines)
     body_start = _first_body(lines, title_idx)
     chrome = _chrome_end(lines, body_start)
+    n = _article_end(lines, body_start)
     best: tuple[int, int, int] | None = None
     best_date: dt.date | None = None
     tail: list[dt.date] = []
-    n = len(lines.norm)
-    for i, line in enumerate(lines.norm):
+    for i, line in enumerate(lines.norm[:n]):
         hits = _find_dates(line)
         kind = _line_kind(line) if hits else None
         for hit in hits:
@@ -661,7 +706,7 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
 # Title
 # ----------------------------------------------------------------------------------------------
 
-_TITLE_KEYS = ("title", "标题", "headline", "subject")
+_TITLE_KEYS = ("title", "articletitle", "og:title", "标题", "headline", "subject")
 _QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "【": "】", "《": "》", "'": "'", "‘": "’", "[": "]"}
 _SUFFIX_SEP_RE = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|--)\s*")
 _SITE_SUFFIX_RE = re.compile(
@@ -760,7 +805,7 @@ def _is_title_candidate(norm: str) -> bool:
         return False
     if s.startswith(("—", "--", "-", "－")) or (re.search(r"记者|通讯员|摄影|特约", s) and _cjk_count(s) < 20):
         return False  # a subtitle or a byline
-    if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I):
+    if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I) or (_EDITION_RE.search(s) and _find_dates(s)):
         return False
     cjk = _cjk_count(s)
     if cjk < 6 and len(re.findall(r"[A-Za-z]{2,}", s)) < 4:
@@ -789,16 +834,19 @@ def _is_anchor(line: str) -> bool:
 def _title_pick(lines: _Lines) -> tuple[int, bool]:
     """Line index of the title in the text (-1 if none) and whether a publication line anchors it.
 
-    Candidates are title-like lines before the first body paragraph. The title is the nearest
-    candidate at most three lines above the first publication line (发布时间…, 来源…, a date);
-    without one, the first candidate of at least 8 CJK characters (or 4 Latin words), else the first.
+    Candidates are title-like lines before the first body paragraph, not items of link lists
+    (``·…``, ``… [04-14]``). The title is the nearest candidate at most three lines above the first
+    publication line (发布时间…, 来源…, a date), or else at most two lines below it; without one, the
+    first candidate of at least 8 CJK characters (or 4 Latin words), else the first.
     """
     first_body = _first_body(lines, -1)
     end = min(first_body, len(lines.norm))
     cands = [
         i
         for i in range(end)
-        if _is_title_candidate(lines.norm[i]) and not (_edge_date(lines.norm[i]) is not None and _in_list(lines, i))
+        if _is_title_candidate(lines.norm[i])
+        and not _LIST_ITEM_RE.search(lines.norm[i])
+        and not (_edge_date(lines.norm[i]) is not None and _in_list(lines, i))
     ]
     chrome = _chrome_end(lines, end)
     cands = [i for i in cands if i > chrome] or cands  # the title comes after site bars and breadcrumbs
@@ -809,8 +857,17 @@ def _title_pick(lines: _Lines) -> tuple[int, bool]:
             above = [i for i in cands if j - 3 <= i < j]
             if above:
                 return above[-1], True
+            below = [i for i in cands if j < i <= j + 2]  # layouts with the meta line above the title
+            if below:
+                return below[0], True
     long = [i for i in cands if _cjk_count(lines.norm[i]) >= 8 or len(re.findall(r"[A-Za-z]{2,}", lines.norm[i])) >= 4]
     return (long or cands)[0], False
+
+
+# Items of a link list: a bullet in front, or a short date behind (·标题 / 标题 [04-14] / 标题 2024-01-30).
+_LIST_ITEM_RE = re.compile(
+    r"^\s*[·•●◆◇■□▪▸►○]|[\[(【]\s*[0-9]{1,4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?\s*[\])】]\s*$"
+)
 
 
 def _title_line_index(lines: _Lines) -> int:
@@ -873,8 +930,7 @@ _SOURCE_LABELS: tuple[tuple[int, str], ...] = (
     (2, _spaced(("发布单位", "发布机构", "发布部门", "发稿单位", "供稿单位", "供稿", "信息提供", "主办单位"))),
     (1, _spaced(("发布人", "发布者", "信息发布人"))),
 )
-_SOURCE_RES = tuple((prio, re.compile(rf"(?:{rx})\s*(?::\s*|\s+)", re.I)) for prio, rx in _SOURCE_LABELS)
-_WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
+_SOURCE_RES = tuple((prio, re.compile(rf"(?:{rx})\s*(?P<colon>:\s*|\s+)", re.I)) for prio, rx in _SOURCE_LABELS)
 _SOURCE_STOP_RE = re.compile(
     r"\s{2,}|\t|[|丨【\[]|\s*(?:发布时间|发布日期|发表时间|更新时间|时\s*间|日\s*期|作者|责任编辑|编辑|责编|记者|"
     r"通讯员|浏览|阅读|点击|字号|字体|打印|分享|审核|摄影|来源|发布人|供稿|关键词|标签)\s*[:：]"
@@ -883,7 +939,8 @@ _SOURCE_STOP_RE = re.compile(
 )
 _SOURCE_JUNK = frozenset({"本站", "本网", "网络", "互联网", "未知", "佚名", "不详", "原创", "其他", "综合", "网友",
                           "本站原创", "转载", "网络转载", "无"})
-_SOURCE_KEYS = ("source", "publisher", "media", "outlet", "来源", "出处", "发布单位", "文章来源")
+_SOURCE_KEYS = ("source", "contentsource", "publisher", "media", "outlet", "来源", "出处", "发布单位", "文章来源")
+_SITE_KEYS = ("og:site_name", "sitename", "site_name")  # last resort: the outlet that carried the page
 _OUTLET_RE = re.compile(rf"^{_CJK}[{_CJK_CHARS}·]{{1,14}}(?:报|网|社|台|杂志|日报|晚报|时报|周刊|频道)$")
 
 
@@ -900,7 +957,7 @@ def _clean_source_value(value: str) -> str:
     v = v.lstrip(_OPENERS).strip()
     if v.count("(") > v.count(")"):
         v = v[: v.rfind("(")].strip()
-    if not v or len(v) > 30 or v in _SOURCE_JUNK or "。" in v or re.match(r"https?://|www\.", v, re.I):
+    if not v or len(v) > 30 or v in _SOURCE_JUNK or re.search(r"[。,;!?]", v) or re.match(r"https?://|www\.", v, re.I):
         return ""
     if not re.search(rf"{_CJK}|[A-Za-z]{{2,}}", v) or any(not _residual(v, h) for h in _find_dates(v)):
         return ""
@@ -914,8 +971,9 @@ def extract_source(front_matter: Mapping[str, object], text: str) -> str:
     信息来源, 稿源, 出处, 转载自, Source) before publishing units (发布单位, 供稿) before persons in
     charge (发布人); earliest first within a family. Labels glued to a preceding word (数据来源,
     图片来源) do not count, unless an earlier label on the same line shows a meta line whose spaces
-    were lost (``发布日期:2019年3月5日来源:…``). The value stops at the next label, a date, a bar, a bracket or a double
-    space; trailing punctuation goes; URLs and placeholders (本站, 网络, 原创 ...) give nothing.
+    were lost (``发布日期:2019年3月5日来源:…``); a label without a colon counts only on a meta line.
+    The value stops at the next label, a date, a bar, a bracket or a double space; trailing
+    punctuation goes; URLs, prose and placeholders (本站, 网络, 原创 ...) give nothing.
     Last resort: a front matter category or tag that is an outlet name (``人民邮电报新闻`` ->
     ``人民邮电报``; pinyin slugs are ignored).
     """
@@ -933,11 +991,15 @@ def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
                     return cleaned
     best: tuple[int, int, int] | None = None
     best_value = ""
-    for i, line in enumerate(lines.norm):
+    end = _article_end(lines, _first_body(lines, -1))
+    for i, line in enumerate(lines.norm[:end]):
         for prio, rx in _SOURCE_RES:
             for m in rx.finditer(line):
+                colon = ":" in m.group("colon")
+                if not colon and (_is_sentence(line) or not _CJK_RE.match(m.group(0))):
+                    continue  # 来源 人民网 only on a meta line; English needs "Source:"
                 glued = m.start() > 0 and _WORD_CHAR_RE.match(line[m.start() - 1])
-                if glued and not (":" in m.group(0) and _META_LABEL_RE.search(line[: m.start()])):
+                if glued and not (colon and _META_LABEL_RE.search(line[: m.start()])):
                     continue  # 数据来源 / 图片来源; but 发布日期:2019年3月5日来源:… (spaces lost) is fine
                 value = _clean_source_value(line[m.end() :])
                 if not value:
@@ -947,6 +1009,11 @@ def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
                     best, best_value = key, value
     if best_value:
         return best_value
+    for source in (fm, lines.front_matter):
+        for key in _SITE_KEYS:
+            cleaned = _clean_source_value(_norm(str(source.get(key) or "")))
+            if cleaned:
+                return cleaned
     for source in (fm, lines.front_matter):
         for key in ("categories", "category", "tags", "tag"):
             value = source.get(key)
@@ -1169,7 +1236,18 @@ def extract_company(title: str, text: str, aliases: CompanyAliases | None = None
     """Canonical company the document is about, or '' (rules in the module docstring)."""
     aliases = aliases if aliases is not None else load_aliases()
     in_title = list(dict.fromkeys(m.company for m in aliases.find(title or "")))
-    body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
+    lines = _lines(text or "")
+    title_idx = _locate(lines, title) if title else -1
+    if title_idx < 0:
+        title_idx = _title_line_index(lines)
+    start = _first_body(lines, title_idx)
+    # The article only: not the site bars and link lists above the title, nor related news below.
+    first = max(title_idx, _chrome_end(lines, title_idx if title_idx >= 0 else start) + 1, 0)
+    end = _article_end(lines, start)
+    if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
+        body = prepare_for_matching("\n".join(lines.raw[first:end]))
+    else:
+        body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     for mention in aliases._find_prepared(body):
@@ -1183,9 +1261,6 @@ def extract_company(title: str, text: str, aliases: CompanyAliases | None = None
         return first
     if not scores:
         return ""
-    lines = _lines(text or "")
-    title_idx = _locate(lines, title) if title else -1
-    start = _first_body(lines, title_idx if title_idx >= 0 else _title_line_index(lines))
     strong: dict[str, int] = {}  # subject of the lead or publisher: worth more than a mention
     if start < len(lines.norm):
         lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]

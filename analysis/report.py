@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import html
 import json
 import logging
@@ -35,7 +36,6 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from importlib import metadata as importlib_metadata
@@ -249,7 +249,7 @@ def _error_message(exc: BaseException) -> str:
 
 
 def _cell_seconds(nb: Any) -> tuple[float, float]:
-    """(seconds in the setup cell, seconds in all cells) from papermill's per-cell metadata."""
+    """(seconds in the setup cell, seconds in all report cells) from papermill's per-cell metadata."""
     total = setup = 0.0
     for cell in nb.cells:
         dur = cell.get("metadata", {}).get("papermill", {}).get("duration")
@@ -273,8 +273,121 @@ def _swap_dir(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
-    """Worker: execute one notebook, convert it to HTML, write its report. Never raises."""
+# --------------------------------------------------------------------------------------------------
+# shared kernels
+#
+# Starting a kernel and importing pandas, scipy, scikit-learn and matplotlib into it costs about as
+# much CPU as running a report notebook. Each worker process therefore starts one kernel and runs its
+# notebooks on it one after another, each after a reset cell (fresh namespace, execution count 1,
+# matplotlib defaults, working directory), which is removed from the executed notebook. Every notebook
+# is still executed by papermill.execute_notebook with its parameters. ``fresh_kernels=True`` gives
+# every notebook its own kernel instead.
+
+_RUNNER_TAG = "textlab-runner"
+_ENGINE_NAME = "textlab-shared-kernel"
+
+
+def _reset_cell(cwd: str) -> Any:
+    from nbformat.v4 import new_code_cell
+
+    source = (
+        "# textlab report runner: fresh namespace (the kernel is shared with other reports)\n"
+        "get_ipython().reset(new_session=False)\n"
+        "__import__('sys').modules.get('matplotlib') and __import__('matplotlib').rcdefaults()\n"
+        f"__import__('os').chdir({cwd!r})\n"
+        "get_ipython().execution_count = 0\n"
+    )
+    cell = new_code_cell(source, metadata={"tags": [_RUNNER_TAG]})
+    cell.id = "textlab-runner-reset"
+    return cell
+
+
+def _strip_runner_cells(nb: Any) -> Any:
+    nb.cells = [c for c in nb.cells if _RUNNER_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+@functools.cache
+def _register_engine() -> str:
+    """Register (once per process) a papermill engine that runs on a kernel it is given and keeps it.
+
+    Papermill's own nbclient engine already accepts ``km=``; this one also closes the kernel client
+    it opened, so that no idle client keeps queueing the next notebook's output messages.
+    """
+    import papermill.engines as pm_engines
+    from papermill.clientwrap import PapermillNotebookClient
+
+    class SharedKernelEngine(pm_engines.NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(
+                nb_man,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=pm_engines.logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    pm_engines.papermill_engines.register(_ENGINE_NAME, SharedKernelEngine)
+    return _ENGINE_NAME
+
+
+def _start_kernel(cwd: str) -> Any:
+    """Start a python3 kernel (IPC transport: local sockets, no TCP ports) and wait until it answers."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc")
+    run_sync(km.start_kernel)(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=120)
+    finally:
+        kc.stop_channels()
+    return km
+
+
+def _kernel_alive(km: Any) -> bool:
+    from jupyter_core.utils import run_sync
+
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:
+        return False
+
+
+def _stop_kernel(km: Any) -> None:
+    from jupyter_core.utils import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(km.shutdown_kernel)(now=False)
+    with contextlib.suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
+def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]:
+    """Execute one notebook on kernel ``km``, convert it to HTML and write its report. Never raises."""
     import nbformat
     import papermill
 
@@ -283,48 +396,49 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
     result = NotebookResult(name=name, title=task["title"])
     fig_final = out / "figures" / name
     fig_tmp = out / "figures" / f".{name}.tmp"
-    if fig_tmp.exists():
-        shutil.rmtree(fig_tmp)
-    fig_tmp.mkdir(parents=True)
-    params = dict(task["params"])
-    params["figures_dir"] = str(fig_tmp)
-    failed_nb = None
-    work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
-    executed_path = work / f"{name}.ipynb"
-    t0 = time.perf_counter()
+    work: Path | None = None
     try:
+        if fig_tmp.exists():
+            shutil.rmtree(fig_tmp)
+        fig_tmp.mkdir(parents=True)
+        params = {**task["params"], "figures_dir": str(fig_tmp)}
+        work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
+        executed_path = work / f"{name}.ipynb"
+        source = nbformat.read(task["path"], as_version=4)
+        source.cells.insert(0, _reset_cell(task["cwd"]))
+        nb = failed_nb = None
+        t0 = time.perf_counter()
         try:
             nb = papermill.execute_notebook(
-                task["path"],
+                source,
                 str(executed_path),
                 parameters=params,
+                engine_name=_register_engine(),
                 kernel_name="python3",
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 cwd=task["cwd"],
                 execution_timeout=CELL_TIMEOUT,
+                km=km,
             )
         except Exception as exc:  # a broken notebook must not stop the others
-            result.execute_s = time.perf_counter() - t0
             result.error = _error_message(exc)
             if executed_path.exists():
                 with contextlib.suppress(Exception):
                     failed_nb = nbformat.read(str(executed_path), as_version=4)
-            nb = None
-        else:
-            result.execute_s = time.perf_counter() - t0
+        result.execute_s = time.perf_counter() - t0
         target_nb = nb if nb is not None else failed_nb
         if target_nb is not None:
+            _strip_runner_cells(target_nb)
             result.setup_s, result.cells_s = _cell_seconds(target_nb)
             result.kernel_s = max(0.0, result.execute_s - result.cells_s)
             t1 = time.perf_counter()
+            body = None
             try:
-                exporter = _html_exporter(task["show_code"])
                 body, _ = exporter.from_notebook_node(
                     target_nb, resources={"metadata": {"name": result.title}}
                 )
             except Exception as exc:
-                body = None
                 if nb is not None:
                     result.error = f"HTML conversion failed: {_error_message(exc)}"
                     nb = None
@@ -345,12 +459,48 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
         result.status = "failed"
         result.error = result.error or _error_message(exc)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
         if fig_tmp.exists():
             shutil.rmtree(fig_tmp, ignore_errors=True)
     if fig_final.is_dir():
         result.figures = sorted(p.relative_to(out).as_posix() for p in fig_final.iterdir() if p.is_file())
     return asdict(result)
+
+
+def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: bool) -> None:
+    """Worker process: take notebooks from ``tasks`` until ``None``, put each result on ``results``."""
+    # Progress bars of a kernel's libraries must not reach the terminal through this process.
+    os.environ["TQDM_DISABLE"] = "1"
+    exporter = _html_exporter(show_code)
+    km = None
+    try:
+        while True:
+            task = tasks.get()
+            if task is None:
+                return
+            kernel_start = 0.0
+            try:
+                if km is None or not _kernel_alive(km):
+                    if km is not None:
+                        _stop_kernel(km)
+                    t0 = time.perf_counter()
+                    km = None
+                    km = _start_kernel(cwd)
+                    kernel_start = time.perf_counter() - t0
+                res = _execute_one(task, km, exporter)
+            except Exception as exc:
+                res = asdict(
+                    NotebookResult(name=task["name"], title=task["title"], error=_error_message(exc))
+                )
+            res["kernel_start_s"] = kernel_start
+            results.put(res)
+            if fresh_kernels and km is not None:
+                _stop_kernel(km)
+                km = None
+    finally:
+        if km is not None:
+            _stop_kernel(km)
 
 
 def _versions() -> dict[str, str]:
@@ -363,12 +513,66 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _pool_context() -> Any:
+def _mp_context() -> Any:
     import multiprocessing as mp
 
-    # fork starts a worker in milliseconds; the workers only drive kernels (their own processes).
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+    # fork starts a worker in milliseconds; workers only drive kernels, which are processes of their own.
+    return mp.get_context(
+        "fork" if "fork" in mp.get_all_start_methods() and sys.platform != "darwin" else "spawn"
+    )
+
+
+def _run_workers(
+    tasks: list[dict[str, Any]],
+    n_workers: int,
+    cwd: str,
+    show_code: bool,
+    fresh_kernels: bool,
+    progress: bool,
+) -> dict[str, dict[str, Any]]:
+    """Run ``tasks`` on ``n_workers`` worker processes; a result for every task, whatever happens."""
+    import queue
+
+    from tqdm.auto import tqdm
+
+    ctx = _mp_context()
+    task_q, result_q = ctx.Queue(), ctx.Queue()
+    for task in tasks:
+        task_q.put(task)
+    for _ in range(n_workers):
+        task_q.put(None)
+    procs = [
+        ctx.Process(target=_worker, args=(task_q, result_q, cwd, show_code, fresh_kernels), daemon=False)
+        for _ in range(n_workers)
+    ]
+    for p in procs:
+        p.start()
+    results: dict[str, dict[str, Any]] = {}
+    bar = tqdm(total=len(tasks), desc="reports", unit="notebook", disable=not progress, file=sys.stderr)
+    try:
+        while len(results) < len(tasks):
+            try:
+                res = result_q.get(timeout=1.0)
+            except queue.Empty:
+                if not any(p.is_alive() for p in procs):
+                    break  # every worker died: the remaining notebooks are reported as failed below
+                continue
+            results[res["name"]] = res
+            bar.set_postfix_str(f"{res['name']}: {res['status']}")
+            bar.update(1)
+    finally:
+        bar.close()
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+    for task in tasks:
+        if task["name"] not in results:
+            results[task["name"]] = {
+                **asdict(NotebookResult(name=task["name"], title=task["title"], error="worker process died")),
+                "kernel_start_s": 0.0,
+            }
+    return results
 
 
 def run_reports(
@@ -382,6 +586,7 @@ def run_reports(
     *,
     notebooks_dir: Path | None = None,
     progress: bool = True,
+    fresh_kernels: bool = False,
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -393,14 +598,14 @@ def run_reports(
               notebook's default ("10" -> 10, "全面从严治党,主题教育" -> a list).
     only:     notebook names to run (stem, stem without number, or number); default all.
     show_code: keep the code cells in the HTML.
-    jobs:     notebooks executed at once (default 2).
+    jobs:     notebooks executed at once (default 2), each worker with its own kernel.
     notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
+    progress: progress bar over notebooks (stderr).
+    fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
 
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
     """
-    from tqdm.auto import tqdm
-
     from analysis.corpus import corpus_hash, corpus_summary, ingest, load_corpus
     from analysis.tokens import tokenize
 
@@ -427,6 +632,7 @@ def run_reports(
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False)
+    docs.attrs.pop("ingest_report", None)
     tokenize(docs, progress=False)  # warms the shared cache: the notebooks only read it
     timings["tokenize_s"] = time.perf_counter() - t
 
@@ -435,9 +641,8 @@ def run_reports(
             "name": nb.stem,
             "title": _notebook_title(nb),
             "path": str(nb),
-            "cwd": str(nb.parent),
+            "cwd": str(nb.parent.resolve()),
             "out": str(out.resolve()),
-            "show_code": show_code,
             "params": {
                 **per_nb_params[nb.stem],
                 "corpus": str(parquet.resolve()),
@@ -448,32 +653,18 @@ def run_reports(
         for nb in notebooks
     ]
     n_workers = max(1, min(jobs or DEFAULT_JOBS, len(tasks)))
-    results: dict[str, dict[str, Any]] = {}
     t = time.perf_counter()
-    bar = tqdm(total=len(tasks), desc="reports", unit="notebook", disable=not progress, file=sys.stderr)
-    with ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context()) as pool:
-        futures = {pool.submit(_execute_one, task): task for task in tasks}
-        for fut in as_completed(futures):
-            task = futures[fut]
-            try:
-                res = fut.result()
-            except Exception as exc:  # the worker process itself died
-                res = asdict(
-                    NotebookResult(name=task["name"], title=task["title"], error=_error_message(exc))
-                )
-            results[task["name"]] = res
-            bar.set_postfix_str(f"{task['name']}: {res['status']}")
-            bar.update(1)
-    bar.close()
+    results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
-    timings["notebooks"] = {
-        r["name"]: {k: round(r[k], 3) for k in ("execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")}
-        for r in ordered
-    }
+    phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
+    timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
     n = max(len(ordered), 1)
+    starts = [r["kernel_start_s"] for r in ordered if r.get("kernel_start_s")]
+    timings["kernels_started"] = len(starts)
     timings["fixed_per_notebook_s"] = {
-        "kernel_s": round(sum(r["kernel_s"] for r in ordered) / n, 3),
+        "kernel_start_s": round(sum(starts) / n, 3),
+        "overhead_s": round(sum(r["kernel_s"] for r in ordered) / n, 3),
         "setup_s": round(sum(r["setup_s"] for r in ordered) / n, 3),
         "convert_s": round(sum(r["convert_s"] for r in ordered) / n, 3),
     }
@@ -481,6 +672,7 @@ def run_reports(
     for k in ("ingest_s", "tokenize_s", "notebooks_wall_s", "total_s"):
         timings[k] = round(timings[k], 3)
     timings["jobs"] = n_workers
+    timings["fresh_kernels"] = fresh_kernels
 
     summary = corpus_summary(docs)
     report_df = result.report
@@ -506,8 +698,11 @@ def run_reports(
     for r in failed:
         print(f"report {r['name']} failed: {r['error']}", file=sys.stderr)
     if progress:
-        print(f"{len(ordered) - len(failed)}/{len(ordered)} reports written to {out / 'index.html'} "
-              f"in {timings['total_s']:.1f} s", file=sys.stderr)  # fmt: skip
+        print(
+            f"{len(ordered) - len(failed)}/{len(ordered)} reports written to {out / 'index.html'} "
+            f"in {timings['total_s']:.1f} s",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -584,14 +779,19 @@ ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
 <tr><th>合计</th><td class="num">{{ "%.2f"|format(timings.total_s) }}</td></tr>
 </table>
 <table>
-<tr><th>报告</th><th>执行</th><th>其中：内核启动等固定开销</th><th>其中：准备单元（导入、读语料）</th><th>全部单元</th><th>转换 HTML</th></tr>
+<tr><th>报告</th><th>启动内核</th><th>执行（papermill）</th><th>其中：固定开销</th><th>其中：准备单元（导入、读语料）</th><th>全部单元</th><th>转换 HTML</th></tr>
 {% for name, t in timings.notebooks.items() %}
-<tr><td>{{ name }}</td><td class="num">{{ "%.2f"|format(t.execute_s) }}</td><td class="num">{{ "%.2f"|format(t.kernel_s) }}</td>
-<td class="num">{{ "%.2f"|format(t.setup_s) }}</td><td class="num">{{ "%.2f"|format(t.cells_s) }}</td><td class="num">{{ "%.2f"|format(t.convert_s) }}</td></tr>
+<tr><td>{{ name }}</td><td class="num">{{ "%.2f"|format(t.kernel_start_s) }}</td><td class="num">{{ "%.2f"|format(t.execute_s) }}</td>
+<td class="num">{{ "%.2f"|format(t.kernel_s) }}</td><td class="num">{{ "%.2f"|format(t.setup_s) }}</td>
+<td class="num">{{ "%.2f"|format(t.cells_s) }}</td><td class="num">{{ "%.2f"|format(t.convert_s) }}</td></tr>
 {% endfor %}
-<tr><td>每个笔记本平均固定开销</td><td></td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.kernel_s) }}</td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.setup_s) }}</td><td></td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.convert_s) }}</td></tr>
+<tr><td>每个笔记本平均</td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.kernel_start_s) }}</td><td></td>
+<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.overhead_s) }}</td>
+<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.setup_s) }}</td><td></td>
+<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.convert_s) }}</td></tr>
 </table>
+<p class="muted">启动内核：每个工作进程启动一个内核（共 {{ timings.kernels_started }} 个），依次运行多个报告，每个报告前清空命名空间。
+固定开销 = papermill 执行时间减去各单元的运行时间（参数注入、内核通信、保存）。</p>
 <p class="muted">另见 <a href="timings.json">timings.json</a>。</p>
 
 <h2>软件版本</h2>

@@ -1,6 +1,6 @@
 """Generator of a realistic, labelled corpus of the genre (Chinese telecom SOE corporate / party news).
 
-``write_genre_corpus(folder, seed)`` writes about two hundred documents into ``folder`` and returns the
+``write_genre_corpus(folder, seed)`` writes about 240 documents into ``folder`` and returns the
 ground truth. Every sentence here is composed for this test (the style imitates what such pages look
 like once scraped: site chrome, meta lines, mirror noise, PDF artefacts), nothing is copied from the web.
 
@@ -20,6 +20,7 @@ Ground-truth conventions (the acceptance criteria of issue 2 are measured agains
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 from collections.abc import Callable
@@ -133,6 +134,7 @@ PROVINCES = (
     "甘肃",
 )
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
+CITIES = ("杭州", "深圳", "苏州", "成都", "武汉", "青岛", "厦门", "西安", "长沙", "宁波", "佛山", "无锡")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁沈"
 GIVEN = (
     "建国",
@@ -258,10 +260,12 @@ def random_date(rng: random.Random, lo: int = 2008, hi: int = 2026) -> dt.date:
 
 
 def hm(rng: random.Random) -> str:
+    """A time of day, HH:MM."""
     return f"{rng.randint(7, 22):02d}:{rng.randint(0, 59):02d}"
 
 
 def weekday(d: dt.date) -> str:
+    """星期一 .. 星期日."""
     return "星期" + WEEKDAYS[d.weekday()]
 
 
@@ -312,11 +316,28 @@ def _meta_formats() -> dict[str, Callable[[dt.date, random.Random], str]]:
 META_FORMATS = _meta_formats()
 
 
-def meta_line(rng: random.Random, d: dt.date | None, fmt: str, *, source: str, author: str = "") -> str:
-    """A meta line: the date (in format ``fmt``) among source, author and view-count fields."""
+_FULLWIDTH = str.maketrans("0123456789-:", "０１２３４５６７８９－：")
+
+
+def meta_line(
+    rng: random.Random, d: dt.date | None, fmt: str, *, source: str, author: str = "", variant: str = ""
+) -> str:
+    """A meta line: the date (in format ``fmt``) among source, author and view-count fields.
+
+    ``variant``: "split" puts label and value on separate lines (as HTML spans come out of a scraper),
+    "fullwidth" writes the date with full-width digits, "empty-label" keeps the date label with no value.
+    """
     parts: list[str] = []
     if d is not None:
-        parts.append(META_FORMATS[fmt](d, rng))
+        stamp = META_FORMATS[fmt](d, rng)
+        if variant == "split" and "：" in stamp:
+            stamp = stamp.replace("：", "：\n", 1)
+        elif variant == "fullwidth":
+            label, _, value = stamp.rpartition("：")
+            stamp = f"{label}：{value.translate(_FULLWIDTH)}" if label else stamp.translate(_FULLWIDTH)
+        parts.append(stamp)
+    elif variant == "empty-label":
+        parts.append("发布时间：")
     if author and rng.random() < 0.5:
         parts.append(f"作者：{author}")
     parts.append(f"来源：{source}")
@@ -344,6 +365,7 @@ class Ctx:
     leader: str = ""
     leader2: str = ""
     branch: str = ""
+    local: bool = False  # a branch or subsidiary: 党委, 总经理, not 党组, 董事长
     extras: dict[str, str] = field(default_factory=dict)
 
     def fill(self, template: str) -> str:
@@ -356,7 +378,10 @@ class Ctx:
         other = self.date - dt.timedelta(days=r.randint(5, 40))
         values = {
             "co": self.ref,
-            "party": self.co.party if self.co else "党委",
+            "party": self.co.party if self.co and not self.local else "党委",
+            "chair": "总经理" if self.local else "董事长",
+            "vice": "副总经理" if self.local else "总经理",
+            "where": "" if self.local else "在京",
             "leader": self.leader,
             "leader2": self.leader2,
             "campaign": _era(CAMPAIGNS, y),
@@ -372,21 +397,22 @@ class Ctx:
             "branch": self.branch or self.ref,
             "person": person(r),
             "prov": r.choice(PROVINCES),
+            "gov": (lambda p: p + ("市" if p in MUNICIPALITIES else "省"))(r.choice(PROVINCES)),
             **self.extras,
         }
         return template.format(**values)
 
 
 LEADS_MEETING = (
-    "{md}，{co}召开{meeting}，{co}{party}书记、董事长{leader}出席会议并讲话。",
-    "{md}，{co}{party}召开理论学习中心组学习会，{party}书记、董事长{leader}主持会议并作总结讲话。",
-    "为深入贯彻落实党中央决策部署，{co}于{md}在京召开{meeting}，总结工作、分析形势、部署任务。",
-    "{md}上午，{co}举行{meeting}，{party}副书记、总经理{leader2}代表{party}作工作报告。",
+    "{md}，{co}召开{meeting}，{co}{party}书记、{chair}{leader}出席会议并讲话。",
+    "{md}，{co}{party}召开理论学习中心组学习会，{party}书记、{chair}{leader}主持会议并作总结讲话。",
+    "为深入贯彻落实党中央决策部署，{co}于{md}{where}召开{meeting}，总结工作、分析形势、部署任务。",
+    "{md}上午，{co}举行{meeting}，{party}副书记、{vice}{leader2}代表{party}作工作报告。",
 )
 LEADS_OTHER = (
     "近日，{co}{party}印发通知，对深入开展{campaign}作出安排部署，要求各级党组织高标准高质量抓好落实。",
     "记者从{co}获悉，{co}扎实推进{biz}，各项工作取得阶段性成效。",
-    "{md}，{co}{party}书记、董事长{leader}到基层单位调研，实地了解{biz}推进情况，看望慰问一线干部员工。",
+    "{md}，{co}{party}书记、{chair}{leader}到基层单位调研，实地了解{biz}推进情况，看望慰问一线干部员工。",
 )
 LEADS = LEADS_MEETING + LEADS_OTHER
 BODY_MEETING = (
@@ -395,7 +421,7 @@ BODY_MEETING = (
     "会议要求，各级党组织要切实扛起管党治党政治责任，层层传导压力，推动全面从严治党向纵深发展、向基层延伸。",
     "与会人员集中观看了警示教育片，大家纷纷表示要以案为鉴、以案促改，自觉筑牢拒腐防变的思想防线。",
     "{leader2}要求，要坚持问题导向，对照查摆出的问题逐项制定整改措施，明确责任人和完成时限。",
-    "{party}书记、董事长{leader}在讲话中回顾了过去一年的工作，充分肯定了取得的成绩，深入分析了面临的形势。",
+    "{party}书记、{chair}{leader}在讲话中回顾了过去一年的工作，充分肯定了取得的成绩，深入分析了面临的形势。",
     "会议以现场和视频相结合的方式召开，各省级分公司领导班子成员在分会场参加会议。",
     "会议对表现突出的先进基层党组织、优秀共产党员和优秀党务工作者进行了表彰。",
     "会上，{n}家单位作了交流发言，分享了在{biz}方面的经验做法。",
@@ -430,7 +456,7 @@ CLOSING_MEETING = (
     "会议号召，全体干部员工要更加紧密地团结在以习近平同志为核心的党中央周围，奋力完成全年目标任务。"
 )
 # A past event with a full date, placed deep in a body (never the publication date).
-PAST_EVENT = "早在{past}，{co}就与{prov}省人民政府签署了战略合作协议，双方在{biz}等领域开展深度合作。"
+PAST_EVENT = "早在{past}，{co}就与{gov}人民政府签署了战略合作协议，双方在{biz}等领域开展深度合作。"
 
 
 def company_body(ctx: Ctx, n_par: int, *, past_event: bool = False, lead: str | None = None) -> list[str]:
@@ -465,8 +491,13 @@ def make_ctx(rng: random.Random, co: Company | None, d: dt.date, style: str = "c
     if style == "branch":
         ctx.ref = short
         ctx.branch = short
+        ctx.local = True
     elif style == "informal":
         ctx.ref = co.informal
+    elif style == "city" and co.name != "中国广电":
+        ctx.ref = f"{rng.choice(CITIES)}{co.suffix}"
+        ctx.branch = ctx.ref
+        ctx.local = True
     elif style == "full":
         ctx.ref = co.full
     return ctx
@@ -481,8 +512,8 @@ def company_title(ctx: Ctx, *, year_in_title: bool = False) -> str:
         f"{co}召开{y}年{r.choice(MEETINGS[:5])}" if year_in_title else f"{co}召开{r.choice(MEETINGS)}",
         f"{co}：{r.choice(TITLE_TAILS)}",
         f"{co}扎实开展{_era(CAMPAIGNS, y)}",
-        f"{co}{ctx.co.party if ctx.co else '党委'}理论学习中心组开展专题学习",
-        f"{r.choice(TITLE_TAILS)} {co}{r.choice(['召开', '部署', '推进'])}{r.choice(['党建', '纪检', '巡视整改'])}工作",
+        f"{co}{ctx.co.party if ctx.co and not ctx.local else '党委'}理论学习中心组开展专题学习",
+        f"{r.choice(TITLE_TAILS)} {co}{r.choice(['部署', '推进'])}{r.choice(['党建', '纪检', '巡视整改'])}工作",
     ]
     if year_in_title:
         return options[0]
@@ -494,7 +525,7 @@ def other_titles(rng: random.Random, n: int, companies: tuple[Company, ...] = CO
     out = []
     for _ in range(n):
         co = rng.choice(companies)
-        out.append(f"{co.name}{rng.choice(['召开', '举办', '部署'])}{rng.choice(MEETINGS)}")
+        out.append(f"{co.name}{rng.choice(['召开', '举办', '举行'])}{rng.choice(MEETINGS)}")
     return out
 
 
@@ -522,10 +553,12 @@ class Article:
 
 
 def icp(rng: random.Random) -> str:
+    """A made-up ICP licence number (京ICP备NNNNNNNN号)."""
     return f"京ICP备{rng.randint(5, 19):02d}{rng.randint(0, 999999):06d}号"
 
 
 def footer(rng: random.Random, owner: str, year: int, *, copyright_sign: bool = True) -> list[str]:
+    """Site footer lines: copyright years, ICP and police registration numbers."""
     sign = "©" if copyright_sign else "Copyright"
     start = rng.choice([1999, 2000, 2008, 2009])
     end = min(2026, year + rng.randint(0, 4))
@@ -551,6 +584,7 @@ def crawl_bar(rng: random.Random, site: str) -> str:
 
 
 def nav_lines(rng: random.Random, site_kind: str) -> list[str]:
+    """Navigation bar and breadcrumb of a company site or a portal."""
     if site_kind == "company":
         nav = rng.choice(
             [
@@ -576,8 +610,11 @@ def nav_lines(rng: random.Random, site_kind: str) -> list[str]:
     return [nav, crumb]
 
 
-def prev_next(rng: random.Random, art: Article, *, with_dates: bool) -> list[str]:
-    t1, t2 = other_titles(rng, 2, (art.co,) if art.co and rng.random() < 0.6 else COMPANIES)
+def prev_next(
+    rng: random.Random, art: Article, *, with_dates: bool, companies: tuple[Company, ...] = COMPANIES
+) -> list[str]:
+    """上一篇/下一篇 lines naming other articles (with their own dates when ``with_dates``)."""
+    t1, t2 = other_titles(rng, 2, companies)
     if with_dates:
         d1, d2 = around(rng, art.hidden, 1, 20), around(rng, art.hidden, 1, 20)
         return [f"上一篇：{t1}  {d1:%Y-%m-%d}", f"下一篇：{t2}  {d2:%Y-%m-%d}"]
@@ -587,6 +624,7 @@ def prev_next(rng: random.Random, art: Article, *, with_dates: bool) -> list[str
 def related(
     rng: random.Random, art: Article, n: int = 4, companies: tuple[Company, ...] = COMPANIES
 ) -> list[str]:
+    """A related-news block: other companies' headlines with their own dates."""
     head = rng.choice(["相关新闻", "相关阅读", "推荐阅读", "热点新闻"])
     lines = [head]
     for t in other_titles(rng, n, companies):
@@ -609,6 +647,9 @@ def site_news(
     related_news: bool = False,
     related_before: bool = False,
     date_above_title: bool = False,
+    date_at_bottom: bool = False,
+    date_in_title_line: bool = False,
+    meta_variant: str = "",
     indent: bool = True,
     tags: bool = False,
 ) -> str:
@@ -618,6 +659,8 @@ def site_news(
         if art.co and site_kind == "company"
         else rng.choice(["通信产业网", "大国新村", "信息通信周刊"])
     )
+    # a company site lists its own news around an article; a portal lists everybody's
+    neighbours = (art.co,) if art.co and site_kind == "company" else COMPANIES
     lines: list[str] = []
     if crawl:
         lines.append(crawl_bar(rng, site))
@@ -625,9 +668,13 @@ def site_news(
     if site_kind != "company":
         lines.insert(len(lines) - 1, site)
     if related_before:
-        lines.extend(related(rng, art, 3))
-    meta = meta_line(rng, art.date, fmt, source=art.source, author=art.author)
-    if date_above_title:
+        lines.extend(related(rng, art, 3, neighbours))
+    meta = meta_line(rng, art.date, fmt, source=art.source, author=art.author, variant=meta_variant)
+    if date_at_bottom:
+        lines += [art.title, f"来源：{art.source}"]
+    elif date_in_title_line and art.date is not None:
+        lines += [f"{art.title}    {art.date:%Y-%m-%d}", f"来源：{art.source}"]
+    elif date_above_title:
         lines += [meta, art.title]
     else:
         lines += [art.title, meta]
@@ -641,8 +688,13 @@ def site_news(
                 ]
             )
         )
-    pad = "　　" if indent else ""
-    lines += [pad + p for p in art.paras]
+    pad = "　　" if indent else rng.choice(["", "", "&nbsp;&nbsp;&nbsp;&nbsp;"])
+    body = [pad + p for p in art.paras]
+    if rng.random() < 0.25:
+        body.insert(1, rng.choice(["image.png", "[图片]", "图为会议现场。", f"（摄影：{person(rng)}）"]))
+    lines += body
+    if date_at_bottom:
+        lines.append(META_FORMATS[fmt](art.date, rng) if art.date else "")
     if rng.random() < 0.6:
         lines.append(
             f"（责任编辑：{rng.choice(EDITORS)}）" if rng.random() < 0.5 else f"编辑：{rng.choice(EDITORS)}"
@@ -652,9 +704,9 @@ def site_news(
     if rng.random() < 0.6:
         lines.append("分享到：微信 微博 QQ空间")
     if prevnext != "none":
-        lines += prev_next(rng, art, with_dates=prevnext == "dated")
+        lines += prev_next(rng, art, with_dates=prevnext == "dated", companies=neighbours)
     if related_news:
-        lines += related(rng, art, rng.randint(3, 5))
+        lines += related(rng, art, rng.randint(3, 5), neighbours)
     owner = art.co.full if art.co and site_kind == "company" else site
     lines += footer(rng, owner, art.hidden.year)
     sep = "\n\n" if rng.random() < 0.5 else "\n"
@@ -788,6 +840,7 @@ def pdf_spaces(rng: random.Random, text: str, rate: float = 0.04) -> str:
 
 
 def hard_wrap(rng: random.Random, text: str) -> list[str]:
+    """Cut a paragraph into the fixed-width lines of a PDF text layer."""
     width = rng.randint(26, 38)
     return [text[i : i + width] for i in range(0, len(text), width)]
 
@@ -903,6 +956,7 @@ def notice(
 
 
 def html_paras(rng: random.Random, paras: list[str]) -> str:
+    """Paragraphs as CMS HTML: <p>, entities, &nbsp; indents, an <img>."""
     out = []
     for p in paras:
         p = p.replace("“", "&ldquo;").replace("”", "&rdquo;") if rng.random() < 0.3 else p
@@ -1038,7 +1092,7 @@ def html_page(
     )
     if related_news:
         items = []
-        for t in other_titles(rng, 4):
+        for t in other_titles(rng, 4, (art.co,) if art.co else COMPANIES):
             d = around(rng, art.hidden, 1, 60)
             items.append(
                 f'<li><a href="/a/{rng.randint(1000, 9999)}.html">{t}</a><span>{d:%Y-%m-%d}</span></li>'
@@ -1160,11 +1214,16 @@ def gloss_pinyin(rng: random.Random, text: str, rate: float) -> str:
     return "".join(out)
 
 
-def traditional(text: str, variant: str = "s2hk") -> str:
-    """Simplified -> traditional with OpenCC (HK or TW conventions)."""
+@functools.lru_cache(maxsize=4)
+def _converter(variant: str):  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC(variant).convert(text)
+    return opencc.OpenCC(variant)
+
+
+def traditional(text: str, variant: str = "s2hk") -> str:
+    """Simplified -> traditional with OpenCC (HK or TW conventions)."""
+    return str(_converter(variant).convert(text))
 
 
 _BIG5_SUBSTITUTES = {"©": "(C)", "〇": "○", "•": "·", "▲": "△", "－": "-", "｜": "|"}
@@ -1236,6 +1295,7 @@ def sasac_meeting_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]
 
 
 def fraud_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
+    """An anti-fraud article (电信网络诈骗): telecom words, about none of the companies."""
     prov = rng.choice(PROVINCES)
     title = rng.choice(
         [
@@ -1278,6 +1338,7 @@ def nrta_notice(rng: random.Random, d: dt.date, *, cn_sign: bool) -> tuple[str, 
 
 
 def tech_paras(rng: random.Random, d: dt.date, *, report_trap: bool) -> tuple[str, list[str]]:
+    """A 5G / 移动通信 technology article (about none of the companies)."""
     title = rng.choice(
         ["5G移动通信技术的发展与展望", "第五代移动通信技术赋能千行百业", "从1G到5G：移动通信技术的演进"]
     )
@@ -1312,13 +1373,27 @@ def soe_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
     ctx = make_ctx(rng, None, d)
     ctx.ref = soe
     ctx.branch = f"{soe}{rng.choice(PROVINCES)}公司"
-    title = f"{soe}{rng.choice(['召开', '部署'])}{rng.choice(MEETINGS[:3])}"
+    title = f"{soe}{rng.choice(['召开', '举行'])}{rng.choice(MEETINGS[:3])}"
     paras = company_body(ctx, rng.randint(4, 6))
     paras.insert(2, extra)
     return title, paras
 
 
+def miit_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
+    """A ministry meeting that names the three operators equally (about none of them)."""
+    title = rng.choice(["工业和信息化部召开基础电信企业座谈会", "工信部部署进一步提升移动互联网应用服务能力"])
+    paras = [
+        f"{d.month}月{d.day}日，工业和信息化部召开座谈会，听取基础电信企业关于网络建设和服务质量的情况汇报，"
+        "研究部署下一阶段重点工作。",
+        "中国电信、中国移动、中国联通有关负责同志参加座谈并发言。",
+        "会议要求，基础电信企业要持续提升网络供给能力，切实维护用户合法权益，坚决整治骚扰电话、不合理资费等问题。",
+        "会议强调，要统筹发展和安全，加强网络和数据安全保障，推动行业高质量发展。",
+    ]
+    return title, paras
+
+
 def industry_history_paras(rng: random.Random, d: dt.date) -> tuple[str, list[str]]:
+    """An industry overview where 中国电信业 means China's telecom industry."""
     title = "改革开放以来我国信息通信业发展成就综述"
     paras = [
         "改革开放以来，中国电信业走过了从“跟跑”到“并跑”再到“领跑”的发展历程。",
@@ -1334,6 +1409,7 @@ def industry_history_paras(rng: random.Random, d: dt.date) -> tuple[str, list[st
 
 
 def partner_paras(ctx: Ctx) -> list[str]:
+    """Paragraphs naming the partner companies of the subject (共建共享)."""
     k = ctx.rng.randint(5, 90)
     ref = ctx.ref
     if ctx.co is not None and ctx.co.name == "中国铁塔":
@@ -1435,13 +1511,32 @@ class _Builder:
         r = self.rng
         for _ in range(n):
             co, d = self.pick()
-            style = r.choices(["canonical", "branch", "full", "informal"], weights=[12, 4, 2, 2])[0]
+            style = r.choices(["canonical", "branch", "city", "full", "informal"], weights=[12, 4, 2, 2, 2])[
+                0
+            ]
+            if style == "city" and co.name == "中国广电":
+                style = "branch"
             generic = r.random() < 0.12
+            full_lead = r.random() < 0.15
+            lead = None
+            if full_lead:  # the lead opens with the event's full date, a day or two before publication
+                ev = d - dt.timedelta(days=r.randint(1, 3))
+                lead = (
+                    f"{ev.year}年{ev.month}月{ev.day}日，"
+                    + "{co}召开{meeting}，{co}{party}书记、{chair}{leader}出席会议并讲话。"
+                )
             art, _ = self.article(
-                co, d, stated=True, style=style, past_event=r.random() < 0.25, generic_title=generic
+                co,
+                d,
+                stated=True,
+                style=style,
+                past_event=r.random() < 0.25,
+                generic_title=generic,
+                lead=lead,
             )
             fmt = self.next_fmt()
             traps = {
+                "full-date-lead": full_lead,
                 "crawl": r.random() < 0.3,
                 "prevnext": r.choice(["none", "plain", "dated", "dated"]),
                 "related": r.random() < 0.3,
@@ -1464,6 +1559,129 @@ class _Builder:
             note = f"site_news: fmt={fmt}; names={style}{'+generic-title' if generic else ''}; {','.join(on)}"
             self.add(Doc("txt", text, d, co.name, note, enc, crlf))
 
+    def site_news_layouts(self) -> None:
+        """Less common but real layouts of the date on a page."""
+        r = self.rng
+        plans = (
+            [("split", False)] * 3
+            + [("fullwidth", False)] * 2
+            + [("", True)] * 3
+            + [("title-line", False)] * 2
+        )
+        for variant, bottom in plans:
+            co, d = self.pick()
+            art, _ = self.article(co, d, stated=True, style=r.choice(["canonical", "branch", "city"]))
+            fmt = r.choice(["发布时间-iso", "发布日期-cn-pad", "日期-cn", "时间-seconds"])
+            text = site_news(
+                r,
+                art,
+                fmt=fmt,
+                prevnext="dated",
+                meta_variant=variant,
+                date_at_bottom=bottom,
+                date_in_title_line=variant == "title-line",
+                related_news=r.random() < 0.5,
+            )
+            what = "date at the bottom, after the body" if bottom else f"meta line {variant}"
+            if variant == "title-line":
+                what, fmt = "title and date on one line ('标题    2019-06-12')", "bare-iso"
+            self.add(
+                Doc(
+                    "txt",
+                    text,
+                    d,
+                    co.name,
+                    f"layout: {what}; fmt={fmt}; prevnext dated",
+                    *self.web_encoding(),
+                )
+            )
+
+    def subsidiaries(self) -> None:
+        """News of a subsidiary: named by its own brand, the parent named once in the body."""
+        r = self.rng
+        for parent, sub in (
+            ("中国移动", "咪咕公司"),
+            ("中国移动", "中移物联网有限公司"),
+            ("中国电信", "天翼云科技有限公司"),
+            ("中国联通", "联通数科"),
+            ("中国铁塔", "铁塔能源有限公司"),
+        ):
+            co, d = self.pick(2019, 2026, (parent,))
+            ctx = make_ctx(r, co, d)
+            ctx.ref = sub
+            ctx.branch = sub
+            ctx.local = True
+            title = f"{sub}党委{r.choice(['召开', '举行'])}{r.choice(MEETINGS[:3])}"
+            paras = company_body(ctx, r.randint(4, 6), lead=r.choice(LEADS_MEETING))
+            paras.insert(
+                1,
+                f"{sub}党委认真落实{co.name}{co.party}部署要求，结合专业公司实际细化工作举措，确保各项任务落地见效。",
+            )
+            art = Article(title, paras, d, d, co, sub, author=person(r))
+            fmt = r.choice(["发布时间-iso", "日期-cn", "发布时间-iso-hm"])
+            self.add(
+                Doc(
+                    "txt",
+                    site_news(r, art, fmt=fmt, site_kind="portal", prevnext="plain"),
+                    d,
+                    co.name,
+                    f"subsidiary: {sub} (parent {co.name} named once in body); fmt={fmt}",
+                )
+            )
+
+    def self_reference(self) -> None:
+        """A company-site page that calls its company 集团公司; the name only in 来源 and footer."""
+        r = self.rng
+        for _ in range(3):
+            co, d = self.pick(2010, 2026, ("中国联通", "中国移动", "中国电信"))
+            ctx = make_ctx(r, co, d)
+            ctx.ref = "集团公司"
+            ctx.branch = f"{r.choice(PROVINCES)}公司"
+            title = f"集团公司召开{d.year}年{r.choice(MEETINGS[:2])}"
+            paras = company_body(ctx, r.randint(4, 6), lead=LEADS_MEETING[0])
+            art = Article(title, paras, d, d, co, f"{co.name}{co.party}党建工作部", author=person(r))
+            fmt = r.choice(["发布时间-iso", "日期-cn"])
+            self.add(
+                Doc(
+                    "txt",
+                    site_news(r, art, fmt=fmt, prevnext="none"),
+                    d,
+                    co.name,
+                    f"self-reference: 集团公司 in title/body, company only in 来源 line and footer; fmt={fmt}",
+                )
+            )
+
+    def site_news_empty_label(self, n: int) -> None:
+        r = self.rng
+        for _ in range(n):
+            co, d = self.pick()
+            art, _ = self.article(co, d, stated=False)
+            text = site_news(r, art, prevnext="dated", related_news=True, meta_variant="empty-label")
+            self.add(
+                Doc("txt", text, None, co.name, "undated: empty 发布时间 label; prevnext + related dated")
+            )
+
+    def meeting_notice_unsigned(self) -> None:
+        """A meeting notice scraped without its signature: only the meeting's own dates."""
+        r = self.rng
+        co, d = self.pick(2012, 2026, ("中国联通", "中国电信"))
+        meet = d + dt.timedelta(days=r.randint(7, 20))
+        due = meet - dt.timedelta(days=3)
+        lines = [
+            *nav_lines(r, "company"),
+            f"关于召开{co.name}{d.year}年党建工作会议的通知",
+            "各省级分公司党委，集团总部各部门：",
+            f"经{co.name}{co.party}研究，定于近期召开{d.year}年党建工作会议。现将有关事项通知如下：",
+            f"一、会议时间：{meet.year}年{meet.month}月{meet.day}日（{weekday(meet)}）上午9:00",
+            f"二、会议地点：{co.name}总部{r.randint(2, 9)}层会议室，各单位设视频分会场",
+            "三、参会人员：各单位党委书记、分管党建工作负责同志",
+            f"四、请各单位于{due.month}月{due.day}日前将参会人员名单报{co.name}党建工作部。",
+            f"联系人：{person(r)}  电话：010-{r.randint(60000000, 69999999)}",
+        ]
+        self.add(
+            Doc("txt", "\n".join(lines) + "\n", None, co.name, "undated: meeting notice, only 会议时间 dates")
+        )
+
     def site_news_undated(self, n: int, *, crawl: bool = False, year_in_title: bool = False) -> None:
         r = self.rng
         for _ in range(n):
@@ -1474,6 +1692,8 @@ class _Builder:
             prevnext = r.choice(["plain", "dated"])
             rel = r.random() < 0.5
             text = site_news(r, art, crawl=crawl, prevnext=prevnext, related_news=rel)
+            if r.random() < 0.4:
+                text = DISCLAIMER + "\n\n" + text
             enc, crlf = self.web_encoding()
             what = "crawl-bar" if crawl else "year-in-title" if year_in_title else "event dates in body"
             self.add(
@@ -1493,7 +1713,7 @@ class _Builder:
         for _ in range(n):
             co, d = self.pick()
             event = d - dt.timedelta(days=r.randint(0, 2))
-            lead = f"{event.year}年{event.month}月{event.day}日，{{co}}召开{{meeting}}，{{co}}{{party}}书记、董事长{{leader}}出席会议并讲话。"
+            lead = f"{event.year}年{event.month}月{event.day}日，{{co}}召开{{meeting}}，{{co}}{{party}}书记、{{chair}}{{leader}}出席会议并讲话。"
             art, _ = self.article(co, d, stated=False, lead=lead)
             text = site_news(r, art, site_kind="portal", prevnext="plain")
             self.add(
@@ -1865,7 +2085,7 @@ class _Builder:
                 d if i != 1 else None,
                 d,
                 None,
-                rng_src(r, ["平安中国", "法治日报", "人民公安报"]),
+                r.choice(["平安中国", "法治日报", "人民公安报"]),
             )
             text = site_news(r, art, fmt=self.next_fmt(), site_kind="portal", prevnext="plain")
             self.add(Doc("txt", text, art.date, "", "none: 电信网络诈骗 article", *self.web_encoding()))
@@ -1890,6 +2110,14 @@ class _Builder:
             self.add(
                 Doc("txt", text, art.date, "", "none: another SOE's party news (互联互通/输电铁塔/电信)")
             )
+        for i in range(2):
+            d = random_date(r, 2015)
+            title, paras = miit_paras(r, d)
+            art = Article(title, paras, d if i == 0 else None, d, None, "工业和信息化部")
+            text = site_news(r, art, fmt="发布时间-iso", site_kind="portal", prevnext="plain")
+            self.add(
+                Doc("txt", text, art.date, "", "none: 工信部 meeting, the three operators named equally")
+            )
         d = random_date(r, 2018, 2019)
         title, paras = industry_history_paras(r, d)
         art = Article(title, paras, d, d, None, "通信产业网")
@@ -1907,10 +2135,6 @@ class _Builder:
         art = Article(title, paras, d, d, None, "香港文匯網")
         text = traditional(site_news(r, art, fmt="发布时间-cn", site_kind="portal"), "s2hk")
         self.add(Doc("txt", text, d, "", "none: traditional 電信網絡詐騙 article; big5", "big5"))
-
-
-def rng_src(rng: random.Random, options: list[str]) -> str:
-    return rng.choice(options)
 
 
 def write_genre_corpus(folder: Path, seed: int = 0) -> pd.DataFrame:
@@ -1935,6 +2159,9 @@ def write_genre_corpus(folder: Path, seed: int = 0) -> pd.DataFrame:
     b.pinyin(6, stated=True)
     b.utf16(2)
     b.multi()
+    b.site_news_layouts()
+    b.subsidiaries()
+    b.self_reference()
     # documents that state no publication date
     b.site_news_undated(6)
     b.site_news_undated(4, crawl=True)
@@ -1947,6 +2174,8 @@ def write_genre_corpus(folder: Path, seed: int = 0) -> pd.DataFrame:
     b.html(3, stated=False)
     b.traditional(3, stated=False)
     b.pinyin(2, stated=False)
+    b.site_news_empty_label(2)
+    b.meeting_notice_unsigned()
     b.none_docs()
 
     rng = b.rng

@@ -154,6 +154,23 @@ def test_html_headings() -> None:
     assert html_headings("<p>无标题</p><div>x</div>") == []
 
 
+def test_html_fragments_in_text_files_keep_their_lines() -> None:
+    text = "第一段<br>\n第二段\n网站首页 | 网站地图\n<p>第三段</p>"
+    assert html_to_text(text) == "第一段\n第二段 网站首页 | 网站地图\n第三段"
+    assert html_to_text(text, keep_newlines=True) == "第一段\n第二段\n网站首页 | 网站地图\n第三段"
+    assert clean_text(text) == "第一段\n第二段\n第三段"
+    assert clean_text(text, fmt="html") == "第一段\n第二段网站首页|网站地图\n第三段"
+
+
+def test_html_ruby_annotations_are_dropped() -> None:
+    assert html_to_text("<p><ruby>國<rp>(</rp><rt>guó</rt><rp>)</rp></ruby>家安全</p><div>x</div>") == "國家安全\nx"
+
+
+def test_html_with_many_sibling_blocks() -> None:
+    text = html_to_text("<p>段</p>" * 20000)
+    assert text.count("\n") == 19999
+
+
 def test_html_blank_lines_inside_text_nodes_stay_paragraphs() -> None:
     text = html_to_text("<p>一</p><p>二</p>\n\n[返回首页](//example.com/)\n\n尾行")
     assert text == "一\n二\n[返回首页](//example.com/)\n尾行"
@@ -373,6 +390,7 @@ def test_boilerplate_lines_are_removed(line: str) -> None:
         "公司严格保护知识产权，所有作品版权所有权归属清晰，相关制度已经全面建立并持续完善，各单位须遵照执行，"
         "确保合规经营不出问题，切实维护企业的合法权益和良好声誉。",
         "企业发展部/法律部明确领学环节体系化要求。",
+        "位置：北京市西城区金融大街21号",
         "用户扫码即可办理业务，方便快捷。",
         "中国移动(以下简称公司)党组坚持以习近平新时代中国特色社会主义思想为指导。",
     ],
@@ -393,6 +411,7 @@ def test_short_label_between_navigation_lines_is_removed() -> None:
 def test_inline_boilerplate_is_cut_from_body_lines() -> None:
     assert remove_boilerplate("详见http://a.com/x?y=1。") == "详见。"
     assert remove_boilerplate("访问 www.example.com/page, 了解更多") == "访问 , 了解更多"
+    assert remove_boilerplate("访问www.10010.com了解更多") == "访问了解更多"
     assert remove_boilerplate("正文结束。（责任编辑：张三）") == "正文结束。"
     assert remove_boilerplate("推动企<PAGE_DIV>业发展") == "推动企 业发展"
     assert remove_boilerplate("本文档为比赛用语料的一部分。中国联通召开会议。") == "中国联通召开会议。"
