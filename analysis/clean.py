@@ -13,7 +13,8 @@ effects, so each one can be tested on its own. Two pipelines combine them:
 CJK spacing rule (:func:`fix_cjk_spacing`): a run of horizontal whitespace is removed when the
 character on either side of it is a Han/kana character or unambiguous CJK punctuation (，。、；：！？
 （）《》「」【】 and the other fullwidth/CJK punctuation blocks), unless it separates a Han character from
-a date/time token such as ``2024-07-30`` or ``13:02``; it is also removed when both neighbours are
+a date/time token such as ``2024-07-30`` or ``13:02`` or precedes a header field label such as
+``来源：``; it is also removed when both neighbours are
 typographic marks shared with Western text (“ ” ‘ ’ … — ·). Every other run is kept, so spaces between
 Latin words and between numbers survive ("CCF BDCI", "13:02:46 +0800", "said “hello” and").
 """
@@ -470,32 +471,40 @@ _SPACE_RUN_RE = re.compile(rf"(?<=(\S)){_HSPACE}+(?=(\S))")
 # Dates and times written with separators ("2024-07-30", "13:02", "2024.04.15") keep the space that
 # separates them from the next field ("2024-07-30 发布人：…"); plain numbers do not ("2024 年").
 _DATE_TOKEN_RE = re.compile(r"\d{1,4}(?:[-/:]\d{1,4})+|\d{4}\.\d{1,2}\.\d{1,2}")
+# Header lines list fields separated by spaces ("发布日期：… 来源：… 浏览次数：…"); the space before a
+# field label is kept so that the fields do not run together.
+_FIELD_LABEL_RE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|文章来源|稿源|出处|作者|记者|通讯员|摄影|发布人|发布者"
+    r"|责任编辑|责编|编辑|审核|浏览次数|浏览量|浏览|点击数|点击量|点击|阅读量|阅读数|阅读|访问量|字号|字体|栏目|分类)"
+    r"\s*[:：]"
+)
 _TOKEN_EDGE_PUNCT = ",.;:!?()[]\"'"
 
 
 def _space_repl(m: re.Match[str]) -> str:
     left, right = m.group(1), m.group(2)
     left_cjk, right_cjk = _CJK_CHAR_RE.match(left), _CJK_CHAR_RE.match(right)
-    if left_cjk or right_cjk:
-        if (left_cjk and right_cjk) or _CJK_PUNCT_RE.match(left if left_cjk else right):
-            return ""
-        text = m.string
-        if left_cjk:
-            end = m.end()
-            while end < len(text) and not text[end].isspace() and not _CJK_CHAR_RE.match(text[end]):
-                end += 1
-            token = text[m.end() : end]
-        else:
-            start = m.start()
-            while start > 0 and not text[start - 1].isspace() and not _CJK_CHAR_RE.match(text[start - 1]):
-                start -= 1
-            token = text[start : m.start()]
-        if _DATE_TOKEN_RE.fullmatch(token.strip(_TOKEN_EDGE_PUNCT)):
-            return m.group(0)
+    if not (left_cjk or right_cjk):
+        return "" if _SHARED_RE.match(left) and _SHARED_RE.match(right) else m.group(0)
+    if _CJK_PUNCT_RE.match(left) or _CJK_PUNCT_RE.match(right):
         return ""
-    if _SHARED_RE.match(left) and _SHARED_RE.match(right):
+    text = m.string
+    if _FIELD_LABEL_RE.match(text, m.end()):
+        return m.group(0)  # "… 来源：…" in a header line
+    if left_cjk and right_cjk:
         return ""
-    return m.group(0)
+    # One side is Latin/digits: keep the space only after/before a date or time token.
+    if left_cjk:
+        end = m.end()
+        while end < len(text) and not text[end].isspace() and not _CJK_CHAR_RE.match(text[end]):
+            end += 1
+        token = text[m.end() : end]
+    else:
+        start = m.start()
+        while start > 0 and not text[start - 1].isspace() and not _CJK_CHAR_RE.match(text[start - 1]):
+            start -= 1
+        token = text[start : m.start()]
+    return m.group(0) if _DATE_TOKEN_RE.fullmatch(token.strip(_TOKEN_EDGE_PUNCT)) else ""
 
 
 def fix_cjk_spacing(text: str) -> str:
@@ -503,12 +512,13 @@ def fix_cjk_spacing(text: str) -> str:
 
     Rule: ``<PAGE_DIV>`` markers become a space; then a run of horizontal whitespace is deleted when
 
-    1. a neighbour on either side is a Han/kana character or CJK punctuation ("反腐败工 作" -> "反腐败工作",
-       "2024 年 1 月" -> "2024年1月", "5G 网络" -> "5G网络", "中, 中" -> "中,中", "用 “身边事” 警醒" ->
-       "用“身边事”警醒", "责任 ，" -> "责任，"), except when one side is a Han/kana character and the other
-       side is a date or time token with separators ("2024-07-30 发布人", "13:02 发布" keep their space;
-       "2.2 万" and "2024 年" do not count as such tokens); or
-    2. both neighbours are typographic marks shared with Western text (” “, … —).
+    1. a neighbour on either side is CJK punctuation ("责任 ，" -> "责任，", "： 2024" -> "：2024"); or
+    2. a neighbour on either side is a Han/kana character ("反腐败工 作" -> "反腐败工作", "2024 年 1 月" ->
+       "2024年1月", "5G 网络" -> "5G网络", "中, 中" -> "中,中", "用 “身边事” 警醒" -> "用“身边事”警醒"),
+       except before a header field label ("2019年7月22日 来源：…", "… 浏览次数：…") and between a Han
+       character and a date or time token with separators ("2024-07-30 发布人", "13:02 发布"; "2.2 万"
+       and "2024 年" are not such tokens); or
+    3. both neighbours are typographic marks shared with Western text (” “, … —).
 
     Every other run is kept as it is ("CCF BDCI", "2022-01-14 13:02:46 +0800", "said “hello” and");
     line breaks are never touched.
@@ -640,36 +650,66 @@ def detect_script(text: str) -> str:
 # PDF line wrapping
 # ---------------------------------------------------------------------------------------------------
 
-_SENTENCE_END = tuple("。！？!?；;：:…”」』】》）)")
-_LIST_START_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．)]|第[一二三四五六七八九十\d]+[章节条部分])"
+_WRAP_END_RE = re.compile(r"[。！？!?；;：:…][”’」』）)】》]*$")
+_WRAP_BREAK_BEFORE_RE = re.compile(
+    r"^(?:#|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．)]"
+    r"|第[一二三四五六七八九十\d]+[章节条部分]|[-—–]\s*\d+\s*[-—–]$"
+    r"|(?:[\u4e00-\u9fff]{0,4}(?:时间|日期)|发布人|发布者|来源|文章来源|作者|编辑|责任编辑)\s*[:：]"
+    r"|\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}|本报|记者|通讯员|新华社|[（(]记者)"
 )
+_WRAP_MIN_CHARS = 12
+_WRAP_RATIO = 0.8  # of each neighbour's length
+_WRAP_WIDTH_RATIO = 0.5  # of the document's long-line length (90th percentile)
 
 
 def join_wrapped_lines(text: str) -> str:
     """Re-join lines that a PDF text layer wrapped at the page width.
 
-    A line is joined to the next one when it is at least 80 % as long as the document's long lines (90th
-    percentile), does not end a sentence (。！？；：…” and friends), and the next line is not blank and
-    does not start a numbered item (一、 （二） 3. 第四条). Blank lines (paragraph breaks) are kept.
+    Line *i* is joined to line *i+1* (directly, or with a space between two Latin words) when both are
+    non-blank, line *i* has at least 12 characters, does not end a sentence
+    (。！？；：… optionally followed by a closing quote or bracket) and is at least 80 % as long as each of
+    its non-blank neighbours and half as long as the document's long lines (a wrapped line is full width;
+    the last line of a paragraph, titles and headings are shorter), and line *i+1* does not start a
+    heading, numbered item, page number, date, byline or metadata field (#, 一、, （二）, 3., 第四条,
+    — 2 —, 2024年…, 本报记者…, 发布时间：…). A title wrapped over the first two lines is joined too when
+    its first line is at least as long as the second and a blank, date or metadata line follows.
+    Blank lines are kept.
     """
     lines = text.split("\n")
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(lengths) < 3:
+    stripped = [line.strip() for line in lines]
+    lengths = sorted(len(line) for line in stripped if line)
+    if not lengths:
         return text
-    width = lengths[min(len(lengths) - 1, math.floor(0.9 * len(lengths)))]
-    if width < 10:
-        return text
+    width = lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))]
+    first = next(k for k, line in enumerate(stripped) if line)
     out: list[str] = []
-    joinable = False
-    for line in lines:
-        current = line.strip()
-        if joinable and current and not _LIST_START_RE.match(current):
-            out[-1] = out[-1] + " " + current
+    joining = False
+    for i, cur in enumerate(stripped):
+        if joining:
+            left = out[-1].rstrip()
+            latin = left[-1:].isascii() and left[-1:].isalpha() and cur[:1].isascii() and cur[:1].isalnum()
+            out[-1] = left + (" " if latin else "") + cur
         else:
-            out.append(line)
-        last = out[-1].strip()
-        joinable = bool(current) and len(current) >= 0.8 * width and not last.endswith(_SENTENCE_END)
+            out.append(lines[i])
+        nxt = stripped[i + 1] if i + 1 < len(lines) else ""
+        prev = stripped[i - 1] if i > 0 else ""
+        after = stripped[i + 2] if i + 2 < len(lines) else ""
+        candidate = (
+            bool(cur and nxt)
+            and len(cur) >= _WRAP_MIN_CHARS
+            and not _WRAP_END_RE.search(cur)
+            and not cur.startswith("#")
+            and not _WRAP_BREAK_BEFORE_RE.match(nxt)
+        )
+        body_wrap = (
+            len(cur) >= _WRAP_WIDTH_RATIO * width
+            and len(cur) >= _WRAP_RATIO * len(nxt)
+            and (not prev or len(cur) >= _WRAP_RATIO * len(prev))
+        )
+        title_wrap = (
+            i == first and len(cur) >= len(nxt) and (not after or bool(_WRAP_BREAK_BEFORE_RE.match(after)))
+        )
+        joining = candidate and (body_wrap or title_wrap)
     return "\n".join(out)
 
 
@@ -686,20 +726,33 @@ _URL_TRAIL = ".,;:!?'"
 
 # Whole-line navigation/action items: a line made only of these (and separators) is boilerplate.
 _NAV_TOKEN_RE = re.compile(
-    r"(?:网站|回到|返回)?首页|网站地图|站点地图|网站导航|联系我们|关于我们|设为首页|加入收藏|收藏本[页站]"
+    # WeChat article chrome first: longer items must win over their prefixes (分享让更多人看到 > 分享).
+    r"阅读原文|写留言|留言|在看|知道了|预览时标签不可点|微信扫一扫|关注该公众号|分享让更多人看到|往期推荐|往期回顾"
+    r"|赞赏|轻点两下取消(?:赞|在看)|继续滑动看下一个|向上滑动看下一个|取消|允许|小程序|视频"
+    r"|(?:网站|回到|返回)?首页|网站地图|站点地图|网站导航|联系我们|关于我们|设为首页|加入收藏|收藏本[页站]"
     r"|(?:返回|回到)顶部|打印(?:本页|此页|本文|文章|页面)?|关闭(?:窗口|本页|页面|本窗口)?|分享到|分享|收藏|点赞|评论"
-    r"|微信|微博|朋友圈|QQ空间|QQ|豆瓣|(?:字体|字号)[:：]?[\s【\[]*大[\s】\]【\[]*中[\s】\]【\[]*小[\s】\]]*"
+    r"|微信|微博|朋友圈|QQ空间|QQ|豆瓣|(?:(?:字体|字号)[:：]?)?[\s【\[]*大[\s】\]【\[]*中[\s】\]【\[]*小[\s】\]]*"
     r"|上一页|下一页|尾页|末页|更多|登录|注册|无障碍(?:浏览|阅读)?|繁體|繁体(?:中文|版)?|简体(?:中文|版)?|English"
-    r"|当前位置|您的位置|您现在的位置|所在位置|正文(?:内容)?|详情|返回[^\s|｜>＞/，。；！？、:：]{0,15}",
+    r"|当前位置|您的位置|您现在的位置|所在位置|正文(?:内容)?|详情|纠错|返回[^\s|｜>＞/，。；！？、:：]{0,15}",
     re.IGNORECASE,
 )
-_NAV_LEFTOVER_RE = re.compile(r"[\s|｜/／>＞›»·•\-—_\[\]【】()（）:：,，、*<＜]*")
+# What may remain of a navigation line once its items are removed: separators, and the date with
+# weekday of a site's top bar ("2024年05月12日星期四|设为首页|加入收藏").
+_NAV_LEFTOVER_RE = re.compile(
+    r"(?:[\s|｜/／>＞›»·•\-—_\[\]【】()（）:：,，、*<＜]"
+    r"|(?:今天是)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天])*"
+)
 _NAV_SPLIT_RE = re.compile(r"\s*[|｜>＞›»]+\s*")
 _SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
 _METADATA_HINT_RE = re.compile(
     r"发布时间|发布日期|发表时间|时间[:：]|日期[:：]|来源[:：]|作者[:：]|发布人|发布者|稿源|出处|\d{4}\s*[-年./]\s*\d{1,2}"
 )
 
+# Header of a block of links to other articles.
+_RELATED_HEADER_RE = re.compile(
+    r"^(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|相关报道|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
+    r"|精彩推荐|热门文章|最新文章|热点新闻|往期推荐|往期回顾)\s*[:：]?$"
+)
 # (pattern, max line length or None): a line matching the pattern (searched) is dropped.
 _LINE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"^分享到"), 80),
@@ -712,13 +765,7 @@ _LINE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     ),
     (re.compile(r"^[\[【(（]\s*(?:责任)?编辑\s*[:：]?\s*\S{1,12}\s*[\]】)）]$"), 30),
     (re.compile(r"^(?:标签|Tags?|TAG|关键词|关键字|文章关键词)\s*[:：]", re.IGNORECASE), 100),
-    (
-        re.compile(
-            r"^(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|精彩推荐"
-            r"|热门文章|最新文章|热点新闻)\s*[:：]?$"
-        ),
-        None,
-    ),
+    (_RELATED_HEADER_RE, None),
     (
         re.compile(
             r"^[\[【(（]?\s*(?:image|img|picture|photo|pic|图片|图像|照片|配图|图|插图)\s*[-_ ]?\d{0,3}\s*"
@@ -732,7 +779,22 @@ _LINE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (
     (re.compile(r"^(?:浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]\s*\d*\s*次?$"), None),
     (re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/／,，]?\s*共\s*\d{1,4}\s*页)?)$"), None),
     (re.compile(r"^(?:原文链接|原文地址|本文链接|文章链接|链接|网址|URL)\s*[:：]?$", re.IGNORECASE), None),
+    (re.compile(r"^[-—–_=\s]*(?:THE\s+)?END[-—–_=\s]*$"), None),
+    (re.compile(r"^\d{1,3}$"), None),  # section numbers of WeChat posts, lone table figures
+    (re.compile(r"^\W{0,3}(?:点击|戳)(?:上方|下方|上面|下面)?\s*(?:蓝字|关注|“[^”]{1,12}”\s*关注)"), 30),
+    (re.compile(r"^关注(?:我们|公众号|微信公众号|官方微信)"), 30),
+    (re.compile(r"今天是[:：]?\s*\d{4}.{0,20}(?:星期|周[一二三四五六日天])"), 60),
+    (re.compile(r"^欢迎您?(?:访问|光临|来到)"), 40),
+    # Links to other articles: a title followed by a bracketed date, or a bullet item ending in a date.
+    (re.compile(r"^[^。！？]{1,60}[\[【(（]\s*\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?\s*[\]】)）]$"), 80),
+    (re.compile(r"^[·•][^。！？]{1,60}\d{4}(?:[-/.]|年)\d{1,2}(?:[-/.]|月)\d{1,2}日?$"), 80),
 )
+# Lines after a related-news header that are titles of other articles (short, no sentence end).
+_RELATED_ITEM_RE = re.compile(r"^[^。！？!?]{1,50}$")
+# Menus written one item per line: runs of >= 3 very short lines around a navigation line.
+_MENU_ITEM_MAX_CHARS = 6
+_MENU_MIN_LINES = 3
+_BODY_LINE_RE = re.compile(r"。|\S{40}")
 
 # Footer rules are not anchored to the line start, so they never apply to a line that reads like a body
 # sentence (longer than 40 characters, at least two commas, ends with 。！？).
@@ -769,8 +831,11 @@ def _strip_url(m: re.Match[str]) -> str:
 
 
 _BREADCRUMB_RE = re.compile(
-    r"^(?:(?:当前位置|您的位置|您现在的位置|您所在的位置|所在位置)\s*[:：]|(?:网站)?首页\s*[>＞›»/])"
+    r"^(?:(?:当前位置|您的位置|您现在的位置|您所在的位置|所在位置)\s*[:：]|[^\s>＞›»，。]{0,10}首页\s*[>＞›»/])"
 )
+# A menu bar whose items lost their separating spaces: "网站首页集团概况新闻中心…".
+_MENU_BAR_RE = re.compile(r"^(?:网站)?首页[^，。；！？,;!?]{0,58}$")
+_CRUMB_LAST = frozenset({"正文", "正文内容", "详情", "文章正文", "内容", "详细内容"})
 # A short line without sentence punctuation between two navigation lines: a site name or section label.
 _SANDWICH_MAX_CHARS = 12
 
@@ -780,13 +845,15 @@ def _is_nav_line(line: str) -> bool:
     any line of >= 3 short items separated by | ｜ > › » without sentence punctuation or date hints."""
     if len(line) > 120:
         return False
-    if _BREADCRUMB_RE.match(line):
+    if _BREADCRUMB_RE.match(line) or _MENU_BAR_RE.match(line):
         return True
     if len(line) > 100:
         return False
     if _NAV_TOKEN_RE.search(line) and _NAV_LEFTOVER_RE.fullmatch(_NAV_TOKEN_RE.sub("", line)):
         return True
     items = [item for item in _NAV_SPLIT_RE.split(line) if item]
+    if len(items) >= 2 and items[-1] in _CRUMB_LAST and all(len(item) <= 15 for item in items):
+        return True
     return (
         len(items) >= 3
         and all(len(item) <= 15 for item in items)
@@ -822,6 +889,7 @@ def remove_boilerplate(text: str) -> str:
     letter, digit or ideograph. Date, publisher and source lines (发布时间：…, 文章来源：…) are kept.
     """
     lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
+    in_related = False
     for raw in text.split("\n"):
         line = _PAGE_DIV_RE.sub(" ", raw)
         line = _URL_RE.sub(_strip_url, line)
@@ -830,26 +898,59 @@ def remove_boilerplate(text: str) -> str:
         stripped = line.strip()
         if not stripped:
             continue
-        if _is_nav_line(stripped):
-            lines.append((line, "nav"))
+        if _RELATED_HEADER_RE.match(stripped):
+            in_related = True
+            kind = "drop"
+        elif in_related and _RELATED_ITEM_RE.match(stripped) and not _METADATA_HINT_RE.match(stripped):
+            kind = "drop"  # title of another article listed under the header
+        elif _is_nav_line(stripped):
+            kind = "nav"
         elif _is_boilerplate_line(stripped):
-            lines.append((line, "drop"))
+            kind = "drop"
         else:
-            lines.append((line, "keep"))
-    out = []
-    for i, (line, kind) in enumerate(lines):
-        if kind != "keep":
-            continue
+            kind = "keep"
+        if kind == "keep" or (kind == "nav" and in_related):
+            in_related = False
+        lines.append((line, kind))
+    _drop_menu_labels(lines)
+    return "\n".join(line for line, kind in lines if kind == "keep")
+
+
+def _is_menu_label(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) <= _MENU_ITEM_MAX_CHARS and not _SENTENCE_PUNCT_RE.search(stripped)
+
+
+def _drop_menu_labels(lines: list[tuple[str, str]]) -> None:
+    """Mark as dropped the short labels that belong to navigation: menu items written one per line (a
+    run of >= 3 short lines/navigation lines containing a navigation line, above the first or below the
+    last body sentence, where site headers and footers are) and a short label between two navigation
+    lines (a site name)."""
+    n = len(lines)
+    body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _BODY_LINE_RE.search(line)]
+    first_body, last_body = (body[0], body[-1]) if body else (n, -1)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and (lines[j][1] in ("nav", "drop") or (lines[j][1] == "keep" and _is_menu_label(lines[j][0]))):
+            j += 1
+        run = range(i, j)
+        outside_body = j <= first_body or i > last_body
+        size = sum(1 for k in run if lines[k][1] != "drop")
+        if outside_body and size >= _MENU_MIN_LINES and any(lines[k][1] == "nav" for k in run):
+            for k in run:
+                lines[k] = (lines[k][0], "drop")
+        i = max(j, i + 1)
+    for k in range(1, n - 1):
+        line, kind = lines[k]
         stripped = line.strip()
         if (
-            0 < i < len(lines) - 1
-            and lines[i - 1][1] == lines[i + 1][1] == "nav"
+            kind == "keep"
+            and lines[k - 1][1] == lines[k + 1][1] == "nav"
             and len(stripped) <= _SANDWICH_MAX_CHARS
             and not _SENTENCE_PUNCT_RE.search(stripped)
         ):
-            continue
-        out.append(line)
-    return "\n".join(out)
+            lines[k] = (line, "drop")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -974,20 +1075,26 @@ class Prepared:
     headings: Markdown/HTML headings, cleaned, in document order.
     script: "simplified" | "traditional" | "mixed" | "none", detected before conversion.
     text: simplified script, markup reduced, one paragraph per line, boilerplate still present.
+    spaced_text / spaced_headings: the same before :func:`fix_cjk_spacing`. Titles use single spaces
+        between clauses (会议召开 巩固成效), which the spacing repair cannot tell from PDF artefacts;
+        title extraction reads these and repairs broken words itself.
     """
 
     front_matter: dict[str, str] = field(default_factory=dict)
     headings: list[str] = field(default_factory=list)
     script: str = "none"
     text: str = ""
+    spaced_text: str = ""
+    spaced_headings: list[str] = field(default_factory=list)
 
 
-def _clean_inline(value: str) -> str:
+def _clean_inline(value: str, *, spacing: bool = True) -> str:
     """A short single-line string (heading, title) through the same repairs as the body."""
     value = normalize_unicode(value)
     value = remove_pinyin_glosses(value)
     value = to_simplified(value)
-    value = fix_cjk_spacing(value)
+    if spacing:
+        value = fix_cjk_spacing(value)
     return re.sub(r"\s+", " ", value).strip()
 
 
@@ -1005,28 +1112,39 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
     if fmt not in FORMATS:
         raise AnalysisError(f"unknown document format {fmt!r}; expected one of {', '.join(FORMATS)}")
     front_matter, body = split_front_matter(raw_text)
+    # PDF text (also PDF text saved as .txt, recognisable by its page markers) is hard-wrapped.
+    pdf_like = fmt == "pdf" or _PAGE_DIV_RE.search(body) is not None
     body = _PAGE_DIV_RE.sub(" ", body)
     html_heads: list[str] = []
     if fmt == "html" or looks_like_html(body):
         # Tags inside a text/Markdown file: its line breaks are paragraph breaks, keep them.
         body, html_heads = _html_extract(body, keep_newlines=fmt != "html")
     body = normalize_unicode(body)
-    if fmt == "pdf":
+    if pdf_like:
         body = join_wrapped_lines(body)
     body, md_heads = _markdown(body)
     body = remove_pinyin_glosses(body)
     script = detect_script(body)
     body = to_simplified(body)
-    body = fix_cjk_spacing(body)
-    body = normalize_whitespace(body)
+    spaced = normalize_whitespace(body)
+    body = normalize_whitespace(fix_cjk_spacing(body))
 
     headings: list[str] = []
+    spaced_headings: list[str] = []
     for heading in (*html_heads, *md_heads):
         cleaned = _clean_inline(heading)
         if cleaned and cleaned not in headings:
             headings.append(cleaned)
+            spaced_headings.append(_clean_inline(heading, spacing=False))
     front_matter = {key: _clean_inline(value) for key, value in front_matter.items()}
-    return Prepared(front_matter=front_matter, headings=headings, script=script, text=body)
+    return Prepared(
+        front_matter=front_matter,
+        headings=headings,
+        script=script,
+        text=body,
+        spaced_text=spaced,
+        spaced_headings=spaced_headings,
+    )
 
 
 def clean_body(text: str, *, keep_repeated: bool = False) -> str:

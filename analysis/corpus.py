@@ -138,7 +138,7 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
                 if raw.meta.get(key):
                     front_matter.setdefault(key, raw.meta[key])
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
-        title = extract_title(prepared.front_matter, prepared.headings, prepared.text)
+        title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
         date = extract_date(front_matter, prepared.text, title=title)
         company = extract_company(title, prepared.text, aliases)
         source = extract_source(prepared.front_matter, prepared.text)

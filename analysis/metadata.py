@@ -25,7 +25,9 @@ ties go to the earliest line:
   88  header: on a meta line (a short non-sentence line with 来源/作者/编辑/浏览/字号 ...)
   85  body or footer: after a publication label
   80  header: after an update label (更新时间/修改时间/Updated); elsewhere it is ignored
-  78  body or footer: on a meta line (a generic label counts there only on a meta line)
+  80  a newspaper page header, anywhere: ``人民邮电 2021年2月26日 星期五 第2版``
+  78  body or footer: on a meta line, or after a generic label on a short line that no paragraph
+      follows (``时间：2021-05-21 10:10:03`` under the article)
   75  header: a line holding nothing but the date (and time / weekday / brackets)
   72  header: a short non-sentence line with the date (``人民邮电报 2024-01-30 第1版``)
   70  the title line with the date standing at its end (``标题 2024-01-30``), not in a link list
@@ -34,13 +36,15 @@ ties go to the earliest line:
   50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
 ====  =====================================================================================
 
-Never used, whatever the score: dates after 今天/今日/当前/现在 (crawl dates); dates without a
-publication label on or above page-chrome lines (登录/注册/网站首页/breadcrumbs/相关新闻/上一篇);
-weekday-tagged dates (``2026年11月21日 星期六``) above the title, or after it without a label or meta
-line; dates after another field's label (会议时间：, 截止日期：) or in an event block (时间：… with
-地点：… next to it); ``20240130`` and English month names without a label; dates inside a body
-sentence, including a full date opening the first paragraph (``2015年3月2日，中国电信召开…``): that
-is the date of the event, and a document whose only dates are such is left undated.
+Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论 ...) on is
+another article's and is not read. Never used, whatever the score: dates after 今天/今日/当前/现在
+(crawl dates); dates without a publication label on or above page-chrome lines (登录, 网站首页,
+breadcrumbs ...); weekday-tagged dates (``2026年11月21日 星期六``) unless labelled on a meta line
+(below the title a label or a meta line is enough); dates after another field's label (会议时间：,
+截止日期：) or in an event block (时间：… with 地点：… next to it); ``20240130`` and English month
+names without a label; dates inside a body sentence, including a full date opening the first
+paragraph (``2015年3月2日，中国电信召开…``): that is the date of the event, and a document whose
+only dates are such is left undated.
 
 Company (``extract_company``)
 -----------------------------
@@ -53,14 +57,15 @@ are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/�
 1. The title names exactly one company: that company.
 2. The title names several: the first named, unless another one named in the title has at least
    1.5 times its weighted mentions in the body.
-3. No company in the title: body mentions, weighted by the alias weight, doubled in the first 150
-   characters of the first body paragraph (the lead) and tripled in its first 40 (the subject:
-   ``近日，中国联通召开…``), except items of a list (``中国石油、中国移动等``). The leader wins
-   only with a score of at least 3, at least one mention per 2,500 characters, and twice the score
-   of the runner-up. Otherwise the document is about none of them: '' (one passing mention, a list
-   of many enterprises, two operators on equal footing).
-   A publisher that is one of the companies (``来源：中国移动``) adds 2 more to that company's score
-   and counts, like the lead's subject, as one more mention for the density test.
+3. No company in the title: mentions in the article (from the title line to the first
+   related-links line; site bars and link lists above the title do not count), weighted by the
+   alias weight, doubled in the first 150 characters of the first body paragraph (the lead) and
+   tripled in its first 40 (the subject: ``近日，中国联通召开…``), except items of a list
+   (``中国石油、中国移动等``). A publisher that is one of the companies (``来源：中国移动``) adds 2
+   to its score. The leader wins only with a score of at least 3, at least one mention (the lead's
+   subject and the publisher count as one each) per 2,500 characters, and twice the score of the
+   runner-up. Otherwise the document is about none of them: '' (one passing mention, a list of
+   many enterprises, two operators on equal footing).
 
 Title (``extract_title``) and source (``extract_source``) rules are in their docstrings.
 """

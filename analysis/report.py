@@ -357,7 +357,9 @@ def _start_kernel(cwd: str) -> Any:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc")
+    # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
+    ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ip)
     run_sync(km.start_kernel)(cwd=cwd)
     kc = km.client()
     kc.start_channels()

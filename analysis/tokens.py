@@ -209,11 +209,11 @@ def _build_jieba(settings: _Settings) -> Callable[[str], list[str]]:
     seg = jieba.Tokenizer()  # our own instance, never the global jieba.dt
     seg.initialize()
     for word, freq, tag in settings.words:
-        # jieba-rs semantics: re-adding a word replaces its frequency in the total instead of adding
-        # to it. Without this the totals (hence all word probabilities) of the two backends differ.
-        old = seg.FREQ.get(word, 0)
         seg.add_word(word, freq, tag or None)
-        seg.total -= old
+    # jieba adds a re-added word's frequency to the dictionary total without removing the old one (and
+    # counts dict.txt's duplicate entry twice); jieba-rs keeps the total equal to the sum of the current
+    # frequencies. Every word probability is freq / total, so align jieba on jieba-rs.
+    seg.total = sum(seg.FREQ.values())
     lcut = seg.lcut
     hmm = settings.hmm
     return lambda text: lcut(text, HMM=hmm)
@@ -302,7 +302,7 @@ class Tokenizer:
     def _init(self, settings: _Settings) -> None:
         self._settings = settings
         self._cut: Callable[[str], list[str]] | None = None
-        self._keep: dict[str, bool] = {}  # per-token filter decision, filled on first sight
+        self._keep = _Decisions(self._decide)  # per-token filter decision, made on first sight
 
     @classmethod
     def _from_settings(cls, settings: _Settings) -> Tokenizer:
@@ -312,12 +312,14 @@ class Tokenizer:
         obj._init(settings)
         return obj
 
-    # pickling ships the parsed settings, never the segmenter
+    # pickling ships the parsed settings, never the segmenter or the decision cache
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_cut"] = None
-        state["_keep"] = {}
-        return state
+        keep = ("user_dicts", "stopword_files", "_description", "_settings")
+        return {k: v for k, v in self.__dict__.items() if k in keep}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init(state["_settings"])
 
     # ------------------------------------------------------------------ properties
     @property
@@ -387,10 +389,7 @@ class Tokenizer:
     def keeps(self, token: str) -> bool:
         """The filter of ``tokenize``: False for punctuation/whitespace, stopwords, pure numbers (unless
         keep_numbers) and one-character tokens (unless keep_single_chars)."""
-        keep = self._keep.get(token)
-        if keep is None:
-            keep = self._keep[token] = self._decide(token)
-        return keep
+        return self._keep[token]
 
     def _decide(self, token: str) -> bool:
         s = self._settings
@@ -403,35 +402,52 @@ class Tokenizer:
     def tokenize(self, text: str) -> list[str]:
         """Segment ``text`` and keep the tokens that pass the filter (see ``keeps``)."""
         tokens = self.segment(text)
-        keep = self._keep
-        for tok in set(tokens).difference(keep):
-            keep[tok] = self._decide(tok)
-        return list(compress(tokens, map(keep.__getitem__, tokens)))
+        return list(compress(tokens, map(self._keep.__getitem__, tokens)))
 
     def _encode(self, texts: Sequence[str]) -> _Encoded:
         """Tokenize ``texts`` into one local vocabulary and int32 codes (compact to ship between processes)."""
-        keep = self._keep
-        local: dict[str, int] = {}  # token -> code, or -1 when filtered out
-        vocab: list[str] = []
+        vocab = _Vocabulary(self._keep)
+        code = vocab.__getitem__
         parts: list[np.ndarray] = []
         lengths = np.zeros(len(texts), dtype=np.int64)
         for i, text in enumerate(texts):
             tokens = self.segment(text)
-            for tok in sorted(set(tokens).difference(local)):  # sorted: reproducible vocabularies
-                k = keep.get(tok)
-                if k is None:
-                    k = keep[tok] = self._decide(tok)
-                if k:
-                    local[tok] = len(vocab)
-                    vocab.append(tok)
-                else:
-                    local[tok] = -1
-            codes = np.fromiter(map(local.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+            # one C-level dict lookup per token; only unseen tokens reach Python (__missing__)
+            codes = np.fromiter(map(code, tokens), dtype=np.int32, count=len(tokens))
             codes = codes[codes >= 0]
             parts.append(codes)
             lengths[i] = len(codes)
         codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-        return _Encoded(vocab, codes, lengths)
+        return _Encoded(vocab.words, codes, lengths)
+
+
+class _Decisions(dict):
+    """token -> kept by the filter?, decided by ``decide`` the first time a token is looked up."""
+
+    def __init__(self, decide: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, token: str) -> bool:
+        keep = self[token] = self.decide(token)
+        return keep
+
+
+class _Vocabulary(dict):
+    """token -> code into ``words`` (first-seen order), or -1 for a token the filter drops."""
+
+    def __init__(self, keep: _Decisions) -> None:
+        super().__init__()
+        self.keep = keep
+        self.words: list[str] = []
+
+    def __missing__(self, token: str) -> int:
+        code = -1
+        if self.keep[token]:
+            code = len(self.words)
+            self.words.append(token)
+        self[token] = code
+        return code
 
 
 # ------------------------------------------------------------------------------------------ tokens

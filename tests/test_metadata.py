@@ -164,6 +164,17 @@ DATE_CASES = [
         "您好！今天是2026年11月21日 星期六 | 登录 | 注册\n首页 > 新闻中心 > 正文\n" + _doc("发布时间：2016-05-06"),
         D(2016, 5, 6),
     ),
+    ("newspaper-page-header", "人民邮电 2021年2月26日 星期五 第2版\n" + _doc(), D(2021, 2, 26)),
+    (
+        "meta-line-above-title",
+        "首页 > 新闻中心 > 党建工作\n时间：2021年6月5日星期六 作者：曹文博 来源：中国联通\n" + _doc(),
+        D(2021, 6, 5),
+    ),
+    (
+        "footer-time-label",
+        _doc(body=BODY + "\n时间：2021-05-21 10:10:03\n（责任编辑：孙悦）\n上一篇：中国电信举行干部大会 2021-05-08"),
+        D(2021, 5, 21),
+    ),
     ("years-2008", _doc("发布时间：2008-01-02"), D(2008, 1, 2)),
     ("years-2026", _doc("发布时间：2026-03-04"), D(2026, 3, 4)),
     # never invent
@@ -229,6 +240,15 @@ def test_date_uses_the_given_title_to_place_the_header() -> None:
 )
 def test_date_from_front_matter(front_matter: dict[str, str], expected: dt.date | None) -> None:
     assert extract_date(front_matter, BODY) == expected
+
+
+def test_html_meta_tags_passed_as_front_matter() -> None:
+    """readers.read_html puts <meta name=publishdate> etc. into RawDocument.meta."""
+    meta = {"publishdate": "2020-02-17", "articletitle": "中国联通推进党建工作_中国联通", "contentsource": "中国联通"}
+    assert extract_date(meta, BODY) == D(2020, 2, 17)
+    assert extract_title(meta, [], BODY) == "中国联通推进党建工作"
+    assert extract_source(meta, BODY) == "中国联通"
+    assert extract_source({"og:site_name": "人民网"}, BODY) == "人民网"
 
 
 def test_front_matter_date_beats_text_date() -> None:
@@ -322,6 +342,14 @@ TITLE_CASES = [
     ),
     ("byline-not-title", {}, [], "党建动态\n中国联通召开党风廉政建设工作会议\n本报记者 张三 通讯员 李四\n" + BODY, "中国联通召开党风廉政建设工作会议"),
     ("after-breadcrumbs", {}, [], "中国联通网上营业厅\n首页 > 新闻 > 正文\n中国联通召开党风廉政建设工作会议\n" + BODY, "中国联通召开党风廉政建设工作会议"),
+    (
+        "related-list-above-meta",
+        {},
+        [],
+        "当前位置：首页>新闻中心\n相关新闻\n·中国广电举行干部大会2012年12月28日\n中国联通举办学习会 [04-14]\n"
+        "日期：2013年3月22日 来源：中国电信\n深化以案促改筑牢廉洁防线中国电信部署党建工作\n" + BODY,
+        "深化以案促改筑牢廉洁防线中国电信部署党建工作",
+    ),
     ("title-with-date", {}, [], "中国联通召开工作会议 2024-01-30 10:30\n" + BODY, "中国联通召开工作会议"),
     ("no-title", {}, [], BODY, "会议强调，要深入学习贯彻习近平新时代中国特色社会主义思想，全面从严治党，推动企业高质量发展，取得新成效"),
     ("empty", {}, [], "", ""),
@@ -352,6 +380,17 @@ COMPANY_CASES = [
     ),
     ("province-mobile", "广东移动召开党建工作会议", BODY, "中国移动"),
     ("province-unicom", "北京联通开展主题教育", BODY, "中国联通"),
+    ("city-tower", "深圳铁塔扎实开展学习教育", BODY, "中国铁塔"),
+    ("tower-subsidiary", "铁塔能源有限公司党委召开党建工作会议", BODY, "中国铁塔"),
+    ("not-a-tower-company", "埃菲尔铁塔迎来游客高峰", "巴黎埃菲尔铁塔游客众多。", ""),
+    (
+        "related-news-ignored",
+        "党建引领服务大局",
+        "党建引领服务大局\n6月5日，四川铁塔召开学习会，研究部署工作。"
+        + BODY
+        + "\n相关新闻\n中国广电召开会议\n中国广电举办学习会\n中国广电召开大会",
+        "中国铁塔",
+    ),
     ("province-telecom", "上海电信召开警示教育大会", BODY, "中国电信"),
     ("bare-unicom", "联通召开党组会议", BODY, "中国联通"),
     ("traditional", "中國電信召開黨建工作會議", BODY, "中国电信"),
