@@ -9,8 +9,9 @@ Publication date (``extract_date``)
 The guiding rule is *never invent a date*: a date is returned only when the document states it as
 its own date. Dates are read in these forms (with or without spaces, fullwidth digits allowed):
 ``2024年1月30日`` ``2024-07-30`` ``2024/7/30`` ``2024.04.15 15:23`` ``2024-01-30T10:30:00+08:00``
-``二〇二四年一月三十日`` (〇 ○ 零 O 0 as zero); ``20240130`` and English month names only right
-after a date label or in front matter. Month-day dates (``7月29日``) never count, and a date must be
+``二〇二四年一月三十日`` (〇 ○ 零 O 0 as zero); ``20240130`` only right after a date label or in
+front matter, English month names also on a short line under the title (``3 May 2019 | 中國聯通``).
+A time glued to the date (``2020-05-0610:20``) and pinyin glosses on digits are tolerated. Month-day dates (``7月29日``) never count, and a date must be
 real with a year in 1990..next year.
 
 The text is split into lines and laid out as: page chrome (site bars, breadcrumbs), the title line
@@ -39,8 +40,9 @@ ties go to the earliest line:
 Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论 ...) on is
 another article's and is not read. Never used, whatever the score: dates after 今天/今日/当前/现在
 (crawl dates); dates without a publication label on or above page-chrome lines (登录, 网站首页,
-breadcrumbs ...); weekday-tagged dates (``2026年11月21日 星期六``) unless labelled on a meta line
-(below the title a label or a meta line is enough); dates after another field's label (会议时间：,
+breadcrumbs ...) unless labelled on a meta line (``时间：… 作者：… 来源：…``, also split over two
+lines); weekday-tagged dates (``2026年11月21日 星期六``) unless labelled on a meta line (below the
+title a label, a meta line or a line of its own right under the title is enough); dates after another field's label (会议时间：,
 截止日期：) or in an event block (时间：… with 地点：… next to it); ``20240130`` and English month
 names without a label; dates inside a body sentence, including a full date opening the first
 paragraph (``2015年3月2日，中国电信召开…``): that is the date of the event, and a document whose
@@ -66,6 +68,12 @@ are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/�
    subject and the publisher count as one each) per 2,500 characters, and twice the score of the
    runner-up. Otherwise the document is about none of them: '' (one passing mention, a list of
    many enterprises, two operators on equal footing).
+
+Not counted as mentions: other articles' headlines inside the article span (``·标题``, ``标题
+[04-14]``, ``标题 2021-03-04``, everything after 为您推荐 / 大家都在看 ..., a run of headline-like
+lines after the last paragraph). Items of an enumeration (``中国电信、中国移动、中国联通有关…``, every
+item including the last; ``国家电网和中国移动``; ``中国移动等``) count half and get no lead bonus. A tag
+line naming exactly one company (``标签: 党建 中国移动``) adds 2, like a publisher.
 
 Title (``extract_title``) and source (``extract_source``) rules are in their docstrings.
 """
@@ -124,6 +132,8 @@ _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _GLOSS_RE = re.compile(
     rf"(?<={_CJK})[(（]\s*(?=[{_PINYIN}]*[aeiouvüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[{_PINYIN}]{{1,6}}[1-5]?\s*[)）]"
 )
+# Mirror pages that gloss every character gloss digits too: 2(èr)0(líng)2(èr)4(sì); only tone-marked glosses.
+_DIGIT_GLOSS_RE = re.compile(r"(?<=[0-9])[(（]\s*(?=[^)）]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])" + rf"[{_PINYIN}]{{1,6}}\s*[)）]")
 _FM_LINE_RE = re.compile(r"^\s*([A-Za-z_][\w-]*|[\u4e00-\u9fff]+)\s*:\s*(.*?)\s*$")
 
 
@@ -198,7 +208,7 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = _GLOSS_RE.sub("", _strip_html(text))
+    text = _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text)))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
@@ -296,7 +306,7 @@ _DATE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "numeric",
         re.compile(
             r"(?<![0-9.])(?P<y>(?:19|20)[0-9]{2})\s*(?P<sep>[-/.])\s*(?P<m>[0-9]{1,2})\s*(?P=sep)\s*"
-            r"(?P<d>[0-9]{1,2})(?![0-9]|\.[0-9])"
+            r"(?P<d>[0-9]{1,2})(?:(?![0-9]|\.[0-9])|(?<=[0-9]{2})(?=[0-9]{2}:[0-9]{2}))"
         ),
     ),
     (
@@ -536,7 +546,8 @@ def _chrome_end(lines: _Lines, end: int) -> int:
 def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
-        if _ARTICLE_END_RE.match(lines.norm[i]):
+        line = lines.norm[i]
+        if _ARTICLE_END_RE.match(line) or (len(line) <= 20 and _LIST_HEADER_RE.match(line)):
             return i
     return len(lines.norm)
 
@@ -571,6 +582,19 @@ def _near_event_block(lines: _Lines, i: int) -> bool:
     if _EVENT_FIELD_RE.search(re.sub(r"^.*?(?=地点|地址|会场|主办|承办)", "", here)):
         return True
     return any(0 <= j < len(lines.norm) and _EVENT_FIELD_RE.match(lines.norm[j]) for j in (i - 2, i - 1, i + 1, i + 2))
+
+
+def _meta_neighbour(lines: _Lines, i: int) -> bool:
+    """Is the line after ``i`` the rest of a meta line (作者：… 来源：…) split over two lines?"""
+    if i + 1 >= len(lines.norm):
+        return False
+    nxt = lines.norm[i + 1]
+    return bool(_META_LABEL_RE.match(nxt)) and not _is_sentence(nxt) and not _CRAWL_NAV_RE.search(nxt)
+
+
+def _under_title(lines: _Lines, i: int, hit: _DateHit, title_idx: int, in_header: bool) -> bool:
+    """A line holding only the date (and weekday) right under a located title: ``2020.05.06 星期三``."""
+    return title_idx >= 0 and in_header and title_idx < i <= title_idx + 2 and not _residual(lines.norm[i], hit)
 
 
 def _in_list(lines: _Lines, i: int) -> bool:
@@ -615,18 +639,26 @@ def _score_hit(
     label = _label_before(prefix)
     if label is None and i > 0 and not _FILLER_RE.sub("", prefix):
         label = _label_before(lines.norm[i - 1])  # label and value split over two lines (table cells)
-    if label is None and (hit.fmt in _LABEL_ONLY_FORMATS or _OTHER_LABEL_RE.search(prefix)):
-        return None  # 会议时间：… / 截止日期：… label some other date
     in_header = i < body_start
     above_title = title_idx < 0 or i < title_idx
+    if label is None and _OTHER_LABEL_RE.search(prefix):
+        return None  # 会议时间：… / 截止日期：… label some other date
+    # 20240130 needs a label; an English date also stands alone under the title (3 May 2019 | 中國聯通)
+    english_header = hit.fmt == "english" and in_header and not above_title and not kind.sentence
+    if label is None and hit.fmt in _LABEL_ONLY_FORMATS and not english_header:
+        return None
     if label == "strong":
         return (95 if in_header else 85), False
     if kind.edition and not kind.sentence:
         return 80, False  # 人民邮电 2021年2月26日 星期五 第2版: the newspaper's page header
-    if kind.crawl_nav or i < chrome:
-        return None  # in the site's bars above the article: the crawl date, a news ticker
     meta = kind.meta
-    if _WEEKDAY_RE.match(line, hit.end) and not ((label and meta) or (not above_title and (label or meta))):
+    # 时间：2016年6月27日 星期一  作者：…  来源：… is the article's own meta line, wherever it stands
+    labelled_meta = label is not None and (meta or _meta_neighbour(lines, i))
+    if kind.crawl_nav or (i < chrome and not labelled_meta):
+        return None  # in the site's bars above the article: the crawl date, a news ticker
+    if _WEEKDAY_RE.match(line, hit.end) and not (
+        labelled_meta or (not above_title and (label or meta or _under_title(lines, i, hit, title_idx, in_header)))
+    ):
         return None  # 2026年11月21日 星期六: the day the page was fetched, unless labelled on a meta line
     if label == "update":  # outside the header it is the site's "last updated" stamp
         return (80, False) if in_header else None
@@ -646,8 +678,11 @@ def _score_hit(
         return None
     residual = _residual(line, hit)
     if i == title_idx:
+        # 标题 2024-01-30, or 2024-01-30 标题 (the date line and the title run together)
         edge = _edge_date(line)
-        ok = edge is not None and edge.start == hit.start and edge.start > 0 and not _in_list(lines, i)
+        ok = edge is not None and edge.start == hit.start and not _in_list(lines, i)
+        if ok and edge.start == 0:
+            ok = _cjk_count(residual) >= 6
         return (70, False) if ok else None
     if not residual:  # a line holding only the date
         if title_idx >= 0 and in_header and not above_title:
@@ -791,6 +826,11 @@ def _clean_title(s: str) -> str:
     edge = _edge_date(s)  # 标题 2024-01-30 (scraped title line with its date)
     if edge is not None:
         rest = (s[: edge.start] if edge.start > 0 else s[edge.end :]).strip(" ()[]【】<>-|_")
+        if edge.start == 0:  # 2024-01-30 10:30 星期二 标题: the time and weekday go with the date
+            while m := (_TIME_RE.match(rest) or _WEEKDAY_RE.match(rest)):
+                if not m.group(0).strip():
+                    break
+                rest = rest[m.end() :].strip(" ()[]【】<>-|_")
         if _cjk_count(rest) >= 6:
             s = _TIME_RE.sub("", rest).strip(" ()[]【】<>-|_") if edge.start > 0 else rest
     s = _strip_site_suffix(s)
@@ -855,6 +895,9 @@ def _title_pick(lines: _Lines) -> tuple[int, bool]:
     ]
     chrome = _chrome_end(lines, end)
     cands = [i for i in cands if i > chrome] or cands  # the title comes after site bars and breadcrumbs
+    # A headline with its date (标题 2021-04-14, 标题 04-14) above another candidate is an item of a
+    # related-news block over the article; the title is further down.
+    cands = [i for i in cands if not (_dated_headline(lines.norm[i]) and any(k > i for k in cands))]
     if not cands:
         return -1, False
     for j in range(end):
@@ -875,6 +918,37 @@ _LIST_ITEM_RE = re.compile(
 )
 
 
+_TRAILING_MONTH_DAY_RE = re.compile(r"\s(?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12][0-9]|3[01])$")
+
+
+def _dated_headline(norm: str) -> bool:
+    """A headline followed by its date: ``标题 2021-04-14``, ``标题（2021年4月14日）``, ``标题 04-14``."""
+    if _TRAILING_MONTH_DAY_RE.search(norm):
+        return True
+    edge = _edge_date(norm)
+    return edge is not None and edge.start > 0
+
+
+def _wrapped_title(lines: _Lines, idx: int) -> bool:
+    """Is line ``idx`` the second half of a title wrapped at the page width (PDF text)?
+
+    The line above must be a full-width title-like line (18+ CJK characters, no closing punctuation)
+    that is not one of several headlines in a row, and the two together no longer than a title.
+    """
+    prev = idx - 1
+    if prev < 0 or prev <= _chrome_end(lines, idx):
+        return False
+    above, here = lines.norm[prev], lines.norm[idx]
+    if not _is_title_candidate(above) or _LIST_ITEM_RE.search(above) or _dated_headline(above) or _dated_headline(here):
+        return False
+    n_above, n_here = _cjk_count(above), _cjk_count(here)
+    if n_above < 18 or n_here > n_above or n_above + n_here > 64:
+        return False
+    if re.search(r"[。!?:;)\]】”’]$", above) or re.match(r"[—\-(\[【“‘]", here):
+        return False
+    return not (prev >= 1 and _is_title_candidate(lines.norm[prev - 1]) and _cjk_count(lines.norm[prev - 1]) >= 12)
+
+
 def _title_line_index(lines: _Lines) -> int:
     return _title_pick(lines)[0]
 
@@ -887,7 +961,9 @@ def extract_title(front_matter: Mapping[str, object], headings: Sequence[str], t
     body paragraph (or is not in the text); the first title-like line before the body (preferring
     8+ CJK characters); the first heading; the opening of the first paragraph. Title-like lines are
     not navigation, breadcrumbs, site names, date/meta/author lines, the corpus disclaimer, subtitles
-    starting with a dash, lines under 6 CJK characters or long prose lines.
+    starting with a dash, lines under 6 CJK characters or long prose lines; a headline followed by its
+    date (``标题 [04-14]``, ``标题 2021-03-04``) loses to a candidate further down (related news above
+    the article). A title wrapped over two lines (PDF text, 18+ CJK characters on the first) is joined.
     Cleaning strips markdown ``#``, wrapping quotes/brackets, a trailing site name after ``_`` ``|``
     `` - `` (``…_中国联通``, ``… - 人民网``) and ``(图)``; whitespace is collapsed, spaces next to
     Chinese punctuation dropped and a space that splits a word (PDF artefact) removed, while a space
@@ -904,6 +980,8 @@ def extract_title(front_matter: Mapping[str, object], headings: Sequence[str], t
                     return cleaned
     idx, anchored = _title_pick(lines)
     if anchored:
+        if _wrapped_title(lines, idx):  # a PDF title broken over two lines
+            return _clean_title(lines.raw[idx - 1] + lines.raw[idx])
         return _clean_title(lines.raw[idx])
     first_body = _first_body(lines, -1)
     good_headings = [h for h in headings if h and _is_title_candidate(_norm(h))]
@@ -1235,6 +1313,90 @@ def _canonical_company(name: str) -> str:
 
 _LEAD_CHARS = 150
 _SUBJECT_CHARS = 40
+_LIST_SEP_RE = re.compile(r"\s*(?:、|,|和|与|及|以及|或|同)\s*")
+# Before a mention: an earlier item of an enumeration (中国石油、国家电网和中国移动); after it: 等.
+_LIST_BEFORE_RE = re.compile(r"、[^,。;!?:\n]{1,15}(?:和|及|以及|与|或)\s*$")
+_LIST_AFTER_RE = re.compile(r"\s*等(?![待候级同])")
+_TAG_LINE_RE = re.compile(r"^[\[【(]?\s*(?:标签|关键词|关键字|tags?|keywords?)\s*[\]】)]?\s*:", re.I)
+_LIST_HEADER_RE = re.compile(
+    r"^[\[【(]?\s*(?:为您推荐|为你推荐|大家都在看|编辑推荐|热门推荐|热点推荐|热点资讯|最新资讯|图片新闻|新闻排行|"
+    r"点击排行|阅读排行|24小时热点|今日推荐|精选推荐|往期回顾|往期推荐|更多(?:新闻|资讯|报道|阅读)|"
+    r"你可能感兴趣|您可能感兴趣|相关专题|专题推荐)"
+)
+
+
+def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """Indices of mentions that are items of an enumeration.
+
+    ``中国电信、中国移动、中国联通有关负责同志``: every item, the last one too; ``中国石油、中国移动等``:
+    an item next to 、 or before 等; ``国家电网和中国移动``after an earlier 、 item. Two names joined by
+    和/与 alone (``中国移动与中国联通签署协议``) are not a list.
+    """
+    out: set[int] = set()
+    group: list[int] = []
+    enumerated = False
+
+    def close() -> None:
+        if len(group) >= 3 or (len(group) >= 2 and enumerated):
+            out.update(group)
+
+    for k, m in enumerate(mentions):
+        if group:
+            gap = text[mentions[group[-1]].end : m.start]
+            if _LIST_SEP_RE.fullmatch(gap):
+                group.append(k)
+                enumerated = enumerated or "、" in gap
+                continue
+            close()
+        group, enumerated = [k], False
+    close()
+    for k, m in enumerate(mentions):
+        before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
+        enumerated = before.endswith("、") or after.startswith("、")
+        if enumerated or _LIST_AFTER_RE.match(after) or _LIST_BEFORE_RE.search(before):
+            out.add(k)
+    return out
+
+
+def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[int]:
+    """Lines of the article span that are other articles' headlines, not the article's text.
+
+    Link-list items (``·标题``, ``标题 [04-14]``, ``标题 2021-03-04``), everything after a list header
+    (为您推荐, 大家都在看 ...) and, after the last paragraph, a run of two or more headline-like lines.
+    """
+    skip: set[int] = set()
+    for i in range(max(first, 0), end):
+        if i == title_idx:
+            continue
+        norm = lines.norm[i]
+        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20:
+            skip.update(range(i, end))
+            break
+        if _is_sentence(norm) or _META_LABEL_RE.search(norm):
+            continue
+        if _LIST_ITEM_RE.search(norm) or (_dated_headline(norm) and _cjk_count(norm) >= 6):
+            skip.add(i)
+    last_body = max((i for i in range(max(first, 0), end) if _is_body_line(lines.norm[i])), default=-1)
+    if last_body >= 0:
+        run: list[int] = []
+        for i in range(last_body + 1, end + 1):
+            if i < end and i not in skip and _is_title_candidate(lines.norm[i]) and not _is_sentence(lines.norm[i]):
+                run.append(i)
+                continue
+            if len(run) >= 2:
+                skip.update(run)
+            run = []
+    return skip
+
+
+def _tagged_company(lines: _Lines, first: int, end: int, aliases: CompanyAliases) -> str:
+    """The one company named on the article's tag line (标签: 党建 中国移动), else ''."""
+    for i in range(max(first, 0), end):
+        norm = lines.norm[i]
+        if _TAG_LINE_RE.match(norm) and len(norm) <= 80:
+            named = {m.company for m in aliases.find(norm)}
+            return named.pop() if len(named) == 1 else ""
+    return ""
 
 
 def extract_company(title: str, text: str, aliases: CompanyAliases | None = None) -> str:
@@ -1250,13 +1412,16 @@ def extract_company(title: str, text: str, aliases: CompanyAliases | None = None
     first = max(title_idx, _chrome_end(lines, title_idx if title_idx >= 0 else start) + 1, 0)
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
-        body = prepare_for_matching("\n".join(lines.raw[first:end]))
+        skip = _headline_lines(lines, first, end, title_idx)
+        body = prepare_for_matching("\n".join(lines.raw[i] for i in range(first, end) if i not in skip))
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for mention in aliases._find_prepared(body):
-        scores[mention.company] = scores.get(mention.company, 0.0) + mention.weight
+    found = aliases._find_prepared(body)
+    listed = _list_items(body, found)
+    for k, mention in enumerate(found):  # an item of a list (中国电信、中国移动、中国联通) counts half
+        scores[mention.company] = scores.get(mention.company, 0.0) + mention.weight * (0.5 if k in listed else 1)
         counts[mention.company] = counts.get(mention.company, 0) + 1
     if in_title:
         first = in_title[0]
@@ -1269,8 +1434,10 @@ def extract_company(title: str, text: str, aliases: CompanyAliases | None = None
     strong: dict[str, int] = {}  # subject of the lead or publisher: worth more than a mention
     if start < len(lines.norm):
         lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
-        for m in aliases._find_prepared(lead):  # the lead counts double, its subject triple
-            if "、" in lead[max(0, m.start - 1) : m.start] + lead[m.end : m.end + 1]:
+        in_lead = aliases._find_prepared(lead)
+        lead_list = _list_items(lead, in_lead)
+        for k, m in enumerate(in_lead):  # the lead counts double, its subject triple
+            if k in lead_list:
                 continue  # an item of a list: 中国石油、中国移动等
             subject = m.start < _SUBJECT_CHARS
             scores[m.company] = scores.get(m.company, 0.0) + m.weight * (2 if subject else 1)
@@ -1278,6 +1445,10 @@ def extract_company(title: str, text: str, aliases: CompanyAliases | None = None
     for m in aliases.find(_source({}, lines)):  # 来源：中国移动 -> the publisher is the company
         scores[m.company] = scores.get(m.company, 0.0) + 2 * m.weight
         strong[m.company] = strong.get(m.company, 0) + 1
+    tagged = _tagged_company(lines, first, end, aliases)
+    if tagged:  # 标签: 党建 中国移动 -> the site filed the article under the company
+        scores[tagged] = scores.get(tagged, 0.0) + 2
+        strong[tagged] = strong.get(tagged, 0) + 1
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     leader, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0

@@ -416,8 +416,10 @@ def plot_keyness(
     for i, g in enumerate(shown):
         ax = fig.add_subplot(rows, cols, i + 1)
         part = data[data["group"].astype(str) == g]
-        over = part[part[measure] > 0].sort_values("g2", ascending=False, kind="stable").head(top_n)
-        under = part[part[measure] < 0].sort_values("g2", ascending=False, kind="stable").head(top_n)
+        # strongest evidence first on each side (g2 may be signed, so rank by its size)
+        part = part.assign(_strength=part["g2"].abs())
+        over = part[part[measure] > 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
+        under = part[part[measure] < 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
         sel = pd.concat([over, under]).sort_values(measure, kind="stable")
         if sel.empty:
             ax.set_axis_off()
@@ -880,10 +882,7 @@ def show_kwic(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | N
         + "<th>左侧语境</th><th>关键词</th><th>右侧语境</th></tr></thead><tbody>"
     )
     for _, row in frame.iterrows():
-        meta = "".join(
-            f"<td>{esc(_cell(row[c], 3) if c != 'company' else display_label(row[c]))}</td>"
-            for c in meta_cols
-        )
+        meta = "".join(f"<td>{esc(_kwic_meta(c, row[c]))}</td>" for c in meta_cols)
         parts.append(
             f'<tr>{meta}<td class="left">{esc(_cell(row["left"], 3))}</td>'
             f'<td class="match">{esc(_cell(row["match"], 3))}</td>'
@@ -891,6 +890,13 @@ def show_kwic(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | N
         )
     parts.append("</tbody></table>")
     _display(HTML(_TABLE_STYLE + "".join(parts)))
+
+
+def _kwic_meta(column: str, value: Any) -> str:
+    if column == "company":
+        return display_label(value)
+    text = _cell(value, 3)
+    return text if column != "title" or len(text) <= 24 else text[:23] + "…"
 
 
 def show_message(text: str, *, warn: bool = False) -> None:

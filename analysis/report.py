@@ -292,7 +292,7 @@ def _reset_cell(cwd: str) -> Any:
 
     source = (
         "# textlab report runner: fresh namespace (the kernel is shared with other reports)\n"
-        "get_ipython().reset(new_session=False)\n"
+        "get_ipython().reset(new_session=True)\n"
         "__import__('sys').modules.get('matplotlib') and __import__('matplotlib').rcdefaults()\n"
         f"__import__('os').chdir({cwd!r})\n"
         "get_ipython().execution_count = 0\n"
@@ -360,7 +360,9 @@ def _start_kernel(cwd: str) -> Any:
     # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
     ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
     km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ip)
-    run_sync(km.start_kernel)(cwd=cwd)
+    # No IPython history database: report kernels never need it, and a shared kernel would reuse
+    # line numbers after each reset.
+    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
     kc = km.client()
     kc.start_channels()
     try:
@@ -822,6 +824,7 @@ def setup_notebook() -> None:
     for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category)
     warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+    warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm.auto without ipywidgets
     logging.getLogger("jieba").setLevel(logging.ERROR)
     os.environ.setdefault("TQDM_DISABLE", "1")
     pd.set_option("display.max_colwidth", 80)

@@ -7,9 +7,11 @@ files, options and a ``hash`` of all of them. Two interchangeable backends segme
   dictionary, same algorithm, 10-20x faster);
 * ``"jieba"``: jieba 0.42.1 itself, the reference.
 
-Both receive the user words through ``add_word(word, freq, tag)`` in the same order, with jieba-rs's
-bookkeeping of the dictionary total (jieba adds the new frequency without removing the old one when a
-word is re-added; we correct that), so the same dictionary gives the same tokens. The segmenter is built
+Both receive the user words through ``add_word(word, freq, tag)`` in the same order, and the jieba
+backend's dictionary total is then set the way jieba-rs keeps it (the sum of the current frequencies;
+jieba itself adds a re-added word's frequency on top of the old one), so the same dictionary gives the
+same tokens: identical with ``hmm=False``; with the HMM on, the two differ only inside ASCII runs such as
+URLs, dates and markup. The segmenter is built
 lazily, on the first ``segment``/``tokenize`` call, so a fully cached run never loads it.
 
 Built-in resources (``analysis/resources``): ``userdict.txt`` (jieba format ``word freq tag``),
@@ -32,6 +34,7 @@ shards, and more than ``_MAX_SHARDS`` shards are compacted into one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -42,7 +45,7 @@ import re
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -57,7 +60,17 @@ import pandas as pd
 from analysis import _io, config
 from analysis.errors import AnalysisError, ReadError
 
-__all__ = ["BACKENDS", "DEFAULT_USER_FREQ", "SLOGAN_FREQ", "Tokenizer", "Tokens", "tokenize"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_USER_FREQ",
+    "SLOGAN_FREQ",
+    "Tokenizer",
+    "Tokens",
+    "load_slogan_terms",
+    "load_stopwords",
+    "load_user_dict",
+    "tokenize",
+]
 
 Backend = Literal["rjieba", "jieba"]
 BACKENDS: tuple[str, ...] = ("rjieba", "jieba")
@@ -89,30 +102,30 @@ _JIEBA_LOGGER = "jieba"
 
 
 # ------------------------------------------------------------------------------------------ resources
-def _read_lines(path: Path, what: str) -> list[str]:
+def _read_resource(path: Path, what: str) -> tuple[str, list[str]]:
+    """sha256 of a resource file's bytes and its lines without comments ('#' lines, trailing ' # ...')
+    and blanks. Read once, so the hash always describes exactly the content that is used."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ReadError(path, f"{what} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ReadError(path, f"cannot read {what}: {exc}") from None
-    out = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(path, f"{what} is not UTF-8 ({exc})") from None
+    lines = []
     for line in text.splitlines():
-        line = re.sub(r"\s#.*$", "", line).strip()  # '#' lines and trailing ' # comments'
+        line = re.sub(r"\s#.*$", "", line).strip()
         if line and not line.startswith("#"):
-            out.append(line)
-    return out
+            lines.append(line)
+    return hashlib.sha256(data).hexdigest(), lines
 
 
-def load_user_dict(path: str | Path) -> list[tuple[str, int, str]]:
-    """Parse a jieba user dictionary (``word [freq] [tag]`` a line) into ``(word, freq, tag)`` tuples.
-
-    A missing frequency becomes ``DEFAULT_USER_FREQ``; a missing tag ``""``. Raises ReadError on a
-    malformed line (more than three fields, a frequency that is not a positive integer).
-    """
-    path = Path(path)
+def _parse_user_dict(path: Path, lines: list[str]) -> list[tuple[str, int, str]]:
     entries = []
-    for n, line in enumerate(_read_lines(path, "user dictionary"), 1):
+    for n, line in enumerate(lines, 1):
         fields = line.split()
         word, rest = fields[0], fields[1:]
         freq, tag = DEFAULT_USER_FREQ, ""
@@ -128,9 +141,24 @@ def load_user_dict(path: str | Path) -> list[tuple[str, int, str]]:
     return entries
 
 
+def _parse_slogans(lines: list[str]) -> list[str]:
+    terms = dict.fromkeys(line.split()[0] for line in lines)
+    return [t for t in terms if _BLOCK_RE.fullmatch(t)]
+
+
+def load_user_dict(path: str | Path) -> list[tuple[str, int, str]]:
+    """Parse a jieba user dictionary (``word [freq] [tag]`` a line) into ``(word, freq, tag)`` tuples.
+
+    A missing frequency becomes ``DEFAULT_USER_FREQ``; a missing tag ``""``. Raises ReadError on a
+    malformed line (more than three fields, a frequency that is not a positive integer).
+    """
+    path = Path(path)
+    return _parse_user_dict(path, _read_resource(path, "user dictionary")[1])
+
+
 def load_stopwords(path: str | Path) -> set[str]:
     """Read a stopword file (one word a line, ``#`` comments) into a set."""
-    return {w for line in _read_lines(Path(path), "stopword file") for w in line.split()}
+    return {w for line in _read_resource(Path(path), "stopword file")[1] for w in line.split()}
 
 
 def load_slogan_terms(path: str | Path) -> list[str]:
@@ -140,10 +168,7 @@ def load_slogan_terms(path: str | Path) -> list[str]:
     those on the text. A missing file gives an empty list.
     """
     path = Path(path)
-    if not path.exists():
-        return []
-    terms = (line.split()[0] for line in _read_lines(path, "slogan lexicon"))
-    return [t for t in dict.fromkeys(terms) if _BLOCK_RE.fullmatch(t)]
+    return _parse_slogans(_read_resource(path, "slogan lexicon")[1]) if path.exists() else []
 
 
 @lru_cache(maxsize=32)
@@ -152,13 +177,6 @@ def _dist_version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ReadError(path, f"cannot read: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------- settings
@@ -255,17 +273,6 @@ class Tokenizer:
         self.user_dicts: tuple[Path, ...] = tuple(Path(p) for p in user_dicts)
         self.stopword_files: tuple[Path, ...] = tuple(Path(p) for p in stopword_files)
 
-        words: dict[str, tuple[int, str]] = {}
-        for term in load_slogan_terms(config.SLOGANS_FILE):
-            words[term] = (SLOGAN_FREQ, "nz")
-        for path in (config.USERDICT_FILE, *self.user_dicts):
-            for word, freq, tag in load_user_dict(path):
-                words.pop(word, None)  # re-insert: a later file's entry also comes later in add order
-                words[word] = (freq, tag)
-        stopwords: set[str] = set()
-        for path in (config.STOPWORDS_FILE, *self.stopword_files):
-            stopwords |= load_stopwords(path)
-
         options = {
             "format": _FORMAT,
             "backend": backend,
@@ -276,13 +283,28 @@ class Tokenizer:
             "slogan_freq": SLOGAN_FREQ,
             "default_user_freq": DEFAULT_USER_FREQ,
         }
-        resources = [("userdict", _file_digest(config.USERDICT_FILE))]
-        resources.append(
-            ("slogans", _file_digest(config.SLOGANS_FILE) if config.SLOGANS_FILE.exists() else "missing")
-        )
-        resources += [("user_dict", _file_digest(p)) for p in self.user_dicts]
-        resources.append(("stopwords", _file_digest(config.STOPWORDS_FILE)))
-        resources += [("stopword_file", _file_digest(p)) for p in self.stopword_files]
+        resources: list[tuple[str, str]] = []  # (role, sha256 of the file), in the order applied
+        words: dict[str, tuple[int, str]] = {}  # later entries override earlier ones
+        if config.SLOGANS_FILE.exists():
+            digest, lines = _read_resource(config.SLOGANS_FILE, "slogan lexicon")
+            resources.append(("slogans", digest))
+            words.update((term, (SLOGAN_FREQ, "nz")) for term in _parse_slogans(lines))
+        else:
+            resources.append(("slogans", "missing"))
+        dict_files = [("userdict", config.USERDICT_FILE), *(("user_dict", p) for p in self.user_dicts)]
+        for role, path in dict_files:
+            digest, lines = _read_resource(path, "user dictionary")
+            resources.append((role, digest))
+            for word, freq, tag in _parse_user_dict(path, lines):
+                words.pop(word, None)  # re-insert: the later entry is also added later
+                words[word] = (freq, tag)
+        stopwords: set[str] = set()
+        stop_files = [("stopwords", config.STOPWORDS_FILE), *(("stopword_file", p) for p in self.stopword_files)]
+        for role, path in stop_files:
+            digest, lines = _read_resource(path, "stopword file")
+            resources.append((role, digest))
+            stopwords.update(w for line in lines for w in line.split())
+
         digest = hashlib.sha256(
             json.dumps({"options": options, "resources": resources}, sort_keys=True).encode()
         ).hexdigest()
@@ -302,7 +324,7 @@ class Tokenizer:
     def _init(self, settings: _Settings) -> None:
         self._settings = settings
         self._cut: Callable[[str], list[str]] | None = None
-        self._keep = _Decisions(self._decide)  # per-token filter decision, made on first sight
+        self._keep = _Decisions(settings)  # per-token filter decision, made on first sight
 
     @classmethod
     def _from_settings(cls, settings: _Settings) -> Tokenizer:
@@ -383,21 +405,12 @@ class Tokenizer:
 
     def is_stopword(self, token: str) -> bool:
         """Whether ``token`` is in the stopword lists (ASCII tokens compared case-folded)."""
-        sw = self._settings.stopwords
-        return token in sw or (token.isascii() and token.lower() in sw)
+        return _is_stopword(self._settings.stopwords, token)
 
     def keeps(self, token: str) -> bool:
         """The filter of ``tokenize``: False for punctuation/whitespace, stopwords, pure numbers (unless
         keep_numbers) and one-character tokens (unless keep_single_chars)."""
         return self._keep[token]
-
-    def _decide(self, token: str) -> bool:
-        s = self._settings
-        if not _CONTENT_RE.search(token) or self.is_stopword(token):
-            return False
-        if not s.keep_numbers and _NUMBER_RE.fullmatch(token):
-            return False
-        return s.keep_single_chars or len(token) > 1
 
     def tokenize(self, text: str) -> list[str]:
         """Segment ``text`` and keep the tokens that pass the filter (see ``keeps``)."""
@@ -421,15 +434,26 @@ class Tokenizer:
         return _Encoded(vocab.words, codes, lengths)
 
 
-class _Decisions(dict):
-    """token -> kept by the filter?, decided by ``decide`` the first time a token is looked up."""
+def _is_stopword(stopwords: frozenset[str], token: str) -> bool:
+    return token in stopwords or (token.isascii() and token.lower() in stopwords)
 
-    def __init__(self, decide: Callable[[str], bool]) -> None:
+
+class _Decisions(dict):
+    """token -> kept by the filter?, decided the first time a token is looked up."""
+
+    def __init__(self, settings: _Settings) -> None:
         super().__init__()
-        self.decide = decide
+        self.settings = settings
 
     def __missing__(self, token: str) -> bool:
-        keep = self[token] = self.decide(token)
+        s = self.settings
+        keep = not (
+            not _CONTENT_RE.search(token)  # punctuation, symbols, whitespace
+            or _is_stopword(s.stopwords, token)
+            or (not s.keep_numbers and _NUMBER_RE.fullmatch(token))
+            or (not s.keep_single_chars and len(token) == 1)
+        )
+        self[token] = keep
         return keep
 
 
@@ -745,6 +769,20 @@ def _content_hashes(corpus: pd.DataFrame) -> list[str]:
     ]
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many token lists: every young-generation
+    collection would walk all the new lists' elements (millions of pointers), doubling the cost. The
+    lists hold only str, so no reference cycle is missed."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -791,7 +829,8 @@ def tokenize(
     first_row: dict[str, int] = {}
     for i, h in enumerate(hashes):
         first_row.setdefault(h, i)
-    found = cache.lookup(first_row)
+    with _gc_paused():
+        found = cache.lookup(first_row)
     todo = [h for h in first_row if h not in found]
     if todo:
         texts = [_as_text(t) for t in corpus["text"].iloc[[first_row[h] for h in todo]].tolist()]
@@ -802,5 +841,6 @@ def tokenize(
             warnings.warn(f"token cache not written to {cache.dir}: {exc}", RuntimeWarning, stacklevel=2)
         block = _Block.from_encoded(enc)
         found.update((h, (block, row)) for row, h in enumerate(new_hashes))
-    docs = [block.tokens(row) for block, row in map(found.__getitem__, hashes)]
+    with _gc_paused():
+        docs = [block.tokens(row) for block, row in map(found.__getitem__, hashes)]
     return Tokens(docs, docvars, tokenizer.hash)

@@ -1596,6 +1596,86 @@ class _Builder:
                 )
             )
 
+    def evaluator_patterns(self) -> None:
+        """Layouts the independent evaluator found breaking extraction (filed under existing categories).
+
+        A labelled meta line with a weekday above the title; the three operators in one enumeration;
+        province/city 铁塔 branches outside the big cities; a generic title whose short body is about one
+        company, with a tag line and a portal's headline list naming the others; a related-news block
+        with dated headlines above the article; an English date under a Hong Kong page's title.
+        """
+        r = self.rng
+        for i in range(3):  # 时间：2016年6月27日 星期一  作者：…  来源：… as the line before the title
+            co, d = self.pick()
+            art, _ = self.article(co, d, stated=True, generic_title=i == 2)
+            meta = (
+                f"{r.choice(['时间', '日期', '发布时间'])}：{d.year}年{d.month}月{d.day}日 星期{weekday(d)}"
+                f"  作者：{art.author}  来源：{art.source}"
+            )
+            lines = nav_lines(r, "company")
+            if i == 1:  # the breadcrumb under the meta line
+                lines = [lines[0], meta, lines[1]]
+            else:
+                lines.append(meta)
+            lines += [art.title, *art.paras, f"（责任编辑：{r.choice(EDITORS)}）"]
+            note = "layout: labelled weekday meta line above the title" + ("; breadcrumb below it" if i == 1 else "")
+            self.add(Doc("txt", "\n".join(lines) + "\n", d, co.name, note))
+        for i in range(2):  # 中国电信、中国移动、中国联通有关负责同志参加座谈
+            d = random_date(r, 2012)
+            sep = "和" if i else "、"
+            lead = (
+                f"{d.month}月{d.day}日，工业和信息化部召开信息通信业座谈会，听取企业对行业发展的意见建议。"
+                f"中国电信、中国移动{sep}中国联通有关负责同志参加座谈。"
+            )
+            paras = [
+                lead,
+                "会议指出，要加快建设新型信息基础设施，提升网络服务能力，更好支撑经济社会数字化转型。",
+                "会议要求，各企业要落实网络安全主体责任，持续提升服务质量，切实维护用户合法权益。",
+            ]
+            art = Article("工信部召开信息通信业座谈会", paras, d, d, None, "工业和信息化部")
+            text = site_news(r, art, fmt="发布时间-iso", site_kind="portal", prevnext="plain")
+            self.add(Doc("txt", text, d, "", "none: the three operators in one enumeration"))
+        for city in ("珠海", "绍兴", "泉州"):  # 珠海铁塔扎实开展… / 记者从绍兴铁塔获悉
+            co, d = self.pick(2016, 2026, ("中国铁塔",))
+            art, _ = self.article(co, d, stated=True, generic_title=city == "绍兴")
+            branch = f"{city}铁塔"
+            paras = [p.replace("中国铁塔", branch) for p in art.paras]
+            paras[0] = f"记者从{branch}获悉，" + paras[0]
+            title = art.title.replace("中国铁塔", branch)
+            art = Article(title, paras, d, d, co, branch, author=art.author)
+            text = site_news(r, art, fmt=self.next_fmt(), site_kind="portal", prevnext="plain")
+            self.add(Doc("txt", text, d, co.name, f"site_news: names=city 铁塔 branch {branch}"))
+        for i in range(2):  # a generic title, a short body, the tag line and a portal's headline list
+            co, d = self.pick(2012, 2026, ("中国移动", "中国电信"))
+            art, _ = self.article(co, d, stated=True, generic_title=True, n_par=(2, 3))
+            others = [c for c in COMPANIES if c.name != co.name]
+            heads = other_titles(r, 6, tuple(others))
+            items = [f"{t} [{around(r, d, 1, 30):%m-%d}]" for t in heads] if i else heads
+            lines = [*nav_lines(r, "portal"), art.title, META_FORMATS["发布时间-iso"](d, r), *art.paras]
+            lines += [f"标签: 党建 {co.name}", *items]
+            self.add(
+                Doc("txt", "\n".join(lines) + "\n", d, co.name, "multi: generic title, tag line, bare headline list")
+            )
+        for tail in ("[{d:%m-%d}]", "{d:%Y-%m-%d}"):  # related news above the article, date line above title
+            co, d = self.pick()
+            art, _ = self.article(co, d, stated=True)
+            other = other_titles(r, 1, tuple(c for c in COMPANIES if c.name != co.name))[0]
+            prev = around(r, d, 1, 20)
+            lines = [
+                *nav_lines(r, "portal"),
+                "相关新闻",
+                f"{other} {tail.format(d=prev)}",
+                f"{d:%Y-%m-%d} 来源：{art.source}",
+                art.title,
+                *art.paras,
+            ]
+            self.add(Doc("txt", "\n".join(lines) + "\n", d, co.name, "layout: related headline above the article"))
+        co, d = self.pick(2010)  # Hong Kong page: 3 May 2019 | 中國聯通
+        art, _ = self.article(co, d, stated=True)
+        lines = [art.title, f"{d.day} {d:%B} {d.year} | {co.name}", *art.paras]
+        text = traditional("\n".join(lines) + "\n", "s2hk")
+        self.add(Doc("txt", text, d, co.name, "traditional: English date under the title"))
+
     def subsidiaries(self) -> None:
         """News of a subsidiary: named by its own brand, the parent named once in the body."""
         r = self.rng
@@ -2160,6 +2240,7 @@ def write_genre_corpus(folder: Path, seed: int = 0) -> pd.DataFrame:
     b.utf16(2)
     b.multi()
     b.site_news_layouts()
+    b.evaluator_patterns()
     b.subsidiaries()
     b.self_reference()
     # documents that state no publication date

@@ -175,6 +175,25 @@ def test_keyness_diverging_with_counts_and_threshold(keyness_table: pd.DataFrame
     assert all(np.isfinite(widths))  # -inf log ratio drawn at the axis limit
 
 
+def test_keyness_picks_the_strongest_terms_on_each_side() -> None:
+    kn = pd.DataFrame(
+        {
+            "group": ["中国移动"] * 4,
+            "reference": ["(rest)"] * 4,
+            "term": ["强多用", "弱多用", "弱少用", "强少用"],
+            "count_target": [20, 6, 6, 1],
+            "count_reference": [1, 5, 7, 30],
+            "g2": [12.0, 0.4, -0.3, -9.0],  # signed, as stats.keyness returns it
+            "log_ratio": [3.0, 0.2, -0.1, -3.5],
+            "significant": [True, False, False, True],
+        }
+    )
+    fig = plots.plot_keyness(kn, top_n=1)
+    draw(fig)
+    labels = {t.get_text() for t in fig.axes[0].get_yticklabels()}
+    assert labels == {"强多用", "强少用"}
+
+
 def test_similarity_heatmap_annotated() -> None:
     sim = pd.DataFrame([[1.0, 0.52], [0.52, 1.0]], index=["中国联通", "中国移动"], columns=["中国联通", "中国移动"])
     fig = plots.plot_similarity(sim)

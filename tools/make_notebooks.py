@@ -28,10 +28,12 @@ progress = True  # progress bars while loading (the report runner turns them off
 """
 
 SETUP = """\
-import analysis as tl
-from analysis import plots, report
+from analysis import report
 
-report.setup_notebook()
+report.setup_notebook()  # first: keeps library warnings out of the report, sets the Chinese font
+import analysis as tl
+from analysis import plots
+
 docs = tl.load_corpus(corpus, metadata, progress=progress)
 ingest_report = docs.attrs.pop("ingest_report", None)  # files skipped or flagged when reading the corpus
 docs = report.select_years(docs, year_min, year_max)

@@ -1,0 +1,282 @@
+"""Report runner: hostile text is escaped everywhere, a failing notebook keeps the last good report."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import config, report
+from analysis.errors import AnalysisError
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A token cache for this test only, seen by the runner and by the kernels it starts."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TEXTLAB_CACHE", str(cache))
+    monkeypatch.setattr(config, "CACHE_DIR", cache)
+    return cache
+
+
+def visible(html_text: str) -> str:
+    """The report body without nbconvert's own <style>/<script> blocks and inline images."""
+    body = html_text[html_text.find("<body") :]
+    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)
+    body = re.sub(r"<script[^>]*>(?:(?!</script>).)*</script>", "SCRIPTBLOCK", body, flags=re.S)
+    return re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "IMG", body)
+
+
+def assert_no_live_markup(html_text: str) -> None:
+    assert "<script>alert" not in html_text
+    assert not re.search(r"<img[^>]*onerror", html_text, flags=re.I)
+    assert "<b>某" not in html_text
+
+
+# ------------------------------------------------------------------------------------ hostile corpus
+
+
+@pytest.fixture
+def hostile_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """Two documents with markup in title and body, plus metadata that puts markup in a title and a company.
+
+    The cleaner strips complete tags from document text, but an unclosed ``<img ... onerror=`` survives,
+    and metadata overrides are taken verbatim: both must reach the reports as text.
+    """
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "001.txt").write_text(
+        f"# {SCRIPT}中国联通召开全面从严治党工作会议\n\n发布时间：2024-01-30\n\n"
+        f"中国联通坚持全面从严治党，{SCRIPT}推进党风廉政建设。{IMG}全面从严治党永远在路上。\n",
+        encoding="utf-8",
+    )
+    (corpus / "003.txt").write_text(
+        "中国联通党委会议\n\n发布时间：2022-01-14\n\n"
+        "会上强调，中国联通要把全面从严治党要求贯彻到底 <img src=x onerror=alert(1) 全面从严治党向纵深发展。\n",
+        encoding="utf-8",
+    )
+    (corpus / "002.txt").write_text(
+        "中国移动召开主题教育总结会议\n\n发布时间：2023-05-18\n\n"
+        "中国移动推动主题教育走深走实，全面从严治党取得新成效。主题教育成果持续巩固。\n",
+        encoding="utf-8",
+    )
+    metadata = tmp_path / "metadata.csv"
+    pd.DataFrame(
+        {
+            "path": ["001.txt", "002.txt"],
+            "title": [f"{SCRIPT}{IMG}中国联通全面从严治党", ""],
+            "company": ["", "<b>某公司</b>"],
+        }
+    ).to_csv(metadata, index=False, encoding="utf-8")
+    return corpus, metadata
+
+
+def test_hostile_text_is_escaped_in_every_report(
+    tmp_path: Path, hostile_corpus: tuple[Path, Path], private_cache: Path
+) -> None:
+    corpus, metadata = hostile_corpus
+    out = tmp_path / "out"
+    code = report.run_reports(
+        corpus,
+        metadata,
+        out,
+        params={"terms": "全面从严治党,onerror"},
+        only=["00-corpus-overview", "50-term-explorer"],
+        progress=False,
+    )
+    assert code == 0, (out / "index.html").read_text(encoding="utf-8")
+    # precondition: the hostile strings really are in the ingested corpus
+    ingested = pd.read_parquet(out / "data" / "corpus.parquet")
+    assert ingested["title"].str.contains(SCRIPT, regex=False).any()
+    body_markup = ingested["text"].str.contains("<img src=x onerror=alert(1)", regex=False).any()
+    assert (ingested["company"] == "<b>某公司</b>").any()
+
+    overview = (out / "00-corpus-overview.html").read_text(encoding="utf-8")
+    explorer = (out / "50-term-explorer.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for page in (overview, explorer, index):
+        assert_no_live_markup(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview  # titles in the tables
+    assert "&lt;b&gt;某公司&lt;/b&gt;" in overview and "&lt;b&gt;某公司&lt;/b&gt;" in index
+    assert "&lt;script&gt;alert(1)" in visible(explorer)  # document titles in the KWIC table
+    # The cleaner strips complete tags from the text but (today) keeps an unclosed one: the KWIC table
+    # must then show it as text next to the match.
+    if body_markup:
+        assert "&lt;img src=x" in visible(explorer)
+
+
+# ------------------------------------------------------------------------------------ failing notebook
+
+
+def _notebook(path: Path, body: str, title: str) -> None:
+    params = 'corpus = ""\nmetadata = None\nfigures_dir = ""\nprogress = True\n'
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(f"# {title}"),
+            new_code_cell(params, metadata={"tags": ["parameters"]}),
+            new_code_cell(body),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "small"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "中国联通召开警示教育会\n\n发布时间：2024-07-30\n\n中国联通召开警示教育会，推动全面从严治党向纵深发展。\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
+def test_failing_notebook_keeps_last_good_report(tmp_path: Path, small_corpus: Path, private_cache: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "a-set.ipynb", "leak = 'from a-set'\nprint('a ran fine')", "第一份报告")
+    _notebook(nbs / "b-bad.ipynb", "raise ValueError('deliberate failure <b>bold</b>')", "会失败的报告")
+    _notebook(
+        nbs / "c-check.ipynb",
+        # a shared kernel must not leak names between reports, and counts restart at 1
+        "assert 'leak' not in globals(), 'namespace leaked'\n"
+        "assert get_ipython().execution_count == 3, get_ipython().execution_count\n"
+        "print('c ran fine with corpus', corpus.endswith('corpus.parquet'))",
+        "第三份报告",
+    )
+    out = tmp_path / "out"
+    (out / "figures" / "b-bad").mkdir(parents=True)
+    (out / "b-bad.html").write_text("PREVIOUS GOOD REPORT", encoding="utf-8")
+    (out / "figures" / "b-bad" / "old.png").write_bytes(b"previous figure")
+
+    code = report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False)
+
+    assert code == 1
+    assert (out / "b-bad.html").read_text(encoding="utf-8") == "PREVIOUS GOOD REPORT"
+    assert (out / "figures" / "b-bad" / "old.png").read_bytes() == b"previous figure"
+    assert "a ran fine" in (out / "a-set.html").read_text(encoding="utf-8")
+    assert "c ran fine with corpus True" in (out / "c-check.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "ValueError: deliberate failure &lt;b&gt;bold&lt;/b&gt;" in index
+    assert "<b>bold</b>" not in index
+    assert 'href="failed/b-bad.html"' in index and (out / "failed" / "b-bad.html").is_file()
+    assert 'href="a-set.html"' in index and 'href="b-bad.html"' not in index
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert set(timings["notebooks"]) == {"a-set", "b-bad", "c-check"}
+    assert timings["kernels_started"] == 1  # one worker, one kernel for all three
+    assert not list(out.glob(".*"))  # no temporary files left behind
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def test_discover_and_only(tmp_path: Path) -> None:
+    for name in ("00-corpus-overview", "50-term-explorer"):
+        _notebook(tmp_path / f"{name}.ipynb", "pass", name)
+    assert [p.stem for p in report.discover_notebooks(tmp_path, ["term-explorer"])] == ["50-term-explorer"]
+    assert [p.stem for p in report.discover_notebooks(tmp_path, ["00"])] == ["00-corpus-overview"]
+    with pytest.raises(AnalysisError, match="no such notebook"):
+        report.discover_notebooks(tmp_path, ["nope"])
+    with pytest.raises(AnalysisError, match="not found"):
+        report.discover_notebooks(tmp_path / "missing")
+
+
+def test_parameters_are_typed_and_checked() -> None:
+    nbs = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+    per_nb, effective = report._resolve_params(
+        nbs, {"top_n": "7", "terms": "全面从严治党，主题教育", "year_min": "2023", "alpha": "0.01"}
+    )
+    assert per_nb["10-keywords"] == {"top_n": 7, "year_min": 2023}
+    assert per_nb["50-term-explorer"]["terms"] == ["全面从严治党", "主题教育"]
+    assert per_nb["20-company-comparison"]["alpha"] == 0.01
+    assert effective["top_n"] == 7
+    with pytest.raises(AnalysisError, match="unknown parameter"):
+        report._resolve_params(nbs, {"colour": "red"})
+    with pytest.raises(AnalysisError, match="set by the runner"):
+        report._resolve_params(nbs, {"figures_dir": "/tmp"})
+    with pytest.raises(AnalysisError, match="integer"):
+        report._resolve_params(nbs, {"top_n": "many"})
+
+
+def test_index_escapes_everything() -> None:
+    result = report.NotebookResult(name="x", title=SCRIPT, status="failed", error=f"ValueError: {IMG}")
+    from dataclasses import asdict
+
+    ctx = {
+        "generated": "now",
+        "corpus_path": SCRIPT,
+        "metadata_path": "",
+        "corpus_hash": "abc",
+        "summary": {"documents": 1, "years": None, "undated": 1, "unattributed": 0, "duplicates": 0},
+        "company_counts": [(IMG, 1)],
+        "skipped": 0,
+        "warnings": 0,
+        "params": {"terms": [SCRIPT]},
+        "show_code": False,
+        "reports": [asdict(result)],
+        "timings": {
+            "ingest_s": 0,
+            "tokenize_s": 0,
+            "notebooks_wall_s": 0,
+            "total_s": 0,
+            "jobs": 1,
+            "kernels_started": 1,
+            "notebooks": {},
+            "fixed_per_notebook_s": {"kernel_start_s": 0, "overhead_s": 0, "setup_s": 0, "convert_s": 0},
+        },
+        "versions": {"python": "3"},
+        "n_failed": 1,
+    }
+    page = report._render_index(ctx)
+    assert_no_live_markup(page)
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+
+
+def test_notebook_helpers() -> None:
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "path": ["a.txt", "b.txt", "c.txt"],
+            "title": ["甲", "乙", "丙"],
+            "company": ["中国联通", "", "中国移动"],
+            "date": pd.to_datetime(["2022-01-14", "2024-02-22", None]),
+            "year": pd.array([2022, 2024, None], dtype="Int64"),
+            "chars": [10, 20, 30],
+        }
+    )
+    table = report.company_year_table(docs)
+    assert table.loc["中国联通", 2022] == 1 and table.loc["（未识别公司）", 2024] == 1
+    assert "中国移动" not in table.index  # undated
+    assert list(report.select_years(docs, 2023, None)["doc_id"]) == ["b"]
+    assert report.select_years(docs) is docs
+    assert list(report.incomplete_documents(docs)["missing"]) == ["公司", "日期"]
+    assert report.group_columns("company, year") == ["company", "year"]
+    assert report.group_label("company,year") == "公司×年份"
+    with pytest.raises(AnalysisError, match="no dated document"):
+        report.require_documents(docs.iloc[:0], 2030, None)
+    kn = pd.DataFrame(
+        {
+            "group": ["甲"] * 3 + ["乙"] * 3,
+            "reference": ["(rest)"] * 6,
+            "term": ["x", "y", "z", "y", "z", "x"],
+            "g2": [5.0, 1.0, -2.0, 4.0, 0.5, -3.0],
+        }
+    )
+    pos = report.term_positions(kn, ["y", "x"])
+    assert list(zip(pos["term"], pos["group"], pos["rank"], strict=True)) == [
+        ("y", "乙", 1),
+        ("y", "甲", 2),
+        ("x", "甲", 1),
+        ("x", "乙", 3),
+    ]
+    hi = report.keyness_highlights(kn, 1)
+    assert list(hi["term"]) == ["x", "z", "y", "x"] and list(hi["direction"]) == ["多用", "少用"] * 2
