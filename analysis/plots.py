@@ -34,6 +34,8 @@ from analysis.fonts import drawable, use_cjk_font
 
 __all__ = [
     "COMPANY_COLORS",
+    "NEUTRAL_COLOR",
+    "NONE_COLOR",
     "PNG_DPI",
     "company_color",
     "company_colors",
@@ -47,6 +49,7 @@ __all__ = [
     "plot_slogan_heatmap",
     "plot_top_terms",
     "plot_trend",
+    "safe_name",
     "save_figure",
     "show_figure",
     "show_heading",
@@ -88,6 +91,17 @@ _DISPLAY_NAMES = MappingProxyType(
         "(undated)": "（无日期）",
         "(rest)": "其余各组",
         "(all)": "全部",
+    }
+)
+
+_VALUE_NAMES = MappingProxyType(
+    {
+        "count": "出现次数",
+        "rate_per_10k": "每万词出现次数",
+        "rate_per_10k_chars": "每万字出现次数",
+        "n_docs": "文档数",
+        "tfidf": "TF-IDF",
+        "pmi": "PMI",
     }
 )
 
@@ -160,7 +174,7 @@ def _group_color(group: Any) -> str:
     name = str(group)
     if name in COMPANY_COLORS or name in ("", "(none)"):
         return company_color(name)
-    if re.fullmatch(r"\d{4}|\(undated\)", name):
+    if re.fullmatch(r"\d{4}|\(undated\)|\(all\)", name):
         return NEUTRAL_COLOR
     if "|" in name:  # company|year labels from DTM.group(["company", "year"])
         return company_color(name.split("|", 1)[0])
@@ -336,11 +350,13 @@ def plot_top_terms(
     title: str = "高频词",
     value_label: str | None = None,
     subtitle: str | None = None,
+    color: str | None = None,
 ) -> Figure:
     """Sorted horizontal bars of the top terms, one panel per group, values written on the bars.
 
     ``table``: tidy rows ``[group, term, value]`` such as ``frequency(...)`` or ``tfidf_profile(...)``.
-    Panels follow the order groups first appear in; at most ``max_groups`` panels are drawn.
+    Panels follow the order groups first appear in; at most ``max_groups`` panels are drawn. Bars take
+    the company colour of their group unless ``color`` is given; a single panel gets no panel title.
     """
     _require(table, [term, value], "plot_top_terms")
     data = table.copy()
@@ -362,7 +378,8 @@ def plot_top_terms(
         )
         part = part.iloc[::-1]
         y = np.arange(len(part)) + (top_n - len(part))  # align every panel's first bar at the top
-        bars = ax.barh(y, part[value].astype(float), color=_group_color(g), height=0.7)
+        bar_color = color or _group_color(g)
+        bars = ax.barh(y, part[value].astype(float), color=bar_color, height=0.7)
         labels = [_fmt_number(v, 0 if is_int else 3) for v in part[value]]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=_ANNOT_SIZE)
         ax.set_yticks(y, [_label(t, 18, 1) for t in part[term]], fontsize=_ANNOT_SIZE + 1)
@@ -370,7 +387,8 @@ def plot_top_terms(
         vmax = max(float(part[value].max()), 0.0) if len(part) else 1.0
         vmin = min(float(part[value].min()), 0.0) if len(part) else 0.0
         ax.set_xlim(vmin * 1.22, vmax * 1.22 if vmax > 0 else 1)
-        ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1, color=_group_color(g))
+        if len(shown) > 1:
+            ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1, color=bar_color)
         ax.tick_params(axis="x", labelsize=_ANNOT_SIZE)
         ax.spines[["top", "right"]].set_visible(False)
         if value_label:
@@ -483,7 +501,8 @@ def plot_heatmap(
     n_rows, n_cols = values.shape
     col_labels = [_label(c, 14, 2) for c in matrix.columns]
     row_labels = [_label(r, 28, 1) for r in matrix.index]
-    rotate = n_cols > 4 or max((_text_width(c) for c in col_labels), default=0) > 10
+    widest = max((_text_width(line) for c in col_labels for line in c.split("\n")), default=0)
+    rotate = n_cols > 6 or widest > 12 or (n_cols > 3 and widest > 8)
     fig = _figure(max(5.5, 0.75 * n_cols + 3.8), max(3.0, 0.38 * n_rows + 2.2))
     ax = fig.add_subplot()
     finite = values[np.isfinite(values)]
@@ -550,10 +569,15 @@ def plot_slogan_heatmap(
     matrix = matrix.loc[order]
     # group labels in order, the "(none)" / "(undated)" groups last
     matrix = matrix[sorted(matrix.columns, key=lambda c: (str(c) in ("(none)", "(undated)", ""), str(c)))]
+    if "group_docs" in data.columns and col == "group":
+        # show how many documents stand behind each column, so thin groups are not over-read
+        docs = data.groupby(col, observed=True)["group_docs"].max()
+        matrix.columns = [f"{display_label(c)}\n{int(docs.get(c, 0))} 篇" for c in matrix.columns]
     decimals = 0 if bool((matrix.to_numpy() % 1 == 0).all()) else 1
-    note = f"按总量排序的前 {len(matrix)} 个提法" + ("" if value == "count" else f"；数值：{value}")
+    value_name = _VALUE_NAMES.get(value, value)
+    note = f"按总量排序的前 {len(matrix)} 个提法；数值：{value_name}"
     return plot_heatmap(matrix, title=title, xlabel=col_label, ylabel="提法", cmap="YlOrRd",
-                        fmt_decimals=decimals, vmin=0.0, colorbar_label=value, subtitle=note)  # fmt: skip
+                        fmt_decimals=decimals, vmin=0.0, colorbar_label=value_name, subtitle=note)  # fmt: skip
 
 
 def plot_trend(
@@ -596,7 +620,8 @@ def plot_trend(
     top.set_ylabel(_label(value_label, 20, 2), fontsize=_LABEL_SIZE)
     top.set_ylim(bottom=0)
     top.spines[["top", "right"]].set_visible(False)
-    top.legend(fontsize=_ANNOT_SIZE + 1, frameon=False, loc="upper left", ncols=min(4, len(terms)))
+    fig.legend(*top.get_legend_handles_labels(), loc="outside right upper", fontsize=_ANNOT_SIZE + 1,
+               frameon=False, title="词语")  # fmt: skip
     bars = bottom.bar(years, docs.to_numpy(), color=["#c7c7c7" if y in thin else "#7f7f7f" for y in years])
     bottom.bar_label(bars, labels=[_fmt_number(v) for v in docs], padding=1, fontsize=_ANNOT_SIZE)
     bottom.set_ylabel("文档数", fontsize=_LABEL_SIZE)
@@ -753,24 +778,21 @@ def show_figure(
     figures_dir: str | Path | None = None,
     table: pd.DataFrame | None = None,
     display_width: int | None = None,
-) -> dict[str, Path]:
-    """Save the figure (when ``figures_dir`` is given) and display it in the notebook as a PNG.
+) -> None:
+    """Save the figure (when ``figures_dir`` and ``name`` are given) and display it in the notebook as a PNG.
 
-    Returns what ``save_figure`` wrote (empty dict when nothing was saved).
+    Returns nothing, so that a cell ending with it shows no stray value (use ``save_figure`` for paths).
     """
     from IPython.display import Image
 
-    written: dict[str, Path] = {}
     if figures_dir and name:
-        written = save_figure(fig, figures_dir, name, table=table)
-        png = written["png"].read_bytes()
+        png = save_figure(fig, figures_dir, name, table=table)["png"].read_bytes()
     else:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=PNG_DPI, facecolor="white")
         png = buf.getvalue()
     width = display_width or int(fig.get_figwidth() * 96)
     _display(Image(data=png, format="png", width=width))
-    return written
 
 
 def _cell(value: Any, float_decimals: int) -> str:
@@ -787,15 +809,19 @@ def _cell(value: Any, float_decimals: int) -> str:
     return str(value)
 
 
+# Class names are doubled (table.textlab.textlab) to outrank JupyterLab's own table rules, which
+# right-align every cell.
 _TABLE_STYLE = (
     "<style>"
     "table.textlab{border-collapse:collapse;font-size:13px;margin:0.5em 0 1em 0}"
-    "table.textlab th,table.textlab td{border:1px solid #ddd;padding:3px 8px;vertical-align:top}"
-    "table.textlab th{background:#f3f3f3;text-align:left}"
-    "table.textlab td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "table.textlab.textlab th,table.textlab.textlab td{border:1px solid #ddd;padding:3px 8px;"
+    "vertical-align:top;text-align:left}"
+    "table.textlab.textlab th{background:#f3f3f3}"
+    "table.textlab.textlab td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "table.textlab caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}"
-    "table.kwic td.left{text-align:right;color:#444}table.kwic td.match{text-align:center;"
-    "font-weight:bold;background:#fff3c4;white-space:nowrap}table.kwic td.right{color:#444}"
+    "table.kwic.kwic td.left{text-align:right;color:#444}"
+    "table.kwic.kwic td.match{text-align:center;font-weight:bold;background:#fff3c4;white-space:nowrap}"
+    "table.kwic.kwic td.right{color:#444}"
     ".textlab-msg{padding:8px 12px;border-left:4px solid #4c72b0;background:#f4f7fb;margin:0.5em 0}"
     ".textlab-msg.warn{border-color:#d9822b;background:#fdf6ec}"
     "</style>"

@@ -540,6 +540,11 @@ def _run_workers(
     from tqdm.auto import tqdm
 
     ctx = _mp_context()
+    if ctx.get_start_method() == "fork":
+        # imported once here rather than once in every forked worker
+        import jupyter_client.manager  # noqa: F401
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
     task_q, result_q = ctx.Queue(), ctx.Queue()
     for task in tasks:
         task_q.put(task)
@@ -636,7 +641,6 @@ def run_reports(
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False)
-    docs.attrs.pop("ingest_report", None)
     tokenize(docs, progress=False)  # warms the shared cache: the notebooks only read it
     timings["tokenize_s"] = time.perf_counter() - t
 
@@ -750,7 +754,8 @@ ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
 <td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}</td>
 <td class="num">{{ "%.1f"|format(r.execute_s) }}</td>
 <td class="num">{{ "%.1f"|format(r.convert_s) }}</td>
-<td>{% if r.figures %}<ul class="figs">{% for f in r.figures %}<li><a href="{{ f }}">{{ f.rsplit("/", 1)[-1] }}</a></li>{% endfor %}</ul>{% endif %}</td>
+<td>{% if r.figures %}<details><summary>{{ r.figures|length }} 个文件（PNG / SVG / CSV）</summary>
+<ul class="figs">{% for f in r.figures %}<li><a href="{{ f }}">{{ f.rsplit("/", 1)[-1] }}</a></li>{% endfor %}</ul></details>{% endif %}</td>
 <td>{% if r.error %}<pre class="error">{{ r.error }}</pre>{% if r.failed_html %}<a href="{{ r.failed_html }}">失败的运行记录</a>{% endif %}{% endif %}</td>
 </tr>
 {% endfor %}

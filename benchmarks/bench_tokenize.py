@@ -7,7 +7,7 @@ measures in one run:
 1. plain ``jieba.lcut`` in this process, default dictionary, on the first ``--jieba-mb`` MB (it runs
    at about 1 MB/s, so the whole corpus would take long); reported as MB/s;
 2. ours, cold: ``tokenize(corpus)`` with the default Tokenizer (rjieba backend, worker processes,
-   a fresh cache folder): segmentation + filtering + writing the Parquet cache;
+   a fresh cache folder): segmentation + filtering + writing the on-disk cache;
 3. ours, cached re-run: the same call again with a fresh Tokenizer (reads the cache, segments nothing).
 
 Ours is run ``--repeat`` times each (every cold run with a fresh cache folder) and the best time counts,

@@ -23,7 +23,16 @@ EXPECTED = [
     "40-slogans",
     "50-term-explorer",
 ]
-NOISE = ("Traceback", "Warning", "warn(", "Building prefix dict", "Loading model", "Glyph", "findfont", "ERROR")
+NOISE = (
+    "Traceback",
+    "Warning",
+    "warn(",
+    "Building prefix dict",
+    "Loading model",
+    "Glyph",
+    "findfont",
+    "ERROR",
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +81,7 @@ def test_report_html_is_clean(reports: Path, name: str) -> None:
     assert "application/vnd.jupyter.stderr" not in shown  # no stderr output at all
     assert "jp-InputArea-editor" not in shown and "highlight hl-ipython3" not in shown  # no code cells
     assert "textlab report runner" not in html_text  # the runner's reset cell is not shown
+    assert "jp-OutputArea-executeResult" not in shown and "PosixPath" not in shown  # no stray values
 
 
 def test_index_links_every_report(reports: Path) -> None:

@@ -133,7 +133,10 @@ def test_company_year_chart_counts_and_gap_years() -> None:
 def test_lengths_bars_and_histogram() -> None:
     docs = pd.DataFrame(
         {
-            "title": ["中国联通召开警示教育会 巩固深化党纪学习教育成效 推动企业全面从严治党向纵深发展", "短标题"],
+            "title": [
+                "中国联通召开警示教育会 巩固深化党纪学习教育成效 推动企业全面从严治党向纵深发展",
+                "短标题",
+            ],
             "company": ["中国联通", ""],
             "chars": [5000, 120],
         }
@@ -142,7 +145,9 @@ def test_lengths_bars_and_histogram() -> None:
     draw(fig)
     text = texts(fig)
     assert "5,000" in text and "（未识别）" in text and "…" in text  # long title cut, not overlapping
-    many = pd.DataFrame({"title": [f"文档{i}" for i in range(60)], "company": ["中国移动"] * 60, "chars": range(60)})
+    many = pd.DataFrame(
+        {"title": [f"文档{i}" for i in range(60)], "company": ["中国移动"] * 60, "chars": range(60)}
+    )
     draw(plots.plot_lengths(many))
 
 
@@ -195,7 +200,9 @@ def test_keyness_picks_the_strongest_terms_on_each_side() -> None:
 
 
 def test_similarity_heatmap_annotated() -> None:
-    sim = pd.DataFrame([[1.0, 0.52], [0.52, 1.0]], index=["中国联通", "中国移动"], columns=["中国联通", "中国移动"])
+    sim = pd.DataFrame(
+        [[1.0, 0.52], [0.52, 1.0]], index=["中国联通", "中国移动"], columns=["中国联通", "中国移动"]
+    )
     fig = plots.plot_similarity(sim)
     draw(fig)
     assert "0.52" in texts(fig)
@@ -235,6 +242,9 @@ def test_slogan_heatmaps_and_timeline() -> None:
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks[0] == "全面从严治党"  # sorted by total
     assert "（未识别）" in texts(fig)
+    with_docs = plots.plot_slogan_heatmap(prof.assign(group_docs=[4, 4, 1, 2]))
+    draw(with_docs)
+    assert "中国移动\n1 篇" in [t.get_text() for t in with_docs.axes[0].get_xticklabels()]
     years = prof.assign(group=["2022", "2024", "2024", "(undated)"])
     draw(plots.plot_slogan_heatmap(years, col_label="年份", title="提法 × 年份"))
     timeline = pd.DataFrame(
@@ -270,7 +280,9 @@ def test_missing_columns_are_a_clear_error() -> None:
 
 
 def test_hostile_labels_draw_as_text() -> None:
-    freq = pd.DataFrame({"group": ["中国联通"] * 3, "term": ["$x^2$", "党\u0f40建", HOSTILE], "count": [3, 2, 1]})
+    freq = pd.DataFrame(
+        {"group": ["中国联通"] * 3, "term": ["$x^2$", "党\u0f40建", HOSTILE], "count": [3, 2, 1]}
+    )
     fig = plots.plot_top_terms(freq)
     draw(fig)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -301,7 +313,11 @@ def test_save_figure_writes_png_svg_csv(tmp_path: Path) -> None:
     assert "<svg" in svg
     assert pd.read_csv(written["csv"], encoding="utf-8").equals(table)
     assert written["csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # plain UTF-8, no BOM
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == ["top-terms.csv", "top-terms.png", "top-terms.svg"]
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+        "top-terms.csv",
+        "top-terms.png",
+        "top-terms.svg",
+    ]
 
 
 def test_save_figure_names_stay_in_the_folder(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -39,6 +40,7 @@ def assert_no_live_markup(html_text: str) -> None:
     assert "<script>alert" not in html_text
     assert not re.search(r"<img[^>]*onerror", html_text, flags=re.I)
     assert "<b>某" not in html_text
+    assert "evil<script>" not in html_text
 
 
 # ------------------------------------------------------------------------------------ hostile corpus
@@ -68,6 +70,7 @@ def hostile_corpus(tmp_path: Path) -> tuple[Path, Path]:
         "中国移动推动主题教育走深走实，全面从严治党取得新成效。主题教育成果持续巩固。\n",
         encoding="utf-8",
     )
+    (corpus / "evil<script>.bin").write_bytes(b"not a document")  # skipped: listed in the ingest report
     metadata = tmp_path / "metadata.csv"
     pd.DataFrame(
         {
@@ -106,6 +109,7 @@ def test_hostile_text_is_escaped_in_every_report(
         assert_no_live_markup(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview  # titles in the tables
     assert "&lt;b&gt;某公司&lt;/b&gt;" in overview and "&lt;b&gt;某公司&lt;/b&gt;" in index
+    assert "evil&lt;script&gt;.bin" in overview  # the ingest report's skipped file, as text
     assert "&lt;script&gt;alert(1)" in visible(explorer)  # document titles in the KWIC table
     # The cleaner strips complete tags from the text but (today) keeps an unclosed one: the KWIC table
     # must then show it as text next to the match.
@@ -140,7 +144,9 @@ def small_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
-def test_failing_notebook_keeps_last_good_report(tmp_path: Path, small_corpus: Path, private_cache: Path) -> None:
+def test_failing_notebook_keeps_last_good_report(
+    tmp_path: Path, small_corpus: Path, private_cache: Path
+) -> None:
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     _notebook(nbs / "a-set.ipynb", "leak = 'from a-set'\nprint('a ran fine')", "第一份报告")
@@ -150,7 +156,8 @@ def test_failing_notebook_keeps_last_good_report(tmp_path: Path, small_corpus: P
         # a shared kernel must not leak names between reports, and counts restart at 1
         "assert 'leak' not in globals(), 'namespace leaked'\n"
         "assert get_ipython().execution_count == 3, get_ipython().execution_count\n"
-        "print('c ran fine with corpus', corpus.endswith('corpus.parquet'))",
+        "print('c ran fine with corpus', corpus.endswith('corpus.parquet'))\n"
+        "import sys\nprint('kernel python', sys.executable)",
         "第三份报告",
     )
     out = tmp_path / "out"
@@ -164,7 +171,10 @@ def test_failing_notebook_keeps_last_good_report(tmp_path: Path, small_corpus: P
     assert (out / "b-bad.html").read_text(encoding="utf-8") == "PREVIOUS GOOD REPORT"
     assert (out / "figures" / "b-bad" / "old.png").read_bytes() == b"previous figure"
     assert "a ran fine" in (out / "a-set.html").read_text(encoding="utf-8")
-    assert "c ran fine with corpus True" in (out / "c-check.html").read_text(encoding="utf-8")
+    checked = (out / "c-check.html").read_text(encoding="utf-8")
+    assert "c ran fine with corpus True" in checked
+    # kernel "python3" is the venv's own (found by papermill without any `ipykernel install`)
+    assert f"kernel python {sys.executable}" in checked
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "ValueError: deliberate failure &lt;b&gt;bold&lt;/b&gt;" in index
     assert "<b>bold</b>" not in index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import multiprocessing
 import os
 import pickle
 import re
@@ -164,6 +165,12 @@ SLOGANS = [
 def test_slogans_stay_whole(tk: Tokenizer, slogan: str) -> None:
     for text in (f"要坚持{slogan}，推动工作", f"“{slogan}”", f"深入落实{slogan}要求"):
         assert slogan in tk.segment(text), (text, tk.segment(text))
+
+
+def test_every_dictionary_term_stays_whole(tk: Tokenizer) -> None:
+    terms = [w for w, _, _ in load_user_dict(config.USERDICT_FILE)] + load_slogan_terms(config.SLOGANS_FILE)
+    split = [(t, tk.segment(f"要{t}。")) for t in terms if t not in tk.segment(f"要{t}。")]
+    assert not split
 
 
 def test_slogan_counts_in_seed_000(sample_corpus: pd.DataFrame, tmp_path: Path) -> None:
@@ -416,7 +423,7 @@ def test_cached_rerun_does_no_segmentation(tmp_path: Path, monkeypatch: pytest.M
     corpus = small_corpus()
     first = tokenize(corpus, cache_dir=tmp_path, n_jobs=1, progress=False)
     shard_dir = tmp_path / "tokens" / first.tokenizer_hash[:16]
-    assert len(list(shard_dir.glob("shard-*.parquet"))) == 1
+    assert len(list(shard_dir.glob("shard-*.arrow"))) == 1
     assert (shard_dir / "tokenizer.json").is_file()
 
     def forbidden(self: Tokenizer, text: str) -> list[str]:
@@ -427,7 +434,7 @@ def test_cached_rerun_does_no_segmentation(tmp_path: Path, monkeypatch: pytest.M
     second = tokenize(corpus, fresh, cache_dir=tmp_path, n_jobs=1, progress=False)
     assert not fresh.is_initialized  # the dictionary was never even built
     assert second.docs == first.docs
-    assert len(list(shard_dir.glob("shard-*.parquet"))) == 1  # nothing new written
+    assert len(list(shard_dir.glob("shard-*.arrow"))) == 1  # nothing new written
 
 
 def test_changed_document_is_the_only_one_segmented(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -448,7 +455,7 @@ def test_changed_document_is_the_only_one_segmented(tmp_path: Path, monkeypatch:
     assert second.docs[1] == Tokenizer().tokenize(changed.loc[20, "text"])
     assert [second.docs[i] for i in (0, 2, 3)] == [first.docs[i] for i in (0, 2, 3)]
     shard_dir = tmp_path / "tokens" / first.tokenizer_hash[:16]
-    assert len(list(shard_dir.glob("shard-*.parquet"))) == 2  # appended, not rewritten
+    assert len(list(shard_dir.glob("shard-*.arrow"))) == 2  # appended, not rewritten
 
 
 def test_cache_is_per_tokenizer(tmp_path: Path) -> None:
@@ -467,13 +474,18 @@ def test_compaction_and_corrupt_shards(tmp_path: Path, monkeypatch: pytest.Monke
     for i in range(1, 5):
         tokenize(corpus.iloc[:i], cache_dir=tmp_path, n_jobs=1, progress=False)
     shard_dir = next((tmp_path / "tokens").iterdir())
-    assert 1 <= len(list(shard_dir.glob("shard-*.parquet"))) <= 2
-    (shard_dir / "shard-00000000000000000000-0-broken.parquet").write_bytes(b"not parquet")
+    assert 1 <= len(list(shard_dir.glob("shard-*.arrow"))) <= 2
+    (shard_dir / "shard-00000000000000000000-0-broken.arrow").write_bytes(b"not arrow")
     monkeypatch.setattr(Tokenizer, "segment", lambda self, text: pytest.fail("segmented"))
     assert tokenize(corpus, cache_dir=tmp_path, n_jobs=1, progress=False).docs == expected
 
 
-def test_parallel_matches_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("start_method", ["default", "forkserver"])
+def test_parallel_matches_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str) -> None:
+    if start_method != "default":  # what Python >= 3.12 uses: workers must not rely on inherited state
+        if start_method not in multiprocessing.get_all_start_methods():
+            pytest.skip(f"no {start_method} on this platform")
+        monkeypatch.setattr(tokens_mod, "_mp_context", lambda: multiprocessing.get_context(start_method))
     monkeypatch.setattr(tokens_mod, "_PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(tokens_mod, "_CHUNK_MIN_CHARS", 1)
     texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))] * 2

@@ -34,9 +34,8 @@ report.setup_notebook()  # first: keeps library warnings out of the report, sets
 import analysis as tl
 from analysis import plots
 
-docs = tl.load_corpus(corpus, metadata, progress=progress)
-ingest_report = docs.attrs.pop("ingest_report", None)  # files skipped or flagged when reading the corpus
-docs = report.select_years(docs, year_min, year_max)
+loaded = tl.read_corpus(corpus, metadata, progress=progress)  # the corpus table and the ingest report
+docs = report.select_years(loaded.corpus, year_min, year_max)
 report.require_documents(docs, year_min, year_max)
 """
 
@@ -49,7 +48,9 @@ plots.show_table(report.summary_table(docs), caption="语料概况")
 )
 
 
-def _nb(name: str, title: str, intro: str, params: str, setup: str, sections: list[tuple[str, str]]) -> nbformat.NotebookNode:
+def _nb(
+    name: str, title: str, intro: str, params: str, setup: str, sections: list[tuple[str, str]]
+) -> nbformat.NotebookNode:
     cells = [new_markdown_cell(f"# {title}\n\n{intro}")]
     cells.append(new_code_cell(COMMON_PARAMS.format(name=name) + params, metadata={"tags": ["parameters"]}))
     cells.append(new_code_cell(setup, metadata={"tags": ["setup"]}))
@@ -61,7 +62,11 @@ def _nb(name: str, title: str, intro: str, params: str, setup: str, sections: li
     for i, cell in enumerate(cells):
         cell.id = f"{name[:2]}-{i:02d}"  # stable ids: regenerating gives no diff
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     return nb
 
@@ -110,10 +115,10 @@ else:
             (
                 "## 导入报告：跳过或需要检查的文件",
                 """\
-if ingest_report is None or ingest_report.empty:
+if loaded.report.empty:
     plots.show_message("导入时没有跳过任何文件，也没有需要检查的文件。")
 else:
-    plots.show_table(ingest_report, caption="status：skipped = 未导入，warning = 已导入但请检查")
+    plots.show_table(loaded.report, caption="status：skipped = 未导入，warning = 已导入但请检查")
 """,
             ),
         ],
@@ -286,7 +291,7 @@ with report.explain_errors("各公司的提法"):
     else:
         plots.show_figure(plots.plot_slogan_heatmap(profile, top_n=top_n, title="提法 × 公司（出现次数）"),
                           "slogans-by-company", figures_dir=figures_dir, table=profile)
-        plots.show_table(profile, max_rows=100,
+        plots.show_table(profile, max_rows=50,
                          caption="count = 出现次数；n_docs = 使用该提法的文档数；group_docs = 该组文档数")
 """,
             ),
@@ -370,7 +375,8 @@ for term in terms:
         else:
             plots.show_figure(
                 plots.plot_top_terms(colloc.rename(columns={"term": "group", "collocate": "term"}), value="pmi",
-                                     top_n=top_n, title=f"“{term}”的搭配词（PMI）", value_label="PMI"),
+                                     top_n=top_n, title=f"“{term}”的搭配词（PMI）", value_label="PMI",
+                                     color=plots.NEUTRAL_COLOR),
                 f"collocates-{term}", figures_dir=figures_dir, table=colloc,
             )
     with report.explain_errors(f"“{term}”的上下文"):
