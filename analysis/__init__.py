@@ -12,6 +12,10 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+# The verb ``dtm`` shares its name with its module: bind the function now, or a later
+# ``import analysis.dtm`` anywhere would leave ``analysis.dtm`` pointing at the module.
+from analysis.dtm import dtm  # noqa: E402
+
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "load_corpus": "analysis.corpus",
@@ -22,7 +26,6 @@ _EXPORTS: dict[str, str] = {
     "Tokens": "analysis.tokens",
     "tokenize": "analysis.tokens",
     "DTM": "analysis.dtm",
-    "dtm": "analysis.dtm",
     "frequency": "analysis.stats.frequency",
     "tfidf_profile": "analysis.stats.tfidf",
     "keyness": "analysis.stats.keyness",
@@ -41,7 +44,7 @@ _EXPORTS: dict[str, str] = {
     "AnalysisError": "analysis.errors",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = ["__version__", "dtm", *sorted(_EXPORTS)]
 
 
 def __getattr__(name: str) -> Any:

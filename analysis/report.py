@@ -1,10 +1,11 @@
 """Report runner: corpus folder -> executed notebooks -> HTML reports, figures and an index page.
 
 ``run_reports`` ingests the corpus once (``out/data/corpus.parquet``), tokenises it once to warm the
-shared token cache, then executes every notebook of ``notebooks/`` with papermill in parallel worker
-processes (each notebook reads the ingested corpus and the cached tokens), converts each executed
-notebook to HTML in the worker with nbconvert's ``HTMLExporter`` (code hidden unless ``show_code``),
-and writes ``out/index.html`` and ``out/timings.json``.
+shared token cache, then executes every notebook of ``notebooks/`` with papermill in two worker
+processes (each notebook reads the ingested corpus and the cached tokens; each worker keeps one kernel
+for the notebooks it runs, see "shared kernels" below), converts each executed notebook to HTML in the
+worker with nbconvert's ``HTMLExporter`` (code hidden unless ``show_code``), and writes
+``out/index.html`` and ``out/timings.json``.
 
 Layout of ``out``::
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
-import html
 import json
 import logging
 import os
@@ -68,7 +68,7 @@ __all__ = [
     "top_slogans",
 ]
 
-#: Notebooks executed at the same time (each has its own kernel process).
+#: Notebooks executed at the same time (worker processes, each with its own kernel).
 DEFAULT_JOBS = 2
 #: Longest time one notebook cell may run, in seconds.
 CELL_TIMEOUT = 1800
@@ -935,11 +935,6 @@ def term_positions(keyness_table: pd.DataFrame, terms: Sequence[str]) -> pd.Data
     return out.sort_values(
         ["term", "rank"], key=lambda s: s.map(order) if s.name == "term" else s
     ).reset_index(drop=True)
-
-
-def escape(text: Any) -> str:
-    """HTML-escape any value (for the rare hand-built HTML in a notebook)."""
-    return html.escape(str(text))
 
 
 def group_columns(group_by: str | Sequence[str]) -> str | list[str]:

@@ -737,7 +737,7 @@ def _segment_all(
     tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool
 ) -> tuple[list[str], _Encoded]:
     """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     sizes = [len(t) for t in texts]
     parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS

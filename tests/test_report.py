@@ -186,6 +186,24 @@ def test_failing_notebook_keeps_last_good_report(
     assert not list(out.glob(".*"))  # no temporary files left behind
 
 
+def test_every_notebook_copes_with_one_company_and_no_dates(tmp_path: Path, private_cache: Path) -> None:
+    corpus = tmp_path / "undated"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "中国联通召开警示教育会\n\n中国联通召开警示教育会，推动全面从严治党向纵深发展。坚持“两个维护”。\n",
+        encoding="utf-8",
+    )
+    (corpus / "b.txt").write_text("联通党委学习会\n\n中国联通党委学习贯彻全面从严治党要求。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert report.run_reports(corpus, None, out, progress=False) == 0
+    overview = visible((out / "00-corpus-overview.html").read_text(encoding="utf-8"))
+    assert "没有带日期的文档" in overview
+    comparison = visible((out / "20-company-comparison.html").read_text(encoding="utf-8"))
+    assert "关键词对比：无法计算" in comparison and "Traceback" not in comparison
+    trends = visible((out / "30-year-trends.html").read_text(encoding="utf-8"))
+    assert "没有带日期的文档" in trends
+
+
 # ------------------------------------------------------------------------------------ helpers
 
 
