@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 # The verb ``dtm`` shares its name with its module: bind the function now, or a later
 # ``import analysis.dtm`` anywhere would leave ``analysis.dtm`` pointing at the module.
-from analysis.dtm import dtm  # noqa: E402
+from analysis.dtm import dtm
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
