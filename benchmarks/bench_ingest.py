@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import opencc
+
 from analysis.clean import to_simplified
 from analysis.corpus import read_corpus
 
@@ -36,6 +38,7 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
     for f in sorted((ROOT / "data" / "raw").glob("*.txt")):
         paragraphs += [p for p in f.read_text(encoding="utf-8").splitlines() if len(p) > 80]
     paragraphs = [to_simplified(p) for p in paragraphs]
+    to_traditional = opencc.OpenCC("s2t")
     counts = {"docs": 0, "bad": 0}
     for i in range(n):
         company = rng.choice(COMPANIES)
@@ -46,9 +49,7 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
         sub.mkdir(parents=True, exist_ok=True)
         enc = rng.choice(["utf-8", "utf-8", "gb18030", "big5"])
         if enc == "big5":
-            import opencc
-
-            text = opencc.OpenCC("s2t").convert(text)
+            text = to_traditional.convert(text)
         (sub / f"doc{i:05d}.txt").write_bytes(text.encode(enc, errors="ignore"))
         counts["docs"] += 1
     (folder / "empty.txt").write_bytes(b"")
