@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import config, report
+from analysis import config, notebook, report
 from analysis.errors import AnalysisError
 
 SCRIPT = "<script>alert(1)</script>"
@@ -281,16 +281,16 @@ def test_notebook_helpers() -> None:
             "chars": [10, 20, 30],
         }
     )
-    table = report.company_year_table(docs)
+    table = notebook.company_year_table(docs)
     assert table.loc["中国联通", 2022] == 1 and table.loc["（未识别公司）", 2024] == 1
     assert "中国移动" not in table.index  # undated
-    assert list(report.select_years(docs, 2023, None)["doc_id"]) == ["b"]
-    assert report.select_years(docs) is docs
-    assert list(report.incomplete_documents(docs)["missing"]) == ["公司", "日期"]
-    assert report.group_columns("company, year") == ["company", "year"]
-    assert report.group_label("company,year") == "公司×年份"
+    assert list(notebook.select_years(docs, 2023, None)["doc_id"]) == ["b"]
+    assert notebook.select_years(docs) is docs
+    assert list(notebook.incomplete_documents(docs)["missing"]) == ["公司", "日期"]
+    assert notebook.group_columns("company, year") == ["company", "year"]
+    assert notebook.group_label("company,year") == "公司×年份"
     with pytest.raises(AnalysisError, match="no dated document"):
-        report.require_documents(docs.iloc[:0], 2030, None)
+        notebook.require_documents(docs.iloc[:0], 2030, None)
     kn = pd.DataFrame(
         {
             "group": ["甲"] * 3 + ["乙"] * 3,
@@ -299,12 +299,12 @@ def test_notebook_helpers() -> None:
             "g2": [5.0, 1.0, -2.0, 4.0, 0.5, -3.0],
         }
     )
-    pos = report.term_positions(kn, ["y", "x"])
+    pos = notebook.term_positions(kn, ["y", "x"])
     assert list(zip(pos["term"], pos["group"], pos["rank"], strict=True)) == [
         ("y", "乙", 1),
         ("y", "甲", 2),
         ("x", "甲", 1),
         ("x", "乙", 3),
     ]
-    hi = report.keyness_highlights(kn, 1)
+    hi = notebook.keyness_highlights(kn, 1)
     assert list(hi["term"]) == ["x", "z", "y", "x"] and list(hi["direction"]) == ["多用", "少用"] * 2

@@ -28,22 +28,22 @@ progress = True  # progress bars while loading (the report runner turns them off
 """
 
 SETUP = """\
-from analysis import report
+from analysis import notebook
 
-report.setup_notebook()  # first: keeps library warnings out of the report, sets the Chinese font
+notebook.setup_notebook()  # first: keeps library warnings out of the report, sets the Chinese font
 import analysis as tl
 from analysis import plots
 
 loaded = tl.read_corpus(corpus, metadata, progress=progress)  # the corpus table and the ingest report
-docs = report.select_years(loaded.corpus, year_min, year_max)
-report.require_documents(docs, year_min, year_max)
+docs = notebook.select_years(loaded.corpus, year_min, year_max)
+notebook.require_documents(docs, year_min, year_max)
 """
 
 SETUP_TOKENS = (
     SETUP
     + """tokens = tl.tokenize(docs, progress=progress)
 m = tl.dtm(tokens)
-plots.show_table(report.summary_table(docs), caption="语料概况")
+plots.show_table(notebook.summary_table(docs), caption="语料概况")
 """
 )
 
@@ -82,11 +82,11 @@ def notebooks() -> dict[str, nbformat.NotebookNode]:
         "",
         SETUP + "tokens = tl.tokenize(docs, progress=progress)\n",
         [
-            ("## 概况", 'plots.show_table(report.summary_table(docs), caption="语料概况")'),
+            ("## 概况", 'plots.show_table(notebook.summary_table(docs), caption="语料概况")'),
             (
                 "## 各公司每年的文档数\n\n无日期的文档不计入此表（见下文）。",
                 """\
-table = report.company_year_table(docs)
+table = notebook.company_year_table(docs)
 if table.empty:
     plots.show_message("没有带日期的文档，无法按年份统计。", warn=True)
 else:
@@ -97,7 +97,7 @@ else:
             (
                 "## 文档长度",
                 """\
-lengths = report.document_table(docs, tokens)
+lengths = notebook.document_table(docs, tokens)
 plots.show_figure(plots.plot_lengths(lengths), "document-lengths", figures_dir=figures_dir, table=lengths)
 plots.show_table(lengths, caption="每篇文档的长度（chars = 字符数，tokens = 过滤后的词数）")
 """,
@@ -105,7 +105,7 @@ plots.show_table(lengths, caption="每篇文档的长度（chars = 字符数，t
             (
                 "## 缺少日期或公司的文档\n\n可在元数据文件（metadata.csv）中补上日期或公司。",
                 """\
-incomplete = report.incomplete_documents(docs)
+incomplete = notebook.incomplete_documents(docs)
 if incomplete.empty:
     plots.show_message("每篇文档都有日期和公司。")
 else:
@@ -144,10 +144,10 @@ plots.show_figure(
             (
                 "## 各组的高频词",
                 """\
-by = report.group_columns(group_by)
+by = notebook.group_columns(group_by)
 freq = tl.frequency(m, by=by, top_n=top_n)
 plots.show_figure(
-    plots.plot_top_terms(freq, top_n=top_n, title=f"各{report.group_label(by)}的高频词", value_label="词频"),
+    plots.plot_top_terms(freq, top_n=top_n, title=f"各{notebook.group_label(by)}的高频词", value_label="词频"),
     "top-terms-by-group", figures_dir=figures_dir, table=freq,
 )
 plots.show_table(freq, caption="rate_per_10k = 每万词出现次数；doc_freq = 出现该词的文档数")
@@ -157,7 +157,7 @@ plots.show_table(freq, caption="rate_per_10k = 每万词出现次数；doc_freq 
                 "## 各公司的 TF-IDF 关键词\n\n"
                 "每个公司的文档合并为一个词频向量，再乘以按文档计算的 IDF：突出该公司常用、而在其他文档中少见的词。",
                 """\
-with report.explain_errors("各公司的 TF-IDF 关键词"):
+with notebook.explain_errors("各公司的 TF-IDF 关键词"):
     tfidf_company = tl.tfidf_profile(m, by="company", top_n=top_n)
     plots.show_figure(
         plots.plot_top_terms(tfidf_company, value="tfidf", top_n=top_n, title="各公司的 TF-IDF 关键词",
@@ -169,10 +169,10 @@ with report.explain_errors("各公司的 TF-IDF 关键词"):
             (
                 "## 各年份的 TF-IDF 关键词",
                 """\
-if not report.has_dated(docs):
+if not notebook.has_dated(docs):
     plots.show_message("没有带日期的文档，无法按年份比较。", warn=True)
 else:
-    with report.explain_errors("各年份的 TF-IDF 关键词"):
+    with notebook.explain_errors("各年份的 TF-IDF 关键词"):
         tfidf_year = tl.tfidf_profile(m, by="year", top_n=top_n)
         plots.show_figure(
             plots.plot_top_terms(tfidf_year, value="tfidf", top_n=top_n, title="各年份的 TF-IDF 关键词",
@@ -203,26 +203,26 @@ else:
                 "右侧：目标组多用的词；左侧：目标组少用的词。条上的数字是目标组 / 参照组的频次，"
                 "浅色斜线条表示未达到显著性阈值。",
                 """\
-by = report.group_columns(group_by)
-with report.explain_errors("关键词对比"):
+by = notebook.group_columns(group_by)
+with notebook.explain_errors("关键词对比"):
     kn = tl.keyness(m, by=by, target=target or None, reference=reference or None, min_count=min_count,
                     correction=correction or None, alpha=alpha)
     plots.show_figure(
-        plots.plot_keyness(kn, top_n=top_n, threshold=report.threshold_text(correction, alpha),
-                           title=f"关键词对比（按{report.group_label(by)}）"),
+        plots.plot_keyness(kn, top_n=top_n, threshold=notebook.threshold_text(correction, alpha),
+                           title=f"关键词对比（按{notebook.group_label(by)}）"),
         "keyness", figures_dir=figures_dir, table=kn,
     )
-    plots.show_table(report.keyness_highlights(kn, top_n), max_rows=200,
+    plots.show_table(notebook.keyness_highlights(kn, top_n), max_rows=200,
                      caption="各组多用 / 少用最明显的词（按 G² 排序）")
 """,
             ),
             (
                 "## 相似度\n\n各组 TF-IDF 词频向量的余弦相似度：1 = 用词分布完全相同，0 = 没有共同的词。",
                 """\
-with report.explain_errors("相似度"):
+with notebook.explain_errors("相似度"):
     sim = tl.similarity(m, by=by)
     plots.show_figure(
-        plots.plot_similarity(sim, title=f"{report.group_label(by)}之间的文本相似度（TF-IDF 余弦）"),
+        plots.plot_similarity(sim, title=f"{notebook.group_label(by)}之间的文本相似度（TF-IDF 余弦）"),
         "similarity", figures_dir=figures_dir, table=sim,
     )
 """,
@@ -244,10 +244,10 @@ with report.explain_errors("相似度"):
             (
                 "## 选定词语的年度变化",
                 """\
-if not report.has_dated(docs):
+if not notebook.has_dated(docs):
     plots.show_message("没有带日期的文档，无法按年份统计。", warn=True)
 else:
-    with report.explain_errors("选定词语的年度变化"):
+    with notebook.explain_errors("选定词语的年度变化"):
         term_trend = tl.trend(m, terms, company=company or None)
         plots.show_figure(plots.plot_trend(term_trend, thin_docs=thin_docs, title="选定词语的年度变化"),
                           "term-trends", figures_dir=figures_dir, table=term_trend)
@@ -257,9 +257,9 @@ else:
             (
                 "## 最常见提法的年度变化",
                 """\
-if report.has_dated(docs):
-    with report.explain_errors("最常见提法的年度变化"):
-        slogans = report.top_slogans(tl.slogan_profile(docs, tokens, by=None), m.features, top_n)
+if notebook.has_dated(docs):
+    with notebook.explain_errors("最常见提法的年度变化"):
+        slogans = notebook.top_slogans(tl.slogan_profile(docs, tokens, by=None), m.features, top_n)
         if not slogans:
             plots.show_message("语料中没有可按年份统计的提法。")
         else:
@@ -284,7 +284,7 @@ if report.has_dated(docs):
             (
                 "## 各公司的提法",
                 """\
-with report.explain_errors("各公司的提法"):
+with notebook.explain_errors("各公司的提法"):
     profile = tl.slogan_profile(docs, tokens, by="company", min_docs=min_docs, kinds=slogan_kinds)
     if profile.empty:
         plots.show_message("没有找到提法。")
@@ -298,10 +298,10 @@ with report.explain_errors("各公司的提法"):
             (
                 "## 各年份的提法",
                 """\
-if not report.has_dated(docs):
+if not notebook.has_dated(docs):
     plots.show_message("没有带日期的文档，无法按年份统计。", warn=True)
 else:
-    with report.explain_errors("各年份的提法"):
+    with notebook.explain_errors("各年份的提法"):
         profile_year = tl.slogan_profile(docs, tokens, by="year", min_docs=min_docs, kinds=slogan_kinds)
         plots.show_figure(
             plots.plot_slogan_heatmap(profile_year, top_n=top_n, col_label="年份", title="提法 × 年份（出现次数）"),
@@ -312,7 +312,7 @@ else:
             (
                 "## 采用时间线：各公司首次使用",
                 """\
-with report.explain_errors("采用时间线"):
+with notebook.explain_errors("采用时间线"):
     timeline = tl.adoption_timeline(docs, min_docs=min_docs, kinds=slogan_kinds)
     if timeline.empty or timeline["first_date"].isna().all():
         plots.show_message("没有带日期的提法使用记录。", warn=True)
@@ -341,10 +341,10 @@ with report.explain_errors("采用时间线"):
             (
                 "## 年度变化",
                 """\
-if not report.has_dated(docs):
+if not notebook.has_dated(docs):
     plots.show_message("没有带日期的文档，无法按年份统计。", warn=True)
 else:
-    with report.explain_errors("年度变化"):
+    with notebook.explain_errors("年度变化"):
         term_trend = tl.trend(m, terms)
         plots.show_figure(plots.plot_trend(term_trend, title="词语的年度变化"), "term-trends",
                           figures_dir=figures_dir, table=term_trend)
@@ -354,9 +354,9 @@ else:
                 "## 在关键词对比中的位置\n\n"
                 "rank = 该词在各组 Keyness 表中按 G² 的名次（1 = 最突出的多用词），of = 参与检验的词数。",
                 """\
-by = report.group_columns(group_by)
-with report.explain_errors("关键词对比中的位置"):
-    positions = report.term_positions(tl.keyness(m, by=by, min_count=min_count), terms)
+by = notebook.group_columns(group_by)
+with notebook.explain_errors("关键词对比中的位置"):
+    positions = notebook.term_positions(tl.keyness(m, by=by, min_count=min_count), terms)
     if positions.empty:
         plots.show_message(f"这些词的频次低于最小频次 {min_count}，没有参与检验。")
     else:
@@ -368,7 +368,7 @@ with report.explain_errors("关键词对比中的位置"):
                 """\
 for term in terms:
     plots.show_heading(term)
-    with report.explain_errors(f"“{term}”的搭配词"):
+    with notebook.explain_errors(f"“{term}”的搭配词"):
         colloc = tl.collocations(tokens, term, window=colloc_window)
         if colloc.empty:
             plots.show_message(f"“{term}”不是一个词，或出现次数太少，没有搭配词。")
@@ -379,7 +379,7 @@ for term in terms:
                                      color=plots.NEUTRAL_COLOR),
                 f"collocates-{term}", figures_dir=figures_dir, table=colloc,
             )
-    with report.explain_errors(f"“{term}”的上下文"):
+    with notebook.explain_errors(f"“{term}”的上下文"):
         lines = tl.kwic(docs, term, window=window)
         if lines.empty:
             plots.show_message(f"语料中没有“{term}”。")
