@@ -650,7 +650,8 @@ def plot_adoption_timeline(
     """Dot plot on a date axis: for each slogan, one dot per company at its first use.
 
     ``table``: one row per slogan and company with the first (and optionally last) date of use.
-    A thin line runs from first to last use. Slogans are ordered by their earliest first use.
+    A thin line runs from first to last use. The ``top_n`` slogans used by the most companies (then in
+    the most documents) are shown, ordered by their earliest first use.
     """
     _require(table, [slogan, company, first], "plot_adoption_timeline")
     data = table.copy()
@@ -661,7 +662,19 @@ def plot_adoption_timeline(
     has_last = last is not None and last in data.columns
     if has_last:
         data[last] = pd.to_datetime(data[last], errors="coerce")
-    order = data.groupby(slogan)[first].min().sort_values(kind="stable").index[:top_n]
+    # Show the slogans most worth comparing (used by the most companies, then in the most documents),
+    # then order them by their earliest first use.
+    weight = "n_docs" if "n_docs" in data.columns else first
+    stats = data.groupby(slogan).agg(
+        n_companies=(company, "nunique"),
+        weight=(weight, "sum" if weight == "n_docs" else "count"),
+        start=(first, "min"),
+    )
+    chosen = stats.sort_values(
+        ["n_companies", "weight", "start"], ascending=[False, False, True], kind="stable"
+    )
+    order = chosen.index[:top_n]
+    order = stats.loc[order].sort_values("start", kind="stable").index
     data = data[data[slogan].isin(order)]
     companies = list(dict.fromkeys(data[company].fillna("").astype(str)))
     offsets = {
