@@ -1,8 +1,8 @@
 """textlab analysis: comparative text analytics for Chinese corporate news.
 
 Data flows one way: raw files -> readers -> clean -> corpus -> tokens -> dtm -> stats -> plots -> report.
-This module re-exports the public verbs only. They are imported lazily, so ``import analysis.clean``
-does not pay for pandas, scikit-learn or jieba.
+This module re-exports the public verbs only. Most are imported lazily on first use (``dtm`` is
+bound at import, which loads pandas and scipy).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.corpus import corpus_summary, ingest
 
-    result = ingest(
+    result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
         args.dir,
         args.out,
         args.metadata,
@@ -56,8 +56,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         min_count=args.min_count,
         progress=not args.quiet,
     )
-    print("wrote " + ", ".join(str(p) for p in written))
-    return EXIT_OK
+    print("wrote " + ", ".join(str(p) for p in written.files))
+    for note in written.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return EXIT_PARTIAL if written.notes else EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -84,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="folder of documents -> corpus.parquet, corpus.csv, ingest_report.csv")
+    ing = sub.add_parser(
+        "ingest", help="folder of documents -> corpus.parquet, corpus.csv, ingest_report.csv"
+    )
     ing.add_argument("dir", type=Path, help="corpus folder (read only, walked recursively)")
     ing.add_argument("--out", type=Path, required=True, help="output folder (not inside DIR)")
     ing.add_argument("--metadata", type=Path, default=None, help="CSV of per-file overrides")

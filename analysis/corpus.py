@@ -43,8 +43,9 @@ from tqdm import tqdm
 
 from analysis import _io, config
 from analysis.clean import clean_body, prepare
-from analysis.errors import CorpusError, ReadError
+from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.metadata import (
+    CompanyAliases,
     extract_company,
     extract_date,
     extract_source,
@@ -192,9 +193,13 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
 
 
 def _apply_overrides(
-    corpus: pd.DataFrame, overrides: pd.DataFrame, source_name: str
+    corpus: pd.DataFrame, overrides: pd.DataFrame, source_name: str, aliases: CompanyAliases
 ) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """Merge override cells over extracted values; return the corpus and report records for bad rows."""
+    """Merge override cells over extracted values; return the corpus and report records for bad rows.
+
+    A company override is mapped to its canonical name when it is a known alias (联通 -> 中国联通),
+    so that it groups with the extracted values; any other name is kept as written.
+    """
     problems: list[dict[str, str]] = []
     by_path = {p: i for i, p in enumerate(corpus["path"])}
     by_name: dict[str, list[int]] = {}
@@ -209,7 +214,11 @@ def _apply_overrides(
             idx = candidates[0] if len(candidates) == 1 else None
         if idx is None:
             problems.append(
-                {"path": source_name, "status": "warning", "reason": f"row {n}: path '{row.path}' matches no document"}
+                {
+                    "path": source_name,
+                    "status": "warning",
+                    "reason": f"row {n}: path '{row.path}' matches no document",
+                }
             )
             continue
         for fieldname in OVERRIDE_FIELDS:
@@ -228,6 +237,8 @@ def _apply_overrides(
                     )
                     continue
                 value = parsed.normalize().tz_localize(None) if parsed.tzinfo else parsed.normalize()
+            elif fieldname == "company":
+                value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
             corpus.at[idx, f"{fieldname}_from_override"] = True
     return corpus, problems
@@ -264,7 +275,7 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     return df[CORPUS_COLUMNS].reset_index(drop=True)
 
 
-def _read_ingested(parquet: Path, metadata: str | Path | None) -> IngestResult:
+def _read_ingested(parquet: Path, metadata: str | Path | None, aliases: CompanyAliases) -> IngestResult:
     """An ingested corpus (``corpus.parquet`` + sibling ``ingest_report.csv``), overrides re-applied."""
     corpus = pd.read_parquet(parquet)
     report_file = parquet.with_name("ingest_report.csv")
@@ -274,7 +285,7 @@ def _read_ingested(parquet: Path, metadata: str | Path | None) -> IngestResult:
         else pd.DataFrame(columns=REPORT_COLUMNS)
     )
     if metadata is not None:
-        corpus, problems = _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name)
+        corpus, problems = _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name, aliases)
         corpus = _derive(corpus)
         report = pd.concat([report, pd.DataFrame(problems, columns=REPORT_COLUMNS)], ignore_index=True)
     return IngestResult(corpus=corpus, report=report)
@@ -296,24 +307,32 @@ def read_corpus(
     root = Path(path)
     if not root.exists():
         raise CorpusError(f"{root}: no such file or folder")
+    company_files = tuple(str(p) for p in (config.COMPANIES_FILE, *companies))
+    try:  # a bad alias file is the user's whole run going wrong: say so now, not once per document
+        aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
+    except AnalysisError as exc:
+        raise CorpusError(str(exc)) from None
     if root.is_file() and root.suffix == ".parquet":
-        return _read_ingested(root, metadata)
+        return _read_ingested(root, metadata, aliases)
     if root.is_file():
         files, root = [root], root.parent
     else:
         files = list_files(root)
-    company_files = tuple(str(p) for p in (config.COMPANIES_FILE, *companies))
     report: list[dict[str, str]] = []
     jobs: list[tuple[str, str, bool, tuple[str, ...]]] = []
     for f in files:
         rel = f.relative_to(root).as_posix()
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.append({"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"})
+            report.append(
+                {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
+            )
             continue
         jobs.append((str(root), rel, keep_repeated, company_files))
 
     n_jobs = n_jobs or config.n_jobs_default()
-    bar = dict(total=len(jobs), desc="ingest", unit="file", disable=not progress or len(jobs) < 50, file=sys.stderr)
+    bar = dict(
+        total=len(jobs), desc="ingest", unit="file", disable=not progress or len(jobs) < 50, file=sys.stderr
+    )
     if n_jobs > 1 and len(jobs) >= _PARALLEL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=n_jobs) as pool:
             results = list(tqdm(pool.map(_process_star, jobs, chunksize=16), **bar))
@@ -330,7 +349,7 @@ def read_corpus(
     corpus = _finish(rows)
     if metadata is not None:
         overrides = read_overrides(metadata)
-        corpus, problems = _apply_overrides(corpus, overrides, Path(metadata).name)
+        corpus, problems = _apply_overrides(corpus, overrides, Path(metadata).name, aliases)
         report.extend(problems)
     corpus = _derive(corpus).sort_values("path", kind="stable").reset_index(drop=True)
 
@@ -355,7 +374,9 @@ def load_corpus(
     Returns the corpus table (see the module docstring for its columns). ``read_corpus`` returns the
     ingest report of skipped and problematic files as well.
     """
-    return read_corpus(path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress).corpus
+    return read_corpus(
+        path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress
+    ).corpus
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -377,13 +398,26 @@ def ingest(
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
-    Refuses to write inside the input folder. Files are written atomically.
+    Refuses to write inside the input folder. Files are written atomically. When no document at all
+    could be ingested, only the report is written and CorpusError is raised (an existing corpus in
+    ``out`` is left as it was).
     """
     src, out = Path(path), Path(out)
     if src.is_dir() and _inside(out, src):
-        raise CorpusError(f"{out}: output folder is inside the input folder {src}; raw data is never written to")
+        raise CorpusError(
+            f"{out}: output folder is inside the input folder {src}; raw data is never written to"
+        )
     result = read_corpus(src, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
+    if result.corpus.empty:
+        # Keep whatever good corpus ``out`` may already hold; only say why nothing was ingested.
+        _io.write_with(
+            out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
+        )
+        raise CorpusError(
+            f"{src}: no document could be ingested ({len(result.report)} file(s) skipped); "
+            f"see {out / 'ingest_report.csv'}"
+        )
     write_corpus(result, out)
     return result
 
@@ -394,7 +428,9 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
     _io.write_with(out / "corpus.csv", lambda t: table.to_csv(t, index=False, encoding="utf-8"))
-    _io.write_with(out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8"))
+    _io.write_with(
+        out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
+    )
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:

@@ -5,13 +5,15 @@ Nothing here computes statistics itself; it calls the stage modules in order and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import _io
 from analysis.dtm import dtm as build_dtm
+from analysis.errors import AnalysisError
 from analysis.stats.frequency import frequency
 from analysis.stats.keyness import keyness
 from analysis.stats.similarity import similarity
@@ -20,10 +22,22 @@ from analysis.stats.tfidf import tfidf_profile
 from analysis.tokens import tokenize
 
 STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv")
+KEYNESS_COLUMNS = [
+    "group", "reference", "term", "count_target", "count_reference", "total_target", "total_reference",
+    "g2", "p_value", "p_adjusted", "significant", "log_ratio", "logodds_z", "min_count",
+]  # fmt: skip
 
 
 def _write_csv(df: pd.DataFrame, target: Path, index: bool = False) -> Path:
     return _io.write_with(target, lambda t: df.to_csv(t, index=index, encoding="utf-8"))
+
+
+@dataclass
+class StatsOutput:
+    """Files written by :func:`write_stats` and notes on tables that could not be computed."""
+
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def write_stats(
@@ -36,20 +50,33 @@ def write_stats(
     top_n: int = 50,
     min_count: int = 5,
     progress: bool = True,
-) -> list[Path]:
-    """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV)."""
+) -> StatsOutput:
+    """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
+
+    A table that cannot be computed for this corpus (keyness with a single group, say) is written
+    with its header only, and the reason is returned in ``notes``; the other tables are still written.
+    """
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     tokens = tokenize(corpus, progress=progress)
     matrix = build_dtm(tokens)
     out.mkdir(parents=True, exist_ok=True)
-    tables: dict[str, tuple[pd.DataFrame, bool]] = {
-        "frequency.csv": (frequency(matrix, by=by_arg, top_n=top_n), False),
-        "tfidf.csv": (tfidf_profile(matrix, by=by_arg, top_n=top_n), False),
-        "slogans.csv": (slogan_profile(corpus, tokens, by=by_arg), False),
+    result = StatsOutput()
+    tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]] = {
+        "frequency.csv": (lambda: frequency(matrix, by=by_arg, top_n=top_n), False, []),
+        "tfidf.csv": (lambda: tfidf_profile(matrix, by=by_arg, top_n=top_n), False, []),
+        "slogans.csv": (lambda: slogan_profile(corpus, tokens, by=by_arg), False, []),
         "keyness.csv": (
-            keyness(matrix, by=by_arg, target=target, reference=reference, min_count=min_count),
+            lambda: keyness(matrix, by=by_arg, target=target, reference=reference, min_count=min_count),
             False,
+            KEYNESS_COLUMNS,
         ),
-        "similarity.csv": (similarity(matrix, by=by_arg), True),
+        "similarity.csv": (lambda: similarity(matrix, by=by_arg), True, []),
     }
-    return [_write_csv(df, out / name, index=index) for name, (df, index) in tables.items()]
+    for name, (compute, index, empty_columns) in tables.items():
+        try:
+            df = compute()
+        except AnalysisError as exc:
+            result.notes.append(f"{name}: not computed: {exc}")
+            df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
+        result.files.append(_write_csv(df, out / name, index=index))
+    return result

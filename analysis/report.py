@@ -334,6 +334,26 @@ def _register_engine() -> str:
     return _ENGINE_NAME
 
 
+@functools.lru_cache(maxsize=1)
+def _pinned_kernel_specs() -> Any:
+    """A kernel spec manager whose only "python3" kernel is this very interpreter.
+
+    Without it jupyter_client may pick a user-level "python3" kernelspec pointing at another Python,
+    where ``analysis`` is not installed.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec_dir = Path(tempfile.mkdtemp(prefix="textlab-kernelspec-")) / "python3"
+    spec_dir.mkdir()
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "textlab (this environment)",
+        "language": "python",
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
+
+
 def _start_kernel(cwd: str) -> Any:
     """Start a python3 kernel (IPC transport: local sockets, no TCP ports) and wait until it answers."""
     from jupyter_client.manager import AsyncKernelManager
@@ -341,7 +361,9 @@ def _start_kernel(cwd: str) -> Any:
 
     # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
     ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ip)
+    km = AsyncKernelManager(
+        kernel_name="python3", transport="ipc", ip=ip, kernel_spec_manager=_pinned_kernel_specs()
+    )
     # No IPython history database: report kernels never need it, and a shared kernel would reuse
     # line numbers after each reset.
     run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
@@ -664,6 +686,7 @@ def run_reports(
     timings["jobs"] = n_workers
     timings["fresh_kernels"] = fresh_kernels
 
+    listed = _with_previous_reports(out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"))
     summary = corpus_summary(docs)
     report_df = result.report
     context = {
@@ -677,7 +700,7 @@ def run_reports(
         "warnings": int((report_df["status"] == "warning").sum()) if len(report_df) else 0,
         "params": effective,
         "show_code": show_code,
-        "reports": ordered,
+        "reports": listed,
         "timings": timings,
         "versions": _versions(),
         "n_failed": sum(r["status"] != "ok" for r in ordered),
@@ -694,6 +717,31 @@ def run_reports(
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _with_previous_reports(
+    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str
+) -> list[dict[str, Any]]:
+    """This run's results plus, for notebooks not run this time (``--only``), the last good report
+    still in ``out``, marked as such, so that index.html keeps linking every report. Records the
+    list in ``out/reports.json`` for the next run."""
+    record = out / "reports.json"
+    try:
+        previous = {r["name"]: r for r in json.loads(record.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        previous = {}
+    this_run = {r["name"]: {**r, "generated": generated} for r in ordered}
+    listed: list[dict[str, Any]] = []
+    for name in dict.fromkeys([p.stem for p in discover_notebooks(nb_dir)] + [r["name"] for r in ordered]):
+        if name in this_run:
+            listed.append(this_run.pop(name))
+        elif name in previous and previous[name].get("html") and (out / previous[name]["html"]).exists():
+            old = dict(previous.pop(name))
+            old["note"] = f"本次未重新运行；保留 {old.get('generated', '此前')} 生成的报告"
+            listed.append(old)
+    keep = [{k: v for k, v in r.items() if k != "note"} for r in listed]
+    _io.write_text(record, json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
+    return listed
 
 
 def _company_counts(docs: pd.DataFrame) -> list[tuple[str, int]]:
@@ -733,7 +781,7 @@ ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
 <tr>
 <td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}<br>
 <span class="muted">{{ r.name }}</span></td>
-<td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}</td>
+<td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}{% if r.get("note") %}<br><span class="muted">{{ r.get("note") }}</span>{% endif %}</td>
 <td class="num">{{ "%.1f"|format(r.execute_s) }}</td>
 <td class="num">{{ "%.1f"|format(r.convert_s) }}</td>
 <td>{% if r.figures %}<details><summary>{{ r.figures|length }} 个文件（PNG / SVG / CSV）</summary>

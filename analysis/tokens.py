@@ -776,14 +776,9 @@ def _segment_all(
 
 # ------------------------------------------------------------------------------------------ verb
 def _content_hashes(corpus: pd.DataFrame) -> list[str]:
-    given = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else [None] * len(corpus)
-    if all(isinstance(h, str) and h for h in given):
-        return given
-    texts = corpus["text"].tolist()
-    return [
-        h if isinstance(h, str) and h else hashlib.sha256(_as_text(t).encode("utf-8")).hexdigest()
-        for h, t in zip(given, texts, strict=True)
-    ]
+    # Always hashed from the text itself: a caller may have edited ``text`` after ingestion, and a
+    # stale ``content_hash`` column would return the old tokens. sha256 costs ~2 ms per MB.
+    return [hashlib.sha256(_as_text(t).encode("utf-8")).hexdigest() for t in corpus["text"].tolist()]
 
 
 @contextlib.contextmanager
@@ -841,8 +836,7 @@ def tokenize(
 
     hashes = _content_hashes(corpus)
     docvars = corpus.drop(columns=["text"]).reset_index(drop=True)
-    if "content_hash" not in docvars.columns:
-        docvars["content_hash"] = hashes
+    docvars["content_hash"] = hashes
 
     cache = _Cache(Path(cache_dir) if cache_dir is not None else config.CACHE_DIR, tokenizer)
     first_row: dict[str, int] = {}

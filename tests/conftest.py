@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 METADATA = ROOT / "data" / "metadata.csv"
 
-# Tests never touch the developer's cache: each session gets its own.
+# Tests never touch the developer's cache: each session gets its own. Set before analysis.config is
+# imported (it reads the variable once), and inherited by the subprocesses tests start.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="textlab-test-cache-")
+atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
+os.environ["TEXTLAB_CACHE"] = _SESSION_CACHE
 os.environ.setdefault("TEXTLAB_PROGRESS", "0")
 
 

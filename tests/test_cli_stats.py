@@ -69,3 +69,22 @@ def test_stats_with_target_and_reference(tmp_path: Path, raw_dir: Path, metadata
     assert set(key["group"]) == {"中国联通"} and set(key["reference"]) == {"中国移动"}
     slog = pd.read_csv(out / "slogans.csv").set_index(["group", "slogan"])
     assert slog.loc[("中国联通", "全面从严治党"), "count"] >= 12  # seed 000 alone uses it 12 times
+
+
+def test_single_company_still_writes_every_table(tmp_path: Path) -> None:
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    for i, year in enumerate((2021, 2022)):
+        (corpus / f"{i}.txt").write_text(
+            f"中国联通召开党建工作会议\n\n发布时间：{year}-03-0{i + 1}\n\n"
+            "中国联通党组坚持全面从严治党，坚决做到“两个维护”，推动高质量发展。会议部署党风廉政建设工作。\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "s"
+    assert main(["stats", str(corpus), "--by", "company", "--out", str(out), "-q"]) == 1  # keyness: one group
+    for name in ("frequency.csv", "tfidf.csv", "slogans.csv", "similarity.csv"):
+        assert len(pd.read_csv(out / name)) > 0, name
+    keyness = pd.read_csv(out / "keyness.csv")
+    assert keyness.empty and {"g2", "log_ratio", "logodds_z"} <= set(keyness.columns)
+    # by year the same corpus has two groups, and keyness works
+    assert main(["stats", str(corpus), "--by", "year", "--out", str(tmp_path / "y"), "-q"]) == 0

@@ -129,7 +129,9 @@ def test_bad_files_are_skipped_and_reported(tmp_path: Path) -> None:
     (corpus_dir / "sub").mkdir(parents=True)
     good = "中国移动召开主题教育总结会议\n\n发布时间：2023-12-01\n\n中国移动党组坚持以高质量发展为主线，推进全面从严治党。"
     (corpus_dir / "good.txt").write_text(good, encoding="utf-8")
-    (corpus_dir / "sub" / "good2.md").write_text("# 标题：中国电信党建\n\n" + good.replace("移动", "电信"), encoding="utf-8")
+    (corpus_dir / "sub" / "good2.md").write_text(
+        "# 标题：中国电信党建\n\n" + good.replace("移动", "电信"), encoding="utf-8"
+    )
     (corpus_dir / "empty.txt").write_bytes(b"")
     (corpus_dir / "binary.txt").write_bytes(bytes(range(256)) * 20)
     (corpus_dir / "scan.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
@@ -158,7 +160,9 @@ def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
     assert [p.relative_to(root).as_posix() for p in files] == ["a/x.txt"]
 
 
-def test_ingest_writes_outputs_and_never_into_input(tmp_path: Path, raw_dir: Path, metadata_csv: Path) -> None:
+def test_ingest_writes_outputs_and_never_into_input(
+    tmp_path: Path, raw_dir: Path, metadata_csv: Path
+) -> None:
     before = _tree_state(raw_dir)
     out = tmp_path / "out"
     res = ingest(raw_dir, out, metadata_csv, progress=False)
@@ -192,7 +196,9 @@ def test_cli_exit_codes(tmp_path: Path, raw_dir: Path, capsys: pytest.CaptureFix
     assert main(["ingest", str(raw_dir), "--out", str(tmp_path / "ok"), "-q"]) == 0
     mixed = tmp_path / "mixed"
     mixed.mkdir()
-    (mixed / "a.txt").write_text("中国联通召开会议\n\n发布时间：2020-01-02\n\n会议强调全面从严治党。", encoding="utf-8")
+    (mixed / "a.txt").write_text(
+        "中国联通召开会议\n\n发布时间：2020-01-02\n\n会议强调全面从严治党。", encoding="utf-8"
+    )
     (mixed / "b.txt").write_bytes(b"")
     assert main(["ingest", str(mixed), "--out", str(tmp_path / "m"), "-q"]) == 1
     report = pd.read_csv(tmp_path / "m" / "ingest_report.csv")
@@ -217,10 +223,47 @@ def test_cli_module_runs_as_a_process(tmp_path: Path, raw_dir: Path) -> None:
 def test_oversized_file_is_skipped_without_reading(tmp_path: Path) -> None:
     corpus_dir = tmp_path / "in"
     corpus_dir.mkdir()
-    (corpus_dir / "ok.txt").write_text("中国铁塔召开会议\n\n发布时间：2022-02-02\n\n会议部署全面从严治党工作。", encoding="utf-8")
+    (corpus_dir / "ok.txt").write_text(
+        "中国铁塔召开会议\n\n发布时间：2022-02-02\n\n会议部署全面从严治党工作。", encoding="utf-8"
+    )
     with open(corpus_dir / "huge.txt", "wb") as fh:  # sparse: 200 MB on paper, nothing on disk
         fh.truncate(200 * 1024 * 1024)
     res = read_corpus(corpus_dir, progress=False)
     assert res.corpus["path"].tolist() == ["ok.txt"]
     reason = res.report.set_index("path").loc["huge.txt", "reason"]
     assert "MB" in reason or "large" in reason
+
+
+def test_bad_alias_file_is_one_clear_error(
+    tmp_path: Path, raw_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "o"
+    assert (
+        main(["ingest", str(raw_dir), "--out", str(out), "-q", "--companies", str(tmp_path / "nope.csv")])
+        == 2
+    )
+    assert "nope.csv" in capsys.readouterr().err
+    assert not (out / "corpus.parquet").exists()
+
+
+def test_nothing_ingested_keeps_the_previous_corpus(tmp_path: Path, raw_dir: Path) -> None:
+    out = tmp_path / "o"
+    assert main(["ingest", str(raw_dir), "--out", str(out), "-q"]) == 0
+    before = (out / "corpus.parquet").read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_bytes(b"")
+    assert main(["ingest", str(empty), "--out", str(out), "-q"]) == 2
+    assert (out / "corpus.parquet").read_bytes() == before
+    assert "blank.txt" in (out / "ingest_report.csv").read_text(encoding="utf-8")
+
+
+def test_company_override_uses_the_canonical_name(tmp_path: Path, raw_dir: Path) -> None:
+    meta = tmp_path / "m.csv"
+    meta.write_text(
+        "path,company\n004_83744d454e603408.txt,中移动\n000_80c5e8dbfcbfbb28.txt,某研究院\n", encoding="utf-8"
+    )
+    df = load_corpus(raw_dir, meta, progress=False).set_index("path")
+    assert df.loc["004_83744d454e603408.txt", "company"] == "中国移动"
+    assert df.loc["000_80c5e8dbfcbfbb28.txt", "company"] == "某研究院"  # unknown names are kept as written
+    assert df.loc["000_80c5e8dbfcbfbb28.txt", "company_from_override"]

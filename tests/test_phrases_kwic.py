@@ -230,3 +230,20 @@ def test_collocations_edge_cases():
 
 def test_split_sentences():
     assert split_sentences("第一句。第二句！\n第三段；最后") == ["第一句。", "第二句！", "第三段；", "最后"]
+
+
+def test_traditional_search_terms_find_simplified_text() -> None:
+    import pandas as pd
+
+    from analysis.stats.kwic import kwic
+
+    corpus = pd.DataFrame(
+        {
+            "doc_id": ["a"],
+            "company": ["中国联通"],
+            "date": [pd.Timestamp("2024-01-30")],
+            "title": ["t"],
+            "text": ["公司坚持全面从严治党，推动高质量发展。"],
+        }
+    )
+    assert kwic(corpus, "全面從嚴治黨")["match"].tolist() == ["全面从严治党"]

@@ -308,3 +308,16 @@ def test_notebook_helpers() -> None:
     ]
     hi = notebook.keyness_highlights(kn, 1)
     assert list(hi["term"]) == ["x", "z", "y", "x"] and list(hi["direction"]) == ["多用", "少用"] * 2
+
+
+def test_only_keeps_the_other_reports_in_the_index(tmp_path: Path, small_corpus: Path, private_cache: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "a-one.ipynb", "print('one')", "第一份")
+    _notebook(nbs / "b-two.ipynb", "print('two')", "第二份")
+    out = tmp_path / "out"
+    assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False) == 0
+    assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, only=["b-two"], progress=False) == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="a-one.html"') == 1 and index.count('href="b-two.html"') == 1
+    assert index.count("本次未重新运行") == 1  # a-one is kept from the first run, and says so

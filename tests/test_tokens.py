@@ -544,3 +544,13 @@ def test_jieba_logger_is_the_only_logger_touched() -> None:
     Tokenizer(backend="jieba", hmm=False, keep_numbers=True).segment("两个维护")
     assert logging.getLogger("jieba").level == logging.WARNING
     assert {name: logging.getLogger(name).level for name in before} == before
+
+
+def test_edited_text_is_never_served_stale_tokens(tmp_path: Path) -> None:
+    corpus = pd.DataFrame({"doc_id": ["a"], "text": ["公司坚持全面从严治党，推动高质量发展。"]})
+    first = tokenize(corpus, cache_dir=tmp_path, progress=False)
+    assert "全面从严治党" in first.docs[0]
+    edited = corpus.assign(content_hash="stale-hash-from-before-the-edit")
+    edited["text"] = edited["text"].str.replace("全面从严治党", "")
+    second = tokenize(edited, cache_dir=tmp_path, progress=False)
+    assert "全面从严治党" not in second.docs[0] and "高质量发展" in second.docs[0]

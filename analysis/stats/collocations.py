@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from analysis.clean import to_simplified
 from analysis.errors import AnalysisError
 
 __all__ = ["SentenceTokens", "collocations", "sentence_tokens", "split_sentences"]
@@ -117,6 +118,7 @@ def collocations(
     """
     if not isinstance(term, str) or not term:
         raise AnalysisError("collocations needs a non-empty term")
+    term = to_simplified(term)  # tokens are simplified script
     if unit not in ("window", "sentence"):
         raise AnalysisError(f"unit must be 'window' or 'sentence', got {unit!r}")
     if sort not in ("pmi", "count", "log_dice"):

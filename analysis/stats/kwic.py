@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.clean import to_simplified
 from analysis.errors import AnalysisError
 
 __all__ = ["PARAGRAPH_MARK", "kwic"]
@@ -66,7 +67,7 @@ def kwic(
     """Every occurrence of ``term`` in ``corpus.text`` with ``window`` characters of context each side.
 
     ``term`` is literal by default (``regex=True``: a Python regular expression; empty matches are
-    skipped). The corpus text is simplified Chinese, so pass a simplified term.
+    skipped). The corpus text is simplified Chinese; a traditional-script term is converted to simplified.
 
     Columns:
       doc_id, company, title  str (company/title '' when the corpus has no such column)
@@ -83,7 +84,7 @@ def kwic(
         raise AnalysisError(f"window must be >= 0, got {window}")
     if max_rows is not None and max_rows < 0:
         raise AnalysisError(f"max_rows must be >= 0 or None, got {max_rows}")
-    pattern = _compile(term, regex, ignore_case)
+    pattern = _compile(to_simplified(term), regex, ignore_case)
 
     n = len(corpus)
     doc_ids = corpus["doc_id"].astype(str).to_numpy()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.clean import to_simplified
 from analysis.dtm import DTM, _is_missing
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _require_counts
@@ -38,7 +39,9 @@ def trend(
     Rows: period ascending, then term in the given order. No dated document: an empty frame.
     """
     _require_counts(dtm, "trend")
-    term_list = [terms] if isinstance(terms, str) else list(dict.fromkeys(terms))
+    # Counts are on simplified text: a traditional-script term is converted first.
+    term_list = [to_simplified(t) for t in ([terms] if isinstance(terms, str) else terms)]
+    term_list = list(dict.fromkeys(term_list))
     if not term_list:
         raise AnalysisError("trend needs at least one term")
     if by not in dtm.docvars.columns:
