@@ -26,24 +26,33 @@ ties go to the earliest line:
   88  header: on a meta line (a short non-sentence line with 来源/作者/编辑/浏览/字号 ...)
   85  body or footer: after a publication label
   80  header: after an update label (更新时间/修改时间/Updated); elsewhere it is ignored
-  80  a newspaper page header, anywhere: ``人民邮电 2021年2月26日 星期五 第2版``
+  80  a newspaper page header, anywhere: ``人民邮电 2021年2月26日 星期五 第2版`` (also with the page
+      label on the next line: ``人民邮电报 2016年6月9日 星期四`` / ``第03版：要闻``)
   78  body or footer: on a meta line, or after a generic label on a short line that no paragraph
       follows (``时间：2021-05-21 10:10:03`` under the article)
   75  header: a line holding nothing but the date (and time / weekday / brackets)
   72  header: a short non-sentence line with the date (``人民邮电报 2024-01-30 第1版``)
   70  the title line with the date standing at its end (``标题 2024-01-30``), not in a link list
   68  a date-only line at most two lines above the title
+  60  a closing line under the last paragraph signed by a unit or outlet: ``（中国移动新闻宣传中心
+      2023年1月17日）``, ``（新华社 2019年3月5日）``, ``（2023年1月17日 人民邮电报）``; without brackets
+      only a signatory body or a newspaper (``中国移动党组 2023年1月17日``, ``人民邮电报 2021年4月14日``);
+      not ``（截至…）``, ``（…起施行）``, a person or a meeting's name, nor an item of a list
   55  a date-only signature line in 年月日 form among the last lines (only if there is one such line)
   50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
 ====  =====================================================================================
 
-Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论 ...) on is
-another article's and is not read. Never used, whatever the score: dates after 今天/今日/当前/现在
-(crawl dates); dates without a publication label on or above page-chrome lines (登录, 网站首页,
-breadcrumbs ...) unless labelled on a meta line (``时间：… 作者：… 来源：…``, also split over two
-lines); weekday-tagged dates (``2026年11月21日 星期六``) unless labelled on a meta line (below the
-title a label, a meta line or a line of its own right under the title is enough); dates after another field's label (会议时间：,
-截止日期：) or in an event block (时间：… with 地点：… next to it); ``20240130`` and English month
+Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论, a forum's
+reply floors 沙发 / 2# and reply box ...) on is another article's and is not read. Never used,
+whatever the score: dates after 今天/今日/当前/现在 (crawl dates); dates without a publication label on
+or above page-chrome lines (登录, 网站首页, 繁體, breadcrumbs ...) unless labelled on a meta line
+(``时间：… 作者：… 来源：…``, also split over two lines) or standing right under the title with no
+chrome in between, labelled, on a meta line or alone on the line directly below it (chrome further
+down, such as a forum's ``您需要 登录 才可以下载或查看`` prompt or a 繁體/打印 toolbar, does not
+veto them; when the title is repeated after the site bars, the later one counts); weekday-tagged
+dates (``2026年11月21日 星期六``) unless labelled on a meta line (below the title a label, a meta
+line or a line of its own right under the title is enough); dates after another field's label
+(会议时间：, 截止日期：) or in an event block (时间：… with 地点：… next to it); ``20240130`` and English month
 names without a label; dates inside a body sentence, including a full date opening the first
 paragraph (``2015年3月2日，中国电信召开…``): that is the date of the event, and a document whose
 only dates are such is left undated.
@@ -231,14 +240,20 @@ _DISCLAIMER_RE = re.compile(
     re.I,
 )
 _BARRIER_FREE = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
+# Forum (Discuz) chrome around a thread: register / log-in prompts and thread tools.
+_FORUM_PROMPT = r"立即注册|马上注册|没有(?:帐|账)号|才可以(?:下载|查看|回帖|浏览)|发新帖|收起左侧|只看该作者|复制链接|本版积分规则"
+# A breadcrumb with › or » separators: 中国广电论坛 › 行业资讯 › 查看内容.
+_BREADCRUMB = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
 _NAV_RE = re.compile(
     r"网站首页|网站地图|当前位置|您的位置|你的位置|您现在的位置|首页\s*[>»›/]|[>»›]\s*正文|登录|"
     rf"设为首页|加入收藏|收藏本站|{_BARRIER_FREE}|繁體|繁体版|简体版|手机版|(?<![A-Za-z])English(?![A-Za-z])|"
-    r"关闭窗口|打印本页|返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫"
+    r"关闭窗口|打印本页|返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫|"
+    rf"{_FORUM_PROMPT}|{_BREADCRUMB}"
 )
 _META_RE = re.compile(
     r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
-    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|source|author|editor|views?\b",
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
+    r"source|author|editor|views?\b",
     re.I,
 )
 _META_LABEL_RE = re.compile(
@@ -349,11 +364,14 @@ _CRAWL_NAV_RE = re.compile(
 _ARTICLE_END_RE = re.compile(
     r"^[\[【(]?\s*(?:相关(?:新闻|阅读|文章|链接|推荐|报道|稿件)|推荐阅读|延伸阅读|热点(?:新闻|推荐|文章)|热门(?:文章|新闻)|"
     r"猜你喜欢|最新(?:文章|新闻|动态)|精彩推荐|上一篇|下一篇|上一条|下一条|网友评论|发表评论|我要评论|评论区|"
-    r"精彩评论|全部评论|用户评论|留言板?)"
+    r"精彩评论|全部评论|用户评论|留言板?|"
+    # forum replies (沙发, 板凳, 2#, 3楼) and the reply box under a thread
+    r"(?:沙发|板凳|地板|藤椅|[0-9]{1,4}\s*[#楼])(?:\s*$|\s.{0,30}发表于)|您需要登录后才可以回帖|快速回复|本版积分规则)"
 )
 # Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
 _CHROME_RE = re.compile(
-    _CRAWL_NAV_RE.pattern + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置"
+    _CRAWL_NAV_RE.pattern + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置|"
+    + _BREADCRUMB
 )
 _OTHER_LABEL_RE = re.compile(rf"{_CJK}{{2,8}}\s*:\s*[\[【(<]?\s*$")
 _TODAY_RE = re.compile(r"(?:今天|今日|当前|现在|系统时间|today|now)[^0-9]{0,6}$", re.I)
@@ -597,6 +615,63 @@ def _under_title(lines: _Lines, i: int, hit: _DateHit, title_idx: int, in_header
     return title_idx >= 0 and in_header and title_idx < i <= title_idx + 2 and not _residual(lines.norm[i], hit)
 
 
+_UNDER_TITLE_LINES = 6
+
+
+def _right_under_title(lines: _Lines, i: int, title_idx: int, body_start: int) -> bool:
+    """Is line ``i`` in the header right below the title, with no page chrome in between?"""
+    if title_idx < 0 or not title_idx < i < body_start or i - title_idx > _UNDER_TITLE_LINES:
+        return False
+    return not any(_CHROME_RE.search(lines.norm[j]) for j in range(title_idx + 1, i))
+
+
+# The unit or outlet signing a closing line: a name in book marks or one ending like a unit's name.
+_UNIT_NAME_RE = re.compile(
+    rf"《[^《》]{{2,20}}》|{_CJK}[{_CJK_CHARS}A-Za-z0-9()·]{{0,28}}"
+    r"(?:中心|[^全局内外]部|办公室|办公厅|委员会|党组|党委|纪委|纪检组|纪检监察组|工会|团委|支部|总支|公司|集团|"
+    r"新闻社|通讯社|[^公旅会结]社|[^画海情简年周日晚月]报|日报|晚报|新闻网|[^联上入]网|电视台|广播电台|杂志|周刊|研究院|协会|学会|联合会)"
+)
+# Without brackets only a signatory body or a newspaper / news agency: 中国移动党组 2023年1月17日,
+# 人民邮电报 2021年4月14日 (not a website or a service hall: their footers carry the day's date).
+_SIGNATORY_RE = re.compile(
+    rf"《[^《》]{{2,20}}》|{_CJK}[{_CJK_CHARS}()]{{1,28}}(?:党组|党委|纪委|纪检组|纪检监察组|委员会|办公室|办公厅|工会|"
+    r"团委|支部|总支|新闻宣传中心|[^全局内外]部|新闻社|通讯社|[^公旅会结]社|[^画海情简年周日晚月]报|日报|晚报)"
+)
+_CLOSING_LABEL_RE = re.compile(r"^(?:文章|稿件|信息|新闻)?(?:来源|稿源|出处|供稿)\s*:\s*")
+_BRACKETED_RE = re.compile(r"^[(\[【〔](?P<inner>[^()\[\]【】〔〕]*(?:\([^()]*\)[^()\[\]【】〔〕]*)*)[)\]】〕]$")
+_EDITION_TAIL_RE = re.compile(r"第?\s*[0-9一二三四五六七八九十]{1,3}\s*版")
+
+
+def _closing_signature(line: str, hit: _DateHit) -> bool:
+    """A closing line that signs the article: a unit or outlet with the full date, nothing else.
+
+    ``（中国移动新闻宣传中心 2023年1月17日）``, ``（新华社 2019年3月5日）``, ``（2023年1月17日 人民邮电报）``,
+    ``（《人民邮电报》 2021年4月14日）``; without brackets only a signatory body (``中国移动党组 2023年1月17日``).
+    Not ``（截至2023年1月17日）``, ``（2023年1月17日起施行）``, ``（张三 2023年1月17日）`` or a meeting's name.
+    """
+    if hit.fmt in _LABEL_ONLY_FORMATS or len(line) > 60:
+        return False
+    m = _BRACKETED_RE.match(line)
+    inner_start, inner_end = (m.start("inner"), m.end("inner")) if m else (0, len(line))
+    if not (inner_start <= hit.start and hit.end <= inner_end):
+        return False
+
+    def extra(s: str) -> str:
+        s = _WEEKDAY_RE.sub(" ", _TIME_RE.sub(" ", _EDITION_TAIL_RE.sub(" ", s)))
+        return re.sub(r"[\s,、/|·—–\-]+", "", s)
+
+    before, after = line[inner_start : hit.start], line[hit.end : inner_end]
+    if extra(after) and extra(before):
+        return False  # the date stands inside the text, not at an edge
+    name = re.sub(r"^[\s,、/|·—–\-]+|[\s,、/|·—–\-]+$", "", before if extra(before) else after)
+    name = _CLOSING_LABEL_RE.sub("", name)
+    if not name or len(name) > 30:
+        return False
+    if m:
+        return bool(_UNIT_NAME_RE.fullmatch(name)) or _canonical_company(name) != ""
+    return bool(_SIGNATORY_RE.fullmatch(name))
+
+
 def _in_list(lines: _Lines, i: int) -> bool:
     """Is line ``i`` one of several neighbouring ``text + date`` lines (a list of links)?"""
     return any(0 <= j < len(lines.norm) and _edge_date(lines.norm[j]) is not None for j in (i - 1, i + 1))
@@ -617,6 +692,16 @@ def _line_kind(line: str) -> _LineKind:
     meta = bool(_META_RE.search(line)) and not sentence and len(line) <= 160
     edition = bool(_EDITION_RE.search(line)) and len(line) <= 60
     return _LineKind(sentence, meta, bool(_CRAWL_NAV_RE.search(line)), edition)
+
+
+_PAGE_LABEL_RE = re.compile(r"^第\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*(?::\s*\S{1,10})?$")
+
+
+def _paper_masthead(lines: _Lines, i: int, hit: _DateHit) -> bool:
+    """An e-paper masthead (a newspaper's name and the issue date) with the page label on the next line."""
+    if i + 1 >= len(lines.norm) or not _PAGE_LABEL_RE.match(lines.norm[i + 1]) or len(lines.norm[i]) > 40:
+        return False
+    return re.fullmatch(rf"{_CJK}{{2,12}}报", _residual(lines.norm[i], hit)) is not None
 
 
 def _in_footer(lines: _Lines, i: int) -> bool:
@@ -651,10 +736,19 @@ def _score_hit(
         return (95 if in_header else 85), False
     if kind.edition and not kind.sentence:
         return 80, False  # 人民邮电 2021年2月26日 星期五 第2版: the newspaper's page header
+    if _paper_masthead(lines, i, hit):
+        return 80, False  # 人民邮电报 2016年6月9日 星期四 / 第03版：要闻: the same over two lines
     meta = kind.meta
     # 时间：2016年6月27日 星期一  作者：…  来源：… is the article's own meta line, wherever it stands
     labelled_meta = label is not None and (meta or _meta_neighbour(lines, i))
-    if kind.crawl_nav or (i < chrome and not labelled_meta):
+    # A labelled date right under the title is the article's, whatever chrome comes below it (a forum's
+    # 您需要 登录 才可以… prompt): chrome only vetoes dates above it, in the site's bars.
+    # A line holding only the date directly under the title counts too (``标题 / 2019-05-03 / 【繁體】【打印】``).
+    bare_under_title = i == title_idx + 1 and not _residual(line, hit) and not _WEEKDAY_RE.match(line, hit.end)
+    labelled_under_title = (label is not None or meta or bare_under_title) and _right_under_title(
+        lines, i, title_idx, body_start
+    )
+    if kind.crawl_nav or (i < chrome and not (labelled_meta or labelled_under_title)):
         return None  # in the site's bars above the article: the crawl date, a news ticker
     if _WEEKDAY_RE.match(line, hit.end) and not (
         labelled_meta or (not above_title and (label or meta or _under_title(lines, i, hit, title_idx, in_header)))
@@ -672,6 +766,14 @@ def _score_hit(
         return None
     if meta:
         return (88 if in_header else 78), False
+    if (
+        not in_header
+        and i > body_start
+        and _closing_signature(line, hit)
+        and _in_footer(lines, i)
+        and not _in_list(lines, i)
+    ):
+        return 60, False  # （中国移动新闻宣传中心 2023年1月17日） under the last paragraph
     if kind.sentence:
         if i == body_start and re.match(r"\s*电", line[hit.end :]) and re.search(r"[社网报台讯]", prefix[-30:]):
             return 50, False
@@ -719,6 +821,10 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
         title_idx = _title_line_index(lines)
     body_start = _first_body(lines, title_idx)
     chrome = _chrome_end(lines, body_start)
+    if title and title_idx < chrome:  # the title repeated after the site bars (page title, then headline)
+        again = _locate(_Lines(lines.raw[chrome + 1 : body_start], lines.norm[chrome + 1 : body_start]), title)
+        if again >= 0:
+            title_idx = chrome + 1 + again
     n = _article_end(lines, body_start)
     best: tuple[int, int, int] | None = None
     best_date: dt.date | None = None
@@ -769,7 +875,7 @@ def _repair_cjk_spaces(s: str) -> str:
     out: list[str] = []
     pos = 0
     for m in re.finditer(rf"(?<={_CJK}) +(?={_CJK})", s):
-        left = re.search(rf"{_CJK}{{1,4}}$", s[: m.start()])
+        left = re.search(rf"{_CJK}{{1,4}}$", s[max(0, m.start() - 4) : m.start()])  # bounded: long lines
         right = re.match(rf"{_CJK}{{1,4}}", s[m.end() :])
         lw, rw = (left.group(0) if left else ""), (right.group(0) if right else "")
         keep = True

@@ -166,6 +166,12 @@ DATE_CASES = [
     ),
     ("newspaper-page-header", "人民邮电 2021年2月26日 星期五 第2版\n" + _doc(), D(2021, 2, 26)),
     (
+        "epaper-masthead-two-lines",
+        "人民邮电报 2016年6月9日 星期四\n第03版：要闻\n上一版  下一版  版面导航\n" + _doc("本报记者 刘畅"),
+        D(2016, 6, 9),
+    ),
+    ("weekday-site-bar-not-masthead", "人民网 2026年11月21日 星期六\n网站首页\n" + _doc(), None),
+    (
         "meta-line-above-title",
         "首页 > 新闻中心 > 党建工作\n时间：2021年6月5日星期六 作者：曹文博 来源：中国联通\n" + _doc(),
         D(2021, 6, 5),
@@ -744,3 +750,168 @@ def test_page_cases_through_clean_prepare(page: str, aliases: CompanyAliases) ->
     assert _squash(got_title) == _squash(raw_title)
     assert extract_date(prepared.front_matter, prepared.text, title=got_title) == extract_date({}, page, title=raw_title)
     assert extract_company(got_title, prepared.text, aliases) == extract_company(raw_title, page, aliases)
+
+
+# ----------------------------------------------------------------------------------------------
+# Forum threads (Discuz and the like): the thread's date sits under the title, above login prompts.
+# ----------------------------------------------------------------------------------------------
+
+FORUM_TITLE = "中国广电举办5G业务分享会"
+LOGIN_PROMPT = "您需要 登录 才可以下载或查看，没有账号？立即注册"
+REGISTER_PROMPT = "马上注册，结交更多好友，享用更多功能，让你轻松玩转社区。"
+BROADNET_BODY = (
+    "近日，中国广电举办5G业务分享会，交流各地推进5G业务发展的经验做法。会议强调，要坚持党建引领，推动业务高质量发展。\n"
+    "中国广电有关部门负责人出席会议并讲话，要求各单位压实责任，抓好落实，取得实效。"
+)
+REPLIES = "沙发\n李四\n发表于 2016-10-04 08:15:00 | 只看该作者\n说得好，学习了"
+
+FORUM_CASES = [
+    ("weak-label-above-login-prompt", f"{FORUM_TITLE}\n时间:2016-10-03 20:57 0 396 | 复制链接 |\n{LOGIN_PROMPT}\n{BROADNET_BODY}",
+     D(2016, 10, 3)),
+    (
+        "weak-label-both-prompts",
+        f"收起左侧\n发新帖\n{FORUM_TITLE}\n时间:2016-10-03 20:57 0 396 | 复制链接 |\n马上注册，结交更多好友\n{LOGIN_PROMPT}\n"
+        f"{BROADNET_BODY}\n您需要登录后才可以回帖 登录 | 立即注册\n本版积分规则\n快速回复 返回列表 返回顶部",
+        D(2016, 10, 3),
+    ),
+    (
+        "user-bar-above-and-prompt-below",
+        f"用户名 密码 自动登录 找回密码 立即注册\n{FORUM_TITLE}\n日期：2016年10月3日\n{LOGIN_PROMPT}\n{BROADNET_BODY}",
+        D(2016, 10, 3),
+    ),
+    (
+        "discuz-thread",
+        f"中国广电论坛 › 行业资讯 › 查看内容\n{FORUM_TITLE}\n查看: 396|回复: 0\n[复制链接]\n楼主\nadmin\n"
+        f"发表于 2016-10-3 20:57:12 | 只看该作者 |倒序浏览 |阅读模式\n{REGISTER_PROMPT}\n{LOGIN_PROMPT}\nx\n{BROADNET_BODY}",
+        D(2016, 10, 3),
+    ),
+    ("louzhu-line", f"{FORUM_TITLE}\n楼主| 发表于 2016-10-03 20:57 | 只看该作者\n{LOGIN_PROMPT}\n{BROADNET_BODY}", D(2016, 10, 3)),
+    (
+        "discuz-portal",
+        f"{FORUM_TITLE}\n2016-10-3 20:57| 发布者: admin| 查看: 396| 评论: 0\n{LOGIN_PROMPT}\n{BROADNET_BODY}",
+        D(2016, 10, 3),
+    ),
+    (
+        "views-replies-meta",
+        f"{FORUM_TITLE}\n2016-10-03 20:57 | 查看: 396 | 回复: 0\n{LOGIN_PROMPT}\n{BROADNET_BODY}",
+        D(2016, 10, 3),
+    ),
+    (
+        "thread-date-beats-replies",
+        f"{FORUM_TITLE}\n楼主| 发表于 2016-10-03 20:57\n{LOGIN_PROMPT}\n{BROADNET_BODY}\n{REPLIES}",
+        D(2016, 10, 3),
+    ),
+    # never invent: the only dates are replies' timestamps, a crawl bar, or an unlabelled date in a user bar
+    ("replies-only", f"{FORUM_TITLE}\n楼主\n{LOGIN_PROMPT}\n{BROADNET_BODY}\n{REPLIES}", None),
+    ("reply-floor-only", f"{FORUM_TITLE}\n{BROADNET_BODY}\n2#\n李四 发表于 2016-10-04 08:15:00\n说得好", None),
+    ("crawl-bar-above-title", f"今天是2026年11月21日 | 登录 | 注册\n{FORUM_TITLE}\n{LOGIN_PROMPT}\n{BROADNET_BODY}", None),
+    # the same rule on other pages: a toolbar (繁體 / 手机版 / English) under the date line is no site bar
+    ("toolbar-under-labelled-date", f"{FORUM_TITLE}\n日期：2019-05-03\n【简体】【繁體】【打印本页】【关闭窗口】\n{BROADNET_BODY}",
+     D(2019, 5, 3)),
+    ("toolbar-under-bare-date", f"{FORUM_TITLE}\n2019-05-03\n【简体】【繁體】\n{BROADNET_BODY}", D(2019, 5, 3)),
+    ("mobile-english-under-meta", f"{FORUM_TITLE}\n2019-05-03 来源：中国广电\n手机版 | English\n{BROADNET_BODY}", D(2019, 5, 3)),
+    # never invent: a crawl date under the page title repeated above the site bar, or below a nav bar
+    (
+        "page-title-crawl-date-then-bar-then-headline",
+        f"{FORUM_TITLE}_中国广电\n2026-11-21\n网站首页 | 登录 | 注册\n{FORUM_TITLE}\n{BROADNET_BODY}",
+        None,
+    ),
+    ("bare-date-under-a-nav-bar", f"{FORUM_TITLE}\n网站首页 | 登录\n2026-11-21\n网站地图\n{BROADNET_BODY}", None),
+    ("weekday-date-under-title-above-bar", f"{FORUM_TITLE}\n2026年11月21日 星期六\n网站首页 | 登录\n{BROADNET_BODY}", None),
+    (
+        "labelled-date-under-a-nav-bar-under-the-title",
+        f"{FORUM_TITLE}\n网站首页 | 登录 | 注册\n日期：2026年11月21日 星期六\n网站地图 | 登录\n{BROADNET_BODY}",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "date"), FORUM_CASES, ids=[c[0] for c in FORUM_CASES])
+def test_forum_threads(name: str, text: str, date: dt.date | None, aliases: CompanyAliases) -> None:
+    title = extract_title({}, [], text)
+    assert title == FORUM_TITLE
+    assert extract_date({}, text, title=title) == date
+    assert extract_company(title, text, aliases) == "中国广电"
+
+
+# ----------------------------------------------------------------------------------------------
+# A closing line under the last paragraph: the issuing unit or outlet with the date, in brackets.
+# ----------------------------------------------------------------------------------------------
+
+MOBILE_TITLE = "中国移动召开党风廉政建设工作会议"
+MOBILE_PARAS = (
+    "近日，中国移动召开党风廉政建设工作会议，总结去年工作，部署今年任务。会议强调，要坚定不移推进全面从严治党。\n"
+    "中国移动党组书记出席会议并讲话，要求各单位压实责任，抓好落实，以党建引领企业高质量发展。"
+)
+
+
+def _closing(*tail: str, head: str = "") -> str:
+    return "\n".join((MOBILE_TITLE, *([head] if head else []), MOBILE_PARAS, *tail))
+
+
+CLOSING_CASES = [
+    ("date-only", _closing("（2023年1月17日）"), D(2023, 1, 17)),
+    ("unit-and-date", _closing("（中国移动新闻宣传中心 2023年1月17日）"), D(2023, 1, 17)),
+    ("unit-no-space", _closing("（中国移动新闻宣传中心2023年1月17日）"), D(2023, 1, 17)),
+    ("unit-comma", _closing("（中国移动党群工作部，2023年1月17日）"), D(2023, 1, 17)),
+    ("unit-iso", _closing("（中国移动新闻宣传中心 2023-01-17）"), D(2023, 1, 17)),
+    ("date-then-unit", _closing("（2023年1月17日 中国移动新闻宣传中心）"), D(2023, 1, 17)),
+    ("source-label", _closing("（来源：人民邮电报 2021年4月14日）"), D(2021, 4, 14)),
+    ("news-agency", _closing("（新华社 2019年3月5日）"), D(2019, 3, 5)),
+    ("outlet-in-book-marks", _closing("（《人民邮电报》 2021年4月14日）"), D(2021, 4, 14)),
+    ("paper-edition", _closing("《人民日报》（2021年04月14日 第03版）"), D(2021, 4, 14)),
+    ("ascii-brackets", _closing("(中国移动新闻宣传中心 2023年1月17日)"), D(2023, 1, 17)),
+    ("square-brackets", _closing("【中国移动新闻宣传中心 2023年1月17日】"), D(2023, 1, 17)),
+    ("cn-numerals", _closing("（中共中国移动通信集团有限公司党组 二〇二三年一月十七日）"), D(2023, 1, 17)),
+    ("then-editor-line", _closing("（中国移动新闻宣传中心 2023年1月17日）", "责任编辑：张三"), D(2023, 1, 17)),
+    ("then-related-news", _closing("（中国移动新闻宣传中心 2023年1月17日）", "相关新闻", "中国联通召开工作会议 2019-01-10"),
+     D(2023, 1, 17)),
+    ("signature-one-line", _closing("中国移动党组 2023年1月17日"), D(2023, 1, 17)),
+    ("signature-dash", _closing("——中国移动新闻宣传中心 2023年1月17日"), D(2023, 1, 17)),
+    ("newspaper-one-line", _closing("人民邮电报 2021年4月14日"), D(2021, 4, 14)),
+    ("traditional", _closing("（中國移動新聞宣傳中心 2023年1月17日）"), D(2023, 1, 17)),
+    ("fullwidth", _closing("（中国移动新闻宣传中心\u3000２０２３年１月１７日）"), D(2023, 1, 17)),
+    ("with-time", _closing("（中国移动新闻宣传中心 2023-01-17 10:30）"), D(2023, 1, 17)),
+    ("company-only", _closing("（中国移动 2023年1月17日）"), D(2023, 1, 17)),
+    ("header-date-wins", _closing("（中国移动新闻宣传中心 2023年1月17日）", head="2023-01-20"), D(2023, 1, 20)),
+    # never invent: dates inside sentences, cut-off and validity notes, other fields, mid-article notes
+    ("sentence-date", _closing("会议于2023年1月17日在北京召开。"), None),
+    ("as-of", _closing("（截至2023年1月17日）"), None),
+    ("data-as-of", _closing("（数据截至2023年1月17日）"), None),
+    ("in-force", _closing("（2023年1月17日起施行）"), None),
+    ("in-force-sentence", _closing("（本办法自2023年1月17日起施行）"), None),
+    ("other-field", _closing("（统计时间：2023年1月17日）"), None),
+    ("meeting-name", _closing("（中国移动党风廉政建设工作会议 2023年1月17日）"), None),
+    ("person", _closing("（张三 2023年1月17日）"), None),
+    ("mid-article", "\n".join((MOBILE_TITLE, MOBILE_PARAS, "（中国移动新闻宣传中心 2023年1月17日）", MOBILE_PARAS)), None),
+    ("after-related-header", _closing("相关新闻", "（中国移动新闻宣传中心 2023年1月17日）"), None),
+    ("copyright", _closing("版权所有 中国移动通信集团有限公司 2008-2023"), None),
+    ("site-footer", _closing("中国移动网上营业厅 2026-11-21"), None),
+    ("related-list-items", _closing("中国移动召开党组会议 2023-01-10", "中国移动部署主题教育 2023-01-08"), None),
+    ("coverage-list", _closing("人民日报 2023-01-10", "经济日报 2023-01-08"), None),
+    ("website-footer", _closing("人民网 2026-11-21"), None),
+    ("issued-by", _closing("（中共中央办公厅 国务院办公厅 2019年3月5日印发）"), None),
+    ("photo-credit", _closing("（中国移动新闻宣传中心 供图）"), None),
+    ("no-year", _closing("（新华社北京1月17日电）"), None),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "date"), CLOSING_CASES, ids=[c[0] for c in CLOSING_CASES])
+def test_closing_unit_and_date(name: str, text: str, date: dt.date | None, aliases: CompanyAliases) -> None:
+    title = extract_title({}, [], text)
+    assert title == MOBILE_TITLE
+    assert extract_date({}, text, title=title) == date
+    assert extract_company(title, text, aliases) == "中国移动"
+
+
+@pytest.mark.parametrize(
+    "page", [FORUM_CASES[0][1], FORUM_CASES[3][1], CLOSING_CASES[1][1], CLOSING_CASES[7][1], CLOSING_CASES[18][1]]
+)
+def test_forum_and_closing_through_clean_prepare(page: str) -> None:
+    """What the pipeline passes in (clean.prepare output) gives the same date as the raw text."""
+    clean = pytest.importorskip("analysis.clean")
+    prepared = clean.prepare(page, fmt="text")
+    title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
+    assert extract_date(prepared.front_matter, prepared.text, title=title) == extract_date(
+        {}, page, title=extract_title({}, [], page)
+    )

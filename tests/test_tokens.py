@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -399,11 +400,12 @@ def test_tokenize_corpus_alignment(tmp_path: Path) -> None:
     assert toks.tokenizer_hash == Tokenizer().hash
 
 
-def test_tokenize_uses_given_content_hash_and_handles_empty(tmp_path: Path) -> None:
+def test_tokenize_hashes_the_text_itself_and_handles_empty(tmp_path: Path) -> None:
     corpus = pd.DataFrame({"doc_id": ["x", "y"], "text": ["", None], "content_hash": ["h1", "h2"]})
     toks = tokenize(corpus, cache_dir=tmp_path, progress=False)
     assert toks.docs == [[], []]
-    assert list(toks.docvars["content_hash"]) == ["h1", "h2"]
+    empty_hash = hashlib.sha256(b"").hexdigest()  # a given content_hash column is not trusted
+    assert list(toks.docvars["content_hash"]) == [empty_hash, empty_hash]
     empty = tokenize(corpus.iloc[:0], cache_dir=tmp_path, progress=False)
     assert len(empty) == 0 and empty.n_tokens.empty
 
