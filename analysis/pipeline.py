@@ -15,17 +15,14 @@ from analysis import _io
 from analysis.dtm import dtm as build_dtm
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import frequency
-from analysis.stats.keyness import keyness
+from analysis.stats.keyness import KEYNESS_COLUMNS, keyness
 from analysis.stats.similarity import similarity
 from analysis.stats.slogans import slogan_profile
 from analysis.stats.tfidf import tfidf_profile
 from analysis.tokens import tokenize
 
 STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv")
-KEYNESS_COLUMNS = [
-    "group", "reference", "term", "count_target", "count_reference", "total_target", "total_reference",
-    "g2", "p_value", "p_adjusted", "significant", "log_ratio", "logodds_z", "min_count",
-]  # fmt: skip
+
 
 
 def _write_csv(df: pd.DataFrame, target: Path, index: bool = False) -> Path:

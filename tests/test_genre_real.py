@@ -13,59 +13,26 @@ A failure prints every mismatch (path, note, expected, got, title); ``pytest -s`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from genre_real import COMPANIES, write_real_corpus
-
-from analysis.corpus import read_corpus
-
-DATE_RECALL_MIN = 0.95
-COMPANY_ACCURACY_MIN = 0.95
-
-
-@dataclass
-class Scored:
-    """Truth joined with what ingestion produced."""
-
-    folder: Path
-    table: pd.DataFrame
-    report: pd.DataFrame
-
-    def __repr__(self) -> str:  # keep pytest's failure output to the message
-        return f"Scored({len(self.table)} documents in {self.folder})"
-
-
-def _iso(value: object) -> str | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+from genre_scoring import (
+    Scored,
+    check_company,
+    check_no_file_skipped,
+    check_no_invented_date,
+    check_stated_dates,
+    print_breakdown,
+    score,
+)
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> Scored:
     folder = tmp_path_factory.mktemp("genre_real")
-    truth = write_real_corpus(folder, seed=0)
-    result = read_corpus(folder, progress=False)
-    got = result.corpus.set_index("path")
-    t = truth.copy()
-    t["in_corpus"] = t["path"].isin(got.index)
-    t["got_date"] = [_iso(got.at[p, "date"]) if p in got.index else None for p in t["path"]]
-    t["got_company"] = [got.at[p, "company"] if p in got.index else None for p in t["path"]]
-    t["title"] = [str(got.at[p, "title"])[:50] if p in got.index else "" for p in t["path"]]
-    t["date_ok"] = [(a or None) == (b or None) for a, b in zip(t["date"], t["got_date"], strict=True)]
-    t["company_ok"] = t["company"] == t["got_company"]
-    return Scored(folder, t, result.report)
-
-
-def _table(rows: pd.DataFrame, expected: str, got: str) -> str:
-    out = []
-    for r in rows.itertuples(index=False):
-        out.append(
-            f"  {r.path:<44} expected={getattr(r, expected)!s:<10} got={getattr(r, got)!s:<10} | {r.note}\n"
-            f"      title: {r.title}"
-        )
-    return "\n".join(out)
+    return score(folder, write_real_corpus(folder, seed=0))
 
 
 def test_generator_is_deterministic_and_varied(tmp_path: Path, scored: Scored) -> None:
@@ -86,54 +53,20 @@ def test_generator_is_deterministic_and_varied(tmp_path: Path, scored: Scored) -
 
 def test_category_breakdown(scored: Scored) -> None:
     """Always passes; ``pytest -s`` shows where the misses are."""
-    t = scored.table
-    stated = t[t["date"].notna()]
-    by = t.groupby("category").agg(
-        n=("path", "size"),
-        dated=("date", lambda s: int(s.notna().sum())),
-        date_ok=("date_ok", "sum"),
-        company_ok=("company_ok", "sum"),
-    )
-    print("\nper category (n, documents stating a date, date right, company right):")
-    print(by.to_string())
-    print(
-        f"date recall {stated['date_ok'].mean():.3f} on {len(stated)}; "
-        f"invented {int((t['date'].isna() & t['got_date'].notna()).sum())} of {int(t['date'].isna().sum())}; "
-        f"company {t['company_ok'].mean():.3f} on {len(t)}"
-    )
+    print_breakdown(scored)
 
 
 def test_no_file_skipped(scored: Scored) -> None:
-    skipped = scored.report[scored.report["status"] == "skipped"]
-    missing = scored.table[~scored.table["in_corpus"]]
-    assert skipped.empty and missing.empty, (
-        f"{len(skipped)} skipped, {len(missing)} missing:\n" + skipped.to_string(index=False)
-    )
+    check_no_file_skipped(scored)
 
 
 def test_stated_dates_are_extracted(scored: Scored) -> None:
-    stated = scored.table[scored.table["date"].notna()]
-    wrong = stated[~stated["date_ok"]]
-    recall = 1 - len(wrong) / len(stated)
-    assert recall >= DATE_RECALL_MIN, (
-        f"date recall {recall:.3f} < {DATE_RECALL_MIN} ({len(wrong)} of {len(stated)} wrong):\n"
-        + _table(wrong, "date", "got_date")
-    )
+    check_stated_dates(scored)
 
 
 def test_no_date_is_invented(scored: Scored) -> None:
-    undated = scored.table[scored.table["date"].isna()]
-    invented = undated[undated["got_date"].notna()]
-    assert invented.empty, f"{len(invented)} of {len(undated)} undated documents got a date:\n" + _table(
-        invented, "date", "got_date"
-    )
+    check_no_invented_date(scored)
 
 
 def test_company_is_right(scored: Scored) -> None:
-    t = scored.table
-    wrong = t[~t["company_ok"]]
-    accuracy = 1 - len(wrong) / len(t)
-    assert accuracy >= COMPANY_ACCURACY_MIN, (
-        f"company accuracy {accuracy:.3f} < {COMPANY_ACCURACY_MIN} ({len(wrong)} of {len(t)} wrong):\n"
-        + _table(wrong, "company", "got_company")
-    )
+    check_company(scored)
