@@ -115,3 +115,13 @@ def test_code_is_hidden_unless_asked() -> None:
     shown, _ = report._html_exporter(True).from_notebook_node(nb)
     assert "jp-InputArea-editor" in visible(shown)
     assert "jp-InputArea-editor" not in visible(hidden)
+
+
+def test_sections_reach_the_sample_reports(reports: Path) -> None:
+    """A few things a reader of the sample reports must see, derived from the five seed documents."""
+    keywords = visible((reports / "10-keywords.html").read_text(encoding="utf-8"))
+    assert "新词发现" in keywords and "牢牢把握" in keywords  # 6 times in the seeds (4 in 004), not in the dictionary
+    slogans = visible((reports / "40-slogans.html").read_text(encoding="utf-8"))
+    assert "全面从严治党" in slogans and "两个维护" in slogans
+    explorer = visible((reports / "50-term-explorer.html").read_text(encoding="utf-8"))
+    assert "KWIC" in explorer

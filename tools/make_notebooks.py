@@ -128,7 +128,8 @@ else:
         "10-keywords",
         "关键词",
         "高频词与 TF-IDF 关键词：整个语料、各公司、各年份。词频是过滤停用词、标点和数字之后的结果。",
-        'group_by = "company"  # company, year or company,year\ntop_n: int = 15  # terms per group\n',
+        'group_by = "company"  # company, year or company,year\ntop_n: int = 15  # terms per group\n'
+        "phrase_min_count: int = 3  # new-phrase candidates must occur at least this often\n",
         SETUP_TOKENS,
         [
             (
@@ -179,6 +180,19 @@ else:
                                  value_label="TF-IDF"),
             "tfidf-by-year", figures_dir=figures_dir, table=tfidf_year,
         )
+""",
+            ),
+            (
+                "## 新词发现：词典中还没有的候选词\n\n"
+                "经常连在一起出现（PMI 高）、左右搭配又多样（分支熵高）的词串。值得保留的，可写进自己的词典文件"
+                "（jieba 格式：每行 `词 词频 词性`），用 `Tokenizer(user_dicts=[...])` 加载，使其成为一个词。",
+                """\
+with notebook.explain_errors("新词发现"):
+    phrases = tl.discover_phrases(tokens, min_count=phrase_min_count, top_n=top_n * 2, exclude_known=True)
+    if phrases.empty:
+        plots.show_message(f"没有出现至少 {phrase_min_count} 次的候选词。")
+    else:
+        plots.show_table(phrases, caption="score = PMI × min(左熵, 右熵)；tokens = 目前的切分")
 """,
             ),
         ],
