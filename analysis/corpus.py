@@ -138,17 +138,25 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
             for key in _HTML_DATE_META:
                 if raw.meta.get(key):
                     front_matter.setdefault(key, raw.meta[key])
+    except ReadError as exc:
+        return {"status": "skipped", "path": rel, "reason": exc.reason}
+    except Exception as exc:  # one bad file must never lose the rest of the corpus
+        return {"status": "skipped", "path": rel, "reason": f"unexpected error: {type(exc).__name__}: {exc}"}
+    title, date, company, source, warning = "", None, "", "", ""
+    try:
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
         title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
         date = extract_date(front_matter, prepared.text, title=title)
         company = extract_company(title, prepared.text, aliases)
         source = extract_source(prepared.front_matter, prepared.text)
-    except ReadError as exc:
-        return {"status": "skipped", "path": rel, "reason": exc.reason}
-    except Exception as exc:  # one bad file must never lose the rest of the corpus
-        return {"status": "skipped", "path": rel, "reason": f"unexpected error: {type(exc).__name__}: {exc}"}
+    except Exception as exc:  # the text is good: keep the document, undescribed, and say so
+        warning = (
+            f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
+        )
+        title, date, company, source = title or "", None, "", ""
     return {
         "status": "ok",
+        "warning": warning,
         "path": rel,
         "title": title,
         "date": pd.Timestamp(date) if date else pd.NaT,
@@ -342,6 +350,9 @@ def read_corpus(
     rows = []
     for res in results:
         if res["status"] == "ok":
+            warning = res.pop("warning", "")
+            if warning:
+                report.append({"path": res["path"], "status": "warning", "reason": warning})
             rows.append(res)
         else:
             report.append({"path": res["path"], "status": "skipped", "reason": res["reason"]})

@@ -267,3 +267,18 @@ def test_company_override_uses_the_canonical_name(tmp_path: Path, raw_dir: Path)
     assert df.loc["004_83744d454e603408.txt", "company"] == "中国移动"
     assert df.loc["000_80c5e8dbfcbfbb28.txt", "company"] == "某研究院"  # unknown names are kept as written
     assert df.loc["000_80c5e8dbfcbfbb28.txt", "company_from_override"]
+
+
+def test_metadata_failure_keeps_the_document(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.corpus as corpus_mod
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(corpus_mod, "extract_date", broken)
+    res = read_corpus(raw_dir, progress=False, n_jobs=1)
+    assert len(res.corpus) == 5 and res.corpus["date"].isna().all()
+    warnings = res.report[res.report["status"] == "warning"]
+    assert len(warnings) == 5 and warnings["reason"].str.contains("metadata extraction failed").all()
