@@ -282,3 +282,52 @@ def test_metadata_failure_keeps_the_document(
     assert len(res.corpus) == 5 and res.corpus["date"].isna().all()
     warnings = res.report[res.report["status"] == "warning"]
     assert len(warnings) == 5 and warnings["reason"].str.contains("metadata extraction failed").all()
+
+
+def _write_chinese_pdf(path: Path, lines: list[str]) -> None:
+    """A real PDF with a Chinese text layer: matplotlib with the project's CJK font, TrueType embedded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.fonts import use_cjk_font
+
+    use_cjk_font()
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig = plt.figure(figsize=(8.27, 11.69))
+        for i, line in enumerate(lines):
+            fig.text(0.08, 0.92 - 0.04 * i, line, fontsize=12)
+        fig.savefig(path)
+        plt.close(fig)
+
+
+def test_pdf_and_docx_documents_end_to_end(tmp_path: Path) -> None:
+    import docx
+
+    corpus_dir = tmp_path / "in"
+    corpus_dir.mkdir()
+    _write_chinese_pdf(
+        corpus_dir / "telecom.pdf",
+        [
+            "中国电信召开党风廉政建设工作会议",
+            "发布时间：2021年3月15日",
+            "中国电信党组坚持全面从严治党，推动高质量发展。",
+        ],
+    )
+    document = docx.Document()
+    for para in (
+        "中国铁塔召开主题教育总结会议",
+        "发布日期：2023-12-20  来源：中国铁塔",
+        "会议强调坚决做到“两个维护”。",
+    ):
+        document.add_paragraph(para)
+    document.save(str(corpus_dir / "tower.docx"))
+
+    df = read_corpus(corpus_dir, progress=False).corpus.set_index("path")
+    pdf, word = df.loc["telecom.pdf"], df.loc["tower.docx"]
+    assert (pdf["format"], pdf["company"], pdf["date"]) == ("pdf", "中国电信", pd.Timestamp("2021-03-15"))
+    assert pdf["title"] == "中国电信召开党风廉政建设工作会议"
+    assert "全面从严治党" in pdf["text"]
+    assert (word["format"], word["company"], word["date"]) == ("docx", "中国铁塔", pd.Timestamp("2023-12-20"))
+    assert word["source"] == "中国铁塔"
