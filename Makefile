@@ -37,7 +37,7 @@ stats: $(STAMP) ## Statistics per company for data/raw into data/stats/
 
 lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's environment as kernel
 	$(PY) -m ipykernel install --sys-prefix --name textlab --display-name "textlab (.venv)" >/dev/null
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## Tokenisation throughput benchmark (20 MB generated corpus)
 	/usr/bin/time -v $(PY) benchmarks/bench_tokenize.py
