@@ -49,17 +49,14 @@ def local_repair(raw: str) -> str:
 
 
 def cleaned_versions(raw: str) -> list[tuple[str, str]]:
-    """The locally repaired text, plus analysis.clean's versions when that module is importable."""
-    out = [("local", local_repair(raw))]
-    try:
-        from analysis import clean
-    except ImportError:
-        return out
-    if hasattr(clean, "prepare"):
-        out.append(("prepare", clean.prepare(raw).text))
-    if hasattr(clean, "clean_text"):
-        out.append(("clean_text", clean.clean_text(raw)))
-    return out
+    """The locally repaired text, plus analysis.clean's prepared and fully cleaned versions."""
+    from analysis import clean
+
+    return [
+        ("local", local_repair(raw)),
+        ("prepare", clean.prepare(raw).text),
+        ("clean_text", clean.clean_text(raw)),
+    ]
 
 
 def counts(text: str, **kw) -> dict[tuple[str, str], int]:
@@ -77,11 +74,11 @@ def texts(text: str, **kw) -> list[str]:
 @pytest.mark.parametrize("version", ["local", "prepare", "clean_text"])
 def test_seed000_pdf_repaired_counts(version):
     versions = dict(cleaned_versions(SEED["000"].read_text(encoding="utf-8")))
-    if version not in versions:
-        pytest.skip(f"analysis.clean has no {version}")
     c = counts(versions[version])
     assert c[("全面从严治党", "lexicon")] == 12
-    assert c[("党风廉政建设", "lexicon")] == 15  # 14 in the body + 1 inside 《中国联通党风廉政建设责任制实施办法》
+    assert (
+        c[("党风廉政建设", "lexicon")] == 15
+    )  # 14 in the body + 1 inside 《中国联通党风廉政建设责任制实施办法》
     assert c[("四风", "numbered")] == 3
     assert c[("四个意识", "numbered")] == 1
     assert c[("四个自信", "numbered")] == 1
@@ -94,16 +91,28 @@ def test_seed000_pdf_repaired_counts(version):
 
 def test_sample_corpus_counts(sample_corpus):
     """The same hand counts through the real pipeline (readers -> clean -> corpus, conftest fixture)."""
-    by_seed = {p[:3]: doc_id for p, doc_id in zip(sample_corpus["path"], sample_corpus["doc_id"], strict=True)}
+    by_seed = {
+        p[:3]: doc_id for p, doc_id in zip(sample_corpus["path"], sample_corpus["doc_id"], strict=True)
+    }
     c = slogan_counts(sample_corpus)
     got = {(r.doc_id, r.slogan): r.count for r in c.itertuples()}
     expected = {
-        ("000", "全面从严治党"): 12, ("000", "党风廉政建设"): 15, ("000", "两个维护"): 1,
-        ("001", "全面从严治党"): 5, ("001", "身边事"): 2,
-        ("002", "三个抓实"): 1, ("002", "4+99+32"): 1,
-        ("003", "两个维护"): 3, ("003", "两个确立"): 1, ("003", "十四五"): 1,
-        ("004", "两个维护"): 2, ("004", "两个确立"): 1, ("004", "四下基层"): 2, ("004", "三会一课"): 2,
-        ("004", "三不腐"): 1, ("004", "1+N"): 1,
+        ("000", "全面从严治党"): 12,
+        ("000", "党风廉政建设"): 15,
+        ("000", "两个维护"): 1,
+        ("001", "全面从严治党"): 5,
+        ("001", "身边事"): 2,
+        ("002", "三个抓实"): 1,
+        ("002", "4+99+32"): 1,
+        ("003", "两个维护"): 3,
+        ("003", "两个确立"): 1,
+        ("003", "十四五"): 1,
+        ("004", "两个维护"): 2,
+        ("004", "两个确立"): 1,
+        ("004", "四下基层"): 2,
+        ("004", "三会一课"): 2,
+        ("004", "三不腐"): 1,
+        ("004", "1+N"): 1,
     }
     assert {k: got.get((by_seed[k[0]], k[1])) for k in expected} == expected
 
@@ -121,8 +130,10 @@ def test_profile_with_real_tokens(sample_corpus, cache_dir):
 
     tokens = tokenize(sample_corpus, cache_dir=cache_dir, progress=False)
     prof = slogan_profile(sample_corpus, tokens, by="company")
-    n_tokens = {g: sum(len(d) for d, c in zip(tokens.docs, tokens.docvars["company"], strict=True) if c == g)
-                for g in ("中国联通", "中国移动")}
+    n_tokens = {
+        g: sum(len(d) for d, c in zip(tokens.docs, tokens.docvars["company"], strict=True) if c == g)
+        for g in ("中国联通", "中国移动")
+    }
     r = prof[(prof.group == "中国联通") & (prof.slogan == "全面从严治党")].iloc[0]
     assert r["group_size"] == n_tokens["中国联通"] and r["count"] == 17 and r["n_docs"] == 2
     assert r["rate_per_10k"] == pytest.approx(17 / n_tokens["中国联通"] * 10_000)
@@ -195,9 +206,18 @@ def test_seed004_numbered():
 # ------------------------------------------------------------------------------------ extraction
 @pytest.mark.parametrize(
     "text",
-    ["要增强“四个意识”。", "要增强”四个意识“。", "要增强“四个意识“。", "要增强”四个意识”。",
-     "要增强「四个意识」。", "要增强『四个意识』。", '要增强"四个意识"。', "要增强‘四个意识’。",
-     "要增强＂四个意识＂。", "要增强〝四个意识〞。"],
+    [
+        "要增强“四个意识”。",
+        "要增强”四个意识“。",
+        "要增强“四个意识“。",
+        "要增强”四个意识”。",
+        "要增强「四个意识」。",
+        "要增强『四个意识』。",
+        '要增强"四个意识"。',
+        "要增强‘四个意识’。",
+        "要增强＂四个意识＂。",
+        "要增强〝四个意识〞。",
+    ],
 )
 def test_every_quote_style(text):
     hits = extract_slogans(text, lexicon=[])
@@ -233,7 +253,9 @@ def test_quoted_length_is_capped():
 
 
 def test_only_lists_with_dunhao_may_be_longer():
-    clause = "坚定不移推进改革发展，持续提升服务质量，确保落实"  # 24 characters with commas: speech, not a slogan
+    clause = (
+        "坚定不移推进改革发展，持续提升服务质量，确保落实"  # 24 characters with commas: speech, not a slogan
+    )
     assert texts(f"“{clause}”", lexicon=[]) == []
     listing = "理论学习有收获、思想政治受洗礼、干事创业敢担当、为民服务解难题、清正廉洁作表率"
     assert texts(f"“{listing}”", lexicon=[]) == [listing]
@@ -241,7 +263,10 @@ def test_only_lists_with_dunhao_may_be_longer():
 
 def test_title_kind_and_nested_lexicon_term():
     hits = extract_slogans("修订《党风廉政建设责任制实施办法》。", lexicon=["党风廉政建设"])
-    assert [(h.text, h.kind) for h in hits] == [("党风廉政建设责任制实施办法", "title"), ("党风廉政建设", "lexicon")]
+    assert [(h.text, h.kind) for h in hits] == [
+        ("党风廉政建设责任制实施办法", "title"),
+        ("党风廉政建设", "lexicon"),
+    ]
 
 
 def test_precedence_one_hit_per_span():
@@ -267,14 +292,23 @@ def test_compound_split():
     assert texts(text, lexicon=lex, split_compound=False) == ["学思想、强党性、重实践、建新功"]
     # a quoted list of numbered formulations: compound (numbered, starts with 两) + its parts
     c = counts("增强“两个维护、四个意识”", lexicon=[])
-    assert c == {("两个维护、四个意识", "numbered"): 1, ("两个维护", "numbered"): 1, ("四个意识", "numbered"): 1}
-    assert counts("增强“两个维护、四个意识”", lexicon=[], split_compound=False) == {("两个维护、四个意识", "numbered"): 1}
+    assert c == {
+        ("两个维护、四个意识", "numbered"): 1,
+        ("两个维护", "numbered"): 1,
+        ("四个意识", "numbered"): 1,
+    }
+    assert counts("增强“两个维护、四个意识”", lexicon=[], split_compound=False) == {
+        ("两个维护、四个意识", "numbered"): 1
+    }
     # parts that are plain words are not slogans of their own
     assert texts("强化“理论学习、调查研究、推动发展”", lexicon=[]) == ["理论学习、调查研究、推动发展"]
     # a lexicon part inside a longer part is found: 一体推进不敢腐 -> 不敢腐
     lex = ["一体推进不敢腐、不能腐、不想腐", "不敢腐", "不能腐", "不想腐"]
     assert texts("一体推进不敢腐、不能腐、不想腐", lexicon=lex) == [
-        "一体推进不敢腐、不能腐、不想腐", "不敢腐", "不能腐", "不想腐"
+        "一体推进不敢腐、不能腐、不想腐",
+        "不敢腐",
+        "不能腐",
+        "不想腐",
     ]
 
 
@@ -287,14 +321,33 @@ def test_plain_text_numbered_shapes():
 
 
 @pytest.mark.parametrize(
-    "text", ["两个维护", "四个意识", "三不腐", "四下基层", "十四五", "十九大", "1+N", "4+99+32", "六+X项整改任务",
-             "一岗双责", "一老一少", "一二二五", "三会一课", "两学一做", "12字", "五字诀"],
+    "text",
+    [
+        "两个维护",
+        "四个意识",
+        "三不腐",
+        "四下基层",
+        "十四五",
+        "十九大",
+        "1+N",
+        "4+99+32",
+        "六+X项整改任务",
+        "一岗双责",
+        "一老一少",
+        "一二二五",
+        "三会一课",
+        "两学一做",
+        "12字",
+        "五字诀",
+    ],
 )
 def test_is_numbered_yes(text):
     assert is_numbered(text)
 
 
-@pytest.mark.parametrize("text", ["一个问题", "一体化", "双向审核", "5G", "A+B", "第一议题", "全面从严治党", "1729"])
+@pytest.mark.parametrize(
+    "text", ["一个问题", "一体化", "双向审核", "5G", "A+B", "第一议题", "全面从严治党", "1729"]
+)
 def test_is_numbered_no(text):
     assert not is_numbered(text)
 
@@ -316,7 +369,9 @@ def test_bad_input():
 
 
 # -------------------------------------------------------------------------------- property tests
-_ALPHABET = list("“”‘’「」『』\"＂《》〈〉、，,。！？；  \n\t+1N２两个维护四意识三不腐十五学思想一二党建设ABC的")
+_ALPHABET = list(
+    '“”‘’「」『』"＂《》〈〉、，,。！？；  \n\t+1N２两个维护四意识三不腐十五学思想一二党建设ABC的'
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -344,16 +399,51 @@ def test_bundled_lexicon():
     terms = load_slogan_lexicon()
     assert 150 <= len(terms) <= 400
     assert len(set(terms)) == len(terms)
-    for t in ["全面从严治党", "党风廉政建设", "两个维护", "四个意识", "四个自信", "两个确立", "主题教育",
-              "党纪学习教育", "警示教育", "高质量发展", "三不腐", "一体推进不敢腐、不能腐、不想腐", "四风",
-              "第一议题", "中央八项规定精神", "党史学习教育", "不忘初心、牢记使命", "三会一课", "四下基层",
-              "枫桥经验", "自我革命", "两学一做", "三严三实", "群众路线教育实践活动", "网络强国", "数字中国",
-              "新质生产力", "国之重器", "一岗双责", "以案促改", "廉洁文化", "正风肃纪反腐", "政治监督",
-              "学思想、强党性、重实践、建新功", "学党史、悟思想、办实事、开新局", "十四五"]:
+    for t in [
+        "全面从严治党",
+        "党风廉政建设",
+        "两个维护",
+        "四个意识",
+        "四个自信",
+        "两个确立",
+        "主题教育",
+        "党纪学习教育",
+        "警示教育",
+        "高质量发展",
+        "三不腐",
+        "一体推进不敢腐、不能腐、不想腐",
+        "四风",
+        "第一议题",
+        "中央八项规定精神",
+        "党史学习教育",
+        "不忘初心、牢记使命",
+        "三会一课",
+        "四下基层",
+        "枫桥经验",
+        "自我革命",
+        "两学一做",
+        "三严三实",
+        "群众路线教育实践活动",
+        "网络强国",
+        "数字中国",
+        "新质生产力",
+        "国之重器",
+        "一岗双责",
+        "以案促改",
+        "廉洁文化",
+        "正风肃纪反腐",
+        "政治监督",
+        "学思想、强党性、重实践、建新功",
+        "学党史、悟思想、办实事、开新局",
+        "十四五",
+    ]:
         assert t in terms, t
     assert all(normalize_slogan(t) == t for t in terms)
     # no term hides a counted slogan behind a generic suffix (leftmost-longest matching)
-    for short, long in [("党风廉政建设", "党风廉政建设和反腐败工作"), ("全面从严治党", "全面从严治党永远在路上")]:
+    for short, long in [
+        ("党风廉政建设", "党风廉政建设和反腐败工作"),
+        ("全面从严治党", "全面从严治党永远在路上"),
+    ]:
         assert long not in terms and short in terms
 
 
@@ -412,9 +502,12 @@ def test_slogan_counts(corpus):
     assert list(out.columns) == ["doc_id", "slogan", "kind", "count"]
     got = {(r.doc_id, r.slogan, r.kind): r.count for r in out.itertuples()}
     assert got == {
-        ("d1", "两个维护", "numbered"): 1, ("d1", "全面从严治党", "lexicon"): 1,
-        ("d2", "全面从严治党", "lexicon"): 2, ("d2", "两个维护", "numbered"): 1,
-        ("d3", "四下基层", "numbered"): 1, ("d3", "两个维护", "numbered"): 1,
+        ("d1", "两个维护", "numbered"): 1,
+        ("d1", "全面从严治党", "lexicon"): 1,
+        ("d2", "全面从严治党", "lexicon"): 2,
+        ("d2", "两个维护", "numbered"): 1,
+        ("d3", "四下基层", "numbered"): 1,
+        ("d3", "两个维护", "numbered"): 1,
         ("d4", "全面从严治党", "lexicon"): 1,
     }
     assert list(out["doc_id"]) == ["d1", "d1", "d2", "d2", "d3", "d3", "d4"]
@@ -429,8 +522,18 @@ def test_slogan_counts(corpus):
 def test_slogan_profile_by_company_with_tokens(corpus):
     tokens = tokens_for(corpus, [100, 300, 50, 10])
     out = slogan_profile(corpus, tokens, by="company", lexicon=LEX)
-    assert list(out.columns) == ["group", "slogan", "kind", "count", "rate_per_10k", "n_docs", "first_date",
-                                 "last_date", "group_docs", "group_size"]
+    assert list(out.columns) == [
+        "group",
+        "slogan",
+        "kind",
+        "count",
+        "rate_per_10k",
+        "n_docs",
+        "first_date",
+        "last_date",
+        "group_docs",
+        "group_size",
+    ]
     row = out[(out.group == "中国联通") & (out.slogan == "全面从严治党")].iloc[0]
     # d1 (1) + d2 (2) = 3 occurrences in 100 + 300 tokens -> 3 / 400 * 10,000 = 75
     assert row["count"] == 3 and row["n_docs"] == 2
@@ -441,7 +544,11 @@ def test_slogan_profile_by_company_with_tokens(corpus):
     assert row["rate_per_10k"] == pytest.approx(1 / 50 * 10_000)
     # the document without a company is its own group "(none)", undated -> NaT
     row = out[out.group == "(none)"].iloc[0]
-    assert row["slogan"] == "全面从严治党" and pd.isna(row["first_date"]) and row["rate_per_10k"] == pytest.approx(1000.0)
+    assert (
+        row["slogan"] == "全面从严治党"
+        and pd.isna(row["first_date"])
+        and row["rate_per_10k"] == pytest.approx(1000.0)
+    )
     assert list(dict.fromkeys(out["group"])) == ["中国移动", "中国联通", "(none)"]  # DTM.group order
 
 
@@ -459,8 +566,12 @@ def test_slogan_profile_other_groupings(corpus):
     assert r["count"] == 4 and r["n_docs"] == 3 and r["rate_per_10k"] == pytest.approx(4 / 460 * 10_000)
     assert r["first_date"] == pd.Timestamp("2023-05-18") and r["last_date"] == pd.Timestamp("2024-01-30")
     # min_docs counts documents in the whole corpus: 四下基层 is in one document only
-    assert "四下基层" not in set(slogan_profile(corpus, tokens, by="company", min_docs=2, lexicon=LEX)["slogan"])
-    assert set(slogan_profile(corpus, tokens, by="company", kinds=["numbered"], lexicon=LEX)["kind"]) == {"numbered"}
+    assert "四下基层" not in set(
+        slogan_profile(corpus, tokens, by="company", min_docs=2, lexicon=LEX)["slogan"]
+    )
+    assert set(slogan_profile(corpus, tokens, by="company", kinds=["numbered"], lexicon=LEX)["kind"]) == {
+        "numbered"
+    }
     with pytest.raises(AnalysisError):
         slogan_profile(corpus, tokens, by="nonexistent", lexicon=LEX)
 
@@ -488,7 +599,16 @@ def test_slogan_profile_tokens_must_match(corpus):
 
 def test_adoption_timeline(corpus):
     out = adoption_timeline(corpus, lexicon=LEX)
-    assert list(out.columns) == ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count"]
+    assert list(out.columns) == [
+        "slogan",
+        "kind",
+        "company",
+        "first_date",
+        "last_date",
+        "n_docs",
+        "n_dated",
+        "count",
+    ]
     r = out[(out.slogan == "全面从严治党") & (out.company == "中国联通")].iloc[0]
     assert (r["first_date"], r["last_date"]) == (pd.Timestamp("2023-05-18"), pd.Timestamp("2024-01-30"))
     assert (r["n_docs"], r["n_dated"], r["count"]) == (2, 2, 3)
@@ -501,7 +621,10 @@ def test_adoption_timeline(corpus):
     sub = adoption_timeline(corpus, slogans=["四下基层"], lexicon=LEX)
     assert list(sub["slogan"]) == ["四下基层"] and sub.iloc[0]["company"] == "中国移动"
     assert adoption_timeline(corpus, slogans=["不存在"], lexicon=LEX).empty
-    assert adoption_timeline(corpus, min_docs=3, lexicon=LEX)["slogan"].unique().tolist() == ["两个维护", "全面从严治党"]
+    assert adoption_timeline(corpus, min_docs=3, lexicon=LEX)["slogan"].unique().tolist() == [
+        "两个维护",
+        "全面从严治党",
+    ]
 
 
 def test_samples_profile_end_to_end():
@@ -512,7 +635,9 @@ def test_samples_profile_end_to_end():
             {
                 "doc_id": key,
                 "company": "中国移动" if key == "004" else "中国联通",
-                "date": pd.Timestamp(["2024-01-30", "2024-07-30", "2023-05-18", "2022-01-14", "2024-02-01"][i]),
+                "date": pd.Timestamp(
+                    ["2024-01-30", "2024-07-30", "2023-05-18", "2022-01-14", "2024-02-01"][i]
+                ),
                 "text": local_repair(path.read_text(encoding="utf-8")),
             }
         )
