@@ -42,7 +42,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.corpus import load_corpus
     from analysis.pipeline import write_stats
 
-    corpus = load_corpus(args.dir, args.metadata, progress=not args.quiet)
+    corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)
     if corpus.empty:
         raise AnalysisError(f"{args.dir}: no readable document")
     by = [b.strip() for b in args.by.split(",") if b.strip()]
@@ -78,6 +78,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         params=params,
         only=args.only,
         show_code=args.show_code,
+        companies=args.companies,
     )
 
 
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("dir", type=Path, help="corpus folder or corpus.parquet")
     st.add_argument("--out", type=Path, required=True)
     st.add_argument("--metadata", type=Path, default=None)
+    st.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     st.add_argument("--by", default="company", help="docvar(s) to group by: company, year or company,year")
     st.add_argument("--target", default=None, help="keyness target group (default: each group vs the rest)")
     st.add_argument("--reference", default=None, help="keyness reference group (default: the rest)")
@@ -113,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--corpus", type=Path, default=None, help=f"default: {config.RAW_DIR}")
     rp.add_argument("--metadata", type=Path, default=None, help="default: data/metadata.csv with the sample")
     rp.add_argument("--out", type=Path, default=None, help=f"default: {config.REPORTS_DIR}")
+    rp.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     rp.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="notebook parameter")
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")

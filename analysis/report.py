@@ -600,6 +600,7 @@ def run_reports(
     notebooks_dir: Path | None = None,
     progress: bool = True,
     fresh_kernels: bool = False,
+    companies: Sequence[str | Path] = (),
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -613,6 +614,7 @@ def run_reports(
     show_code: keep the code cells in the HTML.
     jobs:     notebooks executed at once (default 2), each worker with its own kernel.
     notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
+    companies: extra company alias CSV files (see ``analysis.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
 
@@ -637,7 +639,7 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, out / "data", metadata, progress=False)
+    result = ingest(corpus, out / "data", metadata, companies=companies, progress=False)
     timings["ingest_s"] = time.perf_counter() - t
     parquet = out / "data" / "corpus.parquet"
     if result.corpus.empty:

@@ -88,3 +88,25 @@ def test_single_company_still_writes_every_table(tmp_path: Path) -> None:
     assert keyness.empty and {"g2", "log_ratio", "logodds_z"} <= set(keyness.columns)
     # by year the same corpus has two groups, and keyness works
     assert main(["stats", str(corpus), "--by", "year", "--out", str(tmp_path / "y"), "-q"]) == 0
+
+
+def test_user_company_file_extends_the_alias_table(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(2):
+        (corpus / f"{i}.txt").write_text(
+            f"中国卫通召开党建工作会议\n\n发布时间：2022-0{i + 1}-10\n\n中国卫通党委坚持全面从严治党，推动高质量发展。\n",
+            encoding="utf-8",
+        )
+    extra = tmp_path / "more.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n中国卫通,China Satcom\n", encoding="utf-8")
+    out = tmp_path / "s"
+    assert (
+        main(["stats", str(corpus), "--by", "company", "--out", str(out), "-q"]) == 1
+    )  # one group, none known
+    assert set(pd.read_csv(out / "frequency.csv")["group"]) == {"(none)"}
+    assert (
+        main(["stats", str(corpus), "--companies", str(extra), "--by", "company", "--out", str(out), "-q"])
+        == 1
+    )
+    assert set(pd.read_csv(out / "frequency.csv")["group"]) == {"中国卫通"}
