@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from PIL import Image
 
@@ -46,14 +46,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path, metadata_cs
         code = report.run_reports(raw_dir, metadata_csv, out, progress=False)
     assert code == 0, (out / "index.html").read_text(encoding="utf-8")
     yield out
-
-
-def visible(html_text: str) -> str:
-    """What a reader sees: the body without nbconvert's <style>/<script> blocks and image data."""
-    body = html_text[html_text.find("<body") :]
-    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)
-    body = re.sub(r"<script[^>]*>(?:(?!</script>).)*</script>", "", body, flags=re.S)
-    return re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "IMG", body)
 
 
 def test_the_six_notebooks_exist() -> None:

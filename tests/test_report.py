@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import config, notebook, report
@@ -26,14 +27,6 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TEXTLAB_CACHE", str(cache))
     monkeypatch.setattr(config, "CACHE_DIR", cache)
     return cache
-
-
-def visible(html_text: str) -> str:
-    """The report body without nbconvert's own <style>/<script> blocks and inline images."""
-    body = html_text[html_text.find("<body") :]
-    body = re.sub(r"<style.*?</style>", "", body, flags=re.S)
-    body = re.sub(r"<script[^>]*>(?:(?!</script>).)*</script>", "SCRIPTBLOCK", body, flags=re.S)
-    return re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "IMG", body)
 
 
 def assert_no_live_markup(html_text: str) -> None:
