@@ -18,10 +18,10 @@ from analysis.dtm import dtm
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "load_corpus": "analysis.corpus",
-    "read_corpus": "analysis.corpus",
-    "ingest": "analysis.corpus",
-    "corpus_summary": "analysis.corpus",
+    "load_corpus": "analysis.ingest.corpus",
+    "read_corpus": "analysis.ingest.corpus",
+    "ingest": "analysis.ingest.corpus",
+    "corpus_summary": "analysis.ingest.corpus",
     "Tokenizer": "analysis.tokens",
     "Tokens": "analysis.tokens",
     "tokenize": "analysis.tokens",

@@ -17,7 +17,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.corpus import corpus_summary, ingest
+    from analysis.ingest.corpus import corpus_summary, ingest
 
     result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
         args.dir,
@@ -39,7 +39,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from analysis.corpus import load_corpus
+    from analysis.ingest.corpus import load_corpus
     from analysis.pipeline import write_stats
 
     corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)

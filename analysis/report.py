@@ -606,7 +606,7 @@ def run_reports(
 
     corpus:   folder of documents (default: the bundled sample ``config.RAW_DIR``, with
               ``config.METADATA_CSV`` as its metadata when that file exists).
-    metadata: CSV of per-file overrides (see ``analysis.corpus.read_overrides``).
+    metadata: CSV of per-file overrides (see ``analysis.ingest.corpus.read_overrides``).
     out:      output folder (default ``config.REPORTS_DIR``); never inside the corpus folder.
     params:   notebook parameters (``top_n``, ``terms``, ...); strings are converted to the type of the
               notebook's default ("10" -> 10, "全面从严治党,主题教育" -> a list).
@@ -614,14 +614,14 @@ def run_reports(
     show_code: keep the code cells in the HTML.
     jobs:     notebooks executed at once (default 2), each worker with its own kernel.
     notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
-    companies: extra company alias CSV files (see ``analysis.metadata.load_aliases``).
+    companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
 
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
     """
-    from analysis.corpus import corpus_hash, corpus_summary, ingest, load_corpus
+    from analysis.ingest.corpus import corpus_hash, corpus_summary, ingest, load_corpus
     from analysis.tokens import tokenize
 
     t_start = time.perf_counter()

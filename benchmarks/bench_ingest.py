@@ -18,8 +18,8 @@ from pathlib import Path
 
 import opencc
 
-from analysis.clean import to_simplified
-from analysis.corpus import read_corpus
+from analysis.ingest.clean import to_simplified
+from analysis.ingest.corpus import read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPANIES = ["中国联通", "中国移动", "中国电信", "中国铁塔", "中国广电"]

@@ -37,7 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import _io, config
-from analysis.corpus import load_corpus
+from analysis.ingest.corpus import load_corpus
 from analysis.tokens import Tokenizer, tokenize
 
 SENTENCE_END = re.compile(r"(?<=[。！？])")

@@ -43,6 +43,6 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_corpus(raw_dir: Path, metadata_csv: Path):
     """The sample corpus as a corpus table (with the metadata overrides applied)."""
-    from analysis.corpus import load_corpus
+    from analysis.ingest.corpus import load_corpus
 
     return load_corpus(raw_dir, metadata_csv, progress=False)

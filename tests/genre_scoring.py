@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import read_corpus
+from analysis.ingest.corpus import read_corpus
 
 DATE_RECALL_MIN = 0.95
 COMPANY_ACCURACY_MIN = 0.95

@@ -1,4 +1,4 @@
-"""Tests for analysis.clean: each pure function on its own, the pipelines on the five sample documents,
+"""Tests for analysis.ingest.clean: each pure function on its own, the pipelines on the five sample documents,
 and hypothesis properties (idempotence, robustness, no loss of Chinese text outside boilerplate).
 
 Golden values were derived by hand from data/raw/ (e.g. the slogan counts were taken with grep on a copy
@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.clean import (
+from analysis.errors import AnalysisError
+from analysis.ingest.clean import (
     Prepared,
     clean_body,
     clean_text,
@@ -35,7 +36,6 @@ from analysis.clean import (
     split_front_matter,
     to_simplified,
 )
-from analysis.errors import AnalysisError
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis.__main__ import main
-from analysis.corpus import CORPUS_COLUMNS, ingest, list_files, load_corpus, read_corpus
 from analysis.errors import CorpusError
+from analysis.ingest.corpus import CORPUS_COLUMNS, ingest, list_files, load_corpus, read_corpus
 
 # Derived by hand from the five files in data/raw (see each file's header lines).
 GOLDEN = {
@@ -272,7 +272,7 @@ def test_company_override_uses_the_canonical_name(tmp_path: Path, raw_dir: Path)
 def test_metadata_failure_keeps_the_document(
     tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import analysis.corpus as corpus_mod
+    import analysis.ingest.corpus as corpus_mod
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -26,8 +26,8 @@ import pandas as pd
 import pytest
 from genre import cn_date, write_genre_corpus
 
-from analysis.corpus import read_corpus
-from analysis.readers import read_document
+from analysis.ingest.corpus import read_corpus
+from analysis.ingest.readers import read_document
 
 DATE_RECALL_MIN = 0.95
 COMPANY_ACCURACY_MIN = 0.95

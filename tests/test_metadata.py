@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
-from analysis.metadata import (
+from analysis.ingest.metadata import (
     CompanyAliases,
     extract_company,
     extract_date,
@@ -95,7 +95,7 @@ def test_samples_from_raw_text(prefix: str, aliases: CompanyAliases) -> None:
 @pytest.mark.parametrize("prefix", sorted(GOLDEN))
 def test_samples_through_clean_prepare(prefix: str, aliases: CompanyAliases) -> None:
     """The same golden values on what the pipeline really passes in (clean.prepare output)."""
-    import analysis.clean as clean
+    import analysis.ingest.clean as clean
     title, date, company, source = GOLDEN[prefix]
     fmt = "markdown" if prefix == "003" else "text"
     prepared = clean.prepare(_sample(prefix), fmt=fmt)
@@ -743,7 +743,7 @@ def test_page_cases(name: str, text: str, title: str, date: dt.date | None, comp
 @pytest.mark.parametrize("page", [c[1] for c in PAGE_CASES[:8]])
 def test_page_cases_through_clean_prepare(page: str, aliases: CompanyAliases) -> None:
     """The first page cases give the same answers on what clean.prepare passes in."""
-    import analysis.clean as clean
+    import analysis.ingest.clean as clean
     prepared = clean.prepare(page, fmt="text")
     raw_title = extract_title({}, [], page)
     got_title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
@@ -909,7 +909,7 @@ def test_closing_unit_and_date(name: str, text: str, date: dt.date | None, alias
 )
 def test_forum_and_closing_through_clean_prepare(page: str) -> None:
     """What the pipeline passes in (clean.prepare output) gives the same date as the raw text."""
-    import analysis.clean as clean
+    import analysis.ingest.clean as clean
     prepared = clean.prepare(page, fmt="text")
     title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
     assert extract_date(prepared.front_matter, prepared.text, title=title) == extract_date(

@@ -1,4 +1,4 @@
-"""Tests for analysis.readers: every format and encoding, from fixture files written into tmp_path."""
+"""Tests for analysis.ingest.readers: every format and encoding, from fixture files written into tmp_path."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import config, readers
+from analysis import config
 from analysis.errors import ReadError
-from analysis.readers import (
+from analysis.ingest import readers
+from analysis.ingest.readers import (
     READERS,
     SUPPORTED_SUFFIXES,
     BinaryContentError,

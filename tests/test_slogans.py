@@ -43,14 +43,14 @@ _CJKP = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
 
 
 def local_repair(raw: str) -> str:
-    """Minimal PDF repair, independent of analysis.clean: page markers out, spaces between CJK out."""
+    """Minimal PDF repair, independent of analysis.ingest.clean: page markers out, spaces between CJK out."""
     text = raw.replace("<PAGE_DIV>", "")
     return re.sub(rf"(?<={_CJKP})[ \t]+(?={_CJKP})", "", text)
 
 
 def cleaned_versions(raw: str) -> list[tuple[str, str]]:
-    """The locally repaired text, plus analysis.clean's prepared and fully cleaned versions."""
-    from analysis import clean
+    """The locally repaired text, plus analysis.ingest.clean's prepared and fully cleaned versions."""
+    from analysis.ingest import clean
 
     return [
         ("local", local_repair(raw)),

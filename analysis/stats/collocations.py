@@ -34,8 +34,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from analysis.clean import to_simplified
 from analysis.errors import AnalysisError
+from analysis.ingest.clean import to_simplified
 
 __all__ = ["SentenceTokens", "collocations", "sentence_tokens", "split_sentences"]
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.clean import to_simplified
 from analysis.errors import AnalysisError
+from analysis.ingest.clean import to_simplified
 
 __all__ = ["PARAGRAPH_MARK", "kwic"]
 

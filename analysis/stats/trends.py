@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.clean import to_simplified
 from analysis.dtm import DTM, _is_missing
 from analysis.errors import AnalysisError
+from analysis.ingest.clean import to_simplified
 from analysis.stats.frequency import _require_counts
 
 __all__ = ["trend"]

@@ -42,9 +42,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import _io, config
-from analysis.clean import clean_body, prepare
 from analysis.errors import AnalysisError, CorpusError, ReadError
-from analysis.metadata import (
+from analysis.ingest.clean import clean_body, prepare
+from analysis.ingest.metadata import (
     CompanyAliases,
     extract_company,
     extract_date,
@@ -52,7 +52,7 @@ from analysis.metadata import (
     extract_title,
     load_aliases,
 )
-from analysis.readers import SUPPORTED_SUFFIXES, read_document
+from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
 CORPUS_COLUMNS = [

@@ -7,7 +7,7 @@ lower-cased suffix through :data:`READERS`; adding a format means adding one fun
 entry. Heavy optional libraries (pypdf, python-docx, charset-normalizer, opencc) are imported lazily, and
 a missing one is reported as a ReadError naming the package to install.
 
-Nothing here cleans text (that is :mod:`analysis.clean`), except that text formats get universal
+Nothing here cleans text (that is :mod:`analysis.ingest.clean`), except that text formats get universal
 newlines (``\\r\\n`` and ``\\r`` become ``\\n``), as Python's own text mode would do. Nothing is written.
 
 Encoding labels (``RawDocument.encoding``). For text formats the label is a Python codec name such that
@@ -448,7 +448,7 @@ def read_text(data: bytes, path: Path) -> RawDocument:
 
 
 def read_markdown(data: bytes, path: Path) -> RawDocument:
-    """Markdown: like text; front matter and markup stay in the text for :mod:`analysis.clean`."""
+    """Markdown: like text; front matter and markup stay in the text for :mod:`analysis.ingest.clean`."""
     text, encoding, meta = _decode_for(path, data, declared=_declared_charset(data))
     return RawDocument(text, "markdown", encoding, meta)
 
@@ -532,7 +532,7 @@ def _html_head_meta(text: str) -> dict[str, str]:
 def read_html(data: bytes, path: Path) -> RawDocument:
     """HTML: decoded (honouring a plausible ``<meta charset>``); ``meta`` gets the title and meta tags.
 
-    The text is the raw markup: turning HTML into text is :func:`analysis.clean.html_to_text`'s job.
+    The text is the raw markup: turning HTML into text is :func:`analysis.ingest.clean.html_to_text`'s job.
     """
     declared = _declared_charset(data)
     text, encoding, meta = _decode_for(path, data, declared=declared)
