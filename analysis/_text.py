@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from analysis import config
 from analysis.errors import ReadError
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "resource_lines",
     "to_simplified",
     "to_traditional",
+    "word_list",
+    "words_pattern",
 ]
 
 HAN_URO = "\u4e00-\u9fff"
@@ -134,3 +137,16 @@ def read_resource(path: str | Path, what: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         raise ReadError(path, f"{what} is not UTF-8 ({exc})") from None
     return hashlib.sha256(data).hexdigest(), resource_lines(text)
+
+
+@functools.cache
+def word_list(name: str) -> tuple[str, ...]:
+    """Entries of the shipped word list ``resources/<name>`` (one entry a line), in file order."""
+    return tuple(read_resource(config.RESOURCES_DIR / name, f"word list {name}")[1])
+
+
+def words_pattern(name: str) -> str:
+    """A regex alternation of the entries of word list ``name``, escaped, longest first (so that an
+    entry wins over its prefixes whatever the file order)."""
+    words = sorted(set(word_list(name)), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in words)

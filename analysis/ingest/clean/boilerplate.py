@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from analysis._text import words_pattern
 from analysis.ingest.clean.spacing import _PAGE_DIV_RE
 
 __all__ = ["remove_boilerplate"]
@@ -21,14 +22,11 @@ _URL_TRAIL = ".,;:!?'"
 
 # Whole-line navigation/action items: a line made only of these (and separators) is boilerplate.
 _NAV_TOKEN_RE = re.compile(
-    # WeChat article chrome first: longer items must win over their prefixes (分享让更多人看到 > 分享).
-    r"阅读原文|写留言|留言|在看|知道了|预览时标签不可点|微信扫一扫|关注该公众号|分享让更多人看到|往期推荐|往期回顾"
-    r"|赞赏|轻点两下取消(?:赞|在看)|继续滑动看下一个|向上滑动看下一个|取消|允许|小程序|视频"
-    r"|(?:网站|回到|返回)?首页|网站地图|站点地图|网站导航|联系我们|关于我们|设为首页|加入收藏|收藏本[页站]"
-    r"|(?:返回|回到)顶部|打印(?:本页|此页|本文|文章|页面)?|关闭(?:窗口|本页|页面|本窗口)?|分享到|分享|收藏|点赞|评论"
-    r"|微信|微博|朋友圈|QQ空间|QQ|豆瓣|(?:(?:字体|字号)[:：]?)?[\s【\[]*大[\s】\]【\[]*中[\s】\]【\[]*小[\s】\]]*"
-    r"|上一页|下一页|尾页|末页|更多|登录|注册|无障碍(?:浏览|阅读)?|繁體|繁体(?:中文|版)?|简体(?:中文|版)?|English"
-    r"|当前位置|您的位置|您现在的位置|所在位置|正文(?:内容)?|详情|纠错|返回[^\s|｜>＞/，。；！？、:：]{0,15}",
+    # The items (resources/boilerplate_navigation.txt), the font-size switch 【字体：大 中 小】, and any
+    # short 返回… link (返回集团要闻).
+    words_pattern("boilerplate_navigation.txt")
+    + r"|(?:(?:字体|字号)[:：]?)?[\s【\[]*大[\s】\]【\[]*中[\s】\]【\[]*小[\s】\]]*"
+    + r"|返回[^\s|｜>＞/，。；！？、:：]{0,15}",
     re.IGNORECASE,
 )
 # What may remain of a navigation line once its items are removed: separators, and the date with
@@ -45,8 +43,7 @@ _METADATA_HINT_RE = re.compile(
 
 # Header of a block of links to other articles.
 _RELATED_HEADER_RE = re.compile(
-    r"^(?:相关新闻|相关阅读|相关文章|相关链接|相关推荐|相关报道|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
-    r"|精彩推荐|热门文章|最新文章|热点新闻|往期推荐|往期回顾)\s*[:：]?$"
+    rf"^(?:{words_pattern('boilerplate_related.txt')})\s*[:：]?$"
 )
 # (pattern, max line length or None): a line matching the pattern (searched) is dropped.
 _LINE_RULES: tuple[tuple[re.Pattern[str], int | None], ...] = (

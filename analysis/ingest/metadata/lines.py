@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis._text import HAN_BMP, HAN_URO, convert_script
+from analysis._text import HAN_BMP, HAN_URO, convert_script, words_pattern
 from analysis.errors import AnalysisError
 
 # ----------------------------------------------------------------------------------------------
@@ -142,21 +142,13 @@ def _lines(text: str) -> _Lines:
 # Line classification
 # ----------------------------------------------------------------------------------------------
 
-_DISCLAIMER_RE = re.compile(
-    r"本文档为|比赛用语料|仅允许在本次比赛|大语言模型改写|内容可能与现实情况不符|免责声明|版权所有|"
-    r"copyright|©|ICP备|ICP证|公网安备|转载请注明|未经授权",
-    re.I,
-)
+_DISCLAIMER_RE = re.compile(words_pattern("layout_disclaimer.txt"), re.I)
 _BARRIER_FREE = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
-# Forum (Discuz) chrome around a thread: register / log-in prompts and thread tools.
-_FORUM_PROMPT = r"立即注册|马上注册|没有(?:帐|账)号|才可以(?:下载|查看|回帖|浏览)|发新帖|收起左侧|只看该作者|复制链接|本版积分规则"
 # A breadcrumb with › or » separators: 中国广电论坛 › 行业资讯 › 查看内容.
 _BREADCRUMB = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
 _NAV_RE = re.compile(
-    r"网站首页|网站地图|当前位置|您的位置|你的位置|您现在的位置|首页\s*[>»›/]|[>»›]\s*正文|登录|"
-    rf"设为首页|加入收藏|收藏本站|{_BARRIER_FREE}|繁體|繁体版|简体版|手机版|(?<![A-Za-z])English(?![A-Za-z])|"
-    r"关闭窗口|打印本页|返回(?:首页|顶部|列表|上一页)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐)|扫一扫|"
-    rf"{_FORUM_PROMPT}|{_BREADCRUMB}"
+    words_pattern("layout_navigation.txt")
+    + rf"|首页\s*[>»›/]|[>»›]\s*正文|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|{_BREADCRUMB}"
 )
 _META_RE = re.compile(
     r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
@@ -207,17 +199,14 @@ def _is_nav(line: str) -> bool:
 
 # Lines where a date is the crawl date or belongs to another article.
 _CRAWL_NAV_RE = re.compile(
-    rf"登录|设为首页|加入收藏|收藏本站|{_BARRIER_FREE}|网站地图|网站首页|繁體|繁体版|简体版|手机版|"
-    r"(?<![A-Za-z])English(?![A-Za-z])|欢迎(?:您|你|访问|光临|来到)|上一篇|下一篇|相关(?:新闻|阅读|文章|链接|推荐|报道)|"
-    r"推荐阅读|延伸阅读|热点(?:新闻|推荐|文章)|今日热点|排行榜|往期(?:回顾|推荐)|(?:查看)?更多\s*(?:>|»|$)"
+    words_pattern("layout_chrome.txt")
+    + rf"|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|(?:查看)?更多\s*(?:>|»|$)"
 )
 # A line that ends the article: what follows belongs to other articles or to readers' comments.
 _ARTICLE_END_RE = re.compile(
-    r"^[\[【(]?\s*(?:相关(?:新闻|阅读|文章|链接|推荐|报道|稿件)|推荐阅读|延伸阅读|热点(?:新闻|推荐|文章)|热门(?:文章|新闻)|"
-    r"猜你喜欢|最新(?:文章|新闻|动态)|精彩推荐|上一篇|下一篇|上一条|下一条|网友评论|发表评论|我要评论|评论区|"
-    r"精彩评论|全部评论|用户评论|留言板?|"
-    # forum replies (沙发, 板凳, 2#, 3楼) and the reply box under a thread
-    r"(?:沙发|板凳|地板|藤椅|[0-9]{1,4}\s*[#楼])(?:\s*$|\s.{0,30}发表于)|您需要登录后才可以回帖|快速回复|本版积分规则)"
+    rf"^[\[【(]?\s*(?:{words_pattern('layout_article_end.txt')}|"
+    # forum replies (沙发, 板凳, 2#, 3楼)
+    r"(?:沙发|板凳|地板|藤椅|[0-9]{1,4}\s*[#楼])(?:\s*$|\s.{0,30}发表于))"
 )
 # Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
 _CHROME_RE = re.compile(
@@ -279,9 +268,7 @@ _LIST_ITEM_RE = re.compile(
 
 
 _LIST_HEADER_RE = re.compile(
-    r"^[\[【(]?\s*(?:为您推荐|为你推荐|大家都在看|编辑推荐|热门推荐|热点推荐|热点资讯|最新资讯|图片新闻|新闻排行|"
-    r"点击排行|阅读排行|24小时热点|今日推荐|精选推荐|往期回顾|往期推荐|更多(?:新闻|资讯|报道|阅读)|"
-    r"你可能感兴趣|您可能感兴趣|相关专题|专题推荐)"
+    rf"^[\[【(]?\s*(?:{words_pattern('layout_link_lists.txt')})"
 )
 
 
