@@ -21,10 +21,14 @@ text                  cleaned analysis text, simplified script, one paragraph pe
 content_hash          sha256 of ``text``: the key of every downstream cache
 duplicate_of          doc_id of an earlier document with identical text, else ''
 *_from_override       True where title / date / company / source came from the metadata file
+removed_chars         characters taken out as repeats (0 with ``keep_repeated``)
+removed_text          what was taken out, as JSON (position, text, reason of each passage);
+                      ``analysis.ingest.clean.repeats.restore_repeats`` puts it back
 ===================== =========================================================================
 
 The ingest report lists every skipped or problematic file with columns ``path, status, reason``;
-``status`` is ``skipped`` (not in the corpus) or ``warning`` (in the corpus, but look at it).
+``status`` is ``skipped`` (not in the corpus), ``warning`` (in the corpus, but look at it) or
+``removed`` (repeated text was taken out: how many characters, and why).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from tqdm import tqdm
 
 from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
-from analysis.ingest.clean import clean_body, prepare
+from analysis.ingest.clean import clean_body_recorded, prepare
+from analysis.ingest.clean.repeats import removals_to_json
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
@@ -64,6 +69,8 @@ CORPUS_COLUMNS = [
     "content_hash",
     "duplicate_of",
     *(f"{f}_from_override" for f in OVERRIDE_FIELDS),
+    "removed_chars",
+    "removed_text",
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
@@ -123,7 +130,7 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
     try:
         raw = read_document(path)
         prepared = prepare(raw.text, fmt=raw.format)
-        text = clean_body(prepared.text, keep_repeated=keep_repeated)
+        text, removals = clean_body_recorded(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
             return {"status": "skipped", "path": rel, "reason": "no text left after cleaning"}
         front_matter = dict(prepared.front_matter)
@@ -164,6 +171,9 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
         "encoding": raw.encoding,
         "format": raw.format,
         "text": text,
+        "removed_chars": sum(len(r.text) for r in removals),
+        "removed_text": removals_to_json(removals),
+        "removed_reasons": sorted({r.reason for r in removals}),
     }
 
 
@@ -270,6 +280,10 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     df["text"] = df["text"].astype(str)
     df["chars"] = df["text"].str.len().astype("int64")
     df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
+    if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
+        df["removed_chars"], df["removed_text"] = 0, ""
+    df["removed_chars"] = df["removed_chars"].fillna(0).astype("int64")
+    df["removed_text"] = df["removed_text"].fillna("").astype(str)
     first: dict[str, str] = {}
     dup = []
     for h, d in zip(df["content_hash"], df["doc_id"], strict=True):
@@ -351,6 +365,16 @@ def read_corpus(
             warning = res.pop("warning", "")
             if warning:
                 report.append({"path": res["path"], "status": "warning", "reason": warning})
+            reasons = res.pop("removed_reasons", [])
+            if res["removed_chars"]:
+                report.append(
+                    {
+                        "path": res["path"],
+                        "status": "removed",
+                        "reason": f"{res['removed_chars']} characters removed as repeats ({', '.join(reasons)}); "
+                        "kept in the corpus table's removed_text column, --keep-repeated keeps them",
+                    }
+                )
             rows.append(res)
         else:
             report.append({"path": res["path"], "status": "skipped", "reason": res["reason"]})
