@@ -302,7 +302,7 @@ def test_metadata_failure_keeps_the_document(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(corpus_mod, "describe", broken)
-    res = read_corpus(raw_dir, progress=False, n_jobs=1)
+    res = read_corpus(raw_dir, progress=False, n_jobs=1, cache=False)
     assert len(res.corpus) == 5 and res.corpus["date"].isna().all()
     warnings = res.report[res.report["status"] == "warning"]
     assert len(warnings) == 5 and warnings["reason"].str.contains("metadata extraction failed").all()
