@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -81,26 +80,66 @@ def to_traditional(text: str) -> str:
     return convert_script(text, "s2t")
 
 
+class _ScriptTable:
+    """Per-process memory of which characters are script-specific, filled as characters are met.
+
+    ``seen`` maps every character already looked at to None, so ``text.translate(seen)`` leaves only the
+    new ones; ``trad`` / ``simp`` are the characters OpenCC's t2s / s2t change on their own.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, None] = {}
+        self.trad: set[str] = set()
+        self.simp: set[str] = set()
+        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def learn(self, text: str) -> None:
+        new = set(text.translate(self.seen))
+        if not new:
+            return
+        han = [c for c in new if _HAN_RE.match(c)]
+        if han:
+            joined = "\n".join(han)
+            as_simp = convert_script(joined, "t2s").split("\n")
+            as_trad = convert_script(joined, "s2t").split("\n")
+            if len(as_simp) != len(han) or len(as_trad) != len(han):  # pragma: no cover - defensive
+                as_simp = [convert_script(c, "t2s") for c in han]
+                as_trad = [convert_script(c, "s2t") for c in han]
+            for c, simp_form, trad_form in zip(han, as_simp, as_trad, strict=True):
+                if simp_form != c:
+                    self.trad.add(c)
+                if trad_form != c:
+                    self.simp.add(c)
+            self._regexes = None
+        self.seen.update(dict.fromkeys(map(ord, new)))
+
+    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        if self._regexes is None:
+            self._regexes = tuple(  # type: ignore[assignment]
+                re.compile(f"[{re.escape(''.join(sorted(chars)))}]") if chars else None
+                for chars in (self.trad, self.simp)
+            )
+        return self._regexes  # type: ignore[return-value]
+
+
+_SCRIPT = _ScriptTable()
+
+
 def detect_script(text: str) -> str:
     """Which Chinese script the text is written in: "simplified", "traditional", "mixed" or "none".
 
-    Each distinct Han character is converted on its own with OpenCC t2s and s2t. Characters changed by
-    t2s are traditional-only, those changed by s2t are simplified-only; characters shared by both scripts
-    are ignored. With at least 90 % of the script-specific occurrences on one side (or no script-specific
-    character at all, which is read as simplified), that side wins; otherwise "mixed". "none": no Han.
+    Each distinct Han character is converted on its own with OpenCC t2s and s2t (once per process).
+    Characters changed by t2s are traditional-only, those changed by s2t are simplified-only; characters
+    shared by both scripts are ignored. With at least 90 % of the script-specific occurrences on one side
+    (or no script-specific character at all, which is read as simplified), that side wins; otherwise
+    "mixed". "none": no Han.
     """
-    chars = Counter(_HAN_RE.findall(text))
-    if not chars:
+    if not _HAN_RE.search(text):
         return "none"
-    distinct = list(chars)
-    joined = "\n".join(distinct)
-    as_simp = convert_script(joined, "t2s").split("\n")
-    as_trad = convert_script(joined, "s2t").split("\n")
-    if len(as_simp) != len(distinct) or len(as_trad) != len(distinct):  # pragma: no cover - defensive
-        as_simp = [convert_script(c, "t2s") for c in distinct]
-        as_trad = [convert_script(c, "s2t") for c in distinct]
-    trad = sum(chars[c] for c, s in zip(distinct, as_simp, strict=True) if s != c)
-    simp = sum(chars[c] for c, t in zip(distinct, as_trad, strict=True) if t != c)
+    _SCRIPT.learn(text)
+    trad_re, simp_re = _SCRIPT.regexes()
+    trad = len(trad_re.findall(text)) if trad_re else 0
+    simp = len(simp_re.findall(text)) if simp_re else 0
     specific = trad + simp
     if specific == 0 or trad <= 0.1 * specific:
         return "simplified"

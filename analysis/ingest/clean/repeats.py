@@ -25,11 +25,9 @@ sentence is compared with a bounded number of earlier candidates.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -118,47 +116,68 @@ def _key(s: str) -> str:
     return _KEY_DROP_RE.sub("", s)
 
 
+def _bigram_codes(key: str) -> Any:
+    """Sorted distinct character bigrams of ``key`` as integers (first code point << 21 | second)."""
+    import numpy as np
+
+    chars = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.unique((chars[:-1] << np.uint64(21)) | chars[1:])
+
+
 def _near_duplicates(keys: list[str | None], threshold: float) -> list[list[int]]:
     """For each sentence, earlier sentences whose bigram Jaccard similarity is >= ``threshold``.
 
-    Prefix filtering over bigrams ranked rarest first finds every such pair; the number of candidates
-    compared per sentence is capped, so a document of endlessly similar sentences stays linear.
+    Prefix filtering over bigrams ranked rarest first (in this document) finds every such pair; the
+    number of candidates compared per sentence is capped, so a document of endlessly similar sentences
+    stays linear. Bigrams are handled as integers with numpy, the sets as frozensets of ranks.
     """
-    grams: list[frozenset[str] | None] = [
-        frozenset(a + b for a, b in itertools.pairwise(k)) if k is not None else None for k in keys
-    ]
-    freq: Counter[str] = Counter(g for gs in grams if gs for g in gs)
-    rank = {g: r for r, g in enumerate(sorted(freq, key=lambda g: (freq[g], g)))}
+    import numpy as np
+
+    distinct = {k: _bigram_codes(k) for k in dict.fromkeys(keys) if k is not None and len(k) > 1}
+    if not distinct:
+        return [[] for _ in keys]
+    uniq, counts = np.unique(np.concatenate(list(distinct.values())), return_counts=True)
+    rank_of = np.empty(len(uniq), dtype=np.int64)
+    rank_of[np.lexsort((uniq, counts))] = np.arange(len(uniq))
     index: dict[int, list[int]] = {}
     ids: list[frozenset[int] | None] = []
     matches: list[list[int]] = []
-    for i, gs in enumerate(grams):
+    last_same: dict[str, int] = {}  # key -> latest sentence with exactly this key
+    for i, key in enumerate(keys):
         found: list[int] = []
-        if gs:
-            ordered = sorted(rank[g] for g in gs)
-            own = frozenset(ordered)
-            size = len(own)
-            prefix = ordered[: size - math.ceil(threshold * size) + 1]
-            checked: set[int] = set()
-            for g in prefix:
-                for j in reversed(index.get(g, ())):  # nearest earlier sentences first
-                    if j in checked:
-                        continue
-                    checked.add(j)
-                    other = ids[j]
-                    if other is not None and threshold * size <= len(other) <= size / threshold:
-                        inter = len(own & other)
-                        if inter / (size + len(other) - inter) >= threshold:
-                            found.append(j)
-                    if len(checked) >= _MAX_COMPARISONS or len(found) >= _MAX_MATCHES:
-                        break
+        c = distinct.get(key) if key is not None else None
+        if c is None:
+            ids.append(None)
+            matches.append(found)
+            continue
+        if key in last_same:  # an identical sentence: similarity 1, nothing to search
+            matches.append([last_same[key]])
+            ids.append(None)
+            last_same[key] = i
+            continue
+        last_same[key] = i
+        ordered = np.sort(rank_of[np.searchsorted(uniq, c)]).tolist()
+        own = frozenset(ordered)
+        size = len(own)
+        prefix = ordered[: size - math.ceil(threshold * size) + 1]
+        checked: set[int] = set()
+        for g in prefix:
+            for j in reversed(index.get(g, ())):  # nearest earlier sentences first
+                if j in checked:
+                    continue
+                checked.add(j)
+                other = ids[j]
+                if other is not None and threshold * size <= len(other) <= size / threshold:
+                    inter = len(own & other)
+                    if inter / (size + len(other) - inter) >= threshold:
+                        found.append(j)
                 if len(checked) >= _MAX_COMPARISONS or len(found) >= _MAX_MATCHES:
                     break
-            for g in prefix:
-                index.setdefault(g, []).append(i)
-            ids.append(own)
-        else:
-            ids.append(None)
+            if len(checked) >= _MAX_COMPARISONS or len(found) >= _MAX_MATCHES:
+                break
+        for g in prefix:
+            index.setdefault(g, []).append(i)
+        ids.append(own)
         matches.append(found)
     return matches
 

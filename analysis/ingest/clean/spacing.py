@@ -45,6 +45,7 @@ _CJK_CHAR_RE = re.compile(f"[{_HAN}{_KANA}{_CJK_PUNCT}]")
 _SHARED_RE = re.compile(f"[{_SHARED_MARKS}]")
 _CJK_PUNCT_RE = re.compile(f"[{_CJK_PUNCT}]")
 _HSPACE = r"[^\S\n]"  # any whitespace except the line break
+_HSPACE_RUN_RE = re.compile(rf"{_HSPACE}+")
 
 _PAGE_DIV_RE = re.compile(r"[^\S\n]*<\s*/?\s*PAGE_DIV\s*/?\s*>[^\S\n]*", re.IGNORECASE)
 
@@ -169,12 +170,8 @@ def fix_cjk_spacing(text: str) -> str:
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    out = []
-    for line in text.split("\n"):
-        line = re.sub(rf"{_HSPACE}+", " ", line).strip()
-        if line:
-            out.append(line)
-    return "\n".join(out)
+    text = _HSPACE_RUN_RE.sub(" ", text)
+    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
 
 
 # ---------------------------------------------------------------------------------------------------
