@@ -51,7 +51,7 @@ _KEY_DROP_RE = re.compile(r"[\W_]+")
 _LINE_COMPLETE_RE = re.compile(r"[。！？!?；;：:…][”’」』)）]*\s*$")
 _WRAPPED_LINE_MIN_CHARS = 40  # shorter lines without closing punctuation are titles, headings, labels
 # Bounded effort: candidates compared per sentence, matches kept per sentence.
-_MAX_COMPARISONS = 200
+_MAX_COMPARISONS = 64
 _MAX_MATCHES = 8
 _RUN_GAP = 2  # the earlier run may skip one sentence (a paraphrase merges or splits sentences)
 
@@ -116,12 +116,30 @@ def _key(s: str) -> str:
     return _KEY_DROP_RE.sub("", s)
 
 
-def _bigram_codes(key: str) -> Any:
-    """Sorted distinct character bigrams of ``key`` as integers (first code point << 21 | second)."""
+def _ranked_bigrams(keys: list[str]) -> list[list[int]]:
+    """For each key, its distinct character bigrams as ranks in one global order (rarest in this
+    document first, ties by code point), sorted. Computed for all keys at once with numpy."""
     import numpy as np
 
-    chars = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return np.unique((chars[:-1] << np.uint64(21)) | chars[1:])
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    seg = np.repeat(np.arange(len(keys), dtype=np.uint64), lengths)
+    ends = np.cumsum(lengths)
+    ok = np.ones(len(chars), dtype=bool)
+    ok[ends - 1] = False  # a bigram never spans two keys
+    first = np.flatnonzero(ok[:-1]) if len(chars) > 1 else np.zeros(0, dtype=np.int64)
+    codes = (chars[first] << np.uint64(21)) | chars[first + 1]
+    pairs = np.unique((seg[first] << np.uint64(42)) | codes)  # distinct (key, bigram), sorted by key
+    pair_seg = (pairs >> np.uint64(42)).astype(np.int64)
+    pair_code = pairs & np.uint64((1 << 42) - 1)
+    uniq, inverse, counts = np.unique(pair_code, return_inverse=True, return_counts=True)
+    rank_of = np.empty(len(uniq), dtype=np.int64)
+    rank_of[np.lexsort((uniq, counts))] = np.arange(len(uniq))
+    ranks = rank_of[inverse]
+    order = np.lexsort((ranks, pair_seg))
+    bounds = np.searchsorted(pair_seg[order], np.arange(len(keys) + 1))
+    ranked = ranks[order].tolist()
+    return [ranked[bounds[k] : bounds[k + 1]] for k in range(len(keys))]
 
 
 def _near_duplicates(keys: list[str | None], threshold: float) -> list[list[int]]:
@@ -129,16 +147,12 @@ def _near_duplicates(keys: list[str | None], threshold: float) -> list[list[int]
 
     Prefix filtering over bigrams ranked rarest first (in this document) finds every such pair; the
     number of candidates compared per sentence is capped, so a document of endlessly similar sentences
-    stays linear. Bigrams are handled as integers with numpy, the sets as frozensets of ranks.
+    stays linear. Identical sentences are matched by their key without any comparison.
     """
-    import numpy as np
-
-    distinct = {k: _bigram_codes(k) for k in dict.fromkeys(keys) if k is not None and len(k) > 1}
-    if not distinct:
+    distinct_keys = [k for k in dict.fromkeys(keys) if k is not None and len(k) > 1]
+    if not distinct_keys:
         return [[] for _ in keys]
-    uniq, counts = np.unique(np.concatenate(list(distinct.values())), return_counts=True)
-    rank_of = np.empty(len(uniq), dtype=np.int64)
-    rank_of[np.lexsort((uniq, counts))] = np.arange(len(uniq))
+    distinct = dict(zip(distinct_keys, _ranked_bigrams(distinct_keys), strict=True))
     index: dict[int, list[int]] = {}
     ids: list[frozenset[int] | None] = []
     matches: list[list[int]] = []
@@ -156,7 +170,7 @@ def _near_duplicates(keys: list[str | None], threshold: float) -> list[list[int]
             last_same[key] = i
             continue
         last_same[key] = i
-        ordered = np.sort(rank_of[np.searchsorted(uniq, c)]).tolist()
+        ordered = c
         own = frozenset(ordered)
         size = len(own)
         prefix = ordered[: size - math.ceil(threshold * size) + 1]
