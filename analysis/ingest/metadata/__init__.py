@@ -104,11 +104,13 @@ from typing import NamedTuple
 
 from analysis import config
 from analysis.errors import AnalysisError
+from analysis.ingest.metadata import datefmt
 
 __all__ = [
     "AliasEntry",
     "CompanyAliases",
     "Mention",
+    "explain_date",
     "extract_company",
     "extract_date",
     "extract_source",
@@ -456,14 +458,22 @@ def _hit_date(fmt: str, m: re.Match[str]) -> dt.date | None:
     return _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
 
 
-def _find_dates(line: str) -> list[_DateHit]:
-    """All valid dates in one (normalised) line, non-overlapping, in order."""
+def _find_dates(line: str, order: datefmt.Order | None = None) -> list[_DateHit]:
+    """All valid dates in one (normalised) line, non-overlapping, in order.
+
+    ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
+    """
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
         for m in rx.finditer(line):
             date = _hit_date(fmt, m)
             if date is not None:
                 hits.append(_DateHit(m.start(), m.end(), date, fmt))
+    if "/" in line or "." in line or "-" in line:
+        for m in datefmt.DAY_MONTH_RE.finditer(line):
+            date = datefmt.resolve(m, order)
+            if date is not None:
+                hits.append(_DateHit(m.start(), m.end(), date, "dmy"))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[_DateHit] = []
     for h in hits:
@@ -801,21 +811,38 @@ def _score_hit(
     return None
 
 
+def _extra_date_rule(lines: _Lines, i: int, hit: _DateHit, body_start: int) -> tuple[int, bool] | None:
+    """Date positions of :mod:`datefmt`: a run-in repost timestamp, a dateline with a relative day."""
+    if hit.fmt in _LABEL_ONLY_FORMATS:
+        return None
+    line = lines.norm[i]
+    if i <= body_start and datefmt.run_in_timestamp(line, i, hit.start, hit.end):
+        return datefmt.RUN_IN_SCORE, False
+    if i == body_start and datefmt.relative_dateline(line, hit.start, hit.end):
+        return datefmt.RELATIVE_SCORE, False
+    return None
+
+
 def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = "") -> dt.date | None:
     """Publication date stated by the document, or None when it states none (never a guess).
 
     Scoring rules: see the module docstring. ``title`` (if known) locates the title line; otherwise
     the title is found with the rules of :func:`extract_title`.
     """
+    return explain_date(front_matter, text, title=title)[0]
+
+
+def explain_date(front_matter: Mapping[str, object], text: str, *, title: str = "") -> tuple[dt.date | None, str]:
+    """:func:`extract_date` and its evidence: the rule and the line it read (``date_source``)."""
     date = _front_matter_date(front_matter or {})
     if date is not None:
-        return date
+        return date, datefmt.describe(100, -1, "")
     lines = _lines(text or "")
     date = _front_matter_date(lines.front_matter)
     if date is not None:
-        return date
+        return date, datefmt.describe(100, -1, "")
     if not lines.norm:
-        return None
+        return None, ""
     title_idx = _locate(lines, title) if title else -1
     if title_idx < 0:
         title_idx = _title_line_index(lines)
@@ -826,26 +853,33 @@ def extract_date(front_matter: Mapping[str, object], text: str, *, title: str = 
         if again >= 0:
             title_idx = chrome + 1 + again
     n = _article_end(lines, body_start)
+    order = datefmt.page_order(lines.norm[:n])
     best: tuple[int, int, int] | None = None
     best_date: dt.date | None = None
-    tail: list[dt.date] = []
+    best_fmt = ""
+    tail: list[tuple[dt.date, int]] = []
     for i, line in enumerate(lines.norm[:n]):
-        hits = _find_dates(line)
+        hits = _find_dates(line, order.order if order else None)
         kind = _line_kind(line) if hits else None
         for hit in hits:
             scored = _score_hit(lines, i, hit, kind, title_idx, body_start, chrome)
             if scored is None:
+                scored = _extra_date_rule(lines, i, hit, body_start)
+            if scored is None:
                 continue
             score, is_tail = scored
             if is_tail:
-                tail.append(hit.date)
+                tail.append((hit.date, i))
                 continue
             key = (-score, i, hit.start)
             if best is None or key < best:
-                best, best_date = key, hit.date
+                best, best_date, best_fmt = key, hit.date, hit.fmt
     if best_date is None and len(tail) == 1 and n > 1:
-        return tail[0]
-    return best_date
+        return tail[0][0], datefmt.describe(55, tail[0][1], lines.norm[tail[0][1]])
+    if best is None:
+        return None, ""
+    used_order = order if best_fmt == "dmy" and order is not None else None
+    return best_date, datefmt.describe(-best[0], best[1], lines.norm[best[1]], used_order)
 
 
 # ----------------------------------------------------------------------------------------------
