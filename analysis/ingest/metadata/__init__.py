@@ -104,7 +104,7 @@ from typing import NamedTuple
 
 from analysis import config
 from analysis.errors import AnalysisError
-from analysis.ingest.metadata import datefmt
+from analysis.ingest.metadata import datefmt, runin
 
 __all__ = [
     "AliasEntry",
@@ -229,7 +229,8 @@ def _lines(text: str) -> _Lines:
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
     keep = [i for i, ln in enumerate(norm) if ln.strip()]
-    return _Lines([raw[i] for i in keep], [norm[i].strip() for i in keep], fm)
+    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return _Lines(raw, norm, fm)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""A publication header run into the first paragraph, split back into its own line.
+
+Flattened pages (an HTML page saved without its line breaks, a copy from a browser) put the header
+and the first paragraph on one line: ``时间：2021-05-21 10:10 来源：人民网 近日，中国联通召开…``. The
+extractors read a header line and a paragraph differently, so the answer would depend on the line
+wrapping. :func:`split_run_in_headers` restores the break: a line among the first ones that opens with
+labelled header fields (labels in ``resources/header_labels.txt``) and dates, separated by spaces, and
+runs on into prose is cut where the prose starts. A line without such an opening is left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from analysis import config
+
+_HEAD_LINES = 8  # only the first lines of a document hold its header
+_DATEISH_RE = re.compile(r"^[\[【(]?[0-9]{1,4}(?:[-/.:年月日号][0-9]{0,4})+[日号]?[\]】)]?$|^(?:星期|周)[一二三四五六日天]$")
+_PROSE_RE = re.compile(r"[,，。;；!?！？]")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.lru_cache(maxsize=1)
+def _label_re() -> re.Pattern[str]:
+    path = config.RESOURCES_DIR / "header_labels.txt"
+    labels = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        word = raw.split("#", 1)[0].strip()
+        if word:
+            labels.append(word)
+    alternation = "|".join(re.escape(w) for w in sorted(set(labels), key=len, reverse=True))
+    return re.compile(rf"^[\[【]?(?:{alternation})[\]】]?\s*(?:[:：]|(?<=/))\s*(?P<value>.*)$")
+
+
+def _split_point(line: str) -> int:
+    """Offset where the paragraph starts in a header-plus-paragraph line, or -1."""
+    label_re = _label_re()
+    labelled = False
+    expect_value = False
+    for m in re.finditer(r"\S+", line):
+        token = m.group(0)
+        lab = label_re.match(token)
+        if lab:
+            labelled = True
+            value = lab.group("value")
+            if _PROSE_RE.search(value):
+                return -1  # the value runs into the prose without a space: no safe cut
+            expect_value = not value
+            continue
+        if _DATEISH_RE.match(token):
+            expect_value = False
+            continue
+        if expect_value and len(token) <= 20 and not _PROSE_RE.search(token):
+            expect_value = False
+            continue
+        if not labelled or m.start() == 0:
+            return -1
+        rest = line[m.start() :]
+        if len(_CJK_RE.findall(rest)) >= 25 and _PROSE_RE.search(rest):
+            return m.start()
+        return -1
+    return -1
+
+
+def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], list[str]]:
+    """Lines with a run-in header split in two (``raw`` and ``norm`` stay aligned)."""
+    if not any(_split_point(n) > 0 for n in norm[:_HEAD_LINES]):
+        return raw, norm
+    out_raw: list[str] = []
+    out_norm: list[str] = []
+    for i, (r, n) in enumerate(zip(raw, norm, strict=True)):
+        cut = _split_point(n) if i < _HEAD_LINES and len(r) == len(n) else -1
+        if cut > 0:
+            out_raw += [r[:cut].strip(), r[cut:].strip()]
+            out_norm += [n[:cut].strip(), n[cut:].strip()]
+        else:
+            out_raw.append(r)
+            out_norm.append(n)
+    return out_raw, out_norm
