@@ -21,6 +21,8 @@ text                  cleaned analysis text, simplified script, one paragraph pe
 content_hash          sha256 of ``text``: the key of every downstream cache
 duplicate_of          doc_id of an earlier document with identical text, else ''
 *_from_override       True where title / date / company / source came from the metadata file
+date_source           evidence for ``date``: the rule and the line it read (or the metadata file row)
+company_source        evidence for ``company``: the rule, the scores and the line (or the metadata file row)
 ===================== =========================================================================
 
 The ingest report lists every skipped or problematic file with columns ``path, status, reason``;
@@ -46,8 +48,8 @@ from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest.clean import clean_body, prepare
 from analysis.ingest.metadata import (
     CompanyAliases,
-    extract_company,
-    extract_date,
+    explain_company,
+    explain_date,
     extract_source,
     extract_title,
     load_aliases,
@@ -71,6 +73,8 @@ CORPUS_COLUMNS = [
     "content_hash",
     "duplicate_of",
     *(f"{f}_from_override" for f in OVERRIDE_FIELDS),
+    "date_source",
+    "company_source",
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
@@ -143,11 +147,12 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
     except Exception as exc:  # one bad file must never lose the rest of the corpus
         return {"status": "skipped", "path": rel, "reason": f"unexpected error: {type(exc).__name__}: {exc}"}
     title, date, company, source, warning = "", None, "", "", ""
+    date_source = company_source = ""
     try:
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
         title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
-        date = extract_date(front_matter, prepared.text, title=title)
-        company = extract_company(title, prepared.text, aliases)
+        date, date_source = explain_date(front_matter, prepared.text, title=title)
+        company, company_source = explain_company(title, prepared.text, aliases)
         source = extract_source(prepared.front_matter, prepared.text)
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
         warning = (
@@ -162,6 +167,8 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
         "date": pd.Timestamp(date) if date else pd.NaT,
         "company": company,
         "source": source,
+        "date_source": date_source,
+        "company_source": company_source,
         "script": prepared.script,
         "encoding": raw.encoding,
         "format": raw.format,
@@ -249,6 +256,8 @@ def _apply_overrides(
                 value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
             corpus.at[idx, f"{fieldname}_from_override"] = True
+            if fieldname in ("date", "company"):
+                corpus.at[idx, f"{fieldname}_source"] = f"metadata file {source_name}, row {n}"
     return corpus, problems
 
 
@@ -278,6 +287,8 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
         dup.append(first.get(h, ""))
         first.setdefault(h, d)
     df["duplicate_of"] = dup
+    for col in ("date_source", "company_source"):  # evidence columns; absent from older corpus files
+        df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
     for col in ("title", "company", "source", "script", "encoding", "format", "path", "doc_id"):
         df[col] = df[col].fillna("").astype(str)
     return df[CORPUS_COLUMNS].reset_index(drop=True)

@@ -196,7 +196,7 @@ def describe(score: int, line_index: int, line: str, order: OrderEvidence | None
     if score == 80 and _EDITION_RE.search(line[:60]):
         rule = "newspaper page header"
     snippet = line if len(line) <= 40 else line[:39] + "…"
-    out = f"{rule}; line {line_index + 1}: {snippet}"
+    out = f"{rule}; line {line_index + 1}: {snippet}" if line_index >= 0 else rule
     if order is not None:
         out += f"; {'day' if order.order == 'dmy' else 'month'} first because {order.why} (line {order.line + 1})"
     return out
