@@ -577,7 +577,9 @@ def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
         line = lines.norm[i]
-        if _ARTICLE_END_RE.match(line) or (len(line) <= 20 and _LIST_HEADER_RE.match(line)):
+        if _ARTICLE_END_RE.match(line) or (
+            len(line) <= 20 and _LIST_HEADER_RE.match(line) and not runin.is_promotion(line)
+        ):
             return i
     return len(lines.norm)
 
@@ -1511,7 +1513,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
         if i == title_idx:
             continue
         norm = lines.norm[i]
-        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20:
+        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20 and not runin.is_promotion(norm):
             skip.update(range(i, end))
             break
         if _is_sentence(norm) or _META_LABEL_RE.search(norm):

@@ -6,6 +6,9 @@ extractors read a header line and a paragraph differently, so the answer would d
 wrapping. :func:`split_run_in_headers` restores the break: a line among the first ones that opens with
 labelled header fields (labels in ``resources/header_labels.txt``) and dates, separated by spaces, and
 runs on into prose is cut where the prose starts. A line without such an opening is left alone.
+
+:func:`is_promotion` tells a site's promotion line (``更多资讯可登录某某网``, ``更多精彩请关注…``) from
+the header of a related-news list (``更多资讯``, ``更多新闻>>``): the article goes on after the former.
 """
 
 from __future__ import annotations
@@ -78,3 +81,11 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
             out_raw.append(r)
             out_norm.append(n)
     return out_raw, out_norm
+
+
+_PROMOTION_RE = re.compile(r"^[\[【(]?\s*更多.{0,8}?(?:可|请|敬请|欢迎)?\s*(?:登录|登陆|关注|下载|访问|扫描|扫码|搜索|订阅|收听|收看)")
+
+
+def is_promotion(line: str) -> bool:
+    """A site's promotion line (更多资讯可登录…, 更多精彩请关注…), not the header of a list of links."""
+    return bool(_PROMOTION_RE.match(line))
