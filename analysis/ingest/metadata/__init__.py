@@ -1481,8 +1481,9 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     enumerated = False
 
     def close() -> None:
-        if len(group) >= 3 or (len(group) >= 2 and enumerated):
-            out.update(group)
+        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+            out.update(group)  # 中国电信和中国移动等: both items
 
     for k, m in enumerate(mentions):
         if group:
