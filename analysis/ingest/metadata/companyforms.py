@@ -23,6 +23,7 @@ import re
 from typing import NamedTuple
 
 from analysis import config
+from analysis._text import word_list
 
 
 class ShortForm(NamedTuple):
@@ -32,14 +33,8 @@ class ShortForm(NamedTuple):
     alias: str
 
 
-def _comment_free(path_name: str) -> list[str]:
-    text = (config.RESOURCES_DIR / path_name).read_text(encoding="utf-8")
-    return [ln.split("#", 1)[0].strip() for ln in text.splitlines() if ln.split("#", 1)[0].strip()]
-
-
-@functools.lru_cache(maxsize=1)
 def _context_words() -> tuple[str, ...]:
-    return tuple(_comment_free("telecom_context.txt"))
+    return word_list("telecom_context.txt")
 
 
 # A clause boundary (or the start of a line) before a short form: never inside a longer word.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from analysis import config
+from analysis._text import words_pattern
 
 _HEAD_LINES = 8  # only the first lines of a document hold its header
 _DATEISH_RE = re.compile(r"^[\[【(]?[0-9]{1,4}(?:[-/.:年月日号][0-9]{0,4})+[日号]?[\]】)]?$|^(?:星期|周)[一二三四五六日天]$")
@@ -26,13 +26,7 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 @functools.lru_cache(maxsize=1)
 def _label_re() -> re.Pattern[str]:
-    path = config.RESOURCES_DIR / "header_labels.txt"
-    labels = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        word = raw.split("#", 1)[0].strip()
-        if word:
-            labels.append(word)
-    alternation = "|".join(re.escape(w) for w in sorted(set(labels), key=len, reverse=True))
+    alternation = words_pattern("header_labels.txt")
     return re.compile(rf"^[\[【]?(?:{alternation})[\]】]?\s*(?:[:：]|(?<=/))\s*(?P<value>.*)$")
 
 
