@@ -357,3 +357,30 @@ def test_every_order_of_four_operators_gives_the_same_answer() -> None:
         text = doc("年度工作会议相继召开", f"近日，{listed}相继召开年度工作会议，部署全年重点任务。" + PARA)
         answers.add(company_of(text))
     assert answers == {""}
+
+
+def test_yesterday_with_the_day_in_brackets_settles_the_order() -> None:
+    text = doc("防汛保障", "6/11/2019，昨日（10日），某省通信管理局召开防汛通信保障部署会，回顾了近期的降雨过程。" + PARA)
+    assert date_of(text) == D(2019, 6, 11)
+    assert date_of(text.replace("（10日）", "（5日）")) == D(2019, 11, 6)
+    assert date_of(text.replace("（10日）", "（8日）")) is None  # neither reading: no guess
+
+
+def test_short_form_before_a_branch_name() -> None:
+    text = doc("支部共建", "近日，电信浦东分公司党支部与某街道党工委开展共建活动，双方围绕基站建设和网络信号优化深入交流。" + PARA)
+    assert company_of(text) == "中国电信"
+
+
+def test_lead_listing_several_operators_needs_a_clear_leader() -> None:
+    text = doc(
+        "年度工作会议密集召开",
+        "近日，中国电信、中国移动、中国联通和中国广电相继召开年度工作会议，部署全年重点任务。",
+        "中国电信会议提出，要加快云网融合，推进数字化转型，持续提升服务质量和经营效益。",
+        "中国电信还表示，要持续深化改革，激发干部员工干事创业的积极性和创造性。",
+        "中国电信强调，要坚持以党建引领发展，全面从严治党，推动企业高质量发展迈上新台阶。",
+        "中国移动会议强调，要加快建设世界一流信息服务科技创新公司，深化数智化转型。",
+        "中国联通会议要求，要做强做优做大主责主业，持续推进高质量发展。",
+        "中国广电会议指出，要推进有线无线融合发展，加快网络整合和业务创新。",
+    )
+    company, source = explain_company("年度工作会议密集召开", text)
+    assert company == "" and "lead lists several" in source

@@ -443,10 +443,12 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
         return "", "no company named" if not in_title else f"title lists {', '.join(in_title)}; body names none"
     strong: dict[str, int] = {}  # subject of the lead or publisher: worth more than a mention
     why: dict[str, list[str]] = {}
+    lead_listed: set[str] = set()
     if start < len(lines.norm):
         lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
         in_lead = _with_short_forms(lead, aliases._find_prepared(lead))
         lead_list = _list_items(lead, in_lead)
+        lead_listed = {in_lead[k].company for k in lead_list}
         for k, m in enumerate(in_lead):  # the lead counts double, its subject triple
             if k in lead_list:
                 continue  # an item of a list: 中国石油、中国移动等
@@ -472,12 +474,17 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     leader, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     needed = max(1, math.ceil(len(body) / 2500))
+    # A lead enumerating three or more companies, none of them its subject, is about all of them:
+    # one of them must stand out three times over, not twice (会议…中国电信、中国移动、中国联通…).
+    several = len(lead_listed) >= 3 and not any(strong.values())
+    margin = 3 if several else 2
     table = ", ".join(f"{c} {v:g}" for c, v in ranked[:4])
     lead_in = f"title lists {', '.join(in_title)}; " if in_title else ""
-    if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= 2 * runner_up:
+    if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= margin * runner_up:
         reasons = f" ({', '.join(dict.fromkeys(why[leader]))})" if why.get(leader) else ""
         where = _first_line_naming(lines, leader, aliases, first, end)
         return leader, f"{lead_in}article scores {table}{reasons}{where}"
-    if len(ranked) > 1 and top < 2 * runner_up:
-        return "", f"{lead_in}no single subject: several companies share it ({table})"
+    if len(ranked) > 1 and top < margin * runner_up:
+        listed_lead = "the lead lists several; " if several else ""
+        return "", f"{lead_in}{listed_lead}no single subject: several companies share it ({table})"
     return "", f"{lead_in}too few mentions to name a subject ({table})"

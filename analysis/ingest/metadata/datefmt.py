@@ -29,6 +29,8 @@ DAY_MONTH_RE = re.compile(
     r"(?P<y>(?:19|20)[0-9]{2})(?![0-9]|\.[0-9])"
 )
 _MONTH_DAY_RE = re.compile(r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*[日号]")
+# 昨日（10日）: the day alone, in brackets right after the relative word.
+_DAY_GLOSS_RE = re.compile(r"^\s*[(（]\s*(?:(?P<m>[0-9]{1,2})\s*月)?\s*(?P<d>[0-9]{1,2})\s*日\s*[)）]")
 # Relative day words and their offset from the date they follow (the date the text was written).
 _RELATIVE_DAYS = {"昨日": -1, "昨天": -1, "前日": -2, "前天": -2, "今日": 0, "今天": 0, "当日": 0, "当天": 0}
 _RELATIVE_RE = re.compile(r"^[\s,，、]{0,3}(?:(?:本报|本网|记者)?讯?\s*)?(?P<w>昨日|昨天|前日|前天|今日|今天|日前|近日)")
@@ -87,7 +89,7 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     1. Dates whose order is certain (a number above 12): all day-first or all month-first settles it.
     2. An ambiguous date followed by a relative day (``6/11/2019，昨日，…``) and a month-day date in the
        same text that is exactly that relative day for one reading only (``6月10日`` is the day before
-       11 June, not before 6 November).
+       11 June, not before 6 November), or the day glossed right after it (``昨日（10日）``).
     Contradictory evidence gives None.
     """
     certain: dict[str, tuple[int, str]] = {}
@@ -119,10 +121,19 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
             continue
         offset = dt.timedelta(days=_RELATIVE_DAYS[rel.group("w")])
         dmy, mdy = readings(m)
+        gloss = _DAY_GLOSS_RE.match(line[m.end() + rel.end() :])  # 昨日（10日）
         fits = {
             order: (day + offset).month * 100 + (day + offset).day
             for order, day in (("dmy", dmy), ("mdy", mdy))
-            if day is not None and ((day + offset).month, (day + offset).day) in month_days
+            if day is not None
+            and (
+                ((day + offset).month, (day + offset).day) in month_days
+                or (
+                    gloss is not None
+                    and int(gloss.group("d")) == (day + offset).day
+                    and (gloss.group("m") is None or int(gloss.group("m")) == (day + offset).month)
+                )
+            )
         }
         if len(fits) == 1:
             order = next(iter(fits))

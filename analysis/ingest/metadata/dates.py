@@ -613,14 +613,18 @@ def explain_date(
     return _date_explained(front_matter, _lines(text or ""), title=title, aliases=aliases)
 
 
-def _extra_date_rule(lines: _Lines, i: int, hit: _DateHit, body_start: int) -> tuple[int, bool] | None:
+def _extra_date_rule(
+    lines: _Lines, i: int, hit: _DateHit, body_start: int, title_idx: int
+) -> tuple[int, bool] | None:
     """Date positions of :mod:`.datefmt`: a run-in repost timestamp, a dateline with a relative day."""
     if hit.fmt in _LABEL_ONLY_FORMATS:
         return None
     line = lines.norm[i]
     if i <= body_start and datefmt.run_in_timestamp(line, i, hit.start, hit.end):
         return datefmt.RUN_IN_SCORE, False
-    if i == body_start and datefmt.relative_dateline(line, hit.start, hit.end):
+    # the first paragraph; on a page without a headline the "title" line is that paragraph
+    lead = i == body_start or (i == title_idx and _is_body_line(line))
+    if lead and datefmt.relative_dateline(line, hit.start, hit.end):
         return datefmt.RELATIVE_SCORE, False
     return None
 
@@ -667,7 +671,7 @@ def _date_explained(
         for hit in hits:
             scored = _score_hit(lines, i, hit, kind, title_idx, body_start, chrome, aliases)
             if scored is None:
-                scored = _extra_date_rule(lines, i, hit, body_start)
+                scored = _extra_date_rule(lines, i, hit, body_start, title_idx)
             if scored is None:
                 continue
             score, is_tail = scored
