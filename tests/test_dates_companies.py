@@ -125,9 +125,15 @@ def test_fullwidth_digits() -> None:
 
 def test_run_in_timestamp_of_a_flattened_repost() -> None:
     text = "某集团总经理因工作调整辞任公众号某某财经2023-07-30 11:07某某日报 记者甲 7月30日晚间，某集团发布公告称，总经理因工作调整辞去职务，公司经营一切正常。\n"
-    date, source = explain_date({}, text)
-    assert date == D(2023, 7, 30) and source.startswith("run-in timestamp")
+    title = extract_title({}, [], text)
+    assert title == "某集团总经理因工作调整辞任"  # the headline, without the WeChat marker
+    date, source = explain_date({}, text, title=title)
+    assert date == D(2023, 7, 30) and "2023-07-30 11:07某某日报" in source
     assert date_of(doc("某集团召开会议", text.replace("2023-07-30 11:07", ""))) is None
+    # when the line cannot be cut (no paragraph after the names), the timestamp rule alone reads it
+    short = "某集团总经理因工作调整辞任公众号某某财经2023-07-30 11:07某某日报 7月30日晚间公告称总经理辞职\n"
+    date, source = explain_date({}, short)
+    assert date == D(2023, 7, 30) and source.startswith("run-in timestamp")
 
 
 def test_a_timestamp_inside_a_sentence_is_not_run_in() -> None:

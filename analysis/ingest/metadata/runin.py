@@ -14,9 +14,11 @@ the header of a related-news list (``更多资讯``, ``更多新闻>>``): the ar
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from analysis._text import words_pattern
+from analysis.ingest.metadata import datefmt
 
 _HEAD_LINES = 8  # only the first lines of a document hold its header
 _DATEISH_RE = re.compile(r"^[\[【(]?[0-9]{1,4}(?:[-/.:年月日号][0-9]{0,4})+[日号]?[\]】)]?$|^(?:星期|周)[一二三四五六日天]$")
@@ -60,20 +62,73 @@ def _split_point(line: str) -> int:
     return -1
 
 
+_STAMP_RE = re.compile(
+    r"(?<![0-9])(?:19|20)[0-9]{2}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?"
+)
+_WECHAT_TAIL_RE = re.compile(r"(?:微信)?(?:公众号|微信号)[\u4e00-\u9fff]{0,6}$|(?:原创|发表于)\s*$")
+
+
+def _repost_cuts(line: str, index: int) -> tuple[int, int] | None:
+    """Cuts of a flattened repost's first line: headline | timestamp, outlet, author | paragraph.
+
+    ``标题公众号某某2023-07-30 11:07某某日报 记者甲 7月30日晚间，…``: the timestamp must be a run-in
+    timestamp (:func:`datefmt.run_in_timestamp`), the headline before it at least six CJK characters
+    without sentence punctuation, at most three short names after it, and a paragraph after those.
+    """
+    m = _STAMP_RE.search(line)
+    if not m or not datefmt.run_in_timestamp(line, index, m.start(), _date_end(line, m)):
+        return None
+    head = line[: m.start()]
+    if len(_CJK_RE.findall(head)) < 6 or _PROSE_RE.search(head):
+        return None
+    pos = m.end()
+    for _ in range(3):
+        tok = re.match(r"\s*(\S+)", line[pos:])
+        if not tok or len(tok.group(1)) > 12 or _PROSE_RE.search(tok.group(1)):
+            break
+        pos += tok.end()
+    rest = line[pos:]
+    if pos == m.end() or len(_CJK_RE.findall(rest)) < 25 or not _PROSE_RE.search(rest):
+        return None
+    return m.start(), pos
+
+
+def _date_end(line: str, m: re.Match[str]) -> int:
+    """End of the date part (before the clock time) of a :data:`_STAMP_RE` match."""
+    time = re.search(r"\s*[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$", m.group(0))
+    return m.start() + (time.start() if time else len(m.group(0)))
+
+
 def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], list[str]]:
-    """Lines with a run-in header split in two (``raw`` and ``norm`` stay aligned)."""
-    if not any(_split_point(n) > 0 for n in norm[:_HEAD_LINES]):
+    """Lines with a run-in header split in two (``raw`` and ``norm`` stay aligned).
+
+    A flattened repost's first line is split in three: headline (WeChat markers such as 公众号… at its
+    end dropped), timestamp line, paragraph.
+    """
+    cuts: dict[int, list[int]] = {}
+    for i, n in enumerate(norm[:_HEAD_LINES]):
+        if len(raw[i]) != len(n):
+            continue
+        repost = _repost_cuts(n, i) if i < 3 else None
+        if repost:
+            cuts[i] = list(repost)
+        elif (cut := _split_point(n)) > 0:
+            cuts[i] = [cut]
+    if not cuts:
         return raw, norm
     out_raw: list[str] = []
     out_norm: list[str] = []
     for i, (r, n) in enumerate(zip(raw, norm, strict=True)):
-        cut = _split_point(n) if i < _HEAD_LINES and len(r) == len(n) else -1
-        if cut > 0:
-            out_raw += [r[:cut].strip(), r[cut:].strip()]
-            out_norm += [n[:cut].strip(), n[cut:].strip()]
-        else:
-            out_raw.append(r)
-            out_norm.append(n)
+        bounds = [0, *cuts.get(i, []), len(n)]
+        for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+            rp, np_ = r[a:b].strip(), n[a:b].strip()
+            if k == 0 and len(bounds) == 4:  # a repost's headline: drop the WeChat marker behind it
+                tail = _WECHAT_TAIL_RE.search(np_)
+                if tail and len(_CJK_RE.findall(np_[: tail.start()])) >= 6:
+                    rp, np_ = rp[: tail.start()].strip(), np_[: tail.start()].strip()
+            if np_:
+                out_raw.append(rp)
+                out_norm.append(np_)
     return out_raw, out_norm
 
 
