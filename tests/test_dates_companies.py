@@ -390,3 +390,39 @@ def test_lead_listing_several_operators_needs_a_clear_leader() -> None:
     )
     company, source = explain_company("年度工作会议密集召开", text)
     assert company == "" and "lead lists several" in source
+
+
+HEADERS = [
+    "时间：2021-05-21 10:10 来源：某某网",
+    "发布时间：2021-05-21 来源：某某网 作者：记者乙",
+    "来源：某某网 日期：2021年5月21日",
+    "2021-05-21 10:10:03 来源：某某网",
+]
+LEADS = [
+    "近日，中国联通某分公司召开警示教育大会，通报了近期查处的典型案例，要求全体干部职工引以为戒。",
+    "5月20日，中国联通某分公司党委召开理论学习中心组学习会，传达学习上级有关会议精神，研究部署贯彻措施。",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    header=st.sampled_from(HEADERS),
+    lead=st.sampled_from(LEADS),
+    joiner=st.sampled_from([" ", "  ", "\u3000", "\t"]),
+    blank=st.sampled_from(["\n", "\n\n", "\r\n", "\n \n"]),
+    split_sentences=st.booleans(),
+)
+def test_the_same_date_and_company_whatever_the_wrapping(
+    header: str, lead: str, joiner: str, blank: str, split_sentences: bool
+) -> None:
+    body = [PARA, PARA2]
+    if split_sentences:  # one sentence a line in the paragraphs after the lead
+        body = [s + "。" for p in body for s in p.split("。") if s]
+    apart = blank.join([TITLE, header, lead, *body]) + "\n"
+    run_in = blank.join([TITLE, header + joiner + lead, *body]) + "\n"
+    into_title = blank.join([TITLE + joiner + header, lead, *body]) + "\n"
+    flat = blank.join([TITLE + joiner + header + joiner + lead, *body]) + "\n"
+    expected = (D(2021, 5, 21), "中国联通")
+    for text in (apart, run_in, into_title, flat):
+        assert (date_of(text), company_of(text)) == expected
+        assert extract_title({}, [], text) == TITLE

@@ -34,17 +34,43 @@ def _label_re() -> re.Pattern[str]:
 
 def _split_point(line: str) -> int:
     """Offset where the paragraph starts in a header-plus-paragraph line, or -1."""
+    cuts = _split_points(line)
+    return cuts[-1] if cuts and cuts[-1] != _head_cut(line) else -1
+
+
+def _head_cut(line: str) -> int:
+    """Offset of the first labelled field after a headline on the same line (``标题 时间：…``), or -1."""
     label_re = _label_re()
+    tokens = list(re.finditer(r"\S+", line))[:10]
+    for k, m in enumerate(tokens):
+        if k >= 6:
+            return -1
+        # the header starts with a label, or with a date that a labelled field follows
+        dated = _DATEISH_RE.match(m.group(0)) and any(label_re.match(t.group(0)) for t in tokens[k + 1 : k + 4])
+        if label_re.match(m.group(0)) or dated:
+            head = line[: m.start()]
+            if k == 0 or len(head) > 60 or _PROSE_RE.search(head) or len(_CJK_RE.findall(head)) < 6:
+                return -1
+            if any(_DATEISH_RE.match(t) for t in head.split()):
+                return -1
+            return m.start()
+    return -1
+
+
+def _split_points(line: str) -> list[int]:
+    """Cuts of a line opening with a header: after a headline before it, before the paragraph after it."""
+    label_re = _label_re()
+    head = _head_cut(line)
     labelled = False
     expect_value = False
-    for m in re.finditer(r"\S+", line):
-        token = m.group(0)
+    for m in re.finditer(r"\S+", line[max(head, 0) :]):
+        token, at = m.group(0), m.start() + max(head, 0)
         lab = label_re.match(token)
         if lab:
             labelled = True
             value = lab.group("value")
             if _PROSE_RE.search(value):
-                return -1  # the value runs into the prose without a space: no safe cut
+                return [head] if head > 0 else []  # the value runs into the prose: no safe cut there
             expect_value = not value
             continue
         if _DATEISH_RE.match(token):
@@ -53,13 +79,13 @@ def _split_point(line: str) -> int:
         if expect_value and len(token) <= 20 and not _PROSE_RE.search(token):
             expect_value = False
             continue
-        if not labelled or m.start() == 0:
-            return -1
-        rest = line[m.start() :]
+        if not labelled or at == 0:
+            return []
+        rest = line[at:]
         if len(_CJK_RE.findall(rest)) >= 25 and _PROSE_RE.search(rest):
-            return m.start()
-        return -1
-    return -1
+            return [c for c in (head, at) if c > 0]
+        return [head] if head > 0 else []
+    return [head] if head > 0 and labelled else []
 
 
 _STAMP_RE = re.compile(
@@ -112,8 +138,8 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
         repost = _repost_cuts(n, i) if i < 3 else None
         if repost:
             cuts[i] = list(repost)
-        elif (cut := _split_point(n)) > 0:
-            cuts[i] = [cut]
+        elif points := _split_points(n):
+            cuts[i] = points
     if not cuts:
         return raw, norm
     out_raw: list[str] = []
@@ -122,7 +148,7 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
         bounds = [0, *cuts.get(i, []), len(n)]
         for k, (a, b) in enumerate(itertools.pairwise(bounds)):
             rp, np_ = r[a:b].strip(), n[a:b].strip()
-            if k == 0 and len(bounds) == 4:  # a repost's headline: drop the WeChat marker behind it
+            if k == 0 and i in cuts and len(bounds) == 4 and _STAMP_RE.search(n[b:]):  # a repost's headline: drop the WeChat marker behind it
                 tail = _WECHAT_TAIL_RE.search(np_)
                 if tail and len(_CJK_RE.findall(np_[: tail.start()])) >= 6:
                     rp, np_ = rp[: tail.start()].strip(), np_[: tail.start()].strip()
