@@ -426,3 +426,17 @@ def test_the_same_date_and_company_whatever_the_wrapping(
     for text in (apart, run_in, into_title, flat):
         assert (date_of(text), company_of(text)) == expected
         assert extract_title({}, [], text) == TITLE
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("發佈時間：22/09/2025 09:26", D(2025, 9, 22)),
+        ("最後更新：22/09/2025 09:26", D(2025, 9, 22)),
+        ("發佈時間：07/09/2025 09:26", None),  # 7 September or 9 July: the page does not say
+        ("發佈時間：13.09.2025", D(2025, 9, 13)),
+    ],
+)
+def test_labelled_day_first_headers_in_traditional_script(header: str, expected: dt.date | None) -> None:
+    text = doc("中國鐵塔公布中期業績 純利按年上升", header, "中國鐵塔今日公布中期業績，純利按年上升，董事會宣派中期股息。" + PARA)
+    assert date_of(text) == expected
