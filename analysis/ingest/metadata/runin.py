@@ -32,6 +32,12 @@ def _label_re() -> re.Pattern[str]:
     return re.compile(rf"^[\[【]?(?:{alternation})[\]】]?\s*(?:[:：]|(?<=/))\s*(?P<value>.*)$")
 
 
+@functools.lru_cache(maxsize=1)
+def _label_anywhere_re() -> re.Pattern[str]:
+    """A cheap gate: does a line hold a header label with its colon at all?"""
+    return re.compile(rf"(?:{words_pattern('header_labels.txt')})[\]】]?\s*[:：]|/|[0-9]:[0-9]{{2}}")
+
+
 def _split_point(line: str) -> int:
     """Offset where the paragraph starts in a header-plus-paragraph line, or -1."""
     cuts = _split_points(line)
@@ -132,8 +138,9 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
     end dropped), timestamp line, paragraph.
     """
     cuts: dict[int, list[int]] = {}
+    gate = _label_anywhere_re()
     for i, n in enumerate(norm[:_HEAD_LINES]):
-        if len(raw[i]) != len(n):
+        if len(raw[i]) != len(n) or not gate.search(n):
             continue
         repost = _repost_cuts(n, i) if i < 3 else None
         if repost:
