@@ -4,11 +4,14 @@ Names are matched with the alias table (``resources/companies.csv``: ``company,a
 ``kind`` is ``name`` for a literal or ``pattern`` for a regular expression, such as the province
 branches 广东移动/北京联通/上海电信). Matching is on NFKC-normalised simplified text, Latin letters
 case-insensitive, leftmost-longest and non-overlapping. Ambiguous bare words (移动, 电信, 铁塔, 广电)
-are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/联通性.
+are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/联通性. Branch forms (浦东电信局,
+临港分局, 福州电信分公司) are patterns of the table; bare 移动 / 电信 count only in the positions and
+texts :mod:`.companyforms` allows (``移动抢险救灾党员突击队`` in a telecom text).
 
 1. The title names exactly one company: that company.
 2. The title names several: the first named, unless another one named in the title has at least
-   1.5 times its weighted mentions in the body.
+   1.5 times its weighted mentions in the body. A title naming them only as items of one list
+   (``中国电信、中国移动、中国联通…``, ``中国移动等26家…``) has no subject: rule 3 decides.
 3. No company in the title: mentions in the article (from the title line to the first
    related-links line; site bars and link lists above the title do not count), weighted by the
    alias weight, doubled in the first 150 characters of the first body paragraph (the lead) and
@@ -16,8 +19,12 @@ are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/�
    (``中国石油、中国移动等``). A publisher that is one of the companies (``来源：中国移动``) adds 2
    to its score. The leader wins only with a score of at least 3, at least one mention (the lead's
    subject and the publisher count as one each) per 2,500 characters, and twice the score of the
-   runner-up. Otherwise the document is about none of them: '' (one passing mention, a list of
-   many enterprises, two operators on equal footing).
+   runner-up (three times when the lead enumerates three or more companies and has no subject).
+   Otherwise the document is about none of them: '' (one passing mention, a list of many
+   enterprises, two operators on equal footing). A company opening a clause after a time word in
+   the lead (``…。近日，中国移动某市分公司…``) is a subject too; on a page without a headline the first
+   paragraph (whose opening became the title) is the lead. A dash subtitle next to the title naming
+   exactly one company (``——某物业党支部、中国移动通信集团北京有限公司``) adds 2, like a publisher.
 
 Not counted as mentions: other articles' headlines inside the article span (``·标题``, ``标题
 [04-14]``, ``标题 2021-03-04``, everything after 为您推荐 / 大家都在看 ..., a run of headline-like

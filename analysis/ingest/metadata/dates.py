@@ -6,7 +6,9 @@ its own date. Dates are read in these forms (with or without spaces, fullwidth d
 ``二〇二四年一月三十日`` (〇 ○ 零 O 0 as zero); ``20240130`` only right after a date label or in
 front matter, English month names also on a short line under the title (``3 May 2019 | 中國聯通``).
 A time glued to the date (``2020-05-0610:20``) and pinyin glosses on digits are tolerated. Month-day dates (``7月29日``) never count, and a date must be
-real with a year in 1990..next year.
+real with a year in 1990..next year. Day-first or month-first dates (``22/09/2025``, ``6/11/2019``) are
+read only when the order is certain or the page settles it (:mod:`.datefmt`); otherwise not at all.
+A header run into the first paragraph or into the title line is split off first (:mod:`.runin`).
 
 The text is split into lines and laid out as: page chrome (site bars, breadcrumbs), the title line
 (the given ``title``, else found as :func:`extract_title` does), the *header* (the lines between the
@@ -33,7 +35,10 @@ ties go to the earliest line:
       only a signatory body or a newspaper (``中国移动党组 2023年1月17日``, ``人民邮电报 2021年4月14日``);
       not ``（截至…）``, ``（…起施行）``, a person or a meeting's name, nor an item of a list
   55  a date-only signature line in 年月日 form among the last lines (only if there is one such line)
+  73  a repost's timestamp run into the first lines, with a clock time and next to an outlet or
+      account name: ``标题公众号某某2023-07-30 11:07某某日报 记者 …`` (:mod:`.datefmt`)
   50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
+  49  the first paragraph opening with the date and a relative day: ``6/11/2019，昨日，…``
 ====  =====================================================================================
 
 Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论, a forum's
