@@ -440,3 +440,27 @@ def test_the_same_date_and_company_whatever_the_wrapping(
 def test_labelled_day_first_headers_in_traditional_script(header: str, expected: dt.date | None) -> None:
     text = doc("中國鐵塔公布中期業績 純利按年上升", header, "中國鐵塔今日公布中期業績，純利按年上升，董事會宣派中期股息。" + PARA)
     assert date_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "某某网  记者/",
+        "中国某某新闻网  记者/王小明 刘大伟 通讯员/张三丰 李四光 陈五",  # long enough to pass for a headline
+        "某某网讯（记者 王小明）",
+    ],
+)
+def test_a_byline_is_never_the_title_and_does_not_hide_the_date(byline: str) -> None:
+    text = doc(
+        "党风廉政建设推进会召开",
+        "2018-12-25 15:22",
+        "更多资讯可登录某某网或下载某某新闻客户端",
+        byline,
+        "本报讯 12月24日，中国移动某市分公司召开党风廉政建设推进会，传达上级纪委全会精神，部署明年重点工作。",
+        PARA,
+    )
+    title = extract_title({}, [], text)
+    assert title == "党风廉政建设推进会召开"
+    assert extract_date({}, text, title=title) == D(2018, 12, 25)
+    assert runin.is_byline(byline.replace("（", "(").replace("）", ")"))
+    assert not runin.is_byline("记者节里的坚守：一线通信人的一天")

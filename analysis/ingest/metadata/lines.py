@@ -242,8 +242,8 @@ def _locate(lines: _Lines, title: str) -> int:
 def _chrome_end(lines: _Lines, end: int) -> int:
     """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
     for i in range(min(end, len(lines.norm)) - 1, -1, -1):
-        if _CHROME_RE.search(lines.norm[i]):
-            return i
+        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
+            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
     return -1
 
 

@@ -171,3 +171,18 @@ _PROMOTION_RE = re.compile(r"^[\[【(]?\s*更多.{0,8}?(?:可|请|敬请|欢迎)
 def is_promotion(line: str) -> bool:
     """A site's promotion line (更多资讯可登录…, 更多精彩请关注…), not the header of a list of links."""
     return bool(_PROMOTION_RE.match(line))
+
+
+_BYLINE_RE = re.compile(
+    r"(?:记者|通讯员|摄影|实习生|见习记者|特约记者)\s*[/|:]"  # 某某网  记者/王某 通讯员/李某
+    r"|^[\u4e00-\u9fff]{2,14}(?:网|报|社|台|电视台)讯?\s*\(\s*(?:记者|通讯员)"  # 某某网讯（记者 王某）
+)
+
+
+def is_byline(line: str) -> bool:
+    """A byline (``某某网  记者/王某 通讯员/李某``, ``某某网讯（记者 王某）``) of any length: never a title.
+
+    ``line`` is normalised (NFKC: ``／`` is ``/``, ``（`` is ``(``). A title quoting a reporter does not
+    put a slash or a colon right after 记者.
+    """
+    return bool(_BYLINE_RE.search(line)) and not re.search(r"[。!?]", line)
