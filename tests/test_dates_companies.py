@@ -464,3 +464,15 @@ def test_a_byline_is_never_the_title_and_does_not_hide_the_date(byline: str) -> 
     assert extract_date({}, text, title=title) == D(2018, 12, 25)
     assert runin.is_byline(byline.replace("（", "(").replace("）", ")"))
     assert not runin.is_byline("记者节里的坚守：一线通信人的一天")
+
+
+def test_override_rows_are_the_evidence(tmp_path: Path) -> None:
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    meta = tmp_path / "meta.csv"
+    meta.write_text("path,title,date,company,source\n004_83744d454e603408.txt,,2024-02-22,中国联通,\n", encoding="utf-8")
+    corpus = read_corpus(raw, metadata=meta, progress=False, n_jobs=1).corpus.set_index("path")
+    row = corpus.loc["004_83744d454e603408.txt"]
+    assert row["date_source"] == "metadata file meta.csv, row 2"
+    assert row["company_source"] == "metadata file meta.csv, row 2"
+    front = corpus.loc[[p for p in corpus.index if p.startswith("003_")][0]]
+    assert front["date_source"] == "front matter or <meta> date: date"

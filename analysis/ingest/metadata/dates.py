@@ -316,13 +316,18 @@ _FM_DATE_KEYS = (
 
 
 def _front_matter_date(front_matter: Mapping[str, object]) -> dt.date | None:
+    return _front_matter_date_key(front_matter)[0]
+
+
+def _front_matter_date_key(front_matter: Mapping[str, object]) -> tuple[dt.date | None, str]:
+    """The front matter date and the key it was read from."""
     lowered = {str(k).strip().lower(): v for k, v in front_matter.items()}
     for key in _FM_DATE_KEYS:
         if key in lowered:
             date = parse_date(lowered[key])
             if date is not None:
-                return date
-    return None
+                return date, key
+    return None, ""
 
 
 def _label_before(prefix: str) -> str | None:
@@ -643,12 +648,11 @@ def _date(
 def _date_explained(
     front_matter: Mapping[str, object], lines: _Lines, *, title: str = "", aliases: Any = None
 ) -> tuple[dt.date | None, str]:
-    date = _front_matter_date(front_matter or {})
+    date, key = _front_matter_date_key(front_matter or {})
+    if date is None:
+        date, key = _front_matter_date_key(lines.front_matter)
     if date is not None:
-        return date, datefmt.describe(100, -1, "")
-    date = _front_matter_date(lines.front_matter)
-    if date is not None:
-        return date, datefmt.describe(100, -1, "")
+        return date, f"{datefmt.describe(100, -1, '')}: {key}"
     if not lines.norm:
         return None, ""
     title_idx = _locate(lines, title) if title else -1
