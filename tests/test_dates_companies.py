@@ -474,5 +474,5 @@ def test_override_rows_are_the_evidence(tmp_path: Path) -> None:
     row = corpus.loc["004_83744d454e603408.txt"]
     assert row["date_source"] == "metadata file meta.csv, row 2"
     assert row["company_source"] == "metadata file meta.csv, row 2"
-    front = corpus.loc[[p for p in corpus.index if p.startswith("003_")][0]]
+    front = corpus.loc[next(p for p in corpus.index if p.startswith("003_"))]
     assert front["date_source"] == "front matter or <meta> date: date"
