@@ -339,10 +339,11 @@ ITEMS = ["中国电信", "中国移动", "中国联通", "中国广电", "中国
     joiner=st.sampled_from(["、", "和"]),
     subject=st.sampled_from(["", "中国联通", "中国移动"]),
     in_title=st.booleans(),
+    joint=st.booleans(),
     data=st.data(),
 )
 def test_shuffling_the_operators_of_a_list_never_changes_the_answer(
-    items: list[str], joiner: str, subject: str, in_title: bool, data: st.DataObject
+    items: list[str], joiner: str, subject: str, in_title: bool, joint: bool, data: st.DataObject
 ) -> None:
     if len(items) == 2 and in_title:
         joiner = "、"  # 中国电信和中国移动签署协议 names two subjects, first named first: not a list
@@ -350,7 +351,10 @@ def test_shuffling_the_operators_of_a_list_never_changes_the_answer(
         listed = "、".join(order[:-1]) + joiner + order[-1]
         title = f"{listed}共同发布行业倡议" if in_title else "信息通信行业共同发布倡议"
         lead = (f"近日，{subject}牵头，" if subject else "近日，") + f"{listed}等单位共同发布行业自律倡议。"
-        return title, doc(title, lead + PARA, PARA2)
+        if joint:  # a joint activity with a non-company partner: 某研究院与A、B和C举行共建签约仪式
+            lead = (f"近日，{subject}牵头，" if subject else "近日，") + f"某研究院与{listed}举行共建签约仪式。"
+        each = "".join(f"{c}代表作了发言。" for c in order)
+        return title, doc(title, lead + PARA, each + PARA2)
 
     shuffled = data.draw(st.permutations(items))
     assert extract_company(*page(items)) == extract_company(*page(list(shuffled)))
@@ -476,3 +480,20 @@ def test_override_rows_are_the_evidence(tmp_path: Path) -> None:
     assert row["company_source"] == "metadata file meta.csv, row 2"
     front = corpus.loc[next(p for p in corpus.index if p.startswith("003_"))]
     assert front["date_source"] == "front matter or <meta> date: date"
+
+
+def test_operator_as_partner_of_a_university_in_a_joint_activity() -> None:
+    text = doc(
+        "校企党建共建签约",
+        "为深入推进校企合作，近日，某某大学信息工程学院第一党支部、第二党支部与福州电信分公司网络发展部党支部"
+        "在福州举行党建共建签约仪式，双方表示将在人才培养方面深化合作。",
+        "福州电信分公司网络发展部党支部书记介绍了支部建设情况。" + PARA,
+    )
+    company, source = explain_company("校企党建共建签约", text)
+    assert company == "中国电信" and "lead subject" in source
+    # operators listed together are no partners: whichever comes last gets nothing extra
+    for order in itertools.permutations(["中国电信", "中国移动", "中国联通"]):
+        listed = f"{order[0]}、{order[1]}和{order[2]}"
+        lead = f"为深入推进行业协同，近日，某研究院与{listed}在京举行共建签约仪式，各方表示将深化合作。"
+        each = "中国电信代表介绍了云网融合进展。中国移动代表介绍了算力网络建设。中国联通代表介绍了数字化转型成果。"
+        assert company_of(doc("行业共建签约仪式举行", lead, each + PARA)) == ""

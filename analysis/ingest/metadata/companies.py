@@ -455,11 +455,23 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
         lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
         in_lead = _with_short_forms(lead, aliases._find_prepared(lead))
         lead_list = _list_items(lead, in_lead)
+        # the partner of a joint activity (…党支部与福州电信分公司党支部举行共建…) is no list item
+        partners = {
+            k
+            for k, m in enumerate(in_lead)
+            if companyforms.partner_subject(lead, m.start, m.end)
+            and not (k > 0 and _LIST_SEP_RE.fullmatch(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
+            and not (k + 1 < len(in_lead) and _LIST_SEP_RE.fullmatch(lead[m.end : in_lead[k + 1].start]))
+            and not _LIST_AFTER_RE.match(lead[m.end : m.end + 3])  # 中国移动等
+        }
+        lead_list -= partners
         lead_listed = {in_lead[k].company for k in lead_list}
         for k, m in enumerate(in_lead):  # the lead counts double, its subject triple
             if k in lead_list:
                 continue  # an item of a list: 中国石油、中国移动等
-            subject = m.start < _SUBJECT_CHARS or companyforms.subject_after_time_word(lead, m.start)
+            subject = (
+                m.start < _SUBJECT_CHARS or k in partners or companyforms.subject_after_time_word(lead, m.start)
+            )
             scores[m.company] = scores.get(m.company, 0.0) + m.weight * (2 if subject else 1)
             strong[m.company] = strong.get(m.company, 0) + subject
             why.setdefault(m.company, []).append("lead subject" if subject else "lead")

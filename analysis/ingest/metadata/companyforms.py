@@ -8,6 +8,8 @@
 * **The subject after a time word**: ``…。近日，中国移动某省某市分公司组织…``: the company that opens a
   clause right after 近日 / 日前 / X月X日 / 今年以来 in the lead is the grammatical subject of the
   report, as the first 40 characters of the lead are.
+* **A partner in a joint activity**: ``某大学党支部与福州电信分公司党支部举行共建签约仪式``: the
+  operator joined to the lead's subject by 与/和/携手 in a 共建 / 签约 / 合作 clause is a subject too.
 * **An organiser subtitle**: a line under the title opening with a dash (``——某物业党支部、中国移动
   通信集团北京有限公司``) names the units behind the report; a company named there is not an item of an
   enumeration of many companies but one of the organisers.
@@ -84,6 +86,19 @@ _TIME_OPENER_RE = re.compile(
 def subject_after_time_word(text: str, start: int) -> bool:
     """Does the mention at ``start`` open a clause right after a time word (``。近日，中国移动…``)?"""
     return bool(_TIME_OPENER_RE.search(text[max(0, start - 20) : start]))
+
+
+_PARTNER_BEFORE_RE = re.compile(r"(?:与|和|同|携手|联合)\s*$")
+_PARTNER_AFTER_RE = re.compile(r"^[^。;!?]{0,60}?(?:共建|联建|结对|签约|签署|联学|共学|联合开展|共同开展|合作)")
+
+
+def partner_subject(text: str, start: int, end: int) -> bool:
+    """Is the mention at ``start:end`` the partner of the lead's subject in a joint activity?
+
+    ``近日，某大学信息学院党支部与福州电信分公司网络发展部党支部举行共建签约仪式``: a university or a
+    design institute co-building with an operator's branch; the operator is what the user counts.
+    """
+    return bool(_PARTNER_BEFORE_RE.search(text[max(0, start - 4) : start]) and _PARTNER_AFTER_RE.match(text[end:]))
 
 
 _SUBTITLE_RE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2})\s*\S")
