@@ -318,13 +318,16 @@ OPENERS = ["", "据了解，", "会议回顾了", "本报讯 ", "在"]
     opener=st.sampled_from(OPENERS),
     event=st.sampled_from(EVENTS),
     position=st.integers(0, 2),
+    width=st.one_of(st.none(), st.integers(12, 40)),
 )
 def test_a_body_sentence_event_date_is_never_the_publication_date(
-    day: dt.date, form: str, opener: str, event: str, position: int
+    day: dt.date, form: str, opener: str, event: str, position: int, width: int | None
 ) -> None:
     sentence = opener + _written(day, form) + event + PARA
     paragraphs = [PARA, PARA2]
     paragraphs.insert(position, sentence)
+    if width is not None:  # the whole text hard-wrapped at a fixed width (a copy from a terminal, an e-mail)
+        paragraphs = [p[i : i + width] for p in paragraphs for i in range(0, len(p), width)]
     text = doc("某公司党建工作取得新进展", *paragraphs)
     date, source = explain_date({}, text, title="某公司党建工作取得新进展")
     assert date is None, source
@@ -497,3 +500,14 @@ def test_operator_as_partner_of_a_university_in_a_joint_activity() -> None:
         lead = f"为深入推进行业协同，近日，某研究院与{listed}在京举行共建签约仪式，各方表示将深化合作。"
         each = "中国电信代表介绍了云网融合进展。中国移动代表介绍了算力网络建设。中国联通代表介绍了数字化转型成果。"
         assert company_of(doc("行业共建签约仪式举行", lead, each + PARA)) == ""
+
+
+@pytest.mark.parametrize("width", [12, 16, 20, 26, 34])
+def test_hard_wrapped_text_gives_the_answer_of_the_unwrapped_text(width: int) -> None:
+    lead = "近日，中国电信某分公司召开党委理论学习中心组学习会，传达学习上级会议精神，研究部署贯彻落实措施。"
+    paragraphs = [lead, PARA, PARA2]
+    wrapped = [p[i : i + width] for p in paragraphs for i in range(0, len(p), width)]
+    flat = doc("某公司党建工作取得新进展", "发布时间：2021-05-21", *paragraphs)
+    hard = doc("某公司党建工作取得新进展", "发布时间：2021-05-21", *wrapped)
+    assert runin.looks_hard_wrapped(hard.split("\n")) and not runin.looks_hard_wrapped(flat.split("\n"))
+    assert (date_of(hard), company_of(hard)) == (date_of(flat), company_of(flat)) == (D(2021, 5, 21), "中国电信")

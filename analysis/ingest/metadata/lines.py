@@ -126,7 +126,7 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text)))
+    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends

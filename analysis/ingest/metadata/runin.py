@@ -186,3 +186,35 @@ def is_byline(line: str) -> bool:
     put a slash or a colon right after 记者.
     """
     return bool(_BYLINE_RE.search(line)) and not re.search(r"[。!?]", line)
+
+
+_SENTENCE_END_RE = re.compile(r"[。!?！？;；…][”’」』)）】》]*$")
+
+
+def looks_hard_wrapped(lines: list[str]) -> bool:
+    """Is the whole text wrapped at a fixed width (a copy from a terminal or an e-mail)?
+
+    The longest lines are all of one width: three or more lines within 3 characters of the longest
+    line that do not end a sentence. A page with real paragraphs ends them with 。, and its longest
+    lines are of varied length.
+    """
+    stripped = [s for s in (ln.strip() for ln in lines) if len(s) >= 10]
+    if len(stripped) < 3:
+        return False
+    width = max(len(s) for s in stripped)
+    full = sum(1 for s in stripped if len(s) >= width - 3 and not _SENTENCE_END_RE.search(s))
+    return full >= 3
+
+
+def rejoin_hard_wrapped(text: str) -> str:
+    """``text`` with its fixed-width wrapping undone (the rules of the PDF re-joining), else unchanged.
+
+    A hard-wrapped paragraph puts a sentence's opening date on a short line of its own-looking line
+    (``2015年3月2日，中国电信某分``), which the layout rules would read as a header date: re-joined, it is
+    a body sentence again and never taken.
+    """
+    from analysis.ingest.clean.spacing import join_wrapped_lines  # cleaning comes before metadata
+
+    if text.count("\n") < 3 or not looks_hard_wrapped(text.split("\n")):
+        return text
+    return join_wrapped_lines(text)
