@@ -47,7 +47,7 @@ MAX_SHARDS = 8
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
-    "title", "date", "company", "source", "script", "encoding", "format", "text",
+    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "text",
     "removed_chars", "removed_text", "removed_reasons",
     "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter",
 )  # fmt: skip
@@ -63,8 +63,12 @@ def rules_key() -> str:
     h = hashlib.sha256(f"textlab-ingest {INGEST_VERSION}\n".encode())
     package = Path(__file__).resolve().parent
     sources = sorted(package.rglob("*.py"))
-    sources += sorted(config.RESOURCES_DIR.glob("boilerplate_*.txt"))
-    sources += sorted(config.RESOURCES_DIR.glob("layout_*.txt"))
+    # every word list and table ingestion reads; the alias table is keyed apart (alias_key), and the
+    # tokenizer's files do not change what ingestion makes of a file
+    keyed_elsewhere = {"userdict.txt", "stopwords.txt", "slogans.txt", "companies.csv"}
+    sources += sorted(
+        p for p in config.RESOURCES_DIR.iterdir() if p.is_file() and p.name not in keyed_elsewhere
+    )
     sources += [Path(__file__).resolve().parents[1] / "_text.py"]
     for path in sources:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

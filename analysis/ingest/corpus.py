@@ -24,6 +24,8 @@ duplicate_of          doc_id of an earlier document with identical text, else ''
 removed_chars         characters taken out as repeats (0 with ``keep_repeated``)
 removed_text          what was taken out, as JSON (position, text, reason of each passage);
                       ``analysis.ingest.clean.repeats.restore_repeats`` puts it back
+date_source           evidence for ``date``: the rule and the line it read (or the metadata file row)
+company_source        evidence for ``company``: the rule, the scores and the line (or the metadata file row)
 ===================== =========================================================================
 
 The ingest report lists every skipped or problematic file with columns ``path, status, reason``;
@@ -73,6 +75,8 @@ CORPUS_COLUMNS = [
     *(f"{f}_from_override" for f in OVERRIDE_FIELDS),
     "removed_chars",
     "removed_text",
+    "date_source",
+    "company_source",
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
@@ -193,6 +197,7 @@ def _process_file(
 def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> dict[str, Any]:
     """Fill title, date, company, source and warning of a record from its prepared form."""
     title, date, company, source, warning = "", None, "", "", ""
+    date_source = company_source = ""
     try:
         meta = describe(
             record["prep_text"],
@@ -203,13 +208,20 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
             aliases=_aliases(company_files),
         )
         title, date, company, source = meta.title, meta.date, meta.company, meta.source
+        date_source, company_source = meta.date_source, meta.company_source
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
         warning = (
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
         )
         title, date, company, source = "", None, "", ""
     record.update(
-        title=title, date=date.isoformat() if date else "", company=company, source=source, warning=warning
+        title=title,
+        date=date.isoformat() if date else "",
+        company=company,
+        source=source,
+        warning=warning,
+        date_source=date_source,
+        company_source=company_source,
     )
     return record
 
@@ -224,7 +236,7 @@ def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, 
 
 _ROW_FIELDS = (
     "path", "title", "date", "company", "source", "script", "encoding", "format", "text",
-    "removed_chars", "removed_text",
+    "removed_chars", "removed_text", "date_source", "company_source",
 )  # fmt: skip
 
 
@@ -400,6 +412,8 @@ def _apply_overrides(
                 value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
             corpus.at[idx, f"{fieldname}_from_override"] = True
+            if fieldname in ("date", "company"):
+                corpus.at[idx, f"{fieldname}_source"] = f"metadata file {source_name}, row {n}"
     return corpus, problems
 
 
@@ -433,6 +447,8 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
         dup.append(first.get(h, ""))
         first.setdefault(h, d)
     df["duplicate_of"] = dup
+    for col in ("date_source", "company_source"):  # evidence columns; absent from older corpus files
+        df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
     for col in ("title", "company", "source", "script", "encoding", "format", "path", "doc_id"):
         df[col] = df[col].fillna("").astype(str)
     return df[CORPUS_COLUMNS].reset_index(drop=True)

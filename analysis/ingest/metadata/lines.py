@@ -22,6 +22,7 @@ from typing import Any
 
 from analysis._text import HAN_BMP, HAN_URO, convert_script, words_pattern
 from analysis.errors import AnalysisError
+from analysis.ingest.metadata import runin
 
 # ----------------------------------------------------------------------------------------------
 # Text normalisation shared by all extractors
@@ -130,7 +131,7 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text)))
+    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
@@ -140,7 +141,8 @@ def _lines(text: str) -> _Lines:
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
     keep = [i for i, ln in enumerate(norm) if ln.strip()]
-    return _Lines([raw[i] for i in keep], [norm[i].strip() for i in keep], fm, text)
+    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return _Lines(raw, norm, fm, text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -248,8 +250,8 @@ def _locate(lines: _Lines, title: str) -> int:
 def _chrome_end(lines: _Lines, end: int) -> int:
     """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
     for i in range(min(end, len(lines.norm)) - 1, -1, -1):
-        if _CHROME_RE.search(lines.norm[i]):
-            return i
+        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
+            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
     return -1
 
 
@@ -257,7 +259,9 @@ def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
         line = lines.norm[i]
-        if _ARTICLE_END_RE.match(line) or (len(line) <= 20 and _LIST_HEADER_RE.match(line)):
+        if _ARTICLE_END_RE.match(line) or (
+            len(line) <= 20 and _LIST_HEADER_RE.match(line) and not runin.is_promotion(line)
+        ):
             return i
     return len(lines.norm)
 

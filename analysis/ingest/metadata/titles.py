@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analysis.ingest.metadata import runin
 from analysis.ingest.metadata.dates import (
     _EDITION_RE,
     _TIME_RE,
@@ -160,7 +161,7 @@ def _is_title_candidate(norm: str) -> bool:
         return False
     if s.startswith(("—", "--", "-", "－")) or (
         re.search(r"记者|通讯员|摄影|特约", s) and _cjk_count(s) < 20
-    ):
+    ) or runin.is_byline(s):
         return False  # a subtitle or a byline
     if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I) or (_EDITION_RE.search(s) and _find_dates(s)):
         return False
@@ -331,7 +332,7 @@ def _title(
     if headings and str(headings[0]).strip():
         return _clean_title(str(headings[0]), aliases)
     for raw, norm in zip(lines.raw, lines.norm, strict=True):
-        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm):
+        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm) and not runin.is_byline(norm):
             first = re.split(r"[。!?！？]", raw, maxsplit=1)[0]
             return _clean_title(first[:60], aliases)
     return ""
