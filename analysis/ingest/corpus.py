@@ -17,6 +17,8 @@ script                script of the source text: simplified / traditional / mixe
 encoding              detected encoding of the file (or the binary format's label)
 format                text / markdown / html / pdf / docx
 chars                 length of ``text`` in characters
+chars_mapped          characters of the raw text replaced or removed by the compatibility map
+                      (radicals -> ideographs, full-width ASCII, zero-width ...; clean/chars.py)
 text                  cleaned analysis text, simplified script, one paragraph per line
 content_hash          sha256 of ``text``: the key of every downstream cache
 duplicate_of          doc_id of an earlier document with identical text, else ''
@@ -44,6 +46,7 @@ from tqdm import tqdm
 from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest.clean import clean_body, prepare
+from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.metadata import (
     CompanyAliases,
     extract_company,
@@ -67,6 +70,7 @@ CORPUS_COLUMNS = [
     "encoding",
     "format",
     "chars",
+    "chars_mapped",
     "text",
     "content_hash",
     "duplicate_of",
@@ -124,11 +128,13 @@ def list_files(root: Path) -> list[Path]:
     return sorted(out, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple[str, ...]) -> dict[str, Any]:
+def _process_file(
+    root: str, rel: str, keep_repeated: bool, company_files: tuple[str, ...], ocr: bool = False
+) -> dict[str, Any]:
     """Read, clean and describe one file. Never raises: failures come back as a skip record."""
     path = Path(root) / rel
     try:
-        raw = read_document(path)
+        raw = read_document(path, ocr=ocr)
         prepared = prepare(raw.text, fmt=raw.format)
         text = clean_body(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
@@ -165,11 +171,12 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
         "script": prepared.script,
         "encoding": raw.encoding,
         "format": raw.format,
+        "chars_mapped": count_mapped(raw.text),
         "text": text,
     }
 
 
-def _process_star(args: tuple[str, str, bool, tuple[str, ...]]) -> dict[str, Any]:
+def _process_star(args: tuple[str, str, bool, tuple[str, ...], bool]) -> dict[str, Any]:
     return _process_file(*args)
 
 
@@ -271,6 +278,9 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["date"].dt.year.astype("Int64")
     df["text"] = df["text"].astype(str)
     df["chars"] = df["text"].str.len().astype("int64")
+    if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
+        df["chars_mapped"] = 0
+    df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
     df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
     first: dict[str, str] = {}
     dup = []
@@ -307,10 +317,12 @@ def read_corpus(
     companies: Sequence[str | Path] = (),
     progress: bool = True,
     n_jobs: int | None = None,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
-    See the module docstring for the columns of both.
+    See the module docstring for the columns of both. ``ocr``: run Tesseract on PDF pages without a
+    usable text layer (see :mod:`analysis.ingest.pdf`).
     """
     root = Path(path)
     if not root.exists():
@@ -327,7 +339,7 @@ def read_corpus(
     else:
         files = list_files(root)
     report: list[dict[str, str]] = []
-    jobs: list[tuple[str, str, bool, tuple[str, ...]]] = []
+    jobs: list[tuple[str, str, bool, tuple[str, ...], bool]] = []
     for f in files:
         rel = f.relative_to(root).as_posix()
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -335,7 +347,7 @@ def read_corpus(
                 {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
             )
             continue
-        jobs.append((str(root), rel, keep_repeated, company_files))
+        jobs.append((str(root), rel, keep_repeated, company_files, ocr))
 
     n_jobs = n_jobs or config.n_jobs_default()
     bar = dict(
@@ -379,6 +391,7 @@ def load_corpus(
     keep_repeated: bool = False,
     companies: Sequence[str | Path] = (),
     progress: bool = True,
+    ocr: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
@@ -386,7 +399,7 @@ def load_corpus(
     ingest report of skipped and problematic files as well.
     """
     return read_corpus(
-        path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress
+        path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress, ocr=ocr
     ).corpus
 
 
@@ -406,6 +419,7 @@ def ingest(
     keep_repeated: bool = False,
     companies: Sequence[str | Path] = (),
     progress: bool = True,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
@@ -418,7 +432,9 @@ def ingest(
         raise CorpusError(
             f"{out}: output folder is inside the input folder {src}; raw data is never written to"
         )
-    result = read_corpus(src, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress)
+    result = read_corpus(
+        src, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress, ocr=ocr
+    )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
         # Keep whatever good corpus ``out`` may already hold; only say why nothing was ingested.

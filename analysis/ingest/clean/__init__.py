@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import yaml
 
 from analysis.errors import AnalysisError
+from analysis.ingest.clean.chars import map_chars  # issue 8: radicals and other compatibility forms
 
 __all__ = [
     "FORMATS",
@@ -464,6 +465,7 @@ def normalize_unicode(text: str) -> str:
     text = _CONTROL_RE.sub("", text)
     text = _ENTITY_SPACE_RE.sub(" ", text)
     text = _ODD_SPACES_RE.sub(" ", text)
+    text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
     return text.translate(_unicode_table())
 
 
