@@ -148,7 +148,8 @@ def _process_file(
         return {"status": "skipped", "path": rel, "reason": exc.reason}
     except Exception as exc:  # one bad file must never lose the rest of the corpus
         return {"status": "skipped", "path": rel, "reason": f"unexpected error: {type(exc).__name__}: {exc}"}
-    title, date, company, source, warning = "", None, "", "", ""
+    title, date, company, source = "", None, "", ""
+    warning = str(raw.meta.get("warning", ""))  # e.g. PDF pages without usable text (ingest/pdf.py)
     try:
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
         title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
