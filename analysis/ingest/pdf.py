@@ -71,7 +71,7 @@ _SPACE_GAP = 0.33  # a horizontal gap wider than this is a space
 _CJK_SPACE_GAP = 1.0  # ... between two Chinese characters
 _MIN_PITCH_SAMPLES = 3
 _FULL_SHARE = 0.7  # a column whose lines all stop before this share of its width has no measured edge
-_DEFAULT_PITCH = 1.5  # line pitch assumed when a document has too few lines to measure it
+_DEFAULT_PITCH = 2.0  # line pitch (at most) assumed when a document has too few lines to measure it
 _INDENT = 0.8  # first-line indent
 _SHORT_LINE = 2.5  # a row ending this much before the column's right edge ends its paragraph
 _SIZE_CHANGE = 0.15  # relative font size change
@@ -116,7 +116,9 @@ class Glyph:
     top: float
     bottom: float
     size: float
-    space_after: bool = False  # the text layer has a space (drawn or generated) right after it
+    # The text layer has a space right after it (drawn, or inferred by PDFium from a gap). Between two
+    # Chinese characters such a space is removed by cleaning unless a header field label follows.
+    space_after: bool = False
 
     @property
     def cy(self) -> float:
@@ -346,8 +348,9 @@ class _Line:
     limit: float  # where the column's right edge should be: the gutter, or the page's mirrored margin
 
 
-def _flow_stats(lines: list[_Line]) -> tuple[float, float, float]:
-    """(left edge, right edge, typical line pitch) of one flow."""
+def _flow_stats(lines: list[_Line], doc_pitches: dict[int, list[float]]) -> tuple[float, float, float]:
+    """(left edge, right edge, typical line pitch) of one flow; ``doc_pitches``: the whole document's
+    line pitches by font size, for flows too short to measure their own."""
     left = statistics.median_low(sorted(round(ln.x0) for ln in lines)[: max(1, len(lines) // 2 + 1)])
     left = min(left, statistics.median(ln.x0 for ln in lines))
     ends = sorted(ln.x1 for ln in lines)
@@ -358,12 +361,13 @@ def _flow_stats(lines: list[_Line]) -> tuple[float, float, float]:
     if right - left < _FULL_SHARE * (limit - left):
         right = limit
     pitches = _pitches(lines)
+    size = statistics.median(ln.size for ln in lines)
+    if len(pitches) < _MIN_PITCH_SAMPLES:
+        pitches = doc_pitches.get(round(size), [])
     if len(pitches) >= _MIN_PITCH_SAMPLES:
         pitch = statistics.median(pitches)
-    else:  # too few lines to tell a line pitch from a paragraph gap: assume at most 1.5 font sizes
-        size = statistics.median(ln.size for ln in lines)
-        pitch = min([statistics.median(pitches)] if pitches else [], default=_DEFAULT_PITCH * size)
-        pitch = min(pitch, _DEFAULT_PITCH * size)
+    else:  # too few lines in the whole document to tell a line pitch from a paragraph gap
+        pitch = min([*pitches, _DEFAULT_PITCH * size])
     return float(left), float(right), float(pitch)
 
 
@@ -388,10 +392,14 @@ def _paragraphs(flows: list[list[_Line]]) -> list[str]:
     paragraphs: list[str] = []
     prev: _Line | None = None
     prev_stats: tuple[float, float, float] | None = None
+    doc_pitches: dict[int, list[float]] = {}
+    for lines in flows:
+        for a, b in itertools.pairwise(lines):
+            doc_pitches.setdefault(round(a.size), []).extend(_pitches([a, b]))
     for lines in flows:
         if not lines:
             continue
-        stats = _flow_stats(lines)
+        stats = _flow_stats(lines, doc_pitches)
         left, _right, pitch = stats
         for k, line in enumerate(lines):
             new = True
