@@ -611,7 +611,8 @@ def _ocr_page(page: Any, languages: str) -> tuple[float, float, list[Glyph]]:
         text = parts[11].strip()
         if not text or conf < 0:
             continue
-        if _CJK_RE.search(text):  # Tesseract writes ASCII punctuation in Chinese text
+        # Tesseract writes ASCII punctuation in Chinese text: in or right after a Chinese word, full width.
+        if _CJK_RE.search(text) or (glyphs and _CJK_RE.search(glyphs[-1].text[-1:]) and not text.isalnum()):
             text = text.translate(_OCR_PUNCT)
         top, bottom = line_boxes.get(key, (y, y + h))
         glyphs.append(Glyph(text, x, x + w, top, bottom, max(bottom - top, 1.0)))
