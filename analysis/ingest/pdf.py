@@ -39,6 +39,7 @@ documents keep their good pages and say which pages were lost in ``meta["warning
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import itertools
 import re
@@ -104,6 +105,8 @@ _PRINT_FOOTER_RE = re.compile(
 _DIGITS_RE = re.compile(r"\d+")
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
 _CID_RE = re.compile(r"\(cid:\d+\)")
+_MOJIBAKE_MIN_HAN = 20
+_MOJIBAKE_COMMON_SHARE = 0.6
 
 
 @dataclass
@@ -491,7 +494,33 @@ def garbage_reason(text: str, map_errors: int = 0) -> str | None:
     cjk = sum(1 for ch in chars if _CJK_RE.match(ch))
     if latin1 > 0.3 * n and latin1 > cjk:
         return f"garbage text layer: {latin1} of {n} characters are accented Latin letters (mojibake)"
+    han = [ch for ch in chars if "\u4e00" <= ch <= "\u9fff"]
+    if len(han) >= _MOJIBAKE_MIN_HAN:
+        common = _common_han()
+        share = sum(1 for ch in han if ch in common) / len(han)
+        if share < _MOJIBAKE_COMMON_SHARE:
+            return (
+                f"garbage text layer: only {share:.0%} of its {len(han)} Chinese characters are common ones "
+                "(mojibake: text decoded with the wrong encoding)"
+            )
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _common_han() -> frozenset[str]:
+    """The common characters of both scripts, from the code tables themselves: GB2312 level 1 (the 3755
+    most used simplified characters) and Big5's 常用字 block (5401 traditional ones). News text draws
+    more than 90 % of its characters from them; UTF-8 read as GBK (涓浗 for 中国) about 40 %."""
+    chars: set[str] = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            chars.add(bytes((lead, trail)).decode("gb2312", errors="ignore"))
+    for lead in range(0xA4, 0xC7):
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            if (lead, trail) <= (0xC6, 0x7E):
+                chars.add(bytes((lead, trail)).decode("big5", errors="ignore"))
+    chars.discard("")
+    return frozenset(chars)
 
 
 # ---------------------------------------------------------------------------------------------------
