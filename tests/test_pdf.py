@@ -324,3 +324,28 @@ def test_damaged_and_empty_pdfs_are_clear_errors(tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.4\nnot a pdf at all\n")
     with pytest.raises(ReadError, match="corrupt PDF"):
         read_document(bad)
+
+
+def test_other_browsers_furniture_removed_but_a_documents_own_date_line_kept() -> None:
+    body = [line(FULL, 60, 140 + 20 * i) for i in range(3)]
+    text = layout_text(
+        [
+            page(
+                line("中国移动新闻 https://www.10086.cn/news/a.html", 30, 12, 8),  # Firefox: title, URL
+                line("2022-04-25 14:11 中国移动召开工作会议", 60, 60, 12),  # the document's own first line
+                *body,
+                line("Page 1 of 1      5/6/24, 1:02 PM", 30, 780, 8),
+            )
+        ]
+    )
+    blocks = text.split("\n\n")
+    assert blocks[0] == "2022-04-25 14:11 中国移动召开工作会议"
+    assert "Page" not in text and "1:02" not in text
+
+
+def test_running_header_with_the_title_does_not_take_the_title_with_it() -> None:
+    title = "中国联通召开党史学习教育总结会议"
+    first = page(line(title, 200, 20, 8), line(title, 150, 45, 16), *[line(FULL, 60, 100 + 20 * i) for i in range(3)])
+    second = page(line(title, 200, 20, 8), *[line(FULL, 60, 100 + 20 * i) for i in range(2)], line("二" * 5, 60, 140))
+    blocks = layout_text([first, second]).split("\n\n")
+    assert blocks == [title, FULL * 5 + "二" * 5]

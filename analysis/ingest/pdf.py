@@ -78,6 +78,7 @@ _SHORT_LINE = 2.5  # a row ending this much before the column's right edge ends 
 _SIZE_CHANGE = 0.15  # relative font size change
 _GAP_FACTOR = 1.15  # of the typical line pitch
 _MARGIN_SHARE = 0.125  # top / bottom share of the page where running headers and footers sit
+_OUTER_SHARE = 0.06  # ... and where browsers print theirs (about half an inch of a letter page)
 _GUTTER_MIN = 0.6  # narrowest gutter (font sizes)
 _MIN_COLUMN_ROWS = 3
 
@@ -103,6 +104,9 @@ _PRINT_FOOTER_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS_RE = re.compile(r"\d+")
+_DATETIME_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*(?:上午|下午)?\s*\d{1,2}:\d{2}")
+_PAGE_COUNT_RE = re.compile(r"(?<![\d/.-])\d{1,4}\s*/\s*\d{1,4}(?![\d/.-])|\bpage\s*\d+\s*of\s*\d+|第\s*\d+\s*页", re.I)
+_ADDRESS_RE = re.compile(r"(?:https?|file|ftp)://|www\.", re.I)
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _MOJIBAKE_MIN_HAN = 20
@@ -302,41 +306,54 @@ def _reading_order(rows: list[Row], x: float | None) -> list[list[Row]]:
     return flows
 
 
-def _furniture_key(text: str) -> str:
-    return _DIGITS_RE.sub("#", "".join(text.split()))
+def _furniture_key(row: Row, top: bool) -> str:
+    """What makes two margin rows the same running header: band, font size, text with digits ignored."""
+    return f"{'top' if top else 'bottom'}|{round(row.size)}|" + _DIGITS_RE.sub("#", "".join(row.text.split()))
 
 
-def _is_furniture(text: str) -> bool:
+def _is_furniture(text: str, *, outer: bool) -> bool:
+    """Page furniture on its own. ``outer``: the row sits in the outermost band, where browsers print
+    their header and footer (the patterns with a date and time only apply there)."""
     squashed = "".join(text.split())
-    return bool(
-        _PAGE_NUMBER_RE.match(squashed) or _PRINT_HEADER_RE.match(text) or _PRINT_FOOTER_RE.match(text)
-    )
+    if _PAGE_NUMBER_RE.match(squashed):
+        return True
+    if not outer:
+        return False
+    if _PRINT_HEADER_RE.match(text) or _PRINT_FOOTER_RE.match(text):
+        return True
+    # Other browsers' furniture: the page's address (with its title), or a print date and time with a
+    # page count.
+    return bool(_ADDRESS_RE.search(text) or (_DATETIME_RE.search(text) and _PAGE_COUNT_RE.search(text)))
 
 
-def _margin_rows(rows: list[Row], height: float) -> list[int]:
-    """Indices of up to two rows at the top and at the bottom that sit in the page's margin bands."""
-    out: list[int] = []
+def _margin_rows(rows: list[Row], height: float) -> list[tuple[int, bool, bool]]:
+    """Up to two rows at the top and at the bottom inside the margin bands: (index, top?, outer?)."""
+    out: list[tuple[int, bool, bool]] = []
     for idx in range(min(2, len(rows))):
         if rows[idx].bottom <= height * _MARGIN_SHARE:
-            out.append(idx)
+            out.append((idx, True, rows[idx].bottom <= height * _OUTER_SHARE))
     for idx in range(len(rows) - 1, max(-1, len(rows) - 3), -1):
-        if rows[idx].top >= height * (1 - _MARGIN_SHARE) and idx not in out:
-            out.append(idx)
+        if rows[idx].top >= height * (1 - _MARGIN_SHARE) and all(idx != i for i, _, _ in out):
+            out.append((idx, False, rows[idx].top >= height * (1 - _OUTER_SHARE)))
     return out
 
 
 def _drop_running_rows(pages: list[tuple[_Page, list[Row]]]) -> list[list[Row]]:
     """Remove running headers/footers and page numbers from each page's rows."""
     keys: Counter[str] = Counter()
-    margins: list[list[int]] = []
+    margins: list[list[tuple[int, bool, bool]]] = []
     for page, rows in pages:
-        idx = _margin_rows(rows, page.height)
-        margins.append(idx)
-        keys.update({_furniture_key(rows[i].text) for i in idx})
-    repeated = {k for k, n in keys.items() if n >= 2 and n >= len(pages) / 2 and k}
+        found = _margin_rows(rows, page.height)
+        margins.append(found)
+        keys.update({_furniture_key(rows[i], top) for i, top, _ in found})
+    repeated = {k for k, n in keys.items() if n >= 2 and n >= len(pages) / 2}
     out: list[list[Row]] = []
-    for (_page, rows), idx in zip(pages, margins, strict=True):
-        drop = {i for i in idx if _furniture_key(rows[i].text) in repeated or _is_furniture(rows[i].text)}
+    for (_page, rows), found in zip(pages, margins, strict=True):
+        drop = {
+            i
+            for i, top, outer in found
+            if _furniture_key(rows[i], top) in repeated or _is_furniture(rows[i].text, outer=outer)
+        }
         out.append([r for i, r in enumerate(rows) if i not in drop])
     return out
 
