@@ -47,14 +47,14 @@ MAX_SHARDS = 8
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
-    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "text",
+    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "chars_mapped", "text",
     "removed_chars", "removed_text", "removed_reasons",
-    "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter",
+    "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
 # What a run over an unchanged folder needs (the prepared form stays on disk).
 RESULT_COLUMNS = tuple(c for c in RECORD_COLUMNS if not c.startswith("prep_"))
-_INT_COLUMNS = frozenset({"removed_chars"})
-_LIBRARIES = ("opencc", "pypdf", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
+_INT_COLUMNS = frozenset({"removed_chars", "chars_mapped"})
+_LIBRARIES = ("opencc", "pypdf", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
 
 
 @lru_cache(maxsize=1)
@@ -101,9 +101,10 @@ def file_digest(path: Path, max_bytes: int) -> str | None:
         return None
 
 
-def record_key(digest: str, suffix: str, keep_repeated: bool) -> str:
-    """The cache key of one file's record."""
-    return hashlib.sha256(f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}".encode()).hexdigest()
+def record_key(digest: str, suffix: str, keep_repeated: bool, *, ocr: bool = False) -> str:
+    """The cache key of one file's record (``ocr``: PDF pages without text were read by OCR)."""
+    settings = f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}" + ("\0ocr" if ocr else "")
+    return hashlib.sha256(settings.encode()).hexdigest()
 
 
 class IngestCache:
