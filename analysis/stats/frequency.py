@@ -26,7 +26,9 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
       group         str; "(all)", or the group label as in ``DTM.group`` (e.g. "中国联通", "中国联通|2024")
       term          str
       count         int; occurrences of the term in the group
-      rate_per_10k  float; count / tokens in the group * 10,000
+      rate_per_10k  float; count / tokens in the group * 10,000. The denominator is the group's token
+                    total (docvar ``n_tokens``: tokens after stopword filtering, before any feature
+                    trimming), so trimming or selecting terms never changes a rate
       doc_freq      int; rows (documents) of ``dtm`` in the group containing the term
       rank          int; 1-based rank by count within the group, ties share the lowest rank ("min",
                     competition ranking 1, 2, 2, 4 - as quanteda's textstat_frequency)
@@ -56,7 +58,8 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
         raise AnalysisError("frequency needs non-negative counts")  # only negative counts can cause this
 
     rows, cols = _coords(counts)
-    group_tokens = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
+    # Denominator: the documents' token totals (docvar n_tokens), not the row sums of a trimmed matrix.
+    group_tokens = np.bincount(codes, weights=dtm.n_tokens.astype(np.float64), minlength=len(labels))
     values = counts.data
     sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
     rows, cols, values = rows[sel], cols[sel], values[sel]

@@ -114,7 +114,10 @@ def keyness(
     labels = [str(x) for x in grouped.docvars["group"]]
     counts = grouped.counts.toarray() if grouped.n_docs * grouped.n_features <= 5_000_000 else None
     pooled = np.asarray(grouped.counts.sum(axis=0), dtype=np.float64).ravel()
-    pooled_total = float(pooled.sum())
+    # Totals are the groups' token totals (docvar n_tokens, fixed before any trimming), so trimming the
+    # DTM never changes a term's 2x2 table.
+    sizes = grouped.n_tokens.astype(np.float64)
+    pooled_total = float(sizes.sum())
     if pooled_total == 0:
         raise AnalysisError("keyness needs a DTM with at least one token")
     a0 = pooled_total if prior_size is None else float(prior_size)
@@ -128,7 +131,6 @@ def keyness(
     if len(labels) < 2:
         raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
     if target is None:  # every group against the rest; a group without tokens has nothing to compare
-        sizes = grouped.n_tokens
         pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < pooled_total]
     else:
         t = _find_group(labels, target, by)
@@ -141,10 +143,14 @@ def keyness(
     for t, r in pairs:
         a = row(t)
         b = pooled - a if r is None else row(r)
+        total_t = float(sizes[t])
+        total_r = pooled_total - total_t if r is None else float(sizes[r])
         blocks.append(
             _block(
                 a,
                 b,
+                total_t,
+                total_r,
                 prior,
                 a0,
                 dtm.features,
@@ -164,6 +170,8 @@ def keyness(
 def _block(
     a: np.ndarray,
     b: np.ndarray,
+    total_t: float,
+    total_r: float,
     prior: np.ndarray,
     a0: float,
     features: np.ndarray,
@@ -175,7 +183,6 @@ def _block(
     correction: Correction,
     alpha: float,
 ) -> pd.DataFrame:
-    total_t, total_r = float(a.sum()), float(b.sum())
     if total_t == 0 or total_r == 0:
         empty = target_label if total_t == 0 else reference_label
         raise AnalysisError(f"keyness: group {empty!r} has no tokens")
