@@ -195,14 +195,21 @@ def test_keyness_g2_and_p_value_through_the_dtm():
 
 
 def test_log_ratio_with_zero_count():
-    # a = 0 is replaced by 0.5: log2((0.5 / 100) / (8 / 200)) = log2(0.125) = -3
-    assert log_ratio(np.array([0]), np.array([8]), 100, 200)[0] == pytest.approx(-3.0)
-    # b = 0: log2((4 / 100) / (0.5 / 100)) = log2(8) = 3
-    assert log_ratio(np.array([4]), np.array([0]), 100, 100)[0] == pytest.approx(3.0)
+    # a = 0: both rates smoothed towards the pooled rate p = 8 / 300 with one token's weight:
+    #   log2(((0 + p) / 101) / ((8 + p) / 201))
+    p = 8 / 300
+    assert log_ratio(np.array([0]), np.array([8]), 100, 200)[0] == pytest.approx(
+        math.log2((p / 101) / ((8 + p) / 201))
+    )
+    # b = 0: p = 4 / 200: log2(((4 + p) / 101) / (p / 101)) = log2(201)
+    assert log_ratio(np.array([4]), np.array([0]), 100, 100)[0] == pytest.approx(math.log2(201))
+    # both positive: Hardie's Log Ratio exactly
     assert log_ratio(np.array([2]), np.array([2]), 50, 100)[0] == pytest.approx(1.0)
     m = two_groups(4, 0, 100, 100)
     k = keyness(m, target="A", min_count=1).set_index("term")
-    assert k.loc["x", "log_ratio"] == pytest.approx(3.0)
+    assert k.loc["x", "log_ratio"] == pytest.approx(math.log2(201))
+    assert not k.loc["x", "log_ratio_estimable"]
+    assert k.loc["a", "log_ratio_estimable"] == False  # noqa: E712 (numpy bool)
     assert np.isfinite(k["log_ratio"]).all()
 
 

@@ -108,3 +108,74 @@ def test_dtm_without_token_totals_uses_row_sums_and_checks_them():
     assert m.n_tokens.tolist() == [3, 3]
     with pytest.raises(AnalysisError, match="n_tokens"):
         DTM(counts, np.array(["a", "b"], dtype=object), pd.DataFrame({"n_tokens": [1, 3]}))
+
+
+# ------------------------------------------------------- 2. keyness direction agrees with observed vs expected
+def _two_groups(a: int, b: int, tt: int, tr: int) -> DTM:
+    docvars = pd.DataFrame({"doc_id": ["t", "r"], "company": ["T", "R"]})
+    docs = [["x"] * a + ["f"] * (tt - a), ["x"] * b + ["g"] * (tr - b)]
+    return dtm(FakeTokens(docs, docvars))
+
+
+def test_issue_example_zero_count_in_small_target_is_under_use():
+    # target 200 tokens, rest 10,000; the term 0 times in the target, 8 in the rest (issue 10)
+    k = keyness(_two_groups(0, 8, 200, 10_000), target="T", min_count=1).set_index("term")
+    row = k.loc["x"]
+    assert row["g2"] < 0 and row["logodds_z"] < 0
+    assert row["log_ratio"] < 0  # was +1.64 with 0.5 in the zero cell
+    assert not row["log_ratio_estimable"]
+
+
+def _sign(v: float, tol: float = 1e-9) -> int:
+    return 0 if abs(v) <= tol else (1 if v > 0 else -1)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _tables(draw):
+    tt = draw(st.integers(1, 3000))
+    tr = draw(st.integers(1, 3000))
+    a = draw(st.integers(0, tt))
+    b = draw(st.integers(0, tr))
+    if a + b == 0:
+        b = 1 if tr else 0
+        a = 1 if b == 0 else a
+    return a, b, tt, tr
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tables(), st.sampled_from([None, 1.0, 50.0]))
+def test_every_effect_size_points_the_way_of_observed_against_expected(table, prior_size):
+    from analysis.stats.keyness import g2_statistic, log_ratio, logodds_z
+
+    a, b, tt, tr = table
+    expected_a = (a + b) * tt / (tt + tr)  # oracle: expected target count under independence
+    want = _sign(a - expected_a, tol=1e-9 * max(1.0, expected_a))
+    g2 = g2_statistic(np.array([a]), np.array([b]), tt, tr)[0]
+    lr = log_ratio(np.array([a]), np.array([b]), tt, tr)[0]
+    n = tt + tr
+    a0 = n if prior_size is None else prior_size
+    prior = np.array([a0 * (a + b) / n])
+    z = logodds_z(np.array([a]), np.array([b]), tt, tr, prior, a0)[0]
+    if want == 0:
+        assert abs(lr) < 1e-9 and abs(z) < 1e-9 and abs(g2) < 1e-9
+    else:
+        assert np.sign(lr) == want, (a, b, tt, tr, lr)
+        assert np.sign(z) == want, (a, b, tt, tr, z)
+        if abs(g2) > 1e-12:
+            assert np.sign(g2) == want
+
+
+def test_logodds_direction_with_a_named_reference_of_another_size():
+    # Three groups: the whole-corpus rate (C dominates) lies outside both compared rates. With a
+    # whole-corpus prior the small target's z-score flipped; pooled over the two compared groups it
+    # cannot. A: 1 in 100 tokens (1%); B: 2000 in 100,000 (2%); C: 30,000 in 300,000 (10%).
+    docvars = pd.DataFrame({"doc_id": ["a", "b", "c"], "company": ["A", "B", "C"]})
+    docs = [["x"] * 1 + ["f"] * 99, ["x"] * 2000 + ["f"] * 98_000, ["x"] * 30_000 + ["f"] * 270_000]
+    k = keyness(dtm(FakeTokens(docs, docvars)), target="A", reference="B", min_count=1).set_index("term")
+    assert k.loc["x", "g2"] < 0
+    assert k.loc["x", "logodds_z"] < 0
+    assert k.loc["x", "log_ratio"] == pytest.approx(np.log2(0.01 / 0.02))

@@ -15,18 +15,38 @@ Statistics (all vectorised over the terms of a block):
   p_adjusted p_value corrected over the terms tested in the block: Benjamini-Hochberg FDR ("fdr"),
              Bonferroni ("bonferroni") or none (None: p_adjusted == p_value).
   significant p_adjusted < alpha.
-  log_ratio  Hardie's (2014) Log Ratio, log2((a / total_target) / (b / total_reference)); a zero count
-             is replaced by 0.5 (in that cell only) so the ratio stays finite.
+  log_ratio  Hardie's (2014) Log Ratio, log2((a / total_target) / (b / total_reference)), when both counts
+             are positive. A zero count has no finite ratio; Hardie's remedy (0.5 in the zero cell) can
+             point the wrong way (a = 0 of 200 tokens against b = 8 of 10,000 gives +1.64, "over-used",
+             though the term is under-used), so a zero cell gets instead the posterior mean rate under a
+             Beta prior of one token's weight centred on the pooled rate p = (a + b) / (total_target +
+             total_reference) of the two groups compared: rate = (count + p) / (total + 1) for both
+             groups (additive smoothing towards the pooled rate: the informative-prior idea of Monroe,
+             Colaresi & Quinn 2008, applied to the two rates). Each smoothed rate lies between the
+             observed rate and p, so the sign always agrees with observed against expected (the sign
+             of g2). Such rows have ``log_ratio_estimable`` False: the value says the direction, not
+             the size (any size is compatible with a zero count); never draw it as a large effect.
   logodds_z  Monroe, Colaresi & Quinn (2008) log-odds ratio with an informative Dirichlet prior, as a
-             z-score. The prior is the pooled corpus (every row of the DTM, whatever the target and
-             reference): alpha_w = a0 * y_w / n, with y_w the term's pooled count and n the pooled
-             token total. a0 (``prior_size``) defaults to n, i.e. alpha_w = y_w: each term is shrunk by
-             as much evidence as the corpus holds about it, with no tuning constant; pass a number
-             (e.g. 1000) for a weaker prior. With i = target, j = reference:
+             z-score. The prior is the pooled counts of the two groups compared (target + reference;
+             for target against the rest that is the whole corpus, as in Monroe et al.): alpha_w =
+             a0 * y_w / n, with y_w the term's pooled count and n the pooled token total. Pooling
+             only the two groups compared keeps the prior mean between their two rates, so the
+             z-score never points against the data (a whole-corpus prior outside both rates can flip
+             it when the groups differ in size). a0 (``prior_size``) defaults to n, i.e. alpha_w = y_w:
+             each term is shrunk by as much evidence as the comparison holds about it, with no tuning
+             constant; pass a number (e.g. 1000) for a weaker prior. With i = target, j = reference:
                delta_w = ln((a + alpha_w) / (total_target + a0 - a - alpha_w))
                        - ln((b + alpha_w) / (total_reference + a0 - b - alpha_w))
                var_w  ~= 1 / (a + alpha_w) + 1 / (b + alpha_w)
                z_w     = delta_w / sqrt(var_w)
+
+Totals (``total_target``, ``total_reference``) are the groups' token totals (docvar ``n_tokens``: all
+tokens after stopword filtering, before any trimming of the DTM), so trimming never changes a 2x2 table.
+
+Direction: g2, log_ratio and logodds_z are positive when the term's relative frequency is higher in the
+target than in the reference (observed count in the target above its expected count), negative when
+lower, and all three always agree.
+
 Terms with count_target + count_reference < min_count (and terms absent from both) are not tested
 and not returned; the threshold is shown in the ``min_count`` column.
 """
@@ -64,6 +84,7 @@ KEYNESS_COLUMNS = [
     "log_ratio",
     "logodds_z",
     "min_count",
+    "log_ratio_estimable",
 ]
 
 Correction = Literal["fdr", "bonferroni"] | None
@@ -120,8 +141,6 @@ def keyness(
     pooled_total = float(sizes.sum())
     if pooled_total == 0:
         raise AnalysisError("keyness needs a DTM with at least one token")
-    a0 = pooled_total if prior_size is None else float(prior_size)
-    prior = a0 * pooled / pooled_total
 
     def row(i: int) -> np.ndarray:
         if counts is not None:
@@ -151,8 +170,7 @@ def keyness(
                 b,
                 total_t,
                 total_r,
-                prior,
-                a0,
+                prior_size,
                 dtm.features,
                 term_keys,
                 target_label=labels[t],
@@ -172,8 +190,7 @@ def _block(
     b: np.ndarray,
     total_t: float,
     total_r: float,
-    prior: np.ndarray,
-    a0: float,
+    prior_size: float | None,
     features: np.ndarray,
     term_keys: np.ndarray,
     *,
@@ -187,7 +204,11 @@ def _block(
         empty = target_label if total_t == 0 else reference_label
         raise AnalysisError(f"keyness: group {empty!r} has no tokens")
     tested = np.flatnonzero((a + b >= min_count) & (a + b > 0))
-    a, b, prior = a[tested], b[tested], prior[tested]
+    a, b = a[tested], b[tested]
+    # Dirichlet prior from the two groups compared (see the module docstring).
+    n = total_t + total_r
+    a0 = n if prior_size is None else float(prior_size)
+    prior = a0 * (a + b) / n
     g2 = g2_statistic(a, b, total_t, total_r)
     p = stats.chi2.sf(np.abs(g2), df=1)
     p_adj = _adjust(p, correction)
@@ -207,6 +228,7 @@ def _block(
             "log_ratio": log_ratio(a, b, total_t, total_r),
             "logodds_z": logodds_z(a, b, total_t, total_r, prior, a0),
             "min_count": np.int64(min_count),
+            "log_ratio_estimable": (a > 0) & (b > 0),
         }
     )
     order = np.lexsort((term_keys[tested], -g2))
@@ -237,10 +259,19 @@ def g2_statistic(a: np.ndarray, b: np.ndarray, total_t: float, total_r: float) -
 
 
 def log_ratio(a: np.ndarray, b: np.ndarray, total_t: float, total_r: float) -> np.ndarray:
-    """Hardie's Log Ratio, log2 of the ratio of relative frequencies; zero counts become 0.5."""
-    a = np.where(np.asarray(a) == 0, 0.5, a).astype(np.float64)
-    b = np.where(np.asarray(b) == 0, 0.5, b).astype(np.float64)
-    return np.log2((a / total_t) / (b / total_r))
+    """Hardie's Log Ratio, log2 of the ratio of relative frequencies.
+
+    Where a count is zero both rates are smoothed towards the pooled rate p of the two groups,
+    (count + p) / (total + 1), which keeps the sign of observed against expected (module docstring).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    p = (a + b) / (total_t + total_r)
+    zero = (a == 0) | (b == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain = np.log2((a / total_t) / (b / total_r))
+        smoothed = np.log2(((a + p) / (total_t + 1.0)) / ((b + p) / (total_r + 1.0)))
+    return np.where(zero, smoothed, plain)
 
 
 def logodds_z(
@@ -250,11 +281,15 @@ def logodds_z(
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     prior = np.asarray(prior, dtype=np.float64)
-    delta = np.log((a + prior) / (total_t + a0 - a - prior)) - np.log(
-        (b + prior) / (total_r + a0 - b - prior)
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((a + prior) / (total_t + a0 - a - prior)) - np.log(
+            (b + prior) / (total_r + a0 - b - prior)
+        )
     var = 1.0 / (a + prior) + 1.0 / (b + prior)
-    return delta / np.sqrt(var)
+    # Equal rates: no difference (also when the term is every token of both groups, where the odds
+    # are infinite and delta would be inf - inf).
+    with np.errstate(invalid="ignore"):
+        return np.where(a * total_r == b * total_t, 0.0, delta / np.sqrt(var))
 
 
 def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
