@@ -179,3 +179,46 @@ def test_logodds_direction_with_a_named_reference_of_another_size():
     assert k.loc["x", "g2"] < 0
     assert k.loc["x", "logodds_z"] < 0
     assert k.loc["x", "log_ratio"] == pytest.approx(np.log2(0.01 / 0.02))
+
+
+# ----------------------------------------------------------- 3. the correction family is the whole table
+def _three_companies() -> DTM:
+    rng = np.random.default_rng(11)
+    vocab = [f"t{i}" for i in range(40)]
+    docs, companies = [], []
+    for company, tilt in (("甲", 0), ("乙", 10), ("丙", 20)):
+        p = np.ones(40)
+        p[tilt : tilt + 5] = 6.0  # each company over-uses five terms
+        p /= p.sum()
+        for _ in range(4):
+            docs.append(list(rng.choice(vocab, size=300, p=p)))
+            companies.append(company)
+    docvars = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "company": companies})
+    return dtm(FakeTokens(docs, docvars))
+
+
+@pytest.mark.parametrize(("correction", "method"), [("fdr", "fdr_bh"), ("bonferroni", "bonferroni")])
+def test_table_family_matches_statsmodels_over_the_whole_table(correction, method):
+    from statsmodels.stats.multitest import multipletests
+
+    m = _three_companies()
+    k = keyness(m, by="company", min_count=1, correction=correction)
+    assert k["group"].nunique() == 3
+    reject, p_adj, _, _ = multipletests(k["p_value"].to_numpy(), alpha=0.05, method=method)
+    np.testing.assert_allclose(k["p_adjusted"].to_numpy(), p_adj, rtol=1e-12)
+    assert (k["significant"].to_numpy() == reject).all()
+    assert set(k["family"]) == {"table"} and set(k["correction"]) == {method}
+    assert (k["family_size"] == len(k)).all()
+
+
+def test_block_family_matches_statsmodels_per_block():
+    from statsmodels.stats.multitest import multipletests
+
+    k = keyness(_three_companies(), by="company", min_count=1, family="block")
+    for _, block in k.groupby("group"):
+        _, p_adj, _, _ = multipletests(block["p_value"].to_numpy(), method="fdr_bh")
+        np.testing.assert_allclose(block["p_adjusted"].to_numpy(), p_adj, rtol=1e-12)
+        assert (block["family_size"] == len(block)).all()
+    assert set(k["family"]) == {"block"}
+    none = keyness(_three_companies(), by="company", min_count=1, correction=None)
+    assert (none["p_adjusted"] == none["p_value"]).all() and set(none["correction"]) == {"none"}

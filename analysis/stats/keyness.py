@@ -85,9 +85,15 @@ KEYNESS_COLUMNS = [
     "logodds_z",
     "min_count",
     "log_ratio_estimable",
+    "correction",
+    "family",
+    "family_size",
 ]
 
 Correction = Literal["fdr", "bonferroni"] | None
+Family = Literal["table", "block"]
+#: Name of each correction in the ``correction`` column (statsmodels' method names).
+CORRECTION_NAMES = {"fdr": "fdr_bh", "bonferroni": "bonferroni", None: "none"}
 
 
 def keyness(
@@ -98,6 +104,7 @@ def keyness(
     *,
     min_count: int = 5,
     correction: Correction = "fdr",
+    family: Family = "table",
     alpha: float = 0.05,
     prior_size: float | None = None,
 ) -> pd.DataFrame:
@@ -110,18 +117,27 @@ def keyness(
       target given, reference None  target against the rest
       target and reference given  target against the reference group
     min_count:  minimum count_target + count_reference for a term to be tested.
-    correction: "fdr" (Benjamini-Hochberg), "bonferroni" or None, applied within each block.
+    correction: "fdr" (Benjamini-Hochberg), "bonferroni" or None.
+    family:     which p-values are corrected together: "table" (default: every test in the returned
+                table, all blocks at once, so a table of k blocks is one family) or "block" (each
+                target/reference pair separately, as a single comparison would be).
     alpha:      level for ``significant``.
     prior_size: a0 of the Dirichlet prior for ``logodds_z``; None = the pooled token total.
 
     Columns: group, reference (str labels), term, count_target, count_reference, total_target,
     total_reference (int), g2 (signed), p_value, p_adjusted (float), significant (bool), log_ratio,
-    logodds_z (float), min_count (int, the threshold used). Blocks follow group order; within a block
-    rows are sorted by g2 descending (most over-used first, most under-used last), ties by term.
+    logodds_z (float), min_count (int, the threshold used), log_ratio_estimable (bool, False when a
+    count is zero: log_ratio then gives the direction only), correction ("fdr_bh", "bonferroni" or
+    "none"), family ("table" or "block") and family_size (int, the number of tests corrected together).
+    total_target/total_reference are token totals before any trimming (docvar ``n_tokens``). Blocks
+    follow group order; within a block rows are sorted by g2 descending (most over-used first, most
+    under-used last), ties by term.
     """
     _require_counts(dtm, "keyness")
     if correction not in ("fdr", "bonferroni", None):
         raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
+    if family not in ("table", "block"):
+        raise AnalysisError(f"family must be 'table' or 'block', got {family!r}")
     if not 0 < alpha < 1:
         raise AnalysisError(f"alpha must be in (0, 1), got {alpha}")
     if min_count < 0:
@@ -132,6 +148,35 @@ def keyness(
         raise AnalysisError("a reference group needs a target group")
 
     grouped = dtm.group(by)
+    labels = [str(x) for x in grouped.docvars["group"]]
+    if len(labels) < 2:
+        raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
+    if target is None:  # every group against the rest; a group without tokens has nothing to compare
+        sizes = grouped.n_tokens.astype(np.float64)
+        pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < sizes.sum()]
+    else:
+        t = _find_group(labels, target, by)
+        pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
+        if pairs[0][1] == t:
+            raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
+    return _keyness_pairs(
+        dtm, grouped, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
+        prior_size=prior_size,
+    )
+
+
+def _keyness_pairs(
+    dtm: DTM,
+    grouped: DTM,
+    pairs: list[tuple[int, int | None]],
+    *,
+    min_count: int,
+    correction: Correction,
+    family: Family,
+    alpha: float,
+    prior_size: float | None,
+) -> pd.DataFrame:
+    """Blocks for the (target row, reference row or None = the rest) pairs of ``grouped``, corrected."""
     labels = [str(x) for x in grouped.docvars["group"]]
     counts = grouped.counts.toarray() if grouped.n_docs * grouped.n_features <= 5_000_000 else None
     pooled = np.asarray(grouped.counts.sum(axis=0), dtype=np.float64).ravel()
@@ -146,16 +191,6 @@ def keyness(
         if counts is not None:
             return counts[i].astype(np.float64)
         return grouped.counts[i].toarray().ravel().astype(np.float64)
-
-    if len(labels) < 2:
-        raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
-    if target is None:  # every group against the rest; a group without tokens has nothing to compare
-        pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < pooled_total]
-    else:
-        t = _find_group(labels, target, by)
-        pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
-        if pairs[0][1] == t:
-            raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
 
     term_keys = _term_keys(dtm.features)
     blocks = []
@@ -176,13 +211,29 @@ def keyness(
                 target_label=labels[t],
                 reference_label=REST_LABEL if r is None else labels[r],
                 min_count=min_count,
-                correction=correction,
-                alpha=alpha,
             )
         )
     if not blocks:
         return pd.DataFrame({c: [] for c in KEYNESS_COLUMNS})
-    return pd.concat(blocks, ignore_index=True)[KEYNESS_COLUMNS]
+    out = pd.concat(blocks, ignore_index=True)
+    p = out["p_value"].to_numpy(dtype=np.float64)
+    if family == "table":
+        out["p_adjusted"] = _adjust(p, correction)
+        out["family_size"] = np.int64(len(out))
+    else:
+        block_id = np.repeat(np.arange(len(blocks)), [len(b) for b in blocks])
+        adjusted = np.empty_like(p)
+        sizes_of = np.zeros(len(p), dtype=np.int64)
+        for k in range(len(blocks)):
+            sel = block_id == k
+            adjusted[sel] = _adjust(p[sel], correction)
+            sizes_of[sel] = int(sel.sum())
+        out["p_adjusted"] = adjusted
+        out["family_size"] = sizes_of
+    out["significant"] = out["p_adjusted"] < alpha
+    out["correction"] = CORRECTION_NAMES[correction]
+    out["family"] = family
+    return out[KEYNESS_COLUMNS]
 
 
 def _block(
@@ -197,8 +248,6 @@ def _block(
     target_label: str,
     reference_label: str,
     min_count: int,
-    correction: Correction,
-    alpha: float,
 ) -> pd.DataFrame:
     if total_t == 0 or total_r == 0:
         empty = target_label if total_t == 0 else reference_label
@@ -211,7 +260,6 @@ def _block(
     prior = a0 * (a + b) / n
     g2 = g2_statistic(a, b, total_t, total_r)
     p = stats.chi2.sf(np.abs(g2), df=1)
-    p_adj = _adjust(p, correction)
     out = pd.DataFrame(
         {
             "group": target_label,
@@ -223,8 +271,8 @@ def _block(
             "total_reference": np.int64(total_r),
             "g2": g2,
             "p_value": p,
-            "p_adjusted": p_adj,
-            "significant": p_adj < alpha,
+            "p_adjusted": np.nan,  # set over the family by the caller
+            "significant": False,
             "log_ratio": log_ratio(a, b, total_t, total_r),
             "logodds_z": logodds_z(a, b, total_t, total_r, prior, a0),
             "min_count": np.int64(min_count),
