@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "keyness": "analysis.stats.keyness",
     "similarity": "analysis.stats.similarity",
     "trend": "analysis.stats.trends",
+    "slogan_trend": "analysis.stats.trends",
     "extract_slogans": "analysis.stats.slogans",
     "slogan_profile": "analysis.stats.slogans",
     "adoption_timeline": "analysis.stats.slogans",

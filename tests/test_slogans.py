@@ -499,7 +499,8 @@ def tokens_for(corpus: pd.DataFrame, sizes: list[int]) -> FakeTokens:
 
 def test_slogan_counts(corpus):
     out = slogan_counts(corpus, lexicon=LEX)
-    assert list(out.columns) == ["doc_id", "slogan", "kind", "count"]
+    assert list(out.columns) == ["doc_id", "slogan", "kind", "count", "count_standalone"]
+    assert (out["count"] == out["count_standalone"]).all()  # nothing nested here
     got = {(r.doc_id, r.slogan, r.kind): r.count for r in out.itertuples()}
     assert got == {
         ("d1", "两个维护", "numbered"): 1,
@@ -527,6 +528,7 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "slogan",
         "kind",
         "count",
+        "count_standalone",
         "rate_per_10k",
         "n_docs",
         "first_date",
@@ -608,6 +610,7 @@ def test_adoption_timeline(corpus):
         "n_docs",
         "n_dated",
         "count",
+        "count_standalone",
     ]
     r = out[(out.slogan == "全面从严治党") & (out.company == "中国联通")].iloc[0]
     assert (r["first_date"], r["last_date"]) == (pd.Timestamp("2023-05-18"), pd.Timestamp("2024-01-30"))

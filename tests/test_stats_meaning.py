@@ -222,3 +222,75 @@ def test_block_family_matches_statsmodels_per_block():
     assert set(k["family"]) == {"block"}
     none = keyness(_three_companies(), by="company", min_count=1, correction=None)
     assert (none["p_adjusted"] == none["p_value"]).all() and set(none["correction"]) == {"none"}
+
+
+# --------------------------------------------------------------------- 4. nested slogans count every time
+def _plain_scan(text: str, term: str) -> int:
+    """Oracle: every start position where the term occurs (overlaps included)."""
+    return sum(1 for i in range(len(text)) if text.startswith(term, i))
+
+
+@pytest.fixture(scope="module")
+def sample_tokens(sample_corpus, cache_dir):
+    from analysis.tokens import tokenize
+
+    return tokenize(sample_corpus, cache_dir=cache_dir, progress=False)
+
+
+def test_nested_lexicon_terms_count_every_occurrence_on_the_sample(sample_corpus):
+    from analysis.stats.slogans import load_slogan_lexicon, slogan_counts
+
+    counts = slogan_counts(sample_corpus)
+    lexicon = load_slogan_lexicon()
+    for term in ("中国特色社会主义", "正风肃纪", "全面从严治党", "习近平新时代中国特色社会主义思想"):
+        assert term in lexicon
+        want = sum(_plain_scan(t, term) for t in sample_corpus["text"])
+        rows = counts[(counts["slogan"] == term) & (counts["kind"].isin(["lexicon", "numbered"]))]
+        assert int(rows["count"].sum()) == want, term
+    nested = counts[counts["slogan"] == "中国特色社会主义"]
+    assert nested["count"].sum() == 9  # all inside 习近平新时代中国特色社会主义思想 (issue 10)
+    assert nested["count_standalone"].sum() == 0
+    # every lexicon term that occurs, per document, against the plain scan
+    for doc_id, text in zip(sample_corpus["doc_id"], sample_corpus["text"], strict=True):
+        doc = counts[(counts["doc_id"] == doc_id) & counts["kind"].isin(["lexicon", "numbered"])]
+        for term, n in zip(doc["slogan"], doc["count"], strict=True):
+            if term in lexicon and term in text:
+                assert n == _plain_scan(text, term), (doc_id, term)
+
+
+def test_overlapping_and_nested_terms_by_hand():
+    from analysis.stats.slogans import slogan_counts
+
+    corpus = pd.DataFrame({"doc_id": ["a"], "text": ["正风肃纪反腐，坚持正风肃纪。甲乙丙丁"]})
+    got = slogan_counts(corpus, lexicon=["正风肃纪反腐", "正风肃纪", "甲乙丙", "乙丙丁"]).set_index("slogan")
+    assert got.loc["正风肃纪", "count"] == 2 and got.loc["正风肃纪", "count_standalone"] == 1
+    assert got.loc["正风肃纪反腐", "count"] == 1 and got.loc["正风肃纪反腐", "count_standalone"] == 1
+    assert got.loc["乙丙丁", "count"] == 1 and got.loc["乙丙丁", "count_standalone"] == 0  # overlapped
+    assert got.loc["甲乙丙", "count_standalone"] == 1
+
+
+def test_profile_timeline_and_slogan_trend_agree(sample_corpus, sample_tokens):
+    from analysis.stats.slogans import adoption_timeline, slogan_profile
+    from analysis.stats.trends import slogan_trend
+
+    slogans = ["中国特色社会主义", "全面从严治党", "两个维护", "正风肃纪"]
+    dated = sample_corpus[sample_corpus["year"].notna()]
+    profile = slogan_profile(dated, sample_tokens, by="year")
+    tr = slogan_trend(sample_corpus, sample_tokens, slogans)
+    timeline = adoption_timeline(sample_corpus)
+    for s in slogans:
+        p = profile[profile["slogan"] == s]
+        t = tr[tr["term"] == s]
+        assert int(p["count"].sum()) == int(t["count"].sum()), s
+        for year, n in zip(t["year"], t["count"], strict=True):
+            assert int(p.loc[p["group"] == str(year), "count"].sum()) == n
+        all_docs = slogan_profile(sample_corpus, sample_tokens, by=None)
+        assert int(timeline.loc[timeline["slogan"] == s, "count"].sum()) == int(
+            all_docs.loc[all_docs["slogan"] == s, "count"].sum()
+        )
+    assert tr.loc[tr["term"] == "中国特色社会主义", "count"].sum() > 0
+    # same denominators as trend() on the DTM
+    from analysis.dtm import dtm as build
+
+    t_dtm = trend(build(sample_tokens), slogans)
+    np.testing.assert_array_equal(t_dtm["n_tokens"].to_numpy(), tr["n_tokens"].to_numpy())

@@ -16,7 +16,7 @@ from analysis.stats.slogans import (
     slogan_profile,
 )
 from analysis.stats.tfidf import tfidf_profile
-from analysis.stats.trends import trend
+from analysis.stats.trends import slogan_trend, trend
 
 __all__ = [
     "adoption_timeline",
@@ -32,6 +32,7 @@ __all__ = [
     "similarity",
     "slogan_counts",
     "slogan_profile",
+    "slogan_trend",
     "tfidf_profile",
     "trend",
 ]

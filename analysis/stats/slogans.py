@@ -223,6 +223,24 @@ class _Lexicon:
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = frozenset(t for t in terms if t)
         self.regex = _trie_regex(self.terms) if self.terms else None
+        # The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed.
+        self.every = re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
+        self.min_len = min((len(t) for t in self.terms), default=0)
+
+    def occurrences(self, text: str) -> dict[str, int]:
+        """Every occurrence of every term in ``text``, including those inside a longer term or overlapping
+        another one (中国特色社会主义 inside 习近平新时代中国特色社会主义思想 counts)."""
+        found: dict[str, int] = {}
+        if self.every is None:
+            return found
+        terms = self.terms
+        for m in self.every.finditer(text):
+            longest = m.group(1)
+            for n in range(self.min_len, len(longest) + 1):  # the longest match and the terms it begins with
+                piece = longest[:n]
+                if piece in terms:
+                    found[piece] = found.get(piece, 0) + 1
+        return found
 
 
 def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
@@ -436,29 +454,49 @@ def slogan_counts(
     kinds: Iterable[str] | None = None,
     split_compound: bool = True,
 ) -> pd.DataFrame:
-    """Slogan counts per document, long format.
+    """Slogan counts per document, long format: the one source of slogan counts for every table.
 
-    Columns: doc_id (str), slogan (str, normalised hit text), kind (str, see KINDS), count (int).
+    Columns:
+      doc_id            str
+      slogan            str, normalised hit text
+      kind              str (see KINDS)
+      count             int; every occurrence. For a lexicon term this includes occurrences inside a
+                        longer lexicon term or overlapping another one (中国特色社会主义 inside
+                        习近平新时代中国特色社会主义思想, 正风肃纪 inside 正风肃纪反腐): a plain scan of
+                        the text for the term (never less than ``count_standalone``)
+      count_standalone  int; the occurrences that are a hit of their own (``extract_slogans``: not
+                        inside a longer lexicon term); equal to ``count`` for non-lexicon slogans
     Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
     ``kinds`` keeps only those kinds.
     """
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
     ks = _check_kinds(kinds)
     lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, int, int]] = []
     for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True):
         if not isinstance(text, str):
             continue
+        standalone: dict[tuple[str, str], int] = {}
         for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
-            if ks is None or h.kind in ks:
-                rows.append((doc_id, h.text, h.kind))
-    cols = ["doc_id", "slogan", "kind", "count"]
+            standalone[h.text, h.kind] = standalone.get((h.text, h.kind), 0) + 1
+        every: dict[tuple[str, str], int] = {}
+        for term, n in lex.occurrences(text).items():
+            every["numbered" if is_numbered(term) else "lexicon", term] = n
+        for term_kind, term in every:
+            standalone.setdefault((term, term_kind), 0)
+        for (slogan, kind), n_alone in standalone.items():
+            if ks is not None and kind not in ks:
+                continue
+            n_all = max(every.get((kind, slogan), n_alone), n_alone)
+            rows.append((doc_id, slogan, kind, n_all, n_alone))
+    cols = ["doc_id", "slogan", "kind", "count", "count_standalone"]
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "count" else object) for c in cols})
-    df = pd.DataFrame(rows, columns=["doc_id", "slogan", "kind"])
-    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
-    out = df.groupby(["doc_id", "slogan", "kind"], sort=False).size().rename("count").reset_index()
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c.startswith("count") else object) for c in cols})
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.groupby(["doc_id", "slogan", "kind"], sort=False, as_index=False)[["count", "count_standalone"]].sum()
     out["count"] = out["count"].astype(np.int64)
+    out["count_standalone"] = out["count_standalone"].astype(np.int64)
+    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
     out["_o"] = out["doc_id"].map(order)
     out = out.sort_values(["_o", "count", "slogan"], ascending=[True, False, True], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)[cols]
@@ -556,7 +594,9 @@ def slogan_profile(
     Columns:
       group          str
       slogan, kind   str (see ``extract_slogans``)
-      count          int; occurrences in the group
+      count          int; occurrences in the group, a lexicon term's occurrences inside longer lexicon
+                     terms included (see ``slogan_counts``)
+      count_standalone  int; occurrences that are not inside a longer lexicon term
       rate_per_10k   float; count per 10,000 tokens of the group (``tokens.docs`` lengths: the tokens
                      after stopword/punctuation filtering, the same base as stats.frequency). Without
                      ``tokens`` the column is ``rate_per_10k_chars``: per 10,000 non-whitespace
@@ -577,8 +617,8 @@ def slogan_profile(
     group_size = np.bincount(codes, weights=sizes.to_numpy(dtype=np.float64), minlength=len(labels))
     group_docs = np.bincount(codes, minlength=len(labels))
 
-    cols = ["group", "slogan", "kind", "count", rate_col, "n_docs", "first_date", "last_date",
-            "group_docs", "group_size"]
+    cols = ["group", "slogan", "kind", "count", "count_standalone", rate_col, "n_docs", "first_date",
+            "last_date", "group_docs", "group_size"]
     if counts.empty:
         return _empty(cols)
     rows = counts["_row"].to_numpy()
@@ -588,13 +628,15 @@ def slogan_profile(
             "slogan": counts["slogan"].to_numpy(),
             "kind": counts["kind"].to_numpy(),
             "count": counts["count"].to_numpy(),
+            "count_standalone": counts["count_standalone"].to_numpy(),
             "doc_id": counts["doc_id"].to_numpy(),
             "date": dates.to_numpy()[rows],
         }
     )
     out = (
         df.groupby(["_g", "slogan", "kind"], sort=False)
-        .agg(count=("count", "sum"), n_docs=("doc_id", "nunique"), first_date=("date", "min"),
+        .agg(count=("count", "sum"), count_standalone=("count_standalone", "sum"),
+             n_docs=("doc_id", "nunique"), first_date=("date", "min"),
              last_date=("date", "max"))
         .reset_index()
     )
@@ -605,6 +647,7 @@ def slogan_profile(
     out["group_docs"] = group_docs[g].astype(np.int64)
     out["group_size"] = group_size[g].astype(np.int64)
     out["count"] = out["count"].astype(np.int64)
+    out["count_standalone"] = out["count_standalone"].astype(np.int64)
     out["n_docs"] = out["n_docs"].astype(np.int64)
     out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
     return out.reset_index(drop=True)[cols]
@@ -631,7 +674,8 @@ def adoption_timeline(
                              all of them are undated
       n_docs                 int; the company's documents using the slogan, undated ones included
       n_dated                int; how many of those have a date (n_docs - n_dated were ignored for dates)
-      count                  int; occurrences in those documents
+      count                  int; occurrences in those documents (nested lexicon occurrences included)
+      count_standalone       int; occurrences not inside a longer lexicon term
     Rows ordered by the slogan's first use anywhere (undated-only slogans last), slogan, then
     first_date within the slogan (NaT last), company.
     """
@@ -640,7 +684,8 @@ def adoption_timeline(
         wanted = {normalize_slogan(s) for s in ([slogans] if isinstance(slogans, str) else slogans)}
         counts = counts[counts["slogan"].isin(wanted)]
     counts = _min_docs_filter(counts, min_docs)
-    cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count"]
+    cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count",
+            "count_standalone"]
     if counts.empty:
         return _empty(cols)
     company = (
@@ -655,6 +700,7 @@ def adoption_timeline(
             "kind": counts["kind"].to_numpy(),
             "company": company.to_numpy()[rows],
             "count": counts["count"].to_numpy(),
+            "count_standalone": counts["count_standalone"].to_numpy(),
             "doc_id": counts["doc_id"].to_numpy(),
             "date": dates,
             "dated": ~pd.isna(dates),
@@ -663,10 +709,10 @@ def adoption_timeline(
     out = (
         df.groupby(["slogan", "kind", "company"], sort=False)
         .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("doc_id", "nunique"),
-             n_dated=("dated", "sum"), count=("count", "sum"))
+             n_dated=("dated", "sum"), count=("count", "sum"), count_standalone=("count_standalone", "sum"))
         .reset_index()
     )
-    for c in ("n_docs", "n_dated", "count"):
+    for c in ("n_docs", "n_dated", "count", "count_standalone"):
         out[c] = out[c].astype(np.int64)
     out["_first"] = out.groupby(["slogan", "kind"])["first_date"].transform("min")
     out = out.sort_values(
@@ -678,7 +724,7 @@ def adoption_timeline(
 def _empty(cols: list[str]) -> pd.DataFrame:
     dtypes = {
         "first_date": "datetime64[ns]", "last_date": "datetime64[ns]",
-        "count": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
+        "count": np.int64, "count_standalone": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
         "group_size": np.int64, "rate_per_10k": np.float64, "rate_per_10k_chars": np.float64,
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})

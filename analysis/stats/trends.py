@@ -1,18 +1,33 @@
-"""A term's count and rate per year, with the documents and tokens behind each year."""
+"""A term's count and rate per year, with the documents and tokens behind each year.
+
+Two sources of counts, one table shape:
+
+* ``trend(dtm, terms)`` counts tokens of the DTM (a term is one token of the tokenizer);
+* ``slogan_trend(corpus, tokens, slogans)`` counts slogans exactly as ``slogan_profile`` does
+  (``slogan_counts``: every occurrence, nested ones included), so the year-trend charts and the slogan
+  tables agree.
+
+Both divide by the same denominator: the period's token total (tokens after stopword filtering, before
+any trimming of the DTM).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.dtm import DTM, _is_missing
+from analysis.dtm import DTM, TOKENS_COLUMN, _is_missing
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
 from analysis.stats.frequency import _require_counts
 
-__all__ = ["trend"]
+__all__ = ["TREND_COLUMNS", "slogan_trend", "trend"]
+
+#: Columns after the period column (named after ``by``).
+TREND_COLUMNS = ["term", "count", "rate_per_10k", "n_docs", "n_tokens"]
 
 
 def trend(
@@ -35,62 +50,153 @@ def trend(
       count         int; occurrences of the term in the period
       rate_per_10k  float; count / n_tokens * 10,000 (NaN when the period has no tokens)
       n_docs        int; documents in the period
-      n_tokens      int; all tokens (not only these terms) in the period
+      n_tokens      int; all tokens of the period's documents (after stopword filtering, before any
+                    trimming of the DTM): the rate's denominator
     Rows: period ascending, then term in the given order. No dated document: an empty frame.
     """
     _require_counts(dtm, "trend")
-    # Counts are on simplified text: a traditional-script term is converted first.
-    term_list = [to_simplified(t) for t in ([terms] if isinstance(terms, str) else terms)]
-    term_list = list(dict.fromkeys(term_list))
-    if not term_list:
-        raise AnalysisError("trend needs at least one term")
+    term_list = _term_list(terms, "trend")
     if by not in dtm.docvars.columns:
         raise AnalysisError(f"cannot trend by {by!r}: not a docvar (docvars are {list(dtm.docvars.columns)})")
-
     sub = dtm
     if company is not None:
-        if "company" not in dtm.docvars.columns:
-            raise AnalysisError("company= needs a 'company' docvar")
-        mask = (dtm.docvars["company"] == company).fillna(False).to_numpy(dtype=bool)
-        if not mask.any():
-            known = sorted({str(c) for c in dtm.docvars["company"].dropna() if str(c)})
-            raise AnalysisError(f"no documents for company {company!r}; companies are {known}")
-        sub = sub.subset(mask)
+        sub = sub.subset(_company_mask(dtm.docvars, company))
     sub = sub.subset(~_is_missing(sub.docvars[by]))
-
-    columns = [by, "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
     if sub.n_docs == 0:
-        empty = pd.DataFrame({c: [] for c in columns})
-        empty[by] = empty[by].astype(dtm.docvars[by].dtype)
-        return empty
-
-    # Group all tokens for n_tokens, then only the requested columns for the counts.
-    n_tokens_doc = sub.n_tokens
+        return _empty(by, dtm.docvars[by].dtype, [])
     idx = sub.feature_index(term_list)
     found = idx >= 0
     selected = np.zeros((sub.n_docs, len(term_list)), dtype=np.int64)
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
-    codes, gv = sub.group_codes(by)
-    n_periods = len(gv)
-    counts = np.zeros((n_periods, len(term_list)), dtype=np.int64)
-    np.add.at(counts, codes, selected)
-    n_tokens = np.bincount(codes, weights=n_tokens_doc, minlength=n_periods).astype(np.int64)
-    n_docs = gv["n_docs"].to_numpy(dtype=np.int64)
+    return _period_table(sub.docvars, by, term_list, {"count": selected}, sub.n_tokens)
 
+
+def slogan_trend(
+    corpus: pd.DataFrame,
+    tokens: Any,
+    slogans: str | Iterable[str],
+    *,
+    by: str = "year",
+    company: str | None = None,
+    lexicon: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Count and rate per 10,000 tokens of each slogan per period, counted as ``slogan_profile`` does.
+
+    ``tokens``: ``tokenize(corpus)`` (its token lists give the denominators, as in ``trend``).
+    Columns: as ``trend`` (the slogan in ``term``), plus ``count_standalone`` (occurrences not inside
+    a longer lexicon term) after ``count``. A slogan found as a 《title》 and as a lexicon term is
+    counted once (the title occurrence is part of the lexicon term's count).
+    """
+    from analysis.stats.slogans import _doc_sizes, _require_columns, normalize_slogan, slogan_counts
+
+    _require_columns(corpus, ["doc_id", "text"], "slogan_trend")
+    if tokens is None:
+        raise AnalysisError("slogan_trend needs tokens: slogan_trend(corpus, tokenize(corpus), slogans)")
+    names = [normalize_slogan(to_simplified(s)) for s in ([slogans] if isinstance(slogans, str) else slogans)]
+    term_list = _term_list([n for n in names if n], "slogan_trend")
+    if by not in corpus.columns:
+        raise AnalysisError(f"cannot trend by {by!r}: not a corpus column (columns are {list(corpus.columns)})")
+    corpus = corpus.reset_index(drop=True)
+    sizes, _ = _doc_sizes(corpus, tokens)
+    keep = np.ones(len(corpus), dtype=bool)
+    if company is not None:
+        keep &= _company_mask(corpus, company)
+    keep &= ~_is_missing(corpus[by])
+    sub = corpus[keep].reset_index(drop=True)
+    doc_tokens = sizes.to_numpy()[keep]
+    if sub.empty:
+        return _empty(by, corpus[by].dtype, ["count_standalone"])
+    counts = slogan_counts(sub, lexicon=lexicon)
+    counts = counts[counts["slogan"].isin(term_list)]
+    # A text is one slogan whatever the kind it was found as; a title occurrence of a lexicon term is
+    # already inside the term's count, so titles count only for slogans found only as titles.
+    has_other = counts.groupby(["doc_id", "slogan"])["kind"].transform(lambda k: (k != "title").any())
+    counts = counts[(counts["kind"] != "title") | ~has_other]
+    row_of = pd.Series(np.arange(len(sub)), index=sub["doc_id"].astype(str).to_numpy())
+    row_of = row_of[~row_of.index.duplicated()]
+    col_of = {t: j for j, t in enumerate(term_list)}
+    matrices = {}
+    for name in ("count", "count_standalone"):
+        mat = np.zeros((len(sub), len(term_list)), dtype=np.int64)
+        np.add.at(
+            mat,
+            (counts["doc_id"].map(row_of).to_numpy(dtype=np.int64), counts["slogan"].map(col_of).to_numpy(dtype=np.int64)),
+            counts[name].to_numpy(dtype=np.int64),
+        )
+        matrices[name] = mat
+    docvars = sub.drop(columns=["text"])
+    docvars[TOKENS_COLUMN] = doc_tokens
+    return _period_table(docvars, by, term_list, matrices, doc_tokens)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _term_list(terms: str | Iterable[str], what: str) -> list[str]:
+    if not isinstance(terms, str) and not isinstance(terms, Iterable):
+        raise AnalysisError(f"{what} needs a term or a list of terms, got {type(terms).__name__}")
+    # Counts are on simplified text: a traditional-script term is converted first.
+    term_list = [to_simplified(str(t)) for t in ([terms] if isinstance(terms, str) else terms)]
+    term_list = list(dict.fromkeys(t for t in term_list if t))
+    if not term_list:
+        raise AnalysisError(f"{what} needs at least one term")
+    return term_list
+
+
+def _company_mask(docvars: pd.DataFrame, company: str) -> np.ndarray:
+    if "company" not in docvars.columns:
+        raise AnalysisError("company= needs a 'company' docvar")
+    mask = (docvars["company"] == company).fillna(False).to_numpy(dtype=bool)
+    if not mask.any():
+        known = sorted({str(c) for c in docvars["company"].dropna() if str(c)})
+        raise AnalysisError(f"no documents for company {company!r}; companies are {known}")
+    return mask
+
+
+def _period_table(
+    docvars: pd.DataFrame,
+    by: str,
+    term_list: list[str],
+    matrices: dict[str, np.ndarray],
+    doc_tokens: np.ndarray,
+) -> pd.DataFrame:
+    """The trend table from per-document count matrices (n_docs x n_terms) and token totals."""
+    import scipy.sparse as sp
+
+    from analysis.dtm import DTM
+
+    keys = pd.DataFrame({by: docvars[by].reset_index(drop=True)})
+    keys[TOKENS_COLUMN] = np.asarray(doc_tokens)
+    empty = DTM(sp.csr_matrix((len(keys), 0), dtype=np.int64), np.array([], dtype=object), keys)
+    codes, gv = empty.group_codes(by)
+    n_periods = len(gv)
+    summed = {}
+    for name, mat in matrices.items():
+        acc = np.zeros((n_periods, len(term_list)), dtype=np.int64)
+        np.add.at(acc, codes, mat)
+        summed[name] = acc
+    n_tokens = np.bincount(codes, weights=np.asarray(doc_tokens, dtype=np.float64), minlength=n_periods)
+    n_tokens = n_tokens.astype(np.int64)
+    n_docs = gv["n_docs"].to_numpy(dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = counts / n_tokens[:, None] * 10_000.0
+        rate = summed["count"] / n_tokens[:, None] * 10_000.0
     rate[n_tokens == 0, :] = np.nan
     k = len(term_list)
-    out = pd.DataFrame(
-        {
-            by: np.repeat(gv[by].to_numpy(), k),
-            "term": np.tile(np.array(term_list, dtype=object), n_periods),
-            "count": counts.ravel(),
-            "rate_per_10k": rate.ravel(),
-            "n_docs": np.repeat(n_docs, k),
-            "n_tokens": np.repeat(n_tokens, k),
-        }
-    )
+    data: dict[str, Any] = {
+        by: np.repeat(gv[by].to_numpy(), k),
+        "term": np.tile(np.array(term_list, dtype=object), n_periods),
+    }
+    for name in matrices:
+        data[name] = summed[name].ravel()
+    data["rate_per_10k"] = rate.ravel()
+    data["n_docs"] = np.repeat(n_docs, k)
+    data["n_tokens"] = np.repeat(n_tokens, k)
+    out = pd.DataFrame(data)
     out[by] = out[by].astype(gv[by].dtype)
-    return out[columns]
+    return out
+
+
+def _empty(by: str, dtype: Any, extra: list[str]) -> pd.DataFrame:
+    cols = [by, "term", "count", *extra, "rate_per_10k", "n_docs", "n_tokens"]
+    out = pd.DataFrame({c: [] for c in cols})
+    out[by] = out[by].astype(dtype)
+    return out
