@@ -294,3 +294,82 @@ def test_profile_timeline_and_slogan_trend_agree(sample_corpus, sample_tokens):
 
     t_dtm = trend(build(sample_tokens), slogans)
     np.testing.assert_array_equal(t_dtm["n_tokens"].to_numpy(), tr["n_tokens"].to_numpy())
+
+
+# ------------------------------------------------------- 5. collocations: G², t-score against NLTK; logDice bound
+def _spaced_docs(seed: int, window: int) -> list[list[str]]:
+    """Random documents with the term 中 placed more than 2 * window tokens apart (windows never overlap)."""
+    rng = random.Random(seed)
+    vocab = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸", "子", "丑"]
+    docs = []
+    for _ in range(12):
+        doc = rng.choices(vocab, weights=range(len(vocab), 0, -1), k=rng.randint(10, 80))
+        pos = rng.randint(0, 3)
+        while pos < len(doc):
+            doc[pos] = "中"
+            pos += 2 * window + 1 + rng.randint(0, 6)
+        docs.append(doc)
+    return docs
+
+
+@pytest.mark.parametrize(("window", "seed"), [(2, 1), (3, 2), (5, 3)])
+def test_collocation_scores_against_nltk_with_a_window(window, seed):
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+
+    from analysis.stats.collocations import collocations
+
+    docs = _spaced_docs(seed, window)
+    # None between documents: NLTK's window never pairs tokens across a None
+    words = [w for d in docs for w in [*d, *([None] * window)]]
+    finder = BigramCollocationFinder.from_words(words, window_size=window + 1)
+    pairs = finder.ngram_fd
+    word_fd = finder.word_fd
+    n_all = sum(len(d) for d in docs)
+    term = "中"
+    near = {c: pairs[(term, c)] + pairs[(c, term)] for c in word_fd if c != term}
+    r = sum(near.values())  # every position near the term holds one collocate
+    m = n_all - word_fd[term]
+    out = collocations(docs, term, window=window, min_count=1).set_index("collocate")
+    assert len(out) > 5
+    for c, row in out.iterrows():
+        o = near[c]
+        assert row["count"] == o
+        assert row["collocate_total"] == word_fd[c]
+        marg = (o, (r, word_fd[c]), m)
+        assert abs(row["g2"]) == pytest.approx(BigramAssocMeasures.likelihood_ratio(*marg), rel=1e-9)
+        assert row["t_score"] == pytest.approx(BigramAssocMeasures.student_t(*marg), rel=1e-9, abs=1e-12)
+        assert row["pmi"] == pytest.approx(BigramAssocMeasures.pmi(*marg), rel=1e-9, abs=1e-12)
+
+
+def test_collocation_g2_sentence_unit_against_scipy():
+    from scipy.stats import chi2_contingency
+
+    from analysis.stats.collocations import SentenceTokens, collocations
+
+    sents = [["甲", "乙"], ["乙", "丙"], ["丙", "丁"], ["甲", "乙", "甲"], ["乙", "丁"], ["戊"]]
+    st_ = SentenceTokens(sents, pd.DataFrame({"doc_id": ["d"] * len(sents)}))
+    out = collocations(st_, "乙", unit="sentence", min_count=1).set_index("collocate")
+    # 甲: both in 2 sentences, 乙 in 4, 甲 in 2, 6 sentences
+    table = np.array([[2, 2], [0, 2]])
+    g2 = chi2_contingency(table, lambda_="log-likelihood", correction=False)[0]
+    assert out.loc["甲", "g2"] == pytest.approx(g2)
+    assert out["log_dice"].max() <= 14.0 + 1e-12
+
+
+def test_log_dice_window_bound_is_stated_correctly():
+    from analysis.stats.collocations import collocations, log_dice_max
+
+    # the issue's example: was 15.78 with a position counted once per nearby occurrence
+    out = collocations([list("甲乙甲乙甲乙甲")], "甲", window=5, min_count=1)
+    assert (out["log_dice"] <= log_dice_max("window", 5) + 1e-12).all()
+    # the bound is reached: every 丙 next to the term and f(丙) = 2w f(term)
+    docs = [["丙", "中", "丙"] for _ in range(4)]
+    top = collocations(docs, "中", window=1, min_count=1)["log_dice"].max()
+    assert top == pytest.approx(log_dice_max("window", 1)) and top > 14.0
+    assert log_dice_max("window", 5) == pytest.approx(14 + np.log2(20 / 11))
+    rng = random.Random(4)
+    for _ in range(30):
+        w = rng.randint(1, 6)
+        docs = [[rng.choice("甲乙丙") for _ in range(rng.randint(1, 30))] for _ in range(rng.randint(1, 5))]
+        got = collocations(docs, "甲", window=w, min_count=1)
+        assert (got["log_dice"] <= log_dice_max("window", w) + 1e-9).all()
