@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "tokenize": "analysis.tokens",
     "DTM": "analysis.dtm",
     "frequency": "analysis.stats.frequency",
+    "dispersion": "analysis.stats.dispersion",
     "tfidf_profile": "analysis.stats.tfidf",
     "keyness": "analysis.stats.keyness",
     "similarity": "analysis.stats.similarity",

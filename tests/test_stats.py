@@ -59,7 +59,8 @@ def corpus() -> DTM:
 # ------------------------------------------------------------------------------------------ frequency
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
-    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank"]
+    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
+                               "group_docs", "group_tokens"]
     assert set(f["group"]) == {"(all)"}
     # totals over 20 tokens: 党 5, 建 5, 5G 4, 两个维护 3, 高质量发展 3
     got = f.set_index("term")
@@ -82,6 +83,11 @@ def test_frequency_by_company_by_hand(corpus):
     assert lt["doc_freq"].to_dict() == {"党": 2, "5G": 2, "两个维护": 1, "建": 1}
     assert lt.loc["两个维护", "rate_per_10k"] == pytest.approx(2 / 9 * 10_000)
     assert lt["rank"].to_dict() == {"5G": 1, "党": 1, "两个维护": 3, "建": 4}
+    # DP over 联通's documents d0 (4 of 9 tokens) and d1 (5 of 9): 党 2 + 1 -> 0.5 * (2/9 + 2/9)
+    assert lt.loc["党", "dp"] == pytest.approx(2 / 9)
+    assert lt.loc["两个维护", "dp"] == pytest.approx(4 / 9)  # only in d1: 0.5 * (4/9 + 4/9)
+    assert lt.loc["党", "docs_share"] == 1.0 and lt.loc["建", "docs_share"] == 0.5
+    assert (lt["group_docs"] == 2).all() and (lt["group_tokens"] == 9).all()
     yd = f[f["group"] == "中国移动"].set_index("term")
     assert yd.loc["建", "count"] == 4 and yd.loc["建", "doc_freq"] == 2
     # grouped counts add up to the overall counts

@@ -373,3 +373,58 @@ def test_log_dice_window_bound_is_stated_correctly():
         docs = [[rng.choice("甲乙丙") for _ in range(rng.randint(1, 30))] for _ in range(rng.randint(1, 5))]
         got = collocations(docs, "甲", window=w, min_count=1)
         assert (got["log_dice"] <= log_dice_max("window", w) + 1e-9).all()
+
+
+# ------------------------------------------------------------------------ 6. dispersion: Gries' DP
+GRIES_2008_PARTS = [  # Gries (2008), IJCL 13(4): five corpus parts of 9, 10, 10, 10 and 11 words
+    "b a m n i b e u p",
+    "b a s a t b e w q n",
+    "b c a g a b e s t a",
+    "b a g h a b e a a t",
+    "b a h a a b e a x a t",
+]
+
+
+def _gries_dtm() -> DTM:
+    docs = [line.split() for line in GRIES_2008_PARTS]
+    return dtm(FakeTokens(docs, pd.DataFrame({"doc_id": [f"p{i}" for i in range(5)], "corpus": ["c"] * 5})))
+
+
+def test_dp_reproduces_gries_2008_worked_example():
+    from analysis.stats.dispersion import dispersion
+
+    m = _gries_dtm()
+    # the paper's quantities: l = 50, s = (0.18, 0.2, 0.2, 0.2, 0.22), f(a) = 15, v = (1, 2, 3, 4, 5)
+    assert m.n_tokens.tolist() == [9, 10, 10, 10, 11]
+    d = dispersion(m).set_index("term")
+    assert d.loc["a", "count"] == 15
+    # DP(a) = 0.5 * (|1/15 - .18| + |2/15 - .2| + |3/15 - .2| + |4/15 - .2| + |5/15 - .22|) = 0.18
+    assert d.loc["a", "dp"] == pytest.approx(0.18)
+    # b: 2 in every part: 0.5 * (|.2 - .18| + 0 + 0 + 0 + |.2 - .22|) = 0.02
+    assert d.loc["b", "dp"] == pytest.approx(0.02)
+    # x: once, in the last part only: 0.5 * (.18 + .2 + .2 + .2 + |1 - .22|) = 0.78
+    assert d.loc["x", "dp"] == pytest.approx(0.78)
+    assert d.loc["a", "docs_with_term"] == 5 and d.loc["x", "docs_share"] == pytest.approx(0.2)
+    # the frequency table carries the same DP, and trimming does not move it (denominators are fixed)
+    f = frequency(m.trim(min_count=2)).set_index("term")
+    assert f.loc["a", "dp"] == pytest.approx(0.18) and f.loc["b", "dp"] == pytest.approx(0.02)
+
+
+def test_one_document_repeating_a_term_shows_in_keyness():
+    # Company T: five documents; one of them repeats 常州 30 times. R: five documents without it.
+    docs, companies = [], []
+    for i in range(5):
+        docs.append(["常州"] * 30 + ["会"] * 70 if i == 0 else ["党建"] * 3 + ["会"] * 97)
+        companies.append("T")
+    for _ in range(5):
+        docs.append(["党建"] * 1 + ["会"] * 99)
+        companies.append("R")
+    m = dtm(FakeTokens(docs, pd.DataFrame({"doc_id": [f"d{i}" for i in range(10)], "company": companies})))
+    k = keyness(m, target="T", reference="R", min_count=1).set_index("term")
+    assert k.loc["常州", "significant"]
+    assert k.loc["常州", "docs_with_term_target"] == 1 and k.loc["常州", "group_docs_target"] == 5
+    assert k.loc["常州", "dp_target"] == pytest.approx(0.8)  # 0.5 * (0.8 + 4 * 0.2)
+    assert k.loc["党建", "docs_with_term_target"] == 4 and k.loc["党建", "docs_with_term_reference"] == 5
+    assert k.loc["党建", "dp_reference"] == pytest.approx(0.0)
+    rest = keyness(m, by="company", min_count=1).set_index(["group", "term"])
+    assert rest.loc[("R", "党建"), "group_docs_reference"] == 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.stats.collocations import collocations, sentence_tokens
+from analysis.stats.dispersion import dispersion
 from analysis.stats.frequency import frequency
 from analysis.stats.keyness import keyness
 from analysis.stats.kwic import kwic
@@ -22,6 +23,7 @@ __all__ = [
     "adoption_timeline",
     "collocations",
     "discover_phrases",
+    "dispersion",
     "extract_slogans",
     "frequency",
     "keyness",

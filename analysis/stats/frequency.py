@@ -16,7 +16,9 @@ __all__ = ["ALL_LABEL", "frequency"]
 #: Group label of the overall (ungrouped) frequency table.
 ALL_LABEL = "(all)"
 
-FREQUENCY_COLUMNS = ["group", "term", "count", "rate_per_10k", "doc_freq", "rank"]
+FREQUENCY_COLUMNS = [
+    "group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp", "group_docs", "group_tokens",
+]
 
 
 def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None = None) -> pd.DataFrame:
@@ -32,6 +34,11 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
       doc_freq      int; rows (documents) of ``dtm`` in the group containing the term
       rank          int; 1-based rank by count within the group, ties share the lowest rank ("min",
                     competition ranking 1, 2, 2, 4 - as quanteda's textstat_frequency)
+      docs_share    float; doc_freq / group_docs
+      dp            float; Gries' DP over the group's documents (0 = spread like the text, towards 1 =
+                    concentrated in few documents; see ``analysis.stats.dispersion``)
+      group_docs    int; documents in the group
+      group_tokens  int; tokens in the group (the rate's denominator)
     Rows: only terms that occur in the group; groups in ``DTM.group`` order, then count descending,
     ties ordered by term (code point), so the output is stable. ``top_n`` keeps the first ``top_n``
     rows of each group in that order.
@@ -57,12 +64,16 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
     ):
         raise AnalysisError("frequency needs non-negative counts")  # only negative counts can cause this
 
+    from analysis.stats.dispersion import dispersion_by_group
+
     rows, cols = _coords(counts)
+    _, _, _, dp = dispersion_by_group(dtm.counts, dtm.n_tokens, codes, len(labels))
+    group_docs = np.bincount(codes, minlength=len(labels)).astype(np.int64)
     # Denominator: the documents' token totals (docvar n_tokens), not the row sums of a trimmed matrix.
     group_tokens = np.bincount(codes, weights=dtm.n_tokens.astype(np.float64), minlength=len(labels))
     values = counts.data
     sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
-    rows, cols, values = rows[sel], cols[sel], values[sel]
+    rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = values / group_tokens[rows] * 10_000.0
     return pd.DataFrame(
@@ -73,6 +84,10 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
             "rate_per_10k": rate,
             "doc_freq": doc_freq.data[sel].astype(np.int64),
             "rank": rank,
+            "docs_share": doc_freq.data[sel] / np.maximum(group_docs[rows], 1),
+            "dp": dp,
+            "group_docs": group_docs[rows],
+            "group_tokens": group_tokens[rows].astype(np.int64),
         },
         columns=FREQUENCY_COLUMNS,
     )

@@ -62,6 +62,7 @@ from scipy import stats
 
 from analysis.dtm import DTM
 from analysis.errors import AnalysisError
+from analysis.stats.dispersion import dispersion_over
 from analysis.stats.frequency import _require_counts, _term_keys
 
 __all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z"]
@@ -88,6 +89,12 @@ KEYNESS_COLUMNS = [
     "correction",
     "family",
     "family_size",
+    "docs_with_term_target",
+    "docs_with_term_reference",
+    "group_docs_target",
+    "group_docs_reference",
+    "dp_target",
+    "dp_reference",
 ]
 
 Correction = Literal["fdr", "bonferroni"] | None
@@ -128,7 +135,11 @@ def keyness(
     total_reference (int), g2 (signed), p_value, p_adjusted (float), significant (bool), log_ratio,
     logodds_z (float), min_count (int, the threshold used), log_ratio_estimable (bool, False when a
     count is zero: log_ratio then gives the direction only), correction ("fdr_bh", "bonferroni" or
-    "none"), family ("table" or "block") and family_size (int, the number of tests corrected together).
+    "none"), family ("table" or "block") and family_size (int, the number of tests corrected together);
+    docs_with_term_target/_reference (documents of each side containing the term), group_docs_target/
+    _reference (documents on each side) and dp_target/_reference (Gries' DP over each side's
+    documents, see ``analysis.stats.dispersion``): a term that one long document repeats has few
+    documents and a DP near 1, and is no habit of the group however large its G².
     total_target/total_reference are token totals before any trimming (docvar ``n_tokens``). Blocks
     follow group order; within a block rows are sorted by g2 descending (most over-used first, most
     under-used last), ties by term.
@@ -159,8 +170,9 @@ def keyness(
         pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
         if pairs[0][1] == t:
             raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
+    codes, _ = dtm.group_codes(by)
     return _keyness_pairs(
-        dtm, grouped, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
+        dtm, grouped, codes, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
         prior_size=prior_size,
     )
 
@@ -168,6 +180,7 @@ def keyness(
 def _keyness_pairs(
     dtm: DTM,
     grouped: DTM,
+    codes: np.ndarray,
     pairs: list[tuple[int, int | None]],
     *,
     min_count: int,
@@ -199,8 +212,9 @@ def _keyness_pairs(
         b = pooled - a if r is None else row(r)
         total_t = float(sizes[t])
         total_r = pooled_total - total_t if r is None else float(sizes[r])
-        blocks.append(
-            _block(
+        in_t = codes == t
+        in_r = ~in_t if r is None else codes == r
+        block = _block(
                 a,
                 b,
                 total_t,
@@ -212,7 +226,13 @@ def _keyness_pairs(
                 reference_label=REST_LABEL if r is None else labels[r],
                 min_count=min_count,
             )
-        )
+        tested = pd.Index(dtm.features).get_indexer(block["term"])
+        for side, mask in (("target", in_t), ("reference", in_r)):
+            docs, dp = dispersion_over(dtm.counts[np.flatnonzero(mask)], dtm.n_tokens[mask])
+            block[f"docs_with_term_{side}"] = docs[tested]
+            block[f"group_docs_{side}"] = np.int64(mask.sum())
+            block[f"dp_{side}"] = dp[tested]
+        blocks.append(block)
     if not blocks:
         return pd.DataFrame({c: [] for c in KEYNESS_COLUMNS})
     out = pd.concat(blocks, ignore_index=True)
