@@ -60,7 +60,9 @@ def corpus() -> DTM:
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
     assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
-                               "group_docs", "group_tokens"]
+                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high"]
+    assert (f["rate_ci_low"] <= f["rate_per_10k"] + 1e-9).all() and (f["rate_per_10k"] <= f["rate_ci_high"] + 1e-9).all()
+    assert "rate_ci_low" not in frequency(corpus, ci=None).columns
     assert set(f["group"]) == {"(all)"}
     # totals over 20 tokens: 党 5, 建 5, 5G 4, 两个维护 3, 高质量发展 3
     got = f.set_index("term")
@@ -361,7 +363,10 @@ def test_similarity_identical_groups_and_empty_group():
 # -------------------------------------------------------------------------------------------- trends
 def test_trend_zero_rows_and_undated_exclusion(corpus):
     t = trend(corpus, ["高质量发展", "不存在的词"])
-    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
+    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "rate_ci_low",
+                               "rate_ci_high"]
+    assert list(trend(corpus, "党", ci=None).columns) == ["year", "term", "count", "rate_per_10k", "n_docs",
+                                                         "n_tokens"]
     assert t["year"].dtype == "Int64"
     assert t["year"].tolist() == [2023, 2023, 2024, 2024]
     assert t["term"].tolist() == ["高质量发展", "不存在的词"] * 2
@@ -373,7 +378,7 @@ def test_trend_zero_rows_and_undated_exclusion(corpus):
 
 
 def test_trend_company_filter(corpus):
-    t = trend(corpus, "建", company="中国移动")
+    t = trend(corpus, "建", company="中国移动", ci=None)
     # 移动: d2 2024 (建 3 of 4 tokens); d3 undated excluded
     assert t.to_dict("records") == [
         {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4}
@@ -384,5 +389,6 @@ def test_trend_company_filter(corpus):
 
 def test_trend_without_dated_documents_is_empty():
     m = build([["a"], ["b"]], ["X", "Y"], [None, None])
-    t = trend(m, "a")
+    t = trend(m, "a", ci=None)
     assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
+    assert trend(m, "a").empty

@@ -428,3 +428,47 @@ def test_one_document_repeating_a_term_shows_in_keyness():
     assert k.loc["党建", "dp_reference"] == pytest.approx(0.0)
     rest = keyness(m, by="company", min_count=1).set_index(["group", "term"])
     assert rest.loc[("R", "党建"), "group_docs_reference"] == 5
+
+
+# ------------------------------------------------------------- 7. bootstrap intervals over documents
+def _simulated_group(rng: np.random.Generator, n_docs: int, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """Documents of random length whose own rates vary (gamma): counts are overdispersed, as in news."""
+    lengths = rng.integers(50, 600, size=n_docs)
+    doc_rates = rng.gamma(shape=1.5, scale=rate / 1.5, size=n_docs)
+    return rng.poisson(doc_rates * lengths), lengths
+
+
+def test_bootstrap_interval_covers_a_known_rate_at_about_the_stated_level():
+    from analysis.stats.uncertainty import bootstrap_rate_ci
+
+    rng = np.random.default_rng(2024)
+    true_rate = 0.004  # 40 per 10k tokens
+    n_sim, n_docs = 400, 40
+    covered = naive_covered = 0
+    for i in range(n_sim):
+        counts, lengths = _simulated_group(rng, n_docs, true_rate)
+        low, high = bootstrap_rate_ci(counts[:, None], lengths, np.zeros(n_docs, dtype=int), 1,
+                                      level=0.95, n_boot=400, seed=i)
+        covered += low[0, 0] <= true_rate * 10_000 <= high[0, 0]
+        # tokens as the unit (Poisson, Wald): the interval documents-as-unit is meant to replace
+        est = counts.sum() / lengths.sum()
+        half = 1.96 * np.sqrt(counts.sum()) / lengths.sum()
+        naive_covered += est - half <= true_rate <= est + half
+    coverage = covered / n_sim
+    assert 0.90 <= coverage <= 0.985, coverage
+    assert naive_covered / n_sim < 0.85  # token-level intervals are far too narrow for such data
+
+
+def test_trend_carries_seeded_intervals_and_no_interval_for_one_document():
+    tk = _random_corpus(seed=9, n_docs=30)
+    tk.docvars.loc[0, "year"] = 2020  # a year of one document
+    m = dtm(tk)
+    t = trend(m, ["w0", "w3"])
+    assert {"rate_ci_low", "rate_ci_high"} <= set(t.columns)
+    one = t[t["year"] == 2020]
+    assert one["n_docs"].eq(1).all() and one["rate_ci_low"].isna().all()
+    many = t[t["n_docs"] > 1]
+    assert (many["rate_ci_low"] <= many["rate_per_10k"] + 1e-9).all()
+    assert (many["rate_per_10k"] <= many["rate_ci_high"] + 1e-9).all()
+    pd.testing.assert_frame_equal(t, trend(m, ["w0", "w3"]))  # seeded: reproducible
+    assert not trend(m, ["w0"], seed=1)["rate_ci_low"].equals(trend(m, ["w0"], seed=2)["rate_ci_low"])

@@ -21,7 +21,15 @@ FREQUENCY_COLUMNS = [
 ]
 
 
-def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None = None) -> pd.DataFrame:
+def frequency(
+    dtm: DTM,
+    by: str | Sequence[str] | None = None,
+    top_n: int | None = None,
+    *,
+    ci: float | None = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Term frequency table, overall (``by=None``, group "(all)") or per group of docvar(s) ``by``.
 
     Columns:
@@ -39,6 +47,9 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
                     concentrated in few documents; see ``analysis.stats.dispersion``)
       group_docs    int; documents in the group
       group_tokens  int; tokens in the group (the rate's denominator)
+      rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) bootstrap interval of the rate, resampling
+                    the group's documents (``analysis.stats.uncertainty``); NaN for a group of one
+                    document; left out with ``ci=None`` (faster on a large vocabulary with top_n=None)
     Rows: only terms that occur in the group; groups in ``DTM.group`` order, then count descending,
     ties ordered by term (code point), so the output is stable. ``top_n`` keeps the first ``top_n``
     rows of each group in that order.
@@ -76,7 +87,7 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
     rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = values / group_tokens[rows] * 10_000.0
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "group": labels[rows],
             "term": dtm.features[cols],
@@ -91,6 +102,23 @@ def frequency(dtm: DTM, by: str | Sequence[str] | None = None, top_n: int | None
         },
         columns=FREQUENCY_COLUMNS,
     )
+    if ci is not None:
+        from analysis.stats.uncertainty import bootstrap_rate_ci
+
+        low = np.full(len(out), np.nan)
+        high = np.full(len(out), np.nan)
+        for g in np.unique(rows):
+            at = np.flatnonzero(rows == g)
+            docs = np.flatnonzero(codes == g)
+            lo, hi = bootstrap_rate_ci(
+                dtm.counts[docs][:, cols[at]], dtm.n_tokens[docs], np.zeros(len(docs), dtype=np.int64), 1,
+                level=ci, n_boot=n_boot, seed=seed,
+            )
+            low[at], high[at] = lo[0], hi[0]
+        out["rate_ci_low"] = low
+        out["rate_ci_high"] = high
+        out.attrs["ci_level"] = ci
+    return out
 
 
 # ---------------------------------------------------------------------- helpers shared by stats modules

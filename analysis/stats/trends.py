@@ -23,6 +23,7 @@ from analysis.dtm import DTM, TOKENS_COLUMN, _is_missing
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
 from analysis.stats.frequency import _require_counts
+from analysis.stats.uncertainty import DEFAULT_BOOT, bootstrap_rate_ci
 
 __all__ = ["TREND_COLUMNS", "slogan_trend", "trend"]
 
@@ -36,6 +37,9 @@ def trend(
     *,
     by: str = "year",
     company: str | None = None,
+    ci: float | None = 0.95,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each term in each period of docvar ``by`` (default year).
 
@@ -52,6 +56,10 @@ def trend(
       n_docs        int; documents in the period
       n_tokens      int; all tokens of the period's documents (after stopword filtering, before any
                     trimming of the DTM): the rate's denominator
+      rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) percentile bootstrap interval of the rate,
+                    resampling the period's documents (``n_boot`` resamples, ``seed``; see
+                    ``analysis.stats.uncertainty``); NaN for a period of one document. ``ci=None``
+                    leaves both columns out.
     Rows: period ascending, then term in the given order. No dated document: an empty frame.
     """
     _require_counts(dtm, "trend")
@@ -63,13 +71,13 @@ def trend(
         sub = sub.subset(_company_mask(dtm.docvars, company))
     sub = sub.subset(~_is_missing(sub.docvars[by]))
     if sub.n_docs == 0:
-        return _empty(by, dtm.docvars[by].dtype, [])
+        return _empty(by, dtm.docvars[by].dtype, [], ci)
     idx = sub.feature_index(term_list)
     found = idx >= 0
     selected = np.zeros((sub.n_docs, len(term_list)), dtype=np.int64)
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
-    return _period_table(sub.docvars, by, term_list, {"count": selected}, sub.n_tokens)
+    return _period_table(sub.docvars, by, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
 
 
 def slogan_trend(
@@ -80,11 +88,14 @@ def slogan_trend(
     by: str = "year",
     company: str | None = None,
     lexicon: Iterable[str] | None = None,
+    ci: float | None = 0.95,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each slogan per period, counted as ``slogan_profile`` does.
 
     ``tokens``: ``tokenize(corpus)`` (its token lists give the denominators, as in ``trend``).
-    Columns: as ``trend`` (the slogan in ``term``), plus ``count_standalone`` (occurrences not inside
+    Columns: as ``trend`` (the slogan in ``term``; ``ci``, ``n_boot``, ``seed`` as there), plus ``count_standalone`` (occurrences not inside
     a longer lexicon term) after ``count``. A slogan found as a 《title》 and as a lexicon term is
     counted once (the title occurrence is part of the lexicon term's count).
     """
@@ -106,7 +117,7 @@ def slogan_trend(
     sub = corpus[keep].reset_index(drop=True)
     doc_tokens = sizes.to_numpy()[keep]
     if sub.empty:
-        return _empty(by, corpus[by].dtype, ["count_standalone"])
+        return _empty(by, corpus[by].dtype, ["count_standalone"], ci)
     counts = slogan_counts(sub, lexicon=lexicon)
     counts = counts[counts["slogan"].isin(term_list)]
     # A text is one slogan whatever the kind it was found as; a title occurrence of a lexicon term is
@@ -127,7 +138,7 @@ def slogan_trend(
         matrices[name] = mat
     docvars = sub.drop(columns=["text"])
     docvars[TOKENS_COLUMN] = doc_tokens
-    return _period_table(docvars, by, term_list, matrices, doc_tokens)
+    return _period_table(docvars, by, term_list, matrices, doc_tokens, (ci, n_boot, seed))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -158,6 +169,7 @@ def _period_table(
     term_list: list[str],
     matrices: dict[str, np.ndarray],
     doc_tokens: np.ndarray,
+    boot: tuple[float | None, int, int] = (None, DEFAULT_BOOT, 0),
 ) -> pd.DataFrame:
     """The trend table from per-document count matrices (n_docs x n_terms) and token totals."""
     import scipy.sparse as sp
@@ -190,13 +202,24 @@ def _period_table(
     data["rate_per_10k"] = rate.ravel()
     data["n_docs"] = np.repeat(n_docs, k)
     data["n_tokens"] = np.repeat(n_tokens, k)
+    ci, n_boot, seed = boot
+    if ci is not None:
+        low, high = bootstrap_rate_ci(
+            matrices["count"], doc_tokens, codes, n_periods, level=ci, n_boot=n_boot, seed=seed
+        )
+        data["rate_ci_low"] = low.ravel()
+        data["rate_ci_high"] = high.ravel()
     out = pd.DataFrame(data)
     out[by] = out[by].astype(gv[by].dtype)
+    if ci is not None:
+        out.attrs["ci_level"] = ci
     return out
 
 
-def _empty(by: str, dtype: Any, extra: list[str]) -> pd.DataFrame:
+def _empty(by: str, dtype: Any, extra: list[str], ci: float | None) -> pd.DataFrame:
     cols = [by, "term", "count", *extra, "rate_per_10k", "n_docs", "n_tokens"]
+    if ci is not None:
+        cols += ["rate_ci_low", "rate_ci_high"]
     out = pd.DataFrame({c: [] for c in cols})
     out[by] = out[by].astype(dtype)
     return out
