@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "dispersion": "analysis.stats.dispersion",
     "tfidf_profile": "analysis.stats.tfidf",
     "keyness": "analysis.stats.keyness",
+    "year_over_year": "analysis.stats.keyness",
     "similarity": "analysis.stats.similarity",
     "trend": "analysis.stats.trends",
     "slogan_trend": "analysis.stats.trends",

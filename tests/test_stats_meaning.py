@@ -472,3 +472,30 @@ def test_trend_carries_seeded_intervals_and_no_interval_for_one_document():
     assert (many["rate_per_10k"] <= many["rate_ci_high"] + 1e-9).all()
     pd.testing.assert_frame_equal(t, trend(m, ["w0", "w3"]))  # seeded: reproducible
     assert not trend(m, ["w0"], seed=1)["rate_ci_low"].equals(trend(m, ["w0"], seed=2)["rate_ci_low"])
+
+
+# ------------------------------------------------------------------------------- 8. year over year
+def test_year_over_year_blocks_match_single_comparisons():
+    from analysis.stats.keyness import year_over_year
+
+    tk = _random_corpus(seed=21, n_docs=60)
+    tk.docvars.loc[0, "year"] = pd.NA  # undated: left out
+    m = dtm(tk)
+    yoy = year_over_year(m, min_count=3, family="block")
+    assert yoy.attrs["left_out"] == 1
+    pairs = yoy[["company", "year", "year_reference"]].drop_duplicates()
+    # every company with three years has two consecutive pairs, later against earlier
+    assert set(map(tuple, pairs.to_numpy().tolist())) == {
+        (c, y, y - 1) for c in ("丙", "乙", "甲") for y in (2022, 2023)
+    }
+    for company, year, prev in pairs.itertuples(index=False):
+        block = yoy[(yoy["company"] == company) & (yoy["year"] == year)].reset_index(drop=True)
+        single = keyness(
+            m.subset(m.docvars["year"].notna().to_numpy()), by=["company", "year"],
+            target=f"{company}|{year}", reference=f"{company}|{prev}", min_count=3,
+        )
+        cols = ["term", "count_target", "count_reference", "total_target", "g2", "p_adjusted", "dp_target"]
+        pd.testing.assert_frame_equal(block[cols], single[cols])
+    whole = year_over_year(m, within=None, min_count=3)
+    assert set(whole["group"]) == {"2022", "2023"} and set(whole["reference"]) == {"2021", "2022"}
+    assert set(whole["family"]) == {"table"} and (whole["family_size"] == len(whole)).all()

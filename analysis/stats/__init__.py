@@ -5,7 +5,7 @@ from __future__ import annotations
 from analysis.stats.collocations import collocations, sentence_tokens
 from analysis.stats.dispersion import dispersion
 from analysis.stats.frequency import frequency
-from analysis.stats.keyness import keyness
+from analysis.stats.keyness import keyness, year_over_year
 from analysis.stats.kwic import kwic
 from analysis.stats.phrases import discover_phrases, known_words
 from analysis.stats.similarity import similarity
@@ -37,4 +37,5 @@ __all__ = [
     "slogan_trend",
     "tfidf_profile",
     "trend",
+    "year_over_year",
 ]

@@ -54,6 +54,7 @@ and not returned; the threshold is shown in the ``min_count`` column.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -65,7 +66,7 @@ from analysis.errors import AnalysisError
 from analysis.stats.dispersion import dispersion_over
 from analysis.stats.frequency import _require_counts, _term_keys
 
-__all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z"]
+__all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z", "year_over_year"]
 
 #: Reference label when a group is compared with all the other groups.
 REST_LABEL = "(rest)"
@@ -373,3 +374,68 @@ def _find_group(labels: list[str], name: str | int, by: str | Sequence[str]) -> 
     if key not in labels:
         raise AnalysisError(f"no group {key!r} in {by!r}; groups are {labels}")
     return labels.index(key)
+
+
+def year_over_year(
+    dtm: DTM,
+    *,
+    within: str | None = "company",
+    by: str = "year",
+    min_count: int = 5,
+    correction: Correction = "fdr",
+    family: Family = "table",
+    alpha: float = 0.05,
+    prior_size: float | None = None,
+) -> pd.DataFrame:
+    """Keyness of each period against the period before it, per ``within`` group (default: company).
+
+    For every value of ``within`` (every company; ``None``: the whole corpus) and every pair of
+    consecutive periods of ``by`` present in its documents (2022 -> 2023, 2023 -> 2024; a gap such as
+    2021 -> 2023 is compared as it is and visible in the columns), one keyness block: target = the later
+    period, reference = the earlier one. Undated documents and, with ``within``, documents without a
+    value there (no company) are left out; ``attrs["left_out"]`` says how many.
+
+    Columns: those of ``keyness`` (group "中国联通|2024", reference "中国联通|2023"), then ``within``
+    (e.g. company), ``by`` (the later period) and ``<by>_reference`` (the earlier one). The correction
+    family is the whole table by default, as in ``keyness``.
+    """
+    from analysis.dtm import _is_missing
+
+    _require_counts(dtm, "year_over_year")
+    if family not in ("table", "block"):
+        raise AnalysisError(f"family must be 'table' or 'block', got {family!r}")
+    if correction not in ("fdr", "bonferroni", None):
+        raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
+    cols = [by] if within is None else [within, by]
+    missing_cols = [c for c in cols if c not in dtm.docvars.columns]
+    if missing_cols:
+        raise AnalysisError(f"year_over_year: {missing_cols} not a docvar (docvars are {list(dtm.docvars.columns)})")
+    keep = np.ones(dtm.n_docs, dtype=bool)
+    for c in cols:
+        keep &= ~_is_missing(dtm.docvars[c])
+    sub = dtm.subset(keep)
+    grouped = sub.group(cols)
+    codes, gv = sub.group_codes(cols)
+    pairs: list[tuple[int, int | None]] = []
+    owner = [None] * len(gv) if within is None else list(gv[within])
+    for key in dict.fromkeys(owner):
+        rows = [i for i in range(len(gv)) if owner[i] == key and grouped.n_tokens[i] > 0]
+        pairs += [(later, earlier) for earlier, later in pairwise(rows)]
+    out_cols = [*KEYNESS_COLUMNS, *([] if within is None else [within]), by, f"{by}_reference"]
+    if not pairs:
+        out = pd.DataFrame({c: [] for c in out_cols})
+    else:
+        out = _keyness_pairs(
+            sub, grouped, codes, pairs, min_count=min_count, correction=correction, family=family,
+            alpha=alpha, prior_size=prior_size,
+        )
+        label_row = {str(g): i for i, g in enumerate(gv["group"])}
+        t_rows = out["group"].map(label_row).to_numpy(dtype=np.int64)
+        r_rows = out["reference"].map(label_row).to_numpy(dtype=np.int64)
+        if within is not None:
+            out[within] = gv[within].to_numpy()[t_rows]
+        out[by] = gv[by].to_numpy()[t_rows]
+        out[f"{by}_reference"] = gv[by].to_numpy()[r_rows]
+        out = out[out_cols]
+    out.attrs["left_out"] = int((~keep).sum())
+    return out
