@@ -16,6 +16,7 @@ total and trend in ``analysis.stats``, so dropping rare terms never changes the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -206,7 +207,7 @@ class DTM:
     # -------------------------------------------------------------------------------------- grouping
     def group_codes(self, by: str | Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
         """Group number of every row and the docvars of the groups (see ``group``), without summing."""
-        cols = _as_columns(by)
+        cols = as_columns(by)
         missing = [c for c in cols if c not in self.docvars.columns]
         if missing:
             raise AnalysisError(
@@ -337,8 +338,18 @@ build_dtm = dtm
 
 
 # ------------------------------------------------------------------------------------------- helpers
-def _as_columns(by: str | Sequence[str]) -> list[str]:
-    cols = [by] if isinstance(by, str) else list(by)
+def as_columns(by: str | Sequence[str]) -> list[str]:
+    """The grouping columns of ``by`` in every form the package accepts: "company", "company,year"
+    (also "company+year", "company|year", full-width commas), ["company", "year"], ("company", "year")."""
+    if isinstance(by, str):
+        cols = [c.strip() for c in re.split(r"[,，+|]", by) if c.strip()]
+    elif isinstance(by, (list, tuple, pd.Index, np.ndarray)):
+        cols = [str(c).strip() for c in by]
+    else:
+        raise AnalysisError(
+            f"by= must be a docvar name or a list of them (e.g. 'company', ['company', 'year']), "
+            f"got {type(by).__name__}"
+        )
     if not cols:
         raise AnalysisError("group by needs at least one docvar name")
     if len(set(cols)) != len(cols):
@@ -398,3 +409,6 @@ def _is_constant_within(series: pd.Series, codes: np.ndarray) -> bool:
         return bool((series.groupby(codes).nunique(dropna=False) <= 1).all())
     except TypeError:  # unhashable values (lists, dicts): not carried over
         return False
+
+
+_as_columns = as_columns  # old private name

@@ -534,9 +534,12 @@ def _group_codes(docvars: pd.DataFrame, by: str | Sequence[str] | None) -> tuple
     """Group number per document and the group labels, labelled exactly as ``DTM.group`` does."""
     if by is None:
         return np.zeros(len(docvars), dtype=np.int64), np.array([_ALL_LABEL], dtype=object)
-    from analysis.dtm import DTM  # labels ("中国联通|2024", "(none)", "(undated)") shared with the DTM
+    from analysis.dtm import (
+        DTM,  # labels ("中国联通|2024", "(none)", "(undated)") shared with the DTM
+        as_columns,
+    )
 
-    cols = [by] if isinstance(by, str) else list(by)
+    cols = as_columns(by)
     missing = [c for c in cols if c not in docvars.columns]
     if missing:
         raise AnalysisError(f"cannot group by {missing}: not a corpus column (columns are {list(docvars.columns)})")

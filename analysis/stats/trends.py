@@ -35,13 +35,16 @@ def trend(
     dtm: DTM,
     terms: str | Sequence[str],
     *,
-    by: str = "year",
+    by: str | Sequence[str] = "year",
     company: str | None = None,
     ci: float | None = 0.95,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each term in each period of docvar ``by`` (default year).
+
+    ``by`` takes the forms every function takes: "year", "company,year", ["company", "year"] (then
+    one row per company and year, with a column for each).
 
     company: keep only that company's documents (docvar ``company``).
     Undated documents (``by`` missing) are excluded: they belong to no period.
@@ -64,20 +67,19 @@ def trend(
     """
     _require_counts(dtm, "trend")
     term_list = _term_list(terms, "trend")
-    if by not in dtm.docvars.columns:
-        raise AnalysisError(f"cannot trend by {by!r}: not a docvar (docvars are {list(dtm.docvars.columns)})")
+    cols = _by_columns(by, dtm.docvars, "docvar")
     sub = dtm
     if company is not None:
         sub = sub.subset(_company_mask(dtm.docvars, company))
-    sub = sub.subset(~_is_missing(sub.docvars[by]))
+    sub = sub.subset(_complete(sub.docvars, cols))
     if sub.n_docs == 0:
-        return _empty(by, dtm.docvars[by].dtype, [], ci)
+        return _empty(cols, dtm.docvars, [], ci)
     idx = sub.feature_index(term_list)
     found = idx >= 0
     selected = np.zeros((sub.n_docs, len(term_list)), dtype=np.int64)
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
-    return _period_table(sub.docvars, by, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
+    return _period_table(sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
 
 
 def slogan_trend(
@@ -85,7 +87,7 @@ def slogan_trend(
     tokens: Any,
     slogans: str | Iterable[str],
     *,
-    by: str = "year",
+    by: str | Sequence[str] = "year",
     company: str | None = None,
     lexicon: Iterable[str] | None = None,
     ci: float | None = 0.95,
@@ -106,18 +108,17 @@ def slogan_trend(
         raise AnalysisError("slogan_trend needs tokens: slogan_trend(corpus, tokenize(corpus), slogans)")
     names = [normalize_slogan(to_simplified(s)) for s in ([slogans] if isinstance(slogans, str) else slogans)]
     term_list = _term_list([n for n in names if n], "slogan_trend")
-    if by not in corpus.columns:
-        raise AnalysisError(f"cannot trend by {by!r}: not a corpus column (columns are {list(corpus.columns)})")
+    cols = _by_columns(by, corpus, "corpus column")
     corpus = corpus.reset_index(drop=True)
     sizes, _ = _doc_sizes(corpus, tokens)
     keep = np.ones(len(corpus), dtype=bool)
     if company is not None:
         keep &= _company_mask(corpus, company)
-    keep &= ~_is_missing(corpus[by])
+    keep &= _complete(corpus, cols)
     sub = corpus[keep].reset_index(drop=True)
     doc_tokens = sizes.to_numpy()[keep]
     if sub.empty:
-        return _empty(by, corpus[by].dtype, ["count_standalone"], ci)
+        return _empty(cols, corpus, ["count_standalone"], ci)
     counts = slogan_counts(sub, lexicon=lexicon)
     counts = counts[counts["slogan"].isin(term_list)]
     # A text is one slogan whatever the kind it was found as; a title occurrence of a lexicon term is
@@ -138,7 +139,7 @@ def slogan_trend(
         matrices[name] = mat
     docvars = sub.drop(columns=["text"])
     docvars[TOKENS_COLUMN] = doc_tokens
-    return _period_table(docvars, by, term_list, matrices, doc_tokens, (ci, n_boot, seed))
+    return _period_table(docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -153,6 +154,23 @@ def _term_list(terms: str | Iterable[str], what: str) -> list[str]:
     return term_list
 
 
+def _by_columns(by: str | Sequence[str], frame: pd.DataFrame, what: str) -> list[str]:
+    from analysis.dtm import as_columns
+
+    cols = as_columns(by)
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise AnalysisError(f"cannot trend by {missing}: not a {what} (available: {list(frame.columns)})")
+    return cols
+
+
+def _complete(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    keep = np.ones(len(frame), dtype=bool)
+    for c in cols:
+        keep &= ~_is_missing(frame[c])
+    return keep
+
+
 def _company_mask(docvars: pd.DataFrame, company: str) -> np.ndarray:
     if "company" not in docvars.columns:
         raise AnalysisError("company= needs a 'company' docvar")
@@ -165,7 +183,7 @@ def _company_mask(docvars: pd.DataFrame, company: str) -> np.ndarray:
 
 def _period_table(
     docvars: pd.DataFrame,
-    by: str,
+    cols: list[str],
     term_list: list[str],
     matrices: dict[str, np.ndarray],
     doc_tokens: np.ndarray,
@@ -176,10 +194,10 @@ def _period_table(
 
     from analysis.dtm import DTM
 
-    keys = pd.DataFrame({by: docvars[by].reset_index(drop=True)})
+    keys = pd.DataFrame({c: docvars[c].reset_index(drop=True) for c in cols})
     keys[TOKENS_COLUMN] = np.asarray(doc_tokens)
     empty = DTM(sp.csr_matrix((len(keys), 0), dtype=np.int64), np.array([], dtype=object), keys)
-    codes, gv = empty.group_codes(by)
+    codes, gv = empty.group_codes(cols)
     n_periods = len(gv)
     summed = {}
     for name, mat in matrices.items():
@@ -193,10 +211,8 @@ def _period_table(
         rate = summed["count"] / n_tokens[:, None] * 10_000.0
     rate[n_tokens == 0, :] = np.nan
     k = len(term_list)
-    data: dict[str, Any] = {
-        by: np.repeat(gv[by].to_numpy(), k),
-        "term": np.tile(np.array(term_list, dtype=object), n_periods),
-    }
+    data: dict[str, Any] = {c: np.repeat(gv[c].to_numpy(), k) for c in cols}
+    data["term"] = np.tile(np.array(term_list, dtype=object), n_periods)
     for name in matrices:
         data[name] = summed[name].ravel()
     data["rate_per_10k"] = rate.ravel()
@@ -210,16 +226,18 @@ def _period_table(
         data["rate_ci_low"] = low.ravel()
         data["rate_ci_high"] = high.ravel()
     out = pd.DataFrame(data)
-    out[by] = out[by].astype(gv[by].dtype)
+    for c in cols:
+        out[c] = out[c].astype(gv[c].dtype)
     if ci is not None:
         out.attrs["ci_level"] = ci
     return out
 
 
-def _empty(by: str, dtype: Any, extra: list[str], ci: float | None) -> pd.DataFrame:
-    cols = [by, "term", "count", *extra, "rate_per_10k", "n_docs", "n_tokens"]
+def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float | None) -> pd.DataFrame:
+    cols = [*by_cols, "term", "count", *extra, "rate_per_10k", "n_docs", "n_tokens"]
     if ci is not None:
         cols += ["rate_ci_low", "rate_ci_high"]
     out = pd.DataFrame({c: [] for c in cols})
-    out[by] = out[by].astype(dtype)
+    for c in by_cols:
+        out[c] = out[c].astype(frame[c].dtype)
     return out
