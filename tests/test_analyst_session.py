@@ -46,3 +46,14 @@ def test_by_is_accepted_in_the_same_forms_everywhere(small, by):
     assert set(k["group"]) == {"中国联通|2022"}
     with pytest.raises(AnalysisError, match="by="):
         frequency(small, by=3)
+
+
+def test_targets_and_company_filters_accept_any_alias(small):
+    k = keyness(small, by="company", target="China Mobile", reference="中國聯通", min_count=1)
+    assert set(k["group"]) == {"中国移动"} and set(k["reference"]) == {"中国联通"}
+    k2 = keyness(small, by="company,year", target="China Unicom|2023", min_count=1)
+    assert set(k2["group"]) == {"中国联通|2023"}
+    t = trend(small, "党建", company="China Unicom", ci=None)
+    assert t["count"].sum() == 3
+    with pytest.raises(AnalysisError, match="no group 'China Satcom'"):
+        keyness(small, by="company", target="China Satcom")

@@ -371,9 +371,30 @@ def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
 
 def _find_group(labels: list[str], name: str | int, by: str | Sequence[str]) -> int:
     key = str(name)
-    if key not in labels:
-        raise AnalysisError(f"no group {key!r} in {by!r}; groups are {labels}")
-    return labels.index(key)
+    if key in labels:
+        return labels.index(key)
+    alias = canonical_label(key)
+    if alias in labels:
+        return labels.index(alias)
+    raise AnalysisError(f"no group {key!r} in {by!r}; groups are {labels}")
+
+
+def canonical_label(label: str) -> str:
+    """A group label with every part that is a company alias replaced by the canonical company name:
+    "China Telecom" -> "中国电信", "China Mobile|2024" -> "中国移动|2024" (the shipped alias table;
+    traditional script is converted). Parts that are no alias are kept."""
+    from analysis.ingest.clean import to_simplified
+    from analysis.ingest.metadata import load_aliases
+
+    try:
+        aliases = load_aliases()
+    except AnalysisError:
+        return label
+    parts = []
+    for part in str(label).split("|"):
+        p = part.strip()
+        parts.append(aliases.canonical(p) or aliases.canonical(to_simplified(p)) or p)
+    return "|".join(parts)
 
 
 def year_over_year(

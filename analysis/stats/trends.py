@@ -176,6 +176,10 @@ def _company_mask(docvars: pd.DataFrame, company: str) -> np.ndarray:
         raise AnalysisError("company= needs a 'company' docvar")
     mask = (docvars["company"] == company).fillna(False).to_numpy(dtype=bool)
     if not mask.any():
+        from analysis.stats.keyness import canonical_label
+
+        mask = (docvars["company"] == canonical_label(company)).fillna(False).to_numpy(dtype=bool)
+    if not mask.any():
         known = sorted({str(c) for c in docvars["company"].dropna() if str(c)})
         raise AnalysisError(f"no documents for company {company!r}; companies are {known}")
     return mask
