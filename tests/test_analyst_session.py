@@ -57,3 +57,61 @@ def test_targets_and_company_filters_accept_any_alias(small):
     assert t["count"].sum() == 3
     with pytest.raises(AnalysisError, match="no group 'China Satcom'"):
         keyness(small, by="company", target="China Satcom")
+
+
+# ------------------------------------------------------------------ wrong inputs and empty answers
+@pytest.fixture
+def corpus() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["a1", "b2"],
+            "path": ["unicom/2024-01.txt", "mobile/2023-05.html"],
+            "title": ["联通党建会议", "移动工作会议"],
+            "company": ["中国联通", "中国移动"],
+            "date": pd.to_datetime(["2024-01-05", "2023-05-01"]),
+            "text": ["坚决做到两个维护，全面从严治党。\n推进党风廉政建设。", "全面从严治党永远在路上。"],
+        }
+    )
+
+
+def test_wrong_input_types_are_refused_naming_the_right_call(corpus, small):
+    from analysis.stats import discover_phrases, slogan_profile
+
+    with pytest.raises(AnalysisError, match=r"tokenize\(corpus\)"):
+        collocations(corpus, "党建")  # was: an empty frame
+    with pytest.raises(AnalysisError, match=r"kwic\(corpus, term\)"):
+        kwic(FakeTokens([["党建"]], pd.DataFrame({"doc_id": ["x"]})), "党建")
+    with pytest.raises(AnalysisError, match=r"tl\.dtm\(tl\.tokenize\(corpus\)\)"):
+        frequency(corpus)
+    with pytest.raises(AnalysisError, match=r"tl\.dtm"):
+        keyness(FakeTokens([["党建"]], pd.DataFrame({"doc_id": ["x"]})))
+    with pytest.raises(AnalysisError, match="load_corpus"):
+        slogan_profile(small)
+    with pytest.raises(AnalysisError, match="tokenize"):
+        discover_phrases(corpus)
+
+
+def test_kwic_rows_carry_path_and_title(corpus):
+    out = kwic(corpus, "全面从严治党")
+    assert list(out["path"]) == ["mobile/2023-05.html", "unicom/2024-01.txt"]
+    assert list(out["title"]) == ["移动工作会议", "联通党建会议"]
+
+
+def test_a_term_that_never_occurs_says_so_with_near_variants(corpus, small):
+    from analysis.stats._suggest import TermNotFoundWarning
+
+    with pytest.warns(TermNotFoundWarning, match="全面从严治党") as rec:
+        out = kwic(corpus, "全面从严冶党")  # a typo: 冶 for 治
+    assert out.empty and "全面从严治党" in out.attrs["near_variants"]
+    assert "does not occur" in str(rec[0].message)
+    with pytest.warns(TermNotFoundWarning, match="改革"):
+        c = collocations(FakeTokens([["党建", "改革创新"], ["改革", "党建"]], pd.DataFrame({"doc_id": ["a", "b"]})),
+                         "改革开放")
+    assert c.empty and "改革" in c.attrs["near_variants"]
+    with pytest.warns(TermNotFoundWarning, match="党建"):
+        t = trend(small, ["党建工作", "改革"], ci=None)
+    assert t.attrs["not_found"] == ["党建工作"] and "党建" in t.attrs["near_variants"]["党建工作"]
+    # traditional script is searched as simplified, and found
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(kwic(corpus, "兩個維護")) == 1

@@ -135,7 +135,7 @@ def corpus() -> pd.DataFrame:
 
 def test_kwic_basic(corpus):
     out = kwic(corpus, "两个维护", window=4)
-    assert list(out.columns) == ["doc_id", "company", "date", "title", "left", "match", "right", "start"]
+    assert list(out.columns) == ["doc_id", "path", "company", "date", "title", "left", "match", "right", "start"]
     # sorted by date (undated last), then doc, then position
     assert list(out["doc_id"]) == ["a", "b", "b", "c"]
     first = out.iloc[0]
@@ -226,7 +226,8 @@ def test_collocations_sentence_unit():
 
 def test_collocations_edge_cases():
     docs = [["甲", "乙"]]
-    assert collocations(docs, "不存在").empty
+    with pytest.warns(UserWarning, match="does not occur"):
+        assert collocations(docs, "不存在").empty
     for kw in ({"window": 0}, {"min_count": 0}, {"unit": "paragraph"}, {"sort": "dice"}):
         with pytest.raises(AnalysisError):
             collocations(docs, "甲", **kw)

@@ -45,6 +45,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
+from analysis.stats._suggest import near_variants, refuse, say_not_found
 
 __all__ = ["SentenceTokens", "collocations", "g2_table", "log_dice_max", "sentence_tokens", "split_sentences"]
 
@@ -150,10 +151,17 @@ def collocations(
       g2               float; signed log-likelihood G² of the 2x2 table
       t_score          float; (O - E) / sqrt(O)
     Rows: ``sort`` descending ("pmi", "count", "log_dice", "g2" or "t_score"), ties by count, then
-    collocate. Empty (with these columns) if the term does not occur.
+    collocate. Empty (with these columns) if the term does not occur, with a ``TermNotFoundWarning``
+    naming near variants (tokens sharing its characters; also in ``attrs["near_variants"]``).
     """
+    from analysis.dtm import DTM
+
+    if isinstance(tokens, (pd.DataFrame, DTM)):
+        refuse("collocations", tokens, "tokens", "collocations(tl.tokenize(corpus), term)"
+               " (or collocations(tl.sentence_tokens(corpus), term, unit='sentence'))")
     if not isinstance(term, str) or not term:
         raise AnalysisError("collocations needs a non-empty term")
+    asked = term
     term = to_simplified(term)  # tokens are simplified script
     if unit not in ("window", "sentence"):
         raise AnalysisError(f"unit must be 'window' or 'sentence', got {unit!r}")
@@ -175,7 +183,11 @@ def collocations(
         observed, term_total, totals, near, space = _sentence_counts(docs, term)
 
     rows = [(c, o) for c, o in observed.items() if o >= min_count and c != term]
-    if not rows or term_total == 0:
+    if term_total == 0:
+        out = _empty()
+        say_not_found(out, "collocations", term, near_variants(term, totals), asked)
+        return out
+    if not rows:
         return _empty()
     coll = np.array([c for c, _ in rows], dtype=object)
     obs = np.array([o for _, o in rows], dtype=np.int64)

@@ -124,7 +124,9 @@ def frequency(
 # ---------------------------------------------------------------------- helpers shared by stats modules
 def _require_counts(dtm: DTM, what: str) -> None:
     if not isinstance(dtm, DTM):
-        raise AnalysisError(f"{what} needs a DTM (analysis.dtm.dtm(tokens)), got {type(dtm).__name__}")
+        from analysis.stats._suggest import refuse
+
+        refuse(what, dtm, "dtm", f"{what}(tl.dtm(tl.tokenize(corpus)), ...)")
     if dtm.weighted:
         raise AnalysisError(f"{what} needs raw counts, not a weighted DTM")
 

@@ -45,6 +45,12 @@ _CJK_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _docs_of(tokens: Any) -> list[list[str]]:
+    from analysis.dtm import DTM
+
+    if isinstance(tokens, (pd.DataFrame, DTM)):
+        from analysis.stats._suggest import refuse
+
+        refuse("discover_phrases", tokens, "tokens", "discover_phrases(tl.tokenize(corpus), corpus=corpus)")
     docs = getattr(tokens, "docs", tokens)
     if isinstance(docs, (str, bytes)) or not isinstance(docs, Iterable):
         raise AnalysisError("expected Tokens (an object with .docs) or a list of token lists")

@@ -430,8 +430,10 @@ def extract_slogans(
 
 # ------------------------------------------------------------------------------------ corpus tables
 def _require_columns(corpus: Any, cols: Sequence[str], what: str) -> None:
-    if not isinstance(corpus, pd.DataFrame):
-        raise AnalysisError(f"{what} needs a corpus DataFrame, got {type(corpus).__name__}")
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        from analysis.stats._suggest import refuse
+
+        refuse(what, corpus, "corpus", f"{what}(corpus, tokens, ...) with corpus = tl.load_corpus(folder)")
     missing = [c for c in cols if c not in corpus.columns]
     if missing:
         raise AnalysisError(f"{what}: corpus lacks column(s) {missing}")

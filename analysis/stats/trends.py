@@ -79,7 +79,10 @@ def trend(
     selected = np.zeros((sub.n_docs, len(term_list)), dtype=np.int64)
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
-    return _period_table(sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
+    out = _period_table(sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
+    if not found.all():
+        _say_missing(out, [t for t, f in zip(term_list, found, strict=True) if not f], dtm)
+    return out
 
 
 def slogan_trend(
@@ -152,6 +155,27 @@ def _term_list(terms: str | Iterable[str], what: str) -> list[str]:
     if not term_list:
         raise AnalysisError(f"{what} needs at least one term")
     return term_list
+
+
+def _say_missing(out: pd.DataFrame, missing: list[str], dtm: DTM) -> None:
+    """Warn about terms that are no token of the DTM, with near variants, and record them in attrs."""
+    import warnings
+    from collections import Counter
+
+    from analysis.stats._suggest import TermNotFoundWarning, near_variants
+
+    vocab = Counter(dict(zip(dtm.features, dtm.totals().to_numpy(), strict=True)))
+    variants = {t: near_variants(t, vocab) for t in missing}
+    out.attrs["not_found"] = missing
+    out.attrs["near_variants"] = variants
+    for t, v in variants.items():
+        hint = f"near variants that are tokens: {', '.join(v)}" if v else "no near variant found either"
+        warnings.warn(
+            f"trend: {t!r} is no token of this corpus (counts 0); {hint}. A phrase of several tokens "
+            "(a slogan) is counted by slogan_trend(corpus, tokens, [...])",
+            TermNotFoundWarning,
+            stacklevel=3,
+        )
 
 
 def _by_columns(by: str | Sequence[str], frame: pd.DataFrame, what: str) -> list[str]:
