@@ -114,3 +114,14 @@ def test_a_term_that_never_occurs_says_so_with_near_variants(corpus, small):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(kwic(corpus, "兩個維護")) == 1
+
+
+def test_each_statistic_docstring_holds_its_definitions():
+    import analysis as tl
+
+    assert "Dunning" in tl.keyness.__doc__ and "Monroe" in tl.keyness.__doc__ and "Hardie" in tl.keyness.__doc__
+    assert "Gries" in tl.dispersion.__doc__
+    assert "Rychl" in tl.collocations.__doc__ and "14 + log2(4w / (2w + 1))" in tl.collocations.__doc__
+    assert "slogan_trend" in tl.trend.__doc__
+    assert "numbered" in tl.slogan_profile.__doc__
+    assert "paragraph" in tl.kwic.__doc__

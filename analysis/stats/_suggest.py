@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 
-__all__ = ["TermNotFoundWarning", "near_variants", "refuse", "say_not_found"]
+__all__ = ["TermNotFoundWarning", "near_variants", "refuse", "say_not_found", "with_module_doc"]
 
 
 class TermNotFoundWarning(UserWarning):
@@ -97,3 +97,13 @@ def say_not_found(df: pd.DataFrame, what: str, term: str, variants: list[str], a
     df.attrs["near_variants"] = variants
     df.attrs["note"] = msg
     warnings.warn(msg, TermNotFoundWarning, stacklevel=3)
+
+
+def with_module_doc(module_doc: str | None, *functions: Any) -> None:
+    """Append a stats module's docstring (its definitions and sources) to its public functions'
+    docstrings, so ``help(tl.keyness)`` shows them: ``analysis.stats.keyness`` names the function, which
+    shadows the module."""
+    if not module_doc:
+        return
+    for fn in functions:
+        fn.__doc__ = f"{fn.__doc__ or ''}\n\nDefinitions and sources ({fn.__module__}):\n\n{module_doc}"

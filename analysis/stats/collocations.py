@@ -254,3 +254,9 @@ def _empty() -> pd.DataFrame:
     dtypes = {"count": np.int64, "term_total": np.int64, "collocate_total": np.int64,
               "expected": float, "pmi": float, "log_dice": float, "g2": float, "t_score": float}
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in COLLOCATION_COLUMNS})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, collocations)

@@ -119,3 +119,9 @@ def dispersion(dtm: DTM, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     out["_g"] = g
     out = out.sort_values(["_g", "dp", "count", "term"], ascending=[True, True, False, True], kind="stable")
     return out.drop(columns="_g").reset_index(drop=True)[DISPERSION_COLUMNS]
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, dispersion)

@@ -460,3 +460,9 @@ def year_over_year(
         out = out[out_cols]
     out.attrs["left_out"] = int((~keep).sum())
     return out
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, keyness, year_over_year)

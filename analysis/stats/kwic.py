@@ -147,3 +147,9 @@ def _str_column(corpus: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in corpus.columns:
         return np.full(n, "", dtype=object)
     return corpus[name].fillna("").astype(str).to_numpy(dtype=object)
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, kwic)

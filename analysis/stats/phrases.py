@@ -229,3 +229,9 @@ def _empty() -> pd.DataFrame:
     dtypes = {"count": np.int64, "in_dictionary": bool, "pmi": float, "left_entropy": float,
               "right_entropy": float, "score": float}
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in PHRASE_COLUMNS})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, discover_phrases)

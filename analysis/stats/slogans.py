@@ -733,3 +733,9 @@ def _empty(cols: list[str]) -> pd.DataFrame:
         "group_size": np.int64, "rate_per_10k": np.float64, "rate_per_10k_chars": np.float64,
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, extract_slogans, slogan_profile, slogan_counts)

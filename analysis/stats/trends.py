@@ -269,3 +269,9 @@ def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float 
     for c in by_cols:
         out[c] = out[c].astype(frame[c].dtype)
     return out
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, trend, slogan_trend)
