@@ -125,3 +125,31 @@ def test_each_statistic_docstring_holds_its_definitions():
     assert "slogan_trend" in tl.trend.__doc__
     assert "numbered" in tl.slogan_profile.__doc__
     assert "paragraph" in tl.kwic.__doc__
+
+
+# ------------------------------------------------------------------------------ one vocabulary
+def test_one_name_per_concept_across_tables(small, corpus):
+    from analysis.stats import adoption_timeline, slogan_profile
+    from analysis.stats.columns import RENAMED
+
+    tokens = FakeTokens([["词"] * 10, ["词"] * 20], corpus.drop(columns=["text"]))
+    tables = {
+        "frequency": frequency(small, by="company", ci=None),
+        "trend": trend(small, "党建", ci=None),
+        "keyness": keyness(small, by="company", target="中国联通", min_count=1),
+        "slogan_profile": slogan_profile(corpus, tokens, by="company", lexicon=["全面从严治党", "两个维护"]),
+        "adoption_timeline": adoption_timeline(corpus, lexicon=["全面从严治党"]),
+    }
+    for name, table in tables.items():
+        for old, new in RENAMED[name].items():
+            assert new in table.columns, (name, new)
+            assert (table[new] == table[old]).all(), (name, old)
+    # documents with the term / in the group / tokens in the group: the same names everywhere
+    assert {"docs_with_term", "group_docs", "group_tokens"} <= set(tables["frequency"].columns)
+    assert {"docs_with_term", "group_docs", "group_tokens"} <= set(tables["slogan_profile"].columns)
+    assert {"group_docs", "group_tokens"} <= set(tables["trend"].columns)
+    # one label for "no company" in every stats table
+    assert "(none)" in set(tables["frequency"]["group"])
+    nocomp = corpus.assign(company=["", "中国移动"])
+    assert "(none)" in set(adoption_timeline(nocomp, lexicon=["全面从严治党"])["company"])
+    assert "(none)" in set(kwic(nocomp, "全面从严治党")["company"])

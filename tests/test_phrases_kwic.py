@@ -145,7 +145,7 @@ def test_kwic_basic(corpus):
     second_para = out.iloc[2]
     assert second_para["left"] == "" and second_para["right"] == "<scr"
     assert out.iloc[1]["right"] == "。"
-    assert pd.isna(out.iloc[3]["date"]) and out.iloc[3]["company"] == ""
+    assert pd.isna(out.iloc[3]["date"]) and out.iloc[3]["company"] == "(none)"
     # text is returned as plain strings, markup untouched (never rendered, never escaped here)
     assert "<scr" in second_para["right"]
     assert all(corpus.set_index("doc_id").loc[r.doc_id, "text"][r.start : r.start + 4] == "两个维护"

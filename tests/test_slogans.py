@@ -535,6 +535,8 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "last_date",
         "group_docs",
         "group_size",
+        "docs_with_term",
+        "group_tokens",
     ]
     row = out[(out.group == "中国联通") & (out.slogan == "全面从严治党")].iloc[0]
     # d1 (1) + d2 (2) = 3 occurrences in 100 + 300 tokens -> 3 / 400 * 10,000 = 75
@@ -611,16 +613,17 @@ def test_adoption_timeline(corpus):
         "n_dated",
         "count",
         "count_standalone",
+        "docs_with_term",
     ]
     r = out[(out.slogan == "全面从严治党") & (out.company == "中国联通")].iloc[0]
     assert (r["first_date"], r["last_date"]) == (pd.Timestamp("2023-05-18"), pd.Timestamp("2024-01-30"))
     assert (r["n_docs"], r["n_dated"], r["count"]) == (2, 2, 3)
     # undated documents count in n_docs, not in the dates
-    r = out[(out.slogan == "全面从严治党") & (out.company == "")].iloc[0]
+    r = out[(out.slogan == "全面从严治党") & (out.company == "(none)")].iloc[0]
     assert pd.isna(r["first_date"]) and (r["n_docs"], r["n_dated"]) == (1, 0)
     # ordered by the slogan's first use anywhere; undated rows last within the slogan
     assert list(dict.fromkeys(out["slogan"])) == ["两个维护", "全面从严治党", "四下基层"]
-    assert list(out[out.slogan == "全面从严治党"]["company"]) == ["中国联通", ""]
+    assert list(out[out.slogan == "全面从严治党"]["company"]) == ["中国联通", "(none)"]
     sub = adoption_timeline(corpus, slogans=["四下基层"], lexicon=LEX)
     assert list(sub["slogan"]) == ["四下基层"] and sub.iloc[0]["company"] == "中国移动"
     assert adoption_timeline(corpus, slogans=["不存在"], lexicon=LEX).empty

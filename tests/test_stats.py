@@ -60,7 +60,8 @@ def corpus() -> DTM:
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
     assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
-                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high"]
+                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "docs_with_term"]
+    assert (f["docs_with_term"] == f["doc_freq"]).all()
     assert (f["rate_ci_low"] <= f["rate_per_10k"] + 1e-9).all() and (f["rate_per_10k"] <= f["rate_ci_high"] + 1e-9).all()
     assert "rate_ci_low" not in frequency(corpus, ci=None).columns
     assert set(f["group"]) == {"(all)"}
@@ -253,7 +254,7 @@ def skewed() -> DTM:
 
 def test_keyness_modes(skewed):
     k = keyness(skewed, min_count=5)
-    assert list(k.columns) == KEYNESS_COLUMNS
+    assert list(k.columns) == [*KEYNESS_COLUMNS, "group_tokens_target", "group_tokens_reference"]
     assert k["group"].unique().tolist() == ["A", "B", "C"]
     assert set(k["reference"]) == {"(rest)"}
     a = k[k["group"] == "A"]
@@ -364,9 +365,9 @@ def test_similarity_identical_groups_and_empty_group():
 def test_trend_zero_rows_and_undated_exclusion(corpus):
     t = trend(corpus, ["高质量发展", "不存在的词"])
     assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "rate_ci_low",
-                               "rate_ci_high"]
+                               "rate_ci_high", "group_docs", "group_tokens"]
     assert list(trend(corpus, "党", ci=None).columns) == ["year", "term", "count", "rate_per_10k", "n_docs",
-                                                         "n_tokens"]
+                                                         "n_tokens", "group_docs", "group_tokens"]
     assert t["year"].dtype == "Int64"
     assert t["year"].tolist() == [2023, 2023, 2024, 2024]
     assert t["term"].tolist() == ["高质量发展", "不存在的词"] * 2
@@ -381,7 +382,8 @@ def test_trend_company_filter(corpus):
     t = trend(corpus, "建", company="中国移动", ci=None)
     # 移动: d2 2024 (建 3 of 4 tokens); d3 undated excluded
     assert t.to_dict("records") == [
-        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4}
+        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4,
+         "group_docs": 1, "group_tokens": 4}
     ]
     with pytest.raises(AnalysisError, match="no documents for company"):
         trend(corpus, "建", company="中国铁塔")
@@ -390,5 +392,6 @@ def test_trend_company_filter(corpus):
 def test_trend_without_dated_documents_is_empty():
     m = build([["a"], ["b"]], ["X", "Y"], [None, None])
     t = trend(m, "a", ci=None)
-    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
+    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens",
+                                           "group_docs", "group_tokens"]
     assert trend(m, "a").empty

@@ -39,7 +39,8 @@ def frequency(
       rate_per_10k  float; count / tokens in the group * 10,000. The denominator is the group's token
                     total (docvar ``n_tokens``: tokens after stopword filtering, before any feature
                     trimming), so trimming or selecting terms never changes a rate
-      doc_freq      int; rows (documents) of ``dtm`` in the group containing the term
+      doc_freq      int; rows (documents) of ``dtm`` in the group containing the term (also as
+                    ``docs_with_term``, the name every table uses; ``doc_freq`` goes once the reports switch)
       rank          int; 1-based rank by count within the group, ties share the lowest rank ("min",
                     competition ranking 1, 2, 2, 4 - as quanteda's textstat_frequency)
       docs_share    float; doc_freq / group_docs
@@ -118,7 +119,9 @@ def frequency(
         out["rate_ci_low"] = low
         out["rate_ci_high"] = high
         out.attrs["ci_level"] = ci
-    return out
+    from analysis.stats.columns import with_vocabulary
+
+    return with_vocabulary(out, "frequency")
 
 
 # ---------------------------------------------------------------------- helpers shared by stats modules

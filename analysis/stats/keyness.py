@@ -235,7 +235,9 @@ def _keyness_pairs(
             block[f"dp_{side}"] = dp[tested]
         blocks.append(block)
     if not blocks:
-        return pd.DataFrame({c: [] for c in KEYNESS_COLUMNS})
+        from analysis.stats.columns import with_vocabulary
+
+        return with_vocabulary(pd.DataFrame({c: [] for c in KEYNESS_COLUMNS}), "keyness")
     out = pd.concat(blocks, ignore_index=True)
     p = out["p_value"].to_numpy(dtype=np.float64)
     if family == "table":
@@ -254,7 +256,9 @@ def _keyness_pairs(
     out["significant"] = out["p_adjusted"] < alpha
     out["correction"] = CORRECTION_NAMES[correction]
     out["family"] = family
-    return out[KEYNESS_COLUMNS]
+    from analysis.stats.columns import with_vocabulary
+
+    return with_vocabulary(out[KEYNESS_COLUMNS], "keyness")
 
 
 def _block(
@@ -442,7 +446,10 @@ def year_over_year(
     for key in dict.fromkeys(owner):
         rows = [i for i in range(len(gv)) if owner[i] == key and grouped.n_tokens[i] > 0]
         pairs += [(later, earlier) for earlier, later in pairwise(rows)]
-    out_cols = [*KEYNESS_COLUMNS, *([] if within is None else [within]), by, f"{by}_reference"]
+    from analysis.stats.columns import with_vocabulary
+
+    base = list(with_vocabulary(pd.DataFrame({c: [] for c in KEYNESS_COLUMNS}), "keyness").columns)
+    out_cols = [*base, *([] if within is None else [within]), by, f"{by}_reference"]
     if not pairs:
         out = pd.DataFrame({c: [] for c in out_cols})
     else:

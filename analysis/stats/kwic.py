@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.dtm import NONE_LABEL
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
 from analysis.stats._suggest import refuse, say_not_found, text_variants
@@ -72,7 +73,7 @@ def kwic(
 
     Columns:
       doc_id, path, company, title  str (the file the line comes from, its title; '' when the corpus
-                              has no such column)
+                              has no such column; company "(none)" when the document has none)
       date                    datetime64 (NaT if undated)
       left, right             str; up to ``window`` characters before / after the match, within the
                               paragraph (see the module docstring)
@@ -95,6 +96,7 @@ def kwic(
     n = len(corpus)
     doc_ids = corpus["doc_id"].astype(str).to_numpy()
     company = _str_column(corpus, "company", n)
+    company[company == ""] = NONE_LABEL  # the one label for "no company" in stats tables
     path = _str_column(corpus, "path", n)
     title = _str_column(corpus, "title", n)
     dates = (

@@ -60,6 +60,7 @@ import scipy.sparse as sp
 
 from analysis import config
 from analysis.errors import AnalysisError, ReadError
+from analysis.stats.columns import with_vocabulary
 
 __all__ = [
     "KINDS",
@@ -606,10 +607,12 @@ def slogan_profile(
                      after stopword/punctuation filtering, the same base as stats.frequency). Without
                      ``tokens`` the column is ``rate_per_10k_chars``: per 10,000 non-whitespace
                      characters of the group's text.
-      n_docs         int; documents of the group using the slogan
+      n_docs         int; documents of the group using the slogan (also as ``docs_with_term``, the name
+                     every table uses; ``n_docs`` goes once the reports switch)
       first_date, last_date  datetime64; earliest and latest date of those documents (NaT if undated)
       group_docs     int; documents in the group (thin groups stay visible)
-      group_size     int; tokens (or characters) in the group, the rate's denominator
+      group_size     int; tokens (or characters) in the group, the rate's denominator (also as
+                     ``group_tokens``)
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
     profiled on the same slogans); only (group, slogan) pairs that occur; groups in label order, then
     count descending, slogan.
@@ -625,7 +628,7 @@ def slogan_profile(
     cols = ["group", "slogan", "kind", "count", "count_standalone", rate_col, "n_docs", "first_date",
             "last_date", "group_docs", "group_size"]
     if counts.empty:
-        return _empty(cols)
+        return with_vocabulary(_empty(cols), "slogan_profile")
     rows = counts["_row"].to_numpy()
     df = pd.DataFrame(
         {
@@ -655,7 +658,7 @@ def slogan_profile(
     out["count_standalone"] = out["count_standalone"].astype(np.int64)
     out["n_docs"] = out["n_docs"].astype(np.int64)
     out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
-    return out.reset_index(drop=True)[cols]
+    return with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile")
 
 
 def adoption_timeline(
@@ -674,7 +677,8 @@ def adoption_timeline(
 
     Columns:
       slogan, kind           str
-      company                str (as in the corpus; '' for documents without a company)
+      company                str (as in the corpus; "(none)" for documents without a company, the label
+                             every stats table uses)
       first_date, last_date  datetime64; over the company's *dated* documents using the slogan, NaT when
                              all of them are undated
       n_docs                 int; the company's documents using the slogan, undated ones included
@@ -692,11 +696,14 @@ def adoption_timeline(
     cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count",
             "count_standalone"]
     if counts.empty:
-        return _empty(cols)
+        return with_vocabulary(_empty(cols), "adoption_timeline")
+    from analysis.dtm import NONE_LABEL, _is_missing
+
     company = (
         corpus["company"].fillna("").astype(str) if "company" in corpus.columns
         else pd.Series("", index=corpus.index)
     )
+    company = company.where(~_is_missing(company), NONE_LABEL)  # the one label for "no company"
     rows = counts["_row"].to_numpy()
     dates = _dates(corpus).to_numpy()[rows]
     df = pd.DataFrame(
@@ -723,7 +730,7 @@ def adoption_timeline(
     out = out.sort_values(
         ["_first", "slogan", "kind", "first_date", "company"], na_position="last", kind="stable"
     )
-    return out.reset_index(drop=True)[cols]
+    return with_vocabulary(out.reset_index(drop=True)[cols], "adoption_timeline")
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:

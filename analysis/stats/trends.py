@@ -56,9 +56,9 @@ def trend(
                     zero counts
       count         int; occurrences of the term in the period
       rate_per_10k  float; count / n_tokens * 10,000 (NaN when the period has no tokens)
-      n_docs        int; documents in the period
+      n_docs        int; documents in the period (also as ``group_docs``, the name every table uses)
       n_tokens      int; all tokens of the period's documents (after stopword filtering, before any
-                    trimming of the DTM): the rate's denominator
+                    trimming of the DTM): the rate's denominator (also as ``group_tokens``)
       rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) percentile bootstrap interval of the rate,
                     resampling the period's documents (``n_boot`` resamples, ``seed``; see
                     ``analysis.stats.uncertainty``); NaN for a period of one document. ``ci=None``
@@ -258,7 +258,9 @@ def _period_table(
         out[c] = out[c].astype(gv[c].dtype)
     if ci is not None:
         out.attrs["ci_level"] = ci
-    return out
+    from analysis.stats.columns import with_vocabulary
+
+    return with_vocabulary(out, "trend")
 
 
 def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float | None) -> pd.DataFrame:
@@ -268,7 +270,9 @@ def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float 
     out = pd.DataFrame({c: [] for c in cols})
     for c in by_cols:
         out[c] = out[c].astype(frame[c].dtype)
-    return out
+    from analysis.stats.columns import with_vocabulary
+
+    return with_vocabulary(out, "trend")
 
 
 # help(function) shows the definitions too: the package namespace shadows this module by the function.
