@@ -153,3 +153,32 @@ def test_one_name_per_concept_across_tables(small, corpus):
     nocomp = corpus.assign(company=["", "中国移动"])
     assert "(none)" in set(adoption_timeline(nocomp, lexicon=["全面从严治党"])["company"])
     assert "(none)" in set(kwic(nocomp, "全面从严治党")["company"])
+
+
+# ---------------------------------------------------------------------- document-aware thresholds
+def _one_doc_terms() -> DTM:
+    docs = [["常州"] * 12 + ["会"] * 40, ["党建"] * 3 + ["会"] * 40, ["党建"] * 4 + ["会"] * 40,
+            ["党建"] * 1 + ["会"] * 60, ["会"] * 60]
+    docvars = pd.DataFrame({"doc_id": list("abcde"), "company": ["电信", "电信", "电信", "移动", "移动"]})
+    return dtm(FakeTokens(docs, docvars))
+
+
+def test_min_docs_keeps_one_document_terms_out_of_keyness_and_its_family():
+    m = _one_doc_terms()
+    k1 = keyness(m, target="电信", reference="移动", min_count=1)
+    assert k1.set_index("term").loc["常州", "docs_with_term_target"] == 1
+    k2 = keyness(m, target="电信", reference="移动", min_count=1, min_docs=2)
+    assert "常州" not in set(k2["term"]) and "党建" in set(k2["term"])
+    assert (k2["docs_with_term_target"] + k2["docs_with_term_reference"] >= 2).all()
+    assert k2["family_size"].iloc[0] == len(k2) < len(k1)
+    with pytest.raises(AnalysisError, match="min_docs"):
+        keyness(m, min_docs=0)
+
+
+def test_min_docs_in_frequency():
+    m = _one_doc_terms()
+    f = frequency(m, by="company", min_docs=2, ci=None)
+    assert (f["docs_with_term"] >= 2).all()
+    tel = f[f["group"] == "电信"]
+    assert list(tel["term"]) == ["会", "党建"] and list(tel["rank"]) == [1, 2]
+    assert "常州" in set(frequency(m, by="company", ci=None)["term"])

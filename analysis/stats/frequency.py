@@ -26,6 +26,7 @@ def frequency(
     by: str | Sequence[str] | None = None,
     top_n: int | None = None,
     *,
+    min_docs: int = 1,
     ci: float | None = 0.95,
     n_boot: int = 1000,
     seed: int = 0,
@@ -51,7 +52,7 @@ def frequency(
       rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) bootstrap interval of the rate, resampling
                     the group's documents (``analysis.stats.uncertainty``); NaN for a group of one
                     document; left out with ``ci=None`` (faster on a large vocabulary with top_n=None)
-    Rows: only terms that occur in the group; groups in ``DTM.group`` order, then count descending,
+    Rows: only terms that occur in the group (in at least ``min_docs`` of its documents); groups in ``DTM.group`` order, then count descending,
     ties ordered by term (code point), so the output is stable. ``top_n`` keeps the first ``top_n``
     rows of each group in that order.
 
@@ -60,6 +61,8 @@ def frequency(
     _require_counts(dtm, "frequency")
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
+    if min_docs < 1:
+        raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
     if by is None:
         codes = np.zeros(dtm.n_docs, dtype=np.int64)
         labels = np.array([ALL_LABEL], dtype=object)
@@ -84,7 +87,12 @@ def frequency(
     # Denominator: the documents' token totals (docvar n_tokens), not the row sums of a trimmed matrix.
     group_tokens = np.bincount(codes, weights=dtm.n_tokens.astype(np.float64), minlength=len(labels))
     values = counts.data
+    if min_docs > 1:  # rank only the terms standing on enough documents
+        values = np.where(doc_freq.data >= min_docs, values, -1)
     sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+    if min_docs > 1:
+        kept = values[sel] >= 0
+        sel, rank = sel[kept], rank[kept]
     rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = values / group_tokens[rows] * 10_000.0

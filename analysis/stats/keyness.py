@@ -111,6 +111,7 @@ def keyness(
     reference: str | int | None = None,
     *,
     min_count: int = 5,
+    min_docs: int = 1,
     correction: Correction = "fdr",
     family: Family = "table",
     alpha: float = 0.05,
@@ -125,6 +126,9 @@ def keyness(
       target given, reference None  target against the rest
       target and reference given  target against the reference group
     min_count:  minimum count_target + count_reference for a term to be tested.
+    min_docs:   minimum number of documents (target and reference together) containing the term for
+                it to be tested: min_docs=2 keeps a term that one document repeats out of the table
+                (and out of the correction family).
     correction: "fdr" (Benjamini-Hochberg), "bonferroni" or None.
     family:     which p-values are corrected together: "table" (default: every test in the returned
                 table, all blocks at once, so a table of k blocks is one family) or "block" (each
@@ -154,6 +158,8 @@ def keyness(
         raise AnalysisError(f"alpha must be in (0, 1), got {alpha}")
     if min_count < 0:
         raise AnalysisError(f"min_count must be >= 0, got {min_count}")
+    if min_docs < 1:
+        raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
     if prior_size is not None and prior_size <= 0:
         raise AnalysisError(f"prior_size must be positive or None, got {prior_size}")
     if reference is not None and target is None:
@@ -174,7 +180,7 @@ def keyness(
     codes, _ = dtm.group_codes(by)
     return _keyness_pairs(
         dtm, grouped, codes, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
-        prior_size=prior_size,
+        prior_size=prior_size, min_docs=min_docs,
     )
 
 
@@ -189,6 +195,7 @@ def _keyness_pairs(
     family: Family,
     alpha: float,
     prior_size: float | None,
+    min_docs: int = 1,
 ) -> pd.DataFrame:
     """Blocks for the (target row, reference row or None = the rest) pairs of ``grouped``, corrected."""
     labels = [str(x) for x in grouped.docvars["group"]]
@@ -215,6 +222,13 @@ def _keyness_pairs(
         total_r = pooled_total - total_t if r is None else float(sizes[r])
         in_t = codes == t
         in_r = ~in_t if r is None else codes == r
+        sides = {
+            side: dispersion_over(dtm.counts[np.flatnonzero(mask)], dtm.n_tokens[mask])
+            for side, mask in (("target", in_t), ("reference", in_r))
+        }
+        if min_docs > 1:  # a term must stand on enough documents to be tested at all
+            few = sides["target"][0] + sides["reference"][0] < min_docs
+            a, b = np.where(few, 0.0, a), np.where(few, 0.0, b)  # zero in both: never tested
         block = _block(
                 a,
                 b,
@@ -229,7 +243,7 @@ def _keyness_pairs(
             )
         tested = pd.Index(dtm.features).get_indexer(block["term"])
         for side, mask in (("target", in_t), ("reference", in_r)):
-            docs, dp = dispersion_over(dtm.counts[np.flatnonzero(mask)], dtm.n_tokens[mask])
+            docs, dp = sides[side]
             block[f"docs_with_term_{side}"] = docs[tested]
             block[f"group_docs_{side}"] = np.int64(mask.sum())
             block[f"dp_{side}"] = dp[tested]
@@ -407,6 +421,7 @@ def year_over_year(
     within: str | None = "company",
     by: str = "year",
     min_count: int = 5,
+    min_docs: int = 1,
     correction: Correction = "fdr",
     family: Family = "table",
     alpha: float = 0.05,
@@ -455,7 +470,7 @@ def year_over_year(
     else:
         out = _keyness_pairs(
             sub, grouped, codes, pairs, min_count=min_count, correction=correction, family=family,
-            alpha=alpha, prior_size=prior_size,
+            alpha=alpha, prior_size=prior_size, min_docs=min_docs,
         )
         label_row = {str(g): i for i, g in enumerate(gv["group"])}
         t_rows = out["group"].map(label_row).to_numpy(dtype=np.int64)
