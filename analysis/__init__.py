@@ -44,6 +44,9 @@ _EXPORTS: dict[str, str] = {
     "known_words": "analysis.stats.phrases",
     "slogan_counts": "analysis.stats.slogans",
     "sentence_tokens": "analysis.stats.collocations",
+    "select": "analysis.select",
+    "add_year_hint": "analysis.select",
+    "year_hints": "analysis.select",
     "AnalysisError": "analysis.errors",
     "run_reports": "analysis.report",
 }

@@ -182,3 +182,77 @@ def test_min_docs_in_frequency():
     tel = f[f["group"] == "电信"]
     assert list(tel["term"]) == ["会", "党建"] and list(tel["rank"]) == [1, 2]
     assert "常州" in set(frequency(m, by="company", ci=None)["term"])
+
+
+# -------------------------------------------------------------- every exclusion said; select; year hints
+@pytest.fixture
+def hinted_corpus() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d", "e"],
+            "title": ["中国移动2022年工作会议", "联通党建", "电信通知", "移动会议", "2021年与2022年对比"],
+            "company": ["中国移动", "中国联通", "中国电信", "中国移动", "中国联通"],
+            "date": pd.to_datetime([None, "2023-03-01", None, "2024-01-01", None]),
+            "year": pd.array([None, 2023, None, 2024, None], dtype="Int64"),
+            "text": ["全面从严治党。", "全面从严治党，两个维护。", "召开2023年度党建工作会议，全面从严治党。",
+                     "两个维护。", "全面从严治党。"],
+        }
+    )
+
+
+def test_year_hints_are_opt_in_and_never_a_date(hinted_corpus):
+    from analysis.select import add_year_hint, year_hints
+
+    h = year_hints(hinted_corpus)
+    assert list(h["year_hint"].astype("float").fillna(0).astype(int)) == [2022, 0, 2023, 0, 0]
+    assert list(h["year_hint_source"]) == ["headline", "", "body phrase", "", ""]  # e: two years, no hint
+    added = add_year_hint(hinted_corpus)
+    assert added["date"].isna().sum() == 3 and added["year"].isna().sum() == 3  # dates untouched
+
+
+def test_select_years_says_what_it_leaves_out(hinted_corpus, small):
+    from analysis.select import DocumentsLeftOut, select
+
+    with pytest.warns(DocumentsLeftOut, match="3 undated"):
+        out = select(hinted_corpus, years=(2022, 2024))
+    assert list(out["doc_id"]) == ["b", "d"]
+    assert sum(out.attrs["left_out"].values()) == 3
+    with pytest.warns(DocumentsLeftOut):
+        hinted = select(hinted_corpus, years=(2022, 2024), use_year_hint=True)
+    assert list(hinted["doc_id"]) == ["a", "b", "c", "d"]
+    assert list(hinted["year_from_hint"]) == [True, False, True, False]
+    assert list(hinted["year"]) == [2022, 2023, 2023, 2024]
+    assert len(select(hinted_corpus, companies="China Mobile")) == 2
+    # DTM and tokens too, same kind back
+    with pytest.warns(DocumentsLeftOut, match="undated"):
+        m = select(small, years=2022)
+    assert isinstance(m, DTM) and m.n_docs == 2 and m.docvars.attrs["left_out"]
+    with pytest.raises(AnalysisError, match="years"):
+        select(small, years="2022")
+
+
+def test_trend_says_undated_documents_are_left_out(small):
+    from analysis.select import DocumentsLeftOut
+
+    with pytest.warns(DocumentsLeftOut, match="1 of 5 documents left out"):
+        t = trend(small, "党建", ci=None)
+    assert t.attrs["left_out"] == {"undated (no period)": 1}
+
+
+def test_trend_with_year_hints_labels_the_hinted_documents(hinted_corpus):
+    from analysis.select import add_year_hint
+    from analysis.stats.trends import slogan_trend
+
+    corpus = add_year_hint(hinted_corpus)
+    tokens = FakeTokens([["词"] * 10] * 5, corpus.drop(columns=["text"]))
+    m = dtm(tokens)
+    with pytest.warns(UserWarning):
+        plain = trend(m, "词", ci=None)
+    assert list(plain["year"]) == [2023, 2024]
+    with pytest.warns(UserWarning, match="1 of 5"):
+        hinted = trend(m, "词", ci=None, use_year_hint=True)
+    assert list(hinted["year"]) == [2022, 2023, 2024]
+    assert list(hinted["docs_year_hint"]) == [1, 1, 0] and list(hinted["group_docs"]) == [1, 2, 1]
+    with pytest.warns(UserWarning):
+        st = slogan_trend(corpus, tokens, ["全面从严治党"], ci=None, use_year_hint=True)
+    assert list(st["docs_year_hint"]) == [1, 1, 0] and list(st["count"]) == [1, 2, 0]

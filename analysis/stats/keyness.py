@@ -433,7 +433,8 @@ def year_over_year(
     consecutive periods of ``by`` present in its documents (2022 -> 2023, 2023 -> 2024; a gap such as
     2021 -> 2023 is compared as it is and visible in the columns), one keyness block: target = the later
     period, reference = the earlier one. Undated documents and, with ``within``, documents without a
-    value there (no company) are left out; ``attrs["left_out"]`` says how many.
+    value there (no company) are left out; a ``DocumentsLeftOut`` warning and ``attrs["left_out"]`` say
+    how many.
 
     Columns: those of ``keyness`` (group "中国联通|2024", reference "中国联通|2023"), then ``within``
     (e.g. company), ``by`` (the later period) and ``<by>_reference`` (the earlier one). The correction
@@ -480,7 +481,10 @@ def year_over_year(
         out[by] = gv[by].to_numpy()[t_rows]
         out[f"{by}_reference"] = gv[by].to_numpy()[r_rows]
         out = out[out_cols]
-    out.attrs["left_out"] = int((~keep).sum())
+    from analysis.select import report_left_out
+
+    missing = int((~keep).sum())
+    report_left_out(out, "year_over_year", {f"without {' or '.join(cols)}": missing}, len(keep))
     return out
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.dtm import DTM, TOKENS_COLUMN, _is_missing
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
+from analysis.select import report_left_out
 from analysis.stats.frequency import _require_counts
 from analysis.stats.uncertainty import DEFAULT_BOOT, bootstrap_rate_ci
 
@@ -40,14 +41,18 @@ def trend(
     ci: float | None = 0.95,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
+    use_year_hint: bool = False,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each term in each period of docvar ``by`` (default year).
 
     ``by`` takes the forms every function takes: "year", "company,year", ["company", "year"] (then
     one row per company and year, with a column for each).
 
-    company: keep only that company's documents (docvar ``company``).
-    Undated documents (``by`` missing) are excluded: they belong to no period.
+    company: keep only that company's documents (docvar ``company``; any alias works).
+    Undated documents (``by`` missing) are left out: they belong to no period. How many is said in a
+    ``DocumentsLeftOut`` warning and in ``attrs["left_out"]``. ``use_year_hint=True`` places undated
+    documents whose headline or opening phrase names a year (``analysis.select.year_hints``) in that
+    year; the column ``docs_year_hint`` says how many documents of each period were placed so.
 
     Columns (the first is named after ``by``):
       year          period value (Int64 for year), ascending; every period present in the filtered,
@@ -71,15 +76,23 @@ def trend(
     sub = dtm
     if company is not None:
         sub = sub.subset(_company_mask(dtm.docvars, company))
-    sub = sub.subset(_complete(sub.docvars, cols))
+    docvars, keep, hinted = _place(sub.docvars, cols, use_year_hint)
+    sub = DTM(sub.counts, sub.features, docvars, weighted=sub.weighted).subset(keep)
+    hinted = hinted[keep]
     if sub.n_docs == 0:
-        return _empty(cols, dtm.docvars, [], ci)
+        out = _empty(cols, dtm.docvars, [], ci)
+        report_left_out(out, "trend", {"undated (no period)": int((~keep).sum())}, len(keep))
+        return out
     idx = sub.feature_index(term_list)
     found = idx >= 0
     selected = np.zeros((sub.n_docs, len(term_list)), dtype=np.int64)
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
-    out = _period_table(sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed))
+    out = _period_table(
+        sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed),
+        hinted if use_year_hint else None,
+    )
+    report_left_out(out, "trend", {"undated (no period)": int((~keep).sum())}, len(keep))
     if not found.all():
         _say_missing(out, [t for t, f in zip(term_list, found, strict=True) if not f], dtm)
     return out
@@ -96,6 +109,7 @@ def slogan_trend(
     ci: float | None = 0.95,
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
+    use_year_hint: bool = False,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each slogan per period, counted as ``slogan_profile`` does.
 
@@ -114,14 +128,19 @@ def slogan_trend(
     cols = _by_columns(by, corpus, "corpus column")
     corpus = corpus.reset_index(drop=True)
     sizes, _ = _doc_sizes(corpus, tokens)
-    keep = np.ones(len(corpus), dtype=bool)
+    in_company = np.ones(len(corpus), dtype=bool)
     if company is not None:
-        keep &= _company_mask(corpus, company)
-    keep &= _complete(corpus, cols)
+        in_company = _company_mask(corpus, company)
+    corpus, placed, hinted = _place(corpus, cols, use_year_hint)
+    keep = in_company & placed
+    n_undated = int((in_company & ~placed).sum())
     sub = corpus[keep].reset_index(drop=True)
+    hinted = hinted[keep]
     doc_tokens = sizes.to_numpy()[keep]
     if sub.empty:
-        return _empty(cols, corpus, ["count_standalone"], ci)
+        out = _empty(cols, corpus, ["count_standalone"], ci)
+        report_left_out(out, "slogan_trend", {"undated (no period)": n_undated}, int(in_company.sum()))
+        return out
     counts = slogan_counts(sub, lexicon=lexicon)
     counts = counts[counts["slogan"].isin(term_list)]
     # A text is one slogan whatever the kind it was found as; a title occurrence of a lexicon term is
@@ -142,7 +161,11 @@ def slogan_trend(
         matrices[name] = mat
     docvars = sub.drop(columns=["text"])
     docvars[TOKENS_COLUMN] = doc_tokens
-    return _period_table(docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed))
+    out = _period_table(
+        docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed), hinted if use_year_hint else None
+    )
+    report_left_out(out, "slogan_trend", {"undated (no period)": n_undated}, int(in_company.sum()))
+    return out
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -155,6 +178,19 @@ def _term_list(terms: str | Iterable[str], what: str) -> list[str]:
     if not term_list:
         raise AnalysisError(f"{what} needs at least one term")
     return term_list
+
+
+def _place(frame: pd.DataFrame, cols: list[str], use_year_hint: bool) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """(frame with years filled from hints when asked, rows with every ``cols`` value, hinted rows)."""
+    hinted = np.zeros(len(frame), dtype=bool)
+    if use_year_hint and "year" in cols:
+        from analysis.select import effective_years
+
+        year, hinted = effective_years(frame, True)
+        frame = frame.copy()
+        frame["year"] = year.to_numpy()
+        frame["year"] = frame["year"].astype("Int64")
+    return frame, _complete(frame, cols), hinted
 
 
 def _say_missing(out: pd.DataFrame, missing: list[str], dtm: DTM) -> None:
@@ -216,6 +252,7 @@ def _period_table(
     matrices: dict[str, np.ndarray],
     doc_tokens: np.ndarray,
     boot: tuple[float | None, int, int] = (None, DEFAULT_BOOT, 0),
+    hinted: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The trend table from per-document count matrices (n_docs x n_terms) and token totals."""
     import scipy.sparse as sp
@@ -246,6 +283,8 @@ def _period_table(
     data["rate_per_10k"] = rate.ravel()
     data["n_docs"] = np.repeat(n_docs, k)
     data["n_tokens"] = np.repeat(n_tokens, k)
+    if hinted is not None:  # documents placed in their period by a year hint, not a stated date
+        data["docs_year_hint"] = np.repeat(np.bincount(codes, weights=hinted, minlength=n_periods).astype(np.int64), k)
     ci, n_boot, seed = boot
     if ci is not None:
         low, high = bootstrap_rate_ci(
