@@ -256,3 +256,37 @@ def test_trend_with_year_hints_labels_the_hinted_documents(hinted_corpus):
     with pytest.warns(UserWarning):
         st = slogan_trend(corpus, tokens, ["全面从严治党"], ci=None, use_year_hint=True)
     assert list(st["docs_year_hint"]) == [1, 1, 0] and list(st["count"]) == [1, 2, 0]
+
+
+# ------------------------------------------------------------------------------ slogans on request
+def test_slogan_profile_returns_exactly_the_slogans_asked_for(corpus):
+    from analysis.stats import slogan_profile
+
+    tokens = FakeTokens([["词"] * 100, ["词"] * 50], corpus.drop(columns=["text"]))
+    lex = ["全面从严治党"]  # 两个维护 and 党风廉政建设 are not in this lexicon
+    out = slogan_profile(corpus, tokens, lexicon=lex, slogans=["两个维护", "党风廉政建设", "不存在的提法"])
+    assert list(out["slogan"]) == ["两个维护", "党风廉政建设", "不存在的提法"] * 2
+    got = out.set_index(["group", "slogan"])
+    assert got.loc[("中国联通", "两个维护"), "count"] == 1
+    assert got.loc[("中国移动", "两个维护"), "count"] == 0  # zero rows are kept
+    assert got.loc[("中国联通", "党风廉政建设"), "count"] == 1 and not got.loc[("中国联通", "党风廉政建设"), "in_lexicon"]
+    assert got.loc[("中国联通", "两个维护"), "kind"] == "numbered"
+    pooled = slogan_profile(corpus, tokens, lexicon=lex, pool={"两个维护+从严": ["两个维护", "全面从严治党"]})
+    p = pooled.set_index("group")
+    assert list(pooled["slogan"].unique()) == ["两个维护+从严"] and set(pooled["kind"]) == {"pooled"}
+    assert p.loc["中国联通", "count"] == 2 and p.loc["中国联通", "n_docs"] == 1
+    assert p.loc["中国移动", "count"] == 1
+    assert p.loc["中国联通", "rate_per_10k"] == pytest.approx(2 / 100 * 10_000)
+    with pytest.raises(AnalysisError, match="pool"):
+        slogan_profile(corpus, tokens, pool=["两个维护"])
+
+
+def test_default_profile_marks_candidates_apart_from_formulations(corpus):
+    from analysis.stats import slogan_profile
+
+    c = corpus.assign(text=["坚持“卡片”管理，做到“两个维护”，全面从严治党。", "全面从严治党。"])
+    out = slogan_profile(c, lexicon=["全面从严治党", "两个维护"])
+    marks = dict(zip(out["slogan"], out["in_lexicon"], strict=True))
+    assert marks == {"卡片": False, "两个维护": True, "全面从严治党": True}
+    lexicon_only = slogan_profile(c, lexicon=["全面从严治党", "两个维护"], kinds=["lexicon"])
+    assert set(lexicon_only["slogan"]) == {"两个维护", "全面从严治党"}  # numbered 两个维护 not dropped

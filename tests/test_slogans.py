@@ -513,7 +513,9 @@ def test_slogan_counts(corpus):
     }
     assert list(out["doc_id"]) == ["d1", "d1", "d2", "d2", "d3", "d3", "d4"]
     only = slogan_counts(corpus, lexicon=LEX, kinds=["lexicon"])
-    assert set(only["kind"]) == {"lexicon"}
+    # the lexicon's formulations, numbered ones included (issue 13: 两个维护 was silently dropped)
+    assert set(only["slogan"]) == set(LEX)
+    assert set(slogan_counts(corpus, lexicon=LEX, kinds=["numbered"])["kind"]) == {"numbered"}
     with pytest.raises(AnalysisError):
         slogan_counts(corpus, kinds=["bogus"])
     with pytest.raises(AnalysisError):
@@ -535,6 +537,7 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "last_date",
         "group_docs",
         "group_size",
+        "in_lexicon",
         "docs_with_term",
         "group_tokens",
     ]

@@ -488,7 +488,8 @@ def slogan_counts(
         for term_kind, term in every:
             standalone.setdefault((term, term_kind), 0)
         for (slogan, kind), n_alone in standalone.items():
-            if ks is not None and kind not in ks:
+            # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
+            if ks is not None and kind not in ks and not ("lexicon" in ks and slogan in lex.terms):
                 continue
             n_all = max(every.get((kind, slogan), n_alone), n_alone)
             rows.append((doc_id, slogan, kind, n_all, n_alone))
@@ -591,8 +592,17 @@ def slogan_profile(
     kinds: Iterable[str] | None = None,
     lexicon: Iterable[str] | None = None,
     split_compound: bool = True,
+    slogans: Iterable[str] | None = None,
+    pool: dict[str, Iterable[str]] | None = None,
 ) -> pd.DataFrame:
     """Slogan use per group: how often, how densely, in how many documents, first and last seen.
+
+    ``slogans=[...]``: exactly these slogans, whatever their kind and whether or not the lexicon knows
+    them (every occurrence in the text is counted), one row per group and slogan, zero rows included,
+    in the order given. ``pool={"label": [...]}`` adds one row per group for the slogans of each list
+    counted together (kind "pooled"; ``n_docs``: documents using any of them). ``min_docs`` and
+    ``kinds`` do not apply to slogans asked for by name. ``kinds=["lexicon"]`` keeps every lexicon
+    formulation, numbered ones such as 两个维护 included.
 
     ``by``: "company", "year", ["company", "year"], any corpus column(s), or None (one group "(all)").
     Group labels are those of ``DTM.group`` ("中国联通|2024"; "(none)" for no company, "(undated)").
@@ -613,12 +623,23 @@ def slogan_profile(
       group_docs     int; documents in the group (thin groups stay visible)
       group_size     int; tokens (or characters) in the group, the rate's denominator (also as
                      ``group_tokens``)
+      in_lexicon     bool; the slogan is a formulation of the lexicon; False marks a candidate (a quoted
+                     or numbered phrase found in the text, not yet a known formulation)
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
     profiled on the same slogans); only (group, slogan) pairs that occur; groups in label order, then
     count descending, slogan.
     """
-    counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
-    counts = _min_docs_filter(counts, min_docs)
+    base = load_slogan_lexicon() if lexicon is None else [normalize_slogan(t) for t in lexicon]
+    wanted = _wanted(slogans, pool)
+    if wanted is None:
+        counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
+        counts = _min_docs_filter(counts, min_docs)
+    else:
+        texts = [t for members in wanted.values() for t in members]
+        counts, corpus = _prepare(
+            corpus, "slogan_profile", list(dict.fromkeys([*base, *texts])), None, split_compound
+        )
+        counts = _as_wanted(counts, wanted, base)
     sizes, rate_col = _doc_sizes(corpus, tokens)
     codes, labels = _group_codes(corpus, by)
     dates = _dates(corpus)
@@ -626,8 +647,8 @@ def slogan_profile(
     group_docs = np.bincount(codes, minlength=len(labels))
 
     cols = ["group", "slogan", "kind", "count", "count_standalone", rate_col, "n_docs", "first_date",
-            "last_date", "group_docs", "group_size"]
-    if counts.empty:
+            "last_date", "group_docs", "group_size", "in_lexicon"]
+    if counts.empty and wanted is None:
         return with_vocabulary(_empty(cols), "slogan_profile")
     rows = counts["_row"].to_numpy()
     df = pd.DataFrame(
@@ -648,6 +669,15 @@ def slogan_profile(
              last_date=("date", "max"))
         .reset_index()
     )
+    if wanted is not None:  # every group x every slogan asked for, zeros included, in the order given
+        kinds_of = _wanted_kinds(wanted, counts, base)
+        grid = pd.DataFrame(
+            [(gi, label, kinds_of[label]) for gi in range(len(labels)) for label in wanted],
+            columns=["_g", "slogan", "kind"],
+        )
+        out = grid.merge(out, on=["_g", "slogan", "kind"], how="left")
+        for c in ("count", "count_standalone", "n_docs"):
+            out[c] = out[c].fillna(0)
     g = out["_g"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out[rate_col] = np.where(group_size[g] > 0, out["count"] / group_size[g] * 10_000.0, np.nan)
@@ -657,8 +687,81 @@ def slogan_profile(
     out["count"] = out["count"].astype(np.int64)
     out["count_standalone"] = out["count_standalone"].astype(np.int64)
     out["n_docs"] = out["n_docs"].astype(np.int64)
-    out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
+    lex_terms = set(base)
+    out["in_lexicon"] = [
+        all(t in lex_terms for t in wanted[sl]) if wanted is not None and sl in wanted else sl in lex_terms
+        for sl in out["slogan"]
+    ]
+    if wanted is None:
+        out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
     return with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile")
+
+
+def _wanted(slogans: Iterable[str] | None, pool: dict[str, Iterable[str]] | None) -> dict[str, list[str]] | None:
+    """{output label: member texts} for slogans asked for by name (a single slogan is its own member)."""
+    if slogans is None and pool is None:
+        return None
+    from analysis.ingest.clean import to_simplified
+
+    def norm(t: Any) -> str:
+        if not isinstance(t, str):
+            raise AnalysisError(f"slogans are strings, got {type(t).__name__}: {t!r}")
+        return normalize_slogan(to_simplified(t))
+
+    wanted: dict[str, list[str]] = {}
+    for t in [slogans] if isinstance(slogans, str) else (slogans or []):
+        if norm(t):
+            wanted[norm(t)] = [norm(t)]
+    if pool is not None:
+        if not isinstance(pool, dict):
+            raise AnalysisError('pool must be a dict such as {"两个维护·四个意识": ["两个维护", "四个意识"]}')
+        for label, members in pool.items():
+            items = [norm(m) for m in ([members] if isinstance(members, str) else members) if norm(m)]
+            if not items:
+                raise AnalysisError(f"pool {label!r} has no slogans")
+            wanted[str(label)] = list(dict.fromkeys(items))
+    if not wanted:
+        raise AnalysisError("slogans= and pool= name no slogan")
+    return wanted
+
+
+def _one_kind(counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per (document, text): a title occurrence of a lexicon term is already in its count."""
+    if counts.empty:
+        return counts
+    other = counts.groupby(["doc_id", "slogan"])["kind"].transform(lambda k: (k != "title").any())
+    return counts[(counts["kind"] != "title") | ~other]
+
+
+def _as_wanted(counts: pd.DataFrame, wanted: dict[str, list[str]], base: list[str]) -> pd.DataFrame:
+    """The per-document counts relabelled to the slogans and pools asked for."""
+    counts = _one_kind(counts)
+    kinds_of = _wanted_kinds(wanted, counts, base)
+    parts = []
+    for label, members in wanted.items():
+        sub = counts[counts["slogan"].isin(members)]
+        if sub.empty:
+            continue
+        agg = sub.groupby("doc_id", sort=False).agg(
+            count=("count", "sum"), count_standalone=("count_standalone", "sum"), _row=("_row", "first")
+        ).reset_index()
+        agg["slogan"], agg["kind"] = label, kinds_of[label]
+        parts.append(agg)
+    if not parts:
+        return counts.iloc[:0]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _wanted_kinds(wanted: dict[str, list[str]], counts: pd.DataFrame, base: list[str]) -> dict[str, str]:
+    found = dict(zip(counts["slogan"], counts["kind"], strict=True)) if len(counts) else {}
+    out = {}
+    for label, members in wanted.items():
+        if len(members) > 1 or label != members[0]:
+            out[label] = "pooled"
+        else:
+            t = members[0]
+            out[label] = found.get(t) or ("numbered" if is_numbered(t) else "lexicon" if t in base else "quoted")
+    return out
 
 
 def adoption_timeline(
