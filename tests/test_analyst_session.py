@@ -290,3 +290,26 @@ def test_default_profile_marks_candidates_apart_from_formulations(corpus):
     assert marks == {"卡片": False, "两个维护": True, "全面从严治党": True}
     lexicon_only = slogan_profile(c, lexicon=["全面从严治党", "两个维护"], kinds=["lexicon"])
     assert set(lexicon_only["slogan"]) == {"两个维护", "全面从严治党"}  # numbered 两个维护 not dropped
+
+
+# ------------------------------------------------------------------------------ phrases that exist
+def test_phrase_candidates_occur_verbatim_with_counts_and_documents():
+    from analysis.stats import discover_phrases
+
+    # 以 is a stopword: the token lists glue 习近平同志 核心 together though the text never has them adjacent
+    texts, docs = [], []
+    for i in range(8):
+        texts.append(f"以习近平同志为核心的党中央。数字孪生平台上线第{i}期，数字孪生工厂建成。")
+        docs.append(["习近平同志", "核心", "党中央", "数字", "孪生", "平台", "上线", "数字", "孪生", "工厂", "建成"])
+    for i in range(6):
+        texts.append(f"推进数字孪生应用第{i}次。")
+        docs.append(["推进", "数字", "孪生", "应用"])
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    tokens = FakeTokens(docs, corpus[["doc_id"]])
+    loose = discover_phrases(tokens, min_count=3, top_n=None, dictionary=[])
+    assert "习近平同志核心" in set(loose["phrase"])  # the artefact issue 13 saw
+    found = discover_phrases(tokens, min_count=3, top_n=None, dictionary=[], corpus=corpus)
+    assert "习近平同志核心" not in set(found["phrase"]) and "习近平同志核心党中央" not in set(found["phrase"])
+    row = found.set_index("phrase").loc["数字孪生"]
+    assert row["count_verbatim"] == 22 and row["docs_verbatim"] == 14 and row["docs_with_term"] == 14
+    assert (found["count_verbatim"] > 0).all()

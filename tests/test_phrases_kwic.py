@@ -49,7 +49,7 @@ def test_planted_phrase_is_discovered():
     docs = synthetic_corpus()
     out = discover_phrases(fake_tokens(docs), min_count=5, top_n=None, dictionary=[])
     assert list(out.columns) == ["phrase", "count", "pmi", "left_entropy", "right_entropy", "score",
-                                 "in_dictionary", "tokens"]
+                                 "in_dictionary", "tokens", "docs_with_term", "count_verbatim", "docs_verbatim"]
     top = out.iloc[0]
     assert top["phrase"] == "数字孪生" and top["tokens"] == "数字 孪生" and top["count"] == 40
     # 数字 and 孪生 occur 40 times each, only together: PMI = log2(40 * N / (40 * 40)) = log2(N / 40)
