@@ -313,3 +313,11 @@ def test_phrase_candidates_occur_verbatim_with_counts_and_documents():
     row = found.set_index("phrase").loc["数字孪生"]
     assert row["count_verbatim"] == 22 and row["docs_verbatim"] == 14 and row["docs_with_term"] == 14
     assert (found["count_verbatim"] > 0).all()
+
+
+def test_thin_groups_are_flagged(small):
+    f = frequency(small, by="company", ci=None)
+    assert f.groupby("group")["thin_group"].first().to_dict() == {"(none)": True, "中国移动": True, "中国联通": True}
+    f1 = frequency(small, by="company", ci=None, thin_docs=2)
+    assert f1.groupby("group")["thin_group"].first().to_dict() == {"(none)": True, "中国移动": False, "中国联通": False}
+    assert "thin_group" not in frequency(small, ci=None, thin_docs=None).columns

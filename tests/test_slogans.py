@@ -540,6 +540,7 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "in_lexicon",
         "docs_with_term",
         "group_tokens",
+        "thin_group",
     ]
     row = out[(out.group == "中国联通") & (out.slogan == "全面从严治党")].iloc[0]
     # d1 (1) + d2 (2) = 3 occurrences in 100 + 300 tokens -> 3 / 400 * 10,000 = 75

@@ -60,7 +60,7 @@ def corpus() -> DTM:
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
     assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
-                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "docs_with_term"]
+                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "docs_with_term", "thin_group"]
     assert (f["docs_with_term"] == f["doc_freq"]).all()
     assert (f["rate_ci_low"] <= f["rate_per_10k"] + 1e-9).all() and (f["rate_per_10k"] <= f["rate_ci_high"] + 1e-9).all()
     assert "rate_ci_low" not in frequency(corpus, ci=None).columns
@@ -365,9 +365,9 @@ def test_similarity_identical_groups_and_empty_group():
 def test_trend_zero_rows_and_undated_exclusion(corpus):
     t = trend(corpus, ["高质量发展", "不存在的词"])
     assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "rate_ci_low",
-                               "rate_ci_high", "group_docs", "group_tokens"]
-    assert list(trend(corpus, "党", ci=None).columns) == ["year", "term", "count", "rate_per_10k", "n_docs",
-                                                         "n_tokens", "group_docs", "group_tokens"]
+                               "rate_ci_high", "group_docs", "group_tokens", "thin_group"]
+    assert list(trend(corpus, "党", ci=None, thin_docs=None).columns) == [
+        "year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "group_docs", "group_tokens"]
     assert t["year"].dtype == "Int64"
     assert t["year"].tolist() == [2023, 2023, 2024, 2024]
     assert t["term"].tolist() == ["高质量发展", "不存在的词"] * 2
@@ -379,7 +379,7 @@ def test_trend_zero_rows_and_undated_exclusion(corpus):
 
 
 def test_trend_company_filter(corpus):
-    t = trend(corpus, "建", company="中国移动", ci=None)
+    t = trend(corpus, "建", company="中国移动", ci=None, thin_docs=None)
     # 移动: d2 2024 (建 3 of 4 tokens); d3 undated excluded
     assert t.to_dict("records") == [
         {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4,
@@ -393,5 +393,5 @@ def test_trend_without_dated_documents_is_empty():
     m = build([["a"], ["b"]], ["X", "Y"], [None, None])
     t = trend(m, "a", ci=None)
     assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens",
-                                           "group_docs", "group_tokens"]
+                                           "group_docs", "group_tokens", "thin_group"]
     assert trend(m, "a").empty

@@ -17,7 +17,10 @@ import pandas as pd
 
 from analysis.dtm import NONE_LABEL
 
-__all__ = ["KEEP_OLD_NAMES", "NONE_LABEL", "RENAMED", "with_vocabulary"]
+__all__ = ["KEEP_OLD_NAMES", "NONE_LABEL", "RENAMED", "THIN_DOCS", "flag_thin", "with_vocabulary"]
+
+#: Groups with fewer documents than this are flagged ``thin_group`` (read them with care; charts grey them).
+THIN_DOCS = 3
 
 #: Keep the old column names (copies of the new ones) until every reader has switched.
 KEEP_OLD_NAMES = True
@@ -42,4 +45,21 @@ def with_vocabulary(df: pd.DataFrame, table: str) -> pd.DataFrame:
     if not KEEP_OLD_NAMES:
         df = df.drop(columns=[o for o in RENAMED[table] if o in df.columns])
     df.attrs = attrs
+    return df
+
+
+def flag_thin(df: pd.DataFrame, thin_docs: int | None) -> pd.DataFrame:
+    """Add ``thin_group``: the row's group has fewer than ``thin_docs`` documents (``group_docs``)."""
+    if thin_docs is None:
+        return df
+    if thin_docs < 1:
+        from analysis.errors import AnalysisError
+
+        raise AnalysisError(f"thin_docs must be >= 1 or None, got {thin_docs}")
+    docs = df["group_docs"] if "group_docs" in df.columns else df.get("n_docs")
+    if docs is not None:
+        attrs = dict(df.attrs)
+        df["thin_group"] = pd.to_numeric(docs, errors="coerce").fillna(0).to_numpy() < thin_docs
+        df.attrs = attrs
+        df.attrs["thin_docs"] = thin_docs
     return df

@@ -27,6 +27,7 @@ def frequency(
     top_n: int | None = None,
     *,
     min_docs: int = 1,
+    thin_docs: int | None = 3,
     ci: float | None = 0.95,
     n_boot: int = 1000,
     seed: int = 0,
@@ -49,6 +50,7 @@ def frequency(
                     concentrated in few documents; see ``analysis.stats.dispersion``)
       group_docs    int; documents in the group
       group_tokens  int; tokens in the group (the rate's denominator)
+      thin_group    bool; the group has fewer than ``thin_docs`` documents (None: no column)
       rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) bootstrap interval of the rate, resampling
                     the group's documents (``analysis.stats.uncertainty``); NaN for a group of one
                     document; left out with ``ci=None`` (faster on a large vocabulary with top_n=None)
@@ -127,9 +129,9 @@ def frequency(
         out["rate_ci_low"] = low
         out["rate_ci_high"] = high
         out.attrs["ci_level"] = ci
-    from analysis.stats.columns import with_vocabulary
+    from analysis.stats.columns import flag_thin, with_vocabulary
 
-    return with_vocabulary(out, "frequency")
+    return flag_thin(with_vocabulary(out, "frequency"), thin_docs)
 
 
 # ---------------------------------------------------------------------- helpers shared by stats modules

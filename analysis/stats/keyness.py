@@ -43,6 +43,16 @@ Statistics (all vectorised over the terms of a block):
 Totals (``total_target``, ``total_reference``) are the groups' token totals (docvar ``n_tokens``: all
 tokens after stopword filtering, before any trimming of the DTM), so trimming never changes a 2x2 table.
 
+Which measure answers which question:
+  * g2 / p_adjusted / significant: is the difference larger than chance would make it, given these token
+    counts? With large corpora tiny differences are significant; with one long document a repetition is.
+  * log_ratio: how large is the difference (each point doubles the ratio of relative frequencies)?
+  * logodds_z: a ranking of terms by difference that shrinks rare terms towards no difference; |z| > 1.96
+    is a much stricter bar than G² + FDR.
+  * docs_with_term_* and dp_*: does the difference stand on many documents (a habit of the group) or on
+    one (a single text repeating a word)? Use ``min_docs=2`` (or more) to test only terms that several
+    documents use.
+
 Direction: g2, log_ratio and logodds_z are positive when the term's relative frequency is higher in the
 target than in the reference (observed count in the target above its expected count), negative when
 lower, and all three always agree.

@@ -594,6 +594,7 @@ def slogan_profile(
     split_compound: bool = True,
     slogans: Iterable[str] | None = None,
     pool: dict[str, Iterable[str]] | None = None,
+    thin_docs: int | None = 3,
 ) -> pd.DataFrame:
     """Slogan use per group: how often, how densely, in how many documents, first and last seen.
 
@@ -623,6 +624,7 @@ def slogan_profile(
       group_docs     int; documents in the group (thin groups stay visible)
       group_size     int; tokens (or characters) in the group, the rate's denominator (also as
                      ``group_tokens``)
+      thin_group     bool; the group has fewer than ``thin_docs`` documents (None: no column)
       in_lexicon     bool; the slogan is a formulation of the lexicon; False marks a candidate (a quoted
                      or numbered phrase found in the text, not yet a known formulation)
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
@@ -694,7 +696,9 @@ def slogan_profile(
     ]
     if wanted is None:
         out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
-    return with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile")
+    from analysis.stats.columns import flag_thin
+
+    return flag_thin(with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile"), thin_docs)
 
 
 def _wanted(slogans: Iterable[str] | None, pool: dict[str, Iterable[str]] | None) -> dict[str, list[str]] | None:

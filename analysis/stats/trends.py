@@ -42,6 +42,7 @@ def trend(
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
     use_year_hint: bool = False,
+    thin_docs: int | None = 3,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each term in each period of docvar ``by`` (default year).
 
@@ -68,6 +69,7 @@ def trend(
                     resampling the period's documents (``n_boot`` resamples, ``seed``; see
                     ``analysis.stats.uncertainty``); NaN for a period of one document. ``ci=None``
                     leaves both columns out.
+      thin_group    bool; the period has fewer than ``thin_docs`` documents (None: no column)
     Rows: period ascending, then term in the given order. No dated document: an empty frame.
     """
     _require_counts(dtm, "trend")
@@ -89,7 +91,7 @@ def trend(
     if found.any():
         selected[:, found] = sub.counts[:, idx[found]].toarray()
     out = _period_table(
-        sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed),
+        sub.docvars, cols, term_list, {"count": selected}, sub.n_tokens, (ci, n_boot, seed, thin_docs),
         hinted if use_year_hint else None,
     )
     report_left_out(out, "trend", {"undated (no period)": int((~keep).sum())}, len(keep))
@@ -110,6 +112,7 @@ def slogan_trend(
     n_boot: int = DEFAULT_BOOT,
     seed: int = 0,
     use_year_hint: bool = False,
+    thin_docs: int | None = 3,
 ) -> pd.DataFrame:
     """Count and rate per 10,000 tokens of each slogan per period, counted as ``slogan_profile`` does.
 
@@ -162,7 +165,7 @@ def slogan_trend(
     docvars = sub.drop(columns=["text"])
     docvars[TOKENS_COLUMN] = doc_tokens
     out = _period_table(
-        docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed), hinted if use_year_hint else None
+        docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed, thin_docs), hinted if use_year_hint else None
     )
     report_left_out(out, "slogan_trend", {"undated (no period)": n_undated}, int(in_company.sum()))
     return out
@@ -251,7 +254,7 @@ def _period_table(
     term_list: list[str],
     matrices: dict[str, np.ndarray],
     doc_tokens: np.ndarray,
-    boot: tuple[float | None, int, int] = (None, DEFAULT_BOOT, 0),
+    boot: tuple[Any, ...] = (None, DEFAULT_BOOT, 0, 3),
     hinted: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The trend table from per-document count matrices (n_docs x n_terms) and token totals."""
@@ -285,7 +288,7 @@ def _period_table(
     data["n_tokens"] = np.repeat(n_tokens, k)
     if hinted is not None:  # documents placed in their period by a year hint, not a stated date
         data["docs_year_hint"] = np.repeat(np.bincount(codes, weights=hinted, minlength=n_periods).astype(np.int64), k)
-    ci, n_boot, seed = boot
+    ci, n_boot, seed = boot[:3]
     if ci is not None:
         low, high = bootstrap_rate_ci(
             matrices["count"], doc_tokens, codes, n_periods, level=ci, n_boot=n_boot, seed=seed
@@ -297,9 +300,9 @@ def _period_table(
         out[c] = out[c].astype(gv[c].dtype)
     if ci is not None:
         out.attrs["ci_level"] = ci
-    from analysis.stats.columns import with_vocabulary
+    from analysis.stats.columns import flag_thin, with_vocabulary
 
-    return with_vocabulary(out, "trend")
+    return flag_thin(with_vocabulary(out, "trend"), boot[3] if len(boot) > 3 else 3)
 
 
 def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float | None) -> pd.DataFrame:
@@ -309,9 +312,9 @@ def _empty(by_cols: list[str], frame: pd.DataFrame, extra: list[str], ci: float 
     out = pd.DataFrame({c: [] for c in cols})
     for c in by_cols:
         out[c] = out[c].astype(frame[c].dtype)
-    from analysis.stats.columns import with_vocabulary
+    from analysis.stats.columns import flag_thin, with_vocabulary
 
-    return with_vocabulary(out, "trend")
+    return flag_thin(with_vocabulary(out, "trend"), 3)
 
 
 # help(function) shows the definitions too: the package namespace shadows this module by the function.
