@@ -500,3 +500,16 @@ def test_year_over_year_blocks_match_single_comparisons():
     whole = year_over_year(m, within=None, min_count=3)
     assert set(whole["group"]) == {"2022", "2023"} and set(whole["reference"]) == {"2021", "2022"}
     assert set(whole["family"]) == {"table"} and (whole["family_size"] == len(whole)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="甲乙丙丁", min_size=0, max_size=40),
+    st.lists(st.text(alphabet="甲乙丙丁", min_size=1, max_size=5), min_size=1, max_size=6),
+)
+def test_every_lexicon_occurrence_is_counted_against_a_plain_scan(text, terms):
+    from analysis.stats.slogans import _Lexicon
+
+    got = _Lexicon(tuple(terms)).occurrences(text)
+    for term in set(terms):
+        assert got.get(term, 0) == _plain_scan(text, term), (text, term)
