@@ -61,6 +61,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         reference=args.reference,
         top_n=args.top_n,
         min_count=args.min_count,
+        family=args.family,
         progress=not args.quiet,
     )
     print("wrote " + ", ".join(str(p) for p in written.files))
@@ -118,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--reference", default=None, help="keyness reference group (default: the rest)")
     st.add_argument("--top-n", type=int, default=50, help="rows per group in frequency/tfidf")
     st.add_argument("--min-count", type=int, default=5, help="keyness minimum count")
+    st.add_argument(
+        "--family", choices=("table", "block"), default="table",
+        help="keyness multiple-testing family: the whole table (default) or each comparison",
+    )
     st.add_argument("-q", "--quiet", action="store_true")
     st.set_defaults(func=_cmd_stats)
 
