@@ -16,6 +16,15 @@ from analysis.errors import AnalysisError
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
 
+def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
+    """Raw data is never written to: no output folder inside (or equal to) the input folder."""
+    if src is None or out is None or not src.is_dir():
+        return
+    root, target = src.resolve(), out.resolve()
+    if target == root or root in target.parents:
+        raise AnalysisError(f"{out}: output folder is inside the input folder {src}; raw data is never written to")
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.corpus import corpus_summary, ingest
 
@@ -42,6 +51,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.ingest.corpus import load_corpus
     from analysis.pipeline import write_stats
 
+    _refuse_output_inside(args.dir, args.out)
     corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)
     if corpus.empty:
         raise AnalysisError(f"{args.dir}: no readable document")
@@ -65,6 +75,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import run_reports
 
+    _refuse_output_inside(args.corpus or config.RAW_DIR, args.out or config.REPORTS_DIR)
     params: dict[str, str] = {}
     for item in args.param or []:
         if "=" not in item:

@@ -180,3 +180,21 @@ def test_stats_repairs_a_damaged_token_cache(tmp_path: Path) -> None:
 
 # keep the imports used by later sections
 _ = (json, shutil, pytest)
+
+
+# ==================================================================================================
+# 10. no command writes inside its input folder
+
+
+@pytest.mark.parametrize("command", ["ingest", "stats", "report"])
+@pytest.mark.parametrize("where", ["sub", "."])
+def test_no_command_writes_inside_its_input_folder(tmp_path: Path, command: str, where: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_with_good_files(corpus)
+    before = snapshot(corpus)
+    out = corpus / where
+    args = [command, corpus, "--out", out] if command != "report" else [command, "--corpus", corpus, "--out", out]
+    run = run_cli(*args, "-q" if command != "report" else "--only", *(["00"] if command == "report" else []))
+    assert run.returncode == 2
+    assert "inside the input folder" in run.stderr
+    assert snapshot(corpus) == before
