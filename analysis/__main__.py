@@ -22,7 +22,9 @@ def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
         return
     root, target = src.resolve(), out.resolve()
     if target == root or root in target.parents:
-        raise AnalysisError(f"{out}: output folder is inside the input folder {src}; raw data is never written to")
+        raise AnalysisError(
+            f"{out}: output folder is inside the input folder {src}; raw data is never written to"
+        )
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:

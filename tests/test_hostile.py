@@ -44,7 +44,9 @@ class Run:
     peak_kb: int
 
 
-def run_cli(*args: str | os.PathLike[str], timeout: float = 180, cwd: Path | None = None, env: dict | None = None) -> Run:
+def run_cli(
+    *args: str | os.PathLike[str], timeout: float = 180, cwd: Path | None = None, env: dict | None = None
+) -> Run:
     """``python -m analysis ARGS`` in a subprocess; asserts no traceback and peak memory under 1 GiB."""
     full_env = {**os.environ, "TEXTLAB_PROGRESS": "0", **(env or {})}
     proc = subprocess.run(
@@ -78,7 +80,13 @@ def snapshot(folder: Path) -> dict[bytes, tuple]:
                 state[rel] = ("link", os.readlink(p))
             elif os.path.isfile(p):
                 with open(p, "rb") as fh:
-                    state[rel] = ("file", st.st_mode, st.st_size, st.st_mtime_ns, hashlib.sha256(fh.read()).hexdigest())
+                    state[rel] = (
+                        "file",
+                        st.st_mode,
+                        st.st_size,
+                        st.st_mtime_ns,
+                        hashlib.sha256(fh.read()).hexdigest(),
+                    )
             else:
                 state[rel] = ("other", st.st_mode, st.st_mtime_ns)
         st = os.lstat(dirpath)
@@ -92,12 +100,16 @@ def corpus_with_good_files(folder: Path, n: int = 3) -> list[str]:
     names = []
     for i in range(n):
         name = f"good_{i}.txt"
-        (folder / name).write_text(GOOD_TEXT.replace("2023年3月1日", f"2023年3月{i + 1}日") + f"第{i}篇。\n", encoding="utf-8")
+        (folder / name).write_text(
+            GOOD_TEXT.replace("2023年3月1日", f"2023年3月{i + 1}日") + f"第{i}篇。\n", encoding="utf-8"
+        )
         names.append(name)
     return names
 
 
-def ingest(corpus: Path, out: Path, *extra: str, timeout: float = 180) -> tuple[Run, pd.DataFrame, pd.DataFrame]:
+def ingest(
+    corpus: Path, out: Path, *extra: str, timeout: float = 180
+) -> tuple[Run, pd.DataFrame, pd.DataFrame]:
     """Run ``ingest`` and return (run, corpus table, ingest report); the input folder must not change."""
     before = snapshot(corpus)
     run = run_cli("ingest", corpus, "--out", out, "-q", *extra, timeout=timeout)
@@ -157,7 +169,11 @@ def test_flipped_bits_in_a_token_shard_never_crash(tmp_path: Path) -> None:
         timeout=300,
         cwd=ROOT,
     )
-    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), (proc.returncode, proc.stdout[-500:], proc.stderr[-2000:])
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), (
+        proc.returncode,
+        proc.stdout[-500:],
+        proc.stderr[-2000:],
+    )
 
 
 def test_stats_repairs_a_damaged_token_cache(tmp_path: Path) -> None:
@@ -175,7 +191,11 @@ def test_stats_repairs_a_damaged_token_cache(tmp_path: Path) -> None:
     third = run_cli("stats", RAW, "--out", tmp_path / "s3", "-q", env=env)
     assert "damaged" not in third.stderr  # rebuilt: the next run finds a good shard
     for name in ("frequency.csv", "keyness.csv", "similarity.csv"):
-        assert (tmp_path / "s2" / name).read_bytes() == (tmp_path / "s1" / name).read_bytes() == (tmp_path / "s3" / name).read_bytes()
+        assert (
+            (tmp_path / "s2" / name).read_bytes()
+            == (tmp_path / "s1" / name).read_bytes()
+            == (tmp_path / "s3" / name).read_bytes()
+        )
 
 
 # keep the imports used by later sections
@@ -193,7 +213,11 @@ def test_no_command_writes_inside_its_input_folder(tmp_path: Path, command: str,
     corpus_with_good_files(corpus)
     before = snapshot(corpus)
     out = corpus / where
-    args = [command, corpus, "--out", out] if command != "report" else [command, "--corpus", corpus, "--out", out]
+    args = (
+        [command, corpus, "--out", out]
+        if command != "report"
+        else [command, "--corpus", corpus, "--out", out]
+    )
     run = run_cli(*args, "-q" if command != "report" else "--only", *(["00"] if command == "report" else []))
     assert run.returncode == 2
     assert "inside the input folder" in run.stderr
