@@ -26,7 +26,7 @@ STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "simi
 
 
 def _write_csv(df: pd.DataFrame, target: Path, index: bool = False) -> Path:
-    return _io.write_with(target, lambda t: df.to_csv(t, index=index, encoding="utf-8"))
+    return _io.write_csv(df, target, index=index)  # formula-like text cells neutralised
 
 
 @dataclass

