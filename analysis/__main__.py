@@ -6,12 +6,14 @@ Exit codes: 0 success; 1 finished but something was skipped or failed (see the r
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analysis import config
 from analysis.errors import AnalysisError
+from analysis.ingest.limits import Limits, applied
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -95,6 +97,44 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
 
 
+def _positive(kind: type) -> Callable[[str], float]:
+    """argparse type: a positive finite number (``inf``, ``nan``, ``1e999`` are refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a positive finite number")
+        return value
+
+    return parse
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """Per-file budget of ingestion (analysis.ingest.limits): raise them for unusual documents."""
+    d = Limits()
+    g = parser.add_argument_group("per-file limits (a file over one is skipped and reported)")
+    g.add_argument(
+        "--file-time-limit", type=_positive(float), metavar="SECONDS", help=f"default {d.seconds:g}"
+    )
+    g.add_argument("--file-memory-limit", type=_positive(int), metavar="MB", help=f"default {d.memory_mb}")
+    g.add_argument("--file-char-limit", type=_positive(int), metavar="N", help=f"default {d.chars:,}")
+    g.add_argument(
+        "--file-unpacked-limit", type=_positive(int), metavar="MB", help=f"default {d.decompressed_mb}"
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits().with_options(
+        seconds=getattr(args, "file_time_limit", None),
+        memory_mb=getattr(args, "file_memory_limit", None),
+        chars=getattr(args, "file_char_limit", None),
+        decompressed_mb=getattr(args, "file_unpacked_limit", None),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -109,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     ing.add_argument("--keep-repeated", action="store_true", help="keep paragraphs repeated in a document")
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_limit_options(ing)
     ing.set_defaults(func=_cmd_ingest)
 
     st = sub.add_parser("stats", help="frequency, tfidf, slogans, keyness, similarity CSVs")
@@ -122,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--top-n", type=int, default=50, help="rows per group in frequency/tfidf")
     st.add_argument("--min-count", type=int, default=5, help="keyness minimum count")
     st.add_argument("-q", "--quiet", action="store_true")
+    _add_limit_options(st)
     st.set_defaults(func=_cmd_stats)
 
     rp = sub.add_parser("report", help="run the notebooks with papermill and write HTML reports")
@@ -132,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="notebook parameter")
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    _add_limit_options(rp)
     rp.set_defaults(func=_cmd_report)
     return p
 
@@ -140,7 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        with applied(_limits(args)):
+            return int(args.func(args))
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -275,3 +275,151 @@ def test_figure_tables_are_neutralised(tmp_path: Path) -> None:
     plt.close(fig)
     back = pd.read_csv(written["csv"], dtype=str)
     assert list(back["company"]) == ["'=1+1", "中国联通"] and list(back["value"]) == ["-1.5", "2.0"]
+
+
+# ==================================================================================================
+# the per-file budget runner (analysis.ingest.limits)
+
+
+def _job(kind: str) -> str:
+    import re
+    import signal as sig
+
+    if kind == "slow":  # C-level work that never checks for signals: catastrophic backtracking
+        re.match(r"(a+)+$", "a" * 40 + "b")
+    elif kind == "hog":
+        blocks = [bytearray(64 * 1024 * 1024) for _ in range(40)]  # 2.5 GB, touched
+        return str(len(blocks))
+    elif kind == "crash":
+        os.kill(os.getpid(), sig.SIGSEGV)
+    elif kind == "raise":
+        raise ValueError("boom")
+    return f"done {kind}"
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_budget_runner_kills_and_replaces_overrunning_workers(n_jobs: int) -> None:
+    import time
+
+    from analysis.ingest.limits import Limits, run_budgeted
+
+    jobs = ["a", "slow", "b", "hog", "c", "crash", "d", "raise", "e"]
+    t0 = time.monotonic()
+    results = run_budgeted(
+        _job, jobs, failed=lambda job, reason: f"{job}: {reason}", n_jobs=n_jobs,
+        limits=Limits(seconds=3, memory_mb=400),
+    )  # fmt: skip
+    assert time.monotonic() - t0 < 40
+    assert results[0::2] == ["done a", "done b", "done c", "done d", "done e"]
+    assert results[1].startswith("slow: time limit: still running after 3 s")
+    assert results[3].startswith("hog: memory limit: more than 400 MB")
+    assert results[5].startswith("crash: the reader crashed") and "SIGSEGV" in results[5]
+    assert results[7] == "raise: unexpected error: ValueError: boom"
+
+
+def test_limits_refuse_non_finite_values() -> None:
+    from analysis.errors import AnalysisError
+    from analysis.ingest.limits import Limits
+
+    for bad in (float("inf"), float("nan"), 0, -1):
+        with pytest.raises(AnalysisError):
+            Limits(seconds=bad)
+
+
+# ==================================================================================================
+# 1. .docx zip bomb
+
+
+def _docx_bytes(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def write_docx_bomb(path: Path, unpacked_mb: int = 300) -> None:
+    """A valid .docx whose word/document.xml unpacks to ``unpacked_mb`` MB (about 1/1000 on disk)."""
+    import io
+    import zipfile
+
+    template = zipfile.ZipFile(io.BytesIO(_docx_bytes(["炸弹"])))
+    xml = template.read("word/document.xml").decode("utf-8")
+    head, tail = xml.split("<w:body>", 1)
+    para = "<w:p><w:r><w:t>" + "全面从严治党" * 200 + "</w:t></w:r></w:p>"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info, template.read(info))
+        with out.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write((head + "<w:body>").encode())
+            chunk = (para * 1000).encode()
+            for _ in range(unpacked_mb * 1024 * 1024 // len(chunk) + 1):
+                fh.write(chunk)
+            fh.write(tail.encode())
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus)
+    (corpus / "real.docx").write_bytes(_docx_bytes([GOOD_TEXT, "中国移动召开会议。"]))
+    write_docx_bomb(corpus / "bomb.docx")
+    assert (corpus / "bomb.docx").stat().st_size < 2 * 1024 * 1024
+    run, table, report = ingest(corpus, tmp_path / "out", timeout=90)
+    assert run.returncode == 1
+    assert set(table["path"]) == {*good, "real.docx"}
+    reason = reason_of(report, "bomb.docx")
+    assert reason.startswith("decompressed-size limit") and "limit 256 MB" in reason
+
+
+# ==================================================================================================
+# 3. PDF CPU bomb: a tiny file whose pages share one content stream of 900,000 text operators
+
+
+def write_pdf_bomb(path: Path, pages: int = 40, operators: int = 900_000) -> None:
+    import zlib
+
+    stream = zlib.compress(b"BT /F1 1 Tf " + b"(x) Tj " * operators + b"ET", 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+        + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    for _ in range(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents 4 0 R >>"
+        )
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+def test_pdf_cpu_bomb_hits_the_time_limit_and_the_run_goes_on(tmp_path: Path) -> None:
+    import time
+
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus, 70)  # enough files for two workers
+    write_pdf_bomb(corpus / "bomb.pdf")
+    assert (corpus / "bomb.pdf").stat().st_size < 20_000
+    t0 = time.monotonic()
+    run, table, report = ingest(corpus, tmp_path / "out", "--file-time-limit", "5", timeout=120)
+    assert time.monotonic() - t0 < 60
+    assert run.returncode == 1
+    assert set(table["path"]) == set(good)
+    assert reason_of(report, "bomb.pdf").startswith("time limit: still running after 5 s")

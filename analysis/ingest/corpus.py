@@ -33,7 +33,6 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from tqdm import tqdm
 from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest.clean import clean_body, prepare
+from analysis.ingest.limits import run_budgeted
 from analysis.ingest.metadata import (
     CompanyAliases,
     extract_company,
@@ -341,11 +341,14 @@ def read_corpus(
     bar = dict(
         total=len(jobs), desc="ingest", unit="file", disable=not progress or len(jobs) < 50, file=sys.stderr
     )
-    if n_jobs > 1 and len(jobs) >= _PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(tqdm(pool.map(_process_star, jobs, chunksize=16), **bar))
-    else:
-        results = [_process_star(j) for j in tqdm(jobs, **bar)]
+    with tqdm(**bar) as pbar:  # every file in a worker process, under the per-file budget of limits.py
+        results = run_budgeted(
+            _process_star,
+            jobs,
+            failed=lambda job, reason: {"status": "skipped", "path": job[1], "reason": reason},
+            n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
+            progress=pbar.update,
+        )
 
     rows = []
     for res in results:

@@ -68,6 +68,7 @@ from typing import Any
 
 from analysis import config
 from analysis.errors import ReadError
+from analysis.ingest import limits
 
 __all__ = [
     "READERS",
@@ -617,6 +618,7 @@ def _docx_blocks(container: Any) -> list[str]:
 def read_docx(data: bytes, path: Path) -> RawDocument:
     """Word (.docx) via python-docx: body paragraphs and table cells, one per line."""
     docx = _import_optional("docx", "python-docx", path)
+    limits.check_zip(data, path, what=".docx")  # a zip bomb is refused before anything is unpacked
     try:
         document = docx.Document(io.BytesIO(data))
         lines = _docx_blocks(document)
@@ -701,4 +703,6 @@ def read_document(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -
         raise ReadError(path, f"file too large: more than {_format_size(max_bytes)}")
     if not data:
         raise ReadError(path, "empty file (0 bytes)")
-    return reader(data, path)
+    raw = reader(data, path)
+    limits.check_chars(raw.text, path)
+    return raw
