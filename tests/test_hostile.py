@@ -423,3 +423,37 @@ def test_pdf_cpu_bomb_hits_the_time_limit_and_the_run_goes_on(tmp_path: Path) ->
     assert run.returncode == 1
     assert set(table["path"]) == set(good)
     assert reason_of(report, "bomb.pdf").startswith("time limit: still running after 5 s")
+
+
+# ==================================================================================================
+# 2. YAML alias bomb in front matter
+
+
+def yaml_bomb(levels: int = 8) -> str:
+    lines = ['a0: &a0 ["全面从严治党", "全面从严治党", "全面从严治党", "全面从严治党", "全面从严治党"]']
+    for k in range(1, levels + 1):
+        lines.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]")
+    return "---\ntitle: 炸弹\n" + "\n".join(lines) + "\n---\n"
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus)
+    (corpus / "bomb.md").write_text(
+        yaml_bomb(8) + "中国联通召开会议，部署全面从严治党工作。\n", encoding="utf-8"
+    )
+    assert (corpus / "bomb.md").stat().st_size < 1500
+    _, table, report = ingest(corpus, tmp_path / "out", "--file-time-limit", "20", timeout=60)
+    assert set(good) <= set(table["path"])
+    assert "bomb.md" not in set(report["path"])  # its body is ordinary text: kept, the front matter dropped
+    row = table[table["path"] == "bomb.md"].iloc[0]
+    assert "部署全面从严治党工作" in row["text"] and "a8" not in row["text"]
+
+
+def test_front_matter_without_aliases_still_parses() -> None:
+    from analysis.ingest.clean import split_front_matter
+
+    meta, body = split_front_matter("---\ntitle: 标题\ntags: [a, b]\ndate: 2023-01-02\n---\n正文\n")
+    assert meta == {"title": "标题", "tags": "a, b", "date": "2023-01-02"} and body == "正文\n"
+    meta, body = split_front_matter("---\ntitle: &t 标题\nother: *t\n---\n正文\n")
+    assert meta == {} and body == "正文\n"
