@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import _io, config
+from analysis._checks import require_finite
 from analysis.errors import AnalysisError
 
 __all__ = [
@@ -186,7 +187,7 @@ def _resolve_params(
         values = {}
         for k, v in user.items():
             if k in defaults:
-                values[k] = _coerce(k, v, defaults[k])
+                values[k] = require_finite(k, _coerce(k, v, defaults[k]), v)  # 1e999, nan: refused
                 effective[k] = values[k]
         per_nb[stem] = values
     return per_nb, effective

@@ -457,3 +457,27 @@ def test_front_matter_without_aliases_still_parses() -> None:
     assert meta == {"title": "标题", "tags": "a, b", "date": "2023-01-02"} and body == "正文\n"
     meta, body = split_front_matter("---\ntitle: &t 标题\nother: *t\n---\n正文\n")
     assert meta == {} and body == "正文\n"
+
+
+# ==================================================================================================
+# 14. non-finite parameter values
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e999", "inf", "nan", "[2022, 1e999]"])
+def test_non_finite_parameters_are_refused_at_the_edge(tmp_path: Path, value: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_with_good_files(corpus)
+    run = run_cli(
+        "report", "--corpus", corpus, "--out", tmp_path / "out", "-p", f"year_min={value}", "--only", "00"
+    )
+    assert run.returncode == 2
+    assert f"-p year_min={value}: not a finite number" in run.stderr
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize("option", ["--file-time-limit", "--file-memory-limit"])
+@pytest.mark.parametrize("value", ["inf", "nan", "1e999", "0", "-5"])
+def test_non_finite_limits_are_refused(tmp_path: Path, option: str, value: str) -> None:
+    run = run_cli("ingest", RAW, "--out", tmp_path / "out", option, value)
+    assert run.returncode == 2 and option in run.stderr
+    assert not (tmp_path / "out").exists()
