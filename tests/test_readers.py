@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import config
 from analysis.errors import ReadError
-from analysis.ingest import readers
+from analysis.ingest import encoding, readers
 from analysis.ingest.readers import (
     READERS,
     SUPPORTED_SUFFIXES,
@@ -110,7 +110,7 @@ def test_short_texts_misdecode_without_errors_in_the_other_encoding():
 
 @pytest.mark.parametrize("wrong", ["gb18030", "big5"])
 def test_a_wrong_detector_guess_does_not_overrule_the_score(monkeypatch: pytest.MonkeyPatch, wrong: str):
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: wrong)
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: wrong)
     assert decode_bytes(SHORT_SIMPLIFIED.encode("gb18030")) == (SHORT_SIMPLIFIED, "gb18030")
     assert decode_bytes(SHORT_TRADITIONAL.encode("big5")) == (SHORT_TRADITIONAL, "big5")
 
@@ -120,7 +120,7 @@ def test_very_common_characters_outweigh_merely_common_ones(monkeypatch: pytest.
     # only the frequency tier tells the two apart; a detector voting Big5 must not win.
     data = "你们的国家".encode("gb18030")
     assert data.decode("big5") == "斕蠅腔弊模"
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "big5")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "big5")
     assert decode_bytes(data) == ("你们的国家", "gb18030")
 
 
@@ -128,12 +128,12 @@ def test_the_detector_settles_a_genuine_tie(monkeypatch: pytest.MonkeyPatch):
     # One character whose two bytes are a common character in both tables: 比 (GB) / 掀 (Big5).
     data = "比".encode("gb18030")
     assert data.decode("big5") == "掀"
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "big5")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "big5")
     assert decode_bytes(data) == ("掀", "big5")
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: None)
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: None)
     assert decode_bytes(data) == ("比", "gb18030")  # no opinion: the mainland default
     # A charset declared in the file outweighs the detector.
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "gb18030")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "gb18030")
     doc = readers.read_text(b'<meta charset="big5">' + data, Path("page.txt"))
     assert (doc.text, doc.encoding) == ('<meta charset="big5">掀', "big5")
 

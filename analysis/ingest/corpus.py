@@ -44,14 +44,7 @@ from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest.clean import clean_body, prepare
 from analysis.ingest.limits import run_budgeted
-from analysis.ingest.metadata import (
-    CompanyAliases,
-    extract_company,
-    extract_date,
-    extract_source,
-    extract_title,
-    load_aliases,
-)
+from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
@@ -145,10 +138,15 @@ def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple
     title, date, company, source, warning = "", None, "", "", ""
     try:
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
-        title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
-        date = extract_date(front_matter, prepared.text, title=title)
-        company = extract_company(title, prepared.text, aliases)
-        source = extract_source(prepared.front_matter, prepared.text)
+        meta = describe(
+            prepared.text,
+            front_matter=prepared.front_matter,
+            spaced_text=prepared.spaced_text,
+            spaced_headings=prepared.spaced_headings,
+            date_front_matter=front_matter,
+            aliases=aliases,
+        )
+        title, date, company, source = meta.title, meta.date, meta.company, meta.source
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
         warning = (
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
