@@ -124,6 +124,9 @@ def _add_limit_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--file-unpacked-limit", type=_positive(int), metavar="MB", help=f"default {d.decompressed_mb}"
     )
+    g.add_argument(
+        "--follow-links", action="store_true", default=None, help="follow links that leave the corpus folder"
+    )
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -132,6 +135,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         memory_mb=getattr(args, "file_memory_limit", None),
         chars=getattr(args, "file_char_limit", None),
         decompressed_mb=getattr(args, "file_unpacked_limit", None),
+        follow_links=getattr(args, "follow_links", None),
     )
 
 
@@ -182,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    # file names may hold any bytes: print what cannot be encoded as \xNN, never fail on it
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         with applied(_limits(args)):
             return int(args.func(args))

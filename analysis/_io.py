@@ -51,8 +51,11 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
 
 
 def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
-    """Atomically write ``text`` to ``target`` (UTF-8 by default)."""
-    return write_bytes(target, text.encode(encoding))
+    """Atomically write ``text`` to ``target`` (UTF-8 by default).
+
+    A lone surrogate (an undecodable byte of a file name, as Python passes it on) is written as ``\\xNN``.
+    """
+    return write_bytes(target, text.encode(encoding, errors="backslashreplace"))
 
 
 def write_with(target: str | Path, writer: Callable[[Path], Any], suffix: str | None = None) -> Path:

@@ -481,3 +481,125 @@ def test_non_finite_limits_are_refused(tmp_path: Path, option: str, value: str) 
     run = run_cli("ingest", RAW, "--out", tmp_path / "out", option, value)
     assert run.returncode == 2 and option in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ==================================================================================================
+# 5. file names that are not valid UTF-8
+
+
+def test_file_names_of_any_bytes(tmp_path: Path) -> None:
+    base = tmp_path / "c"
+    base.mkdir()
+    corpus = Path(os.fsdecode(os.fsencode(base) + b"/corpus_\xb9\xfa"))  # a GBK folder name
+    good = corpus_with_good_files(corpus)
+    Path(os.fsdecode(os.fsencode(corpus) + b"/badname_\xff\xfe.txt")).write_text(
+        GOOD_TEXT + "坏名字。\n", encoding="utf-8"
+    )
+    sub = Path(os.fsdecode(os.fsencode(corpus) + b"/sub_\xd6\xd0"))
+    sub.mkdir()
+    (sub / "x.txt").write_text(GOOD_TEXT + "子目录。\n", encoding="utf-8")
+    (sub / "bad.bin").write_bytes(b"\x00\x01")
+    run, table, report = ingest(corpus, tmp_path / "out")
+    assert run.returncode == 1  # bad.bin is skipped: "some files skipped, corpus written"
+    assert set(table["path"]) == {*good, "badname_\\xff\\xfe.txt", "sub_\\xd6\\xd0/x.txt"}
+    assert reason_of(report, "sub_\\xd6\\xd0/bad.bin").startswith("unsupported format")
+    assert "badname_\\xff\\xfe.txt" in (tmp_path / "out" / "corpus.csv").read_text(encoding="utf-8")
+    stats = run_cli("stats", corpus, "--out", tmp_path / "stats", "-q")
+    assert stats.returncode in (0, 1) and (tmp_path / "stats" / "frequency.csv").exists()  # 1: one group
+    overrides = tmp_path / "meta.csv"
+    overrides.write_text("path,date\nbadname_\\xff\\xfe.txt,2020-01-01\n", encoding="utf-8")
+    _, table, _ = ingest(corpus, tmp_path / "out2", "--metadata", str(overrides))
+    row = table[table["path"] == "badname_\\xff\\xfe.txt"].iloc[0]
+    assert row["date_from_override"] and row["date"] == pd.Timestamp("2020-01-01")
+
+
+# ==================================================================================================
+# 6. override dates outside pandas' range
+
+
+def test_override_dates_out_of_range_are_warned_and_ignored(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus, 5)
+    overrides = tmp_path / "meta.csv"
+    values = ["9999-12-31", "0001-01-01", "2262-04-12", "2024-02-30", "2024-02-22"]
+    overrides.write_text(
+        "path,date\n" + "".join(f"{g},{v}\n" for g, v in zip(good, values, strict=True)), encoding="utf-8"
+    )
+    run, table, report = ingest(corpus, tmp_path / "out", "--metadata", str(overrides))
+    assert run.returncode == 0 and set(table["path"]) == set(good)
+    reasons = list(report.loc[report["path"] == "meta.csv", "reason"])
+    for n, v in enumerate(values[:3], start=2):
+        assert f"row {n}: date '{v}' outside the supported range 1677-09-22 to 2262-04-11; ignored" in reasons
+    assert "row 5: invalid date '2024-02-30' (use YYYY-MM-DD); ignored" in reasons
+    by_path = table.set_index("path")
+    assert (
+        by_path.loc[good[4], "date"] == pd.Timestamp("2024-02-22")
+        and by_path.loc[good[4], "date_from_override"]
+    )
+    assert not by_path.loc[good[:4], "date_from_override"].any()
+    assert (by_path.loc[good[:4], "date"].dt.year == 2023).all()  # the extracted dates are kept
+
+
+# ==================================================================================================
+# 8. links that leave the corpus folder
+
+
+def test_links_out_of_the_corpus_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("中国联通机密文件，外部内容不得读取。\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus)
+    (corpus / "passwd.txt").symlink_to("/etc/passwd")
+    (corpus / "secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "everything").symlink_to("/")
+    (corpus / "alias.txt").symlink_to(corpus / good[0])  # inside: still works
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "up.txt").symlink_to("../good_1.txt")
+    run, table, report = ingest(corpus, tmp_path / "out", timeout=60)
+    assert run.returncode == 1
+    assert set(table["path"]) == {*good, "alias.txt", "sub/up.txt"}
+    for name in ("passwd.txt", "secret.txt", "everything"):
+        assert "outside the corpus folder" in reason_of(report, name) and "--follow-links" in reason_of(
+            report, name
+        )
+    assert not table["text"].str.contains("root:").any()
+    # sub/up.txt leaves the folder "sub": skipped there, unless the user asks for links to be followed
+    refused = run_cli("ingest", corpus / "sub", "--out", tmp_path / "out2", "-q")
+    assert refused.returncode == 2 and not (tmp_path / "out2" / "corpus.parquet").exists()
+    followed = run_cli("ingest", corpus / "sub", "--out", tmp_path / "out3", "--follow-links", "-q")
+    assert followed.returncode == 0
+    assert list(pd.read_parquet(tmp_path / "out3" / "corpus.parquet")["path"]) == ["up.txt"]
+
+
+# ==================================================================================================
+# 12. a metadata row applies to the document at its path only
+
+
+def test_metadata_rows_match_by_path_and_bare_names_only_when_unique(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus_with_good_files(corpus, 1)
+    for folder in ("sub", "a", "b"):
+        (corpus / folder).mkdir()
+    (corpus / "sub" / "x.txt").write_text(GOOD_TEXT + "子目录文件。\n", encoding="utf-8")
+    (corpus / "unique.txt").write_text(GOOD_TEXT + "唯一文件。\n", encoding="utf-8")
+    (corpus / "a" / "dup.txt").write_text(GOOD_TEXT + "重名一。\n", encoding="utf-8")
+    (corpus / "b" / "dup.txt").write_text(GOOD_TEXT + "重名二。\n", encoding="utf-8")
+    overrides = tmp_path / "meta.csv"
+    overrides.write_text(
+        "path,title\n"
+        "../../elsewhere/x.txt,外部\n"  # must not reach sub/x.txt
+        "other/x.txt,别处\n"
+        "unique.txt,唯一\n"
+        "dup.txt,重名\n"
+        "./a/dup.txt,甲\n",
+        encoding="utf-8",
+    )
+    _, table, report = ingest(corpus, tmp_path / "out", "--metadata", str(overrides))
+    titles = table.set_index("path")["title"]
+    assert titles["sub/x.txt"] != "外部" and titles["sub/x.txt"] != "别处"
+    assert titles["unique.txt"] == "唯一" and titles["a/dup.txt"] == "甲" and titles["b/dup.txt"] != "重名"
+    reasons = " | ".join(report.loc[report["path"] == "meta.csv", "reason"])
+    assert "row 2: path '../../elsewhere/x.txt' matches no document" in reasons
+    assert "row 3: path 'other/x.txt' matches no document" in reasons
+    assert "row 5: path 'dup.txt' matches no document" in reasons

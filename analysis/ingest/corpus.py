@@ -41,7 +41,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import _io, config
+from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
+from analysis.ingest import limits, paths
 from analysis.ingest.clean import clean_body, prepare
 from analysis.ingest.limits import run_budgeted
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
@@ -96,7 +98,8 @@ def make_doc_id(rel_path: str) -> str:
 def list_files(root: Path) -> list[Path]:
     """All files below ``root``, sorted, following symlinked folders but never a loop.
 
-    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out.
+    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out. A link to a folder outside
+    ``root`` is listed itself, not walked (read_corpus reports it), unless ``--follow-links``.
     """
     root = Path(root)
     seen: set[tuple[int, int]] = set()
@@ -113,13 +116,16 @@ def list_files(root: Path) -> list[Path]:
             continue
         seen.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if not limits.active().follow_links:  # a link out of the folder is listed (and reported), not walked
+            out.extend(Path(dirpath) / d for d in dirnames if paths.leaves(Path(dirpath) / d, root))
+            dirnames[:] = [d for d in dirnames if not paths.leaves(Path(dirpath) / d, root)]
         out.extend(Path(dirpath) / name for name in filenames if not name.startswith("."))
     return sorted(out, key=lambda p: p.relative_to(root).as_posix())
 
 
 def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple[str, ...]) -> dict[str, Any]:
     """Read, clean and describe one file. Never raises: failures come back as a skip record."""
-    path = Path(root) / rel
+    path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
     try:
         raw = read_document(path)
         prepared = prepare(raw.text, fmt=raw.format)
@@ -212,11 +218,11 @@ def _apply_overrides(
     for i, p in enumerate(corpus["path"]):
         by_name.setdefault(Path(p).name, []).append(i)
     for n, row in enumerate(overrides.itertuples(index=False), start=2):  # row 1 is the header
-        key = row.path.replace("\\", "/")
+        key = row.path if row.path in by_path else row.path.replace("\\", "/")  # \xNN: paths.display
         key = key[2:] if key.startswith("./") else key
         idx = by_path.get(key)
-        if idx is None:
-            candidates = by_name.get(Path(key).name, [])
+        if idx is None and "/" not in key:  # a bare name: its document when the name is unique
+            candidates = by_name.get(key, [])
             idx = candidates[0] if len(candidates) == 1 else None
         if idx is None:
             problems.append(
@@ -232,17 +238,11 @@ def _apply_overrides(
             if not value:
                 continue
             if fieldname == "date":
-                parsed = pd.to_datetime(value, errors="coerce", format="ISO8601")
-                if pd.isna(parsed):
-                    problems.append(
-                        {
-                            "path": source_name,
-                            "status": "warning",
-                            "reason": f"row {n}: invalid date '{value}' (use YYYY-MM-DD); ignored",
-                        }
-                    )
+                parsed, why = override_date(value)  # invalid or outside pandas' range: warned, ignored
+                if why:
+                    problems.append({"path": source_name, "status": "warning", "reason": f"row {n}: {why}"})
                     continue
-                value = parsed.normalize().tz_localize(None) if parsed.tzinfo else parsed.normalize()
+                value = parsed
             elif fieldname == "company":
                 value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
@@ -327,7 +327,10 @@ def read_corpus(
     report: list[dict[str, str]] = []
     jobs: list[tuple[str, str, bool, tuple[str, ...]]] = []
     for f in files:
-        rel = f.relative_to(root).as_posix()
+        rel = paths.display(f.relative_to(root).as_posix())
+        if not limits.active().follow_links and paths.leaves(f, root):
+            report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
+            continue
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.append(
                 {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}

@@ -13,7 +13,8 @@ Every file is read, cleaned and described in a worker process, under four limits
 =================== ================================================================================
 
 A file over budget is skipped and reported with the limit it hit; the run goes on with the next file.
-The defaults are far above anything a real document needs (a 1,000-page report is about 1 M characters
+Links that lead out of the corpus folder are not followed unless ``follow_links`` (``--follow-links``)
+is set: see :mod:`analysis.ingest.paths`. The defaults are far above anything a real document needs (a 1,000-page report is about 1 M characters
 and a few seconds); raise them with the command-line options ``--file-time-limit``,
 ``--file-memory-limit``, ``--file-char-limit``, ``--file-unpacked-limit``, or in Python with
 ``with limits.applied(Limits(seconds=600)): load_corpus(...)``.
@@ -53,6 +54,8 @@ class Limits:
     memory_mb: int = 2048
     chars: int = 20_000_000
     decompressed_mb: int = 256
+    #: follow links that lead out of the corpus folder (off: such files are skipped and reported)
+    follow_links: bool = False
 
     def __post_init__(self) -> None:
         for name in ("seconds", "memory_mb", "chars", "decompressed_mb"):
