@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from analysis.errors import AnalysisError, ReadError
 
-__all__ = ["Limits", "active", "applied", "check_chars", "check_zip", "run_budgeted"]
+__all__ = ["BUDGET_REASONS", "Limits", "active", "applied", "check_chars", "check_zip", "run_budgeted"]
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -67,6 +67,10 @@ class Limits:
         """A copy with the options that are not None replaced."""
         return replace(self, **{k: v for k, v in options.items() if v is not None})
 
+
+#: Reasons (prefixes) of skips that depend on the limits in force, not on the file alone: a cache of
+#: per-file results must not keep them (the user may raise the limit and run again).
+BUDGET_REASONS = ("time limit", "memory limit", "character limit", "decompressed-size limit", "the reader crashed")
 
 _DEFAULT = Limits()
 _active: Limits | None = None
