@@ -603,3 +603,93 @@ def test_metadata_rows_match_by_path_and_bare_names_only_when_unique(tmp_path: P
     assert "row 2: path '../../elsewhere/x.txt' matches no document" in reasons
     assert "row 3: path 'other/x.txt' matches no document" in reasons
     assert "row 5: path 'dup.txt' matches no document" in reasons
+
+
+# ==================================================================================================
+# 9 and 13. report: a killed run writes nothing afterwards and leaves nothing behind
+
+
+def _private_dirs(tmp_path: Path) -> dict[str, str]:
+    """TMPDIR and Jupyter's runtime folder of the run, private to the test, to look for leftovers."""
+    env = {"TMPDIR": str(tmp_path / "tmp"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    for d in env.values():
+        Path(d).mkdir()
+    return env
+
+
+def _processes_mentioning(marker: str) -> list[str]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            cmdline = (
+                Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            )
+        except OSError:
+            continue
+        if marker in cmdline:
+            found.append(f"{pid}: {cmdline[:200]}")
+    return found
+
+
+def _hidden_entries(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob(".*"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_report_leaves_no_temporary_files(tmp_path: Path) -> None:
+    env = _private_dirs(tmp_path)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(RAW, corpus)
+    out = tmp_path / "reports"
+    run = run_cli("report", "--corpus", corpus, "--out", out, "--only", "00", env=env, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert (out / "00-corpus-overview.html").exists() and (out / "data" / "corpus.parquet").exists()
+    assert os.listdir(env["TMPDIR"]) == [], "files left in the temporary folder"
+    assert [f for f in os.listdir(env["JUPYTER_RUNTIME_DIR"]) if f.startswith("kernel")] == []
+    assert _hidden_entries(out) == []
+    assert _processes_mentioning(str(out)) == [] and _processes_mentioning(env["JUPYTER_RUNTIME_DIR"]) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_report_killed_mid_run_writes_nothing_afterwards(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    env = _private_dirs(tmp_path)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(RAW, corpus)
+    out = tmp_path / "reports"
+    args = ["report", "--corpus", corpus, "--out", out, "--only", "00", "--only", "30", "--only", "40"]
+    first = run_cli(*args, env=env, timeout=400)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f"{n}.html" in index for n in ("00-corpus-overview", "30-year-trends", "40-slogans"))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", *map(os.fsdecode, args)],
+        cwd=ROOT,
+        env={**os.environ, "TEXTLAB_PROGRESS": "0", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    staged_page = None
+    while staged_page is None and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        staged_page = next(iter(out.glob(".textlab-run-*/*.html")), None)
+    assert staged_page is not None and proc.poll() is None, "the run never had a page ready to commit"
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+    proc.wait()
+    time.sleep(15)  # the old runner's workers rewrote the pages 1-11 s after the kill
+    assert _processes_mentioning(str(out)) == [], "workers outlived the command"
+    assert _processes_mentioning(env["JUPYTER_RUNTIME_DIR"]) == [], "kernels outlived the command"
+    after = snapshot(out)
+    # the output folder's own mtime changes (its staging folder came and went); nothing in it may
+    before.pop(b"./"), after.pop(b"./")
+    assert after == before, "the killed run changed the previous reports"
+    assert _hidden_entries(out) == []
+    assert os.listdir(env["TMPDIR"]) == []
+    assert [f for f in os.listdir(env["JUPYTER_RUNTIME_DIR"]) if f.startswith("kernel")] == []
