@@ -697,3 +697,38 @@ def test_report_killed_mid_run_writes_nothing_afterwards(tmp_path: Path) -> None
     assert _hidden_entries(out) == []
     assert os.listdir(env["TMPDIR"]) == []
     assert [f for f in os.listdir(env["JUPYTER_RUNTIME_DIR"]) if f.startswith("kernel")] == []
+
+
+# ==================================================================================================
+# 4. one very long document: no step of ingestion worse than linear
+
+
+def long_document(chars: int) -> str:
+    """News-like text of about ``chars`` characters: varied sentences, hard-wrapped, some repeated."""
+    import random
+
+    rng = random.Random(4)
+    words = ["中国联通", "党风廉政", "建设", "工作会议", "强调", "坚定不移", "推进", "全面从严治党", "深化",
+             "三不腐", "一体推进", "基层", "监督", "干部", "作风", "整治", "形式主义", "落实", "责任"]  # fmt: skip
+    lines, size = [], 0
+    while size < chars:
+        sentence = "".join(rng.choice(words) for _ in range(rng.randint(4, 12))) + "。"
+        lines.append(
+            sentence if rng.random() > 0.05 else lines[rng.randrange(len(lines))] if lines else sentence
+        )
+        size += len(lines[-1])
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_document_is_ingested_in_linear_time(tmp_path: Path) -> None:
+    import time
+
+    corpus = tmp_path / "corpus"
+    good = corpus_with_good_files(corpus)
+    (corpus / "long.txt").write_text(long_document(700_000), encoding="utf-8")  # about 2 MB
+    (corpus / "one_line.txt").write_text("x" * 50_000_000, encoding="ascii")  # 50 MB on one line
+    t0 = time.monotonic()
+    _, table, report = ingest(corpus, tmp_path / "out", timeout=240)
+    assert time.monotonic() - t0 < 120
+    assert set(table["path"]) == {*good, "long.txt"}
+    assert reason_of(report, "one_line.txt").startswith("character limit")
