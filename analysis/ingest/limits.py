@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from analysis.errors import AnalysisError, ReadError
 
-__all__ = ["BUDGET_REASONS", "Limits", "active", "applied", "check_chars", "check_zip", "run_budgeted"]
+__all__ = ["BUDGET_REASONS", "Limits", "active", "applied", "check_chars", "check_zip", "iter_budgeted", "run_budgeted"]
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -240,10 +240,24 @@ def run_budgeted(
     gets ``failed(job, reason)`` instead; its worker is killed and replaced and the other jobs go on.
     ``progress(n)`` is called as jobs finish. ``fn`` must be a module-level function.
     """
+    return list(iter_budgeted(fn, jobs, failed=failed, n_jobs=n_jobs, limits=limits, progress=progress))
+
+
+def iter_budgeted(
+    fn: Callable[[J], R],
+    jobs: Sequence[J],
+    *,
+    failed: Callable[[J, str], R],
+    n_jobs: int = 1,
+    limits: Limits | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Iterator[R]:
+    """Like :func:`run_budgeted`, but yields the results in job order as soon as they are ready."""
     limits = limits or active()
-    results: list[Any] = [None] * len(jobs)
+    results: dict[int, Any] = {}
     if not jobs:
-        return results
+        return
+    next_out = 0
     ctx = _mp_context()
     budget = limits.memory_mb * 1024 * 1024
     todo = list(range(len(jobs) - 1, -1, -1))  # popped from the end: jobs in order
@@ -313,10 +327,12 @@ def run_budgeted(
                     w.kill()
                     workers.remove(w)
                     finish(w, failed(jobs[i], reason))
+            while next_out in results:
+                yield results.pop(next_out)
+                next_out += 1
     finally:
         for w in workers:
             if w.index is None:
                 w.stop()
             else:
                 w.kill()
-    return results

@@ -28,12 +28,13 @@ from analysis.ingest.metadata.companies import (
     AliasEntry,
     CompanyAliases,
     Mention,
-    _company,
+    _company_explained,
+    explain_company,
     extract_company,
     load_aliases,
     prepare_for_matching,
 )
-from analysis.ingest.metadata.dates import _date, extract_date, parse_date
+from analysis.ingest.metadata.dates import _date_explained, explain_date, extract_date, parse_date
 from analysis.ingest.metadata.lines import _lines
 from analysis.ingest.metadata.sources import _source, extract_source
 from analysis.ingest.metadata.titles import _title, extract_title
@@ -44,6 +45,8 @@ __all__ = [
     "Mention",
     "Metadata",
     "describe",
+    "explain_company",
+    "explain_date",
     "extract_company",
     "extract_date",
     "extract_source",
@@ -62,6 +65,8 @@ class Metadata:
     date: Any
     company: str
     source: str
+    date_source: str = ""  # evidence: the rule and the line the date was read from
+    company_source: str = ""  # evidence: the rule, the scores and the line behind the company
 
 
 def describe(
@@ -89,12 +94,12 @@ def describe(
     title = _title(
         front_matter, list(spaced_headings if spaced_headings is not None else headings), title_lines, aliases
     )
-    date = _date(
+    date, date_source = _date_explained(
         date_front_matter if date_front_matter is not None else front_matter,
         lines,
         title=title,
         aliases=aliases,
     )
-    company = _company(title, lines, aliases)
+    company, company_source = _company_explained(title, lines, aliases)
     source = _source(front_matter, lines)
-    return Metadata(title, date, company, source)
+    return Metadata(title, date, company, source, date_source, company_source)

@@ -4,11 +4,14 @@ Names are matched with the alias table (``resources/companies.csv``: ``company,a
 ``kind`` is ``name`` for a literal or ``pattern`` for a regular expression, such as the province
 branches 广东移动/北京联通/上海电信). Matching is on NFKC-normalised simplified text, Latin letters
 case-insensitive, leftmost-longest and non-overlapping. Ambiguous bare words (移动, 电信, 铁塔, 广电)
-are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/联通性.
+are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/联通性. Branch forms (浦东电信局,
+临港分局, 福州电信分公司) are patterns of the table; bare 移动 / 电信 count only in the positions and
+texts :mod:`.companyforms` allows (``移动抢险救灾党员突击队`` in a telecom text).
 
 1. The title names exactly one company: that company.
 2. The title names several: the first named, unless another one named in the title has at least
-   1.5 times its weighted mentions in the body.
+   1.5 times its weighted mentions in the body. A title naming them only as items of one list
+   (``中国电信、中国移动、中国联通…``, ``中国移动等26家…``) has no subject: rule 3 decides.
 3. No company in the title: mentions in the article (from the title line to the first
    related-links line; site bars and link lists above the title do not count), weighted by the
    alias weight, doubled in the first 150 characters of the first body paragraph (the lead) and
@@ -16,8 +19,12 @@ are not aliases; bare 联通 is a pattern that skips 设施联通/互联联通/�
    (``中国石油、中国移动等``). A publisher that is one of the companies (``来源：中国移动``) adds 2
    to its score. The leader wins only with a score of at least 3, at least one mention (the lead's
    subject and the publisher count as one each) per 2,500 characters, and twice the score of the
-   runner-up. Otherwise the document is about none of them: '' (one passing mention, a list of
-   many enterprises, two operators on equal footing).
+   runner-up (three times when the lead enumerates three or more companies and has no subject).
+   Otherwise the document is about none of them: '' (one passing mention, a list of many
+   enterprises, two operators on equal footing). A company opening a clause after a time word in
+   the lead (``…。近日，中国移动某市分公司…``) is a subject too; on a page without a headline the first
+   paragraph (whose opening became the title) is the lead. A dash subtitle next to the title naming
+   exactly one company (``——某物业党支部、中国移动通信集团北京有限公司``) adds 2, like a publisher.
 
 Not counted as mentions: other articles' headlines inside the article span (``·标题``, ``标题
 [04-14]``, ``标题 2021-03-04``, everything after 为您推荐 / 大家都在看 ..., a run of headline-like
@@ -39,6 +46,7 @@ from typing import NamedTuple
 
 from analysis import config
 from analysis.errors import AnalysisError
+from analysis.ingest.metadata import companyforms, runin
 from analysis.ingest.metadata.lines import (
     _CJK_SPACE_RE,
     _LIST_HEADER_RE,
@@ -95,6 +103,29 @@ def _needle(alias: str) -> str:
     return alias.strip().lower().split()[0] if alias.strip() else alias
 
 
+def _pattern_needle(pattern: str) -> str | None:
+    """The longest run of literal characters every match of ``pattern`` must contain (lower case), or
+    None when there is none worth testing (then the regex always runs)."""
+    try:
+        from re import _parser  # the standard library's own regex parser
+
+        parsed = _parser.parse(pattern)
+    except Exception:  # any doubt: no needle, the regex decides
+        return None
+    if parsed.state.flags & re.VERBOSE:
+        return None
+    best, run = "", []
+    for op, arg in parsed:
+        if op is _parser.LITERAL:
+            run.append(chr(arg))
+            continue
+        if op in (_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT):
+            continue  # zero-width: the literals on either side are still adjacent
+        best, run = max(best, "".join(run), key=len), []
+    best = max(best, "".join(run), key=len)
+    return best.lower() if len(best) >= 2 else None
+
+
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -117,7 +148,7 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    _compiled: tuple[tuple[re.Pattern[str], AliasEntry], ...] = field(init=False, repr=False, compare=False)
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -125,7 +156,9 @@ class CompanyAliases:
             if e.weight <= 0:
                 continue
             try:
-                compiled.append((re.compile(_alias_regex(e), re.I), e))
+                # a literal's needle is a cheap substring test before its regex runs
+                needle = _pattern_needle(e.alias) if e.kind == "pattern" else _needle(e.alias)
+                compiled.append((re.compile(_alias_regex(e), re.I), e, needle))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
         object.__setattr__(self, "_compiled", tuple(compiled))
@@ -143,8 +176,8 @@ class CompanyAliases:
         lowered = t.lower()
         found = [
             Mention(m.start(), m.end(), e.company, e.alias, e.weight)
-            for rx, e in self._compiled
-            if e.kind == "pattern" or _needle(e.alias) in lowered  # cheap test before the regex
+            for rx, e, needle in self._compiled
+            if needle is None or needle in lowered
             for m in rx.finditer(t)
             if m.end() > m.start()
         ]
@@ -287,8 +320,9 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     enumerated = False
 
     def close() -> None:
-        if len(group) >= 3 or (len(group) >= 2 and enumerated):
-            out.update(group)
+        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+            out.update(group)  # 中国电信和中国移动等: both items
 
     for k, m in enumerate(mentions):
         if group:
@@ -319,7 +353,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
         if i == title_idx:
             continue
         norm = lines.norm[i]
-        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20:
+        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20 and not runin.is_promotion(norm):
             skip.update(range(i, end))
             break
         if _is_sentence(norm) or _META_LABEL_RE.search(norm):
@@ -354,19 +388,64 @@ def _tagged_company(lines: _Lines, first: int, end: int, aliases: CompanyAliases
     return ""
 
 
+def _with_short_forms(text: str, found: list[Mention]) -> list[Mention]:
+    """``found`` plus the bare short forms of a telecom text (移动抢险救灾党员突击队), non-overlapping."""
+    extra = [Mention(f.start, f.end, f.company, f.alias, 1.0) for f in companyforms.short_form_mentions(text)]
+    if not extra:
+        return found
+    taken = [(m.start, m.end) for m in found]
+    extra = [m for m in extra if not any(a < m.end and m.start < b for a, b in taken)]
+    return sorted([*found, *extra], key=lambda m: m.start)
+
+
+def _first_line_naming(lines: _Lines, company: str, aliases: CompanyAliases, lo: int, hi: int) -> str:
+    """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence)."""
+    for i in range(max(lo, 0), min(hi, len(lines.norm))):
+        t = prepare_for_matching(lines.norm[i])
+        if any(m.company == company for m in _with_short_forms(t, aliases._find_prepared(t))):
+            snippet = lines.norm[i] if len(lines.norm[i]) <= 40 else lines.norm[i][:39] + "…"
+            return f"; line {i + 1}: {snippet}"
+    return ""
+
+
+def _subtitle_company(lines: _Lines, title_idx: int, start: int, aliases: CompanyAliases) -> str:
+    """The one company named on the subtitle lines around the title (——…、中国移动…), else ''."""
+    if title_idx < 0:
+        return ""
+    named: set[str] = set()
+    for i in range(max(0, title_idx - 3), min(start, title_idx + 4, len(lines.norm))):
+        if i != title_idx and companyforms.is_subtitle(lines.norm[i]):
+            named.update(m.company for m in aliases.find(lines.norm[i]))
+    return named.pop() if len(named) == 1 else ""
+
+
 def extract_company(title: str, text: str, aliases: CompanyAliases | None = None) -> str:
     """Canonical company the document is about, or '' (rules in the module docstring)."""
     return _company(title, _lines(text or ""), aliases)
 
 
+def explain_company(title: str, text: str, aliases: CompanyAliases | None = None) -> tuple[str, str]:
+    """:func:`extract_company` and its evidence (``company_source``): the rule, the scores, the line."""
+    return _company_explained(title, _lines(text or ""), aliases)
+
+
 def _company(title: str, lines: _Lines, aliases: CompanyAliases | None = None) -> str:
+    return _company_explained(title, lines, aliases)[0]
+
+
+def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None = None) -> tuple[str, str]:
     aliases = aliases if aliases is not None else load_aliases()
     text = lines.text
-    in_title = list(dict.fromkeys(m.company for m in aliases.find(title or "")))
+    title_t = prepare_for_matching(title or "")
+    title_found = aliases._find_prepared(title_t)
+    in_title = list(dict.fromkeys(m.company for m in title_found))
+    title_list = companyforms.title_lists_several(title_t, [(m.start, m.end, m.company) for m in title_found])
     title_idx = _locate(lines, title) if title else -1
     if title_idx < 0:
         title_idx = _title_line_index(lines)
     start = _first_body(lines, title_idx)
+    if 0 <= title_idx < len(lines.norm) and not in_title and _is_body_line(lines.norm[title_idx]):
+        start = title_idx  # no headline: the "title" is the opening of the first paragraph, the lead
     # The article only: not the site bars and link lists above the title, nor related news below.
     first = max(title_idx, _chrome_end(lines, title_idx if title_idx >= 0 else start) + 1, 0)
     end = _article_end(lines, start)
@@ -377,43 +456,79 @@ def _company(title: str, lines: _Lines, aliases: CompanyAliases | None = None) -
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
-    found = aliases._find_prepared(body)
+    found = _with_short_forms(body, aliases._find_prepared(body))
     listed = _list_items(body, found)
     for k, mention in enumerate(found):  # an item of a list (中国电信、中国移动、中国联通) counts half
         scores[mention.company] = scores.get(mention.company, 0.0) + mention.weight * (
             0.5 if k in listed else 1
         )
         counts[mention.company] = counts.get(mention.company, 0) + 1
-    if in_title:
-        first = in_title[0]
+    if in_title and not title_list:
+        head = in_title[0]
         rival = max(in_title, key=lambda c: scores.get(c, 0.0))
-        if rival != first and scores.get(rival, 0.0) >= 1.5 * max(scores.get(first, 0.0), 1.0):
-            return rival
-        return first
+        if rival != head and scores.get(rival, 0.0) >= 1.5 * max(scores.get(head, 0.0), 1.0):
+            return rival, f"title names {', '.join(in_title)}; {rival} has 1.5x the mentions in the body"
+        if len(in_title) > 1:
+            return head, f"title names {', '.join(in_title)}; the first named"
+        return head, f"title names {head}"
     if not scores:
-        return ""
+        return "", "no company named" if not in_title else f"title lists {', '.join(in_title)}; body names none"
     strong: dict[str, int] = {}  # subject of the lead or publisher: worth more than a mention
+    why: dict[str, list[str]] = {}
+    lead_listed: set[str] = set()
     if start < len(lines.norm):
         lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
-        in_lead = aliases._find_prepared(lead)
+        in_lead = _with_short_forms(lead, aliases._find_prepared(lead))
         lead_list = _list_items(lead, in_lead)
+        # the partner of a joint activity (…党支部与福州电信分公司党支部举行共建…) is no list item
+        partners = {
+            k
+            for k, m in enumerate(in_lead)
+            if companyforms.partner_subject(lead, m.start, m.end)
+            and not (k > 0 and _LIST_SEP_RE.fullmatch(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
+            and not (k + 1 < len(in_lead) and _LIST_SEP_RE.fullmatch(lead[m.end : in_lead[k + 1].start]))
+            and not _LIST_AFTER_RE.match(lead[m.end : m.end + 3])  # 中国移动等
+        }
+        lead_list -= partners
+        lead_listed = {in_lead[k].company for k in lead_list}
         for k, m in enumerate(in_lead):  # the lead counts double, its subject triple
             if k in lead_list:
                 continue  # an item of a list: 中国石油、中国移动等
-            subject = m.start < _SUBJECT_CHARS
+            subject = (
+                m.start < _SUBJECT_CHARS or k in partners or companyforms.subject_after_time_word(lead, m.start)
+            )
             scores[m.company] = scores.get(m.company, 0.0) + m.weight * (2 if subject else 1)
             strong[m.company] = strong.get(m.company, 0) + subject
+            why.setdefault(m.company, []).append("lead subject" if subject else "lead")
     for m in aliases.find(_source({}, lines)):  # 来源：中国移动 -> the publisher is the company
         scores[m.company] = scores.get(m.company, 0.0) + 2 * m.weight
         strong[m.company] = strong.get(m.company, 0) + 1
+        why.setdefault(m.company, []).append("publisher")
     tagged = _tagged_company(lines, first, end, aliases)
     if tagged:  # 标签: 党建 中国移动 -> the site filed the article under the company
         scores[tagged] = scores.get(tagged, 0.0) + 2
         strong[tagged] = strong.get(tagged, 0) + 1
+        why.setdefault(tagged, []).append("tag line")
+    organiser = _subtitle_company(lines, title_idx, start, aliases)
+    if organiser:  # ——某物业党支部、中国移动通信集团北京有限公司: one of the organisers
+        scores[organiser] = scores.get(organiser, 0.0) + 2
+        strong[organiser] = strong.get(organiser, 0) + 1
+        why.setdefault(organiser, []).append("subtitle organiser")
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     leader, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     needed = max(1, math.ceil(len(body) / 2500))
-    if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= 2 * runner_up:
-        return leader
-    return ""
+    # A lead enumerating three or more companies, none of them its subject, is about all of them:
+    # one of them must stand out three times over, not twice (会议…中国电信、中国移动、中国联通…).
+    several = len(lead_listed) >= 3 and not any(strong.values())
+    margin = 3 if several else 2
+    table = ", ".join(f"{c} {v:g}" for c, v in ranked[:4])
+    lead_in = f"title lists {', '.join(in_title)}; " if in_title else ""
+    if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= margin * runner_up:
+        reasons = f" ({', '.join(dict.fromkeys(why[leader]))})" if why.get(leader) else ""
+        where = _first_line_naming(lines, leader, aliases, first, end)
+        return leader, f"{lead_in}article scores {table}{reasons}{where}"
+    if len(ranked) > 1 and top < margin * runner_up:
+        listed_lead = "the lead lists several; " if several else ""
+        return "", f"{lead_in}{listed_lead}no single subject: several companies share it ({table})"
+    return "", f"{lead_in}too few mentions to name a subject ({table})"

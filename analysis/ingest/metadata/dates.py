@@ -6,7 +6,9 @@ its own date. Dates are read in these forms (with or without spaces, fullwidth d
 ``二〇二四年一月三十日`` (〇 ○ 零 O 0 as zero); ``20240130`` only right after a date label or in
 front matter, English month names also on a short line under the title (``3 May 2019 | 中國聯通``).
 A time glued to the date (``2020-05-0610:20``) and pinyin glosses on digits are tolerated. Month-day dates (``7月29日``) never count, and a date must be
-real with a year in 1990..next year.
+real with a year in 1990..next year. Day-first or month-first dates (``22/09/2025``, ``6/11/2019``) are
+read only when the order is certain or the page settles it (:mod:`.datefmt`); otherwise not at all.
+A header run into the first paragraph or into the title line is split off first (:mod:`.runin`).
 
 The text is split into lines and laid out as: page chrome (site bars, breadcrumbs), the title line
 (the given ``title``, else found as :func:`extract_title` does), the *header* (the lines between the
@@ -33,7 +35,10 @@ ties go to the earliest line:
       only a signatory body or a newspaper (``中国移动党组 2023年1月17日``, ``人民邮电报 2021年4月14日``);
       not ``（截至…）``, ``（…起施行）``, a person or a meeting's name, nor an item of a list
   55  a date-only signature line in 年月日 form among the last lines (only if there is one such line)
+  73  a repost's timestamp run into the first lines, with a clock time and next to an outlet or
+      account name: ``标题公众号某某2023-07-30 11:07某某日报 记者 …`` (:mod:`.datefmt`)
   50  a news dateline in the first body paragraph: ``新华社北京2024年1月30日电``
+  49  the first paragraph opening with the date and a relative day: ``6/11/2019，昨日，…``
 ====  =====================================================================================
 
 Everything from a line opening related links or comments (相关新闻, 上一篇, 网友评论, a forum's
@@ -56,15 +61,18 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from analysis.ingest.metadata import datefmt
 from analysis.ingest.metadata.lines import (
     _CHROME_RE,
     _CJK,
     _CJK_CHARS,
     _CRAWL_NAV_RE,
+    _LINE_CACHE,
     _META_LABEL_RE,
     _META_RE,
     _WORD_CHAR_RE,
@@ -255,20 +263,34 @@ def _hit_date(fmt: str, m: re.Match[str]) -> dt.date | None:
     return _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
 
 
-def _find_dates(line: str) -> list[_DateHit]:
-    """All valid dates in one (normalised) line, non-overlapping, in order."""
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit, ...]:
+    """All valid dates in one (normalised) line, non-overlapping, in order.
+
+    ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
+    """
+    if "年" not in line and not _ASCII_DIGIT_RE.search(line):
+        return ()  # every format needs an ASCII digit or 年
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
         for m in rx.finditer(line):
             date = _hit_date(fmt, m)
             if date is not None:
                 hits.append(_DateHit(m.start(), m.end(), date, fmt))
+    if "/" in line or "." in line or "-" in line:
+        for m in datefmt.DAY_MONTH_RE.finditer(line):
+            date = datefmt.resolve(m, order)
+            if date is not None:
+                hits.append(_DateHit(m.start(), m.end(), date, "dmy"))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[_DateHit] = []
     for h in hits:
         if not out or h.start >= out[-1].end:
             out.append(h)
-    return out
+    return tuple(out)
+
+
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -302,13 +324,18 @@ _FM_DATE_KEYS = (
 
 
 def _front_matter_date(front_matter: Mapping[str, object]) -> dt.date | None:
+    return _front_matter_date_key(front_matter)[0]
+
+
+def _front_matter_date_key(front_matter: Mapping[str, object]) -> tuple[dt.date | None, str]:
+    """The front matter date and the key it was read from."""
     lowered = {str(k).strip().lower(): v for k, v in front_matter.items()}
     for key in _FM_DATE_KEYS:
         if key in lowered:
             date = parse_date(lowered[key])
             if date is not None:
-                return date
-    return None
+                return date, key
+    return None, ""
 
 
 def _label_before(prefix: str) -> str | None:
@@ -336,6 +363,7 @@ def _residual(line: str, hit: _DateHit) -> str:
     return _FILLER_RE.sub("", rest)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _edge_date(line: str) -> _DateHit | None:
     """A date standing at the end (or start) of a line, apart from the text: ``标题 2024-01-30``."""
     hits = [h for h in _find_dates(line) if h.fmt not in _LABEL_ONLY_FORMATS]
@@ -457,6 +485,7 @@ class _LineKind(NamedTuple):
 _EDITION_RE = re.compile(r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[A-Z]?[0-9]{1,2}\s*版")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _line_kind(line: str) -> _LineKind:
     sentence = _is_sentence(line)
     meta = bool(_META_RE.search(line)) and not sentence and len(line) <= 160
@@ -597,17 +626,45 @@ def extract_date(
     return _date(front_matter, _lines(text or ""), title=title, aliases=aliases)
 
 
+def explain_date(
+    front_matter: Mapping[str, object], text: str, *, title: str = "", aliases: Any = None
+) -> tuple[dt.date | None, str]:
+    """:func:`extract_date` and its evidence (``date_source``): the rule and the line it read."""
+    return _date_explained(front_matter, _lines(text or ""), title=title, aliases=aliases)
+
+
+def _extra_date_rule(
+    lines: _Lines, i: int, hit: _DateHit, body_start: int, title_idx: int
+) -> tuple[int, bool] | None:
+    """Date positions of :mod:`.datefmt`: a run-in repost timestamp, a dateline with a relative day."""
+    if hit.fmt in _LABEL_ONLY_FORMATS:
+        return None
+    line = lines.norm[i]
+    if i <= body_start and datefmt.run_in_timestamp(line, i, hit.start, hit.end):
+        return datefmt.RUN_IN_SCORE, False
+    # the first paragraph; on a page without a headline the "title" line is that paragraph
+    lead = i == body_start or (i == title_idx and _is_body_line(line))
+    if lead and datefmt.relative_dateline(line, hit.start, hit.end):
+        return datefmt.RELATIVE_SCORE, False
+    return None
+
+
 def _date(
     front_matter: Mapping[str, object], lines: _Lines, *, title: str = "", aliases: Any = None
 ) -> dt.date | None:
-    date = _front_matter_date(front_matter or {})
+    return _date_explained(front_matter, lines, title=title, aliases=aliases)[0]
+
+
+def _date_explained(
+    front_matter: Mapping[str, object], lines: _Lines, *, title: str = "", aliases: Any = None
+) -> tuple[dt.date | None, str]:
+    date, key = _front_matter_date_key(front_matter or {})
+    if date is None:
+        date, key = _front_matter_date_key(lines.front_matter)
     if date is not None:
-        return date
-    date = _front_matter_date(lines.front_matter)
-    if date is not None:
-        return date
+        return date, f"{datefmt.describe(100, -1, '')}: {key}"
     if not lines.norm:
-        return None
+        return None, ""
     title_idx = _locate(lines, title) if title else -1
     if title_idx < 0:
         from analysis.ingest.metadata.titles import _title_line_index  # titles builds on this module
@@ -622,23 +679,30 @@ def _date(
         if again >= 0:
             title_idx = chrome + 1 + again
     n = _article_end(lines, body_start)
+    order = datefmt.page_order(lines.norm[:n])
     best: tuple[int, int, int] | None = None
     best_date: dt.date | None = None
-    tail: list[dt.date] = []
+    best_fmt = ""
+    tail: list[tuple[dt.date, int]] = []
     for i, line in enumerate(lines.norm[:n]):
-        hits = _find_dates(line)
+        hits = _find_dates(line, order.order if order else None)
         kind = _line_kind(line) if hits else None
         for hit in hits:
             scored = _score_hit(lines, i, hit, kind, title_idx, body_start, chrome, aliases)
             if scored is None:
+                scored = _extra_date_rule(lines, i, hit, body_start, title_idx)
+            if scored is None:
                 continue
             score, is_tail = scored
             if is_tail:
-                tail.append(hit.date)
+                tail.append((hit.date, i))
                 continue
             key = (-score, i, hit.start)
             if best is None or key < best:
-                best, best_date = key, hit.date
+                best, best_date, best_fmt = key, hit.date, hit.fmt
     if best_date is None and len(tail) == 1 and n > 1:
-        return tail[0]
-    return best_date
+        return tail[0][0], datefmt.describe(55, tail[0][1], lines.norm[tail[0][1]])
+    if best is None:
+        return None, ""
+    used_order = order if best_fmt == "dmy" and order is not None else None
+    return best_date, datefmt.describe(-best[0], best[1], lines.norm[best[1]], used_order)

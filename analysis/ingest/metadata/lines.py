@@ -12,6 +12,7 @@ and the page-layout word lists (site chrome, the lines that end an article, link
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -21,11 +22,15 @@ from typing import Any
 
 from analysis._text import HAN_BMP, HAN_URO, convert_script, words_pattern
 from analysis.errors import AnalysisError
+from analysis.ingest.metadata import runin
 
 # ----------------------------------------------------------------------------------------------
 # Text normalisation shared by all extractors
 # ----------------------------------------------------------------------------------------------
 
+# Line classifiers are pure functions of the line: each result is remembered (a document asks about the
+# same line from several extractors).
+_LINE_CACHE = 1 << 15
 _CJK_CHARS = HAN_BMP
 _CJK = f"[{_CJK_CHARS}]"
 _CJK_RE = re.compile(_CJK)
@@ -97,6 +102,7 @@ def _norm(s: str) -> str:
     return _to_simplified(s)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _cjk_count(s: str) -> int:
     return len(_CJK_RE.findall(s))
 
@@ -125,7 +131,7 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text)))
+    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
@@ -135,7 +141,8 @@ def _lines(text: str) -> _Lines:
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
     keep = [i for i, ln in enumerate(norm) if ln.strip()]
-    return _Lines([raw[i] for i in keep], [norm[i].strip() for i in keep], fm, text)
+    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return _Lines(raw, norm, fm, text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -172,6 +179,7 @@ _SITE_NAME_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[。!?;…]")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_sentence(line: str) -> bool:
     """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
     if "。" in line:
@@ -182,6 +190,7 @@ def _is_sentence(line: str) -> bool:
     return cjk >= 80 and "," in line
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_body_line(line: str) -> bool:
     """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
     if _DISCLAIMER_RE.search(line):
@@ -190,6 +199,7 @@ def _is_body_line(line: str) -> bool:
     return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_nav(line: str) -> bool:
     if _NAV_RE.search(line) or line.count("|") >= 2:
         return True
@@ -240,8 +250,8 @@ def _locate(lines: _Lines, title: str) -> int:
 def _chrome_end(lines: _Lines, end: int) -> int:
     """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
     for i in range(min(end, len(lines.norm)) - 1, -1, -1):
-        if _CHROME_RE.search(lines.norm[i]):
-            return i
+        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
+            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
     return -1
 
 
@@ -249,7 +259,9 @@ def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
         line = lines.norm[i]
-        if _ARTICLE_END_RE.match(line) or (len(line) <= 20 and _LIST_HEADER_RE.match(line)):
+        if _ARTICLE_END_RE.match(line) or (
+            len(line) <= 20 and _LIST_HEADER_RE.match(line) and not runin.is_promotion(line)
+        ):
             return i
     return len(lines.norm)
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from analysis.ingest.metadata import runin
 from analysis.ingest.metadata.dates import (
     _EDITION_RE,
     _TIME_RE,
@@ -20,6 +22,7 @@ from analysis.ingest.metadata.lines import (
     _CJK,
     _DISCLAIMER_RE,
     _LEAD_LABEL_RE,
+    _LINE_CACHE,
     _LIST_ITEM_RE,
     _META_LABEL_RE,
     _META_RE,
@@ -148,6 +151,7 @@ def _clean_title(s: str, aliases: Any = None) -> str:
     return _to_simplified(s.strip())
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_title_candidate(norm: str) -> bool:
     """Could this (normalised) line be a title? Rejects navigation, meta, site names, prose."""
     s = re.sub(r"^#{1,6}\s*", "", norm).strip()
@@ -157,7 +161,7 @@ def _is_title_candidate(norm: str) -> bool:
         return False
     if s.startswith(("—", "--", "-", "－")) or (
         re.search(r"记者|通讯员|摄影|特约", s) and _cjk_count(s) < 20
-    ):
+    ) or runin.is_byline(s):
         return False  # a subtitle or a byline
     if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I) or (_EDITION_RE.search(s) and _find_dates(s)):
         return False
@@ -173,6 +177,7 @@ def _is_title_candidate(norm: str) -> bool:
     return len(s) <= 100 and not (prose and len(s) > 60)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_anchor(line: str) -> bool:
     """A publication line that typically sits right under the title (labelled date, source, author)."""
     if _META_LABEL_RE.search(line):
@@ -235,6 +240,7 @@ def _find_title_line(lines: _Lines) -> tuple[int, bool]:
 _TRAILING_MONTH_DAY_RE = re.compile(r"\s(?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12][0-9]|3[01])$")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _dated_headline(norm: str) -> bool:
     """A headline followed by its date: ``标题 2021-04-14``, ``标题（2021年4月14日）``, ``标题 04-14``."""
     if _TRAILING_MONTH_DAY_RE.search(norm):
@@ -326,7 +332,7 @@ def _title(
     if headings and str(headings[0]).strip():
         return _clean_title(str(headings[0]), aliases)
     for raw, norm in zip(lines.raw, lines.norm, strict=True):
-        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm):
+        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm) and not runin.is_byline(norm):
             first = re.split(r"[。!?！？]", raw, maxsplit=1)[0]
             return _clean_title(first[:60], aliases)
     return ""
