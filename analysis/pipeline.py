@@ -29,7 +29,7 @@ YEAR_OVER_YEAR_FILE = "year_over_year.csv"
 
 
 def _write_csv(df: pd.DataFrame, target: Path, index: bool = False) -> Path:
-    return _io.write_with(target, lambda t: df.to_csv(t, index=index, encoding="utf-8"))
+    return _io.write_csv(df, target, index=index)  # formula-like text cells neutralised
 
 
 @dataclass

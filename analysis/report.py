@@ -41,7 +41,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import _io, config
+from analysis import _io, _runguard, config
+from analysis._checks import require_finite
+from analysis._proc import die_with_parent
 from analysis.errors import AnalysisError
 
 __all__ = [
@@ -186,7 +188,7 @@ def _resolve_params(
         values = {}
         for k, v in user.items():
             if k in defaults:
-                values[k] = _coerce(k, v, defaults[k])
+                values[k] = require_finite(k, _coerce(k, v, defaults[k]), v)  # 1e999, nan: refused
                 effective[k] = values[k]
         per_nb[stem] = values
     return per_nb, effective
@@ -341,17 +343,7 @@ def _pinned_kernel_specs() -> Any:
     Without it jupyter_client may pick a user-level "python3" kernelspec pointing at another Python,
     where ``analysis`` is not installed.
     """
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec_dir = Path(tempfile.mkdtemp(prefix="textlab-kernelspec-")) / "python3"
-    spec_dir.mkdir()
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "textlab (this environment)",
-        "language": "python",
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    return KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
+    return _runguard.pinned_kernel_specs()  # held in memory: no kernelspec folder in /tmp
 
 
 def _start_kernel(cwd: str) -> Any:
@@ -360,7 +352,7 @@ def _start_kernel(cwd: str) -> Any:
     from jupyter_core.utils import run_sync
 
     # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
-    ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
+    ip = _runguard.kernel_ip()  # abstract sockets on Linux: no IPC files left in /tmp
     km = AsyncKernelManager(
         kernel_name="python3", transport="ipc", ip=ip, kernel_spec_manager=_pinned_kernel_specs()
     )
@@ -478,6 +470,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
 
 def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: bool) -> None:
     """Worker process: take notebooks from ``tasks`` until ``None``, put each result on ``results``."""
+    die_with_parent()  # a killed command leaves no worker running (and writing) behind
     # Progress bars of a kernel's libraries must not reach the terminal through this process.
     os.environ["TQDM_DISABLE"] = "1"
     exporter = _html_exporter(show_code)
@@ -588,6 +581,7 @@ def _run_workers(
     return results
 
 
+@_runguard.guarded  # the run's staging folder never outlives the call
 def run_reports(
     corpus: Path | None = None,
     metadata: Path | None = None,
@@ -636,12 +630,13 @@ def run_reports(
     notebooks = discover_notebooks(nb_dir, only)
     per_nb_params, effective = _resolve_params(notebooks, params)
     out.mkdir(parents=True, exist_ok=True)
+    stage = _runguard.stage_for(out)  # everything of this run is built here; commit() moves it into out
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, out / "data", metadata, companies=companies, progress=False)
+    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False)
     timings["ingest_s"] = time.perf_counter() - t
-    parquet = out / "data" / "corpus.parquet"
+    parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
 
@@ -656,7 +651,7 @@ def run_reports(
             "title": _notebook_title(nb),
             "path": str(nb),
             "cwd": str(nb.parent.resolve()),
-            "out": str(out.resolve()),
+            "out": str(stage.resolve()),
             "params": {
                 **per_nb_params[nb.stem],
                 "corpus": str(parquet.resolve()),
@@ -671,6 +666,7 @@ def run_reports(
     results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
+    _runguard.commit(stage, out, ordered)  # pages, figures and data move into out just before the index
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
     timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
     n = max(len(ordered), 1)

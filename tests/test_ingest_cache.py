@@ -25,11 +25,18 @@ def _folder(tmp_path: Path) -> Path:
 
 
 class Counter:
-    def __init__(self, func):
-        self.func, self.calls = func, []
+    """Records calls through a file: each file is read in a worker process (analysis.ingest.limits)."""
+
+    def __init__(self, func, log: Path):
+        self.func, self.log = func, log
+
+    @property
+    def calls(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").split() if self.log.exists() else []
 
     def __call__(self, path, *args, **kwargs):
-        self.calls.append(Path(path).name)
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(Path(path).name + "\n")
         return self.func(path, *args, **kwargs)
 
 
@@ -57,7 +64,7 @@ def test_a_changed_file_is_ingested_alone(tmp_path: Path, monkeypatch: pytest.Mo
     folder, cache = _folder(tmp_path), tmp_path / "cache"
     _read(folder, cache)
     (folder / "1.txt").write_text(DOC.format(co="中国电信", m=5), encoding="utf-8")
-    counter = Counter(corpus_mod.read_document)
+    counter = Counter(corpus_mod.read_document, tmp_path / "calls.log")
     monkeypatch.setattr(corpus_mod, "read_document", counter)
     again = _read(folder, cache).corpus.set_index("path")
     assert counter.calls == ["1.txt"]
@@ -85,7 +92,7 @@ def test_a_new_alias_file_redescribes_without_reading_files(tmp_path: Path, monk
     assert _read(folder, cache).corpus.set_index("path").loc["0.txt", "company"] == ""
     extra = tmp_path / "more.csv"
     extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
-    counter = Counter(corpus_mod.read_document)
+    counter = Counter(corpus_mod.read_document, tmp_path / "calls.log")
     monkeypatch.setattr(corpus_mod, "read_document", counter)
     with_alias = _read(folder, cache, companies=[extra]).corpus.set_index("path")
     assert counter.calls == []  # described again from the cached prepared form

@@ -42,7 +42,6 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,11 +50,14 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import _io, config
+from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
+from analysis.ingest import limits, paths
 from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
+from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
@@ -113,7 +115,8 @@ def make_doc_id(rel_path: str) -> str:
 def list_files(root: Path) -> list[Path]:
     """All files below ``root``, sorted, following symlinked folders but never a loop.
 
-    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out.
+    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out. A link to a folder outside
+    ``root`` is listed itself, not walked (read_corpus reports it), unless ``--follow-links``.
     """
     root = Path(root)
     seen: set[tuple[int, int]] = set()
@@ -130,6 +133,9 @@ def list_files(root: Path) -> list[Path]:
             continue
         seen.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if not limits.active().follow_links:  # a link out of the folder is listed (and reported), not walked
+            out.extend(Path(dirpath) / d for d in dirnames if paths.leaves(Path(dirpath) / d, root))
+            dirnames[:] = [d for d in dirnames if not paths.leaves(Path(dirpath) / d, root)]
         out.extend(Path(dirpath) / name for name in filenames if not name.startswith("."))
     return sorted(out, key=lambda p: p.relative_to(root).as_posix())
 
@@ -164,7 +170,7 @@ def _process_file(
     Never raises: failures come back as a skip record. ``keep_prepared`` keeps the prepared form
     (``prep_*``), from which :func:`_describe_record` can describe the document again.
     """
-    path = Path(root) / rel
+    path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
     try:
         raw = read_document(path, ocr=ocr)
         prepared = prepare(raw.text, fmt=raw.format)
@@ -254,13 +260,22 @@ _ROW_FIELDS = (
 
 
 def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """``func`` over ``jobs``, in order, in worker processes when there are many."""
-    if n_jobs > 1 and len(jobs) >= _PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            yield from tqdm(pool.map(func, jobs, chunksize=16), **bar)
-    else:
-        for job in tqdm(jobs, **bar):
-            yield func(job)
+    """``func`` over ``jobs``, in order, each job in a worker process under the per-file budget of
+    :mod:`analysis.ingest.limits` (a job over budget becomes a skip record naming the limit)."""
+    with tqdm(**bar) as pbar:
+        yield from iter_budgeted(
+            func,
+            jobs,
+            failed=_over_budget,
+            n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
+            progress=pbar.update,
+        )
+
+
+def _over_budget(job: tuple[Any, ...], reason: str) -> dict[str, Any]:
+    if isinstance(job[0], dict):  # a cached record being described again
+        return {**_skip(job[0].get("path", ""), reason), "key": job[0].get("key")}
+    return _skip(job[1], reason)
 
 
 # New cache records are written in shards of about this many characters of prepared text, so that a
@@ -347,7 +362,8 @@ def _run(
 
 def _cacheable_skip(record: dict[str, Any]) -> bool:
     """Skips that depend on the file's bytes only (not on permissions or a crash) are cached too."""
-    return record["status"] == "skipped" and not record["reason"].startswith(("unexpected error", "permission"))
+    reason = record["reason"]  # nor the skips of a per-file limit: the user may raise it
+    return record["status"] == "skipped" and not reason.startswith(("unexpected error", "permission", *BUDGET_REASONS))
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
@@ -391,11 +407,11 @@ def _apply_overrides(
     for i, p in enumerate(corpus["path"]):
         by_name.setdefault(Path(p).name, []).append(i)
     for n, row in enumerate(overrides.itertuples(index=False), start=2):  # row 1 is the header
-        key = row.path.replace("\\", "/")
+        key = row.path if row.path in by_path else row.path.replace("\\", "/")  # \xNN: paths.display
         key = key[2:] if key.startswith("./") else key
         idx = by_path.get(key)
-        if idx is None:
-            candidates = by_name.get(Path(key).name, [])
+        if idx is None and "/" not in key:  # a bare name: its document when the name is unique
+            candidates = by_name.get(key, [])
             idx = candidates[0] if len(candidates) == 1 else None
         if idx is None:
             problems.append(
@@ -411,17 +427,11 @@ def _apply_overrides(
             if not value:
                 continue
             if fieldname == "date":
-                parsed = pd.to_datetime(value, errors="coerce", format="ISO8601")
-                if pd.isna(parsed):
-                    problems.append(
-                        {
-                            "path": source_name,
-                            "status": "warning",
-                            "reason": f"row {n}: invalid date '{value}' (use YYYY-MM-DD); ignored",
-                        }
-                    )
+                parsed, why = override_date(value)  # invalid or outside pandas' range: warned, ignored
+                if why:
+                    problems.append({"path": source_name, "status": "warning", "reason": f"row {n}: {why}"})
                     continue
-                value = parsed.normalize().tz_localize(None) if parsed.tzinfo else parsed.normalize()
+                value = parsed
             elif fieldname == "company":
                 value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
@@ -523,7 +533,10 @@ def read_corpus(
     report: list[dict[str, str]] = []
     todo: list[tuple[Path, str]] = []
     for f in files:
-        rel = f.relative_to(root).as_posix()
+        rel = paths.display(f.relative_to(root).as_posix())
+        if not limits.active().follow_links and paths.leaves(f, root):
+            report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
+            continue
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.append(
                 {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
@@ -639,9 +652,7 @@ def ingest(
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
         # Keep whatever good corpus ``out`` may already hold; only say why nothing was ingested.
-        _io.write_with(
-            out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-        )
+        _io.write_csv(result.report, out / "ingest_report.csv")
         raise CorpusError(
             f"{src}: no document could be ingested ({len(result.report)} file(s) skipped); "
             f"see {out / 'ingest_report.csv'}"
@@ -655,10 +666,8 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
-    _io.write_with(out / "corpus.csv", lambda t: table.to_csv(t, index=False, encoding="utf-8"))
-    _io.write_with(
-        out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-    )
+    _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
+    _io.write_csv(result.report, out / "ingest_report.csv")
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from analysis import config
 from analysis.errors import ReadError
+from analysis.ingest import limits
 from analysis.ingest.encoding import _DECLARED_CHARSET, BinaryContentError, DecodeError, _decode, decode_bytes
 
 __all__ = [
@@ -252,6 +253,7 @@ def _docx_blocks(container: Any) -> list[str]:
 def read_docx(data: bytes, path: Path) -> RawDocument:
     """Word (.docx) via python-docx: body paragraphs and table cells, one per line."""
     docx = _import_optional("docx", "python-docx", path)
+    limits.check_zip(data, path, what=".docx")  # a zip bomb is refused before anything is unpacked
     try:
         document = docx.Document(io.BytesIO(data))
         lines = _docx_blocks(document)
@@ -338,6 +340,6 @@ def read_document(
         raise ReadError(path, f"file too large: more than {_format_size(max_bytes)}")
     if not data:
         raise ReadError(path, "empty file (0 bytes)")
-    if reader is read_pdf:  # the one reader with an option: OCR of pages without a text layer
-        return read_pdf(data, path, ocr=ocr)
-    return reader(data, path)
+    raw = read_pdf(data, path, ocr=ocr) if reader is read_pdf else reader(data, path)  # OCR: PDF only
+    limits.check_chars(raw.text, path)
+    return raw

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from analysis.ingest.safeyaml import NoAliasSafeLoader
+
 __all__ = [
     "html_headings",
     "html_to_text",
@@ -34,7 +36,7 @@ _YAML_KEY_LINE_RE = re.compile(r"^[ \t]*[\w\-. ]{1,40}[ \t]*:(?:[ \t]|$)")
 _YAML_NULL_TAG = "tag:yaml.org,2002:null"
 
 
-class _TextScalarLoader(yaml.SafeLoader):
+class _TextScalarLoader(NoAliasSafeLoader):  # aliases refused: no billion laughs
     """Safe YAML loader that keeps every plain scalar as the text written (dates, numbers, booleans).
 
     Front matter values feed metadata extraction, which wants ``2022-01-14 13:02:46 +0800`` exactly as
