@@ -10,6 +10,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from analysis import config
 from analysis.errors import AnalysisError
@@ -38,15 +39,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         available, detail = ocr_available()
         if not available:
             print(f"warning: --ocr: {detail}; scanned PDFs will be reported, not read", file=sys.stderr)
-    result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
-        args.dir,
-        args.out,
-        args.metadata,
-        keep_repeated=args.keep_repeated,
-        companies=args.companies,
-        progress=not args.quiet,
-        ocr=args.ocr,
-    )
+    with _open_engine(args) as engine:
+        result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
+            args.dir,
+            args.out,
+            args.metadata,
+            keep_repeated=args.keep_repeated,
+            companies=args.companies,
+            progress=not args.quiet,
+            ocr=args.ocr,
+            engine=engine,
+        )
     s = corpus_summary(result.corpus)
     years = f"{s['years'][0]}-{s['years'][1]}" if s["years"] else "none"
     print(
@@ -63,21 +66,25 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.pipeline import write_stats
 
     _refuse_output_inside(args.dir, args.out)
-    corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)
-    if corpus.empty:
-        raise AnalysisError(f"{args.dir}: no readable document")
-    by = [b.strip() for b in args.by.split(",") if b.strip()]
-    written = write_stats(
-        corpus,
-        Path(args.out),
-        by=by,
-        target=args.target,
-        reference=args.reference,
-        top_n=args.top_n,
-        min_count=args.min_count,
-        family=args.family,
-        progress=not args.quiet,
-    )
+    with _open_engine(args) as engine:
+        corpus = load_corpus(
+            args.dir, args.metadata, companies=args.companies, progress=not args.quiet, engine=engine
+        )
+        if corpus.empty:
+            raise AnalysisError(f"{args.dir}: no readable document")
+        by = [b.strip() for b in args.by.split(",") if b.strip()]
+        written = write_stats(
+            corpus,
+            Path(args.out),
+            by=by,
+            target=args.target,
+            reference=args.reference,
+            top_n=args.top_n,
+            min_count=args.min_count,
+            family=args.family,
+            progress=not args.quiet,
+            engine=engine,
+        )
     print("wrote " + ", ".join(str(p) for p in written.files))
     for note in written.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -94,15 +101,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise AnalysisError(f"-p {item}: expected key=value")
         k, v = item.split("=", 1)
         params[k.strip()] = v
-    return run_reports(
-        corpus=args.corpus,
-        metadata=args.metadata,
-        out=args.out,
-        params=params,
-        only=args.only,
-        show_code=args.show_code,
-        companies=args.companies,
-    )
+    with _open_engine(args) as engine:
+        return run_reports(
+            corpus=args.corpus,
+            metadata=args.metadata,
+            out=args.out,
+            params=params,
+            only=args.only,
+            show_code=args.show_code,
+            companies=args.companies,
+            engine=engine,
+        )
+
+
+def _open_engine(args: argparse.Namespace) -> Any:
+    """The execution engine of --engine / --scheduler / --workers (analysis.engine), as a context."""
+    from analysis.engine import open_engine
+
+    if args.scheduler and args.engine != "dask":
+        raise AnalysisError("--scheduler needs --engine dask")
+    return open_engine(args.engine, scheduler=args.scheduler, workers=args.workers)
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("execution (issue 12; see README 'Running on a cluster')")
+    g.add_argument(
+        "--engine", choices=("local", "dask"), default="local",
+        help="local: process pools on this machine (default); dask: tasks on a Dask cluster (pip install 'textlab[dask]')",
+    )  # fmt: skip
+    g.add_argument("--scheduler", metavar="ADDRESS", default=None, help="a running Dask scheduler, e.g. tcp://host:8786")
+    g.add_argument(
+        "--workers", type=_positive(int), default=None, metavar="N",
+        help="workers of the LocalCluster started when no --scheduler is given (default: one per core)",
+    )  # fmt: skip
 
 
 def _positive(kind: type) -> Callable[[str], float]:
@@ -165,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--ocr", action="store_true", help="read scanned PDF pages with Tesseract (chi_sim/chi_tra) when installed"
     )
     _add_limit_options(ing)
+    _add_engine_options(ing)
     ing.set_defaults(func=_cmd_ingest)
 
     st = sub.add_parser("stats", help="frequency, tfidf, slogans, keyness, similarity CSVs")
@@ -183,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     st.add_argument("-q", "--quiet", action="store_true")
     _add_limit_options(st)
+    _add_engine_options(st)
     st.set_defaults(func=_cmd_stats)
 
     rp = sub.add_parser("report", help="run the notebooks with papermill and write HTML reports")
@@ -194,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     _add_limit_options(rp)
+    _add_engine_options(rp)
     rp.set_defaults(func=_cmd_report)
     return p
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -51,6 +52,7 @@ def write_stats(
     min_count: int = 5,
     family: str = "table",
     progress: bool = True,
+    engine: Any = None,
 ) -> StatsOutput:
     """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
 
@@ -58,7 +60,7 @@ def write_stats(
     with its header only, and the reason is returned in ``notes``; the other tables are still written.
     """
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
-    tokens = tokenize(corpus, progress=progress)
+    tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)
     out.mkdir(parents=True, exist_ok=True)
     result = StatsOutput()

@@ -595,6 +595,7 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    engine: Any = None,
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -634,7 +635,7 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False)
+    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False, engine=engine)
     timings["ingest_s"] = time.perf_counter() - t
     parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
@@ -642,7 +643,7 @@ def run_reports(
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False)
-    tokenize(docs, progress=False)  # warms the shared cache: the notebooks only read it
+    tokenize(docs, progress=False, engine=engine)  # warms the shared cache: the notebooks only read it
     timings["tokenize_s"] = time.perf_counter() - t
 
     tasks = [

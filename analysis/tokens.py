@@ -778,12 +778,20 @@ def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
 
 
 def _segment_all(
-    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool
+    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None
 ) -> tuple[list[str], _Encoded]:
     """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
     from tqdm import tqdm
 
     sizes = [len(t) for t in texts]
+    if engine is not None:  # issue 12: the chunks as tasks of a Dask cluster (analysis.engine)
+        from analysis.engine.partitions import encode_chunks
+
+        chunks = _chunks(sizes, engine.n_workers)
+        merger = _Merger()
+        for idx, enc in zip(chunks, encode_chunks(engine, tokenizer._settings, texts, chunks), strict=True):
+            merger.add([hashes[i] for i in idx], enc)
+        return merger.result()
     parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS
     chunks = _chunks(sizes, n_jobs if parallel else 1)
     results: list[_Encoded | None] = [None] * len(chunks)
@@ -850,6 +858,7 @@ def tokenize(
     cache_dir: str | Path | None = None,
     n_jobs: int | None = None,
     progress: bool = True,
+    engine: Any = None,
 ) -> Tokens:
     """Tokenize every document of a corpus table (columns ``doc_id``, ``text``; ``content_hash`` is used
     when present, else computed as sha256 of the UTF-8 text).
@@ -859,6 +868,8 @@ def tokenize(
     even built); new or changed documents are segmented and added. Segmentation runs in ``n_jobs``
     worker processes (default ``config.n_jobs_default()``; in-process for small work). A progress bar
     is shown unless ``progress=False`` or the environment sets ``TEXTLAB_PROGRESS=0``.
+
+    ``engine="dask"`` (or an engine of :mod:`analysis.engine`) segments the new documents as Dask tasks.
 
     Returns ``Tokens`` aligned with the corpus rows: ``docvars`` is the corpus without ``text``.
     """
@@ -891,7 +902,14 @@ def tokenize(
     todo = [h for h in first_row if h not in found]
     if todo:
         texts = [_as_text(t) for t in corpus["text"].iloc[[first_row[h] for h in todo]].tolist()]
-        new_hashes, enc = _segment_all(tokenizer, todo, texts, n_jobs, progress)
+        from analysis.engine import resolve
+
+        runner, owned = resolve(engine)
+        try:
+            new_hashes, enc = _segment_all(tokenizer, todo, texts, n_jobs, progress, runner)
+        finally:
+            if owned and runner is not None:
+                runner.close()
         try:
             cache.write(new_hashes, enc)
         except OSError as exc:

@@ -508,13 +508,15 @@ def read_corpus(
     cache: bool = True,
     cache_dir: str | Path | None = None,
     ocr: bool = False,
+    engine: Any = None,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
     See the module docstring for the columns of both. Each file's record is cached (``cache_dir``,
     default ``config.CACHE_DIR``; see :mod:`analysis.ingest.cache`): a re-run on an unchanged folder
     cleans nothing. ``cache=False`` ingests every file and writes no cache. ``ocr``: run Tesseract on
-    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`).
+    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`). ``engine``: ``"dask"`` or an
+    engine of :mod:`analysis.engine` reads the files as tasks over file partitions (same table).
     """
     root = Path(path)
     if not root.exists():
@@ -544,10 +546,25 @@ def read_corpus(
             continue
         todo.append((f, rel))
     _ALIASES.clear()
-    store = IngestCache(cache_dir) if cache else None
-    results = _run(
-        root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
-    )
+    # --- engine (issue 12): file partitions as tasks of a Dask cluster, else this machine's pool
+    from analysis.engine import resolve
+
+    runner, owned = resolve(engine)
+    if runner is not None:
+        from analysis.engine.partitions import ingest_records
+
+        shared_cache = str(Path(cache_dir or config.CACHE_DIR).resolve()) if cache else None
+        try:
+            results = ingest_records(runner, root, todo, keep_repeated, company_files, shared_cache, ocr, progress)
+        finally:
+            if owned:
+                runner.close()
+    else:
+        store = IngestCache(cache_dir) if cache else None
+        results = _run(
+            root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
+        )
+    # --- end engine
 
     rows = []
     for res in results:
@@ -593,6 +610,7 @@ def load_corpus(
     progress: bool = True,
     cache: bool = True,
     ocr: bool = False,
+    engine: Any = None,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
@@ -607,6 +625,7 @@ def load_corpus(
         progress=progress,
         cache=cache,
         ocr=ocr,
+        engine=engine,
     ).corpus
 
 
@@ -628,6 +647,7 @@ def ingest(
     progress: bool = True,
     cache: bool = True,
     ocr: bool = False,
+    engine: Any = None,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
@@ -648,6 +668,7 @@ def ingest(
         progress=progress,
         cache=cache,
         ocr=ocr,
+        engine=engine,
     )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
