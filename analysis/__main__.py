@@ -127,7 +127,7 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("execution (issue 12; see README 'Running on a cluster')")
     g.add_argument(
         "--engine", choices=("local", "dask"), default="local",
-        help="local: process pools on this machine (default); dask: tasks on a Dask cluster (pip install 'textlab[dask]')",
+        help="local: process pools on this machine (default); dask: tasks on a Dask cluster (pip install 'textlab-analysis[dask]')",
     )  # fmt: skip
     g.add_argument("--scheduler", metavar="ADDRESS", default=None, help="a running Dask scheduler, e.g. tcp://host:8786")
     g.add_argument(

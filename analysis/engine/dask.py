@@ -23,7 +23,7 @@ from analysis.engine import EngineError
 
 MISSING = (
     "--engine dask needs the optional dependency dask[distributed], which is not installed: "
-    "pip install 'textlab[dask]' (or pip install 'dask[distributed]')"
+    "pip install 'textlab-analysis[dask]' (or pip install 'dask[distributed]')"
 )
 
 
@@ -56,7 +56,7 @@ class DaskEngine:
         self.scheduler = scheduler
         if scheduler:
             try:
-                self.client = distributed.Client(scheduler, timeout="30s", set_as_default=False)
+                self.client = distributed.Client(scheduler, timeout="15s", set_as_default=False)
             except (OSError, TimeoutError) as exc:
                 raise EngineError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc})") from None
         else:

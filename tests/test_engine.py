@@ -1,0 +1,200 @@
+"""Execution engines (issue 12): --engine dask gives the same CSVs as the local engine (row order aside),
+on a LocalCluster of two workers and on a real ``dask scheduler`` + two ``dask worker`` processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.engine import EngineError, open_engine
+from analysis.engine.partitions import split_files
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+METADATA = ROOT / "data" / "metadata.csv"
+
+distributed = pytest.importorskip("distributed")
+
+
+def _cli(args: list[str], cache: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``python -m analysis ARGS`` in a fresh process with its own (cold) cache folder."""
+    env = dict(os.environ, TEXTLAB_CACHE=str(cache), TEXTLAB_PROGRESS="0")
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args, "-q"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def _same_csvs(a: Path, b: Path, names: list[str] | None = None) -> list[str]:
+    """Assert every CSV of ``a`` has an identical twin in ``b`` (rows sorted); return the names."""
+    names = names or sorted(p.name for p in a.glob("*.csv"))
+    assert names == sorted(p.name for p in b.glob("*.csv") if p.name in names)
+    for name in names:
+        x = pd.read_csv(a / name, dtype=str, keep_default_na=False)
+        y = pd.read_csv(b / name, dtype=str, keep_default_na=False)
+        assert list(x.columns) == list(y.columns), name
+        x = x.sort_values(list(x.columns)).reset_index(drop=True)
+        y = y.sort_values(list(y.columns)).reset_index(drop=True)
+        pd.testing.assert_frame_equal(x, y, check_exact=True, obj=name)
+    return names
+
+
+def _run_ok(args: list[str], cache: Path) -> int:
+    proc = _cli(args, cache)
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    return proc.returncode
+
+
+@pytest.fixture(scope="module")
+def genre_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated genre corpus (about 250 files of every format and encoding, tests/genre.py)."""
+    from genre import write_genre_corpus
+
+    folder = tmp_path_factory.mktemp("genre") / "corpus"
+    write_genre_corpus(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def genre_local(genre_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    """The local engine's ingest and stats outputs for the genre corpus (the reference)."""
+    base = tmp_path_factory.mktemp("genre-local")
+    rc = _run_ok(["ingest", str(genre_dir), "--out", str(base / "ingest")], base / "cache")
+    _run_ok(
+        ["stats", str(base / "ingest" / "corpus.parquet"), "--by", "company,year", "--out", str(base / "stats")],
+        base / "cache",
+    )
+    return base / "ingest", base / "stats", rc
+
+
+def test_sample_corpus_dask_cluster_of_two_equals_local(tmp_path: Path) -> None:
+    common = ["--metadata", str(METADATA), "--by", "company,year"]
+    _run_ok(["stats", str(RAW), *common, "--out", str(tmp_path / "local")], tmp_path / "c1")
+    _run_ok(
+        ["stats", str(RAW), *common, "--out", str(tmp_path / "dask"), "--engine", "dask", "--workers", "2"],
+        tmp_path / "c2",
+    )
+    names = _same_csvs(tmp_path / "local", tmp_path / "dask")
+    assert {"frequency.csv", "keyness.csv", "slogans.csv", "tfidf.csv", "year_over_year.csv"} <= set(names)
+    assert len(pd.read_csv(tmp_path / "local" / "frequency.csv")) > 0
+
+
+def test_generated_corpus_dask_cluster_of_two_equals_local(
+    genre_dir: Path, genre_local: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    ingest_local, stats_local, rc_local = genre_local
+    rc = _run_ok(
+        ["ingest", str(genre_dir), "--out", str(tmp_path / "ingest"), "--engine", "dask", "--workers", "2"],
+        tmp_path / "cache",
+    )
+    assert rc == rc_local
+    _same_csvs(ingest_local, tmp_path / "ingest", ["corpus.csv", "ingest_report.csv"])
+    corpus = pd.read_csv(ingest_local / "corpus.csv", dtype=str, keep_default_na=False)
+    assert len(corpus) > 200 and corpus["company"].nunique() >= 3
+    _run_ok(
+        ["stats", str(tmp_path / "ingest" / "corpus.parquet"), "--by", "company,year", "--out",
+         str(tmp_path / "stats"), "--engine", "dask", "--workers", "2"],
+        tmp_path / "cache2",
+    )  # fmt: skip
+    _same_csvs(stats_local, tmp_path / "stats")
+
+
+def test_real_scheduler_and_two_worker_processes(
+    genre_dir: Path, genre_local: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    """The deployment a user makes: ``dask scheduler`` and two ``dask worker`` processes (here on
+    localhost), the command pointed at the scheduler with --scheduler."""
+    if not Path(sys.executable).with_name("dask").exists():
+        pytest.skip("the dask command line is not installed next to this Python")
+    dask_exe = str(Path(sys.executable).with_name("dask"))
+    ingest_local, stats_local, _ = genre_local
+    scheduler_file = tmp_path / "scheduler.json"
+    env = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False", TEXTLAB_CACHE=str(tmp_path / "wcache"))
+    procs: list[subprocess.Popen[bytes]] = []
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    try:
+        procs.append(subprocess.Popen(
+            [dask_exe, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+             "--scheduler-file", str(scheduler_file)],
+            env=env, stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("wb"),
+        ))  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert scheduler_file.exists(), (logs / "scheduler.log").read_text()
+        address = json.loads(scheduler_file.read_text())["address"]
+        for k in range(2):
+            procs.append(subprocess.Popen(
+                [dask_exe, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
+                 "--host", "127.0.0.1", "--name", f"w{k}", "--local-directory", str(tmp_path / f"w{k}")],
+                env=env, stdout=subprocess.DEVNULL, stderr=(logs / f"worker{k}.log").open("wb"),
+            ))  # fmt: skip
+        with distributed.Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=120)
+            assert len(client.scheduler_info()["workers"]) == 2
+        common = ["--engine", "dask", "--scheduler", address]
+        _run_ok(["ingest", str(genre_dir), "--out", str(tmp_path / "ingest"), *common], tmp_path / "cache")
+        _same_csvs(ingest_local, tmp_path / "ingest", ["corpus.csv", "ingest_report.csv"])
+        _run_ok(
+            ["stats", str(tmp_path / "ingest" / "corpus.parquet"), "--by", "company,year", "--out",
+             str(tmp_path / "stats"), *common],
+            tmp_path / "cache",
+        )  # fmt: skip
+        _same_csvs(stats_local, tmp_path / "stats")
+        # the workers wrote the shared ingestion cache they were given (the client's cache folder)
+        assert list((tmp_path / "cache" / "ingest").rglob("shard-*.parquet"))
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp_path / "w0", ignore_errors=True)
+        shutil.rmtree(tmp_path / "w1", ignore_errors=True)
+
+
+def test_missing_dask_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(EngineError, match=r"dask\[distributed\]"):
+        open_engine("dask")
+
+
+def test_engine_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis.__main__ import main
+
+    assert main(["stats", str(RAW), "--out", "/tmp/never", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+    with pytest.raises(EngineError, match="unknown engine"):
+        open_engine("spark")
+
+
+def test_unreachable_scheduler_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from analysis.__main__ import main
+
+    rc = main(["ingest", str(RAW), "--out", str(tmp_path / "o"), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert rc == 2
+    assert "cannot connect to a Dask scheduler" in capsys.readouterr().err
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 50_000_000), max_size=300), st.integers(1, 16))
+def test_file_partitions_cover_every_file_once_in_order(sizes: list[int], workers: int) -> None:
+    parts = split_files(sizes, workers)
+    covered = [i for s in parts for i in range(len(sizes))[s]]
+    assert covered == list(range(len(sizes)))
+    assert all(s.stop > s.start for s in parts)
+    if sum(sizes) > 0 and len(sizes) >= 8 * workers and max(sizes) <= sum(sizes) // (8 * workers):
+        assert len(parts) >= 2 * workers  # enough partitions to keep every worker busy
