@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from analysis import _io, config
+from analysis._text import read_resource as _read_resource
 from analysis.errors import AnalysisError, ReadError
 
 if TYPE_CHECKING:
@@ -108,27 +109,6 @@ _JIEBA_LOGGER = "jieba"
 
 
 # ------------------------------------------------------------------------------------------ resources
-def _read_resource(path: Path, what: str) -> tuple[str, list[str]]:
-    """sha256 of a resource file's bytes and its lines without comments ('#' lines, trailing ' # ...')
-    and blanks. Read once, so the hash always describes exactly the content that is used."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(path, f"{what} not found") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot read {what}: {exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReadError(path, f"{what} is not UTF-8 ({exc})") from None
-    lines = []
-    for line in text.splitlines():
-        line = re.sub(r"\s#.*$", "", line).strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return hashlib.sha256(data).hexdigest(), lines
-
-
 def _parse_user_dict(path: Path, lines: list[str]) -> list[tuple[str, int, str]]:
     entries = []
     for n, line in enumerate(lines, 1):
