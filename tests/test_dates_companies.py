@@ -145,6 +145,9 @@ def test_a_timestamp_inside_a_sentence_is_not_run_in() -> None:
 def test_relative_dateline_vs_event_date() -> None:
     assert date_of(doc("标题某运营商开展志愿服务", "2021年3月6日，昨日，某运营商青年志愿者走进社区。" + PARA)) == D(2021, 3, 6)
     assert date_of(doc("标题某运营商开展志愿服务", "2021年3月5日，某运营商青年志愿者走进社区开展服务。" + PARA)) is None
+    assert date_of(doc("标题某运营商开展志愿服务", "本报讯 2021年3月6日，今日，某运营商青年志愿者走进社区。" + PARA)) == D(2021, 3, 6)
+    # a longer text before the date is a sentence, not a dateline label
+    assert date_of(doc("标题某运营商开展志愿服务", "据某某网消息称2021年3月6日，昨日，某运营商志愿者走进社区。" + PARA)) is None
 
 
 # ----------------------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def relative_dateline(line: str, start: int, end: int) -> bool:
     written, not when the event happened. A date followed by anything else (``2015年3月2日，中国电信召开…``)
     is the event's and is never used.
     """
-    if start > 12 or re.search(r"[\u4e00-\u9fff]{3}", line[:start]):
+    if start > 12 or re.search(r"[\u4e00-\u9fff]{5}", line[:start]):
         return False  # only a short dateline label (本报讯) may precede the date
     return bool(_RELATIVE_RE.match(line[end:]))
 
