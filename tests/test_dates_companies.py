@@ -514,3 +514,19 @@ def test_hard_wrapped_text_gives_the_answer_of_the_unwrapped_text(width: int) ->
     hard = doc("某公司党建工作取得新进展", "发布时间：2021-05-21", *wrapped)
     assert runin.looks_hard_wrapped(hard.split("\n")) and not runin.looks_hard_wrapped(flat.split("\n"))
     assert (date_of(hard), company_of(hard)) == (date_of(flat), company_of(flat)) == (D(2021, 5, 21), "中国电信")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "截至二零二五年六月三十日止六個月",  # an interim report's period, under the headline
+        "截至30/06/2025止六個月業績",
+        "2025年1月1日起施行",
+        "2024年1月1日至2024年12月31日",
+        "请于2024年3月31日前报送",
+    ],
+)
+def test_a_period_or_deadline_under_the_title_is_not_the_page_date(line: str) -> None:
+    text = doc("中國鐵塔公布中期業績 純利按年上升", line, "中國鐵塔今日公布中期業績，純利按年上升，董事會宣派中期股息。" + PARA)
+    assert date_of(text) is None
+    assert date_of(text.replace(line, line + "\n发布时间：2025-08-12")) == D(2025, 8, 12)

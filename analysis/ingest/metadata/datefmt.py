@@ -174,6 +174,19 @@ def relative_dateline(line: str, start: int, end: int) -> bool:
     return bool(_RELATIVE_RE.match(line[end:]))
 
 
+_PERIOD_BEFORE_RE = re.compile(r"(?:截至|截止(?:到|至)?|直至|至|到|自|从|由)\s*$")
+_PERIOD_AFTER_RE = re.compile(r"^\s*(?:起|止|以来|以前|之前|前|以后|之后|后|开始|至|到|[-~～—–]\s*[0-9一二〇○零])")
+
+
+def bounds_a_period(line: str, start: int, end: int) -> bool:
+    """Does the date open, close or bound a period or a deadline rather than date the page?
+
+    ``截至2025年6月30日止六个月``, ``2025年1月1日起施行``, ``2024年1月1日至2024年12月31日``, ``…前报送``:
+    the date of a reporting period, a rule's start or a deadline, wherever the line stands.
+    """
+    return bool(_PERIOD_BEFORE_RE.search(line[max(0, start - 6) : start]) or _PERIOD_AFTER_RE.match(line[end : end + 6]))
+
+
 # ----------------------------------------------------------------------------------------------
 # Evidence: the rule behind a date score (see the score table in metadata/__init__.py)
 # ----------------------------------------------------------------------------------------------
