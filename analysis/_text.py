@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "HAN",
     "HAN_BMP",
     "HAN_URO",
+    "char_class",
     "detect_script",
     "read_resource",
     "resource_lines",
@@ -81,26 +82,79 @@ def to_traditional(text: str) -> str:
     return convert_script(text, "s2t")
 
 
+def char_class(chars: Iterable[str]) -> str:
+    """A regex character class matching exactly ``chars``, written as ranges: the regex engine tests a
+    long list of single characters one by one, but a few ranges at once."""
+    ranges: list[list[int]] = []
+    for cp in sorted({ord(c) for c in chars}):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    parts = (re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return "[" + "".join(parts) + "]"
+
+
+class _ScriptTable:
+    """Per-process memory of which characters are script-specific, filled as characters are met.
+
+    ``seen`` holds every character already looked at; ``trad`` / ``simp`` are the characters OpenCC's
+    t2s / s2t change on their own.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.trad: set[str] = set()
+        self.simp: set[str] = set()
+        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def learn(self, text: str) -> None:
+        new = set(text) - self.seen
+        if not new:
+            return
+        han = [c for c in new if _HAN_RE.match(c)]
+        if han:
+            joined = "\n".join(han)
+            as_simp = convert_script(joined, "t2s").split("\n")
+            as_trad = convert_script(joined, "s2t").split("\n")
+            if len(as_simp) != len(han) or len(as_trad) != len(han):  # pragma: no cover - defensive
+                as_simp = [convert_script(c, "t2s") for c in han]
+                as_trad = [convert_script(c, "s2t") for c in han]
+            for c, simp_form, trad_form in zip(han, as_simp, as_trad, strict=True):
+                if simp_form != c:
+                    self.trad.add(c)
+                if trad_form != c:
+                    self.simp.add(c)
+            self._regexes = None
+        self.seen |= new
+
+    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        if self._regexes is None:
+            self._regexes = tuple(  # type: ignore[assignment]
+                re.compile(char_class(chars)) if chars else None
+                for chars in (self.trad, self.simp)
+            )
+        return self._regexes  # type: ignore[return-value]
+
+
+_SCRIPT = _ScriptTable()
+
+
 def detect_script(text: str) -> str:
     """Which Chinese script the text is written in: "simplified", "traditional", "mixed" or "none".
 
-    Each distinct Han character is converted on its own with OpenCC t2s and s2t. Characters changed by
-    t2s are traditional-only, those changed by s2t are simplified-only; characters shared by both scripts
-    are ignored. With at least 90 % of the script-specific occurrences on one side (or no script-specific
-    character at all, which is read as simplified), that side wins; otherwise "mixed". "none": no Han.
+    Each distinct Han character is converted on its own with OpenCC t2s and s2t (once per process).
+    Characters changed by t2s are traditional-only, those changed by s2t are simplified-only; characters
+    shared by both scripts are ignored. With at least 90 % of the script-specific occurrences on one side
+    (or no script-specific character at all, which is read as simplified), that side wins; otherwise
+    "mixed". "none": no Han.
     """
-    chars = Counter(_HAN_RE.findall(text))
-    if not chars:
+    if not _HAN_RE.search(text):
         return "none"
-    distinct = list(chars)
-    joined = "\n".join(distinct)
-    as_simp = convert_script(joined, "t2s").split("\n")
-    as_trad = convert_script(joined, "s2t").split("\n")
-    if len(as_simp) != len(distinct) or len(as_trad) != len(distinct):  # pragma: no cover - defensive
-        as_simp = [convert_script(c, "t2s") for c in distinct]
-        as_trad = [convert_script(c, "s2t") for c in distinct]
-    trad = sum(chars[c] for c, s in zip(distinct, as_simp, strict=True) if s != c)
-    simp = sum(chars[c] for c, t in zip(distinct, as_trad, strict=True) if t != c)
+    _SCRIPT.learn(text)
+    trad_re, simp_re = _SCRIPT.regexes()
+    trad = trad_re.subn("", text)[1] if trad_re else 0  # counted in C, no match objects
+    simp = simp_re.subn("", text)[1] if simp_re else 0
     specific = trad + simp
     if specific == 0 or trad <= 0.1 * specific:
         return "simplified"

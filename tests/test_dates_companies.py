@@ -280,11 +280,15 @@ def test_corpus_table_records_the_evidence(tmp_path: Path) -> None:
         doc("本港電訊商公布季度業績", "22/09/2025 09:26", "中國移動香港公司表示，本季度新增用戶數字理想。" + PARA), encoding="utf-8"
     )
     (tmp_path / "none.txt").write_text(doc("某单位召开学习会", "2015年3月2日，某单位召开学习会。" + PARA), encoding="utf-8")
-    corpus = read_corpus(tmp_path, progress=False, n_jobs=1).corpus.set_index("path")
+    cache = tmp_path.parent / (tmp_path.name + "-cache")
+    corpus = read_corpus(tmp_path, progress=False, n_jobs=1, cache_dir=cache).corpus.set_index("path")
     hk, none = corpus.loc["hk.txt"], corpus.loc["none.txt"]
     assert hk["date"] == dt.datetime(2025, 9, 22) and "22/09/2025" in hk["date_source"]
     assert hk["company"] == "中国移动" and "中国移动" in hk["company_source"]
     assert none["date_source"] == "" and none["company_source"] == "no company named"
+    again = read_corpus(tmp_path, progress=False, n_jobs=1, cache_dir=cache).corpus.set_index("path")  # cached
+    assert list(again["date_source"]) == list(corpus["date_source"])
+    assert list(again["company_source"]) == list(corpus["company_source"])
 
 
 # ----------------------------------------------------------------------------------------------

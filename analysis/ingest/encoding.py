@@ -86,7 +86,8 @@ _DETECTOR_SAMPLE = 200_000
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _GB_ALIASES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "x-euc-cn", "hz-gb-2312"}
 _BIG5_ALIASES = {"big5", "big-5", "cn-big5", "x-x-big5", "cp950", "big5-hkscs", "big5hkscs"}
-_WHITESPACE_CONTROLS = frozenset("\t\n\r\f\v")
+# C0 controls except the whitespace ones (\t \n \v \f \r), DEL and C1 controls.
+_CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,7 @@ def _control_share(text: str) -> float:
     sample = text[:_SCORE_SAMPLE]
     if not sample:
         return 0.0
-    controls = sum(
-        1 for ch in sample if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _WHITESPACE_CONTROLS
-    )
-    return controls / len(sample)
+    return len(_CONTROL_CHARS_RE.findall(sample)) / len(sample)
 
 
 def _decode_lenient(data: bytes, encoding: str) -> _Decoded:

@@ -41,7 +41,7 @@ from analysis.ingest.clean.markup import (
     markdown_to_text,
     split_front_matter,
 )
-from analysis.ingest.clean.repeats import dedupe_paragraphs
+from analysis.ingest.clean.repeats import Removal, dedupe_paragraphs, remove_repeats, restore_repeats
 from analysis.ingest.clean.spacing import (
     _PAGE_DIV_RE,
     fix_cjk_spacing,
@@ -54,7 +54,9 @@ from analysis.ingest.clean.spacing import (
 __all__ = [
     "FORMATS",
     "Prepared",
+    "Removal",
     "clean_body",
+    "clean_body_recorded",
     "clean_text",
     "dedupe_paragraphs",
     "detect_script",
@@ -70,6 +72,8 @@ __all__ = [
     "prepare",
     "remove_boilerplate",
     "remove_pinyin_glosses",
+    "remove_repeats",
+    "restore_repeats",
     "split_front_matter",
     "to_simplified",
 ]
@@ -163,13 +167,18 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
 
 
 def clean_body(text: str, *, keep_repeated: bool = False) -> str:
-    """Prepared text -> analysis text: boilerplate removed, repeated passages kept once (unless
-    ``keep_repeated``), spacing and whitespace normalised (one paragraph per line)."""
+    """Prepared text -> analysis text: boilerplate removed, spacing and whitespace normalised (one
+    paragraph per line), repeated paragraphs and restated passages removed (unless ``keep_repeated``)."""
+    return clean_body_recorded(text, keep_repeated=keep_repeated)[0]
+
+
+def clean_body_recorded(text: str, *, keep_repeated: bool = False) -> tuple[str, list[Removal]]:
+    """:func:`clean_body` plus the record of what repeat removal took out (see :mod:`.repeats`)."""
     text = remove_boilerplate(text)
-    if not keep_repeated:
-        text = dedupe_paragraphs(text)
-    text = fix_cjk_spacing(text)  # URL removal can leave a space between two ideographs
-    return normalize_whitespace(text)
+    text = normalize_whitespace(fix_cjk_spacing(text))  # URL removal can leave a space between two ideographs
+    if keep_repeated:
+        return text, []
+    return remove_repeats(text)
 
 
 _MAX_CLEAN_ROUNDS = 6

@@ -114,6 +114,7 @@ _TRAILING_EDITOR_RE = re.compile(
     r"[（(【\[]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*[^（）()【】\[\]\n]{1,20}[）)】\]]\s*$"
 )
 _WORD_RE = re.compile(r"\w")
+_URL_HINT_RE = re.compile(r"//|www\.", re.IGNORECASE)  # every URL the rule removes has one
 
 
 def _strip_url(m: re.Match[str]) -> str:
@@ -183,10 +184,14 @@ def remove_boilerplate(text: str) -> str:
     lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
     in_related = False
     for raw in text.split("\n"):
-        line = _PAGE_DIV_RE.sub(" ", raw)
-        line = _URL_RE.sub(_strip_url, line)
-        line = _DISCLAIMER_RE.sub("", line)
-        line = _TRAILING_EDITOR_RE.sub("", line)
+        # each substitution only where its required text occurs (most lines have none)
+        line = _PAGE_DIV_RE.sub(" ", raw) if "<" in raw else raw
+        if _URL_HINT_RE.search(line):
+            line = _URL_RE.sub(_strip_url, line)
+        if "本文档为" in line:
+            line = _DISCLAIMER_RE.sub("", line)
+        if "编" in line:
+            line = _TRAILING_EDITOR_RE.sub("", line)
         stripped = line.strip()
         if not stripped:
             continue

@@ -247,6 +247,7 @@ _MD_EMPHASIS_RES = (
     re.compile(r"~~(?![\s~])(.+?)(?<![\s~])~~"),
 )
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_HTML_TAG_NAMES})\b[^<>\n]*>|<!--.*?-->", re.IGNORECASE)
+_MD_INLINE_HINT_RE = re.compile(r"[\[<`*_~]")
 _BR_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -261,6 +262,8 @@ def _fixpoint(pattern: re.Pattern[str], repl: str, text: str) -> str:
 
 def _md_inline(line: str) -> str:
     """Reduce inline Markdown (images, links, autolinks, code, emphasis, stray tags) to plain text."""
+    if not _MD_INLINE_HINT_RE.search(line):
+        return line  # every inline rule needs one of these characters
     prev = None
     while prev != line:
         prev = line

@@ -16,7 +16,7 @@ import functools
 import re
 import unicodedata
 
-from analysis._text import HAN, HAN_URO
+from analysis._text import HAN, HAN_URO, char_class
 
 __all__ = [
     "fix_cjk_spacing",
@@ -45,6 +45,10 @@ _CJK_CHAR_RE = re.compile(f"[{_HAN}{_KANA}{_CJK_PUNCT}]")
 _SHARED_RE = re.compile(f"[{_SHARED_MARKS}]")
 _CJK_PUNCT_RE = re.compile(f"[{_CJK_PUNCT}]")
 _HSPACE = r"[^\S\n]"  # any whitespace except the line break
+# The same characters written out (what \s matches, minus the line break): a positive class lets the
+# regex engine skip ahead, a negated one (as in _HSPACE) is tested at every position.
+_HSPACE_CHARS = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}]+")
 
 _PAGE_DIV_RE = re.compile(r"[^\S\n]*<\s*/?\s*PAGE_DIV\s*/?\s*>[^\S\n]*", re.IGNORECASE)
 
@@ -103,10 +107,22 @@ def normalize_unicode(text: str) -> str:
     text = _CONTROL_RE.sub("", text)
     text = _ENTITY_SPACE_RE.sub(" ", text)
     text = _ODD_SPACES_RE.sub(" ", text)
-    return text.translate(_unicode_table())
+    return _translate(text)
 
 
-_SPACE_RUN_RE = re.compile(rf"(?<=(\S)){_HSPACE}+(?=(\S))")
+@functools.lru_cache(maxsize=1)
+def _table_regex() -> re.Pattern[str]:
+    return re.compile(char_class(map(chr, _unicode_table())))
+
+
+def _translate(text: str) -> str:
+    """``text.translate(_unicode_table())``, but scanning with a regex: such characters are rare, and
+    ``str.translate`` with a dict looks every character up."""
+    table = _unicode_table()
+    return _table_regex().sub(lambda m: table[ord(m.group())], text)
+
+
+_SPACE_RUN_RE = re.compile(rf"(?<=(\S))[{_HSPACE_CHARS}]+(?=(\S))")
 # Dates and times written with separators ("2024-07-30", "13:02", "2024.04.15") keep the space that
 # separates them from the next field ("2024-07-30 发布人：…"); plain numbers do not ("2024 年").
 _DATE_TOKEN_RE = re.compile(r"\d{1,4}(?:[-/:]\d{1,4})+|\d{4}\.\d{1,2}\.\d{1,2}")
@@ -169,12 +185,8 @@ def fix_cjk_spacing(text: str) -> str:
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    out = []
-    for line in text.split("\n"):
-        line = re.sub(rf"{_HSPACE}+", " ", line).strip()
-        if line:
-            out.append(line)
-    return "\n".join(out)
+    text = _HSPACE_RUN_RE.sub(" ", text)
+    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -103,6 +103,29 @@ def _needle(alias: str) -> str:
     return alias.strip().lower().split()[0] if alias.strip() else alias
 
 
+def _pattern_needle(pattern: str) -> str | None:
+    """The longest run of literal characters every match of ``pattern`` must contain (lower case), or
+    None when there is none worth testing (then the regex always runs)."""
+    try:
+        from re import _parser  # the standard library's own regex parser
+
+        parsed = _parser.parse(pattern)
+    except Exception:  # any doubt: no needle, the regex decides
+        return None
+    if parsed.state.flags & re.VERBOSE:
+        return None
+    best, run = "", []
+    for op, arg in parsed:
+        if op is _parser.LITERAL:
+            run.append(chr(arg))
+            continue
+        if op in (_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT):
+            continue  # zero-width: the literals on either side are still adjacent
+        best, run = max(best, "".join(run), key=len), []
+    best = max(best, "".join(run), key=len)
+    return best.lower() if len(best) >= 2 else None
+
+
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -125,7 +148,7 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    _compiled: tuple[tuple[re.Pattern[str], AliasEntry], ...] = field(init=False, repr=False, compare=False)
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -133,7 +156,9 @@ class CompanyAliases:
             if e.weight <= 0:
                 continue
             try:
-                compiled.append((re.compile(_alias_regex(e), re.I), e))
+                # a literal's needle is a cheap substring test before its regex runs
+                needle = _pattern_needle(e.alias) if e.kind == "pattern" else _needle(e.alias)
+                compiled.append((re.compile(_alias_regex(e), re.I), e, needle))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
         object.__setattr__(self, "_compiled", tuple(compiled))
@@ -151,8 +176,8 @@ class CompanyAliases:
         lowered = t.lower()
         found = [
             Mention(m.start(), m.end(), e.company, e.alias, e.weight)
-            for rx, e in self._compiled
-            if e.kind == "pattern" or _needle(e.alias) in lowered  # cheap test before the regex
+            for rx, e, needle in self._compiled
+            if needle is None or needle in lowered
             for m in rx.finditer(t)
             if m.end() > m.start()
         ]

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -72,6 +73,7 @@ from analysis.ingest.metadata.lines import (
     _CJK,
     _CJK_CHARS,
     _CRAWL_NAV_RE,
+    _LINE_CACHE,
     _META_LABEL_RE,
     _META_RE,
     _WORD_CHAR_RE,
@@ -262,11 +264,14 @@ def _hit_date(fmt: str, m: re.Match[str]) -> dt.date | None:
     return _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
 
 
-def _find_dates(line: str, order: datefmt.Order | None = None) -> list[_DateHit]:
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit, ...]:
     """All valid dates in one (normalised) line, non-overlapping, in order.
 
     ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
     """
+    if "年" not in line and not _ASCII_DIGIT_RE.search(line):
+        return ()  # every format needs an ASCII digit or 年
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
         for m in rx.finditer(line):
@@ -283,7 +288,10 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> list[_DateHit]
     for h in hits:
         if not out or h.start >= out[-1].end:
             out.append(h)
-    return out
+    return tuple(out)
+
+
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -356,6 +364,7 @@ def _residual(line: str, hit: _DateHit) -> str:
     return _FILLER_RE.sub("", rest)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _edge_date(line: str) -> _DateHit | None:
     """A date standing at the end (or start) of a line, apart from the text: ``标题 2024-01-30``."""
     hits = [h for h in _find_dates(line) if h.fmt not in _LABEL_ONLY_FORMATS]
@@ -477,6 +486,7 @@ class _LineKind(NamedTuple):
 _EDITION_RE = re.compile(r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[A-Z]?[0-9]{1,2}\s*版")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _line_kind(line: str) -> _LineKind:
     sentence = _is_sentence(line)
     meta = bool(_META_RE.search(line)) and not sentence and len(line) <= 160

@@ -12,6 +12,7 @@ and the page-layout word lists (site chrome, the lines that end an article, link
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -27,6 +28,9 @@ from analysis.ingest.metadata import runin
 # Text normalisation shared by all extractors
 # ----------------------------------------------------------------------------------------------
 
+# Line classifiers are pure functions of the line: each result is remembered (a document asks about the
+# same line from several extractors).
+_LINE_CACHE = 1 << 15
 _CJK_CHARS = HAN_BMP
 _CJK = f"[{_CJK_CHARS}]"
 _CJK_RE = re.compile(_CJK)
@@ -98,6 +102,7 @@ def _norm(s: str) -> str:
     return _to_simplified(s)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _cjk_count(s: str) -> int:
     return len(_CJK_RE.findall(s))
 
@@ -174,6 +179,7 @@ _SITE_NAME_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[。!?;…]")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_sentence(line: str) -> bool:
     """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
     if "。" in line:
@@ -184,6 +190,7 @@ def _is_sentence(line: str) -> bool:
     return cjk >= 80 and "," in line
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_body_line(line: str) -> bool:
     """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
     if _DISCLAIMER_RE.search(line):
@@ -192,6 +199,7 @@ def _is_body_line(line: str) -> bool:
     return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_nav(line: str) -> bool:
     if _NAV_RE.search(line) or line.count("|") >= 2:
         return True

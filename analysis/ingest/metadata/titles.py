@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,6 +22,7 @@ from analysis.ingest.metadata.lines import (
     _CJK,
     _DISCLAIMER_RE,
     _LEAD_LABEL_RE,
+    _LINE_CACHE,
     _LIST_ITEM_RE,
     _META_LABEL_RE,
     _META_RE,
@@ -149,6 +151,7 @@ def _clean_title(s: str, aliases: Any = None) -> str:
     return _to_simplified(s.strip())
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_title_candidate(norm: str) -> bool:
     """Could this (normalised) line be a title? Rejects navigation, meta, site names, prose."""
     s = re.sub(r"^#{1,6}\s*", "", norm).strip()
@@ -174,6 +177,7 @@ def _is_title_candidate(norm: str) -> bool:
     return len(s) <= 100 and not (prose and len(s) > 60)
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_anchor(line: str) -> bool:
     """A publication line that typically sits right under the title (labelled date, source, author)."""
     if _META_LABEL_RE.search(line):
@@ -236,6 +240,7 @@ def _find_title_line(lines: _Lines) -> tuple[int, bool]:
 _TRAILING_MONTH_DAY_RE = re.compile(r"\s(?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12][0-9]|3[01])$")
 
 
+@functools.lru_cache(maxsize=_LINE_CACHE)
 def _dated_headline(norm: str) -> bool:
     """A headline followed by its date: ``标题 2021-04-14``, ``标题（2021年4月14日）``, ``标题 04-14``."""
     if _TRAILING_MONTH_DAY_RE.search(norm):
