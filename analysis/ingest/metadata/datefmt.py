@@ -95,6 +95,8 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     certain: dict[str, tuple[int, str]] = {}
     ambiguous: list[tuple[int, re.Match[str], str]] = []
     for i, line in enumerate(lines):
+        if "/" not in line and "." not in line and "-" not in line:
+            continue
         for m in DAY_MONTH_RE.finditer(line):
             dmy, mdy = readings(m)
             if dmy is not None and mdy is None:

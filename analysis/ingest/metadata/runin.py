@@ -140,7 +140,8 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
     cuts: dict[int, list[int]] = {}
     gate = _label_anywhere_re()
     for i, n in enumerate(norm[:_HEAD_LINES]):
-        if len(raw[i]) != len(n) or not gate.search(n):
+        # every cut is at a space, and needs a label, a slash or a clock time on the line
+        if " " not in n or len(raw[i]) != len(n) or not gate.search(n):
             continue
         repost = _repost_cuts(n, i) if i < 3 else None
         if repost:
@@ -198,7 +199,11 @@ def looks_hard_wrapped(lines: list[str]) -> bool:
     line that do not end a sentence. A page with real paragraphs ends them with 。, and its longest
     lines are of varied length.
     """
-    stripped = [s for s in (ln.strip() for ln in lines) if len(s) >= 10]
+    if len(lines) < 3:
+        return False
+    longest = max(map(len, lines))
+    # only the longest lines matter: strip just those (indentation may pad a line by a few characters)
+    stripped = [s for s in (ln.strip() for ln in lines if len(ln) >= longest - 8) if len(s) >= 10]
     if len(stripped) < 3:
         return False
     width = max(len(s) for s in stripped)
