@@ -534,3 +534,9 @@ def test_a_period_or_deadline_under_the_title_is_not_the_page_date(line: str) ->
     text = doc("中國鐵塔公布中期業績 純利按年上升", line, "中國鐵塔今日公布中期業績，純利按年上升，董事會宣派中期股息。" + PARA)
     assert date_of(text) is None
     assert date_of(text.replace(line, line + "\n发布时间：2025-08-12")) == D(2025, 8, 12)
+
+
+def test_english_month_day_on_a_mirror_settles_the_order() -> None:
+    text = doc("防汛保障通信畅通", "6/11/2019，昨日，某省召开防汛通信保障部署会（原文 June 10 meeting）。" + PARA)
+    assert date_of(text) == D(2019, 6, 11)
+    assert date_of(text.replace("June 10", "5 Nov")) == D(2019, 11, 6)

@@ -29,6 +29,12 @@ DAY_MONTH_RE = re.compile(
     r"(?P<y>(?:19|20)[0-9]{2})(?![0-9]|\.[0-9])"
 )
 _MONTH_DAY_RE = re.compile(r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*[日号]")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_MONTH_DAY_RE = re.compile(
+    r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>[0-9]{1,2})(?![0-9])"
+    r"|(?<![0-9])(?P<d2>[0-9]{1,2})\s+(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])",
+    re.I,
+)
 # 昨日（10日）: the day alone, in brackets right after the relative word.
 _DAY_GLOSS_RE = re.compile(r"^\s*[(（]\s*(?:(?P<m>[0-9]{1,2})\s*月)?\s*(?P<d>[0-9]{1,2})\s*日\s*[)）]")
 # Relative day words and their offset from the date they follow (the date the text was written).
@@ -115,6 +121,9 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     month_days: set[tuple[int, int]] = set()
     for line in lines:
         month_days.update((int(x.group("m")), int(x.group("d"))) for x in _MONTH_DAY_RE.finditer(line))
+        for x in _EN_MONTH_DAY_RE.finditer(line):  # June 10 / 10 June on a mirror of an English page
+            mon = (x.group("mon") or x.group("mon2")).lower()
+            month_days.add((_MONTH_NAMES.index(mon) + 1, int(x.group("d") or x.group("d2"))))
     found: set[str] = set()
     first: OrderEvidence | None = None
     for i, m, line in ambiguous:
