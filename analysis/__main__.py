@@ -19,6 +19,12 @@ EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.corpus import corpus_summary, ingest
 
+    if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
+        from analysis.ingest.pdf import ocr_available
+
+        available, detail = ocr_available()
+        if not available:
+            print(f"warning: --ocr: {detail}; scanned PDFs will be reported, not read", file=sys.stderr)
     result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
         args.dir,
         args.out,
@@ -26,6 +32,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         keep_repeated=args.keep_repeated,
         companies=args.companies,
         progress=not args.quiet,
+        ocr=args.ocr,
     )
     s = corpus_summary(result.corpus)
     years = f"{s['years'][0]}-{s['years'][1]}" if s["years"] else "none"
@@ -54,6 +61,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         reference=args.reference,
         top_n=args.top_n,
         min_count=args.min_count,
+        family=args.family,
         progress=not args.quiet,
     )
     print("wrote " + ", ".join(str(p) for p in written.files))
@@ -96,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     ing.add_argument("--keep-repeated", action="store_true", help="keep paragraphs repeated in a document")
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ing.add_argument(
+        "--ocr", action="store_true", help="read scanned PDF pages with Tesseract (chi_sim/chi_tra) when installed"
+    )
     ing.set_defaults(func=_cmd_ingest)
 
     st = sub.add_parser("stats", help="frequency, tfidf, slogans, keyness, similarity CSVs")
@@ -108,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--reference", default=None, help="keyness reference group (default: the rest)")
     st.add_argument("--top-n", type=int, default=50, help="rows per group in frequency/tfidf")
     st.add_argument("--min-count", type=int, default=5, help="keyness minimum count")
+    st.add_argument(
+        "--family", choices=("table", "block"), default="table",
+        help="keyness multiple-testing family: the whole table (default) or each comparison",
+    )
     st.add_argument("-q", "--quiet", action="store_true")
     st.set_defaults(func=_cmd_stats)
 

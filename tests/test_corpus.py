@@ -50,7 +50,7 @@ def test_columns_and_order(sample_corpus: pd.DataFrame) -> None:
     # Pinned literally: downstream code and users' notebooks rely on these names and this order.
     expected = [
         "doc_id", "path", "title", "date", "year", "company", "source", "script", "encoding", "format",
-        "chars", "text", "content_hash", "duplicate_of", "title_from_override", "date_from_override",
+        "chars", "chars_mapped", "text", "content_hash", "duplicate_of", "title_from_override", "date_from_override",
         "company_from_override", "source_from_override", "removed_chars", "removed_text", "date_source", "company_source",
     ]  # fmt: skip
     assert list(sample_corpus.columns) == expected == CORPUS_COLUMNS

@@ -47,14 +47,14 @@ MAX_SHARDS = 8
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
-    "title", "date", "company", "source", "script", "encoding", "format", "text",
-    "removed_chars", "removed_text", "removed_reasons", "date_source", "company_source",
-    "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter",
+    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "chars_mapped", "text",
+    "removed_chars", "removed_text", "removed_reasons",
+    "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
 # What a run over an unchanged folder needs (the prepared form stays on disk).
 RESULT_COLUMNS = tuple(c for c in RECORD_COLUMNS if not c.startswith("prep_"))
-_INT_COLUMNS = frozenset({"removed_chars"})
-_LIBRARIES = ("opencc", "pypdf", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
+_INT_COLUMNS = frozenset({"removed_chars", "chars_mapped"})
+_LIBRARIES = ("opencc", "pypdf", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +63,12 @@ def rules_key() -> str:
     h = hashlib.sha256(f"textlab-ingest {INGEST_VERSION}\n".encode())
     package = Path(__file__).resolve().parent
     sources = sorted(package.rglob("*.py"))
-    sources += sorted(config.RESOURCES_DIR.glob("boilerplate_*.txt"))
-    sources += sorted(config.RESOURCES_DIR.glob("layout_*.txt"))
-    sources += [config.RESOURCES_DIR / n for n in ("header_labels.txt", "company_short_forms.csv", "telecom_context.txt")]
+    # every word list and table ingestion reads; the alias table is keyed apart (alias_key), and the
+    # tokenizer's files do not change what ingestion makes of a file
+    keyed_elsewhere = {"userdict.txt", "stopwords.txt", "slogans.txt", "companies.csv"}
+    sources += sorted(
+        p for p in config.RESOURCES_DIR.iterdir() if p.is_file() and p.name not in keyed_elsewhere
+    )
     sources += [Path(__file__).resolve().parents[1] / "_text.py"]
     for path in sources:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -98,9 +101,10 @@ def file_digest(path: Path, max_bytes: int) -> str | None:
         return None
 
 
-def record_key(digest: str, suffix: str, keep_repeated: bool) -> str:
-    """The cache key of one file's record."""
-    return hashlib.sha256(f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}".encode()).hexdigest()
+def record_key(digest: str, suffix: str, keep_repeated: bool, *, ocr: bool = False) -> str:
+    """The cache key of one file's record (``ocr``: PDF pages without text were read by OCR)."""
+    settings = f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}" + ("\0ocr" if ocr else "")
+    return hashlib.sha256(settings.encode()).hexdigest()
 
 
 class IngestCache:

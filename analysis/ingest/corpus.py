@@ -17,6 +17,8 @@ script                script of the source text: simplified / traditional / mixe
 encoding              detected encoding of the file (or the binary format's label)
 format                text / markdown / html / pdf / docx
 chars                 length of ``text`` in characters
+chars_mapped          characters of the raw text replaced or removed by the compatibility map
+                      (radicals -> ideographs, full-width ASCII, zero-width ...; clean/chars.py)
 text                  cleaned analysis text, simplified script, one paragraph per line
 content_hash          sha256 of ``text``: the key of every downstream cache
 duplicate_of          doc_id of an earlier document with identical text, else ''
@@ -52,6 +54,7 @@ from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
 from analysis.ingest.clean import clean_body_recorded, prepare
+from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
@@ -69,6 +72,7 @@ CORPUS_COLUMNS = [
     "encoding",
     "format",
     "chars",
+    "chars_mapped",
     "text",
     "content_hash",
     "duplicate_of",
@@ -148,7 +152,12 @@ def _skip(rel: str, reason: str) -> dict[str, Any]:
 
 
 def _process_file(
-    root: str, rel: str, keep_repeated: bool, company_files: tuple[str, ...], keep_prepared: bool = False
+    root: str,
+    rel: str,
+    keep_repeated: bool,
+    company_files: tuple[str, ...],
+    keep_prepared: bool = False,
+    ocr: bool = False,
 ) -> dict[str, Any]:
     """Read, clean and describe one file into a record (the ingestion cache's columns, plus ``path``).
 
@@ -157,7 +166,7 @@ def _process_file(
     """
     path = Path(root) / rel
     try:
-        raw = read_document(path)
+        raw = read_document(path, ocr=ocr)
         prepared = prepare(raw.text, fmt=raw.format)
         text, removals = clean_body_recorded(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
@@ -177,6 +186,7 @@ def _process_file(
         "script": prepared.script,
         "encoding": raw.encoding,
         "format": raw.format,
+        "chars_mapped": count_mapped(raw.text),
         "text": text,
         "removed_chars": sum(len(r.text) for r in removals),
         "removed_text": removals_to_json(removals),
@@ -186,6 +196,8 @@ def _process_file(
         "prep_front_matter": json.dumps(prepared.front_matter, ensure_ascii=False),
         "prep_spaced_headings": json.dumps(prepared.spaced_headings, ensure_ascii=False),
         "prep_date_front_matter": json.dumps(front_matter, ensure_ascii=False),
+        # what the reader had to say (e.g. PDF pages without usable text, ingest/pdf.py)
+        "prep_read_warning": str(raw.meta.get("warning", "")),
     }
     _describe_record(record, company_files)
     if not keep_prepared:
@@ -196,7 +208,8 @@ def _process_file(
 
 def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> dict[str, Any]:
     """Fill title, date, company, source and warning of a record from its prepared form."""
-    title, date, company, source, warning = "", None, "", "", ""
+    title, date, company, source = "", None, "", ""
+    warning = record.get("prep_read_warning") or ""
     date_source = company_source = ""
     try:
         meta = describe(
@@ -210,15 +223,20 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         title, date, company, source = meta.title, meta.date, meta.company, meta.source
         date_source, company_source = meta.date_source, meta.company_source
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
-        warning = (
+        warning = "; ".join(filter(None, [warning, (
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
-        )
+        )]))
         title, date, company, source = "", None, "", ""
         date_source = company_source = ""
     record.update(
-        title=title, date=date.isoformat() if date else "", company=company, source=source, warning=warning
+        title=title,
+        date=date.isoformat() if date else "",
+        company=company,
+        source=source,
+        warning=warning,
+        date_source=date_source,
+        company_source=company_source,
     )
-    record.update(date_source=date_source, company_source=company_source)
     return record
 
 
@@ -232,7 +250,7 @@ def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, 
 
 _ROW_FIELDS = (
     "path", "title", "date", "company", "source", "script", "encoding", "format", "text",
-    "removed_chars", "removed_text", "date_source", "company_source",
+    "removed_chars", "removed_text", "date_source", "company_source", "chars_mapped",
 )  # fmt: skip
 
 
@@ -259,6 +277,7 @@ def _run(
     store: IngestCache | None,
     n_jobs: int,
     progress: bool,
+    ocr: bool = False,
 ) -> list[dict[str, Any]]:
     """Records for every file of ``todo``, in order.
 
@@ -275,10 +294,10 @@ def _run(
         for f, rel in todo:
             digest = file_digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
-                keys[rel] = record_key(digest, f.suffix, keep_repeated)
+                keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
         full, other = store.lookup(keys.values(), aliases_key)
     ingest_jobs = [
-        (str(root), rel, keep_repeated, company_files, store is not None)
+        (str(root), rel, keep_repeated, company_files, store is not None, ocr)
         for _, rel in todo
         if keys.get(rel) not in full and keys.get(rel) not in other
     ]
@@ -432,6 +451,9 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["date"].dt.year.astype("Int64")
     df["text"] = df["text"].astype(str)
     df["chars"] = df["text"].str.len().astype("int64")
+    if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
+        df["chars_mapped"] = 0
+    df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
     df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
     if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
         df["removed_chars"], df["removed_text"] = 0, ""
@@ -476,12 +498,14 @@ def read_corpus(
     n_jobs: int | None = None,
     cache: bool = True,
     cache_dir: str | Path | None = None,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
     See the module docstring for the columns of both. Each file's record is cached (``cache_dir``,
     default ``config.CACHE_DIR``; see :mod:`analysis.ingest.cache`): a re-run on an unchanged folder
-    cleans nothing. ``cache=False`` ingests every file and writes no cache.
+    cleans nothing. ``cache=False`` ingests every file and writes no cache. ``ocr``: run Tesseract on
+    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`).
     """
     root = Path(path)
     if not root.exists():
@@ -509,7 +533,9 @@ def read_corpus(
         todo.append((f, rel))
     _ALIASES.clear()
     store = IngestCache(cache_dir) if cache else None
-    results = _run(root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress)
+    results = _run(
+        root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
+    )
 
     rows = []
     for res in results:
@@ -554,6 +580,7 @@ def load_corpus(
     companies: Sequence[str | Path] = (),
     progress: bool = True,
     cache: bool = True,
+    ocr: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
@@ -561,7 +588,13 @@ def load_corpus(
     ingest report of skipped and problematic files as well.
     """
     return read_corpus(
-        path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress, cache=cache
+        path,
+        metadata,
+        keep_repeated=keep_repeated,
+        companies=companies,
+        progress=progress,
+        cache=cache,
+        ocr=ocr,
     ).corpus
 
 
@@ -582,6 +615,7 @@ def ingest(
     companies: Sequence[str | Path] = (),
     progress: bool = True,
     cache: bool = True,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
@@ -595,7 +629,13 @@ def ingest(
             f"{out}: output folder is inside the input folder {src}; raw data is never written to"
         )
     result = read_corpus(
-        src, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress, cache=cache
+        src,
+        metadata,
+        keep_repeated=keep_repeated,
+        companies=companies,
+        progress=progress,
+        cache=cache,
+        ocr=ocr,
     )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:

@@ -217,41 +217,16 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-def read_pdf(data: bytes, path: Path) -> RawDocument:
-    """PDF text layer via pypdf, pages joined by a blank line; ``meta``: pages (and title/author/created).
+def read_pdf(data: bytes, path: Path, *, ocr: bool = False) -> RawDocument:
+    """PDF: lines and paragraphs from the page layout, running headers/footers removed, two-column pages
+    read column by column; ``ocr=True`` runs Tesseract on pages without a usable text layer.
 
-    Scanned PDFs (no text layer), encrypted PDFs that need a password and corrupt files raise ReadError.
+    Delegates to :func:`analysis.ingest.pdf.read_pdf_layout` (issue 8); scanned or garbage text
+    layers, encrypted and corrupt files raise ReadError with the reason.
     """
-    pypdf = _import_optional("pypdf", "pypdf", path)
-    try:
-        pdf = pypdf.PdfReader(io.BytesIO(data))
-        if pdf.is_encrypted:
-            try:
-                unlocked = pdf.decrypt("")
-            except Exception as exc:
-                raise ReadError(path, f"encrypted PDF, cannot decrypt ({_describe(exc)})") from None
-            if not unlocked:
-                raise ReadError(path, "encrypted PDF (password required)")
-        pages = [page.extract_text() or "" for page in pdf.pages]
-    except ReadError:
-        raise
-    except Exception as exc:  # pypdf raises many types for damaged files
-        raise ReadError(path, f"corrupt PDF ({_describe(exc)})") from None
-    text = "\n\n".join(page.strip("\n") for page in pages)
-    if not text.strip():
-        raise ReadError(path, "PDF has no text layer (scanned?)")
-    meta: dict[str, Any] = {"pages": len(pages)}
-    try:
-        info = pdf.metadata
-        if info is not None:
-            if info.title:
-                meta["title"] = str(info.title)
-            if info.author:
-                meta["author"] = str(info.author)
-            if info.creation_date is not None:
-                meta["created"] = info.creation_date.isoformat()
-    except Exception:  # malformed document info is not worth failing the document for
-        pass
+    from analysis.ingest.pdf import read_pdf_layout
+
+    text, meta = read_pdf_layout(data, path, ocr=ocr)
     return RawDocument(text, "pdf", PDF_ENCODING, meta)
 
 
@@ -327,7 +302,9 @@ def _format_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB ({n} bytes)"
 
 
-def read_document(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -> RawDocument:
+def read_document(
+    path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES, ocr: bool = False
+) -> RawDocument:
     """Read one file into a :class:`RawDocument`; any problem raises ``ReadError(path, reason)``.
 
     Checked in this order: the path is an existing regular file, its suffix is supported, it is not
@@ -361,4 +338,6 @@ def read_document(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -
         raise ReadError(path, f"file too large: more than {_format_size(max_bytes)}")
     if not data:
         raise ReadError(path, "empty file (0 bytes)")
+    if reader is read_pdf:  # the one reader with an option: OCR of pages without a text layer
+        return read_pdf(data, path, ocr=ocr)
     return reader(data, path)

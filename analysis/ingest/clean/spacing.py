@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from analysis._text import HAN, HAN_URO, char_class
+from analysis.ingest.clean.chars import map_chars
 
 __all__ = [
     "fix_cjk_spacing",
@@ -107,6 +108,7 @@ def normalize_unicode(text: str) -> str:
     text = _CONTROL_RE.sub("", text)
     text = _ENTITY_SPACE_RE.sub(" ", text)
     text = _ODD_SPACES_RE.sub(" ", text)
+    text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
     return _translate(text)
 
 
