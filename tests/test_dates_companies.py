@@ -305,6 +305,8 @@ def _written(day: dt.date, form: str) -> str:
         return f"{day.year}/{day.month}/{day.day}"
     if form == "dmy":  # day first, certain because the day is above 12
         return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if form == "clock":  # with a clock time, as a repost's timestamp would have
+        return f"{day.isoformat()} 10:30"
     return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{day.year}年{day.month}月{day.day}日")
 
 
@@ -321,7 +323,7 @@ OPENERS = ["", "据了解，", "会议回顾了", "本报讯 ", "在"]
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     day=st.dates(min_value=D(1995, 1, 13), max_value=D(2024, 12, 31)).filter(lambda d: d.day > 12),
-    form=st.sampled_from(["cjk", "iso", "slash", "dmy", "fullwidth"]),
+    form=st.sampled_from(["cjk", "iso", "slash", "dmy", "fullwidth", "clock"]),
     opener=st.sampled_from(OPENERS),
     event=st.sampled_from(EVENTS),
     position=st.integers(0, 2),
