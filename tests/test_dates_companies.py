@@ -193,7 +193,9 @@ def test_page_without_headline_keeps_the_lead_company() -> None:
         "近日，中国移动某省某市分公司组织党员干部赴革命纪念馆开展现场教学，重温入党誓词。",
         PARA,
     )
-    company, source = explain_company(extract_title({}, [], text), text)
+    title = extract_title({}, [], text)
+    assert title == "为扎实推进主题教育走深走实，进一步凝聚干事创业合力"  # the dateline is no part of it
+    company, source = explain_company(title, text)
     assert company == "中国移动" and "lead subject" in source
 
 

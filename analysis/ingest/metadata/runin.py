@@ -223,3 +223,21 @@ def rejoin_hard_wrapped(text: str) -> str:
     if text.count("\n") < 3 or not looks_hard_wrapped(text.split("\n")):
         return text
     return join_wrapped_lines(text)
+
+
+_DATELINE_RE = re.compile(
+    r"^\s*(?:[\u4e00-\u9fffA-Za-z]{2,14}(?:电|讯)|本报讯|本网讯)\s*(?:[(（][^)）]{1,30}[)）])?\s*[,，:：]?\s*"
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    """A lead sentence without its news dateline (``XX新闻电（记者 某某）``, ``本报讯``), for a title.
+
+    Used only when a page has no headline and its first sentence stands in for the title; the rest
+    must still hold six CJK characters, else the sentence is kept whole.
+    """
+    m = _DATELINE_RE.match(sentence)
+    if not m or not re.search(r"[(（]|讯", m.group(0)):
+        return sentence  # 某某电 alone could be the start of a name (某某电力): only with a bracket or 讯
+    rest = sentence[m.end() :]
+    return rest if len(_CJK_RE.findall(rest)) >= 6 else sentence
