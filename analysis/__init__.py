@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "slogan_counts": "analysis.stats.slogans",
     "sentence_tokens": "analysis.stats.collocations",
     "AnalysisError": "analysis.errors",
-    "run_reports": "analysis.report",
+    "run_reports": "analysis.report.runner",
 }
 
 __all__ = ["__version__", "dtm", *sorted(_EXPORTS)]

@@ -12,7 +12,8 @@ from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from PIL import Image
 
-from analysis import config, report
+from analysis import config
+from analysis.report import runner as report
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = [

@@ -12,8 +12,9 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from analysis import fonts, plots
+from analysis import plots
 from analysis.errors import AnalysisError
+from analysis.plots import figures, fonts, tables
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
@@ -291,10 +292,10 @@ def test_hostile_labels_draw_as_text() -> None:
 
 
 def test_long_labels_are_wrapped_and_cut() -> None:
-    label = plots._label("学思想、强党性、重实践、建新功" * 4, width=12, max_lines=2)
+    label = figures._label("学思想、强党性、重实践、建新功" * 4, width=12, max_lines=2)
     lines = label.split("\n")
     assert len(lines) == 2 and lines[-1].endswith("…")
-    assert all(plots._text_width(line) <= 12 for line in lines)
+    assert all(figures._text_width(line) <= 12 for line in lines)
 
 
 # ------------------------------------------------------------------------------------------ files
@@ -343,7 +344,7 @@ def test_table_html_escapes_every_cell_and_header() -> None:
 
 def test_show_kwic_and_message_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(plots, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(tables, "_display", lambda obj: shown.append(obj.data))
     lines = pd.DataFrame(
         {
             "doc_id": ["a"],

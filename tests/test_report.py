@@ -13,8 +13,10 @@ import pytest
 from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import config, notebook, report
+from analysis import config
 from analysis.errors import AnalysisError
+from analysis.report import notebook
+from analysis.report import runner as report
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

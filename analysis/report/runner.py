@@ -16,14 +16,14 @@ Layout of ``out``::
     data/                 corpus.parquet, corpus.csv, ingest_report.csv
     timings.json          seconds per phase and per notebook
 
-The small helpers the notebooks call live in ``analysis.notebook``.
+The small helpers the notebooks call live in ``analysis.report.notebook``; kernels in
+``analysis.report.kernels``; the index page's template in ``templates/index.html.j2``.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import json
 import os
 import platform
@@ -43,6 +43,7 @@ import pandas as pd
 
 from analysis import _io, config
 from analysis.errors import AnalysisError
+from analysis.report import kernels
 
 __all__ = [
     "NotebookResult",
@@ -50,6 +51,8 @@ __all__ = [
     "run_reports",
 ]
 
+#: Jinja2 templates of the report pages (the index page, the nbconvert page template).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: Notebooks executed at the same time (worker processes, each with its own kernel).
 DEFAULT_JOBS = 2
 #: Longest time one notebook cell may run, in seconds.
@@ -255,145 +258,6 @@ def _swap_dir(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------------------------------
-# shared kernels
-#
-# Starting a kernel and importing pandas, scipy, scikit-learn and matplotlib into it costs about as
-# much CPU as running a report notebook. Each worker process therefore starts one kernel and runs its
-# notebooks on it one after another, each after a reset cell (fresh namespace, execution count 1,
-# matplotlib defaults, working directory), which is removed from the executed notebook. Every notebook
-# is still executed by papermill.execute_notebook with its parameters. ``fresh_kernels=True`` gives
-# every notebook its own kernel instead.
-
-_RUNNER_TAG = "textlab-runner"
-_ENGINE_NAME = "textlab-shared-kernel"
-
-
-def _reset_cell(cwd: str) -> Any:
-    from nbformat.v4 import new_code_cell
-
-    source = (
-        "# textlab report runner: fresh namespace (the kernel is shared with other reports)\n"
-        "get_ipython().reset(new_session=True)\n"
-        "__import__('sys').modules.get('matplotlib') and __import__('matplotlib').rcdefaults()\n"
-        f"__import__('os').chdir({cwd!r})\n"
-        "get_ipython().execution_count = 0\n"
-    )
-    cell = new_code_cell(source, metadata={"tags": [_RUNNER_TAG]})
-    cell.id = "textlab-runner-reset"
-    return cell
-
-
-def _strip_runner_cells(nb: Any) -> Any:
-    nb.cells = [c for c in nb.cells if _RUNNER_TAG not in c.get("metadata", {}).get("tags", [])]
-    return nb
-
-
-@functools.cache
-def _register_engine() -> str:
-    """Register (once per process) a papermill engine that runs on a kernel it is given and keeps it.
-
-    Papermill's own nbclient engine already accepts ``km=``; this one also closes the kernel client
-    it opened, so that no idle client keeps queueing the next notebook's output messages.
-    """
-    import papermill.engines as pm_engines
-    from papermill.clientwrap import PapermillNotebookClient
-
-    class SharedKernelEngine(pm_engines.NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(
-            cls,
-            nb_man: Any,
-            kernel_name: str,
-            log_output: bool = False,
-            stdout_file: Any = None,
-            stderr_file: Any = None,
-            start_timeout: int = 60,
-            execution_timeout: int | None = None,
-            **kwargs: Any,
-        ) -> Any:
-            kwargs.pop("input_path", None)
-            client = PapermillNotebookClient(
-                nb_man,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=pm_engines.logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-                **kwargs,
-            )
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    pm_engines.papermill_engines.register(_ENGINE_NAME, SharedKernelEngine)
-    return _ENGINE_NAME
-
-
-@functools.lru_cache(maxsize=1)
-def _pinned_kernel_specs() -> Any:
-    """A kernel spec manager whose only "python3" kernel is this very interpreter.
-
-    Without it jupyter_client may pick a user-level "python3" kernelspec pointing at another Python,
-    where ``analysis`` is not installed.
-    """
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec_dir = Path(tempfile.mkdtemp(prefix="textlab-kernelspec-")) / "python3"
-    spec_dir.mkdir()
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "textlab (this environment)",
-        "language": "python",
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    return KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
-
-
-def _start_kernel(cwd: str) -> Any:
-    """Start a python3 kernel (IPC transport: local sockets, no TCP ports) and wait until it answers."""
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
-    ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
-    km = AsyncKernelManager(
-        kernel_name="python3", transport="ipc", ip=ip, kernel_spec_manager=_pinned_kernel_specs()
-    )
-    # No IPython history database: report kernels never need it, and a shared kernel would reuse
-    # line numbers after each reset.
-    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
-    kc = km.client()
-    kc.start_channels()
-    try:
-        run_sync(kc.wait_for_ready)(timeout=120)
-    finally:
-        kc.stop_channels()
-    return km
-
-
-def _kernel_alive(km: Any) -> bool:
-    from jupyter_core.utils import run_sync
-
-    try:
-        return bool(run_sync(km.is_alive)())
-    except Exception:
-        return False
-
-
-def _stop_kernel(km: Any) -> None:
-    from jupyter_core.utils import run_sync
-
-    with contextlib.suppress(Exception):
-        run_sync(km.shutdown_kernel)(now=False)
-    with contextlib.suppress(Exception):
-        run_sync(km.cleanup_resources)()
-
-
 def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]:
     """Execute one notebook on kernel ``km``, convert it to HTML and write its report. Never raises."""
     import nbformat
@@ -413,7 +277,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
         executed_path = work / f"{name}.ipynb"
         source = nbformat.read(task["path"], as_version=4)
-        source.cells.insert(0, _reset_cell(task["cwd"]))
+        source.cells.insert(0, kernels.reset_cell(task["cwd"]))
         nb = failed_nb = None
         t0 = time.perf_counter()
         try:
@@ -421,7 +285,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
                 source,
                 str(executed_path),
                 parameters=params,
-                engine_name=_register_engine(),
+                engine_name=kernels.register_engine(),
                 kernel_name="python3",
                 progress_bar=False,
                 request_save_on_cell_execute=False,
@@ -437,7 +301,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         result.execute_s = time.perf_counter() - t0
         target_nb = nb if nb is not None else failed_nb
         if target_nb is not None:
-            _strip_runner_cells(target_nb)
+            kernels.strip_runner_cells(target_nb)
             result.setup_s, result.cells_s = _cell_seconds(target_nb)
             result.kernel_s = max(0.0, result.execute_s - result.cells_s)
             t1 = time.perf_counter()
@@ -489,12 +353,12 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
                 return
             kernel_start = 0.0
             try:
-                if km is None or not _kernel_alive(km):
+                if km is None or not kernels.kernel_alive(km):
                     if km is not None:
-                        _stop_kernel(km)
+                        kernels.stop_kernel(km)
                     t0 = time.perf_counter()
                     km = None
-                    km = _start_kernel(cwd)
+                    km = kernels.start_kernel(cwd)
                     kernel_start = time.perf_counter() - t0
                 res = _execute_one(task, km, exporter)
             except Exception as exc:
@@ -504,11 +368,11 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
             res["kernel_start_s"] = kernel_start
             results.put(res)
             if fresh_kernels and km is not None:
-                _stop_kernel(km)
+                kernels.stop_kernel(km)
                 km = None
     finally:
         if km is not None:
-            _stop_kernel(km)
+            kernels.stop_kernel(km)
 
 
 def _versions() -> dict[str, str]:
@@ -751,100 +615,16 @@ def _company_counts(docs: pd.DataFrame) -> list[tuple[str, int]]:
     return [(name or "（未识别公司）", int(n)) for name, n in counts.items()]
 
 
-_INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>textlab 报告</title>
-<style>
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
-  max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
-h1{margin-bottom:0.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:0.2em}
-table{border-collapse:collapse;margin:0.5em 0 1em 0;font-size:14px}
-th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
-th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1a7f37;font-weight:bold} .failed{color:#b42318;font-weight:bold}
-pre.error{white-space:pre-wrap;margin:0;color:#b42318;font-size:13px;max-width:520px}
-.muted{color:#666;font-size:13px} code{background:#f5f5f5;padding:0 3px}
-.banner{padding:8px 12px;background:#fdecea;border-left:4px solid #b42318;margin:1em 0}
-ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
-</style>
-</head>
-<body>
-<h1>textlab 报告</h1>
-<p class="muted">生成时间：{{ generated }} ・ 语料哈希：<code>{{ corpus_hash }}</code></p>
-{% if n_failed %}<div class="banner">{{ n_failed }} 个报告运行失败，见下表（失败时保留上一次成功的报告）。</div>{% endif %}
-
-<h2>报告</h2>
-<table>
-<tr><th>报告</th><th>状态</th><th>执行（秒）</th><th>转换（秒）</th><th>图表</th><th>错误</th></tr>
-{% for r in reports %}
-<tr>
-<td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}<br>
-<span class="muted">{{ r.name }}</span></td>
-<td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}{% if r.get("note") %}<br><span class="muted">{{ r.get("note") }}</span>{% endif %}</td>
-<td class="num">{{ "%.1f"|format(r.execute_s) }}</td>
-<td class="num">{{ "%.1f"|format(r.convert_s) }}</td>
-<td>{% if r.figures %}<details><summary>{{ r.figures|length }} 个文件（PNG / SVG / CSV）</summary>
-<ul class="figs">{% for f in r.figures %}<li><a href="{{ f }}">{{ f.rsplit("/", 1)[-1] }}</a></li>{% endfor %}</ul></details>{% endif %}</td>
-<td>{% if r.error %}<pre class="error">{{ r.error }}</pre>{% if r.failed_html %}<a href="{{ r.failed_html }}">失败的运行记录</a>{% endif %}{% endif %}</td>
-</tr>
-{% endfor %}
-</table>
-
-<h2>语料</h2>
-<table>
-<tr><th>语料</th><td>{{ corpus_path }}</td></tr>
-{% if metadata_path %}<tr><th>元数据</th><td>{{ metadata_path }}</td></tr>{% endif %}
-<tr><th>文档数</th><td class="num">{{ summary.documents }}</td></tr>
-<tr><th>公司</th><td>{% for name, n in company_counts %}{{ name }}（{{ n }}）{% if not loop.last %}、{% endif %}{% endfor %}</td></tr>
-<tr><th>年份</th><td>{% if summary.years %}{{ summary.years[0] }}–{{ summary.years[1] }}{% else %}无带日期的文档{% endif %}</td></tr>
-<tr><th>无日期文档</th><td class="num">{{ summary.undated }}</td></tr>
-<tr><th>未识别公司的文档</th><td class="num">{{ summary.unattributed }}</td></tr>
-<tr><th>重复文档</th><td class="num">{{ summary.duplicates }}</td></tr>
-<tr><th>跳过的文件</th><td class="num">{{ skipped }}{% if warnings %}（另有 {{ warnings }} 条提醒）{% endif %} ・ <a href="data/ingest_report.csv">ingest_report.csv</a></td></tr>
-</table>
-
-<h2>参数</h2>
-{% if params %}
-<table>{% for k, v in params|dictsort %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
-{% else %}<p>全部使用笔记本中的默认参数。</p>{% endif %}
-<p class="muted">代码单元：{{ "显示" if show_code else "隐藏" }}</p>
-
-<h2>耗时（秒）</h2>
-<table>
-<tr><th>导入语料（ingest）</th><td class="num">{{ "%.2f"|format(timings.ingest_s) }}</td></tr>
-<tr><th>分词（一次，写入共享缓存）</th><td class="num">{{ "%.2f"|format(timings.tokenize_s) }}</td></tr>
-<tr><th>运行全部笔记本（{{ timings.jobs }} 个并行）</th><td class="num">{{ "%.2f"|format(timings.notebooks_wall_s) }}</td></tr>
-<tr><th>合计</th><td class="num">{{ "%.2f"|format(timings.total_s) }}</td></tr>
-</table>
-<table>
-<tr><th>报告</th><th>启动内核</th><th>执行（papermill）</th><th>其中：固定开销</th><th>其中：准备单元（导入、读语料）</th><th>全部单元</th><th>转换 HTML</th></tr>
-{% for name, t in timings.notebooks.items() %}
-<tr><td>{{ name }}</td><td class="num">{{ "%.2f"|format(t.kernel_start_s) }}</td><td class="num">{{ "%.2f"|format(t.execute_s) }}</td>
-<td class="num">{{ "%.2f"|format(t.kernel_s) }}</td><td class="num">{{ "%.2f"|format(t.setup_s) }}</td>
-<td class="num">{{ "%.2f"|format(t.cells_s) }}</td><td class="num">{{ "%.2f"|format(t.convert_s) }}</td></tr>
-{% endfor %}
-<tr><td>每个笔记本平均</td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.kernel_start_s) }}</td><td></td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.overhead_s) }}</td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.setup_s) }}</td><td></td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.convert_s) }}</td></tr>
-</table>
-<p class="muted">启动内核：每个工作进程启动一个内核（共 {{ timings.kernels_started }} 个），依次运行多个报告，每个报告前清空命名空间。
-固定开销 = papermill 执行时间减去各单元的运行时间（参数注入、内核通信、保存）。</p>
-<p class="muted">另见 <a href="timings.json">timings.json</a>。</p>
-
-<h2>软件版本</h2>
-<table>{% for k, v in versions.items() %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
-</body>
-</html>
-"""
 
 
 def _render_index(context: Mapping[str, Any]) -> str:
     """The index page; every value is escaped by Jinja2's autoescape."""
     import jinja2
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(_INDEX_TEMPLATE).render(**context)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("index.html.j2").render(**context)
