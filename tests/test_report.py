@@ -258,10 +258,19 @@ def test_index_escapes_everything() -> None:
         },
         "versions": {"python": "3"},
         "n_failed": 1,
+        "lang": "zh",
+        "slides": "slides.pptx",
+        "slides_note": SCRIPT,
     }
     page = report._render_index(ctx)
     assert_no_live_markup(page)
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
+    assert 'href="slides.pptx"' in page and "幻灯片" in page
+    english = report._render_index({**ctx, "lang": "en"})
+    assert_no_live_markup(english)
+    assert '<html lang="en">' in english and "Slide deck" in english and "幻灯片" not in english
+    # every word the index writes itself is English: what is left in Chinese is corpus data only
+    assert not re.search(r"[\u4e00-\u9fff]", visible(english))
 
 
 def test_notebook_helpers() -> None:

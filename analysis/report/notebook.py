@@ -1,7 +1,9 @@
 """Helpers the report notebooks call, so that the notebooks hold no logic of their own.
 
-Each one is a small, tested function: setting up a report kernel (fonts, quiet libraries), selecting
-years, summary tables, and turning analysis errors into short notices in the report.
+Each one is a small, tested function: setting up a report kernel (fonts, language, figure style,
+interactive tables, quiet libraries), selecting years, summary tables, and turning analysis errors
+into short notices in the report. Every helper that writes words takes ``lang`` ("zh" or "en";
+default: the language ``setup_notebook`` set).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
 
 from analysis.errors import AnalysisError
+from analysis.plots.style import resolve_lang
 
 __all__ = [
     "company_year_table",
@@ -27,6 +30,7 @@ __all__ = [
     "has_dated",
     "incomplete_documents",
     "keyness_highlights",
+    "language",
     "require_documents",
     "select_years",
     "setup_notebook",
@@ -36,9 +40,14 @@ __all__ = [
     "top_slogans",
 ]
 
-def setup_notebook() -> None:
-    """Quiet library noise in a report kernel (deprecation warnings, jieba's log lines) and set the font."""
+def setup_notebook(lang: str = "zh", figure_style: str = "report", *, interactive: bool = True) -> None:
+    """Set up a report kernel: language and figure style of the charts and tables, the CJK font, the
+    embedded table library (``interactive``), and quiet library noise (deprecation warnings, jieba's log)."""
     from analysis.plots.fonts import use_cjk_font
+    from analysis.plots.style import configure
+    from analysis.plots.tables import init_interactive_tables
+
+    configure(lang=lang, figure_style=figure_style)
 
     for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category)
@@ -48,10 +57,25 @@ def setup_notebook() -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
     pd.set_option("display.max_colwidth", 80)
     use_cjk_font()
+    if interactive:
+        init_interactive_tables()
+
+
+def language(lang: str | None = None) -> Callable[[str, str], str]:
+    """A chooser for the notebook's own words: ``L = language("en"); L("高频词", "Top terms") == "Top terms"``.
+
+    Terms and names from the corpus are never passed through it: they stay as written.
+    """
+    chosen = resolve_lang(lang)
+
+    def choose(zh: str, en: str) -> str:
+        return en if chosen == "en" else zh
+
+    return choose
 
 
 @contextlib.contextmanager
-def explain_errors(what: str) -> Iterator[None]:
+def explain_errors(what: str, lang: str | None = None) -> Iterator[None]:
     """Run a report section; an AnalysisError is shown as a short notice instead of a traceback.
 
     Only errors the package raises on purpose (bad input, too few groups, ...) are caught: anything
@@ -62,7 +86,10 @@ def explain_errors(what: str) -> Iterator[None]:
     try:
         yield
     except AnalysisError as exc:
-        show_message(f"{what}：无法计算（{exc}）", warn=True)
+        if resolve_lang(lang) == "en":
+            show_message(f"{what}: cannot be computed ({exc})", warn=True)
+        else:
+            show_message(f"{what}：无法计算（{exc}）", warn=True)
 
 
 def select_years(
@@ -85,18 +112,19 @@ def select_years(
     return out
 
 
-def company_year_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """Documents per company (rows) and year (columns) over the dated documents, with a total column.
+def company_year_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Documents per company (rows) and year (columns) over the dated documents.
 
     Documents without a company are counted under "（未识别公司）". Empty when no document is dated.
     """
+    en = resolve_lang(lang) == "en"
     dated = docs[docs["year"].notna()]
     if dated.empty:
         return pd.DataFrame()
-    company = dated["company"].fillna("").astype(str).replace("", "（未识别公司）")
+    company = dated["company"].fillna("").astype(str).replace("", "(no company)" if en else "（未识别公司）")
     table = pd.crosstab(company, dated["year"].astype(int))
-    table.index.name = "公司"
-    table.columns.name = "年份"
+    table.index.name = "company" if en else "公司"
+    table.columns.name = "year" if en else "年份"
     return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
 
@@ -117,13 +145,15 @@ def document_table(docs: pd.DataFrame, tokens: Any | None = None) -> pd.DataFram
     return out.sort_values("chars", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def incomplete_documents(docs: pd.DataFrame) -> pd.DataFrame:
+def incomplete_documents(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     """Documents without a date or without a company, with what is missing."""
+    en = resolve_lang(lang) == "en"
     undated = docs["date"].isna()
     nocompany = docs["company"].fillna("").astype(str) == ""
     sel = docs[(undated | nocompany).to_numpy(dtype=bool)]
+    words = ("date", "company", ", ") if en else ("日期", "公司", "、")
     missing = [
-        "、".join(w for w, flag in (("日期", u), ("公司", c)) if flag)
+        words[2].join(w for w, flag in ((words[0], u), (words[1], c)) if flag)
         for u, c in zip(undated[sel.index], nocompany[sel.index], strict=True)
     ]
     return pd.DataFrame(
@@ -165,10 +195,12 @@ def group_columns(group_by: str | Sequence[str]) -> str | list[str]:
 _GROUP_NAMES = {"company": "公司", "year": "年份", "source": "来源", "date": "日期"}
 
 
-def group_label(group_by: str | Sequence[str]) -> str:
-    """Chinese name of a grouping for titles: "company" -> "公司", ["company", "year"] -> "公司×年份"."""
+def group_label(group_by: str | Sequence[str], lang: str | None = None) -> str:
+    """Name of a grouping for titles: "company" -> "公司" (English: "company"), ["company", "year"] -> "公司×年份"."""
     by = group_columns(group_by)
     parts = [by] if isinstance(by, str) else by
+    if resolve_lang(lang) == "en":
+        return " × ".join(parts)
     return "×".join(_GROUP_NAMES.get(p, p) for p in parts)
 
 
@@ -181,10 +213,22 @@ def require_documents(docs: pd.DataFrame, year_min: int | None = None, year_max:
     raise AnalysisError("the corpus has no document")
 
 
-def summary_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """Key numbers of the corpus as a two-column table (指标, 数值)."""
+def summary_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Key numbers of the corpus as a two-column table (指标, 数值 / measure, value)."""
     years = pd.to_numeric(docs["year"], errors="coerce").dropna()
     companies = sorted({c for c in docs["company"].fillna("").astype(str) if c})
+    if resolve_lang(lang) == "en":
+        rows = [
+            ("documents", f"{len(docs)}"),
+            ("companies", f"{len(companies)} ({', '.join(companies) or 'none'})"),
+            ("years", f"{int(years.min())}–{int(years.max())}" if len(years) else "no dated document"),
+            ("undated documents", f"{int(docs['date'].isna().sum())}"),
+            ("documents without company", f"{int((docs['company'].fillna('') == '').sum())}"),
+            ("characters", f"{int(docs['chars'].sum()):,}"),
+        ]
+        if "duplicate_of" in docs.columns:
+            rows.append(("duplicate documents", f"{int((docs['duplicate_of'].fillna('') != '').sum())}"))
+        return pd.DataFrame(rows, columns=["measure", "value"])
     rows = [
         ("文档数", f"{len(docs)}"),
         ("公司数", f"{len(companies)}（{'、'.join(companies) or '无'}）"),
@@ -198,23 +242,29 @@ def summary_table(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "数值"])
 
 
-def threshold_text(correction: str | None, alpha: float) -> str:
+def threshold_text(correction: str | None, alpha: float, lang: str | None = None) -> str:
     """Subtitle text for the significance threshold, e.g. "显著：FDR 校正后 p < 0.05"."""
+    if resolve_lang(lang) == "en":
+        names_en = {"fdr": "FDR (Benjamini-Hochberg)", "bonferroni": "Bonferroni"}
+        if not correction:
+            return f"significant: uncorrected p < {alpha:g}"
+        return f"significant: p < {alpha:g} after {names_en.get(str(correction).lower(), str(correction))} correction"
     names = {"fdr": "FDR（Benjamini-Hochberg）", "bonferroni": "Bonferroni"}
     if not correction:
         return f"显著：未校正 p < {alpha:g}"
     return f"显著：{names.get(str(correction).lower(), str(correction))} 校正后 p < {alpha:g}"
 
 
-def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10) -> pd.DataFrame:
+def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10, lang: str | None = None) -> pd.DataFrame:
     """Per block, the ``top_n`` most over-used and ``top_n`` most under-used terms (by G²), for display."""
     if keyness_table.empty:
         return keyness_table
+    more, less = ("over-used", "under-used") if resolve_lang(lang) == "en" else ("多用", "少用")
     blocks = []
     for _, block in keyness_table.groupby(["group", "reference"], sort=False):
         over = block[block["g2"] > 0].head(top_n)
         under = block[block["g2"] < 0].iloc[::-1].head(top_n)
-        blocks.append(pd.concat([over.assign(direction="多用"), under.assign(direction="少用")]))
+        blocks.append(pd.concat([over.assign(direction=more), under.assign(direction=less)]))
     out = pd.concat(blocks, ignore_index=True)
     cols = ["group", "reference", "direction", "term", "count_target", "count_reference", "g2", "p_adjusted",
             "significant", "log_ratio", "logodds_z"]  # fmt: skip

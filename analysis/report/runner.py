@@ -43,7 +43,8 @@ import pandas as pd
 
 from analysis import _io, config
 from analysis.errors import AnalysisError
-from analysis.report import kernels
+from analysis.plots.style import FIGURE_STYLES, resolve_lang
+from analysis.report import kernels, pages
 
 __all__ = [
     "NotebookResult",
@@ -61,7 +62,7 @@ CELL_TIMEOUT = 1800
 RUNNER_PARAMS = ("corpus", "metadata", "figures_dir", "progress")
 VERSION_PACKAGES = (
     "textlab-analysis", "pandas", "numpy", "scipy", "pyarrow", "jieba", "rjieba", "scikit-learn", "matplotlib",
-    "noto-cjk-sans-otc", "papermill", "nbconvert", "nbclient", "ipykernel",
+    "noto-cjk-sans-otc", "fonttools", "itables", "python-pptx", "papermill", "nbconvert", "nbclient", "ipykernel",
 )  # fmt: skip
 
 
@@ -195,31 +196,20 @@ def _resolve_params(
     return per_nb, effective
 
 
-def _notebook_title(path: Path) -> str:
-    """First markdown heading of the notebook (the report's title), else the file stem."""
+def _notebook_title(path: Path, lang: str = "zh") -> str:
+    """First markdown heading of the notebook in ``lang`` (the report's title), else the file stem."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return path.stem
+    other = {f"lang-{code}" for code in ("zh", "en") if code != lang}
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
+        if cell.get("cell_type") == "markdown" and not other & set(cell.get("metadata", {}).get("tags", [])):
             src = "".join(cell.get("source", []))
             m = re.search(r"^#+\s*(.+)$", src, flags=re.MULTILINE)
             if m:
                 return m.group(1).strip()
     return path.stem
-
-
-def _html_exporter(show_code: bool) -> Any:
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
-        template_name="lab",
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-    )
 
 
 def _error_message(exc: BaseException) -> str:
@@ -277,6 +267,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
         executed_path = work / f"{name}.ipynb"
         source = nbformat.read(task["path"], as_version=4)
+        pages.select_language(source, task["lang"])
         source.cells.insert(0, kernels.reset_cell(task["cwd"]))
         nb = failed_nb = None
         t0 = time.perf_counter()
@@ -314,6 +305,13 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
                 if nb is not None:
                     result.error = f"HTML conversion failed: {_error_message(exc)}"
                     nb = None
+            if body is not None:
+                try:
+                    body = pages.embed_font(body)
+                except Exception as exc:
+                    if nb is not None:
+                        result.error = f"font embedding failed: {_error_message(exc)}"
+                        nb = None
             result.convert_s = time.perf_counter() - t1
             if body is not None and nb is not None:
                 _io.write_text(out / f"{name}.html", body)
@@ -344,7 +342,7 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
     """Worker process: take notebooks from ``tasks`` until ``None``, put each result on ``results``."""
     # Progress bars of a kernel's libraries must not reach the terminal through this process.
     os.environ["TQDM_DISABLE"] = "1"
-    exporter = _html_exporter(show_code)
+    exporters: dict[str, Any] = {}
     km = None
     try:
         while True:
@@ -360,7 +358,9 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
                     km = None
                     km = kernels.start_kernel(cwd)
                     kernel_start = time.perf_counter() - t0
-                res = _execute_one(task, km, exporter)
+                if task["lang"] not in exporters:
+                    exporters[task["lang"]] = pages.html_exporter(show_code, task["lang"])
+                res = _execute_one(task, km, exporters[task["lang"]])
             except Exception as exc:
                 res = asdict(
                     NotebookResult(name=task["name"], title=task["title"], error=_error_message(exc))
@@ -465,6 +465,8 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    lang: str | None = None,
+    slides: bool = True,
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -481,6 +483,9 @@ def run_reports(
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
+    lang:     "zh" (default) or "en": language of every report, figure and the index (the same as
+              ``params={"lang": ...}``); terms, titles and company names stay as written.
+    slides:   also write ``slides.pptx`` (one 16:9 slide per chart, see ``analysis.plots.slides``).
 
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
@@ -498,7 +503,19 @@ def run_reports(
     out = Path(out) if out is not None else config.REPORTS_DIR
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     notebooks = discover_notebooks(nb_dir, only)
+    params = dict(params or {})
+    if lang is not None:
+        if "lang" in params and resolve_lang(str(params["lang"])) != resolve_lang(lang):
+            raise AnalysisError(f"--lang {lang} and -p lang={params['lang']} disagree")
+        params["lang"] = lang
+    if "lang" in params:
+        params["lang"] = resolve_lang(str(params["lang"]))
+    if "figure_style" in params and str(params["figure_style"]).strip().lower() not in FIGURE_STYLES:
+        raise AnalysisError(
+            f"-p figure_style={params['figure_style']}: expected one of {', '.join(FIGURE_STYLES)}"
+        )
     per_nb_params, effective = _resolve_params(notebooks, params)
+    page_lang = resolve_lang(str(effective.get("lang", "zh")))
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, Any] = {}
 
@@ -517,7 +534,8 @@ def run_reports(
     tasks = [
         {
             "name": nb.stem,
-            "title": _notebook_title(nb),
+            "title": _notebook_title(nb, page_lang),
+            "lang": page_lang,
             "path": str(nb),
             "cwd": str(nb.parent.resolve()),
             "out": str(out.resolve()),
@@ -552,16 +570,27 @@ def run_reports(
     timings["jobs"] = n_workers
     timings["fresh_kernels"] = fresh_kernels
 
-    listed = _with_previous_reports(out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"))
+    listed = _with_previous_reports(
+        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang
+    )
     summary = corpus_summary(docs)
     report_df = result.report
+    digest = corpus_hash(docs)
+    t = time.perf_counter()
+    deck, deck_note = "", ""
+    if slides:
+        deck, deck_note = _write_slides(out, listed, corpus, docs, digest, page_lang)
+    timings["slides_s"] = round(time.perf_counter() - t, 3)
     context = {
+        "lang": page_lang,
+        "slides": deck,
+        "slides_note": deck_note,
         "generated": started.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "corpus_path": str(corpus),
         "metadata_path": str(metadata) if metadata else "",
-        "corpus_hash": corpus_hash(docs),
+        "corpus_hash": digest,
         "summary": summary,
-        "company_counts": _company_counts(docs),
+        "company_counts": _company_counts(docs, page_lang),
         "skipped": int((report_df["status"] == "skipped").sum()) if len(report_df) else 0,
         "warnings": int((report_df["status"] == "warning").sum()) if len(report_df) else 0,
         "params": effective,
@@ -571,7 +600,9 @@ def run_reports(
         "versions": _versions(),
         "n_failed": sum(r["status"] != "ok" for r in ordered),
     }
-    _io.write_text(out / "index.html", _render_index(context))
+    t = time.perf_counter()
+    _io.write_text(out / "index.html", pages.embed_font(_render_index(context)))
+    timings["index_s"] = round(time.perf_counter() - t, 3)
     _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
     failed = [r for r in ordered if r["status"] != "ok"]
     for r in failed:
@@ -586,7 +617,7 @@ def run_reports(
 
 
 def _with_previous_reports(
-    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str
+    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str, lang: str = "zh"
 ) -> list[dict[str, Any]]:
     """This run's results plus, for notebooks not run this time (``--only``), the last good report
     still in ``out``, marked as such, so that index.html keeps linking every report. Records the
@@ -603,16 +634,53 @@ def _with_previous_reports(
             listed.append(this_run.pop(name))
         elif name in previous and previous[name].get("html") and (out / previous[name]["html"]).exists():
             old = dict(previous.pop(name))
-            old["note"] = f"本次未重新运行；保留 {old.get('generated', '此前')} 生成的报告"
+            when = old.get("generated", "")
+            old["note"] = (
+                f"not re-run this time; the report generated {when or 'earlier'} is kept"
+                if lang == "en"
+                else f"本次未重新运行；保留 {when or '此前'} 生成的报告"
+            )
             listed.append(old)
     keep = [{k: v for k, v in r.items() if k != "note"} for r in listed]
     _io.write_text(record, json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
     return listed
 
 
-def _company_counts(docs: pd.DataFrame) -> list[tuple[str, int]]:
+def _company_counts(docs: pd.DataFrame, lang: str = "zh") -> list[tuple[str, int]]:
     counts = docs["company"].fillna("").astype(str).value_counts()
-    return [(name or "（未识别公司）", int(n)) for name, n in counts.items()]
+    none = "(no company)" if lang == "en" else "（未识别公司）"
+    return [(name or none, int(n)) for name, n in counts.items()]
+
+
+def _date_range(docs: pd.DataFrame) -> str:
+    dates = pd.to_datetime(docs["date"], errors="coerce").dropna()
+    if dates.empty:
+        return ""
+    return f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}"
+
+
+def _write_slides(
+    out: Path, listed: list[dict[str, Any]], corpus: Path, docs: pd.DataFrame, digest: str, lang: str
+) -> tuple[str, str]:
+    """Write ``out/slides.pptx`` from the charts of every listed report; (link, note for the index)."""
+    from analysis.plots.slides import charts_from_figures, write_deck
+
+    span = _date_range(docs) or ("undated" if lang == "en" else "无日期")
+    n = len(docs)
+    footer = (
+        f"corpus {corpus.name} · {span} · {n} documents · hash {digest[:12]}"
+        if lang == "en"
+        else f"语料 {corpus.name} · {span} · {n} 篇文档 · 哈希 {digest[:12]}"
+    )
+    dirs = [(str(r.get("title") or r["name"]), out / "figures" / r["name"]) for r in listed if r.get("html")]
+    charts = charts_from_figures(dirs)
+    target = out / "slides.pptx"
+    if not charts:
+        if target.exists():
+            target.unlink()
+        return "", ("no chart: no slide deck" if lang == "en" else "没有图表，未生成幻灯片")
+    write_deck(target, charts, footer)
+    return "slides.pptx", (f"{len(charts)} slides" if lang == "en" else f"{len(charts)} 张幻灯片")
 
 
 
@@ -627,4 +695,10 @@ def _render_index(context: Mapping[str, Any]) -> str:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    english = context.get("lang") == "en"
+
+    def choose(zh: str, en: str) -> str:
+        return en if english else zh
+
+    env.globals["L"] = choose
     return env.get_template("index.html.j2").render(**context)
