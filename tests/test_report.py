@@ -228,6 +228,31 @@ def test_parameters_are_typed_and_checked() -> None:
         report._resolve_params(nbs, {"figures_dir": "/tmp"})
     with pytest.raises(AnalysisError, match="integer"):
         report._resolve_params(nbs, {"top_n": "many"})
+    per_nb, _ = report._resolve_params(nbs, {"lang": "en", "figure_style": "slide"})
+    assert all(v == {"lang": "en", "figure_style": "slide"} for v in per_nb.values())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"params": {"lang": "fr"}}, "lang"),
+        ({"lang": "en", "params": {"lang": "zh"}}, "disagree"),
+        ({"params": {"figure_style": "poster"}}, "figure_style"),
+    ],
+)
+def test_language_and_style_are_checked_before_any_work(tmp_path: Path, kwargs: dict, message: str) -> None:
+    with pytest.raises(AnalysisError, match=message):
+        report.run_reports(tmp_path / "no-such-corpus", out=tmp_path / "out", progress=False, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_report_language_options() -> None:
+    from analysis.__main__ import build_parser
+
+    args = build_parser().parse_args(["report", "--lang", "en", "--no-slides", "-p", "figure_style=paper"])
+    assert args.lang == "en" and args.no_slides and args.param == ["figure_style=paper"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "--lang", "fr"])
 
 
 def test_index_escapes_everything() -> None:

@@ -3,8 +3,9 @@
 Every header and cell is escaped text: document titles and slogans come from scraped pages.
 
 A table longer than ``INTERACTIVE_MIN_ROWS`` rows is shown with itables (DataTables) in offline mode:
-the JavaScript and CSS are embedded in the notebook once (``init_interactive_tables``, called by the
-report set-up), so the page sorts, filters and pages with no network. Its top rows show first (the
+the JavaScript and CSS are embedded in the notebook's output once, just before its first long table
+(``init_interactive_tables`` resets that for each notebook), so the page sorts, filters and pages with
+no network, and a page without long tables carries no table library. Its top rows show first (the
 table's own order); a CSV button exports the whole table. itables escapes every cell and header
 (``allow_html=False``); captions are escaped here. Short tables stay static HTML.
 """
@@ -45,14 +46,28 @@ def _display(obj: Any) -> None:
     display(obj)
 
 
-def init_interactive_tables() -> None:
-    """Embed the itables (DataTables) JavaScript and CSS in the notebook's output, once per notebook.
+class _Library:
+    """Whether this notebook's output already holds the table library (reset for each notebook)."""
 
-    Offline mode: nothing is fetched from the network when the page is opened.
+    embedded = False
+
+
+def init_interactive_tables(*, now: bool = False) -> None:
+    """Prepare interactive tables for a new notebook: the itables (DataTables) JavaScript and CSS are
+    embedded in the output once, just before the first long table (``now=True``: at once). Pages
+    without a long table stay light. Offline mode: nothing is fetched when the page is opened.
     """
+    _Library.embedded = False
+    if now:
+        _embed_library()
+
+
+def _embed_library() -> None:
     import itables
 
-    itables.init_notebook_mode(all_interactive=False, connected=False)
+    if not _Library.embedded:
+        itables.init_notebook_mode(all_interactive=False, connected=False)
+        _Library.embedded = True
 
 
 def _cell(value: Any, float_decimals: int, lang: str | None = None) -> str:
@@ -165,7 +180,7 @@ def interactive_table_html(
 ) -> str:
     """A sortable, filterable, paged table (itables, offline) with a CSV button for the whole table.
 
-    Needs ``init_interactive_tables()`` earlier in the same notebook. Cells and headers are escaped by
+    Needs the table library earlier in the same notebook (``show_table`` embeds it). Cells and headers are escaped by
     itables; the caption here. At most ``INTERACTIVE_MAX_ROWS`` rows are embedded (the caption says so).
     """
     import itables
@@ -263,6 +278,7 @@ def show_table(
     if interactive is None:
         interactive = len(df) > INTERACTIVE_MIN_ROWS
     if interactive:
+        _embed_library()
         page = interactive_table_html(
             df, caption=caption, name=name or caption or "table", float_decimals=float_decimals,
             index=index, lang=lang,
@@ -296,6 +312,7 @@ def show_kwic(
     if interactive is None:
         interactive = len(df) > INTERACTIVE_MIN_ROWS
     if interactive:
+        _embed_library()
         frame = pd.DataFrame({names[c]: [_kwic_meta(c, v, lang) for v in df[c]] for c in meta_cols})
         frame[msg("kwic_left", lang)] = [_cell(v, 3, lang) for v in df["left"]]
         frame[msg("kwic_match", lang)] = [_cell(v, 3, lang) for v in df["match"]]
