@@ -137,6 +137,11 @@ def test_long_tables_sort_filter_and_page(page: Page, site: Path) -> None:
     total = page.eval("document.querySelectorAll('table.dataTable')[0].closest('.dt-container')"
                       ".querySelector('.dt-info').innerText")  # fmt: skip
     assert len(_column(page, 0, col)) == 15, "paged: the first 15 rows show first"
+    align = page.eval(
+        "[...document.querySelectorAll('table.dataTable')[0].querySelectorAll('tbody tr:first-child td')]"
+        ".map(td => getComputedStyle(td).textAlign)"
+    )
+    assert align[col] == "right" and align[[h.strip() for h in headers].index("slogan")] == "left"
     click = (
         "document.querySelectorAll('table.dataTable')[0].querySelectorAll('thead th')"
         f"[{col}].click()"

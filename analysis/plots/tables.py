@@ -118,7 +118,9 @@ _TABLE_STYLE = (
     ".textlab-msg.warn{border-color:#d9822b;background:#fdf6ec}"
     ".textlab-table{margin:0.5em 0 1.2em 0;font-size:13px}"
     ".textlab-caption{font-weight:bold;margin:4px 0}"
-    ".textlab-table td.dt-right{text-align:right}"
+    # JupyterLab's page CSS right-aligns every cell: text left, numbers (dt-right) right
+    ".textlab-table table.dataTable th,.textlab-table table.dataTable td{text-align:left}"
+    ".textlab-table table.dataTable th.dt-right,.textlab-table table.dataTable td.dt-right{text-align:right}"
     "</style>"
 )
 
