@@ -6,19 +6,38 @@ Exit codes: 0 success; 1 finished but something was skipped or failed (see the r
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analysis import config
 from analysis.errors import AnalysisError
+from analysis.ingest.limits import Limits, applied
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
+    """Raw data is never written to: no output folder inside (or equal to) the input folder."""
+    if src is None or out is None or not src.is_dir():
+        return
+    root, target = src.resolve(), out.resolve()
+    if target == root or root in target.parents:
+        raise AnalysisError(
+            f"{out}: output folder is inside the input folder {src}; raw data is never written to"
+        )
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.corpus import corpus_summary, ingest
 
+    if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
+        from analysis.ingest.pdf import ocr_available
+
+        available, detail = ocr_available()
+        if not available:
+            print(f"warning: --ocr: {detail}; scanned PDFs will be reported, not read", file=sys.stderr)
     result = ingest(  # raises CorpusError (exit 2) when no document at all could be ingested
         args.dir,
         args.out,
@@ -26,6 +45,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         keep_repeated=args.keep_repeated,
         companies=args.companies,
         progress=not args.quiet,
+        ocr=args.ocr,
     )
     s = corpus_summary(result.corpus)
     years = f"{s['years'][0]}-{s['years'][1]}" if s["years"] else "none"
@@ -42,6 +62,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.ingest.corpus import load_corpus
     from analysis.pipeline import write_stats
 
+    _refuse_output_inside(args.dir, args.out)
     corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)
     if corpus.empty:
         raise AnalysisError(f"{args.dir}: no readable document")
@@ -54,6 +75,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         reference=args.reference,
         top_n=args.top_n,
         min_count=args.min_count,
+        family=args.family,
         progress=not args.quiet,
     )
     print("wrote " + ", ".join(str(p) for p in written.files))
@@ -65,6 +87,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import run_reports
 
+    _refuse_output_inside(args.corpus or config.RAW_DIR, args.out or config.REPORTS_DIR)
     params: dict[str, str] = {}
     for item in args.param or []:
         if "=" not in item:
@@ -84,6 +107,48 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
 
 
+def _positive(kind: type) -> Callable[[str], float]:
+    """argparse type: a positive finite number (``inf``, ``nan``, ``1e999`` are refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a positive finite number")
+        return value
+
+    return parse
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """Per-file budget of ingestion (analysis.ingest.limits): raise them for unusual documents."""
+    d = Limits()
+    g = parser.add_argument_group("per-file limits (a file over one is skipped and reported)")
+    g.add_argument(
+        "--file-time-limit", type=_positive(float), metavar="SECONDS", help=f"default {d.seconds:g}"
+    )
+    g.add_argument("--file-memory-limit", type=_positive(int), metavar="MB", help=f"default {d.memory_mb}")
+    g.add_argument("--file-char-limit", type=_positive(int), metavar="N", help=f"default {d.chars:,}")
+    g.add_argument(
+        "--file-unpacked-limit", type=_positive(int), metavar="MB", help=f"default {d.decompressed_mb}"
+    )
+    g.add_argument(
+        "--follow-links", action="store_true", default=None, help="follow links that leave the corpus folder"
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits().with_options(
+        seconds=getattr(args, "file_time_limit", None),
+        memory_mb=getattr(args, "file_memory_limit", None),
+        chars=getattr(args, "file_char_limit", None),
+        decompressed_mb=getattr(args, "file_unpacked_limit", None),
+        follow_links=getattr(args, "follow_links", None),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
@@ -98,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     ing.add_argument("--keep-repeated", action="store_true", help="keep paragraphs repeated in a document")
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ing.add_argument(
+        "--ocr", action="store_true", help="read scanned PDF pages with Tesseract (chi_sim/chi_tra) when installed"
+    )
+    _add_limit_options(ing)
     ing.set_defaults(func=_cmd_ingest)
 
     st = sub.add_parser("stats", help="frequency, tfidf, slogans, keyness, similarity CSVs")
@@ -110,7 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--reference", default=None, help="keyness reference group (default: the rest)")
     st.add_argument("--top-n", type=int, default=50, help="rows per group in frequency/tfidf")
     st.add_argument("--min-count", type=int, default=5, help="keyness minimum count")
+    st.add_argument(
+        "--family", choices=("table", "block"), default="table",
+        help="keyness multiple-testing family: the whole table (default) or each comparison",
+    )
     st.add_argument("-q", "--quiet", action="store_true")
+    _add_limit_options(st)
     st.set_defaults(func=_cmd_stats)
 
     rp = sub.add_parser("report", help="run the notebooks with papermill and write HTML reports")
@@ -123,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     rp.add_argument("--lang", choices=["zh", "en"], default=None, help="language of reports and figures (default zh)")
     rp.add_argument("--no-slides", action="store_true", help="do not write slides.pptx")
+    _add_limit_options(rp)
     rp.set_defaults(func=_cmd_report)
     return p
 
@@ -130,8 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = build_parser().parse_args(argv)
+    # file names may hold any bytes: print what cannot be encoded as \xNN, never fail on it
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
-        return int(args.func(args))
+        with applied(_limits(args)):
+            return int(args.func(args))
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -47,8 +51,11 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
 
 
 def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
-    """Atomically write ``text`` to ``target`` (UTF-8 by default)."""
-    return write_bytes(target, text.encode(encoding))
+    """Atomically write ``text`` to ``target`` (UTF-8 by default).
+
+    A lone surrogate (an undecodable byte of a file name, as Python passes it on) is written as ``\\xNN``.
+    """
+    return write_bytes(target, text.encode(encoding, errors="backslashreplace"))
 
 
 def write_with(target: str | Path, writer: Callable[[Path], Any], suffix: str | None = None) -> Path:
@@ -66,3 +73,60 @@ def open_atomic(target: str | Path, mode: str = "w", encoding: str | None = "utf
     """Open a temporary file for writing; it replaces ``target`` only if the block succeeds."""
     with atomic_path(target) as tmp, open(tmp, mode, encoding=None if "b" in mode else encoding) as fh:
         yield fh
+
+
+# --------------------------------------------------------------------------- CSV for spreadsheets
+# A text cell starting with one of these is taken for a formula by Excel, LibreOffice or WPS (OWASP,
+# "CSV Injection"); the full-width forms are included because Chinese input methods type them.
+_FORMULA_TRIGGERS = frozenset("=+-@\t\r＝＋－＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe (OWASP).
+
+    Non-text values and text that is a plain number (``-12.5``, ``+3%``) are returned unchanged.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    first = value.lstrip(" ")[:1]
+    if first in _FORMULA_TRIGGERS and not _PLAIN_NUMBER.fullmatch(value.strip()):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells, text column names and text index labels are neutralised."""
+    import pandas as pd
+
+    def textual(dtype: Any) -> bool:
+        types = pd.api.types
+        return (
+            types.is_object_dtype(dtype)
+            or types.is_string_dtype(dtype)
+            or isinstance(dtype, pd.CategoricalDtype)
+        )
+
+    out = df.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if textual(col.dtype):
+            out.isetitem(i, col.map(neutralise_cell))
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = out.columns.map(lambda key: tuple(neutralise_cell(k) for k in key))
+    else:
+        out.columns = [neutralise_cell(c) for c in out.columns]
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.map(lambda key: tuple(neutralise_cell(k) for k in key))
+    elif textual(out.index.dtype):
+        out.index = out.index.map(neutralise_cell)
+    return out
+
+
+def write_csv(df: pd.DataFrame, target: str | Path, *, index: bool = False) -> Path:
+    """Atomically write ``df`` as a UTF-8 CSV meant for spreadsheets: formula-like text cells neutralised.
+
+    Use it for every CSV a person may open in Excel; machine-read data (Parquet) keeps the raw text.
+    """
+    safe = spreadsheet_safe(df)
+    return write_with(target, lambda t: safe.to_csv(t, index=index, encoding="utf-8"), suffix=".csv")

@@ -6,10 +6,17 @@ Features are sorted by code point, which makes the column order deterministic wh
 
 Grouping follows quanteda's ``dfm_group``: rows are summed per group, the group docvars keep only the
 columns that are constant within every group, and a weighted matrix is refused.
+
+Every row carries its token total in the docvar ``n_tokens`` (set by ``dtm()``: the document's tokens after
+stopword and punctuation filtering, before any feature trimming or selection). Trimming, selecting
+features or weighting never changes it; grouping sums it. It is the denominator of every rate, keyness
+total and trend in ``analysis.stats``, so dropping rare terms never changes the rate of a kept term.
+``kept_tokens`` is the row sum over the features still in the matrix.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,12 +29,14 @@ import scipy.sparse as sp
 
 from analysis.errors import AnalysisError
 
-__all__ = ["DTM", "NONE_LABEL", "UNDATED_LABEL", "build_dtm", "dtm"]
+__all__ = ["DTM", "NONE_LABEL", "TOKENS_COLUMN", "UNDATED_LABEL", "build_dtm", "dtm"]
 
 #: Group label for documents whose date-like grouping value (year, date, month, ...) is missing.
 UNDATED_LABEL = "(undated)"
 #: Group label for documents whose other grouping value is missing or empty (e.g. company '').
 NONE_LABEL = "(none)"
+#: Docvar holding each row's token total (before trimming); summed by grouping.
+TOKENS_COLUMN = "n_tokens"
 #: Joins the labels of several grouping columns, e.g. "中国联通|2024".
 LABEL_SEPARATOR = "|"
 
@@ -49,8 +58,9 @@ class DTM:
 
     counts:   scipy.sparse.csr_matrix, n_docs x n_features; int64 counts, float64 when ``weighted``.
     features: 1-D object ndarray of str, one per column (sorted by code point when built by ``dtm()``).
-    docvars:  pandas DataFrame aligned to the rows (index reset to 0..n-1). A grouped DTM has the
-              columns ``group`` (str label), the grouping columns and ``n_docs``.
+    docvars:  pandas DataFrame aligned to the rows (index reset to 0..n-1), with ``n_tokens`` (the row's
+              token total before any trimming; added from the row sums when missing). A grouped DTM
+              has the columns ``group`` (str label), the grouping columns, ``n_docs`` and ``n_tokens``.
     weighted: True once the counts have been weighted (e.g. TF-IDF); such a DTM cannot be grouped.
     """
 
@@ -83,6 +93,18 @@ class DTM:
             raise AnalysisError(f"DTM has {n_features} columns but {len(self.features)} feature names")
         if not pd.Index(self.features).is_unique:
             raise AnalysisError("DTM feature names must be unique")
+        if TOKENS_COLUMN not in self.docvars.columns:
+            if self.weighted:  # weights are no token counts: the totals are unknown
+                self.docvars[TOKENS_COLUMN] = np.full(n_docs, np.nan)
+            else:
+                self.docvars = self.docvars.copy()
+                self.docvars[TOKENS_COLUMN] = self.kept_tokens.astype(np.int64)
+        elif not self.weighted and n_docs:
+            totals = pd.to_numeric(self.docvars[TOKENS_COLUMN], errors="coerce").to_numpy(dtype=np.float64)
+            if np.isnan(totals).any() or (totals < self.kept_tokens - 1e-9).any():
+                raise AnalysisError(
+                    f"docvar {TOKENS_COLUMN!r} must hold each row's token total (at least its row sum)"
+                )
 
     # ----------------------------------------------------------------------------------------- basics
     @property
@@ -101,7 +123,15 @@ class DTM:
 
     @property
     def n_tokens(self) -> np.ndarray:
-        """Row sums (tokens per document or group) as a 1-D ndarray (weight sums if weighted)."""
+        """Token total of every row (docvar ``n_tokens``: before trimming), a 1-D float/int ndarray.
+
+        This is the denominator of rates: it does not change when features are trimmed or selected.
+        """
+        return self.docvars[TOKENS_COLUMN].to_numpy()
+
+    @property
+    def kept_tokens(self) -> np.ndarray:
+        """Row sums over the features kept in the matrix (weight sums if weighted)."""
         return np.asarray(self.counts.sum(axis=1)).ravel()
 
     @property
@@ -177,7 +207,7 @@ class DTM:
     # -------------------------------------------------------------------------------------- grouping
     def group_codes(self, by: str | Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
         """Group number of every row and the docvars of the groups (see ``group``), without summing."""
-        cols = _as_columns(by)
+        cols = as_columns(by)
         missing = [c for c in cols if c not in self.docvars.columns]
         if missing:
             raise AnalysisError(
@@ -188,6 +218,7 @@ class DTM:
             empty = self.docvars.iloc[:0][cols].copy()
             empty.insert(0, "group", pd.Series([], dtype=str))
             empty["n_docs"] = pd.Series([], dtype=np.int64)
+            empty[TOKENS_COLUMN] = pd.Series([], dtype=np.int64)
             return np.zeros(0, dtype=np.int64), empty.reset_index(drop=True)
 
         per_col_codes = []
@@ -209,8 +240,15 @@ class DTM:
             gv["n_docs"] = np.bincount(inverse, weights=weights, minlength=len(uniq)).astype(np.int64)
         else:
             gv["n_docs"] = np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
+        totals = pd.to_numeric(self.docvars[TOKENS_COLUMN], errors="coerce").to_numpy(dtype=np.float64)
+        summed = np.bincount(inverse, weights=np.nan_to_num(totals), minlength=len(uniq))
+        if np.isnan(totals).any():
+            gv[TOKENS_COLUMN] = summed
+            gv.loc[np.bincount(inverse, weights=np.isnan(totals), minlength=len(uniq)) > 0, TOKENS_COLUMN] = np.nan
+        else:
+            gv[TOKENS_COLUMN] = summed.astype(np.int64)
 
-        others = [c for c in self.docvars.columns if c not in {*cols, "group", "n_docs"}]
+        others = [c for c in self.docvars.columns if c not in {*cols, "group", "n_docs", TOKENS_COLUMN}]
         constant = [c for c in others if _is_constant_within(self.docvars[c], inverse)]
         if constant:
             extra = self.docvars.iloc[first][constant].reset_index(drop=True)
@@ -221,7 +259,8 @@ class DTM:
         """Sum rows per group of one or more docvars (e.g. "company", "year", ["company", "year"]).
 
         The result's docvars are: ``group`` (str label, several keys joined with "|", e.g.
-        "中国联通|2024"), the grouping columns, ``n_docs`` (documents behind the row) and every other
+        "中国联通|2024"), the grouping columns, ``n_docs`` (documents behind the row), ``n_tokens``
+        (their token totals, summed) and every other
         docvar that is constant within every group. A missing grouping value forms its own group,
         labelled "(undated)" for date-like columns (year, date, month, ...) and "(none)" otherwise
         (NA or an empty string, e.g. company ''). Groups are ordered by each column's natural order
@@ -263,6 +302,8 @@ def dtm(tokens: TokensLike) -> DTM:
     """Build a DTM from token lists (``tokens.docs``) and their docvars (``tokens.docvars``, same order).
 
     Tokens are counted exactly as given (one-character words included). Features come out sorted.
+    The docvar ``n_tokens`` records every document's token count: the denominator of rates, kept
+    through any later trimming.
     """
     docs = getattr(tokens, "docs", None)
     docvars = getattr(tokens, "docvars", None)
@@ -288,15 +329,27 @@ def dtm(tokens: TokensLike) -> DTM:
         shape=(len(docs), len(features)),
     )
     counts.sum_duplicates()  # one entry per (doc, term), indices sorted
-    return DTM(counts, features, docvars.reset_index(drop=True).copy(), weighted=False)
+    docvars = docvars.reset_index(drop=True).copy()
+    docvars[TOKENS_COLUMN] = lengths
+    return DTM(counts, features, docvars, weighted=False)
 
 
 build_dtm = dtm
 
 
 # ------------------------------------------------------------------------------------------- helpers
-def _as_columns(by: str | Sequence[str]) -> list[str]:
-    cols = [by] if isinstance(by, str) else list(by)
+def as_columns(by: str | Sequence[str]) -> list[str]:
+    """The grouping columns of ``by`` in every form the package accepts: "company", "company,year"
+    (also "company+year", "company|year", full-width commas), ["company", "year"], ("company", "year")."""
+    if isinstance(by, str):
+        cols = [c.strip() for c in re.split(r"[,，+|]", by) if c.strip()]
+    elif isinstance(by, (list, tuple, pd.Index, np.ndarray)):
+        cols = [str(c).strip() for c in by]
+    else:
+        raise AnalysisError(
+            f"by= must be a docvar name or a list of them (e.g. 'company', ['company', 'year']), "
+            f"got {type(by).__name__}"
+        )
     if not cols:
         raise AnalysisError("group by needs at least one docvar name")
     if len(set(cols)) != len(cols):
@@ -356,3 +409,6 @@ def _is_constant_within(series: pd.Series, codes: np.ndarray) -> bool:
         return bool((series.groupby(codes).nunique(dropna=False) <= 1).all())
     except TypeError:  # unhashable values (lists, dicts): not carried over
         return False
+
+
+_as_columns = as_columns  # old private name

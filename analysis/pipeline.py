@@ -15,18 +15,21 @@ from analysis import _io
 from analysis.dtm import dtm as build_dtm
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import frequency
-from analysis.stats.keyness import KEYNESS_COLUMNS, keyness
+from analysis.stats.keyness import KEYNESS_COLUMNS, keyness, year_over_year
 from analysis.stats.similarity import similarity
 from analysis.stats.slogans import slogan_profile
 from analysis.stats.tfidf import tfidf_profile
 from analysis.tokens import tokenize
 
 STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv")
+#: Written too when the grouping includes year: each year against the year before (per company if grouped
+#: by company as well).
+YEAR_OVER_YEAR_FILE = "year_over_year.csv"
 
 
 
 def _write_csv(df: pd.DataFrame, target: Path, index: bool = False) -> Path:
-    return _io.write_with(target, lambda t: df.to_csv(t, index=index, encoding="utf-8"))
+    return _io.write_csv(df, target, index=index)  # formula-like text cells neutralised
 
 
 @dataclass
@@ -46,6 +49,7 @@ def write_stats(
     reference: str | None = None,
     top_n: int = 50,
     min_count: int = 5,
+    family: str = "table",
     progress: bool = True,
 ) -> StatsOutput:
     """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
@@ -63,12 +67,21 @@ def write_stats(
         "tfidf.csv": (lambda: tfidf_profile(matrix, by=by_arg, top_n=top_n), False, []),
         "slogans.csv": (lambda: slogan_profile(corpus, tokens, by=by_arg), False, []),
         "keyness.csv": (
-            lambda: keyness(matrix, by=by_arg, target=target, reference=reference, min_count=min_count),
+            lambda: keyness(
+                matrix, by=by_arg, target=target, reference=reference, min_count=min_count, family=family
+            ),
             False,
             KEYNESS_COLUMNS,
         ),
         "similarity.csv": (lambda: similarity(matrix, by=by_arg), True, []),
     }
+    if "year" in by:
+        within = next((b for b in by if b != "year"), None)
+        tables[YEAR_OVER_YEAR_FILE] = (
+            lambda: year_over_year(matrix, within=within, min_count=min_count, family=family),
+            False,
+            KEYNESS_COLUMNS,
+        )
     for name, (compute, index, empty_columns) in tables.items():
         try:
             df = compute()

@@ -23,12 +23,14 @@ disk, keyed by document text hash and tokenizer hash::
 
     <cache_dir>/tokens/<tokenizer hash[:16]>/
         tokenizer.json                      what the hash stands for (backend, options, versions)
-        shard-<time_ns>-<pid>-<rand>.arrow  Arrow IPC file (= Feather v2), zstd-compressed:
+        shard-<time_ns>-<pid>-<rand>-<sha256>.arrow  Arrow IPC file (= Feather v2), zstd-compressed:
             content_hash: string            sha256 of the document text
             tokens: large_list<dictionary<int32, string>>   filtered tokens, in order
 
 Every run appends one shard with the documents it had to segment (atomic write); reading merges the
-shards, and more than ``_MAX_SHARDS`` shards are compacted into one. The shards are Arrow IPC rather than
+shards, and more than ``_MAX_SHARDS`` shards are compacted into one. A shard is used only when its bytes
+match the sha256 in its name and its structure checks out (schema, offsets, dictionary codes); a damaged
+one is moved to ``damaged/`` with a warning and its documents are segmented again. The shards are Arrow IPC rather than
 Parquet because a cached run must cost next to nothing: for 2 million tokens Parquet takes ~15 ms to
 decode the nested column, IPC ~3 ms, at a smaller file size. Any Arrow reader opens them
 (``pyarrow.feather.read_table``, ``pandas.read_feather``). Never pickle.
@@ -61,6 +63,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from analysis import _io, config
+from analysis._text import read_resource as _read_resource
 from analysis.errors import AnalysisError, ReadError
 
 if TYPE_CHECKING:
@@ -88,7 +91,7 @@ SLOGAN_FREQ = 50_000
 DEFAULT_USER_FREQ = 10_000
 
 # Bump when the filtering rules or the cache layout change: it is part of every tokenizer hash.
-_FORMAT = 2
+_FORMAT = 3  # 3: shard names carry the sha256 of their bytes
 _MAX_SHARDS = 8
 # Below this much text (characters, about 200 KB of UTF-8) starting worker processes costs more than it saves.
 _PARALLEL_MIN_CHARS = 70_000
@@ -108,27 +111,6 @@ _JIEBA_LOGGER = "jieba"
 
 
 # ------------------------------------------------------------------------------------------ resources
-def _read_resource(path: Path, what: str) -> tuple[str, list[str]]:
-    """sha256 of a resource file's bytes and its lines without comments ('#' lines, trailing ' # ...')
-    and blanks. Read once, so the hash always describes exactly the content that is used."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(path, f"{what} not found") from None
-    except OSError as exc:
-        raise ReadError(path, f"cannot read {what}: {exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReadError(path, f"{what} is not UTF-8 ({exc})") from None
-    lines = []
-    for line in text.splitlines():
-        line = re.sub(r"\s#.*$", "", line).strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return hashlib.sha256(data).hexdigest(), lines
-
-
 def _parse_user_dict(path: Path, lines: list[str]) -> list[tuple[str, int, str]]:
     entries = []
     for n, line in enumerate(lines, 1):
@@ -591,32 +573,50 @@ class _Cache:
         return sorted(self.dir.glob("shard-*.arrow")) if self.dir.is_dir() else []
 
     def read(self, path: Path) -> list[tuple[list[str], _Block]] | None:
-        """A shard as (content hashes, token block) per Arrow chunk; None if unusable."""
+        """A shard as (content hashes, token block) per Arrow chunk; None if unusable.
+
+        Nothing of a shard reaches Arrow before its bytes match the sha256 in its name, and the decoded
+        table is then checked (schema, offsets, dictionary codes) before use: a damaged file could
+        otherwise crash the process inside Arrow's C++ code. A damaged shard is set aside with a
+        warning, and its documents are segmented again."""
         import pyarrow as pa
 
         try:
-            with pa.OSFile(str(path), "rb") as source:
-                table = pa.ipc.open_file(source).read_all()
+            data = path.read_bytes()
+        except OSError:
+            return None  # vanished (a concurrent compaction): its documents are simply segmented again
+        expected = _shard_digest(path)
+        if expected is None or hashlib.sha256(data).hexdigest() != expected:
+            self._set_aside(path, "checksum mismatch" if expected else "no checksum in its name")
+            return None
+        try:
+            with pa.ipc.open_file(pa.BufferReader(data)) as reader:
+                table = reader.read_all()
             meta = table.schema.metadata or {}
             if meta.get(b"textlab.tokenizer_hash", b"").decode() != self.tokenizer.hash:
                 return None  # a different tokenizer whose hash shares the 16-character prefix
-            hashes = table.column("content_hash").to_pylist()
-            parts: list[tuple[list[str], _Block]] = []
-            start = 0
-            for chunk in table.column("tokens").chunks:
-                offsets = chunk.offsets.to_numpy()
-                values = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
-                block = _Block(
-                    values.dictionary.to_numpy(zero_copy_only=False),
-                    values.indices.to_numpy(zero_copy_only=False),
-                    (offsets - offsets[0]).astype(np.int64),
-                )
-                parts.append((hashes[start : start + len(chunk)], block))
-                start += len(chunk)
-        except (OSError, KeyError, AttributeError, pa.ArrowException):
-            # vanished (a concurrent compaction) or not ours: its documents are simply segmented again
+            parts = _validated_parts(table)
+        except (OSError, KeyError, AttributeError, ValueError, TypeError, IndexError, pa.ArrowException) as exc:
+            self._set_aside(path, f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
             return None
         return parts
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        """Move a damaged shard to ``damaged/`` (kept for inspection, never read again) and warn."""
+        target = self.dir / "damaged" / path.name
+        try:
+            target.parent.mkdir(exist_ok=True)
+            os.replace(path, target)
+            where = f"moved to {target}"
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            where = "removed"
+        warnings.warn(
+            f"token cache file {path.name} is damaged ({reason}); {where}; its documents are segmented again",
+            RuntimeWarning,
+            stacklevel=4,
+        )
 
     def lookup(self, wanted: Iterable[str]) -> dict[str, tuple[_Block, int]]:
         """Cached token lists for the ``wanted`` content hashes: hash -> (block, row)."""
@@ -661,14 +661,14 @@ class _Cache:
         info = self.dir / "tokenizer.json"
         if not info.exists():
             _io.write_text(info, json.dumps(self.tokenizer.describe(), indent=2, ensure_ascii=False) + "\n")
-        target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.arrow"
-
-        def writer(tmp: Path) -> None:
-            options = pa.ipc.IpcWriteOptions(compression="zstd")
-            with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=options) as out:
-                out.write_table(table)
-
-        return _io.write_with(target, writer, suffix=".arrow")
+        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_file(sink, table.schema, options=options) as out:
+            out.write_table(table)
+        data = sink.getvalue().to_pybytes()
+        # the name carries the sha256 of the bytes: read() checks it before Arrow sees anything
+        name = f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}-{hashlib.sha256(data).hexdigest()}"
+        return _io.write_bytes(self.dir / f"{name}.arrow", data)
 
     def compact(self) -> Path | None:
         """Merge every readable shard into a new one (one entry per content hash), then delete them."""
@@ -688,6 +688,50 @@ class _Cache:
             with contextlib.suppress(FileNotFoundError):
                 old.unlink()
         return path
+
+
+_SHARD_DIGEST_RE = re.compile(r"-([0-9a-f]{64})$")
+_HASH_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def _shard_digest(path: Path) -> str | None:
+    """The sha256 a shard's file name promises for its bytes (None for a name without one)."""
+    match = _SHARD_DIGEST_RE.search(path.stem)
+    return match.group(1) if match else None
+
+
+def _validated_parts(table: Any) -> list[tuple[list[str], _Block]]:
+    """Check a shard table's structure and turn it into (hashes, block) per chunk; ValueError if bad."""
+    import pyarrow as pa
+
+    want = pa.schema(
+        [("content_hash", pa.string()), ("tokens", pa.large_list(pa.dictionary(pa.int32(), pa.string())))]
+    )
+    if not table.schema.remove_metadata().equals(want):
+        raise ValueError(f"unexpected schema {table.schema.remove_metadata()}")
+    table.validate(full=True)
+    hashes = table.column("content_hash").to_pylist()
+    if not all(isinstance(h, str) and _HASH_RE.fullmatch(h) for h in hashes):
+        raise ValueError("a content hash is not 64 hex digits")
+    parts: list[tuple[list[str], _Block]] = []
+    start = 0
+    for chunk in table.column("tokens").chunks:
+        if chunk.null_count or chunk.values.null_count:
+            raise ValueError("null token lists")
+        offsets = chunk.offsets.to_numpy()
+        values = chunk.values.slice(offsets[0], offsets[-1] - offsets[0])
+        vocab = values.dictionary.to_numpy(zero_copy_only=False)
+        codes = values.indices.to_numpy(zero_copy_only=False)
+        rel = (offsets - offsets[0]).astype(np.int64)
+        if len(rel) != len(chunk) + 1 or (np.diff(rel) < 0).any() or rel[-1] != len(codes):
+            raise ValueError("token offsets out of order")
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(vocab)):
+            raise ValueError("token codes outside the vocabulary")
+        parts.append((hashes[start : start + len(chunk)], _Block(vocab, codes, rel)))
+        start += len(chunk)
+    if start != len(hashes):
+        raise ValueError("columns of different lengths")
+    return parts
 
 
 # ----------------------------------------------------------------------------------------- workers

@@ -1,4 +1,7 @@
-"""A second, independently authored corpus of the genre, modelled on the layouts of real pages.
+"""A second generated corpus of the genre, modelled on the layouts of real pages.
+
+Written together with the metadata rules it checks (a regression test, not an independent measure of
+accuracy: the held-back real collection is that).
 
 ``write_real_corpus(folder, seed)`` writes ~170 documents and returns the truth table
 ``[path, date, company, category, note]`` (``date`` ISO or None, ``company`` canonical or '').

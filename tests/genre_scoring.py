@@ -79,6 +79,23 @@ def print_breakdown(scored: Scored) -> None:
     )
 
 
+def check_every_category(scored: Scored, min_share: float = 0.75) -> None:
+    """No layout is broken as a whole: in every category, at least ``min_share`` of the documents that
+    state a date get it exactly, and of all documents get the right company. (A category of four
+    documents failing entirely would hide under the corpus-wide 95 % thresholds.)"""
+    t = scored.table
+    stated = t[t["date"].notna()]
+    date_share = stated.groupby("category")["date_ok"].mean()
+    company_share = t.groupby("category")["company_ok"].mean()
+    weak = sorted(
+        {c for c, v in date_share.items() if v < min_share} | {c for c, v in company_share.items() if v < min_share}
+    )
+    assert not weak, (
+        f"categories below {min_share:.0%} on dates or companies: {', '.join(weak)}\n"
+        + pd.DataFrame({"date": date_share, "company": company_share}).loc[weak].to_string()
+    )
+
+
 def check_no_file_skipped(scored: Scored) -> None:
     skipped = scored.report[scored.report["status"] == "skipped"]
     missing = scored.table[~scored.table["in_corpus"]]

@@ -49,6 +49,20 @@ def test_stats_writes_all_tables(tmp_path: Path, raw_dir: Path, metadata_csv: Pa
         assert top["term"] == "中国移动" and top["count_reference"] == 0
     if by == "year":
         assert groups == {"2022", "2023", "2024"}  # 004's year comes from data/metadata.csv
+    # issue 10: what the numbers mean is in the CSVs
+    assert {"dp", "docs_share", "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high"} <= set(freq.columns)
+    assert {"correction", "family", "family_size", "log_ratio_estimable", "dp_target", "docs_with_term_target",
+            "group_docs_target"} <= set(key.columns)
+    assert set(key["family"]) == {"table"} and set(key["correction"]) == {"fdr_bh"}
+    slog = pd.read_csv(out / "slogans.csv")
+    assert {"count", "count_standalone"} <= set(slog.columns)
+    yoy = out / "year_over_year.csv"
+    assert yoy.exists() == ("year" in by)
+    if "year" in by:
+        table = pd.read_csv(yoy)
+        assert {"year", "year_reference"} <= set(table.columns)
+        assert (table["year"] > table["year_reference"]).all()
+        assert ("company" in table.columns) == (by == "company,year")
 
 
 def test_stats_with_target_and_reference(tmp_path: Path, raw_dir: Path, metadata_csv: Path) -> None:

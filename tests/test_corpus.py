@@ -47,7 +47,13 @@ def extracted(raw_dir: Path) -> pd.DataFrame:
 
 
 def test_columns_and_order(sample_corpus: pd.DataFrame) -> None:
-    assert list(sample_corpus.columns) == CORPUS_COLUMNS
+    # Pinned literally: downstream code and users' notebooks rely on these names and this order.
+    expected = [
+        "doc_id", "path", "title", "date", "year", "company", "source", "script", "encoding", "format",
+        "chars", "chars_mapped", "text", "content_hash", "duplicate_of", "title_from_override", "date_from_override",
+        "company_from_override", "source_from_override", "removed_chars", "removed_text", "date_source", "company_source",
+    ]  # fmt: skip
+    assert list(sample_corpus.columns) == expected == CORPUS_COLUMNS
     assert list(sample_corpus["path"]) == sorted(GOLDEN)
     assert sample_corpus["doc_id"].str.fullmatch(r"[0-9a-f]{12}").all()
     assert sample_corpus["doc_id"].is_unique
@@ -92,6 +98,24 @@ def test_repeated_paragraphs_counted_once_by_default(raw_dir: Path) -> None:
     assert kept.loc[name, "chars"] > once.loc[name, "chars"]
     # the other seeds repeat nothing
     assert kept.loc["003_376b9caba071efd0.txt", "text"] == once.loc["003_376b9caba071efd0.txt", "text"]
+
+
+def test_removed_repeats_are_recorded_and_restorable(raw_dir: Path) -> None:
+    from analysis.ingest.clean.repeats import removals_from_json, restore_repeats
+
+    res = read_corpus(raw_dir, progress=False)
+    once = res.corpus.set_index("path")
+    kept = load_corpus(raw_dir, keep_repeated=True, progress=False).set_index("path")
+    name = "001_d018b7b22c4d4108.txt"
+    assert once.loc[name, "removed_chars"] == 114 == kept.loc[name, "chars"] - once.loc[name, "chars"]
+    removals = removals_from_json(once.loc[name, "removed_text"])
+    assert [r.reason for r in removals] == ["restated passage"]
+    assert restore_repeats(once.loc[name, "text"], removals) == kept.loc[name, "text"]
+    assert (once.drop(index=name)["removed_chars"] == 0).all() and (kept["removed_chars"] == 0).all()
+    assert (once.drop(index=name)["removed_text"] == "").all()
+    removed = res.report[res.report["status"] == "removed"]
+    assert removed["path"].tolist() == [name]
+    assert removed["reason"].iloc[0].startswith("114 characters removed as repeats (restated passage)")
 
 
 def test_metadata_override_supplies_the_missing_date(sample_corpus: pd.DataFrame) -> None:
@@ -277,8 +301,8 @@ def test_metadata_failure_keeps_the_document(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(corpus_mod, "extract_date", broken)
-    res = read_corpus(raw_dir, progress=False, n_jobs=1)
+    monkeypatch.setattr(corpus_mod, "describe", broken)
+    res = read_corpus(raw_dir, progress=False, n_jobs=1, cache=False)
     assert len(res.corpus) == 5 and res.corpus["date"].isna().all()
     warnings = res.report[res.report["status"] == "warning"]
     assert len(warnings) == 5 and warnings["reason"].str.contains("metadata extraction failed").all()

@@ -196,7 +196,8 @@ def test_trim(tokens):
     assert "建" in m.trim(max_docs_share=0.5).features
     trimmed = m.trim(min_count=3, min_docs=3)
     assert trimmed.features.tolist() == ["党"]
-    assert trimmed.n_tokens.tolist() == [2, 1, 0, 1, 0]
+    assert trimmed.kept_tokens.tolist() == [2, 1, 0, 1, 0]
+    assert trimmed.n_tokens.tolist() == [5, 3, 3, 1, 0]  # the denominator does not move with trimming
     assert trimmed.n_docs == m.n_docs
     with pytest.raises(AnalysisError, match="max_docs_share"):
         m.trim(max_docs_share=0)

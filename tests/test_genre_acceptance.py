@@ -1,5 +1,8 @@
 """Acceptance of ingestion on a generated corpus of the genre (issue 2, "Tests and acceptance").
 
+The generator was written together with the rules it checks: these are regression tests, not evidence
+of accuracy on real pages (the held-back real collection is that).
+
 ``tests/genre.py`` writes ~250 documents the way the sealed collection has them (company sites, portals,
 state media, SASAC, WeChat mirrors, PDF text, official notices, Jekyll posts, full HTML pages,
 traditional script in Big5, pinyin-glossed mirrors, GB18030 / UTF-8 BOM / UTF-16 files), with the

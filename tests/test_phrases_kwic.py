@@ -49,7 +49,7 @@ def test_planted_phrase_is_discovered():
     docs = synthetic_corpus()
     out = discover_phrases(fake_tokens(docs), min_count=5, top_n=None, dictionary=[])
     assert list(out.columns) == ["phrase", "count", "pmi", "left_entropy", "right_entropy", "score",
-                                 "in_dictionary", "tokens"]
+                                 "in_dictionary", "tokens", "docs_with_term", "count_verbatim", "docs_verbatim"]
     top = out.iloc[0]
     assert top["phrase"] == "数字孪生" and top["tokens"] == "数字 孪生" and top["count"] == 40
     # 数字 and 孪生 occur 40 times each, only together: PMI = log2(40 * N / (40 * 40)) = log2(N / 40)
@@ -135,7 +135,7 @@ def corpus() -> pd.DataFrame:
 
 def test_kwic_basic(corpus):
     out = kwic(corpus, "两个维护", window=4)
-    assert list(out.columns) == ["doc_id", "company", "date", "title", "left", "match", "right", "start"]
+    assert list(out.columns) == ["doc_id", "path", "company", "date", "title", "left", "match", "right", "start"]
     # sorted by date (undated last), then doc, then position
     assert list(out["doc_id"]) == ["a", "b", "b", "c"]
     first = out.iloc[0]
@@ -145,7 +145,7 @@ def test_kwic_basic(corpus):
     second_para = out.iloc[2]
     assert second_para["left"] == "" and second_para["right"] == "<scr"
     assert out.iloc[1]["right"] == "。"
-    assert pd.isna(out.iloc[3]["date"]) and out.iloc[3]["company"] == ""
+    assert pd.isna(out.iloc[3]["date"]) and out.iloc[3]["company"] == "(none)"
     # text is returned as plain strings, markup untouched (never rendered, never escaped here)
     assert "<scr" in second_para["right"]
     assert all(corpus.set_index("doc_id").loc[r.doc_id, "text"][r.start : r.start + 4] == "两个维护"
@@ -174,29 +174,35 @@ def test_kwic_across_paragraphs_and_regex(corpus):
 
 # ----------------------------------------------------------------------------------- collocations
 def test_collocations_by_hand():
-    # doc 1: 甲0 乙1 丙2 乙3 丁4     doc 2: 乙0 戊1 甲2 戊3     N = 9 tokens; term 乙 occurs 3 times
-    # window 1: 乙@1 sees 甲, 丙; 乙@3 sees 丙, 丁; 乙@0 (doc 2, clipped) sees 戊 -> S = 5 slots
-    # observed O: 甲 1, 丙 2, 丁 1, 戊 1;  corpus totals f(c): 甲 2, 丙 1, 丁 1, 戊 2
-    # E(丙) = S * f / N = 5 * 1 / 9 = 0.5556; pmi(丙) = log2(2 / 0.5556) = log2(3.6) = 1.848
-    # E(戊) = 5 * 2 / 9 = 1.1111;           pmi(戊) = log2(1 / 1.1111) = log2(0.9) = -0.152
-    # log_dice(丙) = 14 + log2(2 * O / (f(term) + f(c))) = 14 + log2(4 / 4) = 14
-    docs = [["甲", "乙", "丙", "乙", "丁"], ["乙", "戊", "甲", "戊"]]
+    # doc 1: 甲0 乙1 丙2 乙3 丁4 丙5    doc 2: 乙0 戊1 甲2 戊3     N = 10 tokens; term 乙 occurs 3 times
+    # window 1, windows merged, the term's own positions left out:
+    #   doc 1: around 1 -> {0, 2}, around 3 -> {2, 4}: positions {0, 2, 4} = 甲 丙 丁 (丙@2 counted once)
+    #   doc 2: around 0 -> {1} = 戊                          -> R = 4 positions near the term
+    # M = N - f(term) = 7 positions that are not the term
+    # observed O: 甲 1, 丙 1, 丁 1, 戊 1;  corpus totals f(c): 甲 2, 丙 2, 丁 1, 戊 2
+    # E(丁) = R * f / M = 4 / 7;  pmi(丁) = log2(7 / 4);   E(戊) = 8 / 7;  pmi(戊) = log2(7 / 8)
+    # log_dice(丁) = 14 + log2(2 * 1 / (3 + 1)) = 13
+    # t_score(丁) = (1 - 4/7) / 1
+    docs = [["甲", "乙", "丙", "乙", "丁", "丙"], ["乙", "戊", "甲", "戊"]]
     out = collocations(fake_tokens(docs), "乙", window=1, min_count=1)
     assert list(out.columns) == ["term", "collocate", "count", "term_total", "collocate_total", "expected", "pmi",
-                                 "log_dice"]
+                                 "log_dice", "g2", "t_score"]
     got = out.set_index("collocate")
-    assert got.loc["丙", "count"] == 2 and got.loc["甲", "count"] == 1 and got.loc["戊", "count"] == 1
-    assert got.loc["丙", "expected"] == pytest.approx(5 / 9)
-    assert got.loc["丙", "pmi"] == pytest.approx(math.log2(3.6))
-    assert got.loc["戊", "pmi"] == pytest.approx(math.log2(1 / (10 / 9)))
-    assert got.loc["丙", "log_dice"] == pytest.approx(14.0)
+    assert got.loc["丙", "count"] == 1 and got.loc["甲", "count"] == 1 and got.loc["戊", "count"] == 1
+    assert got.loc["丁", "expected"] == pytest.approx(4 / 7)
+    assert got.loc["丁", "pmi"] == pytest.approx(math.log2(7 / 4))
+    assert got.loc["戊", "pmi"] == pytest.approx(math.log2(7 / 8))
+    assert got.loc["丁", "log_dice"] == pytest.approx(13.0)
+    assert got.loc["丁", "t_score"] == pytest.approx(3 / 7)
+    assert got.loc["戊", "g2"] < 0 < got.loc["丁", "g2"]  # signed: repelled vs attracted
     assert set(got["term_total"]) == {3}
     assert "乙" not in got.index  # never its own collocate
-    assert out.iloc[0]["collocate"] == "丙"  # sorted by pmi
+    assert out.iloc[0]["collocate"] == "丁"  # sorted by pmi
     # min_count drops the rare ones
-    assert list(collocations(docs, "乙", window=1, min_count=2)["collocate"]) == ["丙"]
-    by_count = collocations(docs, "乙", window=1, min_count=1, sort="count")
-    assert by_count.iloc[0]["collocate"] == "丙"
+    assert collocations(docs, "乙", window=1, min_count=2).empty
+    assert list(collocations(docs, "乙", window=2, min_count=2)["collocate"]) == ["丙", "甲"]
+    by_count = collocations(docs, "乙", window=2, min_count=1, sort="count")
+    assert by_count.iloc[0]["collocate"] in {"丙", "甲"} and by_count.iloc[0]["count"] == 2
 
 
 def test_collocations_sentence_unit():
@@ -220,8 +226,9 @@ def test_collocations_sentence_unit():
 
 def test_collocations_edge_cases():
     docs = [["甲", "乙"]]
-    assert collocations(docs, "不存在").empty
-    for kw in ({"window": 0}, {"min_count": 0}, {"unit": "paragraph"}, {"sort": "g2"}):
+    with pytest.warns(UserWarning, match="does not occur"):
+        assert collocations(docs, "不存在").empty
+    for kw in ({"window": 0}, {"min_count": 0}, {"unit": "paragraph"}, {"sort": "dice"}):
         with pytest.raises(AnalysisError):
             collocations(docs, "甲", **kw)
     with pytest.raises(AnalysisError):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import config
 from analysis.errors import ReadError
-from analysis.ingest import readers
+from analysis.ingest import encoding, readers
 from analysis.ingest.readers import (
     READERS,
     SUPPORTED_SUFFIXES,
@@ -110,7 +110,7 @@ def test_short_texts_misdecode_without_errors_in_the_other_encoding():
 
 @pytest.mark.parametrize("wrong", ["gb18030", "big5"])
 def test_a_wrong_detector_guess_does_not_overrule_the_score(monkeypatch: pytest.MonkeyPatch, wrong: str):
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: wrong)
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: wrong)
     assert decode_bytes(SHORT_SIMPLIFIED.encode("gb18030")) == (SHORT_SIMPLIFIED, "gb18030")
     assert decode_bytes(SHORT_TRADITIONAL.encode("big5")) == (SHORT_TRADITIONAL, "big5")
 
@@ -120,7 +120,7 @@ def test_very_common_characters_outweigh_merely_common_ones(monkeypatch: pytest.
     # only the frequency tier tells the two apart; a detector voting Big5 must not win.
     data = "你们的国家".encode("gb18030")
     assert data.decode("big5") == "斕蠅腔弊模"
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "big5")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "big5")
     assert decode_bytes(data) == ("你们的国家", "gb18030")
 
 
@@ -128,12 +128,12 @@ def test_the_detector_settles_a_genuine_tie(monkeypatch: pytest.MonkeyPatch):
     # One character whose two bytes are a common character in both tables: 比 (GB) / 掀 (Big5).
     data = "比".encode("gb18030")
     assert data.decode("big5") == "掀"
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "big5")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "big5")
     assert decode_bytes(data) == ("掀", "big5")
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: None)
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: None)
     assert decode_bytes(data) == ("比", "gb18030")  # no opinion: the mainland default
     # A charset declared in the file outweighs the detector.
-    monkeypatch.setattr(readers, "_detector_pick", lambda data, candidates: "gb18030")
+    monkeypatch.setattr(encoding, "_detector_pick", lambda data, candidates: "gb18030")
     doc = readers.read_text(b'<meta charset="big5">' + data, Path("page.txt"))
     assert (doc.text, doc.encoding) == ('<meta charset="big5">掀', "big5")
 
@@ -370,7 +370,8 @@ def test_pdf_text_layer_pages_joined_by_blank_line(tmp_path: Path):
 
 
 def test_pdf_without_text_layer(tmp_path: Path):
-    assert reason_of(write(tmp_path, "scan.pdf", _pdf([None, None]))) == "PDF has no text layer (scanned?)"
+    reason = reason_of(write(tmp_path, "scan.pdf", _pdf([None, None])))
+    assert reason.startswith("no usable text: no text layer") and "2 of 2 page(s)" in reason
 
 
 def test_pdf_encrypted_and_corrupt(tmp_path: Path):
@@ -519,12 +520,12 @@ def test_missing_optional_dependency_is_a_clear_read_error(monkeypatch: pytest.M
     real_import = builtins.__import__
 
     def fake_import(name, *args, **kwargs):
-        if name == "pypdf":
-            raise ImportError("No module named 'pypdf'")
+        if name == "pypdfium2":
+            raise ImportError("No module named 'pypdfium2'")
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(readers.importlib, "import_module", lambda name: fake_import(name))
-    with pytest.raises(ReadError, match=r"needs the 'pypdf' package"):
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(ReadError, match=r"needs the 'pypdfium2' package"):
         readers.read_pdf(_pdf(["text"]), Path("x.pdf"))
 
 

@@ -499,7 +499,8 @@ def tokens_for(corpus: pd.DataFrame, sizes: list[int]) -> FakeTokens:
 
 def test_slogan_counts(corpus):
     out = slogan_counts(corpus, lexicon=LEX)
-    assert list(out.columns) == ["doc_id", "slogan", "kind", "count"]
+    assert list(out.columns) == ["doc_id", "slogan", "kind", "count", "count_standalone"]
+    assert (out["count"] == out["count_standalone"]).all()  # nothing nested here
     got = {(r.doc_id, r.slogan, r.kind): r.count for r in out.itertuples()}
     assert got == {
         ("d1", "两个维护", "numbered"): 1,
@@ -512,7 +513,9 @@ def test_slogan_counts(corpus):
     }
     assert list(out["doc_id"]) == ["d1", "d1", "d2", "d2", "d3", "d3", "d4"]
     only = slogan_counts(corpus, lexicon=LEX, kinds=["lexicon"])
-    assert set(only["kind"]) == {"lexicon"}
+    # the lexicon's formulations, numbered ones included (issue 13: 两个维护 was silently dropped)
+    assert set(only["slogan"]) == set(LEX)
+    assert set(slogan_counts(corpus, lexicon=LEX, kinds=["numbered"])["kind"]) == {"numbered"}
     with pytest.raises(AnalysisError):
         slogan_counts(corpus, kinds=["bogus"])
     with pytest.raises(AnalysisError):
@@ -527,12 +530,17 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "slogan",
         "kind",
         "count",
+        "count_standalone",
         "rate_per_10k",
         "n_docs",
         "first_date",
         "last_date",
         "group_docs",
         "group_size",
+        "in_lexicon",
+        "docs_with_term",
+        "group_tokens",
+        "thin_group",
     ]
     row = out[(out.group == "中国联通") & (out.slogan == "全面从严治党")].iloc[0]
     # d1 (1) + d2 (2) = 3 occurrences in 100 + 300 tokens -> 3 / 400 * 10,000 = 75
@@ -608,16 +616,18 @@ def test_adoption_timeline(corpus):
         "n_docs",
         "n_dated",
         "count",
+        "count_standalone",
+        "docs_with_term",
     ]
     r = out[(out.slogan == "全面从严治党") & (out.company == "中国联通")].iloc[0]
     assert (r["first_date"], r["last_date"]) == (pd.Timestamp("2023-05-18"), pd.Timestamp("2024-01-30"))
     assert (r["n_docs"], r["n_dated"], r["count"]) == (2, 2, 3)
     # undated documents count in n_docs, not in the dates
-    r = out[(out.slogan == "全面从严治党") & (out.company == "")].iloc[0]
+    r = out[(out.slogan == "全面从严治党") & (out.company == "(none)")].iloc[0]
     assert pd.isna(r["first_date"]) and (r["n_docs"], r["n_dated"]) == (1, 0)
     # ordered by the slogan's first use anywhere; undated rows last within the slogan
     assert list(dict.fromkeys(out["slogan"])) == ["两个维护", "全面从严治党", "四下基层"]
-    assert list(out[out.slogan == "全面从严治党"]["company"]) == ["中国联通", ""]
+    assert list(out[out.slogan == "全面从严治党"]["company"]) == ["中国联通", "(none)"]
     sub = adoption_timeline(corpus, slogans=["四下基层"], lexicon=LEX)
     assert list(sub["slogan"]) == ["四下基层"] and sub.iloc[0]["company"] == "中国移动"
     assert adoption_timeline(corpus, slogans=["不存在"], lexicon=LEX).empty

@@ -59,7 +59,11 @@ def corpus() -> DTM:
 # ------------------------------------------------------------------------------------------ frequency
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
-    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank"]
+    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
+                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "docs_with_term", "thin_group"]
+    assert (f["docs_with_term"] == f["doc_freq"]).all()
+    assert (f["rate_ci_low"] <= f["rate_per_10k"] + 1e-9).all() and (f["rate_per_10k"] <= f["rate_ci_high"] + 1e-9).all()
+    assert "rate_ci_low" not in frequency(corpus, ci=None).columns
     assert set(f["group"]) == {"(all)"}
     # totals over 20 tokens: 党 5, 建 5, 5G 4, 两个维护 3, 高质量发展 3
     got = f.set_index("term")
@@ -82,6 +86,11 @@ def test_frequency_by_company_by_hand(corpus):
     assert lt["doc_freq"].to_dict() == {"党": 2, "5G": 2, "两个维护": 1, "建": 1}
     assert lt.loc["两个维护", "rate_per_10k"] == pytest.approx(2 / 9 * 10_000)
     assert lt["rank"].to_dict() == {"5G": 1, "党": 1, "两个维护": 3, "建": 4}
+    # DP over 联通's documents d0 (4 of 9 tokens) and d1 (5 of 9): 党 2 + 1 -> 0.5 * (2/9 + 2/9)
+    assert lt.loc["党", "dp"] == pytest.approx(2 / 9)
+    assert lt.loc["两个维护", "dp"] == pytest.approx(4 / 9)  # only in d1: 0.5 * (4/9 + 4/9)
+    assert lt.loc["党", "docs_share"] == 1.0 and lt.loc["建", "docs_share"] == 0.5
+    assert (lt["group_docs"] == 2).all() and (lt["group_tokens"] == 9).all()
     yd = f[f["group"] == "中国移动"].set_index("term")
     assert yd.loc["建", "count"] == 4 and yd.loc["建", "doc_freq"] == 2
     # grouped counts add up to the overall counts
@@ -195,14 +204,21 @@ def test_keyness_g2_and_p_value_through_the_dtm():
 
 
 def test_log_ratio_with_zero_count():
-    # a = 0 is replaced by 0.5: log2((0.5 / 100) / (8 / 200)) = log2(0.125) = -3
-    assert log_ratio(np.array([0]), np.array([8]), 100, 200)[0] == pytest.approx(-3.0)
-    # b = 0: log2((4 / 100) / (0.5 / 100)) = log2(8) = 3
-    assert log_ratio(np.array([4]), np.array([0]), 100, 100)[0] == pytest.approx(3.0)
+    # a = 0: both rates smoothed towards the pooled rate p = 8 / 300 with one token's weight:
+    #   log2(((0 + p) / 101) / ((8 + p) / 201))
+    p = 8 / 300
+    assert log_ratio(np.array([0]), np.array([8]), 100, 200)[0] == pytest.approx(
+        math.log2((p / 101) / ((8 + p) / 201))
+    )
+    # b = 0: p = 4 / 200: log2(((4 + p) / 101) / (p / 101)) = log2(201)
+    assert log_ratio(np.array([4]), np.array([0]), 100, 100)[0] == pytest.approx(math.log2(201))
+    # both positive: Hardie's Log Ratio exactly
     assert log_ratio(np.array([2]), np.array([2]), 50, 100)[0] == pytest.approx(1.0)
     m = two_groups(4, 0, 100, 100)
     k = keyness(m, target="A", min_count=1).set_index("term")
-    assert k.loc["x", "log_ratio"] == pytest.approx(3.0)
+    assert k.loc["x", "log_ratio"] == pytest.approx(math.log2(201))
+    assert not k.loc["x", "log_ratio_estimable"]
+    assert k.loc["a", "log_ratio_estimable"] == False  # noqa: E712 (numpy bool)
     assert np.isfinite(k["log_ratio"]).all()
 
 
@@ -238,7 +254,7 @@ def skewed() -> DTM:
 
 def test_keyness_modes(skewed):
     k = keyness(skewed, min_count=5)
-    assert list(k.columns) == KEYNESS_COLUMNS
+    assert list(k.columns) == [*KEYNESS_COLUMNS, "group_tokens_target", "group_tokens_reference"]
     assert k["group"].unique().tolist() == ["A", "B", "C"]
     assert set(k["reference"]) == {"(rest)"}
     a = k[k["group"] == "A"]
@@ -248,7 +264,10 @@ def test_keyness_modes(skewed):
 
     only = keyness(skewed, target="B", min_count=5)
     assert set(only["group"]) == {"B"} and set(only["reference"]) == {"(rest)"}
-    pd.testing.assert_frame_equal(only, k[k["group"] == "B"].reset_index(drop=True))
+    per_block = keyness(skewed, min_count=5, family="block")
+    pd.testing.assert_frame_equal(
+        only.drop(columns="family"), per_block[per_block["group"] == "B"].reset_index(drop=True).drop(columns="family")
+    )
 
     pair = keyness(skewed, target="A", reference="B", min_count=5).set_index("term")
     assert set(pair["reference"]) == {"B"}
@@ -345,7 +364,10 @@ def test_similarity_identical_groups_and_empty_group():
 # -------------------------------------------------------------------------------------------- trends
 def test_trend_zero_rows_and_undated_exclusion(corpus):
     t = trend(corpus, ["高质量发展", "不存在的词"])
-    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
+    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "rate_ci_low",
+                               "rate_ci_high", "group_docs", "group_tokens", "thin_group"]
+    assert list(trend(corpus, "党", ci=None, thin_docs=None).columns) == [
+        "year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "group_docs", "group_tokens"]
     assert t["year"].dtype == "Int64"
     assert t["year"].tolist() == [2023, 2023, 2024, 2024]
     assert t["term"].tolist() == ["高质量发展", "不存在的词"] * 2
@@ -357,10 +379,11 @@ def test_trend_zero_rows_and_undated_exclusion(corpus):
 
 
 def test_trend_company_filter(corpus):
-    t = trend(corpus, "建", company="中国移动")
+    t = trend(corpus, "建", company="中国移动", ci=None, thin_docs=None)
     # 移动: d2 2024 (建 3 of 4 tokens); d3 undated excluded
     assert t.to_dict("records") == [
-        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4}
+        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4,
+         "group_docs": 1, "group_tokens": 4}
     ]
     with pytest.raises(AnalysisError, match="no documents for company"):
         trend(corpus, "建", company="中国铁塔")
@@ -368,5 +391,7 @@ def test_trend_company_filter(corpus):
 
 def test_trend_without_dated_documents_is_empty():
     m = build([["a"], ["b"]], ["X", "Y"], [None, None])
-    t = trend(m, "a")
-    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens"]
+    t = trend(m, "a", ci=None)
+    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens",
+                                           "group_docs", "group_tokens", "thin_group"]
+    assert trend(m, "a").empty

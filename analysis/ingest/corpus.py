@@ -17,23 +17,31 @@ script                script of the source text: simplified / traditional / mixe
 encoding              detected encoding of the file (or the binary format's label)
 format                text / markdown / html / pdf / docx
 chars                 length of ``text`` in characters
+chars_mapped          characters of the raw text replaced or removed by the compatibility map
+                      (radicals -> ideographs, full-width ASCII, zero-width ...; clean/chars.py)
 text                  cleaned analysis text, simplified script, one paragraph per line
 content_hash          sha256 of ``text``: the key of every downstream cache
 duplicate_of          doc_id of an earlier document with identical text, else ''
 *_from_override       True where title / date / company / source came from the metadata file
+removed_chars         characters taken out as repeats (0 with ``keep_repeated``)
+removed_text          what was taken out, as JSON (position, text, reason of each passage);
+                      ``analysis.ingest.clean.repeats.restore_repeats`` puts it back
+date_source           evidence for ``date``: the rule and the line it read (or the metadata file row)
+company_source        evidence for ``company``: the rule, the scores and the line (or the metadata file row)
 ===================== =========================================================================
 
 The ingest report lists every skipped or problematic file with columns ``path, status, reason``;
-``status`` is ``skipped`` (not in the corpus) or ``warning`` (in the corpus, but look at it).
+``status`` is ``skipped`` (not in the corpus), ``warning`` (in the corpus, but look at it) or
+``removed`` (repeated text was taken out: how many characters, and why).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,16 +50,15 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis import _io, config
+from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
-from analysis.ingest.clean import clean_body, prepare
-from analysis.ingest.metadata import (
-    CompanyAliases,
-    extract_company,
-    extract_date,
-    extract_source,
-    extract_title,
-    load_aliases,
-)
+from analysis.ingest import limits, paths
+from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
+from analysis.ingest.clean import clean_body_recorded, prepare
+from analysis.ingest.clean.chars import count_mapped
+from analysis.ingest.clean.repeats import removals_to_json
+from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
+from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
@@ -67,10 +74,15 @@ CORPUS_COLUMNS = [
     "encoding",
     "format",
     "chars",
+    "chars_mapped",
     "text",
     "content_hash",
     "duplicate_of",
     *(f"{f}_from_override" for f in OVERRIDE_FIELDS),
+    "removed_chars",
+    "removed_text",
+    "date_source",
+    "company_source",
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
@@ -103,7 +115,8 @@ def make_doc_id(rel_path: str) -> str:
 def list_files(root: Path) -> list[Path]:
     """All files below ``root``, sorted, following symlinked folders but never a loop.
 
-    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out.
+    Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out. A link to a folder outside
+    ``root`` is listed itself, not walked (read_corpus reports it), unless ``--follow-links``.
     """
     root = Path(root)
     seen: set[tuple[int, int]] = set()
@@ -120,57 +133,237 @@ def list_files(root: Path) -> list[Path]:
             continue
         seen.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if not limits.active().follow_links:  # a link out of the folder is listed (and reported), not walked
+            out.extend(Path(dirpath) / d for d in dirnames if paths.leaves(Path(dirpath) / d, root))
+            dirnames[:] = [d for d in dirnames if not paths.leaves(Path(dirpath) / d, root)]
         out.extend(Path(dirpath) / name for name in filenames if not name.startswith("."))
     return sorted(out, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _process_file(root: str, rel: str, keep_repeated: bool, company_files: tuple[str, ...]) -> dict[str, Any]:
-    """Read, clean and describe one file. Never raises: failures come back as a skip record."""
-    path = Path(root) / rel
+# Alias tables of this run, per process (read_corpus clears it: alias files may change between runs).
+_ALIASES: dict[tuple[str, ...], CompanyAliases] = {}
+
+
+def _aliases(company_files: tuple[str, ...]) -> CompanyAliases:
+    table = _ALIASES.get(company_files)
+    if table is None:
+        table = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
+        _ALIASES.clear()
+        _ALIASES[company_files] = table
+    return table
+
+
+def _skip(rel: str, reason: str) -> dict[str, Any]:
+    return {"status": "skipped", "path": rel, "reason": reason}
+
+
+def _process_file(
+    root: str,
+    rel: str,
+    keep_repeated: bool,
+    company_files: tuple[str, ...],
+    keep_prepared: bool = False,
+    ocr: bool = False,
+) -> dict[str, Any]:
+    """Read, clean and describe one file into a record (the ingestion cache's columns, plus ``path``).
+
+    Never raises: failures come back as a skip record. ``keep_prepared`` keeps the prepared form
+    (``prep_*``), from which :func:`_describe_record` can describe the document again.
+    """
+    path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
     try:
-        raw = read_document(path)
+        raw = read_document(path, ocr=ocr)
         prepared = prepare(raw.text, fmt=raw.format)
-        text = clean_body(prepared.text, keep_repeated=keep_repeated)
+        text, removals = clean_body_recorded(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
-            return {"status": "skipped", "path": rel, "reason": "no text left after cleaning"}
+            return _skip(rel, "no text left after cleaning")
         front_matter = dict(prepared.front_matter)
         if raw.format == "html":
             for key in _HTML_DATE_META:
                 if raw.meta.get(key):
                     front_matter.setdefault(key, raw.meta[key])
     except ReadError as exc:
-        return {"status": "skipped", "path": rel, "reason": exc.reason}
+        return _skip(rel, exc.reason)
     except Exception as exc:  # one bad file must never lose the rest of the corpus
-        return {"status": "skipped", "path": rel, "reason": f"unexpected error: {type(exc).__name__}: {exc}"}
-    title, date, company, source, warning = "", None, "", "", ""
-    try:
-        aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
-        title = extract_title(prepared.front_matter, prepared.spaced_headings, prepared.spaced_text)
-        date = extract_date(front_matter, prepared.text, title=title)
-        company = extract_company(title, prepared.text, aliases)
-        source = extract_source(prepared.front_matter, prepared.text)
-    except Exception as exc:  # the text is good: keep the document, undescribed, and say so
-        warning = (
-            f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
-        )
-        title, date, company, source = title or "", None, "", ""
-    return {
+        return _skip(rel, f"unexpected error: {type(exc).__name__}: {exc}")
+    record = {
         "status": "ok",
-        "warning": warning,
         "path": rel,
-        "title": title,
-        "date": pd.Timestamp(date) if date else pd.NaT,
-        "company": company,
-        "source": source,
         "script": prepared.script,
         "encoding": raw.encoding,
         "format": raw.format,
+        "chars_mapped": count_mapped(raw.text),
         "text": text,
+        "removed_chars": sum(len(r.text) for r in removals),
+        "removed_text": removals_to_json(removals),
+        "removed_reasons": json.dumps(sorted({r.reason for r in removals})),
+        "prep_text": prepared.text,
+        "prep_spaced": prepared.spaced_text,
+        "prep_front_matter": json.dumps(prepared.front_matter, ensure_ascii=False),
+        "prep_spaced_headings": json.dumps(prepared.spaced_headings, ensure_ascii=False),
+        "prep_date_front_matter": json.dumps(front_matter, ensure_ascii=False),
+        # what the reader had to say (e.g. PDF pages without usable text, ingest/pdf.py)
+        "prep_read_warning": str(raw.meta.get("warning", "")),
     }
+    _describe_record(record, company_files)
+    if not keep_prepared:
+        for key in [k for k in record if k.startswith("prep_")]:
+            del record[key]
+    return record
 
 
-def _process_star(args: tuple[str, str, bool, tuple[str, ...]]) -> dict[str, Any]:
+def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> dict[str, Any]:
+    """Fill title, date, company, source and warning of a record from its prepared form."""
+    title, date, company, source = "", None, "", ""
+    warning = record.get("prep_read_warning") or ""
+    date_source = company_source = ""
+    try:
+        meta = describe(
+            record["prep_text"],
+            front_matter=json.loads(record["prep_front_matter"] or "{}"),
+            spaced_text=record["prep_spaced"],
+            spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
+            date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
+            aliases=_aliases(company_files),
+        )
+        title, date, company, source = meta.title, meta.date, meta.company, meta.source
+        date_source, company_source = meta.date_source, meta.company_source
+    except Exception as exc:  # the text is good: keep the document, undescribed, and say so
+        warning = "; ".join(filter(None, [warning, (
+            f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
+        )]))
+        title, date, company, source = "", None, "", ""
+    record.update(
+        title=title,
+        date=date.isoformat() if date else "",
+        company=company,
+        source=source,
+        warning=warning,
+        date_source=date_source,
+        company_source=company_source,
+    )
+    return record
+
+
+def _process_star(args: tuple[Any, ...]) -> dict[str, Any]:
     return _process_file(*args)
+
+
+def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, Any]:
+    return _describe_record(*args)
+
+
+_ROW_FIELDS = (
+    "path", "title", "date", "company", "source", "script", "encoding", "format", "text",
+    "removed_chars", "removed_text", "date_source", "company_source", "chars_mapped",
+)  # fmt: skip
+
+
+def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """``func`` over ``jobs``, in order, each job in a worker process under the per-file budget of
+    :mod:`analysis.ingest.limits` (a job over budget becomes a skip record naming the limit)."""
+    with tqdm(**bar) as pbar:
+        yield from iter_budgeted(
+            func,
+            jobs,
+            failed=_over_budget,
+            n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
+            progress=pbar.update,
+        )
+
+
+def _over_budget(job: tuple[Any, ...], reason: str) -> dict[str, Any]:
+    if isinstance(job[0], dict):  # a cached record being described again
+        return {**_skip(job[0].get("path", ""), reason), "key": job[0].get("key")}
+    return _skip(job[1], reason)
+
+
+# New cache records are written in shards of about this many characters of prepared text, so that a
+# long run keeps its progress and never holds every document's prepared form in memory.
+_FLUSH_CHARS = 40_000_000
+
+
+def _run(
+    root: Path,
+    todo: list[tuple[Path, str]],
+    keep_repeated: bool,
+    company_files: tuple[str, ...],
+    store: IngestCache | None,
+    n_jobs: int,
+    progress: bool,
+    ocr: bool = False,
+) -> list[dict[str, Any]]:
+    """Records for every file of ``todo``, in order.
+
+    With a cache, each file's bytes are hashed: a record made with the same alias files is used as it
+    is; one made with other alias files is described again from its prepared form (the file is not
+    read again); anything else is ingested in full. New records are added to the cache.
+    """
+    keys: dict[str, str] = {}
+    full: dict[str, dict[str, Any]] = {}
+    other: dict[str, dict[str, Any]] = {}
+    aliases_key = ""
+    if store is not None:
+        aliases_key = alias_key(company_files)
+        for f, rel in todo:
+            digest = file_digest(f, config.MAX_FILE_BYTES)
+            if digest is not None:
+                keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
+        full, other = store.lookup(keys.values(), aliases_key)
+    ingest_jobs = [
+        (str(root), rel, keep_repeated, company_files, store is not None, ocr)
+        for _, rel in todo
+        if keys.get(rel) not in full and keys.get(rel) not in other
+    ]
+    redo_keys = list(dict.fromkeys(keys[rel] for _, rel in todo if keys.get(rel) in other))
+    redo_jobs = [(dict(other[k]), company_files) for k in redo_keys]
+    other.clear()
+    done: dict[str, dict[str, Any]] = {}
+    pending: list[dict[str, Any]] = []
+    pending_chars = 0
+
+    def keep(record: dict[str, Any], key: str | None) -> None:
+        nonlocal pending_chars
+        if store is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record)):
+            pending.append(dict(record, key=key, alias_key=aliases_key))
+            pending_chars += len(record.get("prep_text", "")) + len(record.get("text", ""))
+            if pending_chars > _FLUSH_CHARS:
+                store.store(pending, compact=False)
+                pending.clear()
+                pending_chars = 0
+        for field_name in [k for k in record if k.startswith("prep_")]:
+            del record[field_name]
+
+    bar = dict(
+        total=len(ingest_jobs), desc="ingest", unit="file", disable=not progress or len(ingest_jobs) < 50,
+        file=sys.stderr,
+    )  # fmt: skip
+    for rec in _records(_process_star, ingest_jobs, n_jobs, bar):
+        keep(rec, keys.get(rec["path"]))
+        done[rec["path"]] = rec
+    bar = dict(bar, total=len(redo_jobs), desc="describe", disable=not progress or len(redo_jobs) < 50)
+    redone: dict[str, dict[str, Any]] = {}
+    for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):
+        keep(rec, rec["key"])
+        redone[rec["key"]] = rec
+    if store is not None:
+        store.store(pending)
+    results = []
+    for _, rel in todo:
+        key = keys.get(rel)
+        if key in full:
+            results.append(dict(full[key], path=rel))
+        elif key in redone:
+            results.append(dict(redone[key], path=rel))
+        else:
+            results.append(done[rel])
+    return results
+
+
+def _cacheable_skip(record: dict[str, Any]) -> bool:
+    """Skips that depend on the file's bytes only (not on permissions or a crash) are cached too."""
+    reason = record["reason"]  # nor the skips of a per-file limit: the user may raise it
+    return record["status"] == "skipped" and not reason.startswith(("unexpected error", "permission", *BUDGET_REASONS))
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
@@ -214,11 +407,11 @@ def _apply_overrides(
     for i, p in enumerate(corpus["path"]):
         by_name.setdefault(Path(p).name, []).append(i)
     for n, row in enumerate(overrides.itertuples(index=False), start=2):  # row 1 is the header
-        key = row.path.replace("\\", "/")
+        key = row.path if row.path in by_path else row.path.replace("\\", "/")  # \xNN: paths.display
         key = key[2:] if key.startswith("./") else key
         idx = by_path.get(key)
-        if idx is None:
-            candidates = by_name.get(Path(key).name, [])
+        if idx is None and "/" not in key:  # a bare name: its document when the name is unique
+            candidates = by_name.get(key, [])
             idx = candidates[0] if len(candidates) == 1 else None
         if idx is None:
             problems.append(
@@ -234,21 +427,17 @@ def _apply_overrides(
             if not value:
                 continue
             if fieldname == "date":
-                parsed = pd.to_datetime(value, errors="coerce", format="ISO8601")
-                if pd.isna(parsed):
-                    problems.append(
-                        {
-                            "path": source_name,
-                            "status": "warning",
-                            "reason": f"row {n}: invalid date '{value}' (use YYYY-MM-DD); ignored",
-                        }
-                    )
+                parsed, why = override_date(value)  # invalid or outside pandas' range: warned, ignored
+                if why:
+                    problems.append({"path": source_name, "status": "warning", "reason": f"row {n}: {why}"})
                     continue
-                value = parsed.normalize().tz_localize(None) if parsed.tzinfo else parsed.normalize()
+                value = parsed
             elif fieldname == "company":
                 value = aliases.canonical(value) or value
             corpus.at[idx, fieldname] = value
             corpus.at[idx, f"{fieldname}_from_override"] = True
+            if fieldname in ("date", "company"):
+                corpus.at[idx, f"{fieldname}_source"] = f"metadata file {source_name}, row {n}"
     return corpus, problems
 
 
@@ -271,13 +460,22 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["date"].dt.year.astype("Int64")
     df["text"] = df["text"].astype(str)
     df["chars"] = df["text"].str.len().astype("int64")
+    if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
+        df["chars_mapped"] = 0
+    df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
     df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
+    if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
+        df["removed_chars"], df["removed_text"] = 0, ""
+    df["removed_chars"] = df["removed_chars"].fillna(0).astype("int64")
+    df["removed_text"] = df["removed_text"].fillna("").astype(str)
     first: dict[str, str] = {}
     dup = []
     for h, d in zip(df["content_hash"], df["doc_id"], strict=True):
         dup.append(first.get(h, ""))
         first.setdefault(h, d)
     df["duplicate_of"] = dup
+    for col in ("date_source", "company_source"):  # evidence columns; absent from older corpus files
+        df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
     for col in ("title", "company", "source", "script", "encoding", "format", "path", "doc_id"):
         df[col] = df[col].fillna("").astype(str)
     return df[CORPUS_COLUMNS].reset_index(drop=True)
@@ -307,10 +505,16 @@ def read_corpus(
     companies: Sequence[str | Path] = (),
     progress: bool = True,
     n_jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
-    See the module docstring for the columns of both.
+    See the module docstring for the columns of both. Each file's record is cached (``cache_dir``,
+    default ``config.CACHE_DIR``; see :mod:`analysis.ingest.cache`): a re-run on an unchanged folder
+    cleans nothing. ``cache=False`` ingests every file and writes no cache. ``ocr``: run Tesseract on
+    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`).
     """
     root = Path(path)
     if not root.exists():
@@ -327,33 +531,41 @@ def read_corpus(
     else:
         files = list_files(root)
     report: list[dict[str, str]] = []
-    jobs: list[tuple[str, str, bool, tuple[str, ...]]] = []
+    todo: list[tuple[Path, str]] = []
     for f in files:
-        rel = f.relative_to(root).as_posix()
+        rel = paths.display(f.relative_to(root).as_posix())
+        if not limits.active().follow_links and paths.leaves(f, root):
+            report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
+            continue
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
             report.append(
                 {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
             )
             continue
-        jobs.append((str(root), rel, keep_repeated, company_files))
-
-    n_jobs = n_jobs or config.n_jobs_default()
-    bar = dict(
-        total=len(jobs), desc="ingest", unit="file", disable=not progress or len(jobs) < 50, file=sys.stderr
+        todo.append((f, rel))
+    _ALIASES.clear()
+    store = IngestCache(cache_dir) if cache else None
+    results = _run(
+        root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
     )
-    if n_jobs > 1 and len(jobs) >= _PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-            results = list(tqdm(pool.map(_process_star, jobs, chunksize=16), **bar))
-    else:
-        results = [_process_star(j) for j in tqdm(jobs, **bar)]
 
     rows = []
     for res in results:
         if res["status"] == "ok":
-            warning = res.pop("warning", "")
+            warning = res.get("warning", "")
             if warning:
                 report.append({"path": res["path"], "status": "warning", "reason": warning})
-            rows.append(res)
+            reasons = json.loads(res.get("removed_reasons") or "[]")
+            if res["removed_chars"]:
+                report.append(
+                    {
+                        "path": res["path"],
+                        "status": "removed",
+                        "reason": f"{res['removed_chars']} characters removed as repeats ({', '.join(reasons)}); "
+                        "kept in the corpus table's removed_text column, --keep-repeated keeps them",
+                    }
+                )
+            rows.append({c: res[c] for c in _ROW_FIELDS})
         else:
             report.append({"path": res["path"], "status": "skipped", "reason": res["reason"]})
 
@@ -379,6 +591,8 @@ def load_corpus(
     keep_repeated: bool = False,
     companies: Sequence[str | Path] = (),
     progress: bool = True,
+    cache: bool = True,
+    ocr: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
@@ -386,7 +600,13 @@ def load_corpus(
     ingest report of skipped and problematic files as well.
     """
     return read_corpus(
-        path, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress
+        path,
+        metadata,
+        keep_repeated=keep_repeated,
+        companies=companies,
+        progress=progress,
+        cache=cache,
+        ocr=ocr,
     ).corpus
 
 
@@ -406,6 +626,8 @@ def ingest(
     keep_repeated: bool = False,
     companies: Sequence[str | Path] = (),
     progress: bool = True,
+    cache: bool = True,
+    ocr: bool = False,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
@@ -418,13 +640,19 @@ def ingest(
         raise CorpusError(
             f"{out}: output folder is inside the input folder {src}; raw data is never written to"
         )
-    result = read_corpus(src, metadata, keep_repeated=keep_repeated, companies=companies, progress=progress)
+    result = read_corpus(
+        src,
+        metadata,
+        keep_repeated=keep_repeated,
+        companies=companies,
+        progress=progress,
+        cache=cache,
+        ocr=ocr,
+    )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
         # Keep whatever good corpus ``out`` may already hold; only say why nothing was ingested.
-        _io.write_with(
-            out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-        )
+        _io.write_csv(result.report, out / "ingest_report.csv")
         raise CorpusError(
             f"{src}: no document could be ingested ({len(result.report)} file(s) skipped); "
             f"see {out / 'ingest_report.csv'}"
@@ -438,10 +666,8 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
-    _io.write_with(out / "corpus.csv", lambda t: table.to_csv(t, index=False, encoding="utf-8"))
-    _io.write_with(
-        out / "ingest_report.csv", lambda t: result.report.to_csv(t, index=False, encoding="utf-8")
-    )
+    _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
+    _io.write_csv(result.report, out / "ingest_report.csv")
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:

@@ -832,9 +832,7 @@ def save_figure(
     if table is not None:
         frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
         keep_index = not isinstance(frame.index, pd.RangeIndex)
-        written["csv"] = _io.write_with(
-            out / f"{stem}.csv", lambda t: frame.to_csv(t, index=keep_index, encoding="utf-8"), suffix=".csv"
-        )
+        written["csv"] = _io.write_csv(frame, out / f"{stem}.csv", index=keep_index)
     _record(out, stem, figure_title(fig), written)
     return written
 

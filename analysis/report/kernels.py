@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
+
+from analysis import _runguard
 
 RUNNER_TAG = "textlab-runner"
 _ENGINE_NAME = "textlab-shared-kernel"
@@ -96,17 +92,7 @@ def _pinned_kernel_specs() -> Any:
     Without it jupyter_client may pick a user-level "python3" kernelspec pointing at another Python,
     where ``analysis`` is not installed.
     """
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    spec_dir = Path(tempfile.mkdtemp(prefix="textlab-kernelspec-")) / "python3"
-    spec_dir.mkdir()
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "textlab (this environment)",
-        "language": "python",
-    }
-    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    return KernelSpecManager(kernel_dirs=[str(spec_dir.parent)], ensure_native_kernel=False)
+    return _runguard.pinned_kernel_specs()  # held in memory: no kernelspec folder in /tmp
 
 
 def start_kernel(cwd: str) -> Any:
@@ -115,7 +101,7 @@ def start_kernel(cwd: str) -> Any:
     from jupyter_core.utils import run_sync
 
     # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
-    ip = os.path.join(tempfile.gettempdir(), f"textlab-kernel-{os.getpid()}-{time.monotonic_ns()}")
+    ip = _runguard.kernel_ip()  # abstract sockets on Linux: no IPC files left in /tmp
     km = AsyncKernelManager(
         kernel_name="python3", transport="ipc", ip=ip, kernel_spec_manager=_pinned_kernel_specs()
     )

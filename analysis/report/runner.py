@@ -41,7 +41,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import _io, config
+from analysis import _io, _runguard, config
+from analysis._checks import require_finite
+from analysis._proc import die_with_parent
 from analysis.errors import AnalysisError
 from analysis.plots.style import FIGURE_STYLES, resolve_lang
 from analysis.report import kernels, pages
@@ -190,7 +192,7 @@ def _resolve_params(
         values = {}
         for k, v in user.items():
             if k in defaults:
-                values[k] = _coerce(k, v, defaults[k])
+                values[k] = require_finite(k, _coerce(k, v, defaults[k]), v)  # 1e999, nan: refused
                 effective[k] = values[k]
         per_nb[stem] = values
     return per_nb, effective
@@ -333,6 +335,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
 
 def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: bool) -> None:
     """Worker process: take notebooks from ``tasks`` until ``None``, put each result on ``results``."""
+    die_with_parent()  # a killed command leaves no worker running (and writing) behind
     # Progress bars of a kernel's libraries must not reach the terminal through this process.
     os.environ["TQDM_DISABLE"] = "1"
     exporters: dict[str, Any] = {}
@@ -445,6 +448,7 @@ def _run_workers(
     return results
 
 
+@_runguard.guarded  # the run's staging folder never outlives the call
 def run_reports(
     corpus: Path | None = None,
     metadata: Path | None = None,
@@ -510,12 +514,13 @@ def run_reports(
     per_nb_params, effective = _resolve_params(notebooks, params)
     page_lang = resolve_lang(str(effective.get("lang", "zh")))
     out.mkdir(parents=True, exist_ok=True)
+    stage = _runguard.stage_for(out)  # everything of this run is built here; commit() moves it into out
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, out / "data", metadata, companies=companies, progress=False)
+    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False)
     timings["ingest_s"] = time.perf_counter() - t
-    parquet = out / "data" / "corpus.parquet"
+    parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
 
@@ -531,7 +536,7 @@ def run_reports(
             "lang": page_lang,
             "path": str(nb),
             "cwd": str(nb.parent.resolve()),
-            "out": str(out.resolve()),
+            "out": str(stage.resolve()),
             "params": {
                 **per_nb_params[nb.stem],
                 "corpus": str(parquet.resolve()),
@@ -546,6 +551,10 @@ def run_reports(
     results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
+    t = time.perf_counter()
+    font, covered = _embed_fonts(stage, ordered)  # in the staged pages, before they replace the old ones
+    timings["fonts_s"] = round(time.perf_counter() - t, 3)
+    _runguard.commit(stage, out, ordered)  # pages, figures and data move into out just before the index
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
     timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
     n = max(len(ordered), 1)
@@ -593,9 +602,11 @@ def run_reports(
         "versions": _versions(),
         "n_failed": sum(r["status"] != "ok" for r in ordered),
     }
-    t = time.perf_counter()
-    _embed_fonts(out, ordered, _render_index(context))
-    timings["fonts_s"] = round(time.perf_counter() - t, 3)
+    index_html = _render_index(context)
+    index_chars = pages.page_characters(index_html)
+    if font is None or not index_chars <= covered:
+        font = pages.subset_font(covered | index_chars)  # the index shows characters no page has
+    _io.write_text(out / "index.html", pages.embed_font(index_html, font))
     _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
     failed = [r for r in ordered if r["status"] != "ok"]
     for r in failed:
@@ -639,19 +650,24 @@ def _with_previous_reports(
     return listed
 
 
-def _embed_fonts(out: Path, ordered: list[dict[str, Any]], index_html: str) -> None:
-    """Embed one font subset, made for the characters of every page of this run, in each page and
-    write ``index.html``. One subset for the whole set costs a fraction of one per page (subsetting the
-    CJK face is the expensive part), for a somewhat larger font in each page."""
-    written = [out / r[key] for r in ordered for key in ("html", "failed_html") if r.get(key)]
+def _embed_fonts(folder: Path, ordered: list[dict[str, Any]]) -> tuple[bytes | None, set[str]]:
+    """Embed one font subset, made for the characters of every page of this run, in each page under
+    ``folder``; return the font and the characters it was made for (the index reuses it).
+
+    One subset for the whole set costs a fraction of one per page (subsetting the CJK face is the
+    expensive step), for a somewhat larger font in each page.
+    """
+    written = [folder / r[key] for r in ordered for key in ("html", "failed_html") if r.get(key)]
     texts = {path: path.read_text(encoding="utf-8") for path in written if path.is_file()}
-    chars: set[str] = pages.page_characters(index_html)
+    if not texts:
+        return None, set()
+    chars: set[str] = set()
     for text in texts.values():
         chars |= pages.page_characters(text)
     font = pages.subset_font(chars)
     for path, text in texts.items():
         _io.write_text(path, pages.embed_font(text, font))
-    _io.write_text(out / "index.html", pages.embed_font(index_html, font))
+    return font, chars
 
 
 def _company_counts(docs: pd.DataFrame, lang: str = "zh") -> list[tuple[str, int]]:

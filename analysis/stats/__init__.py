@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from analysis.stats.collocations import collocations, sentence_tokens
+from analysis.stats.dispersion import dispersion
 from analysis.stats.frequency import frequency
-from analysis.stats.keyness import keyness
+from analysis.stats.keyness import keyness, year_over_year
 from analysis.stats.kwic import kwic
 from analysis.stats.phrases import discover_phrases, known_words
 from analysis.stats.similarity import similarity
@@ -16,12 +17,13 @@ from analysis.stats.slogans import (
     slogan_profile,
 )
 from analysis.stats.tfidf import tfidf_profile
-from analysis.stats.trends import trend
+from analysis.stats.trends import slogan_trend, trend
 
 __all__ = [
     "adoption_timeline",
     "collocations",
     "discover_phrases",
+    "dispersion",
     "extract_slogans",
     "frequency",
     "keyness",
@@ -32,6 +34,8 @@ __all__ = [
     "similarity",
     "slogan_counts",
     "slogan_profile",
+    "slogan_trend",
     "tfidf_profile",
     "trend",
+    "year_over_year",
 ]

@@ -1,24 +1,33 @@
-"""Collocations: which tokens keep company with a term, scored by PMI and logDice.
+"""Collocations: which tokens keep company with a term, scored by PMI, logDice, log-likelihood and t-score.
 
-Two units of co-occurrence:
+Every score comes from one 2x2 table per collocate c (Evert 2008, "Corpora and collocations"):
+
+                          c          not c
+    near the term         O          R - O
+    elsewhere             f(c) - O   M - R - f(c) + O        (total M)
 
 ``unit="window"`` (default) on ``tokens.docs`` (the filtered token lists of ``analysis.tokens``):
-  * ``count`` (O): how often the collocate stands within ``window`` tokens left or right of an
-    occurrence of the term, summed over the term's occurrences (a collocate token near two occurrences
-    counts twice);
-  * ``expected`` (E) = S * f(c) / N: S is the number of window slots around all occurrences of the
-    term (clipped at document ends; slots holding the term itself included), f(c) the collocate's
-    corpus frequency (``collocate_total``) and N the corpus size in tokens: the count expected if the
-    collocate were scattered at random;
-  * ``pmi`` = log2(O / E).
-  Token lists have no punctuation, so a window may reach across a sentence boundary.
+  the sample space is the M = N - f(term) token positions that are not the term itself (N = corpus
+  tokens). R is the number of those positions within ``window`` tokens left or right of some occurrence
+  of the term (overlapping windows are merged, so a position is counted once even when it is near two
+  occurrences; windows stop at document ends); O is how many of them hold c; f(c) is c's corpus
+  frequency (``collocate_total``). Token lists have no punctuation, so a window may reach across a
+  sentence boundary.
+``unit="sentence"`` on sentence-level token lists (``sentence_tokens(corpus)``): the sample space is
+  the M sentences; R = sentences containing the term (``term_total``), f(c) = sentences containing c,
+  O = sentences containing both.
 
-``unit="sentence"`` on sentence-level token lists (``sentence_tokens(corpus)``): co-occurrence means
-  the same sentence. O = sentences containing both, f(c) = sentences containing the collocate,
-  E = f(term) * f(c) / N with N the number of sentences, ``pmi`` = log2(O / E).
-
-``log_dice`` = 14 + log2(2 * O / (f(term) + f(c))) (Rychlý 2008): like PMI an association score, but
-not inflated for rare collocates; at most 14.
+Scores:
+  expected  E = R * f(c) / M, the count expected if c were scattered at random
+  pmi       log2(O / E)
+  g2        Dunning's log-likelihood G² = 2 * sum(o * ln(o / e)) over the four cells, signed: positive
+            when O > E (attraction), negative when O < E. As NLTK's ``likelihood_ratio`` on the table.
+  t_score   (O - E) / sqrt(O) (Church et al. 1991); as NLTK's ``student_t``. Favours frequent pairs.
+  log_dice  14 + log2(2 * O / (f(term) + f(c))) (Rychlý 2008): not inflated for rare collocates.
+            Its bound depends on the unit: in sentence mode O <= min(f(term), f(c)), so log_dice <= 14;
+            in window mode one occurrence of the term has up to 2 * window neighbours, so O can exceed
+            f(term) and log_dice <= 14 + log2(4w / (2w + 1)) (< 15; 14.86 for w = 5), reached when
+            f(c) = 2w * f(term) and every c stands next to the term (``log_dice_max``).
 
 The term itself is never its own collocate. Collocates with ``count < min_count`` are left out.
 """
@@ -36,12 +45,37 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
+from analysis.stats._suggest import near_variants, refuse, say_not_found
 
-__all__ = ["SentenceTokens", "collocations", "sentence_tokens", "split_sentences"]
+__all__ = ["SentenceTokens", "collocations", "g2_table", "log_dice_max", "sentence_tokens", "split_sentences"]
 
 COLLOCATION_COLUMNS = [
-    "term", "collocate", "count", "term_total", "collocate_total", "expected", "pmi", "log_dice",
+    "term", "collocate", "count", "term_total", "collocate_total", "expected", "pmi", "log_dice", "g2",
+    "t_score",
 ]
+SORT_KEYS = ("pmi", "count", "log_dice", "g2", "t_score")
+
+
+def log_dice_max(unit: str = "window", window: int = 5) -> float:
+    """The largest log_dice possible for ``unit`` ("window" with ``window``, or "sentence")."""
+    if unit == "sentence":
+        return 14.0
+    return 14.0 + float(np.log2(4 * window / (2 * window + 1)))
+
+
+def g2_table(o11: np.ndarray, r1: np.ndarray, c1: np.ndarray, m: float) -> np.ndarray:
+    """Signed G² of the 2x2 tables with cell O = ``o11``, row total ``r1``, column total ``c1`` of ``m``."""
+    o11 = np.asarray(o11, dtype=np.float64)
+    r1 = np.asarray(r1, dtype=np.float64) * np.ones_like(o11)
+    c1 = np.asarray(c1, dtype=np.float64) * np.ones_like(o11)
+    cells = (o11, r1 - o11, c1 - o11, m - r1 - c1 + o11)
+    expected = (r1 * c1 / m, r1 * (m - c1) / m, (m - r1) * c1 / m, (m - r1) * (m - c1) / m)
+    total = np.zeros_like(o11)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for o, e in zip(cells, expected, strict=True):
+            total += np.where(o > 0, o * np.log(o / e), 0.0)
+    g2 = np.maximum(2.0 * total, 0.0)
+    return np.where(o11 >= expected[0], g2, -g2)
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;…])|\n")
 
@@ -97,7 +131,7 @@ def collocations(
     window: int = 5,
     min_count: int = 2,
     unit: Literal["window", "sentence"] = "window",
-    sort: Literal["pmi", "count", "log_dice"] = "pmi",
+    sort: Literal["pmi", "count", "log_dice", "g2", "t_score"] = "pmi",
 ) -> pd.DataFrame:
     """Collocates of ``term`` (one token, exact match) with their association scores.
 
@@ -107,22 +141,32 @@ def collocations(
     Columns (see the module docstring for the formulas):
       term             str
       collocate        str
-      count            int; observed co-occurrences O
+      count            int; observed co-occurrences O (positions near the term holding the collocate;
+                       sentences containing both, for sentences)
       term_total       int; occurrences of the term (sentences containing it, for sentences)
       collocate_total  int; corpus frequency of the collocate (sentences containing it, for sentences)
       expected         float; E under independence
       pmi              float; log2(O / E)
-      log_dice         float
-    Rows: ``sort`` descending ("pmi", "count" or "log_dice"), ties by count, then collocate. Empty
-    (with these columns) if the term does not occur.
+      log_dice         float; see the module docstring for its bound in each unit
+      g2               float; signed log-likelihood G² of the 2x2 table
+      t_score          float; (O - E) / sqrt(O)
+    Rows: ``sort`` descending ("pmi", "count", "log_dice", "g2" or "t_score"), ties by count, then
+    collocate. Empty (with these columns) if the term does not occur, with a ``TermNotFoundWarning``
+    naming near variants (tokens sharing its characters; also in ``attrs["near_variants"]``).
     """
+    from analysis.dtm import DTM
+
+    if isinstance(tokens, (pd.DataFrame, DTM)):
+        refuse("collocations", tokens, "tokens", "collocations(tl.tokenize(corpus), term)"
+               " (or collocations(tl.sentence_tokens(corpus), term, unit='sentence'))")
     if not isinstance(term, str) or not term:
         raise AnalysisError("collocations needs a non-empty term")
+    asked = term
     term = to_simplified(term)  # tokens are simplified script
     if unit not in ("window", "sentence"):
         raise AnalysisError(f"unit must be 'window' or 'sentence', got {unit!r}")
-    if sort not in ("pmi", "count", "log_dice"):
-        raise AnalysisError(f"sort must be 'pmi', 'count' or 'log_dice', got {sort!r}")
+    if sort not in SORT_KEYS:
+        raise AnalysisError(f"sort must be one of {', '.join(SORT_KEYS)}, got {sort!r}")
     if window < 1:
         raise AnalysisError(f"window must be >= 1, got {window}")
     if min_count < 1:
@@ -134,17 +178,21 @@ def collocations(
         )
     docs = _docs_of(tokens)
     if unit == "window":
-        observed, term_total, totals, expected_of = _window_counts(docs, term, window)
+        observed, term_total, totals, near, space = _window_counts(docs, term, window)
     else:
-        observed, term_total, totals, expected_of = _sentence_counts(docs, term)
+        observed, term_total, totals, near, space = _sentence_counts(docs, term)
 
     rows = [(c, o) for c, o in observed.items() if o >= min_count and c != term]
-    if not rows or term_total == 0:
+    if term_total == 0:
+        out = _empty()
+        say_not_found(out, "collocations", term, near_variants(term, totals), asked)
+        return out
+    if not rows:
         return _empty()
     coll = np.array([c for c, _ in rows], dtype=object)
     obs = np.array([o for _, o in rows], dtype=np.int64)
     ctot = np.array([totals[c] for c in coll], dtype=np.int64)
-    exp = expected_of(ctot)
+    exp = near * ctot.astype(np.float64) / space
     out = pd.DataFrame(
         {
             "term": term,
@@ -155,6 +203,8 @@ def collocations(
             "expected": exp,
             "pmi": np.log2(obs / exp),
             "log_dice": 14.0 + np.log2(2.0 * obs / (term_total + ctot)),
+            "g2": g2_table(obs, near, ctot, space),
+            "t_score": (obs - exp) / np.sqrt(obs),
         }
     )
     keys = [sort, "count", "collocate"] if sort != "count" else ["count", "pmi", "collocate"]
@@ -162,32 +212,32 @@ def collocations(
     return out[COLLOCATION_COLUMNS]
 
 
-def _window_counts(docs: list[list[str]], term: str, window: int) -> tuple[Counter[str], int, Counter[str], Any]:
+def _window_counts(docs: list[list[str]], term: str, window: int) -> tuple[Counter[str], int, Counter[str], int, int]:
+    """(O per collocate, f(term), f per token, R = positions near the term, M = positions not the term)."""
     totals: Counter[str] = Counter()
     observed: Counter[str] = Counter()
     n_tokens = 0
-    slots = 0
+    near = 0
     term_total = 0
     for doc in docs:
         totals.update(doc)
         n = len(doc)
         n_tokens += n
-        for i, tok in enumerate(doc):
-            if tok != term:
-                continue
-            term_total += 1
-            lo, hi = max(0, i - window), min(n, i + window + 1)
-            slots += hi - lo - 1
-            observed.update(doc[lo:i])
-            observed.update(doc[i + 1 : hi])
+        hits = [i for i, tok in enumerate(doc) if tok == term]
+        if not hits:
+            continue
+        term_total += len(hits)
+        covered = np.zeros(n, dtype=bool)
+        for i in hits:
+            covered[max(0, i - window) : min(n, i + window + 1)] = True
+        covered[hits] = False  # the term's own positions are not its neighbours
+        positions = np.flatnonzero(covered)
+        near += len(positions)
+        observed.update(doc[i] for i in positions)
+    return observed, term_total, totals, near, n_tokens - term_total
 
-    def expected(ctot: np.ndarray) -> np.ndarray:
-        return slots * ctot.astype(np.float64) / n_tokens
 
-    return observed, term_total, totals, expected
-
-
-def _sentence_counts(docs: list[list[str]], term: str) -> tuple[Counter[str], int, Counter[str], Any]:
+def _sentence_counts(docs: list[list[str]], term: str) -> tuple[Counter[str], int, Counter[str], int, int]:
     totals: Counter[str] = Counter()
     observed: Counter[str] = Counter()
     term_total = 0
@@ -197,15 +247,16 @@ def _sentence_counts(docs: list[list[str]], term: str) -> tuple[Counter[str], in
         if term in types:
             term_total += 1
             observed.update(types)
-    n_sentences = len(docs)
-
-    def expected(ctot: np.ndarray) -> np.ndarray:
-        return term_total * ctot.astype(np.float64) / n_sentences
-
-    return observed, term_total, totals, expected
+    return observed, term_total, totals, term_total, len(docs)
 
 
 def _empty() -> pd.DataFrame:
     dtypes = {"count": np.int64, "term_total": np.int64, "collocate_total": np.int64,
-              "expected": float, "pmi": float, "log_dice": float}
+              "expected": float, "pmi": float, "log_dice": float, "g2": float, "t_score": float}
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in COLLOCATION_COLUMNS})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, collocations)

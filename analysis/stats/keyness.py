@@ -15,18 +15,48 @@ Statistics (all vectorised over the terms of a block):
   p_adjusted p_value corrected over the terms tested in the block: Benjamini-Hochberg FDR ("fdr"),
              Bonferroni ("bonferroni") or none (None: p_adjusted == p_value).
   significant p_adjusted < alpha.
-  log_ratio  Hardie's (2014) Log Ratio, log2((a / total_target) / (b / total_reference)); a zero count
-             is replaced by 0.5 (in that cell only) so the ratio stays finite.
+  log_ratio  Hardie's (2014) Log Ratio, log2((a / total_target) / (b / total_reference)), when both counts
+             are positive. A zero count has no finite ratio; Hardie's remedy (0.5 in the zero cell) can
+             point the wrong way (a = 0 of 200 tokens against b = 8 of 10,000 gives +1.64, "over-used",
+             though the term is under-used), so a zero cell gets instead the posterior mean rate under a
+             Beta prior of one token's weight centred on the pooled rate p = (a + b) / (total_target +
+             total_reference) of the two groups compared: rate = (count + p) / (total + 1) for both
+             groups (additive smoothing towards the pooled rate: the informative-prior idea of Monroe,
+             Colaresi & Quinn 2008, applied to the two rates). Each smoothed rate lies between the
+             observed rate and p, so the sign always agrees with observed against expected (the sign
+             of g2). Such rows have ``log_ratio_estimable`` False: the value says the direction, not
+             the size (any size is compatible with a zero count); never draw it as a large effect.
   logodds_z  Monroe, Colaresi & Quinn (2008) log-odds ratio with an informative Dirichlet prior, as a
-             z-score. The prior is the pooled corpus (every row of the DTM, whatever the target and
-             reference): alpha_w = a0 * y_w / n, with y_w the term's pooled count and n the pooled
-             token total. a0 (``prior_size``) defaults to n, i.e. alpha_w = y_w: each term is shrunk by
-             as much evidence as the corpus holds about it, with no tuning constant; pass a number
-             (e.g. 1000) for a weaker prior. With i = target, j = reference:
+             z-score. The prior is the pooled counts of the two groups compared (target + reference;
+             for target against the rest that is the whole corpus, as in Monroe et al.): alpha_w =
+             a0 * y_w / n, with y_w the term's pooled count and n the pooled token total. Pooling
+             only the two groups compared keeps the prior mean between their two rates, so the
+             z-score never points against the data (a whole-corpus prior outside both rates can flip
+             it when the groups differ in size). a0 (``prior_size``) defaults to n, i.e. alpha_w = y_w:
+             each term is shrunk by as much evidence as the comparison holds about it, with no tuning
+             constant; pass a number (e.g. 1000) for a weaker prior. With i = target, j = reference:
                delta_w = ln((a + alpha_w) / (total_target + a0 - a - alpha_w))
                        - ln((b + alpha_w) / (total_reference + a0 - b - alpha_w))
                var_w  ~= 1 / (a + alpha_w) + 1 / (b + alpha_w)
                z_w     = delta_w / sqrt(var_w)
+
+Totals (``total_target``, ``total_reference``) are the groups' token totals (docvar ``n_tokens``: all
+tokens after stopword filtering, before any trimming of the DTM), so trimming never changes a 2x2 table.
+
+Which measure answers which question:
+  * g2 / p_adjusted / significant: is the difference larger than chance would make it, given these token
+    counts? With large corpora tiny differences are significant; with one long document a repetition is.
+  * log_ratio: how large is the difference (each point doubles the ratio of relative frequencies)?
+  * logodds_z: a ranking of terms by difference that shrinks rare terms towards no difference; |z| > 1.96
+    is a much stricter bar than G² + FDR.
+  * docs_with_term_* and dp_*: does the difference stand on many documents (a habit of the group) or on
+    one (a single text repeating a word)? Use ``min_docs=2`` (or more) to test only terms that several
+    documents use.
+
+Direction: g2, log_ratio and logodds_z are positive when the term's relative frequency is higher in the
+target than in the reference (observed count in the target above its expected count), negative when
+lower, and all three always agree.
+
 Terms with count_target + count_reference < min_count (and terms absent from both) are not tested
 and not returned; the threshold is shown in the ``min_count`` column.
 """
@@ -34,6 +64,7 @@ and not returned; the threshold is shown in the ``min_count`` column.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -42,9 +73,10 @@ from scipy import stats
 
 from analysis.dtm import DTM
 from analysis.errors import AnalysisError
+from analysis.stats.dispersion import dispersion_over
 from analysis.stats.frequency import _require_counts, _term_keys
 
-__all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z"]
+__all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z", "year_over_year"]
 
 #: Reference label when a group is compared with all the other groups.
 REST_LABEL = "(rest)"
@@ -64,9 +96,22 @@ KEYNESS_COLUMNS = [
     "log_ratio",
     "logodds_z",
     "min_count",
+    "log_ratio_estimable",
+    "correction",
+    "family",
+    "family_size",
+    "docs_with_term_target",
+    "docs_with_term_reference",
+    "group_docs_target",
+    "group_docs_reference",
+    "dp_target",
+    "dp_reference",
 ]
 
 Correction = Literal["fdr", "bonferroni"] | None
+Family = Literal["table", "block"]
+#: Name of each correction in the ``correction`` column (statsmodels' method names).
+CORRECTION_NAMES = {"fdr": "fdr_bh", "bonferroni": "bonferroni", None: "none"}
 
 
 def keyness(
@@ -76,7 +121,9 @@ def keyness(
     reference: str | int | None = None,
     *,
     min_count: int = 5,
+    min_docs: int = 1,
     correction: Correction = "fdr",
+    family: Family = "table",
     alpha: float = 0.05,
     prior_size: float | None = None,
 ) -> pd.DataFrame:
@@ -89,22 +136,40 @@ def keyness(
       target given, reference None  target against the rest
       target and reference given  target against the reference group
     min_count:  minimum count_target + count_reference for a term to be tested.
-    correction: "fdr" (Benjamini-Hochberg), "bonferroni" or None, applied within each block.
+    min_docs:   minimum number of documents (target and reference together) containing the term for
+                it to be tested: min_docs=2 keeps a term that one document repeats out of the table
+                (and out of the correction family).
+    correction: "fdr" (Benjamini-Hochberg), "bonferroni" or None.
+    family:     which p-values are corrected together: "table" (default: every test in the returned
+                table, all blocks at once, so a table of k blocks is one family) or "block" (each
+                target/reference pair separately, as a single comparison would be).
     alpha:      level for ``significant``.
     prior_size: a0 of the Dirichlet prior for ``logodds_z``; None = the pooled token total.
 
     Columns: group, reference (str labels), term, count_target, count_reference, total_target,
     total_reference (int), g2 (signed), p_value, p_adjusted (float), significant (bool), log_ratio,
-    logodds_z (float), min_count (int, the threshold used). Blocks follow group order; within a block
-    rows are sorted by g2 descending (most over-used first, most under-used last), ties by term.
+    logodds_z (float), min_count (int, the threshold used), log_ratio_estimable (bool, False when a
+    count is zero: log_ratio then gives the direction only), correction ("fdr_bh", "bonferroni" or
+    "none"), family ("table" or "block") and family_size (int, the number of tests corrected together);
+    docs_with_term_target/_reference (documents of each side containing the term), group_docs_target/
+    _reference (documents on each side) and dp_target/_reference (Gries' DP over each side's
+    documents, see ``analysis.stats.dispersion``): a term that one long document repeats has few
+    documents and a DP near 1, and is no habit of the group however large its G².
+    total_target/total_reference are token totals before any trimming (docvar ``n_tokens``). Blocks
+    follow group order; within a block rows are sorted by g2 descending (most over-used first, most
+    under-used last), ties by term.
     """
     _require_counts(dtm, "keyness")
     if correction not in ("fdr", "bonferroni", None):
         raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
+    if family not in ("table", "block"):
+        raise AnalysisError(f"family must be 'table' or 'block', got {family!r}")
     if not 0 < alpha < 1:
         raise AnalysisError(f"alpha must be in (0, 1), got {alpha}")
     if min_count < 0:
         raise AnalysisError(f"min_count must be >= 0, got {min_count}")
+    if min_docs < 1:
+        raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
     if prior_size is not None and prior_size <= 0:
         raise AnalysisError(f"prior_size must be positive or None, got {prior_size}")
     if reference is not None and target is None:
@@ -112,78 +177,138 @@ def keyness(
 
     grouped = dtm.group(by)
     labels = [str(x) for x in grouped.docvars["group"]]
+    if len(labels) < 2:
+        raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
+    if target is None:  # every group against the rest; a group without tokens has nothing to compare
+        sizes = grouped.n_tokens.astype(np.float64)
+        pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < sizes.sum()]
+    else:
+        t = _find_group(labels, target, by)
+        pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
+        if pairs[0][1] == t:
+            raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
+    codes, _ = dtm.group_codes(by)
+    return _keyness_pairs(
+        dtm, grouped, codes, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
+        prior_size=prior_size, min_docs=min_docs,
+    )
+
+
+def _keyness_pairs(
+    dtm: DTM,
+    grouped: DTM,
+    codes: np.ndarray,
+    pairs: list[tuple[int, int | None]],
+    *,
+    min_count: int,
+    correction: Correction,
+    family: Family,
+    alpha: float,
+    prior_size: float | None,
+    min_docs: int = 1,
+) -> pd.DataFrame:
+    """Blocks for the (target row, reference row or None = the rest) pairs of ``grouped``, corrected."""
+    labels = [str(x) for x in grouped.docvars["group"]]
     counts = grouped.counts.toarray() if grouped.n_docs * grouped.n_features <= 5_000_000 else None
     pooled = np.asarray(grouped.counts.sum(axis=0), dtype=np.float64).ravel()
-    pooled_total = float(pooled.sum())
+    # Totals are the groups' token totals (docvar n_tokens, fixed before any trimming), so trimming the
+    # DTM never changes a term's 2x2 table.
+    sizes = grouped.n_tokens.astype(np.float64)
+    pooled_total = float(sizes.sum())
     if pooled_total == 0:
         raise AnalysisError("keyness needs a DTM with at least one token")
-    a0 = pooled_total if prior_size is None else float(prior_size)
-    prior = a0 * pooled / pooled_total
 
     def row(i: int) -> np.ndarray:
         if counts is not None:
             return counts[i].astype(np.float64)
         return grouped.counts[i].toarray().ravel().astype(np.float64)
 
-    if len(labels) < 2:
-        raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
-    if target is None:  # every group against the rest; a group without tokens has nothing to compare
-        sizes = grouped.n_tokens
-        pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < pooled_total]
-    else:
-        t = _find_group(labels, target, by)
-        pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
-        if pairs[0][1] == t:
-            raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
-
     term_keys = _term_keys(dtm.features)
     blocks = []
     for t, r in pairs:
         a = row(t)
         b = pooled - a if r is None else row(r)
-        blocks.append(
-            _block(
+        total_t = float(sizes[t])
+        total_r = pooled_total - total_t if r is None else float(sizes[r])
+        in_t = codes == t
+        in_r = ~in_t if r is None else codes == r
+        sides = {
+            side: dispersion_over(dtm.counts[np.flatnonzero(mask)], dtm.n_tokens[mask])
+            for side, mask in (("target", in_t), ("reference", in_r))
+        }
+        if min_docs > 1:  # a term must stand on enough documents to be tested at all
+            few = sides["target"][0] + sides["reference"][0] < min_docs
+            a, b = np.where(few, 0.0, a), np.where(few, 0.0, b)  # zero in both: never tested
+        block = _block(
                 a,
                 b,
-                prior,
-                a0,
+                total_t,
+                total_r,
+                prior_size,
                 dtm.features,
                 term_keys,
                 target_label=labels[t],
                 reference_label=REST_LABEL if r is None else labels[r],
                 min_count=min_count,
-                correction=correction,
-                alpha=alpha,
             )
-        )
+        tested = pd.Index(dtm.features).get_indexer(block["term"])
+        for side, mask in (("target", in_t), ("reference", in_r)):
+            docs, dp = sides[side]
+            block[f"docs_with_term_{side}"] = docs[tested]
+            block[f"group_docs_{side}"] = np.int64(mask.sum())
+            block[f"dp_{side}"] = dp[tested]
+        blocks.append(block)
     if not blocks:
-        return pd.DataFrame({c: [] for c in KEYNESS_COLUMNS})
-    return pd.concat(blocks, ignore_index=True)[KEYNESS_COLUMNS]
+        from analysis.stats.columns import with_vocabulary
+
+        return with_vocabulary(pd.DataFrame({c: [] for c in KEYNESS_COLUMNS}), "keyness")
+    out = pd.concat(blocks, ignore_index=True)
+    p = out["p_value"].to_numpy(dtype=np.float64)
+    if family == "table":
+        out["p_adjusted"] = _adjust(p, correction)
+        out["family_size"] = np.int64(len(out))
+    else:
+        block_id = np.repeat(np.arange(len(blocks)), [len(b) for b in blocks])
+        adjusted = np.empty_like(p)
+        sizes_of = np.zeros(len(p), dtype=np.int64)
+        for k in range(len(blocks)):
+            sel = block_id == k
+            adjusted[sel] = _adjust(p[sel], correction)
+            sizes_of[sel] = int(sel.sum())
+        out["p_adjusted"] = adjusted
+        out["family_size"] = sizes_of
+    out["significant"] = out["p_adjusted"] < alpha
+    out["correction"] = CORRECTION_NAMES[correction]
+    out["family"] = family
+    from analysis.stats.columns import with_vocabulary
+
+    return with_vocabulary(out[KEYNESS_COLUMNS], "keyness")
 
 
 def _block(
     a: np.ndarray,
     b: np.ndarray,
-    prior: np.ndarray,
-    a0: float,
+    total_t: float,
+    total_r: float,
+    prior_size: float | None,
     features: np.ndarray,
     term_keys: np.ndarray,
     *,
     target_label: str,
     reference_label: str,
     min_count: int,
-    correction: Correction,
-    alpha: float,
 ) -> pd.DataFrame:
-    total_t, total_r = float(a.sum()), float(b.sum())
     if total_t == 0 or total_r == 0:
         empty = target_label if total_t == 0 else reference_label
         raise AnalysisError(f"keyness: group {empty!r} has no tokens")
     tested = np.flatnonzero((a + b >= min_count) & (a + b > 0))
-    a, b, prior = a[tested], b[tested], prior[tested]
+    a, b = a[tested], b[tested]
+    # Dirichlet prior from the two groups compared (see the module docstring).
+    n = total_t + total_r
+    a0 = n if prior_size is None else float(prior_size)
+    prior = a0 * (a + b) / n
     g2 = g2_statistic(a, b, total_t, total_r)
     p = stats.chi2.sf(np.abs(g2), df=1)
-    p_adj = _adjust(p, correction)
     out = pd.DataFrame(
         {
             "group": target_label,
@@ -195,11 +320,12 @@ def _block(
             "total_reference": np.int64(total_r),
             "g2": g2,
             "p_value": p,
-            "p_adjusted": p_adj,
-            "significant": p_adj < alpha,
+            "p_adjusted": np.nan,  # set over the family by the caller
+            "significant": False,
             "log_ratio": log_ratio(a, b, total_t, total_r),
             "logodds_z": logodds_z(a, b, total_t, total_r, prior, a0),
             "min_count": np.int64(min_count),
+            "log_ratio_estimable": (a > 0) & (b > 0),
         }
     )
     order = np.lexsort((term_keys[tested], -g2))
@@ -230,10 +356,19 @@ def g2_statistic(a: np.ndarray, b: np.ndarray, total_t: float, total_r: float) -
 
 
 def log_ratio(a: np.ndarray, b: np.ndarray, total_t: float, total_r: float) -> np.ndarray:
-    """Hardie's Log Ratio, log2 of the ratio of relative frequencies; zero counts become 0.5."""
-    a = np.where(np.asarray(a) == 0, 0.5, a).astype(np.float64)
-    b = np.where(np.asarray(b) == 0, 0.5, b).astype(np.float64)
-    return np.log2((a / total_t) / (b / total_r))
+    """Hardie's Log Ratio, log2 of the ratio of relative frequencies.
+
+    Where a count is zero both rates are smoothed towards the pooled rate p of the two groups,
+    (count + p) / (total + 1), which keeps the sign of observed against expected (module docstring).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    p = (a + b) / (total_t + total_r)
+    zero = (a == 0) | (b == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain = np.log2((a / total_t) / (b / total_r))
+        smoothed = np.log2(((a + p) / (total_t + 1.0)) / ((b + p) / (total_r + 1.0)))
+    return np.where(zero, smoothed, plain)
 
 
 def logodds_z(
@@ -243,11 +378,15 @@ def logodds_z(
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     prior = np.asarray(prior, dtype=np.float64)
-    delta = np.log((a + prior) / (total_t + a0 - a - prior)) - np.log(
-        (b + prior) / (total_r + a0 - b - prior)
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((a + prior) / (total_t + a0 - a - prior)) - np.log(
+            (b + prior) / (total_r + a0 - b - prior)
+        )
     var = 1.0 / (a + prior) + 1.0 / (b + prior)
-    return delta / np.sqrt(var)
+    # Equal rates: no difference (also when the term is every token of both groups, where the odds
+    # are infinite and delta would be inf - inf).
+    with np.errstate(invalid="ignore"):
+        return np.where(a * total_r == b * total_t, 0.0, delta / np.sqrt(var))
 
 
 def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
@@ -260,6 +399,106 @@ def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
 
 def _find_group(labels: list[str], name: str | int, by: str | Sequence[str]) -> int:
     key = str(name)
-    if key not in labels:
-        raise AnalysisError(f"no group {key!r} in {by!r}; groups are {labels}")
-    return labels.index(key)
+    if key in labels:
+        return labels.index(key)
+    alias = canonical_label(key)
+    if alias in labels:
+        return labels.index(alias)
+    raise AnalysisError(f"no group {key!r} in {by!r}; groups are {labels}")
+
+
+def canonical_label(label: str) -> str:
+    """A group label with every part that is a company alias replaced by the canonical company name:
+    "China Telecom" -> "中国电信", "China Mobile|2024" -> "中国移动|2024" (the shipped alias table;
+    traditional script is converted). Parts that are no alias are kept."""
+    from analysis.ingest.clean import to_simplified
+    from analysis.ingest.metadata import load_aliases
+
+    try:
+        aliases = load_aliases()
+    except AnalysisError:
+        return label
+    parts = []
+    for part in str(label).split("|"):
+        p = part.strip()
+        parts.append(aliases.canonical(p) or aliases.canonical(to_simplified(p)) or p)
+    return "|".join(parts)
+
+
+def year_over_year(
+    dtm: DTM,
+    *,
+    within: str | None = "company",
+    by: str = "year",
+    min_count: int = 5,
+    min_docs: int = 1,
+    correction: Correction = "fdr",
+    family: Family = "table",
+    alpha: float = 0.05,
+    prior_size: float | None = None,
+) -> pd.DataFrame:
+    """Keyness of each period against the period before it, per ``within`` group (default: company).
+
+    For every value of ``within`` (every company; ``None``: the whole corpus) and every pair of
+    consecutive periods of ``by`` present in its documents (2022 -> 2023, 2023 -> 2024; a gap such as
+    2021 -> 2023 is compared as it is and visible in the columns), one keyness block: target = the later
+    period, reference = the earlier one. Undated documents and, with ``within``, documents without a
+    value there (no company) are left out; a ``DocumentsLeftOut`` warning and ``attrs["left_out"]`` say
+    how many.
+
+    Columns: those of ``keyness`` (group "中国联通|2024", reference "中国联通|2023"), then ``within``
+    (e.g. company), ``by`` (the later period) and ``<by>_reference`` (the earlier one). The correction
+    family is the whole table by default, as in ``keyness``.
+    """
+    from analysis.dtm import _is_missing
+
+    _require_counts(dtm, "year_over_year")
+    if family not in ("table", "block"):
+        raise AnalysisError(f"family must be 'table' or 'block', got {family!r}")
+    if correction not in ("fdr", "bonferroni", None):
+        raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
+    cols = [by] if within is None else [within, by]
+    missing_cols = [c for c in cols if c not in dtm.docvars.columns]
+    if missing_cols:
+        raise AnalysisError(f"year_over_year: {missing_cols} not a docvar (docvars are {list(dtm.docvars.columns)})")
+    keep = np.ones(dtm.n_docs, dtype=bool)
+    for c in cols:
+        keep &= ~_is_missing(dtm.docvars[c])
+    sub = dtm.subset(keep)
+    grouped = sub.group(cols)
+    codes, gv = sub.group_codes(cols)
+    pairs: list[tuple[int, int | None]] = []
+    owner = [None] * len(gv) if within is None else list(gv[within])
+    for key in dict.fromkeys(owner):
+        rows = [i for i in range(len(gv)) if owner[i] == key and grouped.n_tokens[i] > 0]
+        pairs += [(later, earlier) for earlier, later in pairwise(rows)]
+    from analysis.stats.columns import with_vocabulary
+
+    base = list(with_vocabulary(pd.DataFrame({c: [] for c in KEYNESS_COLUMNS}), "keyness").columns)
+    out_cols = [*base, *([] if within is None else [within]), by, f"{by}_reference"]
+    if not pairs:
+        out = pd.DataFrame({c: [] for c in out_cols})
+    else:
+        out = _keyness_pairs(
+            sub, grouped, codes, pairs, min_count=min_count, correction=correction, family=family,
+            alpha=alpha, prior_size=prior_size, min_docs=min_docs,
+        )
+        label_row = {str(g): i for i, g in enumerate(gv["group"])}
+        t_rows = out["group"].map(label_row).to_numpy(dtype=np.int64)
+        r_rows = out["reference"].map(label_row).to_numpy(dtype=np.int64)
+        if within is not None:
+            out[within] = gv[within].to_numpy()[t_rows]
+        out[by] = gv[by].to_numpy()[t_rows]
+        out[f"{by}_reference"] = gv[by].to_numpy()[r_rows]
+        out = out[out_cols]
+    from analysis.select import report_left_out
+
+    missing = int((~keep).sum())
+    report_left_out(out, "year_over_year", {f"without {' or '.join(cols)}": missing}, len(keep))
+    return out
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, keyness, year_over_year)

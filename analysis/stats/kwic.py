@@ -20,12 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.dtm import NONE_LABEL
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
+from analysis.stats._suggest import refuse, say_not_found, text_variants
 
 __all__ = ["PARAGRAPH_MARK", "kwic"]
 
-KWIC_COLUMNS = ["doc_id", "company", "date", "title", "left", "match", "right", "start"]
+KWIC_COLUMNS = ["doc_id", "path", "company", "date", "title", "left", "match", "right", "start"]
 #: What a paragraph break looks like inside a context when ``cross_paragraphs=True``.
 PARAGRAPH_MARK = " ⏎ "
 
@@ -70,25 +72,32 @@ def kwic(
     skipped). The corpus text is simplified Chinese; a traditional-script term is converted to simplified.
 
     Columns:
-      doc_id, company, title  str (company/title '' when the corpus has no such column)
+      doc_id, path, company, title  str (the file the line comes from, its title; '' when the corpus
+                              has no such column; company "(none)" when the document has none)
       date                    datetime64 (NaT if undated)
       left, right             str; up to ``window`` characters before / after the match, within the
                               paragraph (see the module docstring)
       match                   str; the matched text
       start                   int; character offset of the match in the document text
     Rows: sorted by date (undated last), doc_id, start; the first ``max_rows`` rows if given.
+    A term that never occurs gives an empty frame and a ``TermNotFoundWarning`` naming near variants
+    that do occur (also in ``attrs["near_variants"]``).
     """
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns or "doc_id" not in corpus.columns:
-        raise AnalysisError("kwic needs a corpus DataFrame with doc_id and text columns")
+        refuse("kwic", corpus, "corpus", "kwic(corpus, term)")
     if window < 0:
         raise AnalysisError(f"window must be >= 0, got {window}")
     if max_rows is not None and max_rows < 0:
         raise AnalysisError(f"max_rows must be >= 0 or None, got {max_rows}")
-    pattern = _compile(to_simplified(term), regex, ignore_case)
+    asked = term
+    term = to_simplified(term) if isinstance(term, str) else term
+    pattern = _compile(term, regex, ignore_case)
 
     n = len(corpus)
     doc_ids = corpus["doc_id"].astype(str).to_numpy()
     company = _str_column(corpus, "company", n)
+    company[company == ""] = NONE_LABEL  # the one label for "no company" in stats tables
+    path = _str_column(corpus, "path", n)
     title = _str_column(corpus, "title", n)
     dates = (
         pd.to_datetime(corpus["date"], errors="coerce").to_numpy()
@@ -112,11 +121,15 @@ def kwic(
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in KWIC_COLUMNS})
         out["date"] = pd.Series(dtype="datetime64[ns]")
         out["start"] = pd.Series(dtype=np.int64)
-        return out[KWIC_COLUMNS]
+        out = out[KWIC_COLUMNS]
+        variants = [] if regex else text_variants(term, corpus["text"])
+        say_not_found(out, "kwic", term, variants, asked)
+        return out
     idx = np.array([r[0] for r in rows], dtype=np.int64)
     out = pd.DataFrame(
         {
             "doc_id": doc_ids[idx],
+            "path": path[idx],
             "company": company[idx],
             "date": dates[idx],
             "title": title[idx],
@@ -136,3 +149,9 @@ def _str_column(corpus: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in corpus.columns:
         return np.full(n, "", dtype=object)
     return corpus[name].fillna("").astype(str).to_numpy(dtype=object)
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, kwic)

@@ -19,8 +19,9 @@ is only counted where its first n-1 tokens are a frequent (n-1)-gram, so memory 
 the frequent n-grams even on a 20 MB corpus.
 
 Note: ``tokens.docs`` from ``analysis.tokens.tokenize`` have stopwords and punctuation removed, so two
-tokens that were separated by a stopword look adjacent. Passing raw segmentations (any object with
-``.docs``, e.g. built from ``Tokenizer.segment``) gives cleaner candidates.
+tokens that were separated by a stopword look adjacent (习近平同志 核心 党中央 from 以习近平同志为核心的党中央).
+Pass the corpus (``corpus=``): every candidate is then looked up in the cleaned text, and only phrases
+that occur there verbatim are kept, with their verbatim count and number of documents.
 """
 
 from __future__ import annotations
@@ -39,12 +40,21 @@ from analysis.errors import AnalysisError, ReadError
 
 __all__ = ["discover_phrases", "known_words"]
 
-PHRASE_COLUMNS = ["phrase", "count", "pmi", "left_entropy", "right_entropy", "score", "in_dictionary", "tokens"]
+PHRASE_COLUMNS = [
+    "phrase", "count", "pmi", "left_entropy", "right_entropy", "score", "in_dictionary", "tokens", "docs_with_term",
+    "count_verbatim", "docs_verbatim",
+]
 
 _CJK_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _docs_of(tokens: Any) -> list[list[str]]:
+    from analysis.dtm import DTM
+
+    if isinstance(tokens, (pd.DataFrame, DTM)):
+        from analysis.stats._suggest import refuse
+
+        refuse("discover_phrases", tokens, "tokens", "discover_phrases(tl.tokenize(corpus), corpus=corpus)")
     docs = getattr(tokens, "docs", tokens)
     if isinstance(docs, (str, bytes)) or not isinstance(docs, Iterable):
         raise AnalysisError("expected Tokens (an object with .docs) or a list of token lists")
@@ -104,6 +114,7 @@ def discover_phrases(
     top_n: int | None = 200,
     dictionary: Iterable[str] | str | Path | None = None,
     exclude_known: bool = False,
+    corpus: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Candidate new words: frequent, cohesive, freely combining runs of 2..``max_len`` tokens.
 
@@ -118,7 +129,12 @@ def discover_phrases(
       score          float; max(pmi, 0) * min(left_entropy, right_entropy)
       in_dictionary  bool; phrase is a known word
       tokens         str; the tokens joined by a space
-    Rows: score descending, then count descending, phrase; at most ``top_n`` (None: all).
+      docs_with_term int; documents in which the token sequence occurs
+      count_verbatim, docs_verbatim  int; occurrences of the phrase in the corpus text and documents
+                     containing it (with ``corpus=``; without it they are missing and a phrase may not
+                     occur verbatim)
+    Rows: score descending, then count descending, phrase; at most ``top_n`` (None: all). With
+    ``corpus=`` only phrases occurring verbatim in the text.
     """
     if min_count < 1:
         raise AnalysisError(f"min_count must be >= 1, got {min_count}")
@@ -141,6 +157,7 @@ def discover_phrases(
     # One -1 after every document: n-grams never cross documents.
     seq = np.insert(codes, np.cumsum(lengths), -1)
     size = len(seq)
+    doc_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths + 1)  # document of every position
     valid = seq >= 0
     n_tokens = int(valid.sum())
     if n_tokens == 0:
@@ -184,6 +201,8 @@ def discover_phrases(
         right_nb = np.where(occ + n < size, seq[np.minimum(occ + n, size - 1)], -1)
         h_left = _entropy(gid, left_nb, counts[n], n_grams)
         h_right = _entropy(gid, right_nb, counts[n], n_grams)
+        gram_docs = np.unique(gid.astype(np.int64) * len(lengths) + doc_of[occ]) // len(lengths)
+        n_docs_gram = np.bincount(gram_docs, minlength=n_grams).astype(np.int64)
 
         parts = [uniques[seq[first_pos + j]] for j in range(n)]
         phrase = parts[0].copy()
@@ -200,6 +219,7 @@ def discover_phrases(
                     "left_entropy": h_left,
                     "right_entropy": h_right,
                     "tokens": joined,
+                    "docs_with_term": n_docs_gram,
                 }
             )
         )
@@ -212,6 +232,10 @@ def discover_phrases(
         out = out[~out["in_dictionary"]]
     out = out.sort_values(["score", "count", "phrase"], ascending=[False, False, True], kind="stable")
     out = out.drop_duplicates("phrase", keep="first")
+    out["count_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["docs_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    if corpus is not None:
+        out = _verbatim(out, corpus)
     if top_n is not None:
         out = out.head(top_n)
     out["phrase"] = out["phrase"].astype(str)
@@ -219,7 +243,37 @@ def discover_phrases(
     return out.reset_index(drop=True)[PHRASE_COLUMNS]
 
 
+def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
+    """Count every candidate in the corpus text (one pass per document) and keep those that occur."""
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
+    from analysis.stats.slogans import _Lexicon
+
+    phrases = tuple(out["phrase"])
+    if not phrases:
+        return out
+    lex = _Lexicon(phrases)
+    count: dict[str, int] = dict.fromkeys(phrases, 0)
+    docs: dict[str, int] = dict.fromkeys(phrases, 0)
+    for text in corpus["text"]:
+        if not isinstance(text, str):
+            continue
+        for phrase, n in lex.occurrences(text).items():
+            count[phrase] += n
+            docs[phrase] += 1
+    out["count_verbatim"] = out["phrase"].map(count).astype("Int64")
+    out["docs_verbatim"] = out["phrase"].map(docs).astype("Int64")
+    return out[out["count_verbatim"] > 0]
+
+
 def _empty() -> pd.DataFrame:
     dtypes = {"count": np.int64, "in_dictionary": bool, "pmi": float, "left_entropy": float,
-              "right_entropy": float, "score": float}
+              "right_entropy": float, "score": float, "docs_with_term": np.int64, "count_verbatim": "Int64",
+              "docs_verbatim": "Int64"}
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in PHRASE_COLUMNS})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, discover_phrases)

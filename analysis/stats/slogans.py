@@ -60,6 +60,7 @@ import scipy.sparse as sp
 
 from analysis import config
 from analysis.errors import AnalysisError, ReadError
+from analysis.stats.columns import with_vocabulary
 
 __all__ = [
     "KINDS",
@@ -223,6 +224,36 @@ class _Lexicon:
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = frozenset(t for t in terms if t)
         self.regex = _trie_regex(self.terms) if self.terms else None
+        # The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed.
+        self.every = re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
+        self.min_len = min((len(t) for t in self.terms), default=0)
+
+    def occurrences(self, text: str) -> dict[str, int]:
+        """Every occurrence of every term in ``text``, including those inside a longer term or overlapping
+        another one (中国特色社会主义 inside 习近平新时代中国特色社会主义思想 counts).
+
+        An occurrence that starts outside every leftmost-longest match would itself have been matched
+        there, so only the positions inside a match need a second look: one scan plus a few probes.
+        """
+        found: dict[str, int] = {}
+        if self.regex is None or self.every is None:
+            return found
+        terms, min_len, every = self.terms, self.min_len, self.every
+
+        def add_prefixes(longest: str) -> None:  # the longest term starting here and the terms it begins with
+            for n in range(min_len, len(longest) + 1):
+                piece = longest[:n]
+                if piece in terms:
+                    found[piece] = found.get(piece, 0) + 1
+
+        for m in self.regex.finditer(text):
+            start, end = m.span()
+            add_prefixes(m.group())
+            for pos in range(start + 1, end):
+                inner = every.match(text, pos)
+                if inner is not None and inner.group(1):
+                    add_prefixes(inner.group(1))
+        return found
 
 
 def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
@@ -412,8 +443,10 @@ def extract_slogans(
 
 # ------------------------------------------------------------------------------------ corpus tables
 def _require_columns(corpus: Any, cols: Sequence[str], what: str) -> None:
-    if not isinstance(corpus, pd.DataFrame):
-        raise AnalysisError(f"{what} needs a corpus DataFrame, got {type(corpus).__name__}")
+    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+        from analysis.stats._suggest import refuse
+
+        refuse(what, corpus, "corpus", f"{what}(corpus, tokens, ...) with corpus = tl.load_corpus(folder)")
     missing = [c for c in cols if c not in corpus.columns]
     if missing:
         raise AnalysisError(f"{what}: corpus lacks column(s) {missing}")
@@ -436,29 +469,50 @@ def slogan_counts(
     kinds: Iterable[str] | None = None,
     split_compound: bool = True,
 ) -> pd.DataFrame:
-    """Slogan counts per document, long format.
+    """Slogan counts per document, long format: the one source of slogan counts for every table.
 
-    Columns: doc_id (str), slogan (str, normalised hit text), kind (str, see KINDS), count (int).
+    Columns:
+      doc_id            str
+      slogan            str, normalised hit text
+      kind              str (see KINDS)
+      count             int; every occurrence. For a lexicon term this includes occurrences inside a
+                        longer lexicon term or overlapping another one (中国特色社会主义 inside
+                        习近平新时代中国特色社会主义思想, 正风肃纪 inside 正风肃纪反腐): a plain scan of
+                        the text for the term (never less than ``count_standalone``)
+      count_standalone  int; the occurrences that are a hit of their own (``extract_slogans``: not
+                        inside a longer lexicon term); equal to ``count`` for non-lexicon slogans
     Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
     ``kinds`` keeps only those kinds.
     """
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
     ks = _check_kinds(kinds)
     lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, int, int]] = []
     for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True):
         if not isinstance(text, str):
             continue
+        standalone: dict[tuple[str, str], int] = {}
         for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
-            if ks is None or h.kind in ks:
-                rows.append((doc_id, h.text, h.kind))
-    cols = ["doc_id", "slogan", "kind", "count"]
+            standalone[h.text, h.kind] = standalone.get((h.text, h.kind), 0) + 1
+        every: dict[tuple[str, str], int] = {}
+        for term, n in lex.occurrences(text).items():
+            every["numbered" if is_numbered(term) else "lexicon", term] = n
+        for term_kind, term in every:
+            standalone.setdefault((term, term_kind), 0)
+        for (slogan, kind), n_alone in standalone.items():
+            # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
+            if ks is not None and kind not in ks and not ("lexicon" in ks and slogan in lex.terms):
+                continue
+            n_all = max(every.get((kind, slogan), n_alone), n_alone)
+            rows.append((doc_id, slogan, kind, n_all, n_alone))
+    cols = ["doc_id", "slogan", "kind", "count", "count_standalone"]
     if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "count" else object) for c in cols})
-    df = pd.DataFrame(rows, columns=["doc_id", "slogan", "kind"])
-    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
-    out = df.groupby(["doc_id", "slogan", "kind"], sort=False).size().rename("count").reset_index()
+        return pd.DataFrame({c: pd.Series(dtype=np.int64 if c.startswith("count") else object) for c in cols})
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.groupby(["doc_id", "slogan", "kind"], sort=False, as_index=False)[["count", "count_standalone"]].sum()
     out["count"] = out["count"].astype(np.int64)
+    out["count_standalone"] = out["count_standalone"].astype(np.int64)
+    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
     out["_o"] = out["doc_id"].map(order)
     out = out.sort_values(["_o", "count", "slogan"], ascending=[True, False, True], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)[cols]
@@ -496,9 +550,12 @@ def _group_codes(docvars: pd.DataFrame, by: str | Sequence[str] | None) -> tuple
     """Group number per document and the group labels, labelled exactly as ``DTM.group`` does."""
     if by is None:
         return np.zeros(len(docvars), dtype=np.int64), np.array([_ALL_LABEL], dtype=object)
-    from analysis.dtm import DTM  # labels ("中国联通|2024", "(none)", "(undated)") shared with the DTM
+    from analysis.dtm import (
+        DTM,  # labels ("中国联通|2024", "(none)", "(undated)") shared with the DTM
+        as_columns,
+    )
 
-    cols = [by] if isinstance(by, str) else list(by)
+    cols = as_columns(by)
     missing = [c for c in cols if c not in docvars.columns]
     if missing:
         raise AnalysisError(f"cannot group by {missing}: not a corpus column (columns are {list(docvars.columns)})")
@@ -547,8 +604,18 @@ def slogan_profile(
     kinds: Iterable[str] | None = None,
     lexicon: Iterable[str] | None = None,
     split_compound: bool = True,
+    slogans: Iterable[str] | None = None,
+    pool: dict[str, Iterable[str]] | None = None,
+    thin_docs: int | None = 3,
 ) -> pd.DataFrame:
     """Slogan use per group: how often, how densely, in how many documents, first and last seen.
+
+    ``slogans=[...]``: exactly these slogans, whatever their kind and whether or not the lexicon knows
+    them (every occurrence in the text is counted), one row per group and slogan, zero rows included,
+    in the order given. ``pool={"label": [...]}`` adds one row per group for the slogans of each list
+    counted together (kind "pooled"; ``n_docs``: documents using any of them). ``min_docs`` and
+    ``kinds`` do not apply to slogans asked for by name. ``kinds=["lexicon"]`` keeps every lexicon
+    formulation, numbered ones such as 两个维护 included.
 
     ``by``: "company", "year", ["company", "year"], any corpus column(s), or None (one group "(all)").
     Group labels are those of ``DTM.group`` ("中国联通|2024"; "(none)" for no company, "(undated)").
@@ -556,31 +623,47 @@ def slogan_profile(
     Columns:
       group          str
       slogan, kind   str (see ``extract_slogans``)
-      count          int; occurrences in the group
+      count          int; occurrences in the group, a lexicon term's occurrences inside longer lexicon
+                     terms included (see ``slogan_counts``)
+      count_standalone  int; occurrences that are not inside a longer lexicon term
       rate_per_10k   float; count per 10,000 tokens of the group (``tokens.docs`` lengths: the tokens
                      after stopword/punctuation filtering, the same base as stats.frequency). Without
                      ``tokens`` the column is ``rate_per_10k_chars``: per 10,000 non-whitespace
                      characters of the group's text.
-      n_docs         int; documents of the group using the slogan
+      n_docs         int; documents of the group using the slogan (also as ``docs_with_term``, the name
+                     every table uses; ``n_docs`` goes once the reports switch)
       first_date, last_date  datetime64; earliest and latest date of those documents (NaT if undated)
       group_docs     int; documents in the group (thin groups stay visible)
-      group_size     int; tokens (or characters) in the group, the rate's denominator
+      group_size     int; tokens (or characters) in the group, the rate's denominator (also as
+                     ``group_tokens``)
+      thin_group     bool; the group has fewer than ``thin_docs`` documents (None: no column)
+      in_lexicon     bool; the slogan is a formulation of the lexicon; False marks a candidate (a quoted
+                     or numbered phrase found in the text, not yet a known formulation)
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
     profiled on the same slogans); only (group, slogan) pairs that occur; groups in label order, then
     count descending, slogan.
     """
-    counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
-    counts = _min_docs_filter(counts, min_docs)
+    base = load_slogan_lexicon() if lexicon is None else [normalize_slogan(t) for t in lexicon]
+    wanted = _wanted(slogans, pool)
+    if wanted is None:
+        counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
+        counts = _min_docs_filter(counts, min_docs)
+    else:
+        texts = [t for members in wanted.values() for t in members]
+        counts, corpus = _prepare(
+            corpus, "slogan_profile", list(dict.fromkeys([*base, *texts])), None, split_compound
+        )
+        counts = _as_wanted(counts, wanted, base)
     sizes, rate_col = _doc_sizes(corpus, tokens)
     codes, labels = _group_codes(corpus, by)
     dates = _dates(corpus)
     group_size = np.bincount(codes, weights=sizes.to_numpy(dtype=np.float64), minlength=len(labels))
     group_docs = np.bincount(codes, minlength=len(labels))
 
-    cols = ["group", "slogan", "kind", "count", rate_col, "n_docs", "first_date", "last_date",
-            "group_docs", "group_size"]
-    if counts.empty:
-        return _empty(cols)
+    cols = ["group", "slogan", "kind", "count", "count_standalone", rate_col, "n_docs", "first_date",
+            "last_date", "group_docs", "group_size", "in_lexicon"]
+    if counts.empty and wanted is None:
+        return with_vocabulary(_empty(cols), "slogan_profile")
     rows = counts["_row"].to_numpy()
     df = pd.DataFrame(
         {
@@ -588,16 +671,27 @@ def slogan_profile(
             "slogan": counts["slogan"].to_numpy(),
             "kind": counts["kind"].to_numpy(),
             "count": counts["count"].to_numpy(),
+            "count_standalone": counts["count_standalone"].to_numpy(),
             "doc_id": counts["doc_id"].to_numpy(),
             "date": dates.to_numpy()[rows],
         }
     )
     out = (
         df.groupby(["_g", "slogan", "kind"], sort=False)
-        .agg(count=("count", "sum"), n_docs=("doc_id", "nunique"), first_date=("date", "min"),
+        .agg(count=("count", "sum"), count_standalone=("count_standalone", "sum"),
+             n_docs=("doc_id", "nunique"), first_date=("date", "min"),
              last_date=("date", "max"))
         .reset_index()
     )
+    if wanted is not None:  # every group x every slogan asked for, zeros included, in the order given
+        kinds_of = _wanted_kinds(wanted, counts, base)
+        grid = pd.DataFrame(
+            [(gi, label, kinds_of[label]) for gi in range(len(labels)) for label in wanted],
+            columns=["_g", "slogan", "kind"],
+        )
+        out = grid.merge(out, on=["_g", "slogan", "kind"], how="left")
+        for c in ("count", "count_standalone", "n_docs"):
+            out[c] = out[c].fillna(0)
     g = out["_g"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out[rate_col] = np.where(group_size[g] > 0, out["count"] / group_size[g] * 10_000.0, np.nan)
@@ -605,9 +699,85 @@ def slogan_profile(
     out["group_docs"] = group_docs[g].astype(np.int64)
     out["group_size"] = group_size[g].astype(np.int64)
     out["count"] = out["count"].astype(np.int64)
+    out["count_standalone"] = out["count_standalone"].astype(np.int64)
     out["n_docs"] = out["n_docs"].astype(np.int64)
-    out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
-    return out.reset_index(drop=True)[cols]
+    lex_terms = set(base)
+    out["in_lexicon"] = [
+        all(t in lex_terms for t in wanted[sl]) if wanted is not None and sl in wanted else sl in lex_terms
+        for sl in out["slogan"]
+    ]
+    if wanted is None:
+        out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
+    from analysis.stats.columns import flag_thin
+
+    return flag_thin(with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile"), thin_docs)
+
+
+def _wanted(slogans: Iterable[str] | None, pool: dict[str, Iterable[str]] | None) -> dict[str, list[str]] | None:
+    """{output label: member texts} for slogans asked for by name (a single slogan is its own member)."""
+    if slogans is None and pool is None:
+        return None
+    from analysis.ingest.clean import to_simplified
+
+    def norm(t: Any) -> str:
+        if not isinstance(t, str):
+            raise AnalysisError(f"slogans are strings, got {type(t).__name__}: {t!r}")
+        return normalize_slogan(to_simplified(t))
+
+    wanted: dict[str, list[str]] = {}
+    for t in [slogans] if isinstance(slogans, str) else (slogans or []):
+        if norm(t):
+            wanted[norm(t)] = [norm(t)]
+    if pool is not None:
+        if not isinstance(pool, dict):
+            raise AnalysisError('pool must be a dict such as {"两个维护·四个意识": ["两个维护", "四个意识"]}')
+        for label, members in pool.items():
+            items = [norm(m) for m in ([members] if isinstance(members, str) else members) if norm(m)]
+            if not items:
+                raise AnalysisError(f"pool {label!r} has no slogans")
+            wanted[str(label)] = list(dict.fromkeys(items))
+    if not wanted:
+        raise AnalysisError("slogans= and pool= name no slogan")
+    return wanted
+
+
+def _one_kind(counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per (document, text): a title occurrence of a lexicon term is already in its count."""
+    if counts.empty:
+        return counts
+    other = counts.groupby(["doc_id", "slogan"])["kind"].transform(lambda k: (k != "title").any())
+    return counts[(counts["kind"] != "title") | ~other]
+
+
+def _as_wanted(counts: pd.DataFrame, wanted: dict[str, list[str]], base: list[str]) -> pd.DataFrame:
+    """The per-document counts relabelled to the slogans and pools asked for."""
+    counts = _one_kind(counts)
+    kinds_of = _wanted_kinds(wanted, counts, base)
+    parts = []
+    for label, members in wanted.items():
+        sub = counts[counts["slogan"].isin(members)]
+        if sub.empty:
+            continue
+        agg = sub.groupby("doc_id", sort=False).agg(
+            count=("count", "sum"), count_standalone=("count_standalone", "sum"), _row=("_row", "first")
+        ).reset_index()
+        agg["slogan"], agg["kind"] = label, kinds_of[label]
+        parts.append(agg)
+    if not parts:
+        return counts.iloc[:0]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _wanted_kinds(wanted: dict[str, list[str]], counts: pd.DataFrame, base: list[str]) -> dict[str, str]:
+    found = dict(zip(counts["slogan"], counts["kind"], strict=True)) if len(counts) else {}
+    out = {}
+    for label, members in wanted.items():
+        if len(members) > 1 or label != members[0]:
+            out[label] = "pooled"
+        else:
+            t = members[0]
+            out[label] = found.get(t) or ("numbered" if is_numbered(t) else "lexicon" if t in base else "quoted")
+    return out
 
 
 def adoption_timeline(
@@ -626,12 +796,14 @@ def adoption_timeline(
 
     Columns:
       slogan, kind           str
-      company                str (as in the corpus; '' for documents without a company)
+      company                str (as in the corpus; "(none)" for documents without a company, the label
+                             every stats table uses)
       first_date, last_date  datetime64; over the company's *dated* documents using the slogan, NaT when
                              all of them are undated
       n_docs                 int; the company's documents using the slogan, undated ones included
       n_dated                int; how many of those have a date (n_docs - n_dated were ignored for dates)
-      count                  int; occurrences in those documents
+      count                  int; occurrences in those documents (nested lexicon occurrences included)
+      count_standalone       int; occurrences not inside a longer lexicon term
     Rows ordered by the slogan's first use anywhere (undated-only slogans last), slogan, then
     first_date within the slogan (NaT last), company.
     """
@@ -640,13 +812,17 @@ def adoption_timeline(
         wanted = {normalize_slogan(s) for s in ([slogans] if isinstance(slogans, str) else slogans)}
         counts = counts[counts["slogan"].isin(wanted)]
     counts = _min_docs_filter(counts, min_docs)
-    cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count"]
+    cols = ["slogan", "kind", "company", "first_date", "last_date", "n_docs", "n_dated", "count",
+            "count_standalone"]
     if counts.empty:
-        return _empty(cols)
+        return with_vocabulary(_empty(cols), "adoption_timeline")
+    from analysis.dtm import NONE_LABEL, _is_missing
+
     company = (
         corpus["company"].fillna("").astype(str) if "company" in corpus.columns
         else pd.Series("", index=corpus.index)
     )
+    company = company.where(~_is_missing(company), NONE_LABEL)  # the one label for "no company"
     rows = counts["_row"].to_numpy()
     dates = _dates(corpus).to_numpy()[rows]
     df = pd.DataFrame(
@@ -655,6 +831,7 @@ def adoption_timeline(
             "kind": counts["kind"].to_numpy(),
             "company": company.to_numpy()[rows],
             "count": counts["count"].to_numpy(),
+            "count_standalone": counts["count_standalone"].to_numpy(),
             "doc_id": counts["doc_id"].to_numpy(),
             "date": dates,
             "dated": ~pd.isna(dates),
@@ -663,22 +840,28 @@ def adoption_timeline(
     out = (
         df.groupby(["slogan", "kind", "company"], sort=False)
         .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("doc_id", "nunique"),
-             n_dated=("dated", "sum"), count=("count", "sum"))
+             n_dated=("dated", "sum"), count=("count", "sum"), count_standalone=("count_standalone", "sum"))
         .reset_index()
     )
-    for c in ("n_docs", "n_dated", "count"):
+    for c in ("n_docs", "n_dated", "count", "count_standalone"):
         out[c] = out[c].astype(np.int64)
     out["_first"] = out.groupby(["slogan", "kind"])["first_date"].transform("min")
     out = out.sort_values(
         ["_first", "slogan", "kind", "first_date", "company"], na_position="last", kind="stable"
     )
-    return out.reset_index(drop=True)[cols]
+    return with_vocabulary(out.reset_index(drop=True)[cols], "adoption_timeline")
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
     dtypes = {
         "first_date": "datetime64[ns]", "last_date": "datetime64[ns]",
-        "count": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
+        "count": np.int64, "count_standalone": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
         "group_size": np.int64, "rate_per_10k": np.float64, "rate_per_10k_chars": np.float64,
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, extract_slogans, slogan_profile, slogan_counts)

@@ -104,3 +104,9 @@ def tfidf_profile(
         },
         columns=TFIDF_COLUMNS,
     )
+
+
+# help(function) shows the definitions too: the package namespace shadows this module by the function.
+from analysis.stats._suggest import with_module_doc  # noqa: E402
+
+with_module_doc(__doc__, tfidf_profile)

@@ -1,0 +1,41 @@
+"""Child processes that never outlive the command that started them.
+
+``die_with_parent()`` is called first thing in every worker process: on Linux the kernel then sends
+the worker SIGKILL the moment its parent ends, however it ends (``kill -9`` included), so no worker
+keeps running, or writing, after its command is gone. Elsewhere a watcher thread polls the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """End this process with SIGKILL when its parent process ends (call it in the child)."""
+    parent = os.getppid() if parent_pid is None else parent_pid
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+    _watch_parent(parent)
+
+
+def _watch_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="textlab-parent-watch", daemon=True).start()

@@ -1,0 +1,206 @@
+"""Shared text facts used by several stages: CJK character ranges, script conversion, resource files.
+
+One definition each, so that ingestion, tokenisation and statistics agree on what a Chinese character
+is, convert traditional script the same way and read the shipped word lists with the same rules.
+
+CJK ranges (character-class fragments, for use inside ``[...]``):
+
+=================== ==============================================================================
+``HAN_BMP``          ideographs of the Basic Multilingual Plane: extension A (3400-4DBF), unified
+                     ideographs (4E00-9FFF), compatibility ideographs (F900-FAFF)
+``HAN``              ``HAN_BMP`` plus 〇 (U+3007, used as a zero in dates) and the supplementary planes
+                     (extensions B-H, 20000-3134F)
+``HAN_URO``          the unified ideographs block only (4E00-9FFF): short word-like patterns
+=================== ==============================================================================
+
+Resource files (word lists, dictionaries) are UTF-8 (a BOM is allowed); ``#`` at the start of a line
+makes it a comment, as does `` # …`` after whitespace at the end of a line; blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis.errors import ReadError
+
+__all__ = [
+    "HAN",
+    "HAN_BMP",
+    "HAN_URO",
+    "char_class",
+    "detect_script",
+    "read_resource",
+    "resource_lines",
+    "to_simplified",
+    "to_traditional",
+    "word_list",
+    "words_pattern",
+]
+
+HAN_URO = "\u4e00-\u9fff"
+HAN_BMP = f"\u3400-\u4dbf{HAN_URO}\uf900-\ufaff"
+HAN = f"\u3007{HAN_BMP}\U00020000-\U0003134f"
+
+_HAN_RE = re.compile(f"[{HAN}]")
+_SURROGATE_RE = re.compile("([\ud800-\udfff]+)")
+_COMMENT_RE = re.compile(r"\s#.*$")
+
+
+@functools.lru_cache(maxsize=4)
+def opencc_converter(config: str) -> Any:
+    """One OpenCC converter per configuration (``t2s``, ``s2t`` ...) and process."""
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def convert_script(text: str, config: str) -> str:
+    """Convert ``text`` with OpenCC ``config``; lone surrogates (which OpenCC cannot encode) pass through."""
+    conv = opencc_converter(config)
+    if not _SURROGATE_RE.search(text):
+        return conv.convert(text)
+    return "".join(p if i % 2 else conv.convert(p) for i, p in enumerate(_SURROGATE_RE.split(text)))
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese with OpenCC ``t2s`` (phrase-aware); other text unchanged."""
+    if not _HAN_RE.search(text):
+        return text
+    return convert_script(text, "t2s")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> traditional Chinese with OpenCC ``s2t`` (test fixtures, benchmarks)."""
+    if not _HAN_RE.search(text):
+        return text
+    return convert_script(text, "s2t")
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """A regex character class matching exactly ``chars``, written as ranges: the regex engine tests a
+    long list of single characters one by one, but a few ranges at once."""
+    ranges: list[list[int]] = []
+    for cp in sorted({ord(c) for c in chars}):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    parts = (re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return "[" + "".join(parts) + "]"
+
+
+class _ScriptTable:
+    """Per-process memory of which characters are script-specific, filled as characters are met.
+
+    ``seen`` holds every character already looked at; ``trad`` / ``simp`` are the characters OpenCC's
+    t2s / s2t change on their own.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.trad: set[str] = set()
+        self.simp: set[str] = set()
+        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def learn(self, text: str) -> None:
+        new = set(text) - self.seen
+        if not new:
+            return
+        han = [c for c in new if _HAN_RE.match(c)]
+        if han:
+            joined = "\n".join(han)
+            as_simp = convert_script(joined, "t2s").split("\n")
+            as_trad = convert_script(joined, "s2t").split("\n")
+            if len(as_simp) != len(han) or len(as_trad) != len(han):  # pragma: no cover - defensive
+                as_simp = [convert_script(c, "t2s") for c in han]
+                as_trad = [convert_script(c, "s2t") for c in han]
+            for c, simp_form, trad_form in zip(han, as_simp, as_trad, strict=True):
+                if simp_form != c:
+                    self.trad.add(c)
+                if trad_form != c:
+                    self.simp.add(c)
+            self._regexes = None
+        self.seen |= new
+
+    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        if self._regexes is None:
+            self._regexes = tuple(  # type: ignore[assignment]
+                re.compile(char_class(chars)) if chars else None
+                for chars in (self.trad, self.simp)
+            )
+        return self._regexes  # type: ignore[return-value]
+
+
+_SCRIPT = _ScriptTable()
+
+
+def detect_script(text: str) -> str:
+    """Which Chinese script the text is written in: "simplified", "traditional", "mixed" or "none".
+
+    Each distinct Han character is converted on its own with OpenCC t2s and s2t (once per process).
+    Characters changed by t2s are traditional-only, those changed by s2t are simplified-only; characters
+    shared by both scripts are ignored. With at least 90 % of the script-specific occurrences on one side
+    (or no script-specific character at all, which is read as simplified), that side wins; otherwise
+    "mixed". "none": no Han.
+    """
+    if not _HAN_RE.search(text):
+        return "none"
+    _SCRIPT.learn(text)
+    trad_re, simp_re = _SCRIPT.regexes()
+    trad = trad_re.subn("", text)[1] if trad_re else 0  # counted in C, no match objects
+    simp = simp_re.subn("", text)[1] if simp_re else 0
+    specific = trad + simp
+    if specific == 0 or trad <= 0.1 * specific:
+        return "simplified"
+    if simp <= 0.1 * specific:
+        return "traditional"
+    return "mixed"
+
+
+def resource_lines(text: str) -> list[str]:
+    """The content lines of a resource file's text: comments and blank lines dropped, lines stripped."""
+    out = []
+    for line in text.splitlines():
+        line = _COMMENT_RE.sub("", line).strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def read_resource(path: str | Path, what: str) -> tuple[str, list[str]]:
+    """sha256 of a resource file's bytes and its content lines (see :func:`resource_lines`).
+
+    Read once, so the hash always describes exactly the content that is used. Raises ReadError naming
+    the file for a missing, unreadable or non-UTF-8 file.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(path, f"{what} not found") from None
+    except OSError as exc:
+        raise ReadError(path, f"cannot read {what}: {exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReadError(path, f"{what} is not UTF-8 ({exc})") from None
+    return hashlib.sha256(data).hexdigest(), resource_lines(text)
+
+
+@functools.cache
+def word_list(name: str) -> tuple[str, ...]:
+    """Entries of the shipped word list ``resources/<name>`` (one entry a line), in file order."""
+    return tuple(read_resource(config.RESOURCES_DIR / name, f"word list {name}")[1])
+
+
+def words_pattern(name: str) -> str:
+    """A regex alternation of the entries of word list ``name``, escaped, longest first (so that an
+    entry wins over its prefixes whatever the file order)."""
+    words = sorted(set(word_list(name)), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in words)

@@ -1,0 +1,250 @@
+"""Ingestion cache: each file's ingested record, keyed by the file's bytes, the settings and the rules.
+
+A run over an unchanged folder reads every file's bytes (to hash them) but cleans and describes none;
+a changed file is ingested again on its own. Layout, under ``config.CACHE_DIR / "ingest"``::
+
+    ingest/<rules key, 16 hex>/shard-<time>-<pid>-<random>.parquet
+
+The *rules key* hashes :data:`INGEST_VERSION`, the source code of ``analysis.ingest`` and the shipped
+word lists, and the versions of the libraries that read and convert text, so any change to the rules
+starts a fresh cache. Inside, a record is found by ``key`` = sha256 of (file suffix, keep-repeated
+setting, sha256 of the file's bytes), and its metadata by ``alias_key`` (a hash of the content of every
+company alias file in use). A record keeps the document's prepared form (``prep_*`` columns), so a new
+alias file re-derives title, date and company from it without reading, decoding or cleaning the file
+again (PDFs are not parsed again).
+
+Safety, as for the token cache: shards are Parquet files written atomically (temporary file, then
+rename) under unique names, so concurrent runs never see a half-written shard and never overwrite each
+other; nothing is pickled; a shard that cannot be read is set aside (renamed ``*.damaged``) with a
+warning and its documents are simply ingested again; a shard that vanished under a concurrent
+compaction is a cache miss. When a folder holds more than :data:`MAX_SHARDS` shards, the writer merges
+them into one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+import time
+import uuid
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from analysis import _io, config
+
+__all__ = ["INGEST_VERSION", "IngestCache", "alias_key", "file_digest", "rules_key"]
+
+# Bump when ingestion changes in a way the source hash cannot see (it sees analysis/ingest and the
+# word lists, not e.g. a changed default passed in from elsewhere).
+INGEST_VERSION = "2"
+MAX_SHARDS = 8
+
+RECORD_COLUMNS = (
+    "key", "alias_key", "status", "reason", "warning",
+    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "chars_mapped", "text",
+    "removed_chars", "removed_text", "removed_reasons",
+    "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
+)  # fmt: skip
+# What a run over an unchanged folder needs (the prepared form stays on disk).
+RESULT_COLUMNS = tuple(c for c in RECORD_COLUMNS if not c.startswith("prep_"))
+_INT_COLUMNS = frozenset({"removed_chars", "chars_mapped"})
+_LIBRARIES = ("opencc", "pypdf", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
+
+
+@lru_cache(maxsize=1)
+def rules_key() -> str:
+    """Hash of everything that decides what ingestion makes of a file's bytes."""
+    h = hashlib.sha256(f"textlab-ingest {INGEST_VERSION}\n".encode())
+    package = Path(__file__).resolve().parent
+    sources = sorted(package.rglob("*.py"))
+    # every word list and table ingestion reads; the alias table is keyed apart (alias_key), and the
+    # tokenizer's files do not change what ingestion makes of a file
+    keyed_elsewhere = {"userdict.txt", "stopwords.txt", "slogans.txt", "companies.csv"}
+    sources += sorted(
+        p for p in config.RESOURCES_DIR.iterdir() if p.is_file() and p.name not in keyed_elsewhere
+    )
+    sources += [Path(__file__).resolve().parents[1] / "_text.py"]
+    for path in sources:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for lib in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(lib)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{lib}={version}\n".encode())
+    return h.hexdigest()
+
+
+def alias_key(files: Sequence[str | Path]) -> str:
+    """Hash of the content of the company alias files, in order (what company extraction reads)."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(Path(path).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def file_digest(path: Path, max_bytes: int) -> str | None:
+    """sha256 of a file's bytes, or None when it cannot be read or is too large (the reader then
+    reports why, and nothing is cached)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def record_key(digest: str, suffix: str, keep_repeated: bool, *, ocr: bool = False) -> str:
+    """The cache key of one file's record (``ocr``: PDF pages without text were read by OCR)."""
+    settings = f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}" + ("\0ocr" if ocr else "")
+    return hashlib.sha256(settings.encode()).hexdigest()
+
+
+class IngestCache:
+    """The shards of one rules key: look records up by key, add new ones."""
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        base = Path(root) if root is not None else config.CACHE_DIR
+        self.dir = base / "ingest" / rules_key()[:16]
+
+    def shards(self) -> list[Path]:
+        return sorted(self.dir.glob("shard-*.parquet")) if self.dir.is_dir() else []
+
+    def _read(self, path: Path, columns: Sequence[str] | None = None, filters: Any = None) -> Any:
+        """A shard as an Arrow table (None if it vanished or is damaged; damaged ones are set aside)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(path, columns=list(columns) if columns else None, filters=filters)
+        except FileNotFoundError:
+            return None  # removed by a concurrent compaction: a miss
+        except (OSError, pa.ArrowException, ValueError) as exc:
+            if not path.exists():
+                return None
+            warnings.warn(
+                f"ingestion cache shard {path.name} is damaged ({type(exc).__name__}: {exc}); set aside, "
+                "its documents are ingested again",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            with contextlib.suppress(OSError):
+                path.rename(path.with_suffix(".damaged"))
+            return None
+
+    def lookup(
+        self, keys: Iterable[str], alias: str
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """``(full, prepared)``: records of ``keys`` made with the alias files ``alias`` (ready to use;
+        skips whatever the alias files), and for the other found keys a record made with other alias
+        files (with its prepared form, for describing again)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        wanted = set(keys)
+        full: dict[str, dict[str, Any]] = {}
+        other: dict[str, dict[str, Any]] = {}
+        for path in reversed(self.shards()):  # newest first
+            if len(full) == len(wanted):
+                break
+            index = self._read(path, ["key", "alias_key", "status"])
+            if index is None:
+                continue
+            key_col = index.column("key")
+            todo = pa.array(sorted(wanted - full.keys()), type=pa.string())
+            hit = pc.is_in(key_col, value_set=todo)
+            # a skipped file stays skipped whatever the alias files say
+            usable = pc.or_(pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped"))
+            same = pc.and_(hit, usable)
+            rows_full = pc.indices_nonzero(same)
+            rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same)))
+            if len(rows_full):
+                table = self._read(path, RESULT_COLUMNS)
+                if table is None:
+                    continue
+                for rec in table.take(rows_full).to_pylist():
+                    full.setdefault(rec["key"], rec)
+            if len(rows_other):
+                table = self._read(path, RECORD_COLUMNS)
+                if table is None:
+                    continue
+                for rec in table.take(rows_other).to_pylist():
+                    if rec["key"] not in full and rec["status"] == "ok":
+                        other.setdefault(rec["key"], rec)
+        return full, {k: v for k, v in other.items() if k not in full}
+
+    def store(self, records: Sequence[dict[str, Any]], *, compact: bool = True) -> Path | None:
+        """Add the records as one new shard (atomic); merge the folder when it holds too many shards
+        (unless ``compact`` is False: a run writing several shards compacts once, at its end).
+
+        Failing to write (read-only cache folder, full disk) is a warning, never an error: the corpus
+        is correct without the cache.
+        """
+        try:
+            path = self._write(records) if records else None
+            if compact and len(self.shards()) > MAX_SHARDS:
+                self.compact()
+            return path
+        except OSError as exc:
+            warnings.warn(f"ingestion cache not written to {self.dir}: {exc}", RuntimeWarning, stacklevel=2)
+            return None
+
+    def _write(self, records: Sequence[dict[str, Any]]) -> Path:
+        import pyarrow as pa
+
+        columns = {
+            c: pa.array(
+                [int(r.get(c) or 0) if c in _INT_COLUMNS else str(r.get(c) or "") for r in records],
+                type=pa.int64() if c in _INT_COLUMNS else pa.large_string(),
+            )
+            for c in RECORD_COLUMNS
+        }
+        table = pa.table(columns)
+        return self._write_table(table)
+
+    def _write_table(self, table: Any) -> Path:
+        import pyarrow.parquet as pq
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
+        return _io.write_with(
+            target, lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=1), suffix=".parquet"
+        )
+
+    def compact(self) -> Path | None:
+        """Merge all shards into one (newest record per key and alias key wins); old shards removed."""
+        import pyarrow as pa
+
+        shards = self.shards()
+        tables = [(p, t) for p in shards if (t := self._read(p)) is not None]
+        if len(tables) < 2:
+            return None
+        table = pa.concat_tables([t for _, t in reversed(tables)])  # newest first
+        seen: set[tuple[str, str]] = set()
+        keep = []
+        pairs = zip(table.column("key").to_pylist(), table.column("alias_key").to_pylist(), strict=True)
+        for i, pair in enumerate(pairs):
+            if pair not in seen:
+                seen.add(pair)
+                keep.append(i)
+        merged = self._write_table(table.take(pa.array(keep, type=pa.int64())))
+        for path, _ in tables:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return merged
+
+
+def dumps(value: Any) -> str:
+    """JSON for the prepared form's small structured fields."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def loads(value: str, default: Any) -> Any:
+    return json.loads(value) if value else default

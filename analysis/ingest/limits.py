@@ -1,0 +1,338 @@
+"""Per-file budgets: one hostile or broken file never takes the run down.
+
+Every file is read, cleaned and described in a worker process, under four limits (:class:`Limits`):
+
+=================== ================================================================================
+``seconds``          wall time for one file; the worker is killed and replaced when it runs over. Holds
+                     for work inside C libraries too (a PDF content stream, a regular expression).
+``memory_mb``        resident memory of the worker; it is killed and replaced above this. An address
+                     space limit of twice that is set in the worker as well, as a backstop.
+``chars``            characters of decoded text; a file that decodes to more is skipped.
+``decompressed_mb``  bytes a container (.docx: a zip archive) may unpack to, checked from the archive's
+                     directory before anything is unpacked; a zip read never returns more than that.
+=================== ================================================================================
+
+A file over budget is skipped and reported with the limit it hit; the run goes on with the next file.
+Links that lead out of the corpus folder are not followed unless ``follow_links`` (``--follow-links``)
+is set: see :mod:`analysis.ingest.paths`. The defaults are far above anything a real document needs (a 1,000-page report is about 1 M characters
+and a few seconds); raise them with the command-line options ``--file-time-limit``,
+``--file-memory-limit``, ``--file-char-limit``, ``--file-unpacked-limit``, or in Python with
+``with limits.applied(Limits(seconds=600)): load_corpus(...)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import io
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, TypeVar
+
+from analysis.errors import AnalysisError, ReadError
+
+__all__ = ["BUDGET_REASONS", "Limits", "active", "applied", "check_chars", "check_zip", "iter_budgeted", "run_budgeted"]
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budget for one file (see the module docstring). Every value must be positive and finite."""
+
+    seconds: float = 120.0
+    memory_mb: int = 2048
+    chars: int = 20_000_000
+    decompressed_mb: int = 256
+    #: follow links that lead out of the corpus folder (off: such files are skipped and reported)
+    follow_links: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("seconds", "memory_mb", "chars", "decompressed_mb"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or value != value or value <= 0 or value == float("inf"):
+                raise AnalysisError(f"limit {name} must be a positive finite number, got {value!r}")
+
+    def with_options(self, **options: float | None) -> Limits:
+        """A copy with the options that are not None replaced."""
+        return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+
+#: Reasons (prefixes) of skips that depend on the limits in force, not on the file alone: a cache of
+#: per-file results must not keep them (the user may raise the limit and run again).
+BUDGET_REASONS = ("time limit", "memory limit", "character limit", "decompressed-size limit", "the reader crashed")
+
+_DEFAULT = Limits()
+_active: Limits | None = None
+
+
+def active() -> Limits:
+    """The limits in force in this process (defaults unless :func:`applied` says otherwise)."""
+    return _active or _DEFAULT
+
+
+@contextlib.contextmanager
+def applied(limits: Limits) -> Iterator[Limits]:
+    """Use ``limits`` for every file read in this block (and in the workers it starts)."""
+    global _active
+    previous, _active = _active, limits
+    try:
+        yield limits
+    finally:
+        _active = previous
+
+
+# --------------------------------------------------------------------------------------- checks
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def check_zip(data: bytes, path: Path, *, what: str = "archive") -> None:
+    """Refuse a zip archive (a .docx) that would unpack to more than ``decompressed_mb``.
+
+    The sizes come from the archive's central directory; Python's zipfile never returns more bytes
+    for a member than that directory states (a lie ends in a CRC error), so the sum bounds the work.
+    """
+    limit = active().decompressed_mb * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ReadError(path, f"corrupt or not a .docx file (not a zip archive: {exc})") from None
+    if len(members) > 100_000:
+        raise ReadError(path, f"decompressed-size limit: {what} has {len(members)} members")
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        raise ReadError(
+            path,
+            f"decompressed-size limit: {what} unpacks to {_mb(total)} ({len(data)} bytes on disk), "
+            f"limit {_mb(limit)} (--file-unpacked-limit)",
+        )
+
+
+def check_chars(text: str, path: Path) -> str:
+    """``text`` unchanged, or ReadError when it is longer than the ``chars`` limit."""
+    limit = active().chars
+    if len(text) > limit:
+        raise ReadError(
+            path, f"character limit: {len(text):,} characters, limit {limit:,} (--file-char-limit)"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------------------- runner
+def _mp_context() -> multiprocessing.context.BaseContext:
+    # fork: the worker starts in milliseconds with everything imported (and sees test monkeypatches);
+    # Python 3.12+ warns when a threaded process forks, so there forkserver.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.version_info < (3, 12):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _vm_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _rss_bytes(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, parent: int) -> None:
+    """Worker loop: receive (index, job), send (index, fn(job)); ends on None or a closed pipe."""
+    from analysis._proc import die_with_parent
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a crash is reported as the file's reason, not as a C stack on the terminal
+    global _active
+    _active = limits
+    budget = limits.memory_mb * 1024 * 1024
+    base = _vm_bytes()
+    if base is not None:
+        with contextlib.suppress(ValueError, OverflowError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (base + 2 * budget, resource.RLIM_INFINITY))
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        index, job = item
+        try:
+            ok, value = True, fn(job)
+        except MemoryError:
+            ok, value = False, f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
+        except Exception as exc:  # fn should not raise; say what it raised rather than die
+            ok, value = False, f"unexpected error: {type(exc).__name__}: {exc}"
+        vm = _vm_bytes()
+        # grown (fragmented) after a big file: this worker retires, a fresh one takes over
+        retiring = vm is not None and base is not None and vm > base + budget
+        try:
+            conn.send((index, ok, value, retiring))
+        except (OSError, ValueError):
+            return
+        if retiring:
+            return
+
+
+class _Worker:
+    def __init__(self, ctx: Any, fn: Callable[[Any], Any], limits: Limits) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn, limits, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.index: int | None = None
+        self.started = 0.0
+        self.retiring = False
+
+    def submit(self, index: int, job: Any) -> None:
+        self.conn.send((index, job))
+        self.index, self.started = index, time.monotonic()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+def run_budgeted(
+    fn: Callable[[J], R],
+    jobs: Sequence[J],
+    *,
+    failed: Callable[[J, str], R],
+    n_jobs: int = 1,
+    limits: Limits | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> list[R]:
+    """``[fn(job) for job in jobs]``, each call in a worker process under ``limits`` (default: active()).
+
+    A job that runs over its time or memory budget, or whose worker dies (a crash inside a C library),
+    gets ``failed(job, reason)`` instead; its worker is killed and replaced and the other jobs go on.
+    ``progress(n)`` is called as jobs finish. ``fn`` must be a module-level function.
+    """
+    return list(iter_budgeted(fn, jobs, failed=failed, n_jobs=n_jobs, limits=limits, progress=progress))
+
+
+def iter_budgeted(
+    fn: Callable[[J], R],
+    jobs: Sequence[J],
+    *,
+    failed: Callable[[J, str], R],
+    n_jobs: int = 1,
+    limits: Limits | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> Iterator[R]:
+    """Like :func:`run_budgeted`, but yields the results in job order as soon as they are ready."""
+    limits = limits or active()
+    results: dict[int, Any] = {}
+    if not jobs:
+        return
+    next_out = 0
+    ctx = _mp_context()
+    budget = limits.memory_mb * 1024 * 1024
+    todo = list(range(len(jobs) - 1, -1, -1))  # popped from the end: jobs in order
+    workers: list[_Worker] = []
+    done = 0
+
+    def finish(w: _Worker, value: Any) -> None:
+        nonlocal done
+        assert w.index is not None
+        results[w.index] = value
+        w.index = None
+        done += 1
+        if progress is not None:
+            progress(1)
+
+    try:
+        while done < len(jobs):
+            for w in [w for w in workers if w.index is None and (w.retiring or not w.proc.is_alive())]:
+                w.kill()
+                workers.remove(w)
+            while len(workers) < min(n_jobs, len(jobs) - done) and todo:
+                workers.append(_Worker(ctx, fn, limits))
+            for w in workers:
+                if w.index is None and todo:
+                    i = todo.pop()
+                    try:
+                        w.submit(i, jobs[i])
+                    except (OSError, ValueError):  # the worker died between two jobs
+                        todo.append(i)
+                        w.index = None
+            busy = [w for w in workers if w.index is not None]
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.05)
+            now = time.monotonic()
+            for w in list(busy):
+                i = w.index
+                assert i is not None
+                if w.conn in ready:
+                    try:
+                        index, ok, value, w.retiring = w.conn.recv()
+                    except (EOFError, OSError):
+                        pass
+                    else:
+                        finish(w, value if ok else failed(jobs[index], value))
+                        continue
+                reason = None
+                if w.conn in ready or w.proc.sentinel in ready or not w.proc.is_alive():
+                    w.proc.join(timeout=5)
+                    code = w.proc.exitcode
+                    if code == 0:  # ended without taking the job (cannot happen, but never lose a file)
+                        w.index = None
+                        w.kill()
+                        workers.remove(w)
+                        todo.append(i)
+                        continue
+                    if code is not None and code < 0:
+                        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+                        reason = f"the reader crashed (worker process killed by {name})"
+                    else:
+                        reason = f"the reader crashed (worker process exited with code {code})"
+                elif now - w.started > limits.seconds:
+                    reason = f"time limit: still running after {limits.seconds:g} s (--file-time-limit)"
+                else:
+                    rss = _rss_bytes(w.proc.pid)
+                    if rss is not None and rss > budget:
+                        reason = f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
+                if reason is not None:
+                    w.kill()
+                    workers.remove(w)
+                    finish(w, failed(jobs[i], reason))
+            while next_out in results:
+                yield results.pop(next_out)
+                next_out += 1
+    finally:
+        for w in workers:
+            if w.index is None:
+                w.stop()
+            else:
+                w.kill()

@@ -1,0 +1,300 @@
+"""The prepared form of a document for metadata extraction: its lines, normalised once.
+
+:func:`_lines` splits a text into non-empty lines, kept as given (``raw``) and normalised for matching
+(``norm``: NFKC, no zero-width characters, simplified script); both lists are aligned. The extractors
+(:mod:`.dates`, :mod:`.titles`, :mod:`.sources`, :mod:`.companies`) all read one such object, and the
+layout facts they share (which line is the title, where the body starts, where the page chrome ends)
+are computed once per document and remembered in it (``memo``).
+
+Also here: the line classification every extractor uses (prose, body paragraph, navigation, meta line)
+and the page-layout word lists (site chrome, the lines that end an article, link-list headers).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis._text import HAN_BMP, HAN_URO, convert_script, words_pattern
+from analysis.errors import AnalysisError
+from analysis.ingest.metadata import runin
+
+# ----------------------------------------------------------------------------------------------
+# Text normalisation shared by all extractors
+# ----------------------------------------------------------------------------------------------
+
+# Line classifiers are pure functions of the line: each result is remembered (a document asks about the
+# same line from several extractors).
+_LINE_CACHE = 1 << 15
+_CJK_CHARS = HAN_BMP
+_CJK = f"[{_CJK_CHARS}]"
+_CJK_RE = re.compile(_CJK)
+_WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
+_CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
+
+# Common characters that exist only in traditional script: one of them means "convert first".
+_TRAD_RE = re.compile(
+    "[國聯動電鐵廣發佈時間來歲東這個們為會說對與產業經黨習進總體關開從際實現網報導編輯責寫記圖點擊閱讀覽號單"
+    "處專題義務區員廠層檢權幹歷續結應變華週轉載錄]"
+)
+_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,2000}>")
+_HTML_BREAK_RE = re.compile(
+    r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/th|/title|p|div|li|tr|h[1-6])\b[^<>]*>", re.I
+)
+_HTML_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Mirror-site pinyin glosses after characters: 國(guó)家(jiā) -> 國家.
+_PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_GLOSS_RE = re.compile(
+    rf"(?<={_CJK})[(（]\s*(?=[{_PINYIN}]*[aeiouvüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[{_PINYIN}]{{1,6}}[1-5]?\s*[)）]"
+)
+# Mirror pages that gloss every character gloss digits too: 2(èr)0(líng)2(èr)4(sì); only tone-marked glosses.
+_DIGIT_GLOSS_RE = re.compile(
+    r"(?<=[0-9])[(（]\s*(?=[^)）]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])" + rf"[{_PINYIN}]{{1,6}}\s*[)）]"
+)
+_FM_LINE_RE = re.compile(rf"^\s*([A-Za-z_][\w-]*|[{HAN_URO}]+)\s*:\s*(.*?)\s*$")
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional -> simplified, only when the text shows traditional characters (cheap otherwise)."""
+    if not _TRAD_RE.search(text):
+        return text
+    return convert_script(text, "t2s")
+
+
+def _strip_html(text: str) -> str:
+    """Very light HTML -> text for raw input: paragraphs become lines, tags and entities go."""
+    if not _HTML_TAG_RE.search(text):
+        return text
+    text = _HTML_DROP_RE.sub("", text)
+    text = _HTML_BREAK_RE.sub("\n", text)
+    text = _HTML_TAG_RE.sub("", text)
+    return html.unescape(text)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading ``---`` block of ``key: value`` lines, parsed loosely (raw input only)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("---"):
+        return {}, text
+    lines = stripped.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in ("---", "..."):
+            meta: dict[str, str] = {}
+            for line in lines[1:end]:
+                m = _FM_LINE_RE.match(line)
+                if m:
+                    meta.setdefault(m.group(1).lower(), m.group(2).strip().strip("\"'"))
+            return meta, "\n".join(lines[end + 1 :])
+    return {}, text
+
+
+def _norm(s: str) -> str:
+    """NFKC (fullwidth -> ASCII), no zero-width characters, simplified script."""
+    s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+    return _to_simplified(s)
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+@dataclass
+class _Lines:
+    """Non-empty lines of a document: as given (``raw``) and normalised (``norm``), aligned.
+
+    ``text``: the text the lines were made from; ``memo``: layout facts computed once per document
+    (title line, first body paragraph ...), keyed by the name of the function that computed them.
+    """
+
+    raw: list[str]
+    norm: list[str]
+    front_matter: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+_MAX_HEAD_LINES = 400
+_MAX_TAIL_LINES = 40
+_MAX_LINE_CHARS = 20_000
+_MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M characters
+
+
+def _lines(text: str) -> _Lines:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    fm, text = _split_front_matter(text)
+    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
+    raw = [ln.strip() for ln in text.split("\n")]
+    raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
+    if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
+        raw = raw[:_MAX_HEAD_LINES] + raw[-_MAX_TAIL_LINES:]
+    joined = _norm("\n".join(raw))
+    norm = joined.split("\n")
+    if len(norm) != len(raw):  # defensive: a conversion changed the line structure
+        norm = [_norm(ln) for ln in raw]
+    keep = [i for i, ln in enumerate(norm) if ln.strip()]
+    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return _Lines(raw, norm, fm, text)
+
+
+# ----------------------------------------------------------------------------------------------
+# Line classification
+# ----------------------------------------------------------------------------------------------
+
+_DISCLAIMER_RE = re.compile(words_pattern("layout_disclaimer.txt"), re.I)
+_BARRIER_FREE = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
+# A breadcrumb with › or » separators: 中国广电论坛 › 行业资讯 › 查看内容.
+_BREADCRUMB = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
+_NAV_RE = re.compile(
+    words_pattern("layout_navigation.txt")
+    + rf"|首页\s*[>»›/]|[>»›]\s*正文|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|{_BREADCRUMB}"
+)
+_META_RE = re.compile(
+    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
+    r"source|author|editor|views?\b",
+    re.I,
+)
+_META_LABEL_RE = re.compile(
+    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
+    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
+    re.I,
+)
+_LEAD_LABEL_RE = re.compile(
+    r"^(?:摘要|导读|核心提示|编者按|按语|提要|内容提要|图片|图为|image)\s*[:：]?", re.I
+)
+_URL_RE = re.compile(r"^(?:<?https?://|www\.)\S*>?$|^!?\[[^\]]*\]\([^)]*\)$", re.I)
+_SITE_NAME_RE = re.compile(
+    rf"^{_CJK}{{2,12}}(?:官网|官方网站|网站|新闻网|门户|频道|日报|晚报|时报|报|网|新闻中心)$"
+)
+_SENTENCE_END_RE = re.compile(r"[。!?;…]")
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _is_sentence(line: str) -> bool:
+    """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
+    if "。" in line:
+        return True
+    cjk = _cjk_count(line)
+    if cjk >= 30 and (line.count(",") >= 2 or _SENTENCE_END_RE.search(line)):
+        return True
+    return cjk >= 80 and "," in line
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _is_body_line(line: str) -> bool:
+    """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
+    if _DISCLAIMER_RE.search(line):
+        return False
+    cjk = _cjk_count(line)
+    return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _is_nav(line: str) -> bool:
+    if _NAV_RE.search(line) or line.count("|") >= 2:
+        return True
+    tokens = line.split()
+    return len(tokens) >= 4 and all(len(t) <= 5 for t in tokens)
+
+
+# Lines where a date is the crawl date or belongs to another article.
+_CRAWL_NAV_RE = re.compile(
+    words_pattern("layout_chrome.txt")
+    + rf"|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|(?:查看)?更多\s*(?:>|»|$)"
+)
+# A line that ends the article: what follows belongs to other articles or to readers' comments.
+_ARTICLE_END_RE = re.compile(
+    rf"^[\[【(]?\s*(?:{words_pattern('layout_article_end.txt')}|"
+    # forum replies (沙发, 板凳, 2#, 3楼)
+    r"(?:沙发|板凳|地板|藤椅|[0-9]{1,4}\s*[#楼])(?:\s*$|\s.{0,30}发表于))"
+)
+# Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
+_CHROME_RE = re.compile(
+    _CRAWL_NAV_RE.pattern
+    + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置|"
+    + _BREADCRUMB
+)
+
+
+def _spaced(words: Iterable[str]) -> str:
+    """Alternation of words, each allowing stray spaces between its characters (PDF text)."""
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _norm_key(s: str) -> str:
+    return re.sub(r"[\s#*]+", "", _norm(s))
+
+
+def _locate(lines: _Lines, title: str) -> int:
+    """Index of the line holding ``title`` (or held by it), else -1."""
+    key = _norm_key(title)
+    if len(key) < 4:
+        return -1
+    for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
+        lk = _norm_key(line)
+        if key in lk or (len(lk) >= 6 and lk in key):
+            return i
+    return -1
+
+
+def _chrome_end(lines: _Lines, end: int) -> int:
+    """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
+    for i in range(min(end, len(lines.norm)) - 1, -1, -1):
+        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
+            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
+    return -1
+
+
+def _article_end(lines: _Lines, body_start: int) -> int:
+    """Index of the first line after the body start that opens related links or comments, else len."""
+    for i in range(max(body_start, 0) + 1, len(lines.norm)):
+        line = lines.norm[i]
+        if _ARTICLE_END_RE.match(line) or (
+            len(line) <= 20 and _LIST_HEADER_RE.match(line) and not runin.is_promotion(line)
+        ):
+            return i
+    return len(lines.norm)
+
+
+def _first_body(lines: _Lines, after: int) -> int:
+    for i in range(max(after + 1, 0), len(lines.norm)):
+        if _is_body_line(lines.norm[i]):
+            return i
+    return len(lines.norm)
+
+
+# Items of a link list: a bullet in front, or a short date behind (·标题 / 标题 [04-14] / 标题 2024-01-30).
+_LIST_ITEM_RE = re.compile(
+    r"^\s*[·•●◆◇■□▪▸►○]|[\[(【]\s*[0-9]{1,4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?\s*[\])】]\s*$"
+)
+
+
+_LIST_HEADER_RE = re.compile(
+    rf"^[\[【(]?\s*(?:{words_pattern('layout_link_lists.txt')})"
+)
+
+
+def _canonical(name: str, aliases: Any = None) -> str:
+    """Canonical company of a short string with the given alias table (default: the shipped one).
+
+    '' when the string names no company or the table is unavailable.
+    """
+    if aliases is None:
+        # companies.py builds on this module; the default table is only needed at call time.
+        from analysis.ingest.metadata.companies import load_aliases
+
+        try:
+            aliases = load_aliases()
+        except AnalysisError:
+            return ""
+    return aliases.canonical(name)

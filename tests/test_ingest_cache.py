@@ -1,0 +1,128 @@
+"""The ingestion cache (analysis.ingest.cache): re-runs clean nothing, changes re-ingest only what changed."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis.ingest.corpus as corpus_mod
+from analysis.ingest.cache import IngestCache
+from analysis.ingest.corpus import read_corpus
+
+DOC = "{co}召开党建工作会议\n\n发布时间：2022-0{m}-10\n\n{co}党委坚持全面从严治党，推动高质量发展，取得新成效。\n"
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i, co in enumerate(["中国卫通", "中国联通", "中国移动"]):
+        (folder / f"{i}.txt").write_text(DOC.format(co=co, m=i + 1), encoding="utf-8")
+    (folder / "bad.txt").write_bytes(bytes(range(256)) * 4)
+    return folder
+
+
+class Counter:
+    """Records calls through a file: each file is read in a worker process (analysis.ingest.limits)."""
+
+    def __init__(self, func, log: Path):
+        self.func, self.log = func, log
+
+    @property
+    def calls(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").split() if self.log.exists() else []
+
+    def __call__(self, path, *args, **kwargs):
+        with open(self.log, "a", encoding="utf-8") as fh:
+            fh.write(Path(path).name + "\n")
+        return self.func(path, *args, **kwargs)
+
+
+def _read(folder: Path, cache_dir: Path, **kw) -> corpus_mod.IngestResult:
+    return read_corpus(folder, progress=False, n_jobs=1, cache_dir=cache_dir, **kw)
+
+
+def test_a_rerun_cleans_nothing_and_gives_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    cold = _read(folder, cache)
+    assert IngestCache(cache).shards()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a cached document was read or cleaned again")
+
+    monkeypatch.setattr(corpus_mod, "read_document", fail)
+    monkeypatch.setattr(corpus_mod, "prepare", fail)
+    warm = _read(folder, cache)
+    pd.testing.assert_frame_equal(cold.corpus, warm.corpus)
+    pd.testing.assert_frame_equal(cold.report, warm.report)
+    assert warm.report["path"].tolist() == ["bad.txt"]  # skips are cached with their reason
+
+
+def test_a_changed_file_is_ingested_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    _read(folder, cache)
+    (folder / "1.txt").write_text(DOC.format(co="中国电信", m=5), encoding="utf-8")
+    counter = Counter(corpus_mod.read_document, tmp_path / "calls.log")
+    monkeypatch.setattr(corpus_mod, "read_document", counter)
+    again = _read(folder, cache).corpus.set_index("path")
+    assert counter.calls == ["1.txt"]
+    assert again.loc["1.txt", "company"] == "中国电信"
+    assert again.loc["1.txt", "date"] == pd.Timestamp("2022-05-10")
+    pd.testing.assert_frame_equal(_read(folder, cache, cache=False).corpus, _read(folder, cache).corpus)
+
+
+def test_keep_repeated_and_the_suffix_are_part_of_the_key(tmp_path: Path) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    para = "会议强调，要坚持全面从严治党，推动企业高质量发展，取得新成效。"
+    (folder / "rep.txt").write_text(f"标题\n{para}\n{para}\n", encoding="utf-8")
+    assert _read(folder, cache).corpus.set_index("path").loc["rep.txt", "removed_chars"] == len(para) + 1
+    kept = _read(folder, cache, keep_repeated=True).corpus.set_index("path")
+    assert kept.loc["rep.txt", "removed_chars"] == 0 and kept.loc["rep.txt", "text"].count(para) == 2
+    page = "<html><body><p>中国联通召开会议，推动全面从严治党，取得新成效。</p></body></html>\n"
+    (folder / "rep.html").write_text(page, encoding="utf-8")
+    (folder / "rep.txt").write_text(page, encoding="utf-8")
+    formats = _read(folder, cache).corpus.set_index("path")["format"]
+    assert (formats["rep.html"], formats["rep.txt"]) == ("html", "text")
+
+
+def test_a_new_alias_file_redescribes_without_reading_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    assert _read(folder, cache).corpus.set_index("path").loc["0.txt", "company"] == ""
+    extra = tmp_path / "more.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
+    counter = Counter(corpus_mod.read_document, tmp_path / "calls.log")
+    monkeypatch.setattr(corpus_mod, "read_document", counter)
+    with_alias = _read(folder, cache, companies=[extra]).corpus.set_index("path")
+    assert counter.calls == []  # described again from the cached prepared form
+    assert with_alias.loc["0.txt", "company"] == "中国卫通"
+    assert with_alias.loc["1.txt", "company"] == "中国联通"
+    monkeypatch.undo()
+    fresh = _read(folder, tmp_path / "other-cache", companies=[extra]).corpus
+    pd.testing.assert_frame_equal(with_alias.reset_index()[fresh.columns], fresh)
+    extra.write_text("company,alias\n中国卫通,卫通集团\n", encoding="utf-8")  # same name, other content
+    assert _read(folder, cache, companies=[extra]).corpus.set_index("path").loc["0.txt", "company"] == "中国卫通"
+
+
+def test_a_damaged_shard_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    cold = _read(folder, cache)
+    (shard,) = IngestCache(cache).shards()
+    shard.write_bytes(b"PAR1 not really a parquet file")
+    with pytest.warns(RuntimeWarning, match="damaged"):
+        again = _read(folder, cache)
+    pd.testing.assert_frame_equal(cold.corpus, again.corpus)
+    assert shard.with_suffix(".damaged").exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _read(folder, cache)  # rebuilt: no warning any more
+
+
+def test_many_shards_are_compacted(tmp_path: Path) -> None:
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    for m in range(1, 10):
+        (folder / "1.txt").write_text(DOC.format(co="中国联通", m=m), encoding="utf-8")
+        _read(folder, cache)
+    assert 1 <= len(IngestCache(cache).shards()) <= 8
+    assert _read(folder, cache).corpus.set_index("path").loc["1.txt", "date"] == pd.Timestamp("2022-09-10")

@@ -1,0 +1,68 @@
+"""Shared text facts (analysis._text): CJK ranges, script conversion, resource files and word lists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import _text
+from analysis.errors import ReadError
+
+
+def test_cjk_ranges_nest_and_cover_what_each_stage_needs() -> None:
+    han, bmp, uro = (re.compile(f"[{r}]") for r in (_text.HAN, _text.HAN_BMP, _text.HAN_URO))
+    for ch in "中國〇\U00020000㐀豈":
+        assert han.match(ch), ch
+    assert bmp.match("㐀") and bmp.match("豈") and not bmp.match("〇") and not bmp.match("\U00020000")
+    assert uro.match("中") and not uro.match("㐀")
+    for ch in "a1，。 ":
+        assert not han.match(ch)
+
+
+def test_script_conversion_and_detection() -> None:
+    assert _text.to_simplified("中國聯通黨組") == "中国联通党组"
+    assert _text.to_traditional("中国联通党组") == "中國聯通黨組"
+    assert _text.to_simplified("ABC 123") == "ABC 123"
+    assert _text.to_simplified("國\ud800家") == "国\ud800家"  # lone surrogates pass through
+    assert _text.detect_script("中国联通召开会议") == "simplified"
+    assert _text.detect_script("中國聯通召開會議") == "traditional"
+    assert _text.detect_script("中国联通 中國聯通 召開會議") == "mixed"
+    assert _text.detect_script("CCF BDCI 2024") == "none"
+
+
+def test_resource_lines_have_one_comment_rule() -> None:
+    text = "\ufeff# header\n\n  全面从严治党  \n两个维护 # a note\nC#语言\n#commented out\n"
+    assert _text.resource_lines(text.removeprefix("\ufeff")) == ["全面从严治党", "两个维护", "C#语言"]
+
+
+def test_read_resource_hashes_exactly_what_it_parsed(tmp_path: Path) -> None:
+    f = tmp_path / "words.txt"
+    f.write_bytes("\ufeff甲\n# x\n乙 # y\n".encode())
+    digest, lines = _text.read_resource(f, "word list")
+    assert lines == ["甲", "乙"] and len(digest) == 64
+    f.write_bytes("甲\n乙\n丙\n".encode())
+    assert _text.read_resource(f, "word list")[0] != digest
+    f.write_bytes("甲".encode("gb18030") + b"\xff")
+    with pytest.raises(ReadError, match="not UTF-8"):
+        _text.read_resource(f, "word list")
+    with pytest.raises(ReadError, match="not found"):
+        _text.read_resource(tmp_path / "missing.txt", "word list")
+
+
+def test_word_lists_are_data_and_longer_entries_win() -> None:
+    nav = _text.word_list("boilerplate_navigation.txt")
+    assert "分享到" in nav and "分享" in nav and not any(w.startswith("#") for w in nav)
+    rx = re.compile(_text.words_pattern("boilerplate_navigation.txt"))
+    assert rx.match("分享让更多人看到").group(0) == "分享让更多人看到"
+    assert rx.match("分享到朋友圈").group(0) == "分享到"
+    for name in (
+        "boilerplate_related.txt",
+        "layout_navigation.txt",
+        "layout_chrome.txt",
+        "layout_article_end.txt",
+        "layout_link_lists.txt",
+        "layout_disclaimer.txt",
+    ):
+        assert len(_text.word_list(name)) >= 10, name
