@@ -661,7 +661,8 @@ def _embed_fonts(folder: Path, ordered: list[dict[str, Any]]) -> tuple[bytes | N
     texts = {path: path.read_text(encoding="utf-8") for path in written if path.is_file()}
     if not texts:
         return None, set()
-    chars: set[str] = set()
+    # the index page's own words too, so that it can reuse the font (its data mostly comes from the pages)
+    chars = pages.page_characters((TEMPLATES_DIR / "index.html.j2").read_text(encoding="utf-8"))
     for text in texts.values():
         chars |= pages.page_characters(text)
     font = pages.subset_font(chars)
