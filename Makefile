@@ -6,10 +6,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint ingest stats lab bench clean
+.PHONY: help setup report test lint ingest stats lab bench bench-scale clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's environment a
 
 bench: $(STAMP) ## End-to-end speed: ingest and stats vs plain jieba.lcut (20 and 100 MB generated), single documents
 	$(PY) benchmarks/bench_end_to_end.py
+
+bench-scale: $(STAMP) ## Scale: ingest + stats on 100 MB and 1 GB generated corpora, local and Dask 1/2 workers (long)
+	cd benchmarks && ../$(PY) bench_scale.py --sizes 100,1000
 
 clean: ## Remove caches and generated reports (keeps .venv)
 	rm -rf data/cache reports/* .pytest_cache .ruff_cache
