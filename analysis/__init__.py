@@ -49,6 +49,8 @@ _EXPORTS: dict[str, str] = {
     "year_hints": "analysis.select",
     "AnalysisError": "analysis.errors",
     "run_reports": "analysis.report.runner",
+    "grouped_counts": "analysis.engine.counts",  # issue 12: per-partition counts, summed
+    "open_engine": "analysis.engine",
 }
 
 __all__ = ["__version__", "dtm", *sorted(_EXPORTS)]

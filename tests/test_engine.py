@@ -198,3 +198,34 @@ def test_file_partitions_cover_every_file_once_in_order(sizes: list[int], worker
     assert all(s.stop > s.start for s in parts)
     if sum(sizes) > 0 and len(sizes) >= 8 * workers and max(sizes) <= sum(sizes) // (8 * workers):
         assert len(parts) >= 2 * workers  # enough partitions to keep every worker busy
+
+
+def _frequency_counts(corpus: pd.DataFrame, by: str) -> pd.DataFrame:
+    import analysis as tl
+
+    f = tl.frequency(tl.dtm(tl.tokenize(corpus, progress=False)), by=by, ci=None)
+    cols = ["group", "term", "count", "docs_with_term", "group_docs", "group_tokens"]
+    return f[cols].sort_values(["group", "term"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("partition_docs", [1, 2, 1000])
+def test_grouped_counts_summed_over_partitions_equal_the_whole_corpus_dtm(
+    sample_corpus: pd.DataFrame, partition_docs: int
+) -> None:
+    import analysis as tl
+
+    got = tl.grouped_counts(sample_corpus, "company,year", partition_docs=partition_docs)
+    got = got.sort_values(["group", "term"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, _frequency_counts(sample_corpus, "company,year"), check_dtype=False)
+    assert got["count"].sum() == got.drop_duplicates("group")["group_tokens"].sum()  # every token counted once
+
+
+def test_grouped_counts_on_a_dask_cluster_equal_local(genre_dir: Path, genre_local: tuple[Path, Path, int]) -> None:
+    import analysis as tl
+
+    corpus = pd.read_parquet(genre_local[0] / "corpus.parquet")
+    with open_engine("dask", workers=2) as engine:
+        got = tl.grouped_counts(corpus, ["company", "year"], engine=engine, partition_docs=40)
+    got = got.sort_values(["group", "term"]).reset_index(drop=True)
+    assert got["group"].nunique() > 10
+    pd.testing.assert_frame_equal(got, _frequency_counts(corpus, "company,year"), check_dtype=False)
