@@ -229,3 +229,15 @@ def test_grouped_counts_on_a_dask_cluster_equal_local(genre_dir: Path, genre_loc
     got = got.sort_values(["group", "term"]).reset_index(drop=True)
     assert got["group"].nunique() > 10
     pd.testing.assert_frame_equal(got, _frequency_counts(corpus, "company,year"), check_dtype=False)
+
+
+def test_a_partitioned_parquet_corpus_loads_as_one_table(sample_corpus: pd.DataFrame, tmp_path: Path) -> None:
+    from analysis.ingest.corpus import load_corpus
+
+    dataset = tmp_path / "corpus.parquet"
+    dataset.mkdir()
+    half = len(sample_corpus) // 2
+    sample_corpus.iloc[half:].to_parquet(dataset / "part-0.parquet", index=False)
+    sample_corpus.iloc[:half].to_parquet(dataset / "part-1.parquet", index=False)
+    loaded = load_corpus(dataset, progress=False)
+    pd.testing.assert_frame_equal(loaded, sample_corpus)

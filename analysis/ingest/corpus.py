@@ -485,6 +485,8 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
 def _read_ingested(parquet: Path, metadata: str | Path | None, aliases: CompanyAliases) -> IngestResult:
     """An ingested corpus (``corpus.parquet`` + sibling ``ingest_report.csv``), overrides re-applied."""
     corpus = pd.read_parquet(parquet)
+    if parquet.is_dir():  # a partitioned dataset (issue 12): parts in name order, as one table
+        corpus = corpus.sort_values("path", kind="stable").reset_index(drop=True)
     report_file = parquet.with_name("ingest_report.csv")
     report = (
         pd.read_csv(report_file, dtype=str, keep_default_na=False)
@@ -527,7 +529,7 @@ def read_corpus(
         aliases = load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
     except AnalysisError as exc:
         raise CorpusError(str(exc)) from None
-    if root.is_file() and root.suffix == ".parquet":
+    if root.suffix == ".parquet" and (root.is_file() or root.is_dir()):  # a dir: a partitioned dataset
         return _read_ingested(root, metadata, aliases)
     if root.is_file():
         files, root = [root], root.parent
