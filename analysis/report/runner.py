@@ -479,6 +479,8 @@ def run_reports(
     jobs:     notebooks executed at once (default 2), each worker with its own kernel.
     notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
+    engine:   "dask" or an engine of ``analysis.engine``: ingestion and tokenisation as Dask tasks (the
+              notebooks then read the ingested corpus and the token cache here).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
     lang:     "zh" (default) or "en": language of every report, figure and the index (the same as
