@@ -349,3 +349,17 @@ def test_running_header_with_the_title_does_not_take_the_title_with_it() -> None
     second = page(line(title, 200, 20, 8), *[line(FULL, 60, 100 + 20 * i) for i in range(2)], line("二" * 5, 60, 140))
     blocks = layout_text([first, second]).split("\n\n")
     assert blocks == [title, FULL * 5 + "二" * 5]
+
+
+def test_short_date_line_after_a_full_line_stays_its_own_line() -> None:
+    text = layout_text(
+        [
+            page(
+                line(FULL, 60, 100),
+                line("日期：2016年7月23日", 60, 120),
+                line("2016年7月23日 10:30", 60, 140),
+                line("2016年7月23日召开的会议上作了交流发言", 60, 160),  # not a date line: a sentence
+            )
+        ]
+    )
+    assert text.split("\n\n") == [FULL, "日期：2016年7月23日", "2016年7月23日 10:30", "2016年7月23日召开的会议上作了交流发言"]

@@ -17,7 +17,9 @@ and the README) and rebuilds the text a reader sees:
 4. **Paragraphs.** A row starts a new paragraph when the vertical gap to the row above is clearly
    larger than the line pitch, when it is indented (first-line indent), when its font size differs,
    or when the row above ended well short of the column's right edge (a paragraph's last line, a
-   title, a date or byline line). Never because of punctuation alone. A paragraph continues across a
+   title, a date or byline line). A short row that starts with a header field (``日期：``, ``来源：``,
+   ``责任编辑：`` …) or a bare date is a line of its own even after a full-width row. Never because of
+   punctuation alone. A paragraph continues across a
    column or page break when the last row was full width and the next is not indented.
 5. **Joining.** Rows of one paragraph are joined without a space (Chinese has none, and a word broken
    at the line end, ``CloudNative`` / ``Architecture``, is one word); a space only between two Latin
@@ -108,6 +110,13 @@ _DATETIME_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*(?:上午|�
 _PAGE_COUNT_RE = re.compile(r"(?<![\d/.-])\d{1,4}\s*/\s*\d{1,4}(?![\d/.-])|\bpage\s*\d+\s*of\s*\d+|第\s*\d+\s*页", re.I)
 _ADDRESS_RE = re.compile(r"(?:https?|file|ftp)://|www\.", re.I)
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
+# Short header lines that stay lines of their own even right after a full-width line: a field label
+# (日期：, 来源：, 作者：, 责任编辑：…) or a bare date (with time) at the start.
+_HEADER_LINE_RE = re.compile(
+    r"^\s*[【\[(（]?\s*(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|文章来源|稿源|出处|作者|记者|通讯员|摄影"
+    r"|发布人|发布者|责任编辑|责编|编辑|审核|浏览次数|点击数|阅读量)\s*[:：]"
+    r"|^\s*\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)"
+)
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _MOJIBAKE_MIN_HAN = 20
 _MOJIBAKE_COMMON_SHARE = 0.6
@@ -428,7 +437,10 @@ def _paragraphs(flows: list[list[_Line]]) -> list[str]:
                 same_size = abs(line.size - prev.size) <= _SIZE_CHANGE * max(line.size, prev.size)
                 prev_full = prev.x1 >= prev_stats[1] - _SHORT_LINE * prev.size
                 indented = line.x0 > left + _INDENT * size
-                if k == 0:  # first line of a column or page: only layout of both ends tells
+                short = line.x1 < stats[1] - _SHORT_LINE * line.size
+                if short and _HEADER_LINE_RE.match(line.text):
+                    new = True  # a date, source, byline or editor line after a full line: its own line
+                elif k == 0:  # first line of a column or page: only layout of both ends tells
                     new = not (same_size and prev_full and not indented)
                 else:
                     gap = line.top - prev.top
