@@ -18,7 +18,8 @@ and the README) and rebuilds the text a reader sees:
    larger than the line pitch, when it is indented (first-line indent), when its font size differs,
    or when the row above ended well short of the column's right edge (a paragraph's last line, a
    title, a date or byline line). A short row that starts with a header field (``日期：``, ``来源：``,
-   ``责任编辑：`` …) or a bare date is a line of its own even after a full-width row. Never because of
+   ``责任编辑：`` …), a bare date or a site footer (``版权所有``, ``©``) is a line of its own even after a
+   full-width row. Never because of
    punctuation alone. A paragraph continues across a
    column or page break when the last row was full width and the next is not indented.
 5. **Joining.** Rows of one paragraph are joined without a space (Chinese has none, and a word broken
@@ -110,12 +111,14 @@ _DATETIME_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*(?:上午|�
 _PAGE_COUNT_RE = re.compile(r"(?<![\d/.-])\d{1,4}\s*/\s*\d{1,4}(?![\d/.-])|\bpage\s*\d+\s*of\s*\d+|第\s*\d+\s*页", re.I)
 _ADDRESS_RE = re.compile(r"(?:https?|file|ftp)://|www\.", re.I)
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
-# Short header lines that stay lines of their own even right after a full-width line: a field label
-# (日期：, 来源：, 作者：, 责任编辑：…) or a bare date (with time) at the start.
+# Short header and footer lines that stay lines of their own even right after a full-width line: a field
+# label (日期：, 来源：, 作者：, 责任编辑：…), a bare date (with time), or a site footer's start (版权所有, ©).
 _HEADER_LINE_RE = re.compile(
     r"^\s*[【\[(（]?\s*(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|文章来源|稿源|出处|作者|记者|通讯员|摄影"
     r"|发布人|发布者|责任编辑|责编|编辑|审核|浏览次数|点击数|阅读量)\s*[:：]"
     r"|^\s*\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)"
+    r"|^\s*(?:版权所有|版权声明|免责声明|Copyright|©|主办单位|承办单位|技术支持|[京沪粤浙苏]ICP)",
+    re.IGNORECASE,
 )
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _MOJIBAKE_MIN_HAN = 20
