@@ -603,11 +603,17 @@ def _pdfium_page(page: Any, raw: Any) -> tuple[list[Glyph], int, str]:
         textpage.close()
 
 
-def _page_has_image(page: Any) -> bool:
+def _textless_reason(page: Any) -> str:
+    """Why a page without text has none: a scan (images), text drawn as outlines (paths), or blank."""
     try:
-        return any(obj.type == 3 for obj in page.get_objects(max_depth=2))  # FPDF_PAGEOBJ_IMAGE
-    except Exception:  # a damaged page tree: treat as no image
-        return False
+        kinds = {obj.type for obj in page.get_objects(max_depth=2)}
+    except Exception:  # a damaged page tree: nothing to tell
+        kinds = set()
+    if 3 in kinds:  # FPDF_PAGEOBJ_IMAGE
+        return "no text layer (scanned page)"
+    if 2 in kinds:  # FPDF_PAGEOBJ_PATH
+        return "no text layer (drawings only, or text as outlines)"
+    return "empty page"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -615,12 +621,13 @@ def _page_has_image(page: Any) -> bool:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _tesseract_languages(exe: str) -> set[str]:
+@functools.lru_cache(maxsize=4)
+def _tesseract_languages(exe: str) -> frozenset[str]:
     try:
         out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
-        return set()
-    return {line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip()}
+        return frozenset()
+    return frozenset(line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip())
 
 
 def ocr_available() -> tuple[bool, str]:
@@ -747,7 +754,7 @@ def _read(pdf: Any, raw: Any, path: Path, *, ocr: bool) -> tuple[str, dict[str, 
                 glyphs, errors, text = _pdfium_page(page, raw)
                 reason = garbage_reason(text, errors)
                 if not text.strip():
-                    reason = "no text layer (scanned page)" if _page_has_image(page) else "empty page"
+                    reason = _textless_reason(page)
                 if reason is None:
                     pages.append((page.get_width(), page.get_height(), glyphs))
                 else:
