@@ -112,12 +112,14 @@ _PAGE_COUNT_RE = re.compile(r"(?<![\d/.-])\d{1,4}\s*/\s*\d{1,4}(?![\d/.-])|\bpag
 _ADDRESS_RE = re.compile(r"(?:https?|file|ftp)://|www\.", re.I)
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
 # Short header and footer lines that stay lines of their own even right after a full-width line: a field
-# label (日期：, 来源：, 作者：, 责任编辑：…), a bare date (with time), or a site footer's start (版权所有, ©).
+# label (日期：, 来源：, 作者：, 责任编辑：…), a bare date (with time), a site footer's start (版权所有, ©)
+# or a link to other articles (上一篇：, 相关新闻).
 _HEADER_LINE_RE = re.compile(
     r"^\s*[【\[(（]?\s*(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|文章来源|稿源|出处|作者|记者|通讯员|摄影"
     r"|发布人|发布者|责任编辑|责编|编辑|审核|浏览次数|点击数|阅读量)\s*[:：]"
     r"|^\s*\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)"
-    r"|^\s*(?:版权所有|版权声明|免责声明|Copyright|©|主办单位|承办单位|技术支持|[京沪粤浙苏]ICP)",
+    r"|^\s*(?:版权所有|版权声明|免责声明|Copyright|©|主办单位|承办单位|技术支持|[京沪粤浙苏]ICP"
+    r"|上一篇|下一篇|上一条|下一条|上篇|下篇|相关新闻|相关阅读|相关链接|推荐阅读)",
     re.IGNORECASE,
 )
 _CID_RE = re.compile(r"\(cid:\d+\)")
