@@ -48,7 +48,7 @@ from tqdm import tqdm
 
 from analysis import _io, config
 from analysis.errors import AnalysisError, CorpusError, ReadError
-from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.repeats import removals_to_json
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
@@ -264,10 +264,12 @@ def _run(
     aliases_key = ""
     if store is not None:
         aliases_key = alias_key(company_files)
+        memo = DigestMemo(store.base, root)
         for f, rel in todo:
-            digest = file_digest(f, config.MAX_FILE_BYTES)
+            digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
                 keys[rel] = record_key(digest, f.suffix, keep_repeated)
+        memo.save()
         full, other = store.lookup(keys.values(), aliases_key)
     ingest_jobs = [
         (str(root), rel, keep_repeated, company_files, store is not None)
