@@ -179,6 +179,10 @@ def record_key(digest: str, suffix: str, keep_repeated: bool) -> str:
     return hashlib.sha256(f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}".encode()).hexdigest()
 
 
+class _NothingToMerge(Exception):
+    """Every shard vanished or was damaged while compacting."""
+
+
 class IngestCache:
     """The shards of one rules key: look records up by key, add new ones."""
 
@@ -295,26 +299,57 @@ class IngestCache:
         )
 
     def compact(self) -> Path | None:
-        """Merge all shards into one (newest record per key and alias key wins); old shards removed."""
-        import pyarrow as pa
+        """Merge all shards into one (newest record per key and alias key wins); old shards removed.
 
-        shards = self.shards()
-        tables = [(p, t) for p in shards if (t := self._read(p)) is not None]
-        if len(tables) < 2:
+        Streams: one shard is in memory at a time, whatever the size of the cache.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        shards = list(reversed(self.shards()))  # newest first
+        if len(shards) < 2:
             return None
-        table = pa.concat_tables([t for _, t in reversed(tables)])  # newest first
+        self.dir.mkdir(parents=True, exist_ok=True)
+        target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
         seen: set[tuple[str, str]] = set()
-        keep = []
-        pairs = zip(table.column("key").to_pylist(), table.column("alias_key").to_pylist(), strict=True)
-        for i, pair in enumerate(pairs):
-            if pair not in seen:
-                seen.add(pair)
-                keep.append(i)
-        merged = self._write_table(table.take(pa.array(keep, type=pa.int64())))
-        for path, _ in tables:
+        merged: list[Path] = []
+
+        def writer(tmp: Path) -> None:
+            out = None
+            try:
+                for path in shards:
+                    index = self._read(path, ["key", "alias_key"])
+                    if index is None:
+                        continue
+                    keep = []
+                    pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
+                    for i, pair in enumerate(pairs):
+                        if pair not in seen:
+                            seen.add(pair)
+                            keep.append(i)
+                    table = self._read(path)
+                    if table is None:
+                        continue
+                    table = table.take(pa.array(keep, type=pa.int64()))
+                    if out is None:
+                        out = pq.ParquetWriter(tmp, table.schema, compression="zstd", compression_level=1)
+                    out.write_table(table)
+                    merged.append(path)
+                    del table
+            finally:
+                if out is not None:
+                    out.close()
+            if out is None:
+                raise _NothingToMerge
+
+        try:
+            result = _io.write_with(target, writer, suffix=".parquet")
+        except _NothingToMerge:
+            return None
+        for path in merged:
             with contextlib.suppress(OSError):
                 path.unlink()
-        return merged
+        return result
 
 
 def dumps(value: Any) -> str:

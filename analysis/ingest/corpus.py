@@ -240,7 +240,7 @@ def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> It
 
 # New cache records are written in shards of about this many characters of prepared text, so that a
 # long run keeps its progress and never holds every document's prepared form in memory.
-_FLUSH_CHARS = 40_000_000
+_FLUSH_CHARS = 12_000_000
 
 
 def _run(
