@@ -53,7 +53,7 @@ from analysis import _io, config
 from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
@@ -281,7 +281,7 @@ def _over_budget(job: tuple[Any, ...], reason: str) -> dict[str, Any]:
 
 # New cache records are written in shards of about this many characters of prepared text, so that a
 # long run keeps its progress and never holds every document's prepared form in memory.
-_FLUSH_CHARS = 40_000_000
+_FLUSH_CHARS = 12_000_000
 
 
 def _run(
@@ -306,10 +306,12 @@ def _run(
     aliases_key = ""
     if store is not None:
         aliases_key = alias_key(company_files)
+        memo = DigestMemo(store.base, root)
         for f, rel in todo:
-            digest = file_digest(f, config.MAX_FILE_BYTES)
+            digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
                 keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
+        memo.save()
         full, other = store.lookup(keys.values(), aliases_key)
     ingest_jobs = [
         (str(root), rel, keep_repeated, company_files, store is not None, ocr)
