@@ -236,3 +236,42 @@ def top_slogans(profile: pd.DataFrame, features: Sequence[str] | Any, n: int = 6
 def has_dated(docs: pd.DataFrame) -> bool:
     """True when at least one document has a date."""
     return bool(docs["date"].notna().any())
+
+
+def docvar_table(docs: pd.DataFrame) -> pd.DataFrame:
+    """The document variables beyond company and year (``doc_type``, metadata-file columns, ``--path-vars``):
+    per variable its type, where its values came from, how many documents have a value, and the most
+    frequent values with their document counts. Empty when there are none."""
+    from analysis.ingest.corpus import CORPUS_COLUMNS
+
+    extra = [c for c in docs.columns if c not in CORPUS_COLUMNS and not c.endswith(("_from", "_source"))]
+    extra = [c for c in extra if c not in ("year_hint", "year_hint_source", "year_from_hint")]
+    names = (["doc_type"] if "doc_type" in docs.columns else []) + extra
+    rows = []
+    for name in names:
+        col = docs[name]
+        text = col.astype("object").where(col.notna(), None)
+        present = text.notna() & (text.astype(str) != "")
+        values = text[present]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+        counts = values.astype(str).value_counts(sort=True)
+        shown = "、".join(f"{v}（{n}）" for v, n in counts.head(8).items())
+        if len(counts) > 8:
+            shown += f" …（另有 {len(counts) - 8} 个取值）"
+        origin = docs[f"{name}_from"].fillna("").astype(str) if f"{name}_from" in docs.columns else None
+        origins = (
+            "、".join(f"{k} {n}" for k, n in origin[present.to_numpy()].value_counts().items())
+            if origin is not None
+            else ""
+        )
+        kind = (
+            "日期" if pd.api.types.is_datetime64_any_dtype(col)
+            else "数值" if pd.api.types.is_numeric_dtype(col)
+            else "文本"
+        )  # fmt: skip
+        rows.append(
+            {"变量": name, "类型": kind, "来源": origins, "有值的文档": int(present.sum()),
+             "缺失": int((~present).sum()), "取值（文档数）": shown or "—"}
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=["变量", "类型", "来源", "有值的文档", "缺失", "取值（文档数）"])

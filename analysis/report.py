@@ -595,6 +595,7 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    path_vars: str | None = None,
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -611,6 +612,11 @@ def run_reports(
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
+    path_vars: document variables from the folder layout (``"{genre}/*"``; see ``ingest.docvars``).
+
+    ``params["where"]`` (``-p where="genre == 'news'"``) restricts every report to the documents
+    matching that filter (:mod:`analysis.where`: parsed, never executed); the index says how many
+    documents it kept and left out.
 
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
@@ -628,17 +634,25 @@ def run_reports(
     out = Path(out) if out is not None else config.REPORTS_DIR
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     notebooks = discover_notebooks(nb_dir, only)
+    params = dict(params or {})
+    where = params.pop("where", None)
+    if where is not None:
+        from analysis.where import parse_where
+
+        where = " and ".join(map(str, parse_where(str(where))))  # a bad filter: refused before any work
     per_nb_params, effective = _resolve_params(notebooks, params)
     out.mkdir(parents=True, exist_ok=True)
     stage = _runguard.stage_for(out)  # everything of this run is built here; commit() moves it into out
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False)
+    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars)
     timings["ingest_s"] = time.perf_counter() - t
     parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
+    if where is not None:
+        effective["where"] = _apply_where(result, where, stage / "data")
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False)
@@ -715,6 +729,23 @@ def run_reports(
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _apply_where(result: Any, where: str, data_dir: Path) -> str:
+    """Keep the documents matching ``where`` in the run's corpus; the filter and its counts, as text."""
+    import warnings
+
+    from analysis.ingest.corpus import write_corpus
+    from analysis.select import select
+
+    total = len(result.corpus)
+    with warnings.catch_warnings():  # the index says it
+        warnings.simplefilter("ignore")
+        result.corpus = select(result.corpus, where=where)
+    if result.corpus.empty:
+        raise AnalysisError(f"-p where={where}: no document of the {total} matches")
+    write_corpus(result, data_dir)
+    return f"{where} ({len(result.corpus)} of {total} documents kept, {total - len(result.corpus)} left out)"
 
 
 def _with_previous_reports(

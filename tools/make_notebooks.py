@@ -84,6 +84,18 @@ def notebooks() -> dict[str, nbformat.NotebookNode]:
         [
             ("## 概况", 'plots.show_table(notebook.summary_table(docs), caption="语料概况")'),
             (
+                "## 文档变量\n\n公司和年份之外的变量：文档类型（doc_type，文档自己写明时）、元数据文件的其他列、"
+                "`--path-vars` 从文件夹得到的变量。来源：metadata = 元数据文件，path = 文件夹，document = 文档本身。"
+                "可用于 `-p group_by=变量名` 和 `-p where=\"变量名 == '取值'\"`。",
+                """\
+variables = notebook.docvar_table(docs)
+if variables.empty:
+    plots.show_message("没有公司和年份之外的文档变量。")
+else:
+    plots.show_table(variables, caption="文档变量及其取值")
+""",
+            ),
+            (
                 "## 各公司每年的文档数\n\n无日期的文档不计入此表（见下文）。",
                 """\
 table = notebook.company_year_table(docs)
