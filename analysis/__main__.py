@@ -118,6 +118,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         show_code=args.show_code,
         companies=args.companies,
         path_vars=args.path_vars,
+        lang=args.lang,
+        slides=not args.no_slides,
     )
 
 
@@ -225,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="document variables from the folder layout, e.g. '{genre}/*' or '{company}/{year}/*'",
     )  # fmt: skip
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    rp.add_argument("--lang", choices=["zh", "en"], default=None, help="language of reports and figures (default zh)")
+    rp.add_argument("--no-slides", action="store_true", help="do not write slides.pptx")
     _add_limit_options(rp)
     rp.set_defaults(func=_cmd_report)
     return p
