@@ -157,11 +157,14 @@ def _coerce(cond: Condition, value: Any, kind: str) -> Any:
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             try:
-                return float(str(value))
+                number = float(str(value))
             except ValueError:
                 raise AnalysisError(
                     f"where {cond}: {cond.name} holds numbers, {value!r} is not one"
                 ) from None
+            if not np.isfinite(number):
+                raise AnalysisError(f"where {cond}: {value!r} is not a finite number")
+            return number
         return value
     if kind == "date":
         parsed = pd.to_datetime(str(value), errors="coerce", format="ISO8601")

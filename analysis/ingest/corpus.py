@@ -43,6 +43,7 @@ The ingest report lists every skipped or problematic file with columns ``path, s
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -400,14 +401,15 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
         raise CorpusError(f"{path}: metadata file not found") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CorpusError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # pandas renames a repeated column
+        header = [c.strip().lower() for c in next(csv.reader(fh), [])]
     df.columns = [c.strip().lower() for c in df.columns]
     if "path" not in df.columns:
         raise CorpusError(f"{path}: metadata file needs a 'path' column (has: {', '.join(df.columns)})")
-    seen: set[str] = set()
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise CorpusError(f"{path}: column {repeated[0]!r} appears twice")
     for col in df.columns:
-        if col in seen:
-            raise CorpusError(f"{path}: column {col!r} appears twice")
-        seen.add(col)
         if col != "path" and col not in BUILTIN_VARS:
             check_name(col, f"{path}: column", CORPUS_COLUMNS)
     for col in OVERRIDE_FIELDS:

@@ -6,7 +6,8 @@ name its type gets ``''``, never a guess from its length or wording. In order:
 1. the front matter: a ``type`` / ``doc_type`` / ``category`` / ``categories`` field naming a type;
 2. the title, when it *ends* with a type word (关于开展……工作的通知, 中国移动2023年可持续发展报告,
    《5G 专网白皮书》); a title that only reports on a document (中国电信发布2023年可持续发展报告, words of
-   ``resources/doc_type_reporting.txt`` before the type word) names no type of its own;
+   ``resources/doc_type_reporting.txt`` before the type word, unless the title starts with 关于 or the
+   type word follows 的) names no type of its own;
 3. the first lines: a label line (栏目：公司新闻, 类型：通知) or a short line of its own that is a type
    word (a cover page: 白皮书, 2023 年度报告). When those lines name different types, none is chosen.
 
@@ -95,7 +96,8 @@ def extract_doc_type(title: str, text: str, front_matter: Mapping[str, Any] | No
         if hit:
             kind, word = hit
             before = stripped[: len(stripped) - len(word)]
-            if not _reporting().search(before):
+            own_heading = before.endswith("的") or stripped.startswith("关于")  # 关于召开…会议的通知
+            if own_heading or not _reporting().search(before):
                 return kind, f"title ends with {word}: {title.strip()[:80]}"
     found: dict[str, str] = {}
     lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()][:_FIRST_LINES]
