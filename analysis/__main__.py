@@ -30,7 +30,7 @@ def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.corpus import corpus_summary, ingest
+    from analysis.ingest.corpus import CORPUS_COLUMNS, corpus_summary, ingest
 
     if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
         from analysis.ingest.pdf import ocr_available
@@ -54,6 +54,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         f"ingested {s['documents']} documents ({s['undated']} undated, {s['unattributed']} without company, "
         f"years {years}); {result.n_skipped} file(s) skipped -> {Path(args.out) / 'corpus.parquet'}"
     )
+    variables = [c for c in result.corpus.columns if c not in CORPUS_COLUMNS and not c.endswith("_from")]
+    if variables or (result.corpus["doc_type"] != "").any():
+        filled = {v: int((result.corpus[v].notna() & (result.corpus[v].astype(str) != "")).sum()) for v in variables}
+        typed = int((result.corpus["doc_type"] != "").sum())
+        shown = ", ".join([f"doc_type ({typed} documents)", *(f"{v} ({n} documents)" for v, n in filled.items())])
+        print(f"document variables: {shown}")
     if result.n_skipped:
         print(f"see {Path(args.out) / 'ingest_report.csv'} for the skipped files", file=sys.stderr)
     return EXIT_PARTIAL if result.n_skipped else EXIT_OK

@@ -381,3 +381,15 @@ def test_report_refuses_bad_where_before_work(foldered: tuple[Path, Path], tmp_p
     with pytest.raises(AnalysisError, match="where"):
         run_reports(root, meta, tmp_path / "r", params={"where": "__import__('os')"}, progress=False)
     assert not (tmp_path / "r" / "index.html").exists()
+
+
+def test_ingest_cli_names_the_variables(
+    foldered: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, meta = foldered
+    args = ["ingest", str(root), "--out", str(tmp_path / "o"), "--metadata", str(meta), "-q"]
+    assert main([*args, "--path-vars", "{genre}/*"]) == 0
+    out = capsys.readouterr().out
+    assert "genre (8 documents)" in out and "region (3 documents)" in out and "doc_type (4 documents)" in out
+    assert main([*args, "--path-vars", "{genre"]) == 2
+    assert "unbalanced" in capsys.readouterr().err
