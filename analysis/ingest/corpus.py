@@ -563,7 +563,8 @@ def _reconcile_years(corpus: pd.DataFrame) -> list[dict[str, str]]:
     stronger origin wins (metadata > path > document); a weaker date is cleared, and said."""
     problems: list[dict[str, str]] = []
     rank = {"metadata": 3, "path": 2, "document": 1, "": 0}
-    for i in range(len(corpus)):
+    given = corpus["year_from"].isin(["path", "metadata"]).to_numpy() & corpus["date"].notna().to_numpy()
+    for i in np.flatnonzero(given):
         yfrom = corpus.at[i, "year_from"]
         date = corpus.at[i, "date"]
         if yfrom not in ("path", "metadata") or pd.isna(date) or int(date.year) == int(corpus.at[i, "year"]):
