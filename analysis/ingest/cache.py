@@ -47,7 +47,7 @@ MAX_SHARDS = 8
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
-    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "chars_mapped", "text",
+    "title", "date", "company", "source", "date_source", "company_source", "doc_type", "doc_type_source", "script", "encoding", "format", "chars_mapped", "text",
     "removed_chars", "removed_text", "removed_reasons",
     "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
