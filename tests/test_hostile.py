@@ -759,3 +759,14 @@ def test_a_killed_worker_takes_the_programs_it_started_with_it() -> None:
     assert results[0] == "done a" and results[2] == "done b" and results[1].startswith("time limit")
     time.sleep(0.5)
     assert [p for p in _processes_mentioning("sleep 300") if "pytest" not in p] == []
+
+
+def test_a_link_named_on_the_command_line_is_read(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    target = tmp_path / "elsewhere" / "doc.txt"
+    target.write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "link.txt").symlink_to(target)
+    run = run_cli("ingest", tmp_path / "corpus" / "link.txt", "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0
+    assert list(pd.read_parquet(tmp_path / "out" / "corpus.parquet")["path"]) == ["link.txt"]
