@@ -48,7 +48,7 @@ _EXPORTS: dict[str, str] = {
     "add_year_hint": "analysis.select",
     "year_hints": "analysis.select",
     "AnalysisError": "analysis.errors",
-    "run_reports": "analysis.report",
+    "run_reports": "analysis.report.runner",
 }
 
 __all__ = ["__version__", "dtm", *sorted(_EXPORTS)]

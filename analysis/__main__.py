@@ -102,6 +102,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         only=args.only,
         show_code=args.show_code,
         companies=args.companies,
+        lang=args.lang,
+        slides=not args.no_slides,
     )
 
 
@@ -193,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="notebook parameter")
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    rp.add_argument("--lang", choices=["zh", "en"], default=None, help="language of reports and figures (default zh)")
+    rp.add_argument("--no-slides", action="store_true", help="do not write slides.pptx")
     _add_limit_options(rp)
     rp.set_defaults(func=_cmd_report)
     return p

@@ -83,6 +83,13 @@ def test_stats_with_target_and_reference(tmp_path: Path, raw_dir: Path, metadata
     assert set(key["group"]) == {"中国联通"} and set(key["reference"]) == {"中国移动"}
     slog = pd.read_csv(out / "slogans.csv").set_index(["group", "slogan"])
     assert slog.loc[("中国联通", "全面从严治党"), "count"] >= 12  # seed 000 alone uses it 12 times
+    # any alias works as a target; a year against the year before, with the family asked for
+    assert main([*args, "--target", "China Unicom", "--reference", "China Mobile"]) == 0
+    assert set(pd.read_csv(out / "keyness.csv")["group"]) == {"中国联通"}
+    by_year = [*args[:5], "year", *args[6:]]
+    assert main([*by_year, "--target", "2024", "--reference", "2023", "--family", "block"]) == 0
+    key = pd.read_csv(out / "keyness.csv")
+    assert set(key["group"]) == {2024} and set(key["reference"]) == {2023} and set(key["family"]) == {"block"}
 
 
 def test_single_company_still_writes_every_table(tmp_path: Path) -> None:

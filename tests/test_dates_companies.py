@@ -145,6 +145,9 @@ def test_a_timestamp_inside_a_sentence_is_not_run_in() -> None:
 def test_relative_dateline_vs_event_date() -> None:
     assert date_of(doc("标题某运营商开展志愿服务", "2021年3月6日，昨日，某运营商青年志愿者走进社区。" + PARA)) == D(2021, 3, 6)
     assert date_of(doc("标题某运营商开展志愿服务", "2021年3月5日，某运营商青年志愿者走进社区开展服务。" + PARA)) is None
+    assert date_of(doc("标题某运营商开展志愿服务", "本报讯 2021年3月6日，今日，某运营商青年志愿者走进社区。" + PARA)) == D(2021, 3, 6)
+    # a longer text before the date is a sentence, not a dateline label
+    assert date_of(doc("标题某运营商开展志愿服务", "据某某网消息称2021年3月6日，昨日，某运营商志愿者走进社区。" + PARA)) is None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -190,7 +193,9 @@ def test_page_without_headline_keeps_the_lead_company() -> None:
         "近日，中国移动某省某市分公司组织党员干部赴革命纪念馆开展现场教学，重温入党誓词。",
         PARA,
     )
-    company, source = explain_company(extract_title({}, [], text), text)
+    title = extract_title({}, [], text)
+    assert title == "为扎实推进主题教育走深走实，进一步凝聚干事创业合力"  # the dateline is no part of it
+    company, source = explain_company(title, text)
     assert company == "中国移动" and "lead subject" in source
 
 
@@ -277,11 +282,15 @@ def test_corpus_table_records_the_evidence(tmp_path: Path) -> None:
         doc("本港電訊商公布季度業績", "22/09/2025 09:26", "中國移動香港公司表示，本季度新增用戶數字理想。" + PARA), encoding="utf-8"
     )
     (tmp_path / "none.txt").write_text(doc("某单位召开学习会", "2015年3月2日，某单位召开学习会。" + PARA), encoding="utf-8")
-    corpus = read_corpus(tmp_path, progress=False, n_jobs=1).corpus.set_index("path")
+    cache = tmp_path.parent / (tmp_path.name + "-cache")
+    corpus = read_corpus(tmp_path, progress=False, n_jobs=1, cache_dir=cache).corpus.set_index("path")
     hk, none = corpus.loc["hk.txt"], corpus.loc["none.txt"]
     assert hk["date"] == dt.datetime(2025, 9, 22) and "22/09/2025" in hk["date_source"]
     assert hk["company"] == "中国移动" and "中国移动" in hk["company_source"]
     assert none["date_source"] == "" and none["company_source"] == "no company named"
+    again = read_corpus(tmp_path, progress=False, n_jobs=1, cache_dir=cache).corpus.set_index("path")  # cached
+    assert list(again["date_source"]) == list(corpus["date_source"])
+    assert list(again["company_source"]) == list(corpus["company_source"])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -298,6 +307,8 @@ def _written(day: dt.date, form: str) -> str:
         return f"{day.year}/{day.month}/{day.day}"
     if form == "dmy":  # day first, certain because the day is above 12
         return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if form == "clock":  # with a clock time, as a repost's timestamp would have
+        return f"{day.isoformat()} 10:30"
     return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in f"{day.year}年{day.month}月{day.day}日")
 
 
@@ -314,7 +325,7 @@ OPENERS = ["", "据了解，", "会议回顾了", "本报讯 ", "在"]
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     day=st.dates(min_value=D(1995, 1, 13), max_value=D(2024, 12, 31)).filter(lambda d: d.day > 12),
-    form=st.sampled_from(["cjk", "iso", "slash", "dmy", "fullwidth"]),
+    form=st.sampled_from(["cjk", "iso", "slash", "dmy", "fullwidth", "clock"]),
     opener=st.sampled_from(OPENERS),
     event=st.sampled_from(EVENTS),
     position=st.integers(0, 2),
@@ -511,3 +522,25 @@ def test_hard_wrapped_text_gives_the_answer_of_the_unwrapped_text(width: int) ->
     hard = doc("某公司党建工作取得新进展", "发布时间：2021-05-21", *wrapped)
     assert runin.looks_hard_wrapped(hard.split("\n")) and not runin.looks_hard_wrapped(flat.split("\n"))
     assert (date_of(hard), company_of(hard)) == (date_of(flat), company_of(flat)) == (D(2021, 5, 21), "中国电信")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "截至二零二五年六月三十日止六個月",  # an interim report's period, under the headline
+        "截至30/06/2025止六個月業績",
+        "2025年1月1日起施行",
+        "2024年1月1日至2024年12月31日",
+        "请于2024年3月31日前报送",
+    ],
+)
+def test_a_period_or_deadline_under_the_title_is_not_the_page_date(line: str) -> None:
+    text = doc("中國鐵塔公布中期業績 純利按年上升", line, "中國鐵塔今日公布中期業績，純利按年上升，董事會宣派中期股息。" + PARA)
+    assert date_of(text) is None
+    assert date_of(text.replace(line, line + "\n发布时间：2025-08-12")) == D(2025, 8, 12)
+
+
+def test_english_month_day_on_a_mirror_settles_the_order() -> None:
+    text = doc("防汛保障通信畅通", "6/11/2019，昨日，某省召开防汛通信保障部署会（原文 June 10 meeting）。" + PARA)
+    assert date_of(text) == D(2019, 6, 11)
+    assert date_of(text.replace("June 10", "5 Nov")) == D(2019, 11, 6)

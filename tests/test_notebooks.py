@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +17,9 @@ from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from PIL import Image
 
-from analysis import config, report
+from analysis import config
+from analysis.report import pages
+from analysis.report import runner as report
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = [
@@ -54,13 +61,53 @@ def test_the_six_notebooks_exist() -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_on_disk_are_clean(path: Path) -> None:
-    nb = nbformat.read(str(path), as_version=4)
+    """The notebooks are the source: committed without outputs, in nbformat's own layout (so a diff
+    shows only real edits), with a title, a parameters cell and a setup cell."""
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert all(c.outputs == [] and c.execution_count is None for c in code), f"{path.name} has outputs"
+    assert text == nbformat.writes(nb) + "\n", f"{path.name} is not in canonical form (re-save it with nbformat)"
     assert "parameters" in code[0].metadata.get("tags", [])
+    assert "setup" in code[1].metadata.get("tags", [])
     assert nb.metadata["kernelspec"]["name"] == "python3"
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_markdown_cell_has_its_english_twin(path: Path) -> None:
+    """Markdown comes in pairs: a lang-zh cell followed by its lang-en twin with the same heading level."""
+    nb = nbformat.read(str(path), as_version=4)
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        tags = cell.metadata.get("tags", [])
+        assert tags in (["lang-zh"], ["lang-en"]), f"cell {cell.id}: tag it lang-zh or lang-en"
+        if tags == ["lang-zh"]:
+            twin = cells[i + 1]
+            assert twin.cell_type == "markdown" and twin.metadata.get("tags") == ["lang-en"], cell.id
+            level = len(cell.source) - len(cell.source.lstrip("#"))
+            assert len(twin.source) - len(twin.source.lstrip("#")) == level, cell.id
+            assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"“[^”]*”|`[^`]*`|\([^)]*\)", "", twin.source)) or (
+                "两个维护" in twin.source
+            ), f"cell {twin.id}: Chinese words in the English text"
+        else:
+            assert cells[i - 1].metadata.get("tags") == ["lang-zh"], cell.id
+
+
+def test_ruff_reads_the_notebooks() -> None:
+    """The notebooks' code is linted like the package's (nothing excludes them)."""
+    ruff = Path(sys.executable).with_name("ruff")
+    proc = subprocess.run([str(ruff), "check", "--show-files", str(config.NOTEBOOKS_DIR)],
+                          capture_output=True, text=True, cwd=config.PROJECT_ROOT)  # fmt: skip
+    listed = {Path(line.strip()).name for line in proc.stdout.splitlines() if line.strip().endswith(".ipynb")}
+    assert listed == {p.name for p in NOTEBOOKS}
+    check = subprocess.run([str(ruff), "check", str(config.NOTEBOOKS_DIR)], capture_output=True, text=True,
+                           cwd=config.PROJECT_ROOT)  # fmt: skip
+    assert check.returncode == 0, check.stdout
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -103,8 +150,8 @@ def test_figures_are_written_as_png_svg_csv(reports: Path) -> None:
 
 def test_code_is_hidden_unless_asked() -> None:
     nb = new_notebook(cells=[new_markdown_cell("# t"), new_code_cell("print('x')")])
-    hidden, _ = report._html_exporter(False).from_notebook_node(nb)
-    shown, _ = report._html_exporter(True).from_notebook_node(nb)
+    hidden, _ = pages.html_exporter(False).from_notebook_node(nb)
+    shown, _ = pages.html_exporter(True).from_notebook_node(nb)
     assert "jp-InputArea-editor" in visible(shown)
     assert "jp-InputArea-editor" not in visible(hidden)
 
@@ -117,3 +164,117 @@ def test_sections_reach_the_sample_reports(reports: Path) -> None:
     assert "全面从严治党" in slogans and "两个维护" in slogans
     explorer = visible((reports / "50-term-explorer.html").read_text(encoding="utf-8"))
     assert "KWIC" in explorer
+
+
+# ------------------------------------------------------------------------------------- shared pages
+
+_FONT_DATA = re.compile(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def uncovered(page: str) -> set[str]:
+    """CJK characters (and full-width punctuation) on ``page`` that its embedded font cannot draw."""
+    from fontTools.ttLib import TTFont
+
+    fonts = _FONT_DATA.findall(page)
+    assert len(fonts) == 1, f"expected one embedded font, found {len(fonts)}"
+    cmap = TTFont(io.BytesIO(base64.b64decode(fonts[0]))).getBestCmap()
+    return {ch for ch in pages.page_characters(page) if _CJK.match(ch) and ord(ch) not in cmap}
+
+
+@pytest.mark.parametrize("name", ["index", *EXPECTED])
+def test_every_cjk_character_is_in_the_embedded_font(reports: Path, name: str) -> None:
+    page = (reports / f"{name}.html").read_text(encoding="utf-8")
+    assert sum(bool(_CJK.match(c)) for c in pages.page_characters(page)) > 50
+    assert uncovered(page) == set()
+    if name != "index":
+        assert '<html lang="zh">' in page
+    # base64 data (font, images, the table library) may spell anything: look at the rest
+    text = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+|inject(?:Module|CSS)\(\"[A-Za-z0-9+/=]+\"\)", "", page)
+    assert "cdnjs" not in text and "require.min.js" not in text and "mathjax" not in text.lower()
+
+
+def test_coverage_check_can_fail() -> None:
+    page = "<html><head></head><body>中国联通</body></html>"
+    embedded = pages.embed_font(page)
+    assert uncovered(embedded) == set()
+    # a font made for fewer characters than the page shows is caught
+    short = page.replace("</head>", pages.font_css(pages.subset_font("中国")) + "</head>")
+    assert uncovered(short) == {"联", "通"}
+
+
+def test_characters_inside_table_data_count() -> None:
+    chars = pages.page_characters('<script>{"data_json": "[[\\"\\u4e2d\\u56fd\\"]]"}</script>')
+    assert {"中", "国"} <= chars
+
+
+def test_slide_deck_has_one_picture_per_chart(reports: Path) -> None:
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    from pptx.util import Inches
+
+    from analysis.ingest.corpus import corpus_hash, load_corpus
+
+    deck = Presentation(str(reports / "slides.pptx"))
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
+    charts = [e for name in EXPECTED
+              for e in json.loads((reports / "figures" / name / "figures.json").read_text(encoding="utf-8"))]  # fmt: skip
+    pngs = sorted(p for name in EXPECTED for p in (reports / "figures" / name).glob("*.png"))
+    assert len(deck.slides) == len(charts) == len(pngs) > 5
+    docs = load_corpus(reports / "data" / "corpus.parquet", progress=False)
+    digest = corpus_hash(docs)[:12]
+    for slide, chart in zip(deck.slides, charts, strict=True):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert chart["title"] and chart["title"] in texts
+        footer = texts[-1]
+        assert digest in footer and f"{len(docs)} 篇文档" in footer and "2022-" in footer
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="slides.pptx"' in index
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path, metadata_csv: Path) -> Iterator[Path]:
+    base = tmp_path_factory.mktemp("english")
+    out = base / "out"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TEXTLAB_CACHE", str(base / "cache"))
+        mp.setattr(config, "CACHE_DIR", base / "cache")
+        code = report.run_reports(raw_dir, metadata_csv, out, params={"figure_style": "slide"}, lang="en",
+                                  progress=False)  # fmt: skip
+    assert code == 0, (out / "index.html").read_text(encoding="utf-8")
+    yield out
+
+
+def _own_words(html_text: str) -> list[str]:
+    """Headings, captions, notices and table headers: the words a report writes itself."""
+    shown = visible(html_text)
+    found = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", shown, flags=re.S)
+    found += re.findall(r'<p class="textlab-caption">(.*?)</p>', shown, flags=re.S)
+    found += re.findall(r'<div class="textlab-msg[^"]*">(.*?)</div>', shown, flags=re.S)
+    found += re.findall(r"<th>(.*?)</th>", shown, flags=re.S)
+    # terms quoted in captions and headings stay as written
+    return [re.sub(r"“[^”]*”|（[^）]*）", "", re.sub(r"<[^>]+>", "", t)) for t in found]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_english_reports_speak_english(english: Path, name: str) -> None:
+    page = (english / f"{name}.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    words = _own_words(page)
+    assert words
+    chinese = [w for w in words if re.search(r"[\u4e00-\u9fff]", w) and w.strip() not in ("全面从严治党", "主题教育")]
+    assert chinese == []
+    assert uncovered(page) == set()
+
+
+def test_english_figures_legends_and_index(english: Path) -> None:
+    index = (english / "index.html").read_text(encoding="utf-8")
+    assert "Reports" in index and "Slide deck" in index and "报告" not in visible(index)
+    titles = [e["title"] for name in EXPECTED
+              for e in json.loads((english / "figures" / name / "figures.json").read_text(encoding="utf-8"))]  # fmt: skip
+    assert titles and all(not re.search(r"[\u4e00-\u9fff]", re.sub(r"“[^”]*”", "", t)) for t in titles)
+    # figure_style=slide: every chart on a 16:9 canvas
+    with Image.open(english / "figures" / "40-slogans" / "slogans-by-company.png") as img:
+        assert img.size[0] / img.size[1] == pytest.approx(16 / 9, rel=0.01)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +14,9 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from analysis import fonts, plots
+from analysis import plots
 from analysis.errors import AnalysisError
+from analysis.plots import figures, fonts, style, tables
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
@@ -291,10 +294,10 @@ def test_hostile_labels_draw_as_text() -> None:
 
 
 def test_long_labels_are_wrapped_and_cut() -> None:
-    label = plots._label("学思想、强党性、重实践、建新功" * 4, width=12, max_lines=2)
+    label = figures._label("学思想、强党性、重实践、建新功" * 4, width=12, max_lines=2)
     lines = label.split("\n")
     assert len(lines) == 2 and lines[-1].endswith("…")
-    assert all(plots._text_width(line) <= 12 for line in lines)
+    assert all(figures._text_width(line) <= 12 for line in lines)
 
 
 # ------------------------------------------------------------------------------------------ files
@@ -314,6 +317,7 @@ def test_save_figure_writes_png_svg_csv(tmp_path: Path) -> None:
     assert pd.read_csv(written["csv"], encoding="utf-8").equals(table)
     assert written["csv"].read_bytes()[:3] != b"\xef\xbb\xbf"  # plain UTF-8, no BOM
     assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+        "figures.json",  # the list the slide deck is built from
         "top-terms.csv",
         "top-terms.png",
         "top-terms.svg",
@@ -343,7 +347,7 @@ def test_table_html_escapes_every_cell_and_header() -> None:
 
 def test_show_kwic_and_message_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(plots, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(tables, "_display", lambda obj: shown.append(obj.data))
     lines = pd.DataFrame(
         {
             "doc_id": ["a"],
@@ -362,3 +366,69 @@ def test_show_kwic_and_message_escape(monkeypatch: pytest.MonkeyPatch) -> None:
         assert "<script>alert" not in out and "<img src=x" not in out
         assert "&lt;script&gt;" in out or "&lt;img" in out
     assert "2024-01-30" in shown[0] and "全面从严治党" in shown[0]
+
+
+# ------------------------------------------------------------------------------ language and style
+
+
+@pytest.fixture
+def restore_style() -> Iterator[None]:
+    yield
+    style.configure(lang="zh", figure_style="report")
+
+
+def _texts(fig) -> list[str]:
+    fig.draw_without_rendering()
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+
+
+def test_english_figures_keep_terms_and_name_companies(restore_style: None) -> None:
+    table = pd.DataFrame({2022: [2, 1], 2023: [1, 0]}, index=["中国联通", "某某公司"])
+    zh = _texts(plots.plot_company_year(table))
+    en = _texts(plots.plot_company_year(table, lang="en"))
+    assert "年份" in zh and "Year" in en and "年份" not in en
+    assert "China Unicom (中国联通)" in en  # English name from companies.csv, the name as written kept
+    assert "某某公司" in en  # no English name known: as written
+    assert "中国联通" in zh and not any("China" in t for t in zh)
+    freq = pd.DataFrame({"group": ["(none)"] * 2, "term": ["全面从严治党", "主题教育"], "count": [3, 2]})
+    texts = _texts(plots.plot_top_terms(freq, lang="en"))
+    assert "全面从严治党" in texts and "Top terms" in texts
+
+
+def test_configure_sets_the_default_language(restore_style: None) -> None:
+    style.configure(lang="en")
+    assert style.msg("year") == "Year" and plots.display_label("") == "(unattributed)"
+    with pytest.raises(AnalysisError, match="lang"):
+        style.configure(lang="fr")
+    with pytest.raises(AnalysisError, match="figure_style"):
+        style.configure(figure_style="poster")
+
+
+def test_figure_styles_set_canvas_fonts_and_dpi(tmp_path: Path, restore_style: None) -> None:
+    table = pd.DataFrame({2022: [2], 2023: [1]}, index=["中国联通"])
+    report_fig = plots.plot_company_year(table)
+    style.configure(figure_style="slide")
+    slide_fig = plots.plot_company_year(table)
+    assert tuple(slide_fig.get_size_inches()) == pytest.approx((13.333, 7.5))
+    assert slide_fig._suptitle.get_fontsize() > report_fig._suptitle.get_fontsize()
+    style.configure(figure_style="paper")
+    paper_fig = plots.plot_company_year(table)
+    assert paper_fig.get_size_inches()[0] <= 6.5
+    assert paper_fig._suptitle.get_fontsize() < report_fig._suptitle.get_fontsize()
+    written = plots.save_figure(paper_fig, tmp_path, "paper")
+    with Image.open(written["png"]) as img:
+        assert img.info["dpi"][0] == pytest.approx(300, abs=0.5)
+    entries = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))
+    assert entries == [{"name": "paper", "title": "各公司每年的文档数", "png": "paper.png", "svg": "paper.svg"}]
+
+
+def test_long_tables_are_interactive_and_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(tables, "_display", lambda obj: shown.append(obj.data))
+    long = pd.DataFrame({"term": [HOSTILE] * 40, "count": range(40)})
+    plots.show_table(long, caption=HOSTILE, name="t")
+    plots.show_table(long.head(5), caption="short")
+    interactive, static = shown
+    assert "itables" in interactive and "csvHtml5" in interactive and '"pageLength": 15' in interactive
+    assert HOSTILE not in interactive and "&lt;script&gt;alert(1)" in interactive
+    assert "itables" not in static and "<table" in static

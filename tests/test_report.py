@@ -13,8 +13,10 @@ import pytest
 from html_view import visible
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import config, notebook, report
+from analysis import config
 from analysis.errors import AnalysisError
+from analysis.report import notebook
+from analysis.report import runner as report
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -226,6 +228,31 @@ def test_parameters_are_typed_and_checked() -> None:
         report._resolve_params(nbs, {"figures_dir": "/tmp"})
     with pytest.raises(AnalysisError, match="integer"):
         report._resolve_params(nbs, {"top_n": "many"})
+    per_nb, _ = report._resolve_params(nbs, {"lang": "en", "figure_style": "slide"})
+    assert all(v == {"lang": "en", "figure_style": "slide"} for v in per_nb.values())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"params": {"lang": "fr"}}, "lang"),
+        ({"lang": "en", "params": {"lang": "zh"}}, "disagree"),
+        ({"params": {"figure_style": "poster"}}, "figure_style"),
+    ],
+)
+def test_language_and_style_are_checked_before_any_work(tmp_path: Path, kwargs: dict, message: str) -> None:
+    with pytest.raises(AnalysisError, match=message):
+        report.run_reports(tmp_path / "no-such-corpus", out=tmp_path / "out", progress=False, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_report_language_options() -> None:
+    from analysis.__main__ import build_parser
+
+    args = build_parser().parse_args(["report", "--lang", "en", "--no-slides", "-p", "figure_style=paper"])
+    assert args.lang == "en" and args.no_slides and args.param == ["figure_style=paper"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "--lang", "fr"])
 
 
 def test_index_escapes_everything() -> None:
@@ -256,10 +283,19 @@ def test_index_escapes_everything() -> None:
         },
         "versions": {"python": "3"},
         "n_failed": 1,
+        "lang": "zh",
+        "slides": "slides.pptx",
+        "slides_note": SCRIPT,
     }
     page = report._render_index(ctx)
     assert_no_live_markup(page)
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
+    assert 'href="slides.pptx"' in page and "幻灯片" in page
+    english = report._render_index({**ctx, "lang": "en"})
+    assert_no_live_markup(english)
+    assert '<html lang="en">' in english and "Slide deck" in english and "幻灯片" not in english
+    # every word the index writes itself is English: what is left in Chinese is corpus data only
+    assert not re.search(r"[\u4e00-\u9fff]", visible(english))
 
 
 def test_notebook_helpers() -> None:

@@ -538,6 +538,8 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "group_docs",
         "group_size",
         "in_lexicon",
+        "rate_ci_low",
+        "rate_ci_high",
         "docs_with_term",
         "group_tokens",
         "thin_group",

@@ -291,7 +291,9 @@ def test_keyness_modes(skewed):
 
 def test_keyness_skips_groups_without_tokens_against_the_rest():
     m = build([["a", "b", "a"], [], ["b", "b"]], ["X", "Y", "Z"], [2024, 2024, 2024])
-    k = keyness(m, min_count=1)
+    with pytest.warns(UserWarning, match=r"1 of 3 documents left out \(1 in groups without tokens \(Y\)\)"):
+        k = keyness(m, min_count=1)
+    assert sum(k.attrs["left_out"].values()) == 1
     assert k["group"].unique().tolist() == ["X", "Z"]
     with pytest.raises(AnalysisError, match="'Y' has no tokens"):
         keyness(m, target="Y")

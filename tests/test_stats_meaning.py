@@ -513,3 +513,13 @@ def test_every_lexicon_occurrence_is_counted_against_a_plain_scan(text, terms):
     got = _Lexicon(tuple(terms)).occurrences(text)
     for term in set(terms):
         assert got.get(term, 0) == _plain_scan(text, term), (text, term)
+
+
+def test_slogan_profile_rates_carry_document_bootstrap_intervals(sample_corpus, sample_tokens):
+    from analysis.stats.slogans import slogan_profile
+
+    p = slogan_profile(sample_corpus, sample_tokens, by=None)
+    assert {"rate_ci_low", "rate_ci_high"} <= set(p.columns)
+    assert (p["rate_ci_low"] <= p["rate_per_10k"] + 1e-9).all() and (p["rate_per_10k"] <= p["rate_ci_high"] + 1e-9).all()
+    one = slogan_profile(sample_corpus, sample_tokens, by="doc_id")  # groups of one document: no interval
+    assert one["rate_ci_low"].isna().all()

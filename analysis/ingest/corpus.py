@@ -233,6 +233,7 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
         )]))
         title, date, company, source = "", None, "", ""
+        date_source = company_source = ""
     record.update(
         title=title,
         date=date.isoformat() if date else "",

@@ -188,10 +188,19 @@ def keyness(
         if pairs[0][1] == t:
             raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
     codes, _ = dtm.group_codes(by)
-    return _keyness_pairs(
+    out = _keyness_pairs(
         dtm, grouped, codes, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
         prior_size=prior_size, min_docs=min_docs,
     )
+    if target is None:  # groups without tokens have nothing to compare: say so
+        from analysis.select import report_left_out
+
+        compared = {t for t, _ in pairs}
+        skipped = [i for i in range(len(labels)) if i not in compared]
+        n_skipped = int(grouped.docvars["n_docs"].to_numpy()[skipped].sum()) if skipped else 0
+        report_left_out(out, "keyness", {f"in groups without tokens ({', '.join(labels[i] for i in skipped)})": n_skipped},
+                        int(grouped.docvars["n_docs"].sum()))
+    return out
 
 
 def _keyness_pairs(

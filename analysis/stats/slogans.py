@@ -607,6 +607,9 @@ def slogan_profile(
     slogans: Iterable[str] | None = None,
     pool: dict[str, Iterable[str]] | None = None,
     thin_docs: int | None = 3,
+    ci: float | None = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Slogan use per group: how often, how densely, in how many documents, first and last seen.
 
@@ -637,6 +640,9 @@ def slogan_profile(
       group_size     int; tokens (or characters) in the group, the rate's denominator (also as
                      ``group_tokens``)
       thin_group     bool; the group has fewer than ``thin_docs`` documents (None: no column)
+      rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) bootstrap interval of the rate over the
+                     group's documents (``analysis.stats.uncertainty``); NaN for a one-document group;
+                     ``ci=None`` leaves them out
       in_lexicon     bool; the slogan is a formulation of the lexicon; False marks a candidate (a quoted
                      or numbered phrase found in the text, not yet a known formulation)
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
@@ -662,6 +668,8 @@ def slogan_profile(
 
     cols = ["group", "slogan", "kind", "count", "count_standalone", rate_col, "n_docs", "first_date",
             "last_date", "group_docs", "group_size", "in_lexicon"]
+    if ci is not None:
+        cols += ["rate_ci_low", "rate_ci_high"]
     if counts.empty and wanted is None:
         return with_vocabulary(_empty(cols), "slogan_profile")
     rows = counts["_row"].to_numpy()
@@ -701,6 +709,8 @@ def slogan_profile(
     out["count"] = out["count"].astype(np.int64)
     out["count_standalone"] = out["count_standalone"].astype(np.int64)
     out["n_docs"] = out["n_docs"].astype(np.int64)
+    if ci is not None:
+        _rate_ci(out, counts, codes, len(labels), sizes.to_numpy(dtype=np.float64), (ci, n_boot, seed))
     lex_terms = set(base)
     out["in_lexicon"] = [
         all(t in lex_terms for t in wanted[sl]) if wanted is not None and sl in wanted else sl in lex_terms
@@ -711,6 +721,28 @@ def slogan_profile(
     from analysis.stats.columns import flag_thin
 
     return flag_thin(with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile"), thin_docs)
+
+
+def _rate_ci(
+    out: pd.DataFrame, counts: pd.DataFrame, codes: np.ndarray, n_groups: int, sizes: np.ndarray,
+    boot: tuple[float, int, int],
+) -> None:
+    """Bootstrap intervals of every (group, slogan) rate of ``out``, resampling documents."""
+    from analysis.stats.uncertainty import bootstrap_rate_ci
+
+    keys = list(dict.fromkeys(zip(out["slogan"], out["kind"], strict=True)))
+    col_of = {k: j for j, k in enumerate(keys)}
+    cols = np.array([col_of.get(k, -1) for k in zip(counts["slogan"], counts["kind"], strict=True)], dtype=np.int64)
+    ok = cols >= 0
+    matrix = sp.csr_matrix(
+        (counts["count"].to_numpy(dtype=np.float64)[ok], (counts["_row"].to_numpy()[ok], cols[ok])),
+        shape=(len(sizes), len(keys)),
+    )
+    low, high = bootstrap_rate_ci(matrix, sizes, codes, n_groups, level=boot[0], n_boot=boot[1], seed=boot[2])
+    at = np.array([col_of[k] for k in zip(out["slogan"], out["kind"], strict=True)], dtype=np.int64)
+    g = out["_g"].to_numpy(dtype=np.int64)
+    out["rate_ci_low"] = low[g, at]
+    out["rate_ci_high"] = high[g, at]
 
 
 def _wanted(slogans: Iterable[str] | None, pool: dict[str, Iterable[str]] | None) -> dict[str, list[str]] | None:
@@ -857,6 +889,7 @@ def _empty(cols: list[str]) -> pd.DataFrame:
         "first_date": "datetime64[ns]", "last_date": "datetime64[ns]",
         "count": np.int64, "count_standalone": np.int64, "n_docs": np.int64, "n_dated": np.int64, "group_docs": np.int64,
         "group_size": np.int64, "rate_per_10k": np.float64, "rate_per_10k_chars": np.float64,
+        "rate_ci_low": np.float64, "rate_ci_high": np.float64, "in_lexicon": bool,
     }
     return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, object)) for c in cols})
 

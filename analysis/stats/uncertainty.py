@@ -6,8 +6,8 @@ the *document* as the unit (a nonparametric bootstrap of documents within the gr
 1993, the usual cluster bootstrap): resample the group's documents with replacement ``n_boot`` times,
 recompute the pooled rate sum(count) / sum(tokens) each time, and report the percentile interval.
 In simulation (tests/test_stats_meaning.py: 40 documents of random length, gamma-distributed document
-rates) the 95% interval covers the true rate 91-92% of the time (BCa did no better there), against
-83% for the token-level Poisson interval it replaces.
+rates) the 95% interval covers the true rate 86% of the time with 10 documents, 91.5% with 40 and 94%
+with 100 (BCa did no better there), against 83% for the token-level Poisson interval it replaces.
 Seeded, so a report is reproducible. Groups with fewer than two documents have no document-level
 variation to resample: their interval is NaN (say so; never draw it as certain). With only a handful of
 documents any bootstrap interval is too narrow: read intervals of groups with fewer than about ten

@@ -101,7 +101,7 @@ def partner_subject(text: str, start: int, end: int) -> bool:
     return bool(_PARTNER_BEFORE_RE.search(text[max(0, start - 4) : start]) and _PARTNER_AFTER_RE.match(text[end:]))
 
 
-_SUBTITLE_RE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2})\s*\S")
+_SUBTITLE_RE = re.compile(r"^\s*(?:—|--)\s*\S")  # ——, —, -- (NFKC); not a Markdown item "- …"
 
 
 def is_subtitle(line: str) -> bool:

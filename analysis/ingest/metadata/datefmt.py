@@ -29,6 +29,12 @@ DAY_MONTH_RE = re.compile(
     r"(?P<y>(?:19|20)[0-9]{2})(?![0-9]|\.[0-9])"
 )
 _MONTH_DAY_RE = re.compile(r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*[日号]")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_MONTH_DAY_RE = re.compile(
+    r"(?<![a-z])(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>[0-9]{1,2})(?![0-9])"
+    r"|(?<![0-9])(?P<d2>[0-9]{1,2})\s+(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])",
+    re.I,
+)
 # 昨日（10日）: the day alone, in brackets right after the relative word.
 _DAY_GLOSS_RE = re.compile(r"^\s*[(（]\s*(?:(?P<m>[0-9]{1,2})\s*月)?\s*(?P<d>[0-9]{1,2})\s*日\s*[)）]")
 # Relative day words and their offset from the date they follow (the date the text was written).
@@ -95,6 +101,8 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     certain: dict[str, tuple[int, str]] = {}
     ambiguous: list[tuple[int, re.Match[str], str]] = []
     for i, line in enumerate(lines):
+        if "/" not in line and "." not in line and "-" not in line:
+            continue
         for m in DAY_MONTH_RE.finditer(line):
             dmy, mdy = readings(m)
             if dmy is not None and mdy is None:
@@ -113,6 +121,9 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     month_days: set[tuple[int, int]] = set()
     for line in lines:
         month_days.update((int(x.group("m")), int(x.group("d"))) for x in _MONTH_DAY_RE.finditer(line))
+        for x in _EN_MONTH_DAY_RE.finditer(line):  # June 10 / 10 June on a mirror of an English page
+            mon = (x.group("mon") or x.group("mon2")).lower()
+            month_days.add((_MONTH_NAMES.index(mon) + 1, int(x.group("d") or x.group("d2"))))
     found: set[str] = set()
     first: OrderEvidence | None = None
     for i, m, line in ambiguous:
@@ -169,9 +180,22 @@ def relative_dateline(line: str, start: int, end: int) -> bool:
     written, not when the event happened. A date followed by anything else (``2015年3月2日，中国电信召开…``)
     is the event's and is never used.
     """
-    if start > 12 or re.search(r"[\u4e00-\u9fff]{3}", line[:start]):
+    if start > 12 or re.search(r"[\u4e00-\u9fff]{5}", line[:start]):
         return False  # only a short dateline label (本报讯) may precede the date
     return bool(_RELATIVE_RE.match(line[end:]))
+
+
+_PERIOD_BEFORE_RE = re.compile(r"(?:截至|截止(?:到|至)?|直至|至|到|自|从|由)\s*$")
+_PERIOD_AFTER_RE = re.compile(r"^\s*(?:起|止|以来|以前|之前|前|以后|之后|后|开始|至|到|[-~～—–]\s*[0-9一二〇○零])")
+
+
+def bounds_a_period(line: str, start: int, end: int) -> bool:
+    """Does the date open, close or bound a period or a deadline rather than date the page?
+
+    ``截至2025年6月30日止六个月``, ``2025年1月1日起施行``, ``2024年1月1日至2024年12月31日``, ``…前报送``:
+    the date of a reporting period, a rule's start or a deadline, wherever the line stands.
+    """
+    return bool(_PERIOD_BEFORE_RE.search(line[max(0, start - 6) : start]) or _PERIOD_AFTER_RE.match(line[end : end + 6]))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ down, such as a forum's ``您需要 登录 才可以下载或查看`` prompt or 
 veto them; when the title is repeated after the site bars, the later one counts); weekday-tagged
 dates (``2026年11月21日 星期六``) unless labelled on a meta line (below the title a label, a meta
 line or a line of its own right under the title is enough); dates after another field's label
-(会议时间：, 截止日期：) or in an event block (时间：… with 地点：… next to it); ``20240130`` and English month
+(会议时间：, 截止日期：) or in an event block (时间：… with 地点：… next to it); dates bounding a period or a
+deadline (``截至2025年6月30日止``, ``2025年1月1日起施行``, ``…至2024年12月31日``, ``…前报送``); ``20240130`` and English month
 names without a label; dates inside a body sentence, including a full date opening the first
 paragraph (``2015年3月2日，中国电信召开…``): that is the date of the event, and a document whose
 only dates are such is left undated.
@@ -688,6 +689,8 @@ def _date_explained(
         hits = _find_dates(line, order.order if order else None)
         kind = _line_kind(line) if hits else None
         for hit in hits:
+            if datefmt.bounds_a_period(line, hit.start, hit.end):
+                continue  # 截至2025年6月30日止 / 2025年1月1日起施行: a period or a deadline
             scored = _score_hit(lines, i, hit, kind, title_idx, body_start, chrome, aliases)
             if scored is None:
                 scored = _extra_date_rule(lines, i, hit, body_start, title_idx)

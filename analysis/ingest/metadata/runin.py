@@ -140,7 +140,8 @@ def split_run_in_headers(raw: list[str], norm: list[str]) -> tuple[list[str], li
     cuts: dict[int, list[int]] = {}
     gate = _label_anywhere_re()
     for i, n in enumerate(norm[:_HEAD_LINES]):
-        if len(raw[i]) != len(n) or not gate.search(n):
+        # every cut is at a space, and needs a label, a slash or a clock time on the line
+        if " " not in n or len(raw[i]) != len(n) or not gate.search(n):
             continue
         repost = _repost_cuts(n, i) if i < 3 else None
         if repost:
@@ -198,7 +199,11 @@ def looks_hard_wrapped(lines: list[str]) -> bool:
     line that do not end a sentence. A page with real paragraphs ends them with 。, and its longest
     lines are of varied length.
     """
-    stripped = [s for s in (ln.strip() for ln in lines) if len(s) >= 10]
+    if len(lines) < 3:
+        return False
+    longest = max(map(len, lines))
+    # only the longest lines matter: strip just those (indentation may pad a line by a few characters)
+    stripped = [s for s in (ln.strip() for ln in lines if len(ln) >= longest - 8) if len(s) >= 10]
     if len(stripped) < 3:
         return False
     width = max(len(s) for s in stripped)
@@ -218,3 +223,21 @@ def rejoin_hard_wrapped(text: str) -> str:
     if text.count("\n") < 3 or not looks_hard_wrapped(text.split("\n")):
         return text
     return join_wrapped_lines(text)
+
+
+_DATELINE_RE = re.compile(
+    r"^\s*(?:[\u4e00-\u9fffA-Za-z]{2,14}(?:电|讯)|本报讯|本网讯)\s*(?:[(（][^)）]{1,30}[)）])?\s*[,，:：]?\s*"
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    """A lead sentence without its news dateline (``XX新闻电（记者 某某）``, ``本报讯``), for a title.
+
+    Used only when a page has no headline and its first sentence stands in for the title; the rest
+    must still hold six CJK characters, else the sentence is kept whole.
+    """
+    m = _DATELINE_RE.match(sentence)
+    if not m or not re.search(r"[(（]|讯", m.group(0)):
+        return sentence  # 某某电 alone could be the start of a name (某某电力): only with a bracket or 讯
+    rest = sentence[m.end() :]
+    return rest if len(_CJK_RE.findall(rest)) >= 6 else sentence

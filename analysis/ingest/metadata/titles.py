@@ -333,6 +333,6 @@ def _title(
         return _clean_title(str(headings[0]), aliases)
     for raw, norm in zip(lines.raw, lines.norm, strict=True):
         if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm) and not runin.is_byline(norm):
-            first = re.split(r"[。!?！？]", raw, maxsplit=1)[0]
+            first = runin.strip_dateline(re.split(r"[。!?！？]", raw, maxsplit=1)[0])  # no XX新闻电（记者…）
             return _clean_title(first[:60], aliases)
     return ""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import io
+import json
 import math
 import re
 import unicodedata
@@ -30,16 +30,19 @@ from matplotlib.figure import Figure
 
 from analysis import _io
 from analysis.errors import AnalysisError
-from analysis.fonts import drawable, use_cjk_font
+from analysis.plots.fonts import drawable, use_cjk_font
+from analysis.plots.style import current_style, legend_label, msg, resolve_lang
 
 __all__ = [
     "COMPANY_COLORS",
+    "MANIFEST",
     "NEUTRAL_COLOR",
     "NONE_COLOR",
     "PNG_DPI",
     "company_color",
     "company_colors",
     "display_label",
+    "figure_title",
     "plot_adoption_timeline",
     "plot_company_year",
     "plot_heatmap",
@@ -52,11 +55,6 @@ __all__ = [
     "safe_name",
     "save_figure",
     "show_figure",
-    "show_heading",
-    "show_kwic",
-    "show_message",
-    "show_table",
-    "table_html",
 ]
 
 #: Resolution of every saved PNG.
@@ -84,44 +82,33 @@ _TERM_PALETTE = (
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
     "#1f78b4", "#b2df8a",
 )  # fmt: skip
-_DISPLAY_NAMES = MappingProxyType(
-    {
-        "": "（未识别）",
-        "(none)": "（未识别）",
-        "(undated)": "（无日期）",
-        "(rest)": "其余各组",
-        "(all)": "全部",
-    }
+_DISPLAY_KEYS = MappingProxyType(
+    {"": "none", "(none)": "none", "(undated)": "undated", "(rest)": "rest", "(all)": "all"}
 )
 
-_VALUE_NAMES = MappingProxyType(
-    {
-        "count": "出现次数",
-        "rate_per_10k": "每万词出现次数",
-        "rate_per_10k_chars": "每万字出现次数",
-        "n_docs": "文档数",
-        "tfidf": "TF-IDF",
-        "pmi": "PMI",
-    }
-)
 
-_TITLE_SIZE = 13
-_LABEL_SIZE = 10
-_ANNOT_SIZE = 8
+
+
+def _value_name(value: str, lang: str | None = None) -> str:
+    """Reader's name of a value column ("rate_per_10k" -> "每万词出现次数" / "Per 10,000 tokens")."""
+    try:
+        return msg(f"value_{value}", lang)
+    except KeyError:
+        return value
 
 
 # --------------------------------------------------------------------------------------------------
 # labels and colours
 
 
-def display_label(value: Any) -> str:
-    """Human label for a group value: '' / NaN / "(none)" become "（未识别）", "(undated)" "（无日期）"."""
+def display_label(value: Any, lang: str | None = None) -> str:
+    """Human label for a group value: '' / NaN / "(none)" become "（未识别）" / "(unattributed)", etc."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return _DISPLAY_NAMES[""]
+        return msg("none", lang)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     s = str(value)
-    return _DISPLAY_NAMES.get(s, s)
+    return msg(_DISPLAY_KEYS[s], lang) if s in _DISPLAY_KEYS else s
 
 
 def _text_width(s: str) -> int:
@@ -147,9 +134,9 @@ def _wrap(s: str, width: int, max_lines: int) -> str:
     return "\n".join(lines)
 
 
-def _label(value: Any, width: int = 24, max_lines: int = 2) -> str:
+def _label(value: Any, width: int = 24, max_lines: int = 2, lang: str | None = None) -> str:
     """A safe, wrapped label: drawable characters only, ``$`` escaped against mathtext."""
-    s = drawable(display_label(value)).strip()
+    s = drawable(display_label(value, lang)).strip()
     return _wrap(s, width, max_lines).replace("$", r"\$")
 
 
@@ -192,18 +179,27 @@ def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 
 def _figure(width: float, height: float) -> Figure:
+    """A new figure sized for the current figure style (see ``analysis.plots.style``)."""
     use_cjk_font()
-    return Figure(figsize=(width, min(max(height, 2.5), 40.0)), layout="constrained")
+    style = current_style()
+    if style.canvas is not None:
+        return Figure(figsize=style.canvas, layout="constrained")
+    width, height = width * style.scale, height * style.scale
+    if style.max_width is not None and width > style.max_width:
+        height *= max(style.max_width / width, 0.6)
+        width = style.max_width
+    return Figure(figsize=(width, min(max(height, 2.5 * style.scale), 40.0)), layout="constrained")
 
 
-def _empty_figure(title: str, message: str = "没有可显示的数据") -> Figure:
+def _empty_figure(title: str, message: str | None = None, lang: str | None = None) -> Figure:
+    message = message or msg("no_data", lang)
     fig = _figure(7, 2.5)
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(
-        0.5, 0.5, _label(message, 60, 3), ha="center", va="center", fontsize=_LABEL_SIZE + 2, color="#555555"
+        0.5, 0.5, _label(message, 60, 3), ha="center", va="center", fontsize=current_style().label + 2, color="#555555"
     )
-    fig.suptitle(_label(title, 80, 2), fontsize=_TITLE_SIZE)
+    fig.suptitle(_label(title, 80, 2), fontsize=current_style().title)
     return fig
 
 
@@ -220,9 +216,9 @@ def _titles(fig: Figure, title: str, subtitle: str | None = None) -> None:
     text = _label(title, 90, 2)
     if subtitle:
         text += "\n" + _label(subtitle, 130, 3)
-        fig.suptitle(text, fontsize=_TITLE_SIZE - 1)
+        fig.suptitle(text, fontsize=current_style().title - 1)
     else:
-        fig.suptitle(text, fontsize=_TITLE_SIZE)
+        fig.suptitle(text, fontsize=current_style().title)
 
 
 def _grid(n: int, max_cols: int) -> tuple[int, int]:
@@ -234,7 +230,7 @@ def _grid(n: int, max_cols: int) -> tuple[int, int]:
 # charts
 
 
-def plot_company_year(table: pd.DataFrame, *, title: str = "各公司每年的文档数") -> Figure:
+def plot_company_year(table: pd.DataFrame, *, title: str | None = None, lang: str | None = None) -> Figure:
     """Stacked bars of documents per year, one segment per company, with counts.
 
     ``table``: company × year counts (index = company, columns = years as int, values = documents),
@@ -242,10 +238,12 @@ def plot_company_year(table: pd.DataFrame, *, title: str = "各公司每年的�
     """
     if not isinstance(table, pd.DataFrame):
         raise AnalysisError("plot_company_year: expected a company × year DataFrame")
+    lang = resolve_lang(lang)
+    title = title or msg("title_company_year", lang)
     data = table.fillna(0)
     years = [y for y in data.columns if not pd.isna(y) and str(y).lstrip("-").isdigit()]
     if data.empty or not years or float(data[years].to_numpy().sum()) == 0:
-        return _empty_figure(title, "没有带日期的文档")
+        return _empty_figure(title, msg("no_dated", lang))
     data = data[years]
     data.columns = [int(y) for y in years]
     full = list(range(min(data.columns), max(data.columns) + 1))
@@ -260,22 +258,24 @@ def plot_company_year(table: pd.DataFrame, *, title: str = "各公司每年的�
     for company, row in data.iterrows():
         vals = row.to_numpy(dtype=float)
         bars = ax.bar(
-            x, vals, bottom=bottom, color=company_color(company), label=_label(company, 20, 1), width=0.7
+            x, vals, bottom=bottom, color=company_color(company), label=_label(legend_label(company, lang), 30, 1),
+            width=0.7,
         )
         # counts inside segments that are tall enough to hold a number
         labels = [_fmt_number(v) if v > 0 and v >= 0.08 * max(totals.max(), 1) else "" for v in vals]
-        ax.bar_label(bars, labels=labels, label_type="center", fontsize=_ANNOT_SIZE, color="white")
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=current_style().annot, color="white")
         bottom += vals
     for xi, tot in zip(x, totals, strict=True):
         ax.annotate(_fmt_number(tot), (xi, tot), xytext=(0, 2), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=_ANNOT_SIZE + 1)  # fmt: skip
+                    ha="center", va="bottom", fontsize=current_style().annot + 1)  # fmt: skip
     ax.set_xticks(x, [str(y) for y in data.columns], rotation=45 if len(x) > 12 else 0)
-    ax.set_xlabel("年份", fontsize=_LABEL_SIZE)
-    ax.set_ylabel("文档数", fontsize=_LABEL_SIZE)
+    ax.set_xlabel(msg("year", lang), fontsize=current_style().label)
+    ax.set_ylabel(msg("documents", lang), fontsize=current_style().label)
     ax.set_ylim(0, max(totals.max(), 1) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.legend(loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False)
+    fig.legend(loc="outside right upper", title=msg("company", lang), fontsize=current_style().annot + 1,
+               frameon=False)  # fmt: skip
     _titles(fig, title)
     return fig
 
@@ -286,23 +286,27 @@ def plot_lengths(
     value: str = "chars",
     label: str = "title",
     company: str = "company",
-    title: str = "文档长度",
-    value_label: str = "字符数",
+    title: str | None = None,
+    value_label: str | None = None,
     max_bars: int = 40,
+    lang: str | None = None,
 ) -> Figure:
     """Document lengths: one sorted horizontal bar per document (few documents) or a histogram per company.
 
     ``docs``: one row per document with columns ``value`` (a length), ``label`` and ``company``.
     """
     _require(docs, [value], "plot_lengths")
+    lang = resolve_lang(lang)
+    title = title or msg("title_lengths", lang)
+    value_label = value_label or msg("chars", lang)
     data = docs.copy()
     if company not in data.columns:
         data[company] = ""
     if label not in data.columns:
-        data[label] = [f"文档 {i + 1}" for i in range(len(data))]
+        data[label] = [msg("doc_n", lang, n=i + 1) for i in range(len(data))]
     data = data[pd.to_numeric(data[value], errors="coerce").notna()]
     if data.empty:
-        return _empty_figure(title)
+        return _empty_figure(title, lang=lang)
     data[value] = data[value].astype(float)
     companies = list(dict.fromkeys(data[company].fillna("").astype(str)))
     if len(data) <= max_bars:
@@ -311,25 +315,26 @@ def plot_lengths(
         ax = fig.add_subplot()
         y = np.arange(len(data))
         bars = ax.barh(y, data[value], color=[company_color(c) for c in data[company].fillna("")], height=0.7)
-        ax.bar_label(bars, labels=[_fmt_number(v) for v in data[value]], padding=3, fontsize=_ANNOT_SIZE)
-        ax.set_yticks(y, [_label(t, 36, 1) for t in data[label]], fontsize=_ANNOT_SIZE + 1)
+        ax.bar_label(bars, labels=[_fmt_number(v) for v in data[value]], padding=3, fontsize=current_style().annot)
+        ax.set_yticks(y, [_label(t, 36, 1) for t in data[label]], fontsize=current_style().annot + 1)
         ax.set_xlim(0, data[value].max() * 1.15)
-        ax.set_xlabel(value_label, fontsize=_LABEL_SIZE)
+        ax.set_xlabel(value_label, fontsize=current_style().label)
     else:
         fig = _figure(8, 4.5)
         ax = fig.add_subplot()
         bins = np.histogram_bin_edges(data[value], bins=min(40, max(10, int(math.sqrt(len(data))))))
         series = [data.loc[data[company].fillna("").astype(str) == c, value] for c in companies]
         ax.hist(series, bins=bins, stacked=True, color=[company_color(c) for c in companies],
-                label=[_label(c, 20, 1) for c in companies])  # fmt: skip
-        ax.set_xlabel(value_label, fontsize=_LABEL_SIZE)
-        ax.set_ylabel("文档数", fontsize=_LABEL_SIZE)
-    handles = [_patch(company_color(c), _label(c, 20, 1)) for c in companies]
+                label=[_label(legend_label(c, lang), 30, 1) for c in companies])  # fmt: skip
+        ax.set_xlabel(value_label, fontsize=current_style().label)
+        ax.set_ylabel(msg("documents", lang), fontsize=current_style().label)
+    handles = [_patch(company_color(c), _label(legend_label(c, lang), 30, 1)) for c in companies]
     fig.legend(
-        handles=handles, loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False
+        handles=handles, loc="outside right upper", title=msg("company", lang),
+        fontsize=current_style().annot + 1, frameon=False,
     )
     ax.spines[["top", "right"]].set_visible(False)
-    _titles(fig, title, f"共 {len(data)} 篇文档")
+    _titles(fig, title, msg("n_docs_total", lang, n=len(data)))
     return fig
 
 
@@ -347,10 +352,11 @@ def plot_top_terms(
     term: str = "term",
     top_n: int = 15,
     max_groups: int = 9,
-    title: str = "高频词",
+    title: str | None = None,
     value_label: str | None = None,
     subtitle: str | None = None,
     color: str | None = None,
+    lang: str | None = None,
 ) -> Figure:
     """Sorted horizontal bars of the top terms, one panel per group, values written on the bars.
 
@@ -359,12 +365,14 @@ def plot_top_terms(
     the company colour of their group unless ``color`` is given; a single panel gets no panel title.
     """
     _require(table, [term, value], "plot_top_terms")
+    lang = resolve_lang(lang)
+    title = title or msg("title_top_terms", lang)
     data = table.copy()
     if group not in data.columns:
         data[group] = ""
     data = data[pd.to_numeric(data[value], errors="coerce").notna()]
     if data.empty:
-        return _empty_figure(title)
+        return _empty_figure(title, lang=lang)
     groups = list(dict.fromkeys(data[group].astype(str)))
     shown = groups[:max_groups]
     top_n = max(1, int(top_n))
@@ -381,21 +389,22 @@ def plot_top_terms(
         bar_color = color or _group_color(g)
         bars = ax.barh(y, part[value].astype(float), color=bar_color, height=0.7)
         labels = [_fmt_number(v, 0 if is_int else 3) for v in part[value]]
-        ax.bar_label(bars, labels=labels, padding=2, fontsize=_ANNOT_SIZE)
-        ax.set_yticks(y, [_label(t, 18, 1) for t in part[term]], fontsize=_ANNOT_SIZE + 1)
+        ax.bar_label(bars, labels=labels, padding=2, fontsize=current_style().annot)
+        ax.set_yticks(y, [_label(t, 18, 1) for t in part[term]], fontsize=current_style().annot + 1)
         ax.set_ylim(-0.6, top_n - 0.4)
         vmax = max(float(part[value].max()), 0.0) if len(part) else 1.0
         vmin = min(float(part[value].min()), 0.0) if len(part) else 0.0
         ax.set_xlim(vmin * 1.22, vmax * 1.22 if vmax > 0 else 1)
         if len(shown) > 1:
-            ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1, color=bar_color)
-        ax.tick_params(axis="x", labelsize=_ANNOT_SIZE)
+            ax.set_title(_label(g, 30, 1, lang), fontsize=current_style().label + 1, color=bar_color)
+        ax.tick_params(axis="x", labelsize=current_style().annot)
         ax.spines[["top", "right"]].set_visible(False)
         if value_label:
-            ax.set_xlabel(_label(value_label, 40, 1), fontsize=_ANNOT_SIZE + 1)
+            ax.set_xlabel(_label(value_label, 40, 1), fontsize=current_style().annot + 1)
     note = subtitle or ""
     if len(groups) > len(shown):
-        note = (note + "；" if note else "") + f"仅显示前 {len(shown)} 组（共 {len(groups)} 组）"
+        more = msg("shown_groups", lang, shown=len(shown), total=len(groups))
+        note = (note + msg("sep", lang) if note else "") + more
     _titles(fig, title, note or None)
     return fig
 
@@ -406,8 +415,9 @@ def plot_keyness(
     top_n: int = 12,
     max_groups: int = 6,
     measure: str = "log_ratio",
-    title: str = "关键词对比（Keyness）",
+    title: str | None = None,
     threshold: str | None = None,
+    lang: str | None = None,
 ) -> Figure:
     """Diverging bars per target group: terms over-used (right) and under-used (left) against the reference.
 
@@ -418,8 +428,10 @@ def plot_keyness(
     next to the minimum count read from the table.
     """
     _require(table, ["group", "term", "count_target", "count_reference", "g2", measure], "plot_keyness")
+    lang = resolve_lang(lang)
+    title = title or msg("title_keyness", lang)
     if table.empty:
-        return _empty_figure(title, "没有达到最小频次的词")
+        return _empty_figure(title, msg("no_min_count", lang))
     data = table.copy()
     data[measure] = pd.to_numeric(data[measure], errors="coerce").astype(float)
     finite = data[measure][np.isfinite(data[measure])]
@@ -441,8 +453,8 @@ def plot_keyness(
         sel = pd.concat([over, under]).sort_values(measure, kind="stable")
         if sel.empty:
             ax.set_axis_off()
-            ax.text(0.5, 0.5, "没有可显示的词", ha="center", va="center", fontsize=_LABEL_SIZE)
-            ax.set_title(_label(g, 30, 1), fontsize=_LABEL_SIZE + 1)
+            ax.text(0.5, 0.5, msg("no_terms", lang), ha="center", va="center", fontsize=current_style().label)
+            ax.set_title(_label(g, 30, 1, lang), fontsize=current_style().label + 1)
             continue
         y = np.arange(len(sel))
         sig = sel["significant"].fillna(False).astype(bool).to_numpy()
@@ -456,26 +468,27 @@ def plot_keyness(
         labels = [
             f"{int(a)} / {int(b)}" for a, b in zip(sel["count_target"], sel["count_reference"], strict=True)
         ]
-        ax.bar_label(bars, labels=labels, padding=3, fontsize=_ANNOT_SIZE - 0.5)
-        ax.set_yticks(y, [_label(t, 18, 1) for t in sel["term"]], fontsize=_ANNOT_SIZE + 1)
+        ax.bar_label(bars, labels=labels, padding=3, fontsize=current_style().annot - 0.5)
+        ax.set_yticks(y, [_label(t, 18, 1) for t in sel["term"]], fontsize=current_style().annot + 1)
         span = max(float(sel[measure].abs().max()), 0.5)
         ax.set_xlim(-span * 1.45, span * 1.45)
         ax.axvline(0, color="black", linewidth=0.8)
-        ref = display_label(part["reference"].iloc[0]) if "reference" in part.columns else "其余"
-        ax.set_title(_label(f"{display_label(g)} 对比 {ref}", 44, 2), fontsize=_LABEL_SIZE + 1)
-        ax.set_xlabel("Log Ratio（log₂ 相对频率比）：右 = 目标组多用，左 = 少用" if measure == "log_ratio"
-                      else _label(measure, 40, 1), fontsize=_ANNOT_SIZE + 1)  # fmt: skip
-        ax.tick_params(axis="x", labelsize=_ANNOT_SIZE)
+        ref = display_label(part["reference"].iloc[0], lang) if "reference" in part.columns else msg("the_rest", lang)
+        versus = msg("versus", lang, group=display_label(g, lang), ref=ref)
+        ax.set_title(_label(versus, 44, 2, lang), fontsize=current_style().label + 1)
+        ax.set_xlabel(msg("log_ratio_axis", lang) if measure == "log_ratio"
+                      else _label(measure, 40, 1), fontsize=current_style().annot + 1)  # fmt: skip
+        ax.tick_params(axis="x", labelsize=current_style().annot)
         ax.spines[["top", "right"]].set_visible(False)
     parts = []
     if "min_count" in data.columns and data["min_count"].notna().any():
-        parts.append(f"最小频次 ≥ {_fmt_number(data['min_count'].dropna().iloc[0])}")
+        parts.append(msg("min_count", lang, n=_fmt_number(data["min_count"].dropna().iloc[0])))
     if threshold:
         parts.append(threshold)
-    parts.append("条上数字 = 目标组频次 / 参照组频次；浅色斜线 = 不显著")
+    parts.append(msg("keyness_note", lang))
     if len(groups) > len(shown):
-        parts.append(f"仅显示前 {len(shown)} 组（共 {len(groups)} 组）")
-    _titles(fig, title, "；".join(parts))
+        parts.append(msg("shown_groups", lang, shown=len(shown), total=len(groups)))
+    _titles(fig, title, msg("sep", lang).join(parts))
     return fig
 
 
@@ -491,16 +504,18 @@ def plot_heatmap(
     vmax: float | None = None,
     colorbar_label: str = "",
     subtitle: str | None = None,
+    lang: str | None = None,
 ) -> Figure:
     """Annotated heatmap of a numeric matrix (rows × columns as given; labels are wrapped or rotated)."""
     if not isinstance(matrix, pd.DataFrame):
         raise AnalysisError("plot_heatmap: expected a DataFrame")
+    lang = resolve_lang(lang)
     if matrix.empty:
-        return _empty_figure(title)
+        return _empty_figure(title, lang=lang)
     values = matrix.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    col_labels = [_label(c, 14, 2) for c in matrix.columns]
-    row_labels = [_label(r, 28, 1) for r in matrix.index]
+    col_labels = [_label(c, 14, 2, lang) for c in matrix.columns]
+    row_labels = [_label(r, 28, 1, lang) for r in matrix.index]
     widest = max((_text_width(line) for c in col_labels for line in c.split("\n")), default=0)
     rotate = n_cols > 6 or widest > 12 or (n_cols > 3 and widest > 8)
     fig = _figure(max(5.5, 0.75 * n_cols + 3.8), max(3.0, 0.38 * n_rows + 2.2))
@@ -517,28 +532,31 @@ def plot_heatmap(
                 continue
             dark = (v - lo) / (hi - lo) > 0.6
             ax.text(c, r, _fmt_number(v, fmt_decimals), ha="center", va="center",
-                    fontsize=_ANNOT_SIZE, color="white" if dark else "black")  # fmt: skip
+                    fontsize=current_style().annot, color="white" if dark else "black")  # fmt: skip
     ax.set_xticks(np.arange(n_cols), col_labels, rotation=45 if rotate else 0,
-                  ha="right" if rotate else "center", rotation_mode="anchor", fontsize=_ANNOT_SIZE + 1)  # fmt: skip
-    ax.set_yticks(np.arange(n_rows), row_labels, fontsize=_ANNOT_SIZE + 1)
-    ax.set_xlabel(_label(xlabel, 40, 1), fontsize=_LABEL_SIZE)
-    ax.set_ylabel(_label(ylabel, 40, 1), fontsize=_LABEL_SIZE)
+                  ha="right" if rotate else "center", rotation_mode="anchor", fontsize=current_style().annot + 1)  # fmt: skip
+    ax.set_yticks(np.arange(n_rows), row_labels, fontsize=current_style().annot + 1)
+    ax.set_xlabel(_label(xlabel, 40, 1), fontsize=current_style().label)
+    ax.set_ylabel(_label(ylabel, 40, 1), fontsize=current_style().label)
     cbar = fig.colorbar(im, ax=ax, shrink=0.8)
     if colorbar_label:
-        cbar.set_label(_label(colorbar_label, 30, 1), fontsize=_ANNOT_SIZE + 1)
-    cbar.ax.tick_params(labelsize=_ANNOT_SIZE)
+        cbar.set_label(_label(colorbar_label, 30, 1), fontsize=current_style().annot + 1)
+    cbar.ax.tick_params(labelsize=current_style().annot)
     _titles(fig, title, subtitle)
     return fig
 
 
-def plot_similarity(sim: pd.DataFrame, *, title: str = "公司之间的文本相似度（TF-IDF 余弦）") -> Figure:
+def plot_similarity(sim: pd.DataFrame, *, title: str | None = None, lang: str | None = None) -> Figure:
     """Annotated heatmap of a square similarity matrix (index = columns = group labels), 0..1 scale."""
     if not isinstance(sim, pd.DataFrame):
         raise AnalysisError("plot_similarity: expected a square DataFrame")
+    lang = resolve_lang(lang)
+    title = title or msg("title_similarity", lang)
     if len(sim) < 2:
-        return _empty_figure(title, "至少需要两个组才能比较相似度")
+        return _empty_figure(title, msg("two_groups", lang))
     return plot_heatmap(
-        sim, title=title, cmap="Blues", fmt_decimals=2, vmin=0.0, vmax=1.0, colorbar_label="余弦相似度"
+        sim, title=title, cmap="Blues", fmt_decimals=2, vmin=0.0, vmax=1.0, colorbar_label=msg("cosine", lang),
+        lang=lang,
     )
 
 
@@ -550,16 +568,19 @@ def plot_slogan_heatmap(
     value: str = "count",
     top_n: int = 25,
     title: str | None = None,
-    col_label: str = "公司",
+    col_label: str | None = None,
+    lang: str | None = None,
 ) -> Figure:
     """Slogans × groups heatmap from a tidy profile (one row per slogan and group).
 
     Rows are the ``top_n`` slogans with the largest total ``value``, sorted by that total.
     """
     _require(profile, [row, col, value], "plot_slogan_heatmap")
-    title = title or f"提法 × {col_label}"
+    lang = resolve_lang(lang)
+    col_label = col_label or msg("company", lang)
+    title = title or msg("title_slogans", lang, col=col_label, value=_value_name(value, lang))
     if profile.empty:
-        return _empty_figure(title, "没有找到提法")
+        return _empty_figure(title, msg("no_slogans", lang))
     data = profile.copy()
     data[value] = pd.to_numeric(data[value], errors="coerce")
     matrix = data.pivot_table(
@@ -572,21 +593,25 @@ def plot_slogan_heatmap(
     if "group_docs" in data.columns and col == "group":
         # show how many documents stand behind each column, so thin groups are not over-read
         docs = data.groupby(col, observed=True)["group_docs"].max()
-        matrix.columns = [f"{display_label(c)}\n{int(docs.get(c, 0))} 篇" for c in matrix.columns]
+        matrix.columns = [
+            f"{display_label(c, lang)}\n{msg('n_docs_short', lang, n=int(docs.get(c, 0)))}" for c in matrix.columns
+        ]
     decimals = 0 if bool((matrix.to_numpy() % 1 == 0).all()) else 1
-    value_name = _VALUE_NAMES.get(value, value)
-    note = f"按总量排序的前 {len(matrix)} 个提法；数值：{value_name}"
-    return plot_heatmap(matrix, title=title, xlabel=col_label, ylabel="提法", cmap="YlOrRd",
-                        fmt_decimals=decimals, vmin=0.0, colorbar_label=value_name, subtitle=note)  # fmt: skip
+    value_name = _value_name(value, lang)
+    note = msg("slogans_note", lang, n=len(matrix), value=value_name)
+    return plot_heatmap(matrix, title=title, xlabel=col_label, ylabel=msg("slogan", lang), cmap="YlOrRd",
+                        fmt_decimals=decimals, vmin=0.0, colorbar_label=value_name, subtitle=note,
+                        lang=lang)  # fmt: skip
 
 
 def plot_trend(
     table: pd.DataFrame,
     *,
     value: str = "rate_per_10k",
-    title: str = "词语的年度变化",
-    value_label: str = "每万词出现次数",
+    title: str | None = None,
+    value_label: str | None = None,
     thin_docs: int = 3,
+    lang: str | None = None,
 ) -> Figure:
     """Lines of each term's ``value`` per year above bars of the number of documents per year.
 
@@ -594,11 +619,14 @@ def plot_trend(
     fewer than ``thin_docs`` documents get hollow markers so thin years are not over-read.
     """
     _require(table, ["year", "term", value, "n_docs"], "plot_trend")
+    lang = resolve_lang(lang)
+    title = title or msg("title_trend", lang)
+    value_label = value_label or _value_name(value, lang)
     data = table.copy()
     data["year"] = pd.to_numeric(data["year"], errors="coerce")
     data = data[data["year"].notna()]
     if data.empty:
-        return _empty_figure(title, "没有带日期的文档")
+        return _empty_figure(title, msg("no_dated", lang))
     data["year"] = data["year"].astype(int)
     years = sorted(data["year"].unique())
     docs = data.groupby("year")["n_docs"].max().reindex(years).fillna(0)
@@ -617,22 +645,22 @@ def plot_trend(
         top.scatter(
             xs[~filled], ys[~filled], facecolors="white", edgecolors=color, s=30, zorder=3, linewidths=1.5
         )
-    top.set_ylabel(_label(value_label, 20, 2), fontsize=_LABEL_SIZE)
+    top.set_ylabel(_label(value_label, 20, 2), fontsize=current_style().label)
     top.set_ylim(bottom=0)
     top.spines[["top", "right"]].set_visible(False)
-    fig.legend(*top.get_legend_handles_labels(), loc="outside right upper", fontsize=_ANNOT_SIZE + 1,
-               frameon=False, title="词语")  # fmt: skip
+    fig.legend(*top.get_legend_handles_labels(), loc="outside right upper", fontsize=current_style().annot + 1,
+               frameon=False, title=msg("term", lang))  # fmt: skip
     bars = bottom.bar(years, docs.to_numpy(), color=["#c7c7c7" if y in thin else "#7f7f7f" for y in years])
-    bottom.bar_label(bars, labels=[_fmt_number(v) for v in docs], padding=1, fontsize=_ANNOT_SIZE)
-    bottom.set_ylabel("文档数", fontsize=_LABEL_SIZE)
+    bottom.bar_label(bars, labels=[_fmt_number(v) for v in docs], padding=1, fontsize=current_style().annot)
+    bottom.set_ylabel(msg("documents", lang), fontsize=current_style().label)
     bottom.set_ylim(0, max(float(docs.max()), 1.0) * 1.35)
     bottom.yaxis.get_major_locator().set_params(integer=True)
     bottom.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 12 else 0)
-    bottom.set_xlabel("年份", fontsize=_LABEL_SIZE)
+    bottom.set_xlabel(msg("year", lang), fontsize=current_style().label)
     bottom.spines[["top", "right"]].set_visible(False)
     if len(years) == 1:
         bottom.set_xlim(years[0] - 1, years[0] + 1)
-    note = f"空心点 / 浅色柱：文档少于 {thin_docs} 篇的年份，谨慎解读" if thin else None
+    note = msg("thin_years", lang, n=thin_docs) if thin else None
     _titles(fig, title, note)
     return fig
 
@@ -645,7 +673,8 @@ def plot_adoption_timeline(
     first: str = "first_date",
     last: str | None = "last_date",
     top_n: int = 30,
-    title: str = "提法的采用时间线（各公司首次使用）",
+    title: str | None = None,
+    lang: str | None = None,
 ) -> Figure:
     """Dot plot on a date axis: for each slogan, one dot per company at its first use.
 
@@ -654,11 +683,13 @@ def plot_adoption_timeline(
     the most documents) are shown, ordered by their earliest first use.
     """
     _require(table, [slogan, company, first], "plot_adoption_timeline")
+    lang = resolve_lang(lang)
+    title = title or msg("title_timeline", lang)
     data = table.copy()
     data[first] = pd.to_datetime(data[first], errors="coerce")
     data = data[data[first].notna()]
     if data.empty:
-        return _empty_figure(title, "没有带日期的提法使用记录")
+        return _empty_figure(title, msg("no_dated_slogans", lang))
     has_last = last is not None and last in data.columns
     if has_last:
         data[last] = pd.to_datetime(data[last], errors="coerce")
@@ -692,8 +723,8 @@ def plot_adoption_timeline(
             for y, a, b in zip(ys, part[first], part[last], strict=True):
                 if pd.notna(b) and b > a:
                     ax.plot([a, b], [y, y], color=color, linewidth=1.2, alpha=0.5)
-        ax.scatter(part[first], ys, color=color, s=36, zorder=3, label=_label(c, 20, 1))
-    ax.set_yticks(np.arange(len(order)), [_label(s, 24, 1) for s in order], fontsize=_ANNOT_SIZE + 1)
+        ax.scatter(part[first], ys, color=color, s=36, zorder=3, label=_label(legend_label(c, lang), 30, 1))
+    ax.set_yticks(np.arange(len(order)), [_label(s, 24, 1) for s in order], fontsize=current_style().annot + 1)
     ax.set_ylim(len(order) - 0.5, -0.5)
     lo, hi = (
         data[first].min(),
@@ -707,12 +738,13 @@ def plot_adoption_timeline(
     locator = mdates.AutoDateLocator(maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.tick_params(axis="x", labelsize=_ANNOT_SIZE + 1)
+    ax.tick_params(axis="x", labelsize=current_style().annot + 1)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
-    ax.set_xlabel("日期", fontsize=_LABEL_SIZE)
+    ax.set_xlabel(msg("date", lang), fontsize=current_style().label)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.legend(loc="outside right upper", title="公司", fontsize=_ANNOT_SIZE + 1, frameon=False)
-    _titles(fig, title, "点 = 首次使用；线 = 首次到最近一次使用" if has_last else "点 = 首次使用")
+    fig.legend(loc="outside right upper", title=msg("company", lang), fontsize=current_style().annot + 1,
+               frameon=False)  # fmt: skip
+    _titles(fig, title, msg("timeline_both" if has_last else "timeline_first", lang))
     return fig
 
 
@@ -746,22 +778,50 @@ def _layout_once(fig: Figure) -> Iterator[None]:
         fig.set_layout_engine(engine)
 
 
+def figure_title(fig: Figure) -> str:
+    """The first line of the figure's title (its suptitle), '' when it has none."""
+    sup = getattr(fig, "_suptitle", None)
+    text = sup.get_text() if sup is not None else ""
+    return text.split("\n", 1)[0].replace(r"\$", "$").strip()
+
+
+#: File in a figures folder listing its figures in the order they were saved, with their titles.
+MANIFEST = "figures.json"
+
+
+def _record(out: Path, stem: str, title: str, written: Mapping[str, Path]) -> None:
+    """Add (or replace) the figure ``stem`` in ``out/figures.json``: slides are built from it."""
+    path = out / MANIFEST
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(entries, list):
+            entries = []
+    except (OSError, ValueError):
+        entries = []
+    entries = [e for e in entries if isinstance(e, dict) and e.get("name") != stem]
+    entries.append({"name": stem, "title": title, **{k: v.name for k, v in written.items()}})
+    _io.write_text(path, json.dumps(entries, ensure_ascii=False, indent=1) + "\n")
+
+
 def save_figure(
     fig: Figure, out_dir: str | Path, name: str, *, table: pd.DataFrame | None = None
 ) -> dict[str, Path]:
-    """Write ``<name>.png`` (200 dpi), ``<name>.svg`` and, given ``table``, ``<name>.csv`` (UTF-8) atomically.
+    """Write ``<name>.png``, ``<name>.svg`` and, given ``table``, ``<name>.csv`` (UTF-8) atomically.
 
+    The PNG has 200 dpi (300 with the ``paper`` figure style). The figure is also listed, with its
+    title, in ``figures.json`` of ``out_dir`` (the slide deck is built from that list).
     Returns ``{"png": path, "svg": path[, "csv": path]}``.
     """
     if not isinstance(fig, Figure):
         raise AnalysisError(f"save_figure: expected a matplotlib Figure, got {type(fig).__name__}")
     out = Path(out_dir)
     stem = safe_name(name)
+    dpi = max(PNG_DPI, current_style().dpi)
     written: dict[str, Path] = {}
     with _layout_once(fig):
         written["png"] = _io.write_with(
             out / f"{stem}.png",
-            lambda t: fig.savefig(t, format="png", dpi=PNG_DPI, facecolor="white"),
+            lambda t: fig.savefig(t, format="png", dpi=dpi, facecolor="white"),
             suffix=".png",
         )
         written["svg"] = _io.write_with(
@@ -773,6 +833,7 @@ def save_figure(
         frame = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
         keep_index = not isinstance(frame.index, pd.RangeIndex)
         written["csv"] = _io.write_csv(frame, out / f"{stem}.csv", index=keep_index)
+    _record(out, stem, figure_title(fig), written)
     return written
 
 
@@ -802,151 +863,5 @@ def show_figure(
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=PNG_DPI, facecolor="white")
         png = buf.getvalue()
-    width = display_width or int(fig.get_figwidth() * 96)
+    width = display_width or min(int(fig.get_figwidth() * 96), 1100)
     _display(Image(data=png, format="png", width=width))
-
-
-def _cell(value: Any, float_decimals: int) -> str:
-    if value is None or (not isinstance(value, (str, bytes, list, tuple, dict)) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat(sep=" ")
-    if isinstance(value, (bool, np.bool_)):
-        return "是" if value else "否"
-    if isinstance(value, (float, np.floating)):
-        return _fmt_number(value, float_decimals)
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}" if abs(int(value)) >= 10000 else str(int(value))
-    return str(value)
-
-
-# Class names are doubled (table.textlab.textlab) to outrank JupyterLab's own table rules, which
-# right-align every cell.
-_TABLE_STYLE = (
-    "<style>"
-    "table.textlab{border-collapse:collapse;font-size:13px;margin:0.5em 0 1em 0}"
-    "table.textlab.textlab th,table.textlab.textlab td{border:1px solid #ddd;padding:3px 8px;"
-    "vertical-align:top;text-align:left}"
-    "table.textlab.textlab th{background:#f3f3f3}"
-    "table.textlab.textlab td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    "table.textlab caption{caption-side:top;text-align:left;font-weight:bold;padding:4px 0}"
-    "table.kwic.kwic td.left{text-align:right;color:#444}"
-    "table.kwic.kwic td.match{text-align:center;font-weight:bold;background:#fff3c4;white-space:nowrap}"
-    "table.kwic.kwic td.right{color:#444}"
-    ".textlab-msg{padding:8px 12px;border-left:4px solid #4c72b0;background:#f4f7fb;margin:0.5em 0}"
-    ".textlab-msg.warn{border-color:#d9822b;background:#fdf6ec}"
-    "</style>"
-)
-
-
-def table_html(
-    df: pd.DataFrame,
-    *,
-    caption: str | None = None,
-    max_rows: int | None = 50,
-    float_decimals: int = 3,
-    index: bool = False,
-    css_class: str = "textlab",
-) -> str:
-    """Render ``df`` as an HTML table in which every header and cell is escaped text.
-
-    Built by hand rather than with pandas' Styler, which does not escape by default.
-    """
-    if not isinstance(df, pd.DataFrame):
-        df = pd.DataFrame(df)
-    frame = df.reset_index() if index else df
-    total = len(frame)
-    if max_rows is not None and total > max_rows:
-        frame = frame.head(max_rows)
-    esc = html.escape
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
-    parts = [f'<table class="{esc(css_class)}">']
-    cap = caption or ""
-    if max_rows is not None and total > max_rows:
-        cap = (cap + " " if cap else "") + f"（显示前 {max_rows} 行，共 {total} 行）"
-    if cap:
-        parts.append(f"<caption>{esc(cap)}</caption>")
-    parts.append(
-        "<thead><tr>" + "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns) + "</tr></thead><tbody>"
-    )
-    for row in frame.itertuples(index=False, name=None):
-        cells = []
-        for v, num in zip(row, numeric, strict=True):
-            cls = ' class="num"' if num else ""
-            cells.append(f"<td{cls}>{esc(_cell(v, float_decimals))}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
-    return _TABLE_STYLE + "".join(parts)
-
-
-def show_table(
-    df: pd.DataFrame,
-    *,
-    caption: str | None = None,
-    max_rows: int | None = 50,
-    float_decimals: int = 3,
-    index: bool = False,
-) -> None:
-    """Display ``df`` in the notebook as an escaped HTML table (hostile text shows as text)."""
-    from IPython.display import HTML
-
-    _display(
-        HTML(table_html(df, caption=caption, max_rows=max_rows, float_decimals=float_decimals, index=index))
-    )
-
-
-def show_kwic(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = 100) -> None:
-    """Display a KWIC table (left context right-aligned, match highlighted), every cell escaped."""
-    from IPython.display import HTML
-
-    _require(df, ["left", "match", "right"], "show_kwic")
-    frame = df if max_rows is None else df.head(max_rows)
-    esc = html.escape
-    meta_cols = [c for c in ("title", "company", "date") if c in frame.columns]
-    names = {"title": "文档", "company": "公司", "date": "日期"}
-    parts = ['<table class="textlab kwic">']
-    cap = caption or ""
-    if max_rows is not None and len(df) > max_rows:
-        cap = (cap + " " if cap else "") + f"（显示前 {max_rows} 条，共 {len(df)} 条）"
-    if cap:
-        parts.append(f"<caption>{esc(cap)}</caption>")
-    parts.append(
-        "<thead><tr>"
-        + "".join(f"<th>{names[c]}</th>" for c in meta_cols)
-        + "<th>左侧语境</th><th>关键词</th><th>右侧语境</th></tr></thead><tbody>"
-    )
-    for _, row in frame.iterrows():
-        meta = "".join(f"<td>{esc(_kwic_meta(c, row[c]))}</td>" for c in meta_cols)
-        parts.append(
-            f'<tr>{meta}<td class="left">{esc(_cell(row["left"], 3))}</td>'
-            f'<td class="match">{esc(_cell(row["match"], 3))}</td>'
-            f'<td class="right">{esc(_cell(row["right"], 3))}</td></tr>'
-        )
-    parts.append("</tbody></table>")
-    _display(HTML(_TABLE_STYLE + "".join(parts)))
-
-
-def _kwic_meta(column: str, value: Any) -> str:
-    if column == "company":
-        return display_label(value)
-    text = _cell(value, 3)
-    return text if column != "title" or len(text) <= 24 else text[:23] + "…"
-
-
-def show_message(text: str, *, warn: bool = False) -> None:
-    """Display a short notice (escaped) in the notebook, e.g. why a chart is missing."""
-    from IPython.display import HTML
-
-    cls = "textlab-msg warn" if warn else "textlab-msg"
-    _display(HTML(_TABLE_STYLE + f'<div class="{cls}">{html.escape(str(text))}</div>'))
-
-
-def show_heading(text: str, *, level: int = 3) -> None:
-    """Display a heading (escaped) in the notebook, e.g. one per explored term."""
-    from IPython.display import HTML
-
-    level = min(max(int(level), 1), 6)
-    _display(HTML(f"<h{level}>{html.escape(str(text))}</h{level}>"))

@@ -16,14 +16,14 @@ Layout of ``out``::
     data/                 corpus.parquet, corpus.csv, ingest_report.csv
     timings.json          seconds per phase and per notebook
 
-The small helpers the notebooks call live in ``analysis.notebook``.
+The small helpers the notebooks call live in ``analysis.report.notebook``; kernels in
+``analysis.report.kernels``; the index page's template in ``templates/index.html.j2``.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import json
 import os
 import platform
@@ -45,6 +45,8 @@ from analysis import _io, _runguard, config
 from analysis._checks import require_finite
 from analysis._proc import die_with_parent
 from analysis.errors import AnalysisError
+from analysis.plots.style import FIGURE_STYLES, resolve_lang
+from analysis.report import kernels, pages
 
 __all__ = [
     "NotebookResult",
@@ -52,6 +54,8 @@ __all__ = [
     "run_reports",
 ]
 
+#: Jinja2 templates of the report pages (the index page, the nbconvert page template).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: Notebooks executed at the same time (worker processes, each with its own kernel).
 DEFAULT_JOBS = 2
 #: Longest time one notebook cell may run, in seconds.
@@ -60,7 +64,7 @@ CELL_TIMEOUT = 1800
 RUNNER_PARAMS = ("corpus", "metadata", "figures_dir", "progress")
 VERSION_PACKAGES = (
     "textlab-analysis", "pandas", "numpy", "scipy", "pyarrow", "jieba", "rjieba", "scikit-learn", "matplotlib",
-    "noto-cjk-sans-otc", "papermill", "nbconvert", "nbclient", "ipykernel",
+    "noto-cjk-sans-otc", "fonttools", "itables", "python-pptx", "papermill", "nbconvert", "nbclient", "ipykernel",
 )  # fmt: skip
 
 
@@ -194,31 +198,20 @@ def _resolve_params(
     return per_nb, effective
 
 
-def _notebook_title(path: Path) -> str:
-    """First markdown heading of the notebook (the report's title), else the file stem."""
+def _notebook_title(path: Path, lang: str = "zh") -> str:
+    """First markdown heading of the notebook in ``lang`` (the report's title), else the file stem."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return path.stem
+    other = {f"lang-{code}" for code in ("zh", "en") if code != lang}
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
+        if cell.get("cell_type") == "markdown" and not other & set(cell.get("metadata", {}).get("tags", [])):
             src = "".join(cell.get("source", []))
             m = re.search(r"^#+\s*(.+)$", src, flags=re.MULTILINE)
             if m:
                 return m.group(1).strip()
     return path.stem
-
-
-def _html_exporter(show_code: bool) -> Any:
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
-        template_name="lab",
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-    )
 
 
 def _error_message(exc: BaseException) -> str:
@@ -257,135 +250,6 @@ def _swap_dir(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-# --------------------------------------------------------------------------------------------------
-# shared kernels
-#
-# Starting a kernel and importing pandas, scipy, scikit-learn and matplotlib into it costs about as
-# much CPU as running a report notebook. Each worker process therefore starts one kernel and runs its
-# notebooks on it one after another, each after a reset cell (fresh namespace, execution count 1,
-# matplotlib defaults, working directory), which is removed from the executed notebook. Every notebook
-# is still executed by papermill.execute_notebook with its parameters. ``fresh_kernels=True`` gives
-# every notebook its own kernel instead.
-
-_RUNNER_TAG = "textlab-runner"
-_ENGINE_NAME = "textlab-shared-kernel"
-
-
-def _reset_cell(cwd: str) -> Any:
-    from nbformat.v4 import new_code_cell
-
-    source = (
-        "# textlab report runner: fresh namespace (the kernel is shared with other reports)\n"
-        "get_ipython().reset(new_session=True)\n"
-        "__import__('sys').modules.get('matplotlib') and __import__('matplotlib').rcdefaults()\n"
-        f"__import__('os').chdir({cwd!r})\n"
-        "get_ipython().execution_count = 0\n"
-    )
-    cell = new_code_cell(source, metadata={"tags": [_RUNNER_TAG]})
-    cell.id = "textlab-runner-reset"
-    return cell
-
-
-def _strip_runner_cells(nb: Any) -> Any:
-    nb.cells = [c for c in nb.cells if _RUNNER_TAG not in c.get("metadata", {}).get("tags", [])]
-    return nb
-
-
-@functools.cache
-def _register_engine() -> str:
-    """Register (once per process) a papermill engine that runs on a kernel it is given and keeps it.
-
-    Papermill's own nbclient engine already accepts ``km=``; this one also closes the kernel client
-    it opened, so that no idle client keeps queueing the next notebook's output messages.
-    """
-    import papermill.engines as pm_engines
-    from papermill.clientwrap import PapermillNotebookClient
-
-    class SharedKernelEngine(pm_engines.NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(
-            cls,
-            nb_man: Any,
-            kernel_name: str,
-            log_output: bool = False,
-            stdout_file: Any = None,
-            stderr_file: Any = None,
-            start_timeout: int = 60,
-            execution_timeout: int | None = None,
-            **kwargs: Any,
-        ) -> Any:
-            kwargs.pop("input_path", None)
-            client = PapermillNotebookClient(
-                nb_man,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                kernel_name=kernel_name,
-                log=pm_engines.logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-                **kwargs,
-            )
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    pm_engines.papermill_engines.register(_ENGINE_NAME, SharedKernelEngine)
-    return _ENGINE_NAME
-
-
-@functools.lru_cache(maxsize=1)
-def _pinned_kernel_specs() -> Any:
-    """A kernel spec manager whose only "python3" kernel is this very interpreter.
-
-    Without it jupyter_client may pick a user-level "python3" kernelspec pointing at another Python,
-    where ``analysis`` is not installed.
-    """
-    return _runguard.pinned_kernel_specs()  # held in memory: no kernelspec folder in /tmp
-
-
-def _start_kernel(cwd: str) -> Any:
-    """Start a python3 kernel (IPC transport: local sockets, no TCP ports) and wait until it answers."""
-    from jupyter_client.manager import AsyncKernelManager
-    from jupyter_core.utils import run_sync
-
-    # IPC socket paths must be absolute: the kernel runs in ``cwd``, this process elsewhere.
-    ip = _runguard.kernel_ip()  # abstract sockets on Linux: no IPC files left in /tmp
-    km = AsyncKernelManager(
-        kernel_name="python3", transport="ipc", ip=ip, kernel_spec_manager=_pinned_kernel_specs()
-    )
-    # No IPython history database: report kernels never need it, and a shared kernel would reuse
-    # line numbers after each reset.
-    run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.enabled=False"])
-    kc = km.client()
-    kc.start_channels()
-    try:
-        run_sync(kc.wait_for_ready)(timeout=120)
-    finally:
-        kc.stop_channels()
-    return km
-
-
-def _kernel_alive(km: Any) -> bool:
-    from jupyter_core.utils import run_sync
-
-    try:
-        return bool(run_sync(km.is_alive)())
-    except Exception:
-        return False
-
-
-def _stop_kernel(km: Any) -> None:
-    from jupyter_core.utils import run_sync
-
-    with contextlib.suppress(Exception):
-        run_sync(km.shutdown_kernel)(now=False)
-    with contextlib.suppress(Exception):
-        run_sync(km.cleanup_resources)()
-
-
 def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]:
     """Execute one notebook on kernel ``km``, convert it to HTML and write its report. Never raises."""
     import nbformat
@@ -405,7 +269,8 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
         executed_path = work / f"{name}.ipynb"
         source = nbformat.read(task["path"], as_version=4)
-        source.cells.insert(0, _reset_cell(task["cwd"]))
+        pages.select_language(source, task["lang"])
+        source.cells.insert(0, kernels.reset_cell(task["cwd"]))
         nb = failed_nb = None
         t0 = time.perf_counter()
         try:
@@ -413,7 +278,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
                 source,
                 str(executed_path),
                 parameters=params,
-                engine_name=_register_engine(),
+                engine_name=kernels.register_engine(),
                 kernel_name="python3",
                 progress_bar=False,
                 request_save_on_cell_execute=False,
@@ -429,7 +294,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         result.execute_s = time.perf_counter() - t0
         target_nb = nb if nb is not None else failed_nb
         if target_nb is not None:
-            _strip_runner_cells(target_nb)
+            kernels.strip_runner_cells(target_nb)
             result.setup_s, result.cells_s = _cell_seconds(target_nb)
             result.kernel_s = max(0.0, result.execute_s - result.cells_s)
             t1 = time.perf_counter()
@@ -473,7 +338,7 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
     die_with_parent()  # a killed command leaves no worker running (and writing) behind
     # Progress bars of a kernel's libraries must not reach the terminal through this process.
     os.environ["TQDM_DISABLE"] = "1"
-    exporter = _html_exporter(show_code)
+    exporters: dict[str, Any] = {}
     km = None
     try:
         while True:
@@ -482,14 +347,16 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
                 return
             kernel_start = 0.0
             try:
-                if km is None or not _kernel_alive(km):
+                if km is None or not kernels.kernel_alive(km):
                     if km is not None:
-                        _stop_kernel(km)
+                        kernels.stop_kernel(km)
                     t0 = time.perf_counter()
                     km = None
-                    km = _start_kernel(cwd)
+                    km = kernels.start_kernel(cwd)
                     kernel_start = time.perf_counter() - t0
-                res = _execute_one(task, km, exporter)
+                if task["lang"] not in exporters:
+                    exporters[task["lang"]] = pages.html_exporter(show_code, task["lang"])
+                res = _execute_one(task, km, exporters[task["lang"]])
             except Exception as exc:
                 res = asdict(
                     NotebookResult(name=task["name"], title=task["title"], error=_error_message(exc))
@@ -497,11 +364,11 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
             res["kernel_start_s"] = kernel_start
             results.put(res)
             if fresh_kernels and km is not None:
-                _stop_kernel(km)
+                kernels.stop_kernel(km)
                 km = None
     finally:
         if km is not None:
-            _stop_kernel(km)
+            kernels.stop_kernel(km)
 
 
 def _versions() -> dict[str, str]:
@@ -595,6 +462,8 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    lang: str | None = None,
+    slides: bool = True,
 ) -> int:
     """Execute the report notebooks on a corpus and write HTML reports plus ``index.html`` to ``out``.
 
@@ -611,6 +480,9 @@ def run_reports(
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
+    lang:     "zh" (default) or "en": language of every report, figure and the index (the same as
+              ``params={"lang": ...}``); terms, titles and company names stay as written.
+    slides:   also write ``slides.pptx`` (one 16:9 slide per chart, see ``analysis.plots.slides``).
 
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
@@ -628,7 +500,19 @@ def run_reports(
     out = Path(out) if out is not None else config.REPORTS_DIR
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     notebooks = discover_notebooks(nb_dir, only)
+    params = dict(params or {})
+    if lang is not None:
+        if "lang" in params and resolve_lang(str(params["lang"])) != resolve_lang(lang):
+            raise AnalysisError(f"--lang {lang} and -p lang={params['lang']} disagree")
+        params["lang"] = lang
+    if "lang" in params:
+        params["lang"] = resolve_lang(str(params["lang"]))
+    if "figure_style" in params and str(params["figure_style"]).strip().lower() not in FIGURE_STYLES:
+        raise AnalysisError(
+            f"-p figure_style={params['figure_style']}: expected one of {', '.join(FIGURE_STYLES)}"
+        )
     per_nb_params, effective = _resolve_params(notebooks, params)
+    page_lang = resolve_lang(str(effective.get("lang", "zh")))
     out.mkdir(parents=True, exist_ok=True)
     stage = _runguard.stage_for(out)  # everything of this run is built here; commit() moves it into out
     timings: dict[str, Any] = {}
@@ -648,7 +532,8 @@ def run_reports(
     tasks = [
         {
             "name": nb.stem,
-            "title": _notebook_title(nb),
+            "title": _notebook_title(nb, page_lang),
+            "lang": page_lang,
             "path": str(nb),
             "cwd": str(nb.parent.resolve()),
             "out": str(stage.resolve()),
@@ -666,6 +551,9 @@ def run_reports(
     results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
+    t = time.perf_counter()
+    font, covered = _embed_fonts(stage, ordered)  # in the staged pages, before they replace the old ones
+    timings["fonts_s"] = round(time.perf_counter() - t, 3)
     _runguard.commit(stage, out, ordered)  # pages, figures and data move into out just before the index
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
     timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
@@ -684,16 +572,27 @@ def run_reports(
     timings["jobs"] = n_workers
     timings["fresh_kernels"] = fresh_kernels
 
-    listed = _with_previous_reports(out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"))
+    listed = _with_previous_reports(
+        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang
+    )
     summary = corpus_summary(docs)
     report_df = result.report
+    digest = corpus_hash(docs)
+    t = time.perf_counter()
+    deck, deck_note = "", ""
+    if slides:
+        deck, deck_note = _write_slides(out, listed, corpus, docs, digest, page_lang)
+    timings["slides_s"] = round(time.perf_counter() - t, 3)
     context = {
+        "lang": page_lang,
+        "slides": deck,
+        "slides_note": deck_note,
         "generated": started.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "corpus_path": str(corpus),
         "metadata_path": str(metadata) if metadata else "",
-        "corpus_hash": corpus_hash(docs),
+        "corpus_hash": digest,
         "summary": summary,
-        "company_counts": _company_counts(docs),
+        "company_counts": _company_counts(docs, page_lang),
         "skipped": int((report_df["status"] == "skipped").sum()) if len(report_df) else 0,
         "warnings": int((report_df["status"] == "warning").sum()) if len(report_df) else 0,
         "params": effective,
@@ -703,7 +602,11 @@ def run_reports(
         "versions": _versions(),
         "n_failed": sum(r["status"] != "ok" for r in ordered),
     }
-    _io.write_text(out / "index.html", _render_index(context))
+    index_html = _render_index(context)
+    index_chars = pages.page_characters(index_html)
+    if font is None or not index_chars <= covered:
+        font = pages.subset_font(covered | index_chars)  # the index shows characters no page has
+    _io.write_text(out / "index.html", pages.embed_font(index_html, font))
     _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
     failed = [r for r in ordered if r["status"] != "ok"]
     for r in failed:
@@ -718,7 +621,7 @@ def run_reports(
 
 
 def _with_previous_reports(
-    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str
+    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str, lang: str = "zh"
 ) -> list[dict[str, Any]]:
     """This run's results plus, for notebooks not run this time (``--only``), the last good report
     still in ``out``, marked as such, so that index.html keeps linking every report. Records the
@@ -735,112 +638,92 @@ def _with_previous_reports(
             listed.append(this_run.pop(name))
         elif name in previous and previous[name].get("html") and (out / previous[name]["html"]).exists():
             old = dict(previous.pop(name))
-            old["note"] = f"本次未重新运行；保留 {old.get('generated', '此前')} 生成的报告"
+            when = old.get("generated", "")
+            old["note"] = (
+                f"not re-run this time; the report generated {when or 'earlier'} is kept"
+                if lang == "en"
+                else f"本次未重新运行；保留 {when or '此前'} 生成的报告"
+            )
             listed.append(old)
     keep = [{k: v for k, v in r.items() if k != "note"} for r in listed]
     _io.write_text(record, json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
     return listed
 
 
-def _company_counts(docs: pd.DataFrame) -> list[tuple[str, int]]:
+def _embed_fonts(folder: Path, ordered: list[dict[str, Any]]) -> tuple[bytes | None, set[str]]:
+    """Embed one font subset, made for the characters of every page of this run, in each page under
+    ``folder``; return the font and the characters it was made for (the index reuses it).
+
+    One subset for the whole set costs a fraction of one per page (subsetting the CJK face is the
+    expensive step), for a somewhat larger font in each page.
+    """
+    written = [folder / r[key] for r in ordered for key in ("html", "failed_html") if r.get(key)]
+    texts = {path: path.read_text(encoding="utf-8") for path in written if path.is_file()}
+    if not texts:
+        return None, set()
+    # the index page's own words too, so that it can reuse the font (its data mostly comes from the pages)
+    chars = pages.page_characters((TEMPLATES_DIR / "index.html.j2").read_text(encoding="utf-8"))
+    for text in texts.values():
+        chars |= pages.page_characters(text)
+    font = pages.subset_font(chars)
+    for path, text in texts.items():
+        _io.write_text(path, pages.embed_font(text, font))
+    return font, chars
+
+
+def _company_counts(docs: pd.DataFrame, lang: str = "zh") -> list[tuple[str, int]]:
     counts = docs["company"].fillna("").astype(str).value_counts()
-    return [(name or "（未识别公司）", int(n)) for name, n in counts.items()]
+    none = "(no company)" if lang == "en" else "（未识别公司）"
+    return [(name or none, int(n)) for name, n in counts.items()]
 
 
-_INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>textlab 报告</title>
-<style>
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
-  max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
-h1{margin-bottom:0.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:0.2em}
-table{border-collapse:collapse;margin:0.5em 0 1em 0;font-size:14px}
-th,td{border:1px solid #ddd;padding:4px 10px;text-align:left;vertical-align:top}
-th{background:#f3f3f3} td.num{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1a7f37;font-weight:bold} .failed{color:#b42318;font-weight:bold}
-pre.error{white-space:pre-wrap;margin:0;color:#b42318;font-size:13px;max-width:520px}
-.muted{color:#666;font-size:13px} code{background:#f5f5f5;padding:0 3px}
-.banner{padding:8px 12px;background:#fdecea;border-left:4px solid #b42318;margin:1em 0}
-ul.figs{margin:0;padding-left:1.1em;font-size:12px;columns:2}
-</style>
-</head>
-<body>
-<h1>textlab 报告</h1>
-<p class="muted">生成时间：{{ generated }} ・ 语料哈希：<code>{{ corpus_hash }}</code></p>
-{% if n_failed %}<div class="banner">{{ n_failed }} 个报告运行失败，见下表（失败时保留上一次成功的报告）。</div>{% endif %}
+def _date_range(docs: pd.DataFrame) -> str:
+    dates = pd.to_datetime(docs["date"], errors="coerce").dropna()
+    if dates.empty:
+        return ""
+    return f"{dates.min():%Y-%m-%d} – {dates.max():%Y-%m-%d}"
 
-<h2>报告</h2>
-<table>
-<tr><th>报告</th><th>状态</th><th>执行（秒）</th><th>转换（秒）</th><th>图表</th><th>错误</th></tr>
-{% for r in reports %}
-<tr>
-<td>{% if r.html %}<a href="{{ r.html }}">{{ r.title }}</a>{% else %}{{ r.title }}{% endif %}<br>
-<span class="muted">{{ r.name }}</span></td>
-<td class="{{ r.status }}">{{ "成功" if r.status == "ok" else "失败" }}{% if r.get("note") %}<br><span class="muted">{{ r.get("note") }}</span>{% endif %}</td>
-<td class="num">{{ "%.1f"|format(r.execute_s) }}</td>
-<td class="num">{{ "%.1f"|format(r.convert_s) }}</td>
-<td>{% if r.figures %}<details><summary>{{ r.figures|length }} 个文件（PNG / SVG / CSV）</summary>
-<ul class="figs">{% for f in r.figures %}<li><a href="{{ f }}">{{ f.rsplit("/", 1)[-1] }}</a></li>{% endfor %}</ul></details>{% endif %}</td>
-<td>{% if r.error %}<pre class="error">{{ r.error }}</pre>{% if r.failed_html %}<a href="{{ r.failed_html }}">失败的运行记录</a>{% endif %}{% endif %}</td>
-</tr>
-{% endfor %}
-</table>
 
-<h2>语料</h2>
-<table>
-<tr><th>语料</th><td>{{ corpus_path }}</td></tr>
-{% if metadata_path %}<tr><th>元数据</th><td>{{ metadata_path }}</td></tr>{% endif %}
-<tr><th>文档数</th><td class="num">{{ summary.documents }}</td></tr>
-<tr><th>公司</th><td>{% for name, n in company_counts %}{{ name }}（{{ n }}）{% if not loop.last %}、{% endif %}{% endfor %}</td></tr>
-<tr><th>年份</th><td>{% if summary.years %}{{ summary.years[0] }}–{{ summary.years[1] }}{% else %}无带日期的文档{% endif %}</td></tr>
-<tr><th>无日期文档</th><td class="num">{{ summary.undated }}</td></tr>
-<tr><th>未识别公司的文档</th><td class="num">{{ summary.unattributed }}</td></tr>
-<tr><th>重复文档</th><td class="num">{{ summary.duplicates }}</td></tr>
-<tr><th>跳过的文件</th><td class="num">{{ skipped }}{% if warnings %}（另有 {{ warnings }} 条提醒）{% endif %} ・ <a href="data/ingest_report.csv">ingest_report.csv</a></td></tr>
-</table>
+def _write_slides(
+    out: Path, listed: list[dict[str, Any]], corpus: Path, docs: pd.DataFrame, digest: str, lang: str
+) -> tuple[str, str]:
+    """Write ``out/slides.pptx`` from the charts of every listed report; (link, note for the index)."""
+    from analysis.plots.slides import charts_from_figures, write_deck
 
-<h2>参数</h2>
-{% if params %}
-<table>{% for k, v in params|dictsort %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
-{% else %}<p>全部使用笔记本中的默认参数。</p>{% endif %}
-<p class="muted">代码单元：{{ "显示" if show_code else "隐藏" }}</p>
+    span = _date_range(docs) or ("undated" if lang == "en" else "无日期")
+    n = len(docs)
+    footer = (
+        f"corpus {corpus.name} · {span} · {n} documents · hash {digest[:12]}"
+        if lang == "en"
+        else f"语料 {corpus.name} · {span} · {n} 篇文档 · 哈希 {digest[:12]}"
+    )
+    dirs = [(str(r.get("title") or r["name"]), out / "figures" / r["name"]) for r in listed if r.get("html")]
+    charts = charts_from_figures(dirs)
+    target = out / "slides.pptx"
+    if not charts:
+        if target.exists():
+            target.unlink()
+        return "", ("no chart: no slide deck" if lang == "en" else "没有图表，未生成幻灯片")
+    write_deck(target, charts, footer)
+    return "slides.pptx", (f"{len(charts)} slides" if lang == "en" else f"{len(charts)} 张幻灯片")
 
-<h2>耗时（秒）</h2>
-<table>
-<tr><th>导入语料（ingest）</th><td class="num">{{ "%.2f"|format(timings.ingest_s) }}</td></tr>
-<tr><th>分词（一次，写入共享缓存）</th><td class="num">{{ "%.2f"|format(timings.tokenize_s) }}</td></tr>
-<tr><th>运行全部笔记本（{{ timings.jobs }} 个并行）</th><td class="num">{{ "%.2f"|format(timings.notebooks_wall_s) }}</td></tr>
-<tr><th>合计</th><td class="num">{{ "%.2f"|format(timings.total_s) }}</td></tr>
-</table>
-<table>
-<tr><th>报告</th><th>启动内核</th><th>执行（papermill）</th><th>其中：固定开销</th><th>其中：准备单元（导入、读语料）</th><th>全部单元</th><th>转换 HTML</th></tr>
-{% for name, t in timings.notebooks.items() %}
-<tr><td>{{ name }}</td><td class="num">{{ "%.2f"|format(t.kernel_start_s) }}</td><td class="num">{{ "%.2f"|format(t.execute_s) }}</td>
-<td class="num">{{ "%.2f"|format(t.kernel_s) }}</td><td class="num">{{ "%.2f"|format(t.setup_s) }}</td>
-<td class="num">{{ "%.2f"|format(t.cells_s) }}</td><td class="num">{{ "%.2f"|format(t.convert_s) }}</td></tr>
-{% endfor %}
-<tr><td>每个笔记本平均</td><td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.kernel_start_s) }}</td><td></td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.overhead_s) }}</td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.setup_s) }}</td><td></td>
-<td class="num">{{ "%.2f"|format(timings.fixed_per_notebook_s.convert_s) }}</td></tr>
-</table>
-<p class="muted">启动内核：每个工作进程启动一个内核（共 {{ timings.kernels_started }} 个），依次运行多个报告，每个报告前清空命名空间。
-固定开销 = papermill 执行时间减去各单元的运行时间（参数注入、内核通信、保存）。</p>
-<p class="muted">另见 <a href="timings.json">timings.json</a>。</p>
 
-<h2>软件版本</h2>
-<table>{% for k, v in versions.items() %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</table>
-</body>
-</html>
-"""
 
 
 def _render_index(context: Mapping[str, Any]) -> str:
     """The index page; every value is escaped by Jinja2's autoescape."""
     import jinja2
 
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(_INDEX_TEMPLATE).render(**context)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    english = context.get("lang") == "en"
+
+    def choose(zh: str, en: str) -> str:
+        return en if english else zh
+
+    env.globals["L"] = choose
+    return env.get_template("index.html.j2").render(**context)

@@ -1,0 +1,14 @@
+"""DataFrame -> matplotlib Figure (``figures``), escaped HTML tables (``tables``), the CJK font (``fonts``).
+
+Everything public of ``figures`` and ``tables`` is re-exported here, so notebooks write
+``from analysis import plots; plots.plot_top_terms(...)``.
+"""
+
+from __future__ import annotations
+
+from analysis.plots.figures import *  # noqa: F403
+from analysis.plots.figures import __all__ as _figures_all
+from analysis.plots.tables import *  # noqa: F403
+from analysis.plots.tables import __all__ as _tables_all
+
+__all__ = [*_figures_all, *_tables_all]

@@ -1,0 +1,288 @@
+"""Helpers the report notebooks call, so that the notebooks hold no logic of their own.
+
+Each one is a small, tested function: setting up a report kernel (fonts, language, figure style,
+interactive tables, quiet libraries), selecting years, summary tables, and turning analysis errors
+into short notices in the report. Every helper that writes words takes ``lang`` ("zh" or "en";
+default: the language ``setup_notebook`` set).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.plots.style import resolve_lang
+
+__all__ = [
+    "company_year_table",
+    "document_table",
+    "explain_errors",
+    "group_columns",
+    "group_label",
+    "has_dated",
+    "incomplete_documents",
+    "keyness_highlights",
+    "language",
+    "require_documents",
+    "select_years",
+    "setup_notebook",
+    "summary_table",
+    "term_positions",
+    "threshold_text",
+    "top_slogans",
+]
+
+def setup_notebook(lang: str = "zh", figure_style: str = "report", *, interactive: bool = True) -> None:
+    """Set up a report kernel: language and figure style of the charts and tables, the CJK font, the
+    embedded table library (``interactive``), and quiet library noise (deprecation warnings, jieba's log)."""
+    from analysis.plots.fonts import use_cjk_font
+    from analysis.plots.style import configure
+    from analysis.plots.tables import init_interactive_tables
+
+    configure(lang=lang, figure_style=figure_style)
+
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+    warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm.auto without ipywidgets
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    pd.set_option("display.max_colwidth", 80)
+    use_cjk_font()
+    if interactive:
+        init_interactive_tables()
+
+
+def language(lang: str | None = None) -> Callable[[str, str], str]:
+    """A chooser for the notebook's own words: ``L = language("en"); L("高频词", "Top terms") == "Top terms"``.
+
+    Terms and names from the corpus are never passed through it: they stay as written.
+    """
+    chosen = resolve_lang(lang)
+
+    def choose(zh: str, en: str) -> str:
+        return en if chosen == "en" else zh
+
+    return choose
+
+
+@contextlib.contextmanager
+def explain_errors(what: str, lang: str | None = None) -> Iterator[None]:
+    """Run a report section; an AnalysisError is shown as a short notice instead of a traceback.
+
+    Only errors the package raises on purpose (bad input, too few groups, ...) are caught: anything
+    else is a bug and must fail the report.
+    """
+    from analysis.plots.tables import show_message
+
+    try:
+        yield
+    except AnalysisError as exc:
+        if resolve_lang(lang) == "en":
+            show_message(f"{what}: cannot be computed ({exc})", warn=True)
+        else:
+            show_message(f"{what}：无法计算（{exc}）", warn=True)
+
+
+def select_years(
+    docs: pd.DataFrame, year_min: int | None = None, year_max: int | None = None
+) -> pd.DataFrame:
+    """Documents whose year lies in [year_min, year_max]; with no bound given, all (undated included).
+
+    With a bound, undated documents are left out (they cannot be placed in the range).
+    """
+    if year_min is None and year_max is None:
+        return docs
+    years = pd.to_numeric(docs["year"], errors="coerce")
+    mask = years.notna()
+    if year_min is not None:
+        mask &= years >= int(year_min)
+    if year_max is not None:
+        mask &= years <= int(year_max)
+    out = docs[mask.to_numpy(dtype=bool)].reset_index(drop=True)
+    out.attrs = dict(docs.attrs)
+    return out
+
+
+def company_year_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Documents per company (rows) and year (columns) over the dated documents.
+
+    Documents without a company are counted under "（未识别公司）". Empty when no document is dated.
+    """
+    en = resolve_lang(lang) == "en"
+    dated = docs[docs["year"].notna()]
+    if dated.empty:
+        return pd.DataFrame()
+    company = dated["company"].fillna("").astype(str).replace("", "(no company)" if en else "（未识别公司）")
+    table = pd.crosstab(company, dated["year"].astype(int))
+    table.index.name = "company" if en else "公司"
+    table.columns.name = "year" if en else "年份"
+    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
+def document_table(docs: pd.DataFrame, tokens: Any | None = None) -> pd.DataFrame:
+    """One row per document: title, company, date, characters (and tokens when ``tokens`` is given)."""
+    out = pd.DataFrame(
+        {
+            "title": docs["title"].astype(str),
+            "company": docs["company"].fillna("").astype(str),
+            "date": docs["date"].dt.strftime("%Y-%m-%d").fillna(""),
+            "chars": docs["chars"].astype(int),
+            "path": docs["path"].astype(str),
+        }
+    )
+    if tokens is not None:
+        lengths = {d: len(t) for d, t in zip(tokens.docvars["doc_id"], tokens.docs, strict=True)}
+        out.insert(4, "tokens", docs["doc_id"].map(lengths).astype("Int64"))
+    return out.sort_values("chars", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def incomplete_documents(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Documents without a date or without a company, with what is missing."""
+    en = resolve_lang(lang) == "en"
+    undated = docs["date"].isna()
+    nocompany = docs["company"].fillna("").astype(str) == ""
+    sel = docs[(undated | nocompany).to_numpy(dtype=bool)]
+    words = ("date", "company", ", ") if en else ("日期", "公司", "、")
+    missing = [
+        words[2].join(w for w, flag in ((words[0], u), (words[1], c)) if flag)
+        for u, c in zip(undated[sel.index], nocompany[sel.index], strict=True)
+    ]
+    return pd.DataFrame(
+        {"path": sel["path"].astype(str), "title": sel["title"].astype(str), "missing": missing}
+    ).reset_index(drop=True)
+
+
+def term_positions(keyness_table: pd.DataFrame, terms: Sequence[str]) -> pd.DataFrame:
+    """Where each of ``terms`` stands in each keyness block: its rank by G² and its statistics.
+
+    Rank 1 is the most over-used term of the block (blocks are sorted by g2 descending); ``of`` is the
+    number of terms tested in the block. Terms below the block's minimum count are absent.
+    """
+    if keyness_table.empty:
+        return pd.DataFrame(columns=["term", "group", "reference", "rank", "of"])
+    kt = keyness_table.copy()
+    kt["rank"] = kt.groupby(["group", "reference"], sort=False).cumcount() + 1
+    kt["of"] = kt.groupby(["group", "reference"], sort=False)["term"].transform("size")
+    keep = ["term", "group", "reference", "rank", "of", "count_target", "count_reference", "g2",
+            "p_adjusted", "significant", "log_ratio", "logodds_z"]  # fmt: skip
+    out = kt[kt["term"].isin(list(terms))][[c for c in keep if c in kt.columns]]
+    order = {t: i for i, t in enumerate(terms)}
+    return out.sort_values(
+        ["term", "rank"], key=lambda s: s.map(order) if s.name == "term" else s
+    ).reset_index(drop=True)
+
+
+def group_columns(group_by: str | Sequence[str]) -> str | list[str]:
+    """Parse ``group_by``: "company" -> "company"; "company,year" -> ["company", "year"]."""
+    if isinstance(group_by, str):
+        parts = [p.strip() for p in re.split(r"[,，+×|]", group_by) if p.strip()]
+    else:
+        parts = [str(p).strip() for p in group_by if str(p).strip()]
+    if not parts:
+        raise AnalysisError("group_by is empty; use company, year or company,year")
+    return parts[0] if len(parts) == 1 else parts
+
+
+_GROUP_NAMES = {"company": "公司", "year": "年份", "source": "来源", "date": "日期"}
+
+
+def group_label(group_by: str | Sequence[str], lang: str | None = None) -> str:
+    """Name of a grouping for titles: "company" -> "公司" (English: "company"), ["company", "year"] -> "公司×年份"."""
+    by = group_columns(group_by)
+    parts = [by] if isinstance(by, str) else by
+    if resolve_lang(lang) == "en":
+        return " × ".join(parts)
+    return "×".join(_GROUP_NAMES.get(p, p) for p in parts)
+
+
+def require_documents(docs: pd.DataFrame, year_min: int | None = None, year_max: int | None = None) -> None:
+    """Raise a clear AnalysisError when the (year-filtered) corpus has no document at all."""
+    if len(docs):
+        return
+    if year_min is not None or year_max is not None:
+        raise AnalysisError(f"no dated document between year_min={year_min} and year_max={year_max}")
+    raise AnalysisError("the corpus has no document")
+
+
+def summary_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Key numbers of the corpus as a two-column table (指标, 数值 / measure, value)."""
+    years = pd.to_numeric(docs["year"], errors="coerce").dropna()
+    companies = sorted({c for c in docs["company"].fillna("").astype(str) if c})
+    if resolve_lang(lang) == "en":
+        rows = [
+            ("documents", f"{len(docs)}"),
+            ("companies", f"{len(companies)} ({', '.join(companies) or 'none'})"),
+            ("years", f"{int(years.min())}–{int(years.max())}" if len(years) else "no dated document"),
+            ("undated documents", f"{int(docs['date'].isna().sum())}"),
+            ("documents without company", f"{int((docs['company'].fillna('') == '').sum())}"),
+            ("characters", f"{int(docs['chars'].sum()):,}"),
+        ]
+        if "duplicate_of" in docs.columns:
+            rows.append(("duplicate documents", f"{int((docs['duplicate_of'].fillna('') != '').sum())}"))
+        return pd.DataFrame(rows, columns=["measure", "value"])
+    rows = [
+        ("文档数", f"{len(docs)}"),
+        ("公司数", f"{len(companies)}（{'、'.join(companies) or '无'}）"),
+        ("年份", f"{int(years.min())}–{int(years.max())}" if len(years) else "无带日期的文档"),
+        ("无日期的文档", f"{int(docs['date'].isna().sum())}"),
+        ("未识别公司的文档", f"{int((docs['company'].fillna('') == '').sum())}"),
+        ("总字符数", f"{int(docs['chars'].sum()):,}"),
+    ]
+    if "duplicate_of" in docs.columns:
+        rows.append(("重复文档", f"{int((docs['duplicate_of'].fillna('') != '').sum())}"))
+    return pd.DataFrame(rows, columns=["指标", "数值"])
+
+
+def threshold_text(correction: str | None, alpha: float, lang: str | None = None) -> str:
+    """Subtitle text for the significance threshold, e.g. "显著：FDR 校正后 p < 0.05"."""
+    if resolve_lang(lang) == "en":
+        names_en = {"fdr": "FDR (Benjamini-Hochberg)", "bonferroni": "Bonferroni"}
+        if not correction:
+            return f"significant: uncorrected p < {alpha:g}"
+        return f"significant: p < {alpha:g} after {names_en.get(str(correction).lower(), str(correction))} correction"
+    names = {"fdr": "FDR（Benjamini-Hochberg）", "bonferroni": "Bonferroni"}
+    if not correction:
+        return f"显著：未校正 p < {alpha:g}"
+    return f"显著：{names.get(str(correction).lower(), str(correction))} 校正后 p < {alpha:g}"
+
+
+def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10, lang: str | None = None) -> pd.DataFrame:
+    """Per block, the ``top_n`` most over-used and ``top_n`` most under-used terms (by G²), for display."""
+    if keyness_table.empty:
+        return keyness_table
+    more, less = ("over-used", "under-used") if resolve_lang(lang) == "en" else ("多用", "少用")
+    blocks = []
+    for _, block in keyness_table.groupby(["group", "reference"], sort=False):
+        over = block[block["g2"] > 0].head(top_n)
+        under = block[block["g2"] < 0].iloc[::-1].head(top_n)
+        blocks.append(pd.concat([over.assign(direction=more), under.assign(direction=less)]))
+    out = pd.concat(blocks, ignore_index=True)
+    cols = ["group", "reference", "direction", "term", "count_target", "count_reference", "g2", "p_adjusted",
+            "significant", "log_ratio", "logodds_z"]  # fmt: skip
+    return out[[c for c in cols if c in out.columns]]
+
+
+def top_slogans(profile: pd.DataFrame, features: Sequence[str] | Any, n: int = 6) -> list[str]:
+    """The ``n`` most frequent slogans of a profile that are also single tokens of the DTM vocabulary.
+
+    Trends are computed on the DTM, so only slogans the tokenizer keeps whole can be followed there.
+    """
+    if profile.empty:
+        return []
+    vocab = set(map(str, features))
+    totals = profile.groupby("slogan")["count"].sum().sort_values(ascending=False, kind="stable")
+    return [s for s in totals.index if s in vocab][:n]
+
+
+def has_dated(docs: pd.DataFrame) -> bool:
+    """True when at least one document has a date."""
+    return bool(docs["date"].notna().any())
