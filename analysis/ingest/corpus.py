@@ -741,7 +741,7 @@ def read_corpus(
     todo: list[tuple[Path, str]] = []
     for f in files:
         rel = paths.display(f.relative_to(root).as_posix())
-        if not limits.active().follow_links and paths.leaves(f, root):
+        if not limits.active().follow_links and f != Path(path) and paths.leaves(f, root):  # a named file is read
             report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
             continue
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
