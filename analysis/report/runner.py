@@ -567,7 +567,7 @@ def run_reports(
     t = time.perf_counter()
     font, covered = _embed_fonts(stage, ordered)  # in the staged pages, before they replace the old ones
     timings["fonts_s"] = round(time.perf_counter() - t, 3)
-    _runguard.commit(stage, out, ordered)  # pages, figures and data move into out just before the index
+    _runguard.plan_figures(stage, out, ordered)  # as out will hold them once committed
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
     timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
     n = max(len(ordered), 1)
@@ -585,8 +585,11 @@ def run_reports(
     timings["jobs"] = n_workers
     timings["fresh_kernels"] = fresh_kernels
 
+    # Everything this run writes is finished in the staging folder first (record, deck, index); then
+    # pages, figures and data move into out, and the top-level files follow by rename, index last, so
+    # a killed run leaves the last good reports and their index together.
     listed = _with_previous_reports(
-        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang
+        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang, record_dir=stage
     )
     summary = corpus_summary(docs)
     report_df = result.report
@@ -594,7 +597,7 @@ def run_reports(
     t = time.perf_counter()
     deck, deck_note = "", ""
     if slides:
-        deck, deck_note = _write_slides(out, listed, corpus, docs, digest, page_lang)
+        deck, deck_note = _write_slides(stage, out, listed, corpus, docs, digest, page_lang)
     timings["slides_s"] = round(time.perf_counter() - t, 3)
     context = {
         "lang": page_lang,
@@ -619,8 +622,10 @@ def run_reports(
     index_chars = pages.page_characters(index_html)
     if font is None or not index_chars <= covered:
         font = pages.subset_font(covered | index_chars)  # the index shows characters no page has
-    _io.write_text(out / "index.html", pages.embed_font(index_html, font))
-    _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
+    _io.write_text(stage / "index.html", pages.embed_font(index_html, font))
+    _io.write_text(stage / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
+    _runguard.commit(stage, out, ordered)  # pages, figures and data
+    _runguard.commit_files(stage, out, ("reports.json", "slides.pptx", "timings.json", "index.html"))
     failed = [r for r in ordered if r["status"] != "ok"]
     for r in failed:
         print(f"report {r['name']} failed: {r['error']}", file=sys.stderr)
@@ -651,11 +656,16 @@ def _apply_where(result: Any, where: str, data_dir: Path) -> str:
 
 
 def _with_previous_reports(
-    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str, lang: str = "zh"
+    out: Path,
+    nb_dir: Path,
+    ordered: list[dict[str, Any]],
+    generated: str,
+    lang: str = "zh",
+    record_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     """This run's results plus, for notebooks not run this time (``--only``), the last good report
     still in ``out``, marked as such, so that index.html keeps linking every report. Records the
-    list in ``out/reports.json`` for the next run."""
+    list in ``reports.json`` (in ``record_dir``, default ``out``) for the next run."""
     record = out / "reports.json"
     try:
         previous = {r["name"]: r for r in json.loads(record.read_text(encoding="utf-8"))}
@@ -676,7 +686,7 @@ def _with_previous_reports(
             )
             listed.append(old)
     keep = [{k: v for k, v in r.items() if k != "note"} for r in listed]
-    _io.write_text(record, json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
+    _io.write_text((record_dir or out) / "reports.json", json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
     return listed
 
 
@@ -715,9 +725,16 @@ def _date_range(docs: pd.DataFrame) -> str:
 
 
 def _write_slides(
-    out: Path, listed: list[dict[str, Any]], corpus: Path, docs: pd.DataFrame, digest: str, lang: str
+    stage: Path,
+    out: Path,
+    listed: list[dict[str, Any]],
+    corpus: Path,
+    docs: pd.DataFrame,
+    digest: str,
+    lang: str,
 ) -> tuple[str, str]:
-    """Write ``out/slides.pptx`` from the charts of every listed report; (link, note for the index)."""
+    """Write ``stage/slides.pptx`` (moved into ``out`` with the index) from the charts of every listed
+    report, this run's figures or the kept ones; (link, note for the index)."""
     from analysis.plots.slides import charts_from_figures, write_deck
 
     span = _date_range(docs) or ("undated" if lang == "en" else "无日期")
@@ -727,12 +744,12 @@ def _write_slides(
         if lang == "en"
         else f"语料 {corpus.name} · {span} · {n} 篇文档 · 哈希 {digest[:12]}"
     )
-    dirs = [(str(r.get("title") or r["name"]), out / "figures" / r["name"]) for r in listed if r.get("html")]
+    dirs = [
+        (str(r.get("title") or r["name"]), _runguard.figures_folder(stage, out, r)) for r in listed if r.get("html")
+    ]
     charts = charts_from_figures(dirs)
-    target = out / "slides.pptx"
-    if not charts:
-        if target.exists():
-            target.unlink()
+    target = stage / "slides.pptx"
+    if not charts:  # commit_files then removes an old deck from out
         return "", ("no chart: no slide deck" if lang == "en" else "没有图表，未生成幻灯片")
     write_deck(target, charts, footer)
     return "slides.pptx", (f"{len(charts)} slides" if lang == "en" else f"{len(charts)} 张幻灯片")
