@@ -16,6 +16,10 @@ __version__ = "0.1.0"
 # ``import analysis.dtm`` anywhere would leave ``analysis.dtm`` pointing at the module.
 from analysis.dtm import dtm
 
+# Likewise ``select`` (module analysis.select, function select): bound now, so that importing the
+# module anywhere (``from analysis.select import DocumentsLeftOut``) never hides the function.
+from analysis.select import select  # noqa: F401
+
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "load_corpus": "analysis.ingest.corpus",

@@ -124,6 +124,40 @@ def _swap(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
 
 
+def figures_folder(stage: Path, out: Path, result: dict[str, Any]) -> Path:
+    """Where a report's figures will be once :func:`commit` has run: this run's when it ran cleanly."""
+    name = result["name"]
+    staged = stage / "figures" / name
+    if result.get("status") == "ok" and (stage / f"{name}.html").exists() and staged.is_dir():
+        return staged
+    return out / "figures" / name
+
+
+def plan_figures(stage: Path, out: Path, results: Iterable[dict[str, Any]]) -> None:
+    """Set ``results[i]["figures"]`` to what ``out`` will hold after :func:`commit` (paths as in out)."""
+    for r in results:
+        folder = figures_folder(stage, out, r)
+        r["figures"] = (
+            sorted(f"figures/{r['name']}/{p.name}" for p in folder.iterdir() if p.is_file())
+            if folder.is_dir()
+            else []
+        )
+
+
+def commit_files(stage: Path, out: Path, names: Iterable[str]) -> None:
+    """Move the run's top-level files (written last into ``stage``) into ``out``, in the order given.
+
+    Each move is a rename within one file system; a name not in ``stage`` is removed from ``out``
+    (e.g. a slide deck this run has no chart for).
+    """
+    for name in names:
+        if (stage / name).exists():
+            os.replace(stage / name, out / name)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                (out / name).unlink()
+
+
 def commit(stage: Path, out: Path, results: Iterable[dict[str, Any]]) -> None:
     """Move a finished run's data, pages, figures and failed pages from ``stage`` into ``out``.
 

@@ -462,6 +462,7 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    path_vars: str | None = None,
     lang: str | None = None,
     slides: bool = True,
     engine: Any = None,
@@ -483,6 +484,11 @@ def run_reports(
               notebooks then read the ingested corpus and the token cache here).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
+    path_vars: document variables from the folder layout (``"{genre}/*"``; see ``ingest.docvars``).
+
+    ``params["where"]`` (``-p where="genre == 'news'"``) restricts every report to the documents
+    matching that filter (:mod:`analysis.where`: parsed, never executed); the index says how many
+    documents it kept and left out.
     lang:     "zh" (default) or "en": language of every report, figure and the index (the same as
               ``params={"lang": ...}``); terms, titles and company names stay as written.
     slides:   also write ``slides.pptx`` (one 16:9 slide per chart, see ``analysis.plots.slides``).
@@ -504,6 +510,11 @@ def run_reports(
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     notebooks = discover_notebooks(nb_dir, only)
     params = dict(params or {})
+    where = params.pop("where", None)
+    if where is not None:
+        from analysis.where import parse_where
+
+        where = " and ".join(map(str, parse_where(str(where))))  # a bad filter: refused before any work
     if lang is not None:
         if "lang" in params and resolve_lang(str(params["lang"])) != resolve_lang(lang):
             raise AnalysisError(f"--lang {lang} and -p lang={params['lang']} disagree")
@@ -521,11 +532,15 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False, engine=engine)
+    result = ingest(
+        corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars, engine=engine
+    )
     timings["ingest_s"] = time.perf_counter() - t
     parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
+    if where is not None:
+        effective["where"] = _apply_where(result, where, stage / "data")
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False)
@@ -557,7 +572,7 @@ def run_reports(
     t = time.perf_counter()
     font, covered = _embed_fonts(stage, ordered)  # in the staged pages, before they replace the old ones
     timings["fonts_s"] = round(time.perf_counter() - t, 3)
-    _runguard.commit(stage, out, ordered)  # pages, figures and data move into out just before the index
+    _runguard.plan_figures(stage, out, ordered)  # as out will hold them once committed
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
     timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
     n = max(len(ordered), 1)
@@ -575,8 +590,11 @@ def run_reports(
     timings["jobs"] = n_workers
     timings["fresh_kernels"] = fresh_kernels
 
+    # Everything this run writes is finished in the staging folder first (record, deck, index); then
+    # pages, figures and data move into out, and the top-level files follow by rename, index last, so
+    # a killed run leaves the last good reports and their index together.
     listed = _with_previous_reports(
-        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang
+        out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang, record_dir=stage
     )
     summary = corpus_summary(docs)
     report_df = result.report
@@ -584,7 +602,7 @@ def run_reports(
     t = time.perf_counter()
     deck, deck_note = "", ""
     if slides:
-        deck, deck_note = _write_slides(out, listed, corpus, docs, digest, page_lang)
+        deck, deck_note = _write_slides(stage, out, listed, corpus, docs, digest, page_lang)
     timings["slides_s"] = round(time.perf_counter() - t, 3)
     context = {
         "lang": page_lang,
@@ -609,8 +627,10 @@ def run_reports(
     index_chars = pages.page_characters(index_html)
     if font is None or not index_chars <= covered:
         font = pages.subset_font(covered | index_chars)  # the index shows characters no page has
-    _io.write_text(out / "index.html", pages.embed_font(index_html, font))
-    _io.write_text(out / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
+    _io.write_text(stage / "index.html", pages.embed_font(index_html, font))
+    _io.write_text(stage / "timings.json", json.dumps(timings, ensure_ascii=False, indent=2) + "\n")
+    _runguard.commit(stage, out, ordered)  # pages, figures and data
+    _runguard.commit_files(stage, out, ("reports.json", "slides.pptx", "timings.json", "index.html"))
     failed = [r for r in ordered if r["status"] != "ok"]
     for r in failed:
         print(f"report {r['name']} failed: {r['error']}", file=sys.stderr)
@@ -623,12 +643,34 @@ def run_reports(
     return 1 if failed else 0
 
 
+def _apply_where(result: Any, where: str, data_dir: Path) -> str:
+    """Keep the documents matching ``where`` in the run's corpus; the filter and its counts, as text."""
+    import warnings
+
+    from analysis.ingest.corpus import write_corpus
+    from analysis.select import select
+
+    total = len(result.corpus)
+    with warnings.catch_warnings():  # the index says it
+        warnings.simplefilter("ignore")
+        result.corpus = select(result.corpus, where=where)
+    if result.corpus.empty:
+        raise AnalysisError(f"-p where={where}: no document of the {total} matches")
+    write_corpus(result, data_dir)
+    return f"{where} ({len(result.corpus)} of {total} documents kept, {total - len(result.corpus)} left out)"
+
+
 def _with_previous_reports(
-    out: Path, nb_dir: Path, ordered: list[dict[str, Any]], generated: str, lang: str = "zh"
+    out: Path,
+    nb_dir: Path,
+    ordered: list[dict[str, Any]],
+    generated: str,
+    lang: str = "zh",
+    record_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
     """This run's results plus, for notebooks not run this time (``--only``), the last good report
     still in ``out``, marked as such, so that index.html keeps linking every report. Records the
-    list in ``out/reports.json`` for the next run."""
+    list in ``reports.json`` (in ``record_dir``, default ``out``) for the next run."""
     record = out / "reports.json"
     try:
         previous = {r["name"]: r for r in json.loads(record.read_text(encoding="utf-8"))}
@@ -649,7 +691,7 @@ def _with_previous_reports(
             )
             listed.append(old)
     keep = [{k: v for k, v in r.items() if k != "note"} for r in listed]
-    _io.write_text(record, json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
+    _io.write_text((record_dir or out) / "reports.json", json.dumps(keep, ensure_ascii=False, indent=1) + "\n")
     return listed
 
 
@@ -688,9 +730,16 @@ def _date_range(docs: pd.DataFrame) -> str:
 
 
 def _write_slides(
-    out: Path, listed: list[dict[str, Any]], corpus: Path, docs: pd.DataFrame, digest: str, lang: str
+    stage: Path,
+    out: Path,
+    listed: list[dict[str, Any]],
+    corpus: Path,
+    docs: pd.DataFrame,
+    digest: str,
+    lang: str,
 ) -> tuple[str, str]:
-    """Write ``out/slides.pptx`` from the charts of every listed report; (link, note for the index)."""
+    """Write ``stage/slides.pptx`` (moved into ``out`` with the index) from the charts of every listed
+    report, this run's figures or the kept ones; (link, note for the index)."""
     from analysis.plots.slides import charts_from_figures, write_deck
 
     span = _date_range(docs) or ("undated" if lang == "en" else "无日期")
@@ -700,12 +749,12 @@ def _write_slides(
         if lang == "en"
         else f"语料 {corpus.name} · {span} · {n} 篇文档 · 哈希 {digest[:12]}"
     )
-    dirs = [(str(r.get("title") or r["name"]), out / "figures" / r["name"]) for r in listed if r.get("html")]
+    dirs = [
+        (str(r.get("title") or r["name"]), _runguard.figures_folder(stage, out, r)) for r in listed if r.get("html")
+    ]
     charts = charts_from_figures(dirs)
-    target = out / "slides.pptx"
-    if not charts:
-        if target.exists():
-            target.unlink()
+    target = stage / "slides.pptx"
+    if not charts:  # commit_files then removes an old deck from out
         return "", ("no chart: no slide deck" if lang == "en" else "没有图表，未生成幻灯片")
     write_deck(target, charts, footer)
     return "slides.pptx", (f"{len(charts)} slides" if lang == "en" else f"{len(charts)} 张幻灯片")
