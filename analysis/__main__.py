@@ -30,7 +30,7 @@ def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.corpus import corpus_summary, ingest
+    from analysis.ingest.corpus import ingest
 
     if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
         from analysis.ingest.pdf import ocr_available
@@ -47,12 +47,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         ocr=args.ocr,
     )
-    s = corpus_summary(result.corpus)
-    years = f"{s['years'][0]}-{s['years'][1]}" if s["years"] else "none"
-    print(
-        f"ingested {s['documents']} documents ({s['undated']} undated, {s['unattributed']} without company, "
-        f"years {years}); {result.n_skipped} file(s) skipped -> {Path(args.out) / 'corpus.parquet'}"
-    )
+    summary = str(result.summary).split("; ", 2)  # the words load_corpus prints in a notebook
+    print(f"{'; '.join(summary[:2])} -> {Path(args.out) / 'corpus.parquet'}")
     if result.n_skipped:
         print(f"see {Path(args.out) / 'ingest_report.csv'} for the skipped files", file=sys.stderr)
     return EXIT_PARTIAL if result.n_skipped else EXIT_OK
