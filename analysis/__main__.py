@@ -59,7 +59,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.pipeline import write_stats
 
     _refuse_output_inside(args.dir, args.out)
-    corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet)
+    corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet,
+                         quiet=True)
     if corpus.empty:
         raise AnalysisError(f"{args.dir}: no readable document")
     by = [b.strip() for b in args.by.split(",") if b.strip()]

@@ -790,7 +790,7 @@ def plot_trend(
         notes.append(msg("thin_years", lang, n=thin_docs))
     if hinted:
         notes.append(msg("year_hint_years", lang))
-    _titles(fig, title, msg("sep", lang).join(notes) or None)
+    _titles(fig, title, "\n".join(notes) or None)  # one note a line: the legend sits top right
     return fig
 
 

@@ -525,7 +525,7 @@ def run_reports(
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
 
     t = time.perf_counter()
-    docs = load_corpus(parquet, progress=False)
+    docs = load_corpus(parquet, progress=False, quiet=True)
     tokenize(docs, progress=False)  # warms the shared cache: the notebooks only read it
     timings["tokenize_s"] = time.perf_counter() - t
 
