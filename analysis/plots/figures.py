@@ -127,8 +127,14 @@ def _wrap(s: str, width: int, max_lines: int) -> str:
         for ch in para:
             cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
             if w + cw > width and line:
-                lines.append(line)
-                line, w = "", 0
+                cut = line.rfind(" ")
+                if cut > len(line) // 2:  # Latin text: break between words, not inside one
+                    lines.append(line[:cut])
+                    line = line[cut + 1 :]
+                    w = _text_width(line)
+                else:
+                    lines.append(line)
+                    line, w = "", 0
             line += ch
             w += cw
         lines.append(line)

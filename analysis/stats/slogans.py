@@ -60,7 +60,7 @@ import scipy.sparse as sp
 
 from analysis import config
 from analysis.errors import AnalysisError, ReadError
-from analysis.stats.columns import with_vocabulary
+from analysis.stats.columns import flag_thin, with_vocabulary
 
 __all__ = [
     "KINDS",
@@ -670,8 +670,8 @@ def slogan_profile(
             "last_date", "group_docs", "group_size", "in_lexicon"]
     if ci is not None:
         cols += ["rate_ci_low", "rate_ci_high"]
-    if counts.empty and wanted is None:
-        return with_vocabulary(_empty(cols), "slogan_profile")
+    if (counts.empty and wanted is None) or len(labels) == 0:  # no slogan, or no document (an empty selection)
+        return flag_thin(with_vocabulary(_empty(cols), "slogan_profile"), thin_docs)
     rows = counts["_row"].to_numpy()
     df = pd.DataFrame(
         {
@@ -718,7 +718,6 @@ def slogan_profile(
     ]
     if wanted is None:
         out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
-    from analysis.stats.columns import flag_thin
 
     return flag_thin(with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile"), thin_docs)
 
@@ -777,8 +776,9 @@ def _one_kind(counts: pd.DataFrame) -> pd.DataFrame:
     """One row per (document, text): a title occurrence of a lexicon term is already in its count."""
     if counts.empty:
         return counts
-    other = counts.groupby(["doc_id", "slogan"])["kind"].transform(lambda k: (k != "title").any())
-    return counts[(counts["kind"] != "title") | ~other]
+    not_title = counts["kind"] != "title"
+    other = not_title.groupby([counts["doc_id"], counts["slogan"]]).transform("any")  # vectorised: no per-group lambda
+    return counts[not_title | ~other]
 
 
 def _as_wanted(counts: pd.DataFrame, wanted: dict[str, list[str]], base: list[str]) -> pd.DataFrame:
