@@ -268,3 +268,14 @@ def test_plot_heatmap_refuses_a_wrong_number_of_grey_flags():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.savefig(buf, format="png", dpi=40)
+
+
+def test_thin_groups_are_grey_in_top_term_panels():
+    from matplotlib.colors import to_hex
+
+    freq = pd.DataFrame({"group": ["中国联通", "中国联通", "中国移动"], "term": ["甲", "乙", "甲"], "count": [5, 3, 9],
+                         "thin_group": [False, False, True]})  # fmt: skip
+    fig = tl.plots.plot_top_terms(freq, lang="en")
+    colours = [{to_hex(b.get_facecolor()) for b in ax.patches} for ax in fig.axes]
+    assert colours[0] == {figures.company_color("中国联通")} and colours[1] == {figures.THIN_COLOR}
+    assert "grey bars" in texts(fig)

@@ -76,6 +76,8 @@ NONE_COLOR = "#8c8c8c"
 NEUTRAL_COLOR = "#4c72b0"
 # The statistics' default for thin groups (analysis.stats.columns.THIN_DOCS), when a table does not say.
 THIN_DOCS_DEFAULT = 3
+#: Bars of a group with too few documents.
+THIN_COLOR = "#bdbdbd"
 # Other companies get one of these, chosen from a hash of the name (stable across runs and machines).
 _FALLBACK_PALETTE = (
     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939",
@@ -389,6 +391,7 @@ def plot_top_terms(
     rows, cols = _grid(len(shown), 3)
     fig = _figure(4.6 * cols + 0.6, rows * (0.26 * top_n + 1.0) + 0.8)
     is_int = pd.api.types.is_integer_dtype(data[value]) or bool((data[value] % 1 == 0).all())
+    any_thin = False
     for i, g in enumerate(shown):
         ax = fig.add_subplot(rows, cols, i + 1)
         part = (
@@ -397,6 +400,10 @@ def plot_top_terms(
         part = part.iloc[::-1]
         y = np.arange(len(part)) + (top_n - len(part))  # align every panel's first bar at the top
         bar_color = color or _group_color(g)
+        thin_panel = "thin_group" in part.columns and bool(part["thin_group"].fillna(False).astype(bool).any())
+        if thin_panel:  # too few documents: grey, so the panel is not read as a company habit
+            bar_color = THIN_COLOR
+            any_thin = True
         bars = ax.barh(y, part[value].astype(float), color=bar_color, height=0.7)
         labels = [_fmt_number(v, 0 if is_int else 3) for v in part[value]]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=current_style().annot)
@@ -412,6 +419,9 @@ def plot_top_terms(
         if value_label:
             ax.set_xlabel(_label(value_label, 40, 1), fontsize=current_style().annot + 1)
     note = subtitle or ""
+    if any_thin:
+        thin_note = msg("thin_panels", lang, n=table.attrs.get("thin_docs", THIN_DOCS_DEFAULT))
+        note = (note + msg("sep", lang) if note else "") + thin_note
     if len(groups) > len(shown):
         more = msg("shown_groups", lang, shown=len(shown), total=len(groups))
         note = (note + msg("sep", lang) if note else "") + more

@@ -188,6 +188,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "灰色列：文档少于 {n} 篇的组，谨慎解读，不参与色阶",
         "grey columns: groups with fewer than {n} documents, read with care; they do not set the colour scale",
     ),
+    "thin_panels": (
+        "灰色：文档少于 {n} 篇的组，谨慎解读",
+        "grey bars: groups with fewer than {n} documents, read with care",
+    ),
     "ci_band": ("色带：按文档自助法的 95% 置信区间", "bands: 95% interval, bootstrap over documents"),
     "year_hint_years": (
         "斜线柱：含按年份线索（而非标明日期）归入的文档",
