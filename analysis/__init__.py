@@ -15,7 +15,10 @@ __version__ = "0.1.0"
 # The verb ``dtm`` shares its name with its module: bind the function now, or a later
 # ``import analysis.dtm`` anywhere would leave ``analysis.dtm`` pointing at the module.
 from analysis.dtm import dtm
-from analysis.select import select  # noqa: F401  the same for ``select`` (tl.select after any import of analysis.select)
+
+# Likewise ``select`` (module analysis.select, function select): bound now, so that importing the
+# module anywhere (``from analysis.select import DocumentsLeftOut``) never hides the function.
+from analysis.select import select  # noqa: F401
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -30,7 +30,7 @@ def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.corpus import ingest
+    from analysis.ingest.corpus import CORPUS_COLUMNS, ingest
 
     if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
         from analysis.ingest.pdf import ocr_available
@@ -46,9 +46,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         companies=args.companies,
         progress=not args.quiet,
         ocr=args.ocr,
+        path_vars=args.path_vars,
     )
     summary = str(result.summary).split("; ", 2)  # the words load_corpus prints in a notebook
     print(f"{'; '.join(summary[:2])} -> {Path(args.out) / 'corpus.parquet'}")
+    variables = [c for c in result.corpus.columns if c not in CORPUS_COLUMNS and not c.endswith("_from")]
+    if variables or (result.corpus["doc_type"] != "").any():
+        filled = {v: int((result.corpus[v].notna() & (result.corpus[v].astype(str) != "")).sum()) for v in variables}
+        typed = int((result.corpus["doc_type"] != "").sum())
+        shown = ", ".join([f"doc_type ({typed} documents)", *(f"{v} ({n} documents)" for v, n in filled.items())])
+        print(f"document variables: {shown}")
     if result.n_skipped:
         print(f"see {Path(args.out) / 'ingest_report.csv'} for the skipped files", file=sys.stderr)
     return EXIT_PARTIAL if result.n_skipped else EXIT_OK
@@ -59,10 +66,24 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from analysis.pipeline import write_stats
 
     _refuse_output_inside(args.dir, args.out)
-    corpus = load_corpus(args.dir, args.metadata, companies=args.companies, progress=not args.quiet,
-                         quiet=True)
+    corpus = load_corpus(
+        args.dir, args.metadata, companies=args.companies, progress=not args.quiet, path_vars=args.path_vars,
+        quiet=True,
+    )
     if corpus.empty:
         raise AnalysisError(f"{args.dir}: no readable document")
+    if args.where:
+        import warnings
+
+        from analysis.select import select
+
+        with warnings.catch_warnings():  # said once, below, not as a warning
+            warnings.simplefilter("ignore")
+            corpus = select(corpus, where=args.where)
+        left = sum(corpus.attrs.get("left_out", {}).values())
+        print(f"--where {args.where}: {len(corpus)} documents kept, {left} left out", file=sys.stderr)
+        if corpus.empty:
+            raise AnalysisError(f"--where {args.where}: no document matches")
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     written = write_stats(
         corpus,
@@ -99,6 +120,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         only=args.only,
         show_code=args.show_code,
         companies=args.companies,
+        path_vars=args.path_vars,
         lang=args.lang,
         slides=not args.no_slides,
     )
@@ -159,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--metadata", type=Path, default=None, help="CSV of per-file overrides")
     ing.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     ing.add_argument("--keep-repeated", action="store_true", help="keep paragraphs repeated in a document")
+    ing.add_argument(
+        "--path-vars", default=None, metavar="PATTERN",
+        help="document variables from the folder layout, e.g. '{genre}/*' or '{company}/{year}/*'",
+    )  # fmt: skip
     ing.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ing.add_argument(
         "--ocr", action="store_true", help="read scanned PDF pages with Tesseract (chi_sim/chi_tra) when installed"
@@ -171,7 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--out", type=Path, required=True)
     st.add_argument("--metadata", type=Path, default=None)
     st.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
-    st.add_argument("--by", default="company", help="docvar(s) to group by: company, year or company,year")
+    st.add_argument(
+        "--by", default="company",
+        help="docvar(s) to group by: company, year, company,year or any document variable (genre, company,genre)",
+    )  # fmt: skip
+    st.add_argument("--where", default=None, help="only documents matching a filter, e.g. \"genre == 'news'\"")
     st.add_argument("--target", default=None, help="keyness target group (default: each group vs the rest)")
     st.add_argument("--reference", default=None, help="keyness reference group (default: the rest)")
     st.add_argument("--top-n", type=int, default=50, help="rows per group in frequency/tfidf")
@@ -180,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--family", choices=("table", "block"), default="table",
         help="keyness multiple-testing family: the whole table (default) or each comparison",
     )
+    st.add_argument(
+        "--path-vars", default=None, metavar="PATTERN",
+        help="document variables from the folder layout, e.g. '{genre}/*' or '{company}/{year}/*'",
+    )  # fmt: skip
     st.add_argument("-q", "--quiet", action="store_true")
     _add_limit_options(st)
     st.set_defaults(func=_cmd_stats)
@@ -191,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     rp.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="notebook parameter")
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
+    rp.add_argument(
+        "--path-vars", default=None, metavar="PATTERN",
+        help="document variables from the folder layout, e.g. '{genre}/*' or '{company}/{year}/*'",
+    )  # fmt: skip
     rp.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     rp.add_argument("--lang", choices=["zh", "en"], default=None, help="language of reports and figures (default zh)")
     rp.add_argument("--no-slides", action="store_true", help="do not write slides.pptx")

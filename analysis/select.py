@@ -154,20 +154,37 @@ def select(
     years: Any = None,
     companies: str | Iterable[str] | None = None,
     use_year_hint: bool = False,
+    where: str | None = None,
+    **variables: Any,
 ) -> Any:
-    """The documents of ``data`` (corpus table, Tokens or DTM) in ``years`` and of ``companies``.
+    """The documents of ``data`` (corpus table, Tokens or DTM) in ``years``, of ``companies``, and
+    matching every document variable given (``genre="news"``, ``year=(2020, 2024)``) and ``where``.
 
     years:      2024, (2022, 2024) (inclusive; None for an open end), range(2022, 2025) or [2022, 2024].
                 Undated documents cannot be placed in a year range and are left out, unless
                 ``use_year_hint`` places those with a year hint (their ``year`` is then filled from the
                 hint and ``year_from_hint`` is True).
     companies:  a name or a list; any alias of the alias table works ("China Mobile").
+    **variables: any docvar by name: a value (``genre="news"``), a list of values
+                (``genre=["news", "reports"]``) or, for numbers and dates, an inclusive (low, high) pair
+                (``pages=(1, 20)``; None for an open end). ``year=`` is ``years=``; ``company=`` is
+                ``companies=``.
+    where:      a filter in the safe filter language of :mod:`analysis.where`
+                (``"genre == 'news' and year >= 2020"``); nothing in it is executed.
     Returns the same kind of object; ``attrs["left_out"]`` (for Tokens and DTM: ``.docvars.attrs``)
     says how many documents were left out and why, and a ``DocumentsLeftOut`` warning says it too.
     """
     from analysis.dtm import DTM
 
     frame = _docvars_of(data)
+    if "year" in variables:
+        if years is not None:
+            raise AnalysisError("give years= or year=, not both")
+        years = variables.pop("year")
+    if "company" in variables:
+        if companies is not None:
+            raise AnalysisError("give companies= or company=, not both")
+        companies = variables.pop("company")
     keep = np.ones(len(frame), dtype=bool)
     reasons: dict[str, int] = {}
     year, hinted = effective_years(frame, use_year_hint)
@@ -200,6 +217,17 @@ def select(
             raise AnalysisError(f"no documents for companies {sorted(names)}; companies are {known}")
         reasons["of other companies"] = int((keep & ~ok).sum())
         keep &= ok
+    for name, wanted_value in variables.items():
+        ok = _variable_mask(frame, name, wanted_value)
+        reasons[f"not {name} {_describe_wanted(wanted_value)}"] = int((keep & ~ok).sum())
+        keep &= ok
+    if where is not None:
+        from analysis.where import evaluate, parse_where
+
+        conditions = parse_where(where)
+        ok = evaluate(frame, conditions)
+        reasons["not matching where: " + " and ".join(map(str, conditions))] = int((keep & ~ok).sum())
+        keep &= ok
     idx = np.flatnonzero(keep)
     if isinstance(data, DTM):
         out = data.subset(keep)
@@ -219,3 +247,32 @@ def select(
         target["year_from_hint"] = hinted[idx]
     report_left_out(target, "select", reasons, len(frame))
     return out
+
+
+def _describe_wanted(value: Any) -> str:
+    if isinstance(value, tuple) and len(value) == 2:
+        return f"in {value[0]}–{value[1]}"
+    if isinstance(value, (list, set, range)):
+        return "in [" + ", ".join(map(str, value)) + "]"
+    return f"= {value}"
+
+
+def _variable_mask(frame: pd.DataFrame, name: str, wanted: Any) -> np.ndarray:
+    """Rows whose docvar ``name`` equals ``wanted``, is one of a list, or lies in a (low, high) pair.
+    A missing value matches nothing."""
+    from analysis.where import Condition, evaluate
+
+    if name not in frame.columns:
+        shown = [c for c in frame.columns if c != "text" and not c.endswith(("_source", "_from", "_from_override"))]
+        raise AnalysisError(f"select: no document variable {name!r} (variables: {', '.join(shown)})")
+    if isinstance(wanted, tuple) and len(wanted) == 2:
+        lo, hi = wanted
+        conds = ([Condition(name, ">=", lo)] if lo is not None else []) + (
+            [Condition(name, "<=", hi)] if hi is not None else []
+        )
+        if not conds:
+            return np.ones(len(frame), dtype=bool)
+        return evaluate(frame, conds)
+    if isinstance(wanted, (list, set, range, np.ndarray, pd.Series)):
+        return evaluate(frame, [Condition(name, "in", list(wanted))])
+    return evaluate(frame, [Condition(name, "==", wanted)])

@@ -52,6 +52,8 @@ def test_columns_and_order(sample_corpus: pd.DataFrame) -> None:
         "doc_id", "path", "title", "date", "year", "company", "source", "script", "encoding", "format",
         "chars", "chars_mapped", "text", "content_hash", "duplicate_of", "title_from_override", "date_from_override",
         "company_from_override", "source_from_override", "removed_chars", "removed_text", "date_source", "company_source",
+        "doc_type", "doc_type_source", "title_from", "date_from", "year_from", "company_from", "source_from",
+        "doc_type_from",
     ]  # fmt: skip
     assert list(sample_corpus.columns) == expected == CORPUS_COLUMNS
     assert list(sample_corpus["path"]) == sorted(GOLDEN)

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.ingest.corpus import read_corpus
@@ -331,6 +331,9 @@ OPENERS = ["", "据了解，", "会议回顾了", "本报讯 ", "在"]
     position=st.integers(0, 2),
     width=st.one_of(st.none(), st.integers(12, 40)),
 )
+# wrapping cuts the clock time (``2000-01-13 10:`` / ``30，…``) or leaves a trailing space (``在2000-01-13 ``)
+@example(day=D(2000, 1, 13), form="clock", opener="", event=EVENTS[0], position=0, width=14)
+@example(day=D(2000, 1, 13), form="clock", opener="在", event=EVENTS[0], position=1, width=12)
 def test_a_body_sentence_event_date_is_never_the_publication_date(
     day: dt.date, form: str, opener: str, event: str, position: int, width: int | None
 ) -> None:

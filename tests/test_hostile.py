@@ -736,3 +736,37 @@ def test_a_long_document_is_ingested_in_linear_time(tmp_path: Path) -> None:
     assert time.monotonic() - t0 < 120
     assert set(table["path"]) == {*good, "long.txt"}
     assert reason_of(report, "one_line.txt").startswith("character limit")
+
+
+def _spawns_a_child(kind: str) -> str:
+    import subprocess as sp
+
+    if kind == "spawn":
+        sp.run(["sleep", "300"], check=False)  # a program the reader started (as OCR starts Tesseract)
+    return f"done {kind}"
+
+
+def test_a_killed_worker_takes_the_programs_it_started_with_it() -> None:
+    import time
+
+    from analysis.ingest.limits import Limits, run_budgeted
+
+    t0 = time.monotonic()
+    results = run_budgeted(
+        _spawns_a_child, ["a", "spawn", "b"], failed=lambda job, reason: reason, limits=Limits(seconds=2)
+    )
+    assert time.monotonic() - t0 < 30
+    assert results[0] == "done a" and results[2] == "done b" and results[1].startswith("time limit")
+    time.sleep(0.5)
+    assert [p for p in _processes_mentioning("sleep 300") if "pytest" not in p] == []
+
+
+def test_a_link_named_on_the_command_line_is_read(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    target = tmp_path / "elsewhere" / "doc.txt"
+    target.write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "link.txt").symlink_to(target)
+    run = run_cli("ingest", tmp_path / "corpus" / "link.txt", "--out", tmp_path / "out", "-q")
+    assert run.returncode == 0
+    assert list(pd.read_parquet(tmp_path / "out" / "corpus.parquet")["path"]) == ["link.txt"]

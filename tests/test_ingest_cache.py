@@ -126,3 +126,20 @@ def test_many_shards_are_compacted(tmp_path: Path) -> None:
         _read(folder, cache)
     assert 1 <= len(IngestCache(cache).shards()) <= 8
     assert _read(folder, cache).corpus.set_index("path").loc["1.txt", "date"] == pd.Timestamp("2022-09-10")
+
+
+def test_unchanged_files_are_not_read_again_but_edits_are_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.ingest.cache as cache_mod
+
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    cold = _read(folder, cache)
+    hashed: list[str] = []
+    real = cache_mod.file_digest
+    monkeypatch.setattr(cache_mod, "file_digest", lambda p, m: hashed.append(p.name) or real(p, m))
+    pd.testing.assert_frame_equal(_read(folder, cache).corpus, cold.corpus)
+    assert hashed == []  # size, times and inode unchanged: the remembered digest is used
+    same_size = DOC.format(co="中国电信", m=1)
+    assert len(same_size.encode()) == (folder / "0.txt").stat().st_size
+    (folder / "0.txt").write_text(same_size, encoding="utf-8")
+    assert _read(folder, cache).corpus.set_index("path").loc["0.txt", "company"] == "中国电信"
+    assert hashed == ["0.txt"]

@@ -349,3 +349,33 @@ def test_running_header_with_the_title_does_not_take_the_title_with_it() -> None
     second = page(line(title, 200, 20, 8), *[line(FULL, 60, 100 + 20 * i) for i in range(2)], line("二" * 5, 60, 140))
     blocks = layout_text([first, second]).split("\n\n")
     assert blocks == [title, FULL * 5 + "二" * 5]
+
+
+def test_short_date_line_after_a_full_line_stays_its_own_line() -> None:
+    text = layout_text(
+        [
+            page(
+                line(FULL, 60, 100),
+                line("日期：2016年7月23日", 60, 120),
+                line("2016年7月23日 10:30", 60, 140),
+                line("2016年7月23日召开的会议上作了交流发言", 60, 160),  # not a date line: a sentence
+            )
+        ]
+    )
+    assert text.split("\n\n") == [FULL, "日期：2016年7月23日", "2016年7月23日 10:30", "2016年7月23日召开的会议上作了交流发言"]
+
+
+def test_partly_scanned_pdf_keeps_its_text_pages_and_warns(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    for name in ("lo_footer", "scanned"):
+        writer.append(str(FIXTURES / f"{name}.pdf"))
+    with (tmp_path / "mixed.pdf").open("wb") as fh:
+        writer.write(fh)
+    result = read_corpus(tmp_path, progress=False)
+    assert len(result.corpus) == 1
+    row = result.corpus.iloc[0]
+    assert row["title"] == EXPECTED["lo_footer"]["title"] and row["date"] == pd.Timestamp("2024-04-15")
+    warning = result.report[result.report["path"] == "mixed.pdf"]
+    assert list(warning["status"]) == ["warning"]
+    assert "page 3: no text layer (scanned page)" in warning.iloc[0]["reason"]

@@ -49,7 +49,8 @@ def _page(path: Path) -> str:
     if raw.format == "html":  # written as UTF-8 below: its own charset declaration must go
         page = re.sub(r"<meta[^>]*charset[^>]*>", "", raw.text, flags=re.IGNORECASE)
         return "<meta charset='utf-8'>" + page
-    lines = [ln for ln in raw.text.splitlines() if ln.strip()]
+    text = re.sub(r"\A---\n.*?\n---\n", "", raw.text, flags=re.S)  # Jekyll front matter is not printed
+    lines = [ln for ln in text.splitlines() if ln.strip()]
     title = lines[0].lstrip("# ").strip() if lines else path.stem
     body = "\n".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
     return f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head><body>{body}</body></html>"
@@ -95,6 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", choices=("seeds", "genre"), default="seeds")
     parser.add_argument("--limit", type=int, default=0, help="at most this many documents (0: all)")
+    parser.add_argument("--pick", default="", help="only these document numbers (comma-separated), e.g. 40,122")
     parser.add_argument("--keep", type=Path, default=None, help="keep the pages and PDFs in this folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pdf-roundtrip-"))
@@ -102,7 +104,10 @@ def main() -> int:
     pages.mkdir()
     pdfs.mkdir()
     jobs = []
+    picked = {int(k) for k in args.pick.split(",") if k.strip()}
     for k, src in enumerate(_sources(args.source, args.limit, work)):
+        if picked and k not in picked:
+            continue
         try:
             page = _page(src)
         except Exception as exc:  # an unreadable source is not what this measures

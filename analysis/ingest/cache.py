@@ -38,7 +38,7 @@ from typing import Any
 
 from analysis import _io, config
 
-__all__ = ["INGEST_VERSION", "IngestCache", "alias_key", "file_digest", "rules_key"]
+__all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_digest", "rules_key"]
 
 # Bump when ingestion changes in a way the source hash cannot see (it sees analysis/ingest and the
 # word lists, not e.g. a changed default passed in from elsewhere).
@@ -47,14 +47,24 @@ MAX_SHARDS = 8
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
-    "title", "date", "company", "source", "date_source", "company_source", "script", "encoding", "format", "chars_mapped", "text",
+    "title", "date", "company", "source", "date_source", "company_source", "doc_type", "doc_type_source", "script", "encoding", "format", "chars_mapped", "text",
     "removed_chars", "removed_text", "removed_reasons",
     "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
 # What a run over an unchanged folder needs (the prepared form stays on disk).
 RESULT_COLUMNS = tuple(c for c in RECORD_COLUMNS if not c.startswith("prep_"))
 _INT_COLUMNS = frozenset({"removed_chars", "chars_mapped"})
-_LIBRARIES = ("opencc", "pypdf", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "charset-normalizer", "PyYAML", "rjieba")
+_LIBRARIES = (
+    "opencc",
+    "pypdf",
+    "pypdfium2",
+    "python-docx",
+    "beautifulsoup4",
+    "lxml",
+    "charset-normalizer",
+    "PyYAML",
+    "rjieba",
+)
 
 
 @lru_cache(maxsize=1)
@@ -101,18 +111,90 @@ def file_digest(path: Path, max_bytes: int) -> str | None:
         return None
 
 
+class DigestMemo:
+    """Remembered file digests of one corpus folder, so that a re-run need not read unchanged files.
+
+    A digest is reused only when the file's size, modification time, change time and inode are all as
+    they were when it was computed (the change time cannot be set back by any tool); otherwise the
+    file is read and hashed again. Kept in ``ingest/digests/<folder hash>.parquet``, written atomically.
+    """
+
+    def __init__(self, base: str | Path | None, root: Path) -> None:
+        base = Path(base) if base is not None else config.CACHE_DIR
+        name = hashlib.sha256(os.fsencode(Path(root).resolve())).hexdigest()[:16]
+        self.path = base / "ingest" / "digests" / f"{name}.parquet"
+        self.known: dict[str, tuple[int, int, int, int, str]] = {}
+        self.changed = False
+        try:
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(self.path).to_pydict()
+            for row in zip(
+                *(table[c] for c in ("path", "size", "mtime_ns", "ctime_ns", "ino", "digest")), strict=True
+            ):
+                self.known[row[0]] = tuple(row[1:])  # type: ignore[assignment]
+        except Exception:  # absent, vanished or damaged: every file is hashed
+            self.known = {}
+
+    def digest(self, path: Path, max_bytes: int) -> str | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if st.st_size > max_bytes:
+            return None
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        name = os.fsencode(path).hex()  # file names may hold any bytes (not always valid UTF-8)
+        known = self.known.get(name)
+        if known is not None and known[:4] == key:
+            return known[4]
+        digest = file_digest(path, max_bytes)
+        if digest is not None:
+            self.known[name] = (*key, digest)
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        names = list(self.known)
+        rows = [self.known[n] for n in names]
+        table = pa.table(
+            {
+                "path": pa.array(names, type=pa.string()),
+                **{
+                    c: pa.array([r[i] for r in rows], type=pa.int64())
+                    for i, c in enumerate(("size", "mtime_ns", "ctime_ns", "ino"))
+                },
+                "digest": pa.array([r[4] for r in rows], type=pa.string()),
+            }
+        )
+        try:
+            _io.write_with(self.path, lambda tmp: pq.write_table(table, tmp), suffix=".parquet")
+        except OSError as exc:
+            warnings.warn(f"file digests not written to {self.path}: {exc}", RuntimeWarning, stacklevel=2)
+        self.changed = False
+
+
 def record_key(digest: str, suffix: str, keep_repeated: bool, *, ocr: bool = False) -> str:
     """The cache key of one file's record (``ocr``: PDF pages without text were read by OCR)."""
     settings = f"{digest}\0{suffix.lower()}\0{int(keep_repeated)}" + ("\0ocr" if ocr else "")
     return hashlib.sha256(settings.encode()).hexdigest()
 
 
+class _NothingToMerge(Exception):
+    """Every shard vanished or was damaged while compacting."""
+
+
 class IngestCache:
     """The shards of one rules key: look records up by key, add new ones."""
 
     def __init__(self, root: str | Path | None = None) -> None:
-        base = Path(root) if root is not None else config.CACHE_DIR
-        self.dir = base / "ingest" / rules_key()[:16]
+        self.base = Path(root) if root is not None else config.CACHE_DIR
+        self.dir = self.base / "ingest" / rules_key()[:16]
 
     def shards(self) -> list[Path]:
         return sorted(self.dir.glob("shard-*.parquet")) if self.dir.is_dir() else []
@@ -161,7 +243,9 @@ class IngestCache:
             todo = pa.array(sorted(wanted - full.keys()), type=pa.string())
             hit = pc.is_in(key_col, value_set=todo)
             # a skipped file stays skipped whatever the alias files say
-            usable = pc.or_(pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped"))
+            usable = pc.or_(
+                pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped")
+            )
             same = pc.and_(hit, usable)
             rows_full = pc.indices_nonzero(same)
             rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same)))
@@ -215,30 +299,63 @@ class IngestCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
         return _io.write_with(
-            target, lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=1), suffix=".parquet"
+            target,
+            lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=1),
+            suffix=".parquet",
         )
 
     def compact(self) -> Path | None:
-        """Merge all shards into one (newest record per key and alias key wins); old shards removed."""
-        import pyarrow as pa
+        """Merge all shards into one (newest record per key and alias key wins); old shards removed.
 
-        shards = self.shards()
-        tables = [(p, t) for p in shards if (t := self._read(p)) is not None]
-        if len(tables) < 2:
+        Streams: one shard is in memory at a time, whatever the size of the cache.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        shards = list(reversed(self.shards()))  # newest first
+        if len(shards) < 2:
             return None
-        table = pa.concat_tables([t for _, t in reversed(tables)])  # newest first
+        self.dir.mkdir(parents=True, exist_ok=True)
+        target = self.dir / f"shard-{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}.parquet"
         seen: set[tuple[str, str]] = set()
-        keep = []
-        pairs = zip(table.column("key").to_pylist(), table.column("alias_key").to_pylist(), strict=True)
-        for i, pair in enumerate(pairs):
-            if pair not in seen:
-                seen.add(pair)
-                keep.append(i)
-        merged = self._write_table(table.take(pa.array(keep, type=pa.int64())))
-        for path, _ in tables:
+        merged: list[Path] = []
+
+        def writer(tmp: Path) -> None:
+            out = None
+            try:
+                for path in shards:
+                    index = self._read(path, ["key", "alias_key"])
+                    if index is None:
+                        continue
+                    keep = []
+                    pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
+                    for i, pair in enumerate(pairs):
+                        if pair not in seen:
+                            seen.add(pair)
+                            keep.append(i)
+                    table = self._read(path)
+                    if table is None:
+                        continue
+                    table = table.take(pa.array(keep, type=pa.int64()))
+                    if out is None:
+                        out = pq.ParquetWriter(tmp, table.schema, compression="zstd", compression_level=1)
+                    out.write_table(table)
+                    merged.append(path)
+                    del table
+            finally:
+                if out is not None:
+                    out.close()
+            if out is None:
+                raise _NothingToMerge
+
+        try:
+            result = _io.write_with(target, writer, suffix=".parquet")
+        except _NothingToMerge:
+            return None
+        for path in merged:
             with contextlib.suppress(OSError):
                 path.unlink()
-        return merged
+        return result
 
 
 def dumps(value: Any) -> str:

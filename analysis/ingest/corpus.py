@@ -28,6 +28,12 @@ removed_text          what was taken out, as JSON (position, text, reason of eac
                       ``analysis.ingest.clean.repeats.restore_repeats`` puts it back
 date_source           evidence for ``date``: the rule and the line it read (or the metadata file row)
 company_source        evidence for ``company``: the rule, the scores and the line (or the metadata file row)
+doc_type              type the document names (新闻, 报告, 白皮书, 通知 …; metadata/doctype.py), else ''
+doc_type_source       evidence for ``doc_type``: front matter, the title's last word or a first line
+*_from                where title / date / year / company / source / doc_type came from: ``metadata``
+                      (the metadata file), ``path`` (``--path-vars``), ``document`` (extraction), ''
+<variables>           any further column of the metadata file or ``{name}`` of ``--path-vars``, typed,
+                      each with its ``<name>_from`` (``metadata`` / ``path`` / ''); see ingest/docvars.py
 ===================== =========================================================================
 
 The ingest report lists every skipped or problematic file with columns ``path, status, reason``;
@@ -37,15 +43,18 @@ The ingest report lists every skipped or problematic file with columns ``path, s
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
@@ -53,12 +62,14 @@ from analysis import _io, config
 from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import IngestCache, alias_key, file_digest, record_key
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
+from analysis.ingest.docvars import BUILTIN_VARS, PathVars, check_name, infer_type
 from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
+from analysis.ingest.metadata.doctype import extract_doc_type
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
@@ -83,6 +94,9 @@ CORPUS_COLUMNS = [
     "removed_text",
     "date_source",
     "company_source",
+    "doc_type",
+    "doc_type_source",
+    *(f"{f}_from" for f in BUILTIN_VARS),
 ]
 REPORT_COLUMNS = ["path", "status", "reason"]
 
@@ -251,7 +265,7 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
     """Fill title, date, company, source and warning of a record from its prepared form."""
     title, date, company, source = "", None, "", ""
     warning = record.get("prep_read_warning") or ""
-    date_source = company_source = ""
+    date_source = company_source = doc_type = doc_type_source = ""
     try:
         meta = describe(
             record["prep_text"],
@@ -263,11 +277,14 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         )
         title, date, company, source = meta.title, meta.date, meta.company, meta.source
         date_source, company_source = meta.date_source, meta.company_source
+        doc_type, doc_type_source = extract_doc_type(
+            title, record.get("text") or "", json.loads(record["prep_front_matter"] or "{}")
+        )
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
         warning = "; ".join(filter(None, [warning, (
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
         )]))
-        title, date, company, source = "", None, "", ""
+        title, date, company, source, doc_type, doc_type_source = "", None, "", "", "", ""
         date_source = company_source = ""
     record.update(
         title=title,
@@ -277,6 +294,8 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         warning=warning,
         date_source=date_source,
         company_source=company_source,
+        doc_type=doc_type,
+        doc_type_source=doc_type_source,
     )
     return record
 
@@ -291,7 +310,7 @@ def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, 
 
 _ROW_FIELDS = (
     "path", "title", "date", "company", "source", "script", "encoding", "format", "text",
-    "removed_chars", "removed_text", "date_source", "company_source", "chars_mapped",
+    "removed_chars", "removed_text", "date_source", "company_source", "chars_mapped", "doc_type", "doc_type_source",
 )  # fmt: skip
 
 
@@ -316,7 +335,7 @@ def _over_budget(job: tuple[Any, ...], reason: str) -> dict[str, Any]:
 
 # New cache records are written in shards of about this many characters of prepared text, so that a
 # long run keeps its progress and never holds every document's prepared form in memory.
-_FLUSH_CHARS = 40_000_000
+_FLUSH_CHARS = 12_000_000
 
 
 def _run(
@@ -341,10 +360,12 @@ def _run(
     aliases_key = ""
     if store is not None:
         aliases_key = alias_key(company_files)
+        memo = DigestMemo(store.base, root)
         for f, rel in todo:
-            digest = file_digest(f, config.MAX_FILE_BYTES)
+            digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
                 keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
+        memo.save()
         full, other = store.lookup(keys.values(), aliases_key)
     ingest_jobs = [
         (str(root), rel, keep_repeated, company_files, store is not None, ocr)
@@ -403,9 +424,12 @@ def _cacheable_skip(record: dict[str, Any]) -> bool:
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
-    """Read a metadata override file (CSV, UTF-8): a ``path`` column plus any of title/date/company/source.
+    """Read a metadata file (CSV, UTF-8): a ``path`` column plus any other columns.
 
-    Empty cells mean "no override". Raises CorpusError naming the file when it cannot be used at all.
+    ``title, date, year, company, source, doc_type`` override what extraction found; every other
+    column is a document variable of its own (see :mod:`analysis.ingest.docvars`). Empty cells mean "no
+    value". Raises CorpusError naming the file when it cannot be used at all, or when a column name is
+    not a word or clashes with a built-in column of the corpus table.
     """
     path = Path(path)
     try:
@@ -414,25 +438,127 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
         raise CorpusError(f"{path}: metadata file not found") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CorpusError(f"{path}: not a readable UTF-8 CSV file ({exc})") from None
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # pandas renames a repeated column
+        header = [c.strip().lower() for c in next(csv.reader(fh), [])]
     df.columns = [c.strip().lower() for c in df.columns]
     if "path" not in df.columns:
         raise CorpusError(f"{path}: metadata file needs a 'path' column (has: {', '.join(df.columns)})")
-    unknown = [c for c in df.columns if c != "path" and c not in OVERRIDE_FIELDS]
-    if unknown:
-        raise CorpusError(
-            f"{path}: unknown column(s) {', '.join(unknown)}; allowed: path, {', '.join(OVERRIDE_FIELDS)}"
-        )
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise CorpusError(f"{path}: column {repeated[0]!r} appears twice")
+    for col in df.columns:
+        if col != "path" and col not in BUILTIN_VARS:
+            check_name(col, f"{path}: column", CORPUS_COLUMNS)
     for col in OVERRIDE_FIELDS:
         if col not in df.columns:
             df[col] = ""
     df = df.apply(lambda s: s.str.strip())
-    return df[["path", *OVERRIDE_FIELDS]]
+    extra = [c for c in df.columns if c != "path" and c not in OVERRIDE_FIELDS]
+    return df[["path", *OVERRIDE_FIELDS, *extra]]
+
+
+def _user_vars(corpus: pd.DataFrame) -> list[str]:
+    """Names of the user's variables in a corpus table (columns beyond the built-in ones)."""
+    return [c for c in corpus.columns if c not in CORPUS_COLUMNS and not c.endswith("_from")]
+
+
+def _as_text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    return str(value)
+
+
+def _year_value(value: str) -> int | None:
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text) and 1000 <= int(text) <= 2262:
+        return int(text)
+    return None
+
+
+class _Setter:
+    """Sets built-in fields and user variables of the corpus table, recording where each came from."""
+
+    def __init__(self, corpus: pd.DataFrame, aliases: CompanyAliases) -> None:
+        self.corpus = corpus
+        self.aliases = aliases
+        self.cells: dict[str, list[str]] = {}  # user variable -> text cells (typed at the end)
+        self.origin: dict[str, list[str]] = {}
+
+    def user(self, name: str) -> tuple[list[str], list[str]]:
+        if name not in self.cells:
+            existing = self.corpus[name] if name in self.corpus.columns else None
+            self.cells[name] = [_as_text(v) for v in existing] if existing is not None else [""] * len(self.corpus)
+            frm = f"{name}_from"
+            self.origin[name] = (
+                self.corpus[frm].fillna("").astype(str).tolist() if frm in self.corpus.columns
+                else ["" if not c else "metadata" for c in self.cells[name]]
+            )
+        return self.cells[name], self.origin[name]
+
+    def set(self, idx: int, name: str, value: str, origin: str, evidence: str) -> str:
+        """Set one cell; returns why it was ignored ('' when it was set)."""
+        c = self.corpus
+        if name not in BUILTIN_VARS:
+            cells, origins = self.user(name)
+            cells[idx], origins[idx] = value, origin
+            return ""
+        if name == "date":
+            parsed, why = override_date(value)  # invalid or outside pandas' range: warned, ignored
+            if why:
+                return why
+            value = parsed
+        elif name == "year":
+            year = _year_value(value)
+            if year is None:
+                return f"year {value!r} is not a year (four digits, up to 2262)"
+            value = year
+        elif name == "company":
+            value = self.aliases.canonical(value) or value
+        c.at[idx, name] = value
+        c.at[idx, f"{name}_from"] = origin
+        if origin == "metadata" and name in OVERRIDE_FIELDS:
+            c.at[idx, f"{name}_from_override"] = True
+        if name in ("date", "company", "doc_type"):
+            c.at[idx, f"{name}_source"] = evidence
+        return ""
+
+    def finish(self) -> pd.DataFrame:
+        c = self.corpus
+        for name, cells in self.cells.items():
+            c[name] = infer_type(cells, name).set_axis(c.index)
+            c[f"{name}_from"] = self.origin[name]
+        return c
+
+
+def _apply_path_vars(corpus: pd.DataFrame, pattern: PathVars, setter: _Setter) -> list[dict[str, str]]:
+    """Variables of each document's relative path (over extraction); a path that does not match is
+    a warning."""
+    problems: list[dict[str, str]] = []
+    for name in pattern.names:
+        if name not in BUILTIN_VARS:
+            setter.user(name)
+    for i, rel in enumerate(corpus["path"]):
+        found = pattern.match(rel)
+        if found is None:
+            problems.append(
+                {"path": rel, "status": "warning", "reason": f"path does not match --path-vars {pattern.pattern!r}"}
+            )
+            continue
+        for name, value in found.items():
+            if not value:
+                continue
+            why = setter.set(i, name, value, "path", f"folder layout {pattern.pattern!r}: {rel}")
+            if why:
+                problems.append({"path": rel, "status": "warning", "reason": f"--path-vars {name}: {why}"})
+    return problems
 
 
 def _apply_overrides(
-    corpus: pd.DataFrame, overrides: pd.DataFrame, source_name: str, aliases: CompanyAliases
-) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """Merge override cells over extracted values; return the corpus and report records for bad rows.
+    corpus: pd.DataFrame, overrides: pd.DataFrame, source_name: str, setter: _Setter
+) -> list[dict[str, str]]:
+    """Merge the metadata file's cells over path variables and extracted values; report bad rows.
 
     A company override is mapped to its canonical name when it is a known alias (联通 -> 中国联通),
     so that it groups with the extracted values; any other name is kept as written.
@@ -442,8 +568,13 @@ def _apply_overrides(
     by_name: dict[str, list[int]] = {}
     for i, p in enumerate(corpus["path"]):
         by_name.setdefault(Path(p).name, []).append(i)
-    for n, row in enumerate(overrides.itertuples(index=False), start=2):  # row 1 is the header
-        key = row.path if row.path in by_path else row.path.replace("\\", "/")  # \xNN: paths.display
+    columns = [c for c in overrides.columns if c != "path"]
+    for name in columns:
+        if name not in BUILTIN_VARS:
+            setter.user(name)
+    for n, row in enumerate(overrides.to_dict("records"), start=2):  # row 1 is the header
+        raw = row["path"]
+        key = raw if raw in by_path else raw.replace("\\", "/")  # \xNN: paths.display
         key = key[2:] if key.startswith("./") else key
         idx = by_path.get(key)
         if idx is None and "/" not in key:  # a bare name: its document when the name is unique
@@ -451,30 +582,94 @@ def _apply_overrides(
             idx = candidates[0] if len(candidates) == 1 else None
         if idx is None:
             problems.append(
-                {
-                    "path": source_name,
-                    "status": "warning",
-                    "reason": f"row {n}: path '{row.path}' matches no document",
-                }
+                {"path": source_name, "status": "warning", "reason": f"row {n}: path '{raw}' matches no document"}
             )
             continue
-        for fieldname in OVERRIDE_FIELDS:
-            value = getattr(row, fieldname)
+        for name in columns:
+            value = row[name]
             if not value:
                 continue
-            if fieldname == "date":
-                parsed, why = override_date(value)  # invalid or outside pandas' range: warned, ignored
-                if why:
-                    problems.append({"path": source_name, "status": "warning", "reason": f"row {n}: {why}"})
-                    continue
-                value = parsed
-            elif fieldname == "company":
-                value = aliases.canonical(value) or value
-            corpus.at[idx, fieldname] = value
-            corpus.at[idx, f"{fieldname}_from_override"] = True
-            if fieldname in ("date", "company"):
-                corpus.at[idx, f"{fieldname}_source"] = f"metadata file {source_name}, row {n}"
+            why = setter.set(idx, name, value, "metadata", f"metadata file {source_name}, row {n}")
+            if why:
+                problems.append({"path": source_name, "status": "warning", "reason": f"row {n}: {why}"})
+    return problems
+
+
+def _reconcile_years(corpus: pd.DataFrame) -> list[dict[str, str]]:
+    """A year given by the metadata file or the folder layout and a date in another year: the
+    stronger origin wins (metadata > path > document); a weaker date is cleared, and said."""
+    problems: list[dict[str, str]] = []
+    rank = {"metadata": 3, "path": 2, "document": 1, "": 0}
+    given = corpus["year_from"].isin(["path", "metadata"]).to_numpy() & corpus["date"].notna().to_numpy()
+    for i in np.flatnonzero(given):
+        yfrom = corpus.at[i, "year_from"]
+        date = corpus.at[i, "date"]
+        if yfrom not in ("path", "metadata") or pd.isna(date) or int(date.year) == int(corpus.at[i, "year"]):
+            continue
+        dfrom = corpus.at[i, "date_from"]
+        if rank.get(dfrom, 0) > rank[yfrom]:
+            corpus.at[i, "year"], corpus.at[i, "year_from"] = int(date.year), dfrom
+            continue
+        reason = (
+            f"date {date:%Y-%m-%d} ({dfrom or 'document'}) cleared: the year {corpus.at[i, 'year']} "
+            f"from the {'metadata file' if yfrom == 'metadata' else 'folder layout'} differs"
+        )
+        corpus.at[i, "date"], corpus.at[i, "date_from"] = pd.NaT, ""
+        corpus.at[i, "date_source"] = reason
+        problems.append({"path": corpus.at[i, "path"], "status": "warning", "reason": reason})
+    return problems
+
+
+def _attach_docvars(
+    corpus: pd.DataFrame,
+    metadata: str | Path | None,
+    path_vars: str | PathVars | None,
+    aliases: CompanyAliases,
+) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Path variables, then the metadata file, over the extracted fields (see ingest/docvars.py)."""
+    corpus = corpus.reset_index(drop=True)
+    _ensure_from(corpus)
+    corpus["year"] = corpus["year"].astype("object") if "year" in corpus.columns else None
+    setter = _Setter(corpus, aliases)
+    problems: list[dict[str, str]] = []
+    if path_vars:
+        pattern = path_vars if isinstance(path_vars, PathVars) else PathVars.parse(path_vars, CORPUS_COLUMNS)
+        problems += _apply_path_vars(corpus, pattern, setter)
+    if metadata is not None:
+        problems += _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name, setter)
+    corpus = setter.finish()
+    corpus["date"] = pd.to_datetime(corpus["date"]).astype("datetime64[ns]")
+    _fill_years(corpus)
+    problems += _reconcile_years(corpus)
     return corpus, problems
+
+
+def _ensure_from(df: pd.DataFrame) -> None:
+    """``<field>_from`` columns of the built-in fields: 'document' where extraction found a value."""
+    for f in BUILTIN_VARS:
+        col = f"{f}_from"
+        if f == "year":
+            continue
+        if col not in df.columns:
+            has = df[f].notna() & (df[f].astype(str) != "") if f in df.columns else pd.Series(False, index=df.index)
+            df[col] = np.where(has.to_numpy(dtype=bool), "document", "")
+        df[col] = df[col].fillna("").astype(str)
+    if "year_from" not in df.columns:
+        df["year_from"] = df["date_from"]
+
+
+def _fill_years(df: pd.DataFrame) -> None:
+    """``year`` from the date, except where the metadata file or the folder layout gave it."""
+    date_year = pd.to_datetime(df["date"]).dt.year.astype("Int64")
+    given = df["year_from"].isin(["path", "metadata"]).to_numpy() if "year_from" in df.columns else None
+    if given is None or not given.any():
+        df["year"] = date_year
+        if "year_from" in df.columns:
+            df["year_from"] = df["date_from"].where(date_year.notna(), "")
+        return
+    year = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    df["year"] = year.where(given, date_year).astype("Int64")
+    df["year_from"] = df["year_from"].where(given, df["date_from"].where(date_year.notna(), ""))
 
 
 def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -487,13 +682,17 @@ def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for f in OVERRIDE_FIELDS:
         df[f"{f}_from_override"] = False
+    _ensure_from(df)
     return df
 
 
 def _derive(df: pd.DataFrame) -> pd.DataFrame:
     """Columns computed from others: year, chars, content_hash, duplicate_of."""
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    df["year"] = df["date"].dt.year.astype("Int64")
+    for col in ("doc_type", "doc_type_source"):  # absent from older corpus files
+        df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
+    _ensure_from(df)
+    _fill_years(df)
     df["text"] = df["text"].astype(str)
     df["chars"] = df["text"].str.len().astype("int64")
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
@@ -514,10 +713,13 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
         df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
     for col in ("title", "company", "source", "script", "encoding", "format", "path", "doc_id"):
         df[col] = df[col].fillna("").astype(str)
-    return df[CORPUS_COLUMNS].reset_index(drop=True)
+    extra = [c for v in _user_vars(df) for c in (v, f"{v}_from") if c in df.columns]
+    return df[CORPUS_COLUMNS + extra].reset_index(drop=True)
 
 
-def _read_ingested(parquet: Path, metadata: str | Path | None, aliases: CompanyAliases) -> IngestResult:
+def _read_ingested(
+    parquet: Path, metadata: str | Path | None, aliases: CompanyAliases, path_vars: str | PathVars | None = None
+) -> IngestResult:
     """An ingested corpus (``corpus.parquet`` + sibling ``ingest_report.csv``), overrides re-applied."""
     corpus = pd.read_parquet(parquet)
     report_file = parquet.with_name("ingest_report.csv")
@@ -526,8 +728,8 @@ def _read_ingested(parquet: Path, metadata: str | Path | None, aliases: CompanyA
         if report_file.exists()
         else pd.DataFrame(columns=REPORT_COLUMNS)
     )
-    if metadata is not None:
-        corpus, problems = _apply_overrides(corpus, read_overrides(metadata), Path(metadata).name, aliases)
+    if metadata is not None or path_vars:
+        corpus, problems = _attach_docvars(_derive(corpus), metadata, path_vars, aliases)
         corpus = _derive(corpus)
         report = pd.concat([report, pd.DataFrame(problems, columns=REPORT_COLUMNS)], ignore_index=True)
     return IngestResult(corpus=corpus, report=report)
@@ -544,15 +746,19 @@ def read_corpus(
     cache: bool = True,
     cache_dir: str | Path | None = None,
     ocr: bool = False,
+    path_vars: str | None = None,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
     See the module docstring for the columns of both. Each file's record is cached (``cache_dir``,
     default ``config.CACHE_DIR``; see :mod:`analysis.ingest.cache`): a re-run on an unchanged folder
     cleans nothing. ``cache=False`` ingests every file and writes no cache. ``ocr``: run Tesseract on
-    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`).
+    PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`). ``path_vars``: variables
+    from the folder layout, e.g. ``"{genre}/*"`` (see :class:`analysis.ingest.docvars.PathVars`); the
+    metadata file wins over them, and they win over extraction.
     """
     root = Path(path)
+    pattern = PathVars.parse(path_vars, CORPUS_COLUMNS) if path_vars else None  # a bad pattern: error now
     if not root.exists():
         raise CorpusError(f"{root}: no such file or folder")
     company_files = tuple(str(p) for p in (config.COMPANIES_FILE, *companies))
@@ -561,7 +767,7 @@ def read_corpus(
     except AnalysisError as exc:
         raise CorpusError(str(exc)) from None
     if root.is_file() and root.suffix == ".parquet":
-        return _read_ingested(root, metadata, aliases)
+        return _read_ingested(root, metadata, aliases, pattern)
     if root.is_file():
         files, root = [root], root.parent
     else:
@@ -570,7 +776,7 @@ def read_corpus(
     todo: list[tuple[Path, str]] = []
     for f in files:
         rel = paths.display(f.relative_to(root).as_posix())
-        if not limits.active().follow_links and paths.leaves(f, root):
+        if not limits.active().follow_links and f != Path(path) and paths.leaves(f, root):  # a named file is read
             report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
             continue
         if f.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -607,8 +813,9 @@ def read_corpus(
 
     corpus = _finish(rows)
     if metadata is not None:
-        overrides = read_overrides(metadata)
-        corpus, problems = _apply_overrides(corpus, overrides, Path(metadata).name, aliases)
+        read_overrides(metadata)  # a bad metadata file is an error before anything else
+    if metadata is not None or pattern is not None:
+        corpus, problems = _attach_docvars(corpus, metadata, pattern, aliases)
         report.extend(problems)
     corpus = _derive(corpus).sort_values("path", kind="stable").reset_index(drop=True)
 
@@ -629,6 +836,7 @@ def load_corpus(
     progress: bool = True,
     cache: bool = True,
     ocr: bool = False,
+    path_vars: str | None = None,
     quiet: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
@@ -646,6 +854,7 @@ def load_corpus(
         progress=progress,
         cache=cache,
         ocr=ocr,
+        path_vars=path_vars,
     )
     corpus = result.corpus
     corpus.attrs["ingest"] = result.summary
@@ -672,6 +881,7 @@ def ingest(
     progress: bool = True,
     cache: bool = True,
     ocr: bool = False,
+    path_vars: str | None = None,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
@@ -692,6 +902,7 @@ def ingest(
         progress=progress,
         cache=cache,
         ocr=ocr,
+        path_vars=path_vars,
     )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:

@@ -161,7 +161,11 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, par
     from analysis._proc import die_with_parent
 
     die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A process group of its own: a worker killed for its budget takes the programs it started
+    # (Tesseract for OCR) with it. Ctrl-C is the parent's to handle.
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()  # a crash is reported as the file's reason, not as a C stack on the terminal
     global _active
     _active = limits
@@ -210,6 +214,9 @@ class _Worker:
         self.index, self.started = index, time.monotonic()
 
     def kill(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            if self.proc.pid is not None and os.getpgid(self.proc.pid) == self.proc.pid:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the worker and whatever it started
         with contextlib.suppress(OSError, AttributeError):
             self.proc.kill()
         self.proc.join(timeout=5)

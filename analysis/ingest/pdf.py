@@ -17,7 +17,10 @@ and the README) and rebuilds the text a reader sees:
 4. **Paragraphs.** A row starts a new paragraph when the vertical gap to the row above is clearly
    larger than the line pitch, when it is indented (first-line indent), when its font size differs,
    or when the row above ended well short of the column's right edge (a paragraph's last line, a
-   title, a date or byline line). Never because of punctuation alone. A paragraph continues across a
+   title, a date or byline line). A short row that starts with a header field (``日期：``, ``来源：``,
+   ``责任编辑：`` …), a bare date or a site footer (``版权所有``, ``©``) is a line of its own even after a
+   full-width row. Never because of
+   punctuation alone. A paragraph continues across a
    column or page break when the last row was full width and the next is not indented.
 5. **Joining.** Rows of one paragraph are joined without a space (Chinese has none, and a word broken
    at the line end, ``CloudNative`` / ``Architecture``, is one word); a space only between two Latin
@@ -108,6 +111,17 @@ _DATETIME_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,，]?\s*(?:上午|�
 _PAGE_COUNT_RE = re.compile(r"(?<![\d/.-])\d{1,4}\s*/\s*\d{1,4}(?![\d/.-])|\bpage\s*\d+\s*of\s*\d+|第\s*\d+\s*页", re.I)
 _ADDRESS_RE = re.compile(r"(?:https?|file|ftp)://|www\.", re.I)
 _OCR_PUNCT = str.maketrans(",:;!?()", "，：；！？（）")
+# Short header and footer lines that stay lines of their own even right after a full-width line: a field
+# label (日期：, 来源：, 作者：, 责任编辑：…), a bare date (with time), a site footer's start (版权所有, ©)
+# or a link to other articles (上一篇：, 相关新闻).
+_HEADER_LINE_RE = re.compile(
+    r"^\s*[【\[(（]?\s*(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|文章来源|稿源|出处|作者|记者|通讯员|摄影"
+    r"|发布人|发布者|责任编辑|责编|编辑|审核|浏览次数|点击数|阅读量)\s*[:：]"
+    r"|^\s*\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)"
+    r"|^\s*(?:版权所有|版权声明|免责声明|Copyright|©|主办单位|承办单位|技术支持|[京沪粤浙苏]ICP"
+    r"|上一篇|下一篇|上一条|下一条|上篇|下篇|相关新闻|相关阅读|相关链接|推荐阅读)",
+    re.IGNORECASE,
+)
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _MOJIBAKE_MIN_HAN = 20
 _MOJIBAKE_COMMON_SHARE = 0.6
@@ -428,7 +442,10 @@ def _paragraphs(flows: list[list[_Line]]) -> list[str]:
                 same_size = abs(line.size - prev.size) <= _SIZE_CHANGE * max(line.size, prev.size)
                 prev_full = prev.x1 >= prev_stats[1] - _SHORT_LINE * prev.size
                 indented = line.x0 > left + _INDENT * size
-                if k == 0:  # first line of a column or page: only layout of both ends tells
+                short = line.x1 < stats[1] - _SHORT_LINE * line.size
+                if short and _HEADER_LINE_RE.match(line.text):
+                    new = True  # a date, source, byline or editor line after a full line: its own line
+                elif k == 0:  # first line of a column or page: only layout of both ends tells
                     new = not (same_size and prev_full and not indented)
                 else:
                     gap = line.top - prev.top
@@ -588,11 +605,17 @@ def _pdfium_page(page: Any, raw: Any) -> tuple[list[Glyph], int, str]:
         textpage.close()
 
 
-def _page_has_image(page: Any) -> bool:
+def _textless_reason(page: Any) -> str:
+    """Why a page without text has none: a scan (images), text drawn as outlines (paths), or blank."""
     try:
-        return any(obj.type == 3 for obj in page.get_objects(max_depth=2))  # FPDF_PAGEOBJ_IMAGE
-    except Exception:  # a damaged page tree: treat as no image
-        return False
+        kinds = {obj.type for obj in page.get_objects(max_depth=2)}
+    except Exception:  # a damaged page tree: nothing to tell
+        kinds = set()
+    if 3 in kinds:  # FPDF_PAGEOBJ_IMAGE
+        return "no text layer (scanned page)"
+    if 2 in kinds:  # FPDF_PAGEOBJ_PATH
+        return "no text layer (drawings only, or text as outlines)"
+    return "empty page"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -600,12 +623,13 @@ def _page_has_image(page: Any) -> bool:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _tesseract_languages(exe: str) -> set[str]:
+@functools.lru_cache(maxsize=4)
+def _tesseract_languages(exe: str) -> frozenset[str]:
     try:
         out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
-        return set()
-    return {line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip()}
+        return frozenset()
+    return frozenset(line.strip() for line in (out.stdout + out.stderr).splitlines()[1:] if line.strip())
 
 
 def ocr_available() -> tuple[bool, str]:
@@ -732,7 +756,7 @@ def _read(pdf: Any, raw: Any, path: Path, *, ocr: bool) -> tuple[str, dict[str, 
                 glyphs, errors, text = _pdfium_page(page, raw)
                 reason = garbage_reason(text, errors)
                 if not text.strip():
-                    reason = "no text layer (scanned page)" if _page_has_image(page) else "empty page"
+                    reason = _textless_reason(page)
                 if reason is None:
                     pages.append((page.get_width(), page.get_height(), glyphs))
                 else:

@@ -24,6 +24,7 @@ from analysis.plots.style import resolve_lang
 __all__ = [
     "company_year_table",
     "document_table",
+    "docvar_table",
     "explain_errors",
     "group_columns",
     "group_label",
@@ -333,3 +334,48 @@ def top_slogans(profile: pd.DataFrame, n: int = 6) -> list[str]:
 def has_dated(docs: pd.DataFrame) -> bool:
     """True when at least one document has a date."""
     return bool(docs["date"].notna().any())
+
+
+def docvar_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The document variables beyond company and year (``doc_type``, metadata-file columns, ``--path-vars``):
+    per variable its type, where its values came from (metadata / path / document, with document
+    counts), how many documents have a value and how many do not, and the most frequent values with
+    their document counts. Empty when there are none."""
+    from analysis.ingest.corpus import CORPUS_COLUMNS
+
+    en = resolve_lang(lang) == "en"
+    skip = {"year_hint", "year_hint_source", "year_from_hint", "n_tokens"}
+    extra = [
+        c for c in docs.columns
+        if c not in CORPUS_COLUMNS and c not in skip and not c.endswith(("_from", "_source"))
+    ]  # fmt: skip
+    names = (["doc_type"] if "doc_type" in docs.columns else []) + extra
+    cols = (
+        ["variable", "type", "from", "documents", "missing", "values (documents)"]
+        if en else ["变量", "类型", "来源", "有值的文档", "缺失", "取值（文档数）"]
+    )  # fmt: skip
+    rows = []
+    for name in names:
+        col = docs[name]
+        text = col.astype("object").where(col.notna(), None)
+        present = (text.notna() & (text.astype(str) != "")).to_numpy(dtype=bool)
+        values = col[present]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+        counts = values.astype(str).value_counts(sort=True)
+        sep, lp, rp = (", ", " (", ")") if en else ("、", "（", "）")
+        shown = sep.join(f"{v}{lp}{n}{rp}" for v, n in counts.head(8).items())
+        if len(counts) > 8:
+            shown += f" … (+{len(counts) - 8} more values)" if en else f" …（另有 {len(counts) - 8} 个取值）"
+        origins = ""
+        if f"{name}_from" in docs.columns:
+            origin = docs[f"{name}_from"].fillna("").astype(str)[present]
+            origins = sep.join(f"{k} {n}" for k, n in origin.value_counts().items() if k)
+        if pd.api.types.is_datetime64_any_dtype(col):
+            kind = "date" if en else "日期"
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            kind = "number" if en else "数值"
+        else:
+            kind = "text" if en else "文本"
+        rows.append([name, kind, origins, int(present.sum()), int((~present).sum()), shown or "—"])
+    return pd.DataFrame(rows, columns=cols)

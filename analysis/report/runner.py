@@ -462,6 +462,7 @@ def run_reports(
     progress: bool = True,
     fresh_kernels: bool = False,
     companies: Sequence[str | Path] = (),
+    path_vars: str | None = None,
     lang: str | None = None,
     slides: bool = True,
 ) -> int:
@@ -480,6 +481,11 @@ def run_reports(
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     progress: progress bar over notebooks (stderr).
     fresh_kernels: one kernel per notebook instead of one per worker (slower; see "shared kernels").
+    path_vars: document variables from the folder layout (``"{genre}/*"``; see ``ingest.docvars``).
+
+    ``params["where"]`` (``-p where="genre == 'news'"``) restricts every report to the documents
+    matching that filter (:mod:`analysis.where`: parsed, never executed); the index says how many
+    documents it kept and left out.
     lang:     "zh" (default) or "en": language of every report, figure and the index (the same as
               ``params={"lang": ...}``); terms, titles and company names stay as written.
     slides:   also write ``slides.pptx`` (one 16:9 slide per chart, see ``analysis.plots.slides``).
@@ -501,6 +507,11 @@ def run_reports(
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     notebooks = discover_notebooks(nb_dir, only)
     params = dict(params or {})
+    where = params.pop("where", None)
+    if where is not None:
+        from analysis.where import parse_where
+
+        where = " and ".join(map(str, parse_where(str(where))))  # a bad filter: refused before any work
     if lang is not None:
         if "lang" in params and resolve_lang(str(params["lang"])) != resolve_lang(lang):
             raise AnalysisError(f"--lang {lang} and -p lang={params['lang']} disagree")
@@ -518,11 +529,13 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
-    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False)
+    result = ingest(corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars)
     timings["ingest_s"] = time.perf_counter() - t
     parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
+    if where is not None:
+        effective["where"] = _apply_where(result, where, stage / "data")
 
     t = time.perf_counter()
     docs = load_corpus(parquet, progress=False, quiet=True)
@@ -618,6 +631,23 @@ def run_reports(
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def _apply_where(result: Any, where: str, data_dir: Path) -> str:
+    """Keep the documents matching ``where`` in the run's corpus; the filter and its counts, as text."""
+    import warnings
+
+    from analysis.ingest.corpus import write_corpus
+    from analysis.select import select
+
+    total = len(result.corpus)
+    with warnings.catch_warnings():  # the index says it
+        warnings.simplefilter("ignore")
+        result.corpus = select(result.corpus, where=where)
+    if result.corpus.empty:
+        raise AnalysisError(f"-p where={where}: no document of the {total} matches")
+    write_corpus(result, data_dir)
+    return f"{where} ({len(result.corpus)} of {total} documents kept, {total - len(result.corpus)} left out)"
 
 
 def _with_previous_reports(

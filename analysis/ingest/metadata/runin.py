@@ -199,16 +199,21 @@ def looks_hard_wrapped(lines: list[str]) -> bool:
     line that do not end a sentence. A page with real paragraphs ends them with 。, and its longest
     lines are of varied length.
     """
+    return _wrap_width(lines) is not None
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a whole text is hard-wrapped at (see :func:`looks_hard_wrapped`), else None."""
     if len(lines) < 3:
-        return False
+        return None
     longest = max(map(len, lines))
     # only the longest lines matter: strip just those (indentation may pad a line by a few characters)
     stripped = [s for s in (ln.strip() for ln in lines if len(ln) >= longest - 8) if len(s) >= 10]
     if len(stripped) < 3:
-        return False
+        return None
     width = max(len(s) for s in stripped)
     full = sum(1 for s in stripped if len(s) >= width - 3 and not _SENTENCE_END_RE.search(s))
-    return full >= 3
+    return width if full >= 3 else None
 
 
 def rejoin_hard_wrapped(text: str) -> str:
@@ -220,9 +225,23 @@ def rejoin_hard_wrapped(text: str) -> str:
     """
     from analysis.ingest.clean.spacing import join_wrapped_lines  # cleaning comes before metadata
 
-    if text.count("\n") < 3 or not looks_hard_wrapped(text.split("\n")):
+    width = _wrap_width(text.split("\n")) if text.count("\n") >= 3 else None
+    if width is None:
         return text
-    return join_wrapped_lines(text)
+    # The PDF rules keep a line that looks like a header (``2000-01-13 10:``) apart; in text wrapped at
+    # a fixed width, a line of that width (a trailing space may be lost) that ends no sentence was cut
+    # by the wrapping, wherever it was cut (the first line, a headline, stays as it is).
+    lines = join_wrapped_lines(text).split("\n")
+    out: list[str] = []
+    cut = False
+    for i, line in enumerate(lines):
+        if cut:
+            out[-1] += line.strip()
+        else:
+            out.append(line)
+        s = out[-1].strip()
+        cut = i > 0 and len(line.strip()) >= width - 1 and not _SENTENCE_END_RE.search(s)
+    return "\n".join(out)
 
 
 _DATELINE_RE = re.compile(
