@@ -57,10 +57,17 @@ _EXPORTS: dict[str, str] = {
     "open_engine": "analysis.engine",
 }
 
-__all__ = ["__version__", "dtm", *sorted(_EXPORTS)]
+# public subpackages reachable as attributes: ``tl.plots.plot_trend(...)``
+_SUBPACKAGES: dict[str, str] = {"plots": "analysis.plots"}
+
+__all__ = ["__version__", "dtm", *sorted(_EXPORTS), *sorted(_SUBPACKAGES)]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        value = importlib.import_module(_SUBPACKAGES[name])
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'analysis' has no attribute {name!r}")
@@ -70,4 +77,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBPACKAGES))

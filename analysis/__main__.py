@@ -31,7 +31,7 @@ def _refuse_output_inside(src: Path | None, out: Path | None) -> None:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis.ingest.corpus import CORPUS_COLUMNS, corpus_summary, ingest
+    from analysis.ingest.corpus import CORPUS_COLUMNS, ingest
 
     if args.ocr:  # issue 8: say once, up front, when OCR cannot run (the report repeats it per file)
         from analysis.ingest.pdf import ocr_available
@@ -51,12 +51,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             path_vars=args.path_vars,
             engine=engine,
         )
-    s = corpus_summary(result.corpus)
-    years = f"{s['years'][0]}-{s['years'][1]}" if s["years"] else "none"
-    print(
-        f"ingested {s['documents']} documents ({s['undated']} undated, {s['unattributed']} without company, "
-        f"years {years}); {result.n_skipped} file(s) skipped -> {Path(args.out) / 'corpus.parquet'}"
-    )
+    summary = str(result.summary).split("; ", 2)  # the words load_corpus prints in a notebook
+    print(f"{'; '.join(summary[:2])} -> {Path(args.out) / 'corpus.parquet'}")
     variables = [c for c in result.corpus.columns if c not in CORPUS_COLUMNS and not c.endswith("_from")]
     if variables or (result.corpus["doc_type"] != "").any():
         filled = {v: int((result.corpus[v].notna() & (result.corpus[v].astype(str) != "")).sum()) for v in variables}
@@ -76,7 +72,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     with _open_engine(args) as engine:
         corpus = load_corpus(
             args.dir, args.metadata, companies=args.companies, progress=not args.quiet,
-            path_vars=args.path_vars, engine=engine,
+            path_vars=args.path_vars, quiet=True, engine=engine,
         )  # fmt: skip
         if corpus.empty:
             raise AnalysisError(f"{args.dir}: no readable document")

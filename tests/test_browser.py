@@ -36,6 +36,7 @@ PAGES = [
     "30-year-trends",
     "40-slogans",
     "50-term-explorer",
+    "60-analyst-walkthrough",
 ]
 # the interactive tables of a page are ready when every itables table has become a DataTable
 TABLES_READY = (

@@ -9,15 +9,15 @@ import pytest
 
 from analysis.__main__ import main
 
-FREQ_COLS = ["group", "term", "count", "rate_per_10k", "doc_freq", "rank"]
+FREQ_COLS = ["group", "term", "count", "rate_per_10k", "docs_with_term", "rank"]
 KEY_COLS = [
     "group",
     "reference",
     "term",
     "count_target",
     "count_reference",
-    "total_target",
-    "total_reference",
+    "group_tokens_target",
+    "group_tokens_reference",
     "g2",
     "p_value",
     "log_ratio",

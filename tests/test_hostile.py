@@ -296,6 +296,10 @@ def _job(kind: str) -> str:
         os.kill(os.getpid(), sig.SIGSEGV)
     elif kind == "raise":
         raise ValueError("boom")
+    elif kind == "nap":  # long enough for the parent to look at the worker's memory
+        import time
+
+        time.sleep(1.5)
     return f"done {kind}"
 
 
@@ -317,6 +321,18 @@ def test_budget_runner_kills_and_replaces_overrunning_workers(n_jobs: int) -> No
     assert results[3].startswith("hog: memory limit: more than 400 MB")
     assert results[5].startswith("crash: the reader crashed") and "SIGSEGV" in results[5]
     assert results[7] == "raise: unexpected error: ValueError: boom"
+
+
+def test_a_big_parent_does_not_count_against_a_workers_memory_budget() -> None:
+    # a notebook kernel holding a large corpus forks the workers: its pages are not the file's doing
+    from analysis.ingest.limits import Limits, run_budgeted
+
+    ballast = b"x" * (600 * 1024 * 1024)  # written, so resident in this process and shared by a fork
+    results = run_budgeted(
+        _job, ["a", "nap"], failed=lambda job, reason: f"{job}: {reason}", n_jobs=1,
+        limits=Limits(seconds=30, memory_mb=400),
+    )  # fmt: skip
+    assert len(ballast) and results == ["done a", "done nap"]
 
 
 def test_limits_refuse_non_finite_values() -> None:

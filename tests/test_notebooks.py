@@ -29,6 +29,7 @@ EXPECTED = [
     "30-year-trends",
     "40-slogans",
     "50-term-explorer",
+    "60-analyst-walkthrough",
 ]
 NOISE = (
     "Traceback",
@@ -55,7 +56,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory, raw_dir: Path, metadata_cs
     yield out
 
 
-def test_the_six_notebooks_exist() -> None:
+def test_the_seven_notebooks_exist() -> None:
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 

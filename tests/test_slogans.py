@@ -135,7 +135,7 @@ def test_profile_with_real_tokens(sample_corpus, cache_dir):
         for g in ("中国联通", "中国移动")
     }
     r = prof[(prof.group == "中国联通") & (prof.slogan == "全面从严治党")].iloc[0]
-    assert r["group_size"] == n_tokens["中国联通"] and r["count"] == 17 and r["n_docs"] == 2
+    assert r["group_tokens"] == n_tokens["中国联通"] and r["count"] == 17 and r["docs_with_term"] == 2
     assert r["rate_per_10k"] == pytest.approx(17 / n_tokens["中国联通"] * 10_000)
 
 
@@ -532,24 +532,22 @@ def test_slogan_profile_by_company_with_tokens(corpus):
         "count",
         "count_standalone",
         "rate_per_10k",
-        "n_docs",
+        "docs_with_term",
         "first_date",
         "last_date",
         "group_docs",
-        "group_size",
+        "group_tokens",
         "in_lexicon",
         "rate_ci_low",
         "rate_ci_high",
-        "docs_with_term",
-        "group_tokens",
         "thin_group",
     ]
     row = out[(out.group == "中国联通") & (out.slogan == "全面从严治党")].iloc[0]
     # d1 (1) + d2 (2) = 3 occurrences in 100 + 300 tokens -> 3 / 400 * 10,000 = 75
-    assert row["count"] == 3 and row["n_docs"] == 2
+    assert row["count"] == 3 and row["docs_with_term"] == 2
     assert row["rate_per_10k"] == pytest.approx(75.0)
     assert row["first_date"] == pd.Timestamp("2023-05-18") and row["last_date"] == pd.Timestamp("2024-01-30")
-    assert row["group_docs"] == 2 and row["group_size"] == 400
+    assert row["group_docs"] == 2 and row["group_tokens"] == 400
     row = out[(out.group == "中国移动") & (out.slogan == "两个维护")].iloc[0]
     assert row["rate_per_10k"] == pytest.approx(1 / 50 * 10_000)
     # the document without a company is its own group "(none)", undated -> NaT
@@ -567,13 +565,13 @@ def test_slogan_profile_other_groupings(corpus):
     by_year = slogan_profile(corpus, tokens, by="year", lexicon=LEX)
     assert set(by_year["group"]) == {"2023", "2024", "(undated)"}
     r = by_year[(by_year.group == "2024") & (by_year.slogan == "两个维护")].iloc[0]
-    assert r["count"] == 2 and r["n_docs"] == 2 and r["rate_per_10k"] == pytest.approx(2 / 350 * 10_000)
+    assert r["count"] == 2 and r["docs_with_term"] == 2 and r["rate_per_10k"] == pytest.approx(2 / 350 * 10_000)
     both = slogan_profile(corpus, tokens, by=["company", "year"], lexicon=LEX)
     assert "中国联通|2024" in set(both["group"])
     overall = slogan_profile(corpus, tokens, by=None, lexicon=LEX)
     assert set(overall["group"]) == {"(all)"}
     r = overall[overall.slogan == "全面从严治党"].iloc[0]
-    assert r["count"] == 4 and r["n_docs"] == 3 and r["rate_per_10k"] == pytest.approx(4 / 460 * 10_000)
+    assert r["count"] == 4 and r["docs_with_term"] == 3 and r["rate_per_10k"] == pytest.approx(4 / 460 * 10_000)
     assert r["first_date"] == pd.Timestamp("2023-05-18") and r["last_date"] == pd.Timestamp("2024-01-30")
     # min_docs counts documents in the whole corpus: 四下基层 is in one document only
     assert "四下基层" not in set(
@@ -591,7 +589,7 @@ def test_slogan_profile_without_tokens_uses_characters(corpus):
     assert "rate_per_10k_chars" in out.columns and "rate_per_10k" not in out.columns
     n_chars = sum(len(re.sub(r"\s", "", t)) for t in corpus["text"])
     r = out[out.slogan == "全面从严治党"].iloc[0]
-    assert r["group_size"] == n_chars
+    assert r["group_tokens"] == n_chars
     assert r["rate_per_10k_chars"] == pytest.approx(4 / n_chars * 10_000)
 
 
@@ -615,18 +613,17 @@ def test_adoption_timeline(corpus):
         "company",
         "first_date",
         "last_date",
-        "n_docs",
+        "docs_with_term",
         "n_dated",
         "count",
         "count_standalone",
-        "docs_with_term",
     ]
     r = out[(out.slogan == "全面从严治党") & (out.company == "中国联通")].iloc[0]
     assert (r["first_date"], r["last_date"]) == (pd.Timestamp("2023-05-18"), pd.Timestamp("2024-01-30"))
-    assert (r["n_docs"], r["n_dated"], r["count"]) == (2, 2, 3)
-    # undated documents count in n_docs, not in the dates
+    assert (r["docs_with_term"], r["n_dated"], r["count"]) == (2, 2, 3)
+    # undated documents count in docs_with_term, not in the dates
     r = out[(out.slogan == "全面从严治党") & (out.company == "(none)")].iloc[0]
-    assert pd.isna(r["first_date"]) and (r["n_docs"], r["n_dated"]) == (1, 0)
+    assert pd.isna(r["first_date"]) and (r["docs_with_term"], r["n_dated"]) == (1, 0)
     # ordered by the slogan's first use anywhere; undated rows last within the slogan
     assert list(dict.fromkeys(out["slogan"])) == ["两个维护", "全面从严治党", "四下基层"]
     assert list(out[out.slogan == "全面从严治党"]["company"]) == ["中国联通", "(none)"]
@@ -656,10 +653,10 @@ def test_samples_profile_end_to_end():
     corpus = pd.DataFrame(rows)
     prof = slogan_profile(corpus, by="company")
     r = prof[(prof.group == "中国联通") & (prof.slogan == "两个维护")].iloc[0]
-    assert (r["count"], r["n_docs"]) == (4, 2)  # seed 000 (1) + seed 003 (3)
+    assert (r["count"], r["docs_with_term"]) == (4, 2)  # seed 000 (1) + seed 003 (3)
     assert r["first_date"] == pd.Timestamp("2022-01-14") and r["last_date"] == pd.Timestamp("2024-01-30")
     r = prof[(prof.group == "中国移动") & (prof.slogan == "两个维护")].iloc[0]
-    assert (r["count"], r["n_docs"]) == (2, 1)
+    assert (r["count"], r["docs_with_term"]) == (2, 1)
     tl = adoption_timeline(corpus, slogans=["全面从严治党"])
     r = tl[tl.company == "中国联通"].iloc[0]
-    assert (r["count"], r["n_docs"]) == (17, 2)  # seed 000 (12) + seed 001 (5)
+    assert (r["count"], r["docs_with_term"]) == (17, 2)  # seed 000 (12) + seed 001 (5)

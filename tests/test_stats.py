@@ -59,9 +59,8 @@ def corpus() -> DTM:
 # ------------------------------------------------------------------------------------------ frequency
 def test_frequency_overall_by_hand(corpus):
     f = frequency(corpus)
-    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "doc_freq", "rank", "docs_share", "dp",
-                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "docs_with_term", "thin_group"]
-    assert (f["docs_with_term"] == f["doc_freq"]).all()
+    assert list(f.columns) == ["group", "term", "count", "rate_per_10k", "docs_with_term", "rank", "docs_share", "dp",
+                               "group_docs", "group_tokens", "rate_ci_low", "rate_ci_high", "thin_group"]
     assert (f["rate_ci_low"] <= f["rate_per_10k"] + 1e-9).all() and (f["rate_per_10k"] <= f["rate_ci_high"] + 1e-9).all()
     assert "rate_ci_low" not in frequency(corpus, ci=None).columns
     assert set(f["group"]) == {"(all)"}
@@ -69,9 +68,9 @@ def test_frequency_overall_by_hand(corpus):
     got = f.set_index("term")
     assert got.loc["党", "count"] == 5
     assert got.loc["党", "rate_per_10k"] == pytest.approx(5 / 20 * 10_000)
-    assert got.loc["党", "doc_freq"] == 4
-    assert got.loc["建", "doc_freq"] == 3
-    assert got.loc["5G", "doc_freq"] == 3
+    assert got.loc["党", "docs_with_term"] == 4
+    assert got.loc["建", "docs_with_term"] == 3
+    assert got.loc["5G", "docs_with_term"] == 3
     # ranks: "min" ties, ties ordered by term (code point: 党 U+515A < 建 U+5EFA)
     assert f["term"].tolist() == ["党", "建", "5G", "两个维护", "高质量发展"]
     assert f["rank"].tolist() == [1, 1, 3, 4, 4]
@@ -83,7 +82,7 @@ def test_frequency_by_company_by_hand(corpus):
     lt = f[f["group"] == "中国联通"].set_index("term")
     # 联通: 9 tokens; 党 3 (2 docs), 5G 3 (2 docs), 两个维护 2 (1 doc), 建 1 (1 doc)
     assert lt["count"].to_dict() == {"党": 3, "5G": 3, "两个维护": 2, "建": 1}
-    assert lt["doc_freq"].to_dict() == {"党": 2, "5G": 2, "两个维护": 1, "建": 1}
+    assert lt["docs_with_term"].to_dict() == {"党": 2, "5G": 2, "两个维护": 1, "建": 1}
     assert lt.loc["两个维护", "rate_per_10k"] == pytest.approx(2 / 9 * 10_000)
     assert lt["rank"].to_dict() == {"5G": 1, "党": 1, "两个维护": 3, "建": 4}
     # DP over 联通's documents d0 (4 of 9 tokens) and d1 (5 of 9): 党 2 + 1 -> 0.5 * (2/9 + 2/9)
@@ -92,7 +91,7 @@ def test_frequency_by_company_by_hand(corpus):
     assert lt.loc["党", "docs_share"] == 1.0 and lt.loc["建", "docs_share"] == 0.5
     assert (lt["group_docs"] == 2).all() and (lt["group_tokens"] == 9).all()
     yd = f[f["group"] == "中国移动"].set_index("term")
-    assert yd.loc["建", "count"] == 4 and yd.loc["建", "doc_freq"] == 2
+    assert yd.loc["建", "count"] == 4 and yd.loc["建", "docs_with_term"] == 2
     # grouped counts add up to the overall counts
     overall = frequency(corpus).set_index("term")["count"]
     pd.testing.assert_series_equal(f.groupby("term")["count"].sum().sort_index(), overall.sort_index())
@@ -194,7 +193,7 @@ def test_keyness_g2_and_p_value_through_the_dtm():
     assert row["g2"] == pytest.approx(chi2)
     assert row["p_value"] == pytest.approx(p)
     assert row["p_adjusted"] == row["p_value"]
-    assert (row["count_target"], row["count_reference"], row["total_target"], row["total_reference"]) == (
+    assert (row["count_target"], row["count_reference"], row["group_tokens_target"], row["group_tokens_reference"]) == (
         3,
         1,
         10,
@@ -254,13 +253,15 @@ def skewed() -> DTM:
 
 def test_keyness_modes(skewed):
     k = keyness(skewed, min_count=5)
-    assert list(k.columns) == [*KEYNESS_COLUMNS, "group_tokens_target", "group_tokens_reference"]
+    renamed = {"total_target": "group_tokens_target", "total_reference": "group_tokens_reference"}
+    assert list(k.columns) == [renamed.get(c, c) for c in KEYNESS_COLUMNS]
+    assert not {"total_target", "total_reference"} & set(k.columns)
     assert k["group"].unique().tolist() == ["A", "B", "C"]
     assert set(k["reference"]) == {"(rest)"}
     a = k[k["group"] == "A"]
     assert a["g2"].is_monotonic_decreasing
     assert a["term"].iloc[0] == "p" and a["term"].iloc[-1] == "r"
-    assert (a["total_target"] == 200).all() and (a["total_reference"] == 300).all()
+    assert (a["group_tokens_target"] == 200).all() and (a["group_tokens_reference"] == 300).all()
 
     only = keyness(skewed, target="B", min_count=5)
     assert set(only["group"]) == {"B"} and set(only["reference"]) == {"(rest)"}
@@ -272,7 +273,7 @@ def test_keyness_modes(skewed):
     pair = keyness(skewed, target="A", reference="B", min_count=5).set_index("term")
     assert set(pair["reference"]) == {"B"}
     assert pair.loc["r", "count_target"] == 5 and pair.loc["r", "count_reference"] == 30
-    assert (pair["total_reference"] == 200).all()
+    assert (pair["group_tokens_reference"] == 200).all()
     assert pair.loc["r", "g2"] < 0 and pair.loc["p", "g2"] > 0
     assert pair.loc["s", "g2"] == pytest.approx(0.0, abs=1e-9)  # 20/200 vs 20/200
 
@@ -366,17 +367,17 @@ def test_similarity_identical_groups_and_empty_group():
 # -------------------------------------------------------------------------------------------- trends
 def test_trend_zero_rows_and_undated_exclusion(corpus):
     t = trend(corpus, ["高质量发展", "不存在的词"])
-    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "rate_ci_low",
-                               "rate_ci_high", "group_docs", "group_tokens", "thin_group"]
+    assert list(t.columns) == ["year", "term", "count", "rate_per_10k", "group_docs", "group_tokens", "rate_ci_low",
+                               "rate_ci_high", "thin_group"]
     assert list(trend(corpus, "党", ci=None, thin_docs=None).columns) == [
-        "year", "term", "count", "rate_per_10k", "n_docs", "n_tokens", "group_docs", "group_tokens"]
+        "year", "term", "count", "rate_per_10k", "group_docs", "group_tokens"]
     assert t["year"].dtype == "Int64"
     assert t["year"].tolist() == [2023, 2023, 2024, 2024]
     assert t["term"].tolist() == ["高质量发展", "不存在的词"] * 2
     # d3 (移动, undated, has 高质量发展 once) is excluded; 2023 = d0 + d4 (9 tokens), 2024 = d1 + d2 (9)
     assert t["count"].tolist() == [2, 0, 0, 0]
-    assert t["n_docs"].tolist() == [2, 2, 2, 2]
-    assert t["n_tokens"].tolist() == [9, 9, 9, 9]
+    assert t["group_docs"].tolist() == [2, 2, 2, 2]
+    assert t["group_tokens"].tolist() == [9, 9, 9, 9]
     assert t["rate_per_10k"].tolist() == pytest.approx([2 / 9 * 10_000, 0, 0, 0])
 
 
@@ -384,8 +385,8 @@ def test_trend_company_filter(corpus):
     t = trend(corpus, "建", company="中国移动", ci=None, thin_docs=None)
     # 移动: d2 2024 (建 3 of 4 tokens); d3 undated excluded
     assert t.to_dict("records") == [
-        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "n_docs": 1, "n_tokens": 4,
-         "group_docs": 1, "group_tokens": 4}
+        {"year": 2024, "term": "建", "count": 3, "rate_per_10k": 7500.0, "group_docs": 1,
+         "group_tokens": 4}
     ]
     with pytest.raises(AnalysisError, match="no documents for company"):
         trend(corpus, "建", company="中国铁塔")
@@ -394,6 +395,6 @@ def test_trend_company_filter(corpus):
 def test_trend_without_dated_documents_is_empty():
     m = build([["a"], ["b"]], ["X", "Y"], [None, None])
     t = trend(m, "a", ci=None)
-    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "n_docs", "n_tokens",
-                                           "group_docs", "group_tokens", "thin_group"]
+    assert t.empty and list(t.columns) == ["year", "term", "count", "rate_per_10k", "group_docs",
+                                           "group_tokens", "thin_group"]
     assert trend(m, "a").empty

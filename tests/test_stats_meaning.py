@@ -66,14 +66,14 @@ def test_keyness_totals_and_calls_do_not_move_with_trimming():
     k_full = keyness(full, by="company", min_count=5)
     k_trim = keyness(trimmed, by="company", min_count=5)
     assert len(k_full) == len(k_trim) > 0
-    cols = ["group", "term", "total_target", "total_reference", "g2", "p_adjusted", "significant"]
+    cols = ["group", "term", "group_tokens_target", "group_tokens_reference", "g2", "p_adjusted", "significant"]
     pd.testing.assert_frame_equal(k_full[cols], k_trim[cols])
     sizes = Counter()
     for doc, company in zip(tk.docs, tk.docvars["company"], strict=True):
         sizes[company] += len(doc)
     for row in k_trim.drop_duplicates("group").itertuples():
-        assert row.total_target == sizes[row.group]
-        assert row.total_reference == sum(sizes.values()) - sizes[row.group]
+        assert row.group_tokens_target == sizes[row.group]
+        assert row.group_tokens_reference == sum(sizes.values()) - sizes[row.group]
 
 
 def test_trend_denominator_does_not_move_with_trimming():
@@ -85,7 +85,7 @@ def test_trend_denominator_does_not_move_with_trimming():
     per_year = Counter()
     for doc, year in zip(tk.docs, tk.docvars["year"], strict=True):
         per_year[int(year)] += len(doc)
-    assert dict(zip(t_full["year"], t_full["n_tokens"], strict=True)) == dict(per_year)
+    assert dict(zip(t_full["year"], t_full["group_tokens"], strict=True)) == dict(per_year)
 
 
 def test_n_tokens_is_summed_by_grouping_and_kept_by_subset():
@@ -293,7 +293,7 @@ def test_profile_timeline_and_slogan_trend_agree(sample_corpus, sample_tokens):
     from analysis.dtm import dtm as build
 
     t_dtm = trend(build(sample_tokens), slogans)
-    np.testing.assert_array_equal(t_dtm["n_tokens"].to_numpy(), tr["n_tokens"].to_numpy())
+    np.testing.assert_array_equal(t_dtm["group_tokens"].to_numpy(), tr["group_tokens"].to_numpy())
 
 
 # ------------------------------------------------------- 5. collocations: G², t-score against NLTK; logDice bound
@@ -466,8 +466,8 @@ def test_trend_carries_seeded_intervals_and_no_interval_for_one_document():
     t = trend(m, ["w0", "w3"])
     assert {"rate_ci_low", "rate_ci_high"} <= set(t.columns)
     one = t[t["year"] == 2020]
-    assert one["n_docs"].eq(1).all() and one["rate_ci_low"].isna().all()
-    many = t[t["n_docs"] > 1]
+    assert one["group_docs"].eq(1).all() and one["rate_ci_low"].isna().all()
+    many = t[t["group_docs"] > 1]
     assert (many["rate_ci_low"] <= many["rate_per_10k"] + 1e-9).all()
     assert (many["rate_per_10k"] <= many["rate_ci_high"] + 1e-9).all()
     pd.testing.assert_frame_equal(t, trend(m, ["w0", "w3"]))  # seeded: reproducible
@@ -495,7 +495,7 @@ def test_year_over_year_blocks_match_single_comparisons():
             m.subset(m.docvars["year"].notna().to_numpy()), by=["company", "year"],
             target=f"{company}|{year}", reference=f"{company}|{prev}", min_count=3,
         )
-        cols = ["term", "count_target", "count_reference", "total_target", "g2", "p_adjusted", "dp_target"]
+        cols = ["term", "count_target", "count_reference", "group_tokens_target", "g2", "p_adjusted", "dp_target"]
         pd.testing.assert_frame_equal(block[cols], single[cols])
     whole = year_over_year(m, within=None, min_count=3)
     assert set(whole["group"]) == {"2022", "2023"} and set(whole["reference"]) == {"2021", "2022"}

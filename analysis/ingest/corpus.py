@@ -120,6 +120,41 @@ class IngestResult:
         """Number of files left out of the corpus."""
         return int((self.report["status"] == "skipped").sum()) if len(self.report) else 0
 
+    @property
+    def summary(self) -> IngestSummary:
+        """What the ``ingest`` command prints: documents, undated, without company, skipped (+ the report)."""
+        s = corpus_summary(self.corpus)
+        return IngestSummary(
+            documents=s["documents"], undated=s["undated"], unattributed=s["unattributed"],
+            skipped=self.n_skipped, years=s["years"], report=self.report,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class IngestSummary:
+    """How a corpus was loaded, as the ``ingest`` command says it; ``load_corpus`` puts it in
+    ``corpus.attrs["ingest"]``. ``report`` holds every skipped or problematic file with the reason."""
+
+    documents: int
+    undated: int
+    unattributed: int
+    skipped: int
+    years: tuple[int, int] | None
+    report: pd.DataFrame = field(repr=False)
+
+    def __str__(self) -> str:
+        years = f"{self.years[0]}-{self.years[1]}" if self.years else "none"
+        text = (
+            f"ingested {self.documents} documents ({self.undated} undated, {self.unattributed} without company, "
+            f"years {years}); {self.skipped} file(s) skipped"
+        )
+        warned = int((self.report["status"] != "skipped").sum()) if len(self.report) else 0
+        if self.skipped or warned:
+            text += f"; {self.skipped + warned} file(s) in the ingest report (corpus.attrs['ingest'].report)"
+        return text
+
+    __repr__ = __str__
+
 
 def make_doc_id(rel_path: str) -> str:
     """Deterministic document id from the path relative to the corpus root."""
@@ -822,13 +857,16 @@ def load_corpus(
     ocr: bool = False,
     engine: Any = None,
     path_vars: str | None = None,
+    quiet: bool = False,
 ) -> pd.DataFrame:
     """Load a corpus: a folder of raw documents, one document, or a ``corpus.parquet`` written by ``ingest``.
 
-    Returns the corpus table (see the module docstring for its columns). ``read_corpus`` returns the
-    ingest report of skipped and problematic files as well.
+    Returns the corpus table (see the module docstring for its columns). The summary the ``ingest``
+    command prints (documents, undated, without company, skipped) is printed too (``quiet=True``: not)
+    and kept in ``corpus.attrs["ingest"]`` (an ``IngestSummary``), whose ``.report`` is the ingest
+    report of skipped and problematic files; ``read_corpus`` returns both as well.
     """
-    return read_corpus(
+    result = read_corpus(
         path,
         metadata,
         keep_repeated=keep_repeated,
@@ -838,7 +876,12 @@ def load_corpus(
         ocr=ocr,
         engine=engine,
         path_vars=path_vars,
-    ).corpus
+    )
+    corpus = result.corpus
+    corpus.attrs["ingest"] = result.summary
+    if not quiet:
+        print(result.summary)
+    return corpus
 
 
 def _inside(child: Path, parent: Path) -> bool:

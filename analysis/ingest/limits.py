@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import io
 import multiprocessing
 import os
@@ -149,6 +150,20 @@ def _vm_bytes() -> int | None:
 
 
 def _rss_bytes(pid: int) -> int | None:
+    """Memory of the worker's own: its private pages.
+
+    A forked worker shares every page of its parent (a notebook kernel may hold gigabytes) until it
+    writes to one; those count in its RSS but are not the file's doing, so only private pages count
+    (``smaps_rollup``), with the plain RSS where that file is not available.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            private = sum(
+                int(line.split()[1]) for line in fh if line.startswith((b"Private_Clean:", b"Private_Dirty:"))
+            )
+        return private * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -167,6 +182,7 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, par
         os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()  # a crash is reported as the file's reason, not as a C stack on the terminal
+    gc.freeze()  # the parent's objects stay shared pages: the collector never writes to them here
     global _active
     _active = limits
     budget = limits.memory_mb * 1024 * 1024

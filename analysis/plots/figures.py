@@ -42,7 +42,9 @@ __all__ = [
     "company_color",
     "company_colors",
     "display_label",
+    "family_words",
     "figure_title",
+    "keyness_family_text",
     "plot_adoption_timeline",
     "plot_company_year",
     "plot_heatmap",
@@ -72,6 +74,10 @@ COMPANY_COLORS: Mapping[str, str] = MappingProxyType(
 #: Colour of documents without a company, and of groups that are not companies (years, ...).
 NONE_COLOR = "#8c8c8c"
 NEUTRAL_COLOR = "#4c72b0"
+# The statistics' default for thin groups (analysis.stats.columns.THIN_DOCS), when a table does not say.
+THIN_DOCS_DEFAULT = 3
+#: Bars of a group with too few documents.
+THIN_COLOR = "#bdbdbd"
 # Other companies get one of these, chosen from a hash of the name (stable across runs and machines).
 _FALLBACK_PALETTE = (
     "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939",
@@ -123,8 +129,14 @@ def _wrap(s: str, width: int, max_lines: int) -> str:
         for ch in para:
             cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
             if w + cw > width and line:
-                lines.append(line)
-                line, w = "", 0
+                cut = line.rfind(" ")
+                if cut > len(line) // 2:  # Latin text: break between words, not inside one
+                    lines.append(line[:cut])
+                    line = line[cut + 1 :]
+                    w = _text_width(line)
+                else:
+                    lines.append(line)
+                    line, w = "", 0
             line += ch
             w += cw
         lines.append(line)
@@ -379,6 +391,7 @@ def plot_top_terms(
     rows, cols = _grid(len(shown), 3)
     fig = _figure(4.6 * cols + 0.6, rows * (0.26 * top_n + 1.0) + 0.8)
     is_int = pd.api.types.is_integer_dtype(data[value]) or bool((data[value] % 1 == 0).all())
+    any_thin = False
     for i, g in enumerate(shown):
         ax = fig.add_subplot(rows, cols, i + 1)
         part = (
@@ -387,6 +400,10 @@ def plot_top_terms(
         part = part.iloc[::-1]
         y = np.arange(len(part)) + (top_n - len(part))  # align every panel's first bar at the top
         bar_color = color or _group_color(g)
+        thin_panel = "thin_group" in part.columns and bool(part["thin_group"].fillna(False).astype(bool).any())
+        if thin_panel:  # too few documents: grey, so the panel is not read as a company habit
+            bar_color = THIN_COLOR
+            any_thin = True
         bars = ax.barh(y, part[value].astype(float), color=bar_color, height=0.7)
         labels = [_fmt_number(v, 0 if is_int else 3) for v in part[value]]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=current_style().annot)
@@ -402,11 +419,47 @@ def plot_top_terms(
         if value_label:
             ax.set_xlabel(_label(value_label, 40, 1), fontsize=current_style().annot + 1)
     note = subtitle or ""
+    if any_thin:
+        thin_note = msg("thin_panels", lang, n=table.attrs.get("thin_docs", THIN_DOCS_DEFAULT))
+        note = (note + msg("sep", lang) if note else "") + thin_note
     if len(groups) > len(shown):
         more = msg("shown_groups", lang, shown=len(shown), total=len(groups))
         note = (note + msg("sep", lang) if note else "") + more
     _titles(fig, title, note or None)
     return fig
+
+
+def keyness_family_text(table: pd.DataFrame, lang: str | None = None) -> str | None:
+    """Which p-values were corrected together, read from a keyness table's ``correction``, ``family`` and
+    ``family_size`` columns ("Benjamini-Hochberg over the whole table: one family of 470 tests"); None
+    when the table does not say."""
+    if not isinstance(table, pd.DataFrame) or "family" not in table.columns or table.empty:
+        return None
+    family = str(table["family"].dropna().iloc[0]) if table["family"].notna().any() else ""
+    method = str(table["correction"].dropna().iloc[0]) if "correction" in table.columns and table["correction"].notna().any() else ""
+    sizes = (
+        pd.to_numeric(table["family_size"], errors="coerce").dropna().astype(int)
+        if "family_size" in table.columns else pd.Series(dtype=int)
+    )  # fmt: skip
+    return family_words(method, family, sizes.tolist(), lang)
+
+
+def family_words(method: str | None, family: str | None, sizes: Sequence[int] = (), lang: str | None = None) -> str | None:
+    """Words for a correction method ("fdr", "fdr_bh", "bonferroni", None / "none") over a family
+    ("table" / "block") of ``sizes`` tests each."""
+    key = (method or "none").lower()
+    if key in ("none", ""):
+        return msg("family_none", lang)
+    name = {"fdr": "Benjamini-Hochberg (FDR)", "fdr_bh": "Benjamini-Hochberg (FDR)", "bonferroni": "Bonferroni"}.get(key, key)
+    if not family:
+        return name
+    uniq = sorted(set(int(n) for n in sizes))
+    n = "" if not uniq else (f"{uniq[0]:,}" if len(uniq) == 1 else f"{uniq[0]:,}–{uniq[-1]:,}")
+    if family == "table":
+        return msg("family_table", lang, method=name, n=n or "?")
+    if family == "block":
+        return msg("family_block", lang, method=name, n=n or "?")
+    return f"{name}: {family}"
 
 
 def plot_keyness(
@@ -422,10 +475,13 @@ def plot_keyness(
     """Diverging bars per target group: terms over-used (right) and under-used (left) against the reference.
 
     ``table``: rows of ``keyness(...)`` (columns group, reference, term, count_target, count_reference,
-    g2, log_ratio, significant, min_count). Per side the ``top_n`` terms with the largest G² are shown;
-    bar length is ``measure`` (Log Ratio by default), the label gives "target count / reference count",
-    pale hatched bars are not significant. ``threshold`` (e.g. "FDR 校正后 p < 0.05") goes in the subtitle
-    next to the minimum count read from the table.
+    g2, log_ratio, significant, min_count, log_ratio_estimable, correction, family, family_size). Per side
+    the ``top_n`` terms with the largest G² are shown; bar length is ``measure`` (Log Ratio by default),
+    the label gives "target count / reference count", pale hatched bars are not significant. A Log Ratio
+    that is not estimable (a zero count, ``log_ratio_estimable`` False) gives the direction only: it is
+    drawn as a triangle at the edge of the axis, not as a bar, and does not set the axis span.
+    ``threshold`` (e.g. "FDR 校正后 p < 0.05") goes in the subtitle next to the minimum count, and the
+    correction method and family read from the table.
     """
     _require(table, ["group", "term", "count_target", "count_reference", "g2", measure], "plot_keyness")
     lang = resolve_lang(lang)
@@ -434,43 +490,69 @@ def plot_keyness(
         return _empty_figure(title, msg("no_min_count", lang))
     data = table.copy()
     data[measure] = pd.to_numeric(data[measure], errors="coerce").astype(float)
-    finite = data[measure][np.isfinite(data[measure])]
+    if measure == "log_ratio" and "log_ratio_estimable" in data.columns:
+        data["_estimable"] = data["log_ratio_estimable"].fillna(True).astype(bool)
+    else:
+        data["_estimable"] = True
+    data["_estimable"] &= np.isfinite(data[measure])
+    finite = data.loc[data["_estimable"], measure]
     cap = float(finite.abs().max()) if len(finite) else 1.0
+    # direction of a non-estimable row: the sign of its value, or of G² (observed against expected)
+    direction = np.sign(data[measure].fillna(0.0)).where(lambda d: d != 0, np.sign(data["g2"].astype(float)))
     data[measure] = data[measure].clip(-cap, cap).fillna(0.0)
+    data["_direction"] = direction.fillna(0.0)
     if "significant" not in data.columns:
         data["significant"] = True
     groups = list(dict.fromkeys(data["group"].astype(str)))
     shown = groups[:max_groups]
     rows, cols = _grid(len(shown), 2)
     fig = _figure(6.6 * cols, rows * (0.3 * 2 * top_n + 1.3) + 1.0)
+    any_edge = False
     for i, g in enumerate(shown):
         ax = fig.add_subplot(rows, cols, i + 1)
         part = data[data["group"].astype(str) == g]
         # strongest evidence first on each side (g2 may be signed, so rank by its size)
         part = part.assign(_strength=part["g2"].abs())
-        over = part[part[measure] > 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
-        under = part[part[measure] < 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
-        sel = pd.concat([over, under]).sort_values(measure, kind="stable")
+        over = part[part["_direction"] > 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
+        under = part[part["_direction"] < 0].sort_values("_strength", ascending=False, kind="stable").head(top_n)
+        sel = pd.concat([over, under])
         if sel.empty:
             ax.set_axis_off()
             ax.text(0.5, 0.5, msg("no_terms", lang), ha="center", va="center", fontsize=current_style().label)
             ax.set_title(_label(g, 30, 1, lang), fontsize=current_style().label + 1)
             continue
+        est = sel["_estimable"].to_numpy(dtype=bool)
+        span = max(float(sel.loc[est, measure].abs().max()) if est.any() else 0.0, 0.5)
+        edge = span * 1.3
+        # non-estimable rows sort at the edge of their side
+        sel = sel.assign(_pos=np.where(est, sel[measure], sel["_direction"] * edge)).sort_values("_pos", kind="stable")
+        est = sel["_estimable"].to_numpy(dtype=bool)
         y = np.arange(len(sel))
         sig = sel["significant"].fillna(False).astype(bool).to_numpy()
         color = _group_color(g)
-        colors = [color if v > 0 else "#7f7f7f" for v in sel[measure]]
-        bars = ax.barh(y, sel[measure], color=colors, height=0.7)
-        for bar, s in zip(bars, sig, strict=True):
-            if not s:
+        colors = [color if v > 0 else "#7f7f7f" for v in sel["_direction"]]
+        bar_values = np.where(est, sel[measure].to_numpy(dtype=float), 0.0)
+        bars = ax.barh(y, bar_values, color=colors, height=0.7)
+        for bar, s, e in zip(bars, sig, est, strict=True):
+            if not e:
+                bar.set_visible(False)
+            elif not s:
                 bar.set_alpha(0.35)
                 bar.set_hatch("///")
         labels = [
             f"{int(a)} / {int(b)}" for a, b in zip(sel["count_target"], sel["count_reference"], strict=True)
         ]
-        ax.bar_label(bars, labels=labels, padding=3, fontsize=current_style().annot - 0.5)
+        ax.bar_label(bars, labels=[lab if e else "" for lab, e in zip(labels, est, strict=True)], padding=3,
+                     fontsize=current_style().annot - 0.5)  # fmt: skip
+        for yi, e, d, s, lab, c in zip(y, est, sel["_direction"], sig, labels, colors, strict=True):
+            if e:
+                continue
+            any_edge = True
+            ax.scatter([d * edge], [yi], marker=">" if d > 0 else "<", s=60, color=c, alpha=1.0 if s else 0.4,
+                       zorder=3, clip_on=False)  # fmt: skip
+            ax.annotate(lab, (d * edge, yi), xytext=(-6 if d > 0 else 6, 0), textcoords="offset points",
+                        ha="right" if d > 0 else "left", va="center", fontsize=current_style().annot - 0.5)  # fmt: skip
         ax.set_yticks(y, [_label(t, 18, 1) for t in sel["term"]], fontsize=current_style().annot + 1)
-        span = max(float(sel[measure].abs().max()), 0.5)
         ax.set_xlim(-span * 1.45, span * 1.45)
         ax.axvline(0, color="black", linewidth=0.8)
         ref = display_label(part["reference"].iloc[0], lang) if "reference" in part.columns else msg("the_rest", lang)
@@ -485,7 +567,12 @@ def plot_keyness(
         parts.append(msg("min_count", lang, n=_fmt_number(data["min_count"].dropna().iloc[0])))
     if threshold:
         parts.append(threshold)
+    family = keyness_family_text(table, lang)
+    if family and (not threshold or family not in threshold):
+        parts.append(family)
     parts.append(msg("keyness_note", lang))
+    if any_edge:
+        parts.append(msg("not_estimable", lang))
     if len(groups) > len(shown):
         parts.append(msg("shown_groups", lang, shown=len(shown), total=len(groups)))
     _titles(fig, title, msg("sep", lang).join(parts))
@@ -504,9 +591,14 @@ def plot_heatmap(
     vmax: float | None = None,
     colorbar_label: str = "",
     subtitle: str | None = None,
+    grey_columns: Sequence[bool] | None = None,
     lang: str | None = None,
 ) -> Figure:
-    """Annotated heatmap of a numeric matrix (rows × columns as given; labels are wrapped or rotated)."""
+    """Annotated heatmap of a numeric matrix (rows × columns as given; labels are wrapped or rotated).
+
+    ``grey_columns`` (one flag per column): columns drawn in grey with their numbers, left out of the
+    colour scale (thin groups: a group of one short document never sets the scale alone).
+    """
     if not isinstance(matrix, pd.DataFrame):
         raise AnalysisError("plot_heatmap: expected a DataFrame")
     lang = resolve_lang(lang)
@@ -520,19 +612,31 @@ def plot_heatmap(
     rotate = n_cols > 6 or widest > 12 or (n_cols > 3 and widest > 8)
     fig = _figure(max(5.5, 0.75 * n_cols + 3.8), max(3.0, 0.38 * n_rows + 2.2))
     ax = fig.add_subplot()
-    finite = values[np.isfinite(values)]
+    grey = np.zeros(n_cols, dtype=bool)
+    if grey_columns is not None:
+        grey = np.asarray(list(grey_columns), dtype=bool)
+        if grey.shape != (n_cols,):
+            raise AnalysisError(f"plot_heatmap: grey_columns needs {n_cols} flags, got {grey.size}")
+    scaled = values[:, ~grey] if (~grey).any() else values
+    finite = scaled[np.isfinite(scaled)]
     lo = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
     hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
     if hi <= lo:
         hi = lo + 1.0
-    im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    shown = np.where(grey[None, :], np.nan, values)
+    im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    if grey.any():
+        from matplotlib.colors import ListedColormap
+
+        greys = np.where(grey[None, :] & np.isfinite(values), 1.0, np.nan)
+        ax.imshow(np.ma.masked_invalid(greys), cmap=ListedColormap(["#e3e3e3"]), vmin=0, vmax=1, aspect="auto")
     if n_rows * n_cols <= 900:
         for (r, c), v in np.ndenumerate(values):
             if not np.isfinite(v):
                 continue
-            dark = (v - lo) / (hi - lo) > 0.6
+            dark = not grey[c] and (v - lo) / (hi - lo) > 0.6
             ax.text(c, r, _fmt_number(v, fmt_decimals), ha="center", va="center",
-                    fontsize=current_style().annot, color="white" if dark else "black")  # fmt: skip
+                    fontsize=current_style().annot, color="white" if dark else ("#555555" if grey[c] else "black"))  # fmt: skip
     ax.set_xticks(np.arange(n_cols), col_labels, rotation=45 if rotate else 0,
                   ha="right" if rotate else "center", rotation_mode="anchor", fontsize=current_style().annot + 1)  # fmt: skip
     ax.set_yticks(np.arange(n_rows), row_labels, fontsize=current_style().annot + 1)
@@ -590,6 +694,11 @@ def plot_slogan_heatmap(
     matrix = matrix.loc[order]
     # group labels in order, the "(none)" / "(undated)" groups last
     matrix = matrix[sorted(matrix.columns, key=lambda c: (str(c) in ("(none)", "(undated)", ""), str(c)))]
+    grey = None
+    if "thin_group" in data.columns:
+        # thin groups (too few documents) are greyed and never set the colour scale alone
+        thin = data.groupby(col, observed=True)["thin_group"].agg(lambda v: bool(v.fillna(False).astype(bool).any()))
+        grey = [bool(thin.get(c, False)) for c in matrix.columns]
     if "group_docs" in data.columns and col == "group":
         # show how many documents stand behind each column, so thin groups are not over-read
         docs = data.groupby(col, observed=True)["group_docs"].max()
@@ -599,9 +708,11 @@ def plot_slogan_heatmap(
     decimals = 0 if bool((matrix.to_numpy() % 1 == 0).all()) else 1
     value_name = _value_name(value, lang)
     note = msg("slogans_note", lang, n=len(matrix), value=value_name)
+    if grey is not None and any(grey):
+        note += msg("sep", lang) + msg("thin_columns", lang, n=profile.attrs.get("thin_docs", THIN_DOCS_DEFAULT))
     return plot_heatmap(matrix, title=title, xlabel=col_label, ylabel=msg("slogan", lang), cmap="YlOrRd",
                         fmt_decimals=decimals, vmin=0.0, colorbar_label=value_name, subtitle=note,
-                        lang=lang)  # fmt: skip
+                        grey_columns=grey, lang=lang)  # fmt: skip
 
 
 def plot_trend(
@@ -615,10 +726,15 @@ def plot_trend(
 ) -> Figure:
     """Lines of each term's ``value`` per year above bars of the number of documents per year.
 
-    ``table``: ``trend(...)`` rows ``[year, term, count, rate_per_10k, n_docs, n_tokens]``. Years with
-    fewer than ``thin_docs`` documents get hollow markers so thin years are not over-read.
+    ``table``: ``trend(...)`` or ``slogan_trend(...)`` rows ``[year, term, count, rate_per_10k,
+    group_docs, group_tokens, ...]``. With ``rate_ci_low``/``rate_ci_high`` (and ``value`` the rate) each
+    term gets a band of its interval (none where the interval is NaN: one-document years). Years with
+    fewer than ``thin_docs`` documents (or flagged ``thin_group``) get hollow markers and pale bars, so
+    thin years are not over-read; years holding documents placed by a year hint (``docs_year_hint`` > 0)
+    get hatched bars.
     """
-    _require(table, ["year", "term", value, "n_docs"], "plot_trend")
+    docs_col = "group_docs" if isinstance(table, pd.DataFrame) and "group_docs" in table.columns else "n_docs"
+    _require(table, ["year", "term", value, docs_col], "plot_trend")
     lang = resolve_lang(lang)
     title = title or msg("title_trend", lang)
     value_label = value_label or _value_name(value, lang)
@@ -629,16 +745,35 @@ def plot_trend(
         return _empty_figure(title, msg("no_dated", lang))
     data["year"] = data["year"].astype(int)
     years = sorted(data["year"].unique())
-    docs = data.groupby("year")["n_docs"].max().reindex(years).fillna(0)
+    docs = data.groupby("year")[docs_col].max().reindex(years).fillna(0)
+    hinted: set[int] = set()
+    if "docs_year_hint" in data.columns:
+        hint = pd.to_numeric(data["docs_year_hint"], errors="coerce").fillna(0).groupby(data["year"]).max()
+        hinted = {int(y) for y, v in hint.items() if v > 0}
     fig = _figure(max(7.0, 0.5 * len(years) + 4.5), 6.2)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     terms = list(dict.fromkeys(data["term"].astype(str)))
     thin = {y for y in years if docs.get(y, 0) < thin_docs}
+    if "thin_group" in data.columns:
+        thin |= {int(y) for y in data.loc[data["thin_group"].fillna(False).astype(bool), "year"]}
+    band = value == "rate_per_10k" and {"rate_ci_low", "rate_ci_high"} <= set(data.columns)
+    drew_band = False
     for i, t in enumerate(terms):
         part = data[data["term"].astype(str) == t].sort_values("year")
         color = _TERM_PALETTE[i % len(_TERM_PALETTE)]
         ys = part[value].astype(float).to_numpy()
         xs = part["year"].to_numpy()
+        if band:
+            lo = pd.to_numeric(part["rate_ci_low"], errors="coerce").to_numpy(dtype=float)
+            hi = pd.to_numeric(part["rate_ci_high"], errors="coerce").to_numpy(dtype=float)
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            if ok.any():
+                drew_band = True
+                top.fill_between(xs, np.where(ok, lo, np.nan), np.where(ok, hi, np.nan), where=ok, color=color,
+                                 alpha=0.15, linewidth=0, interpolate=False)  # fmt: skip
+                # a year standing alone between NaN years still shows its interval
+                alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
+                top.vlines(xs[alone], lo[alone], hi[alone], color=color, alpha=0.35, linewidth=4)
         top.plot(xs, ys, color=color, linewidth=1.8, label=_label(t, 20, 1))
         filled = np.array([x not in thin for x in xs])
         top.scatter(xs[filled], ys[filled], color=color, s=30, zorder=3)
@@ -651,6 +786,10 @@ def plot_trend(
     fig.legend(*top.get_legend_handles_labels(), loc="outside right upper", fontsize=current_style().annot + 1,
                frameon=False, title=msg("term", lang))  # fmt: skip
     bars = bottom.bar(years, docs.to_numpy(), color=["#c7c7c7" if y in thin else "#7f7f7f" for y in years])
+    for bar, y in zip(bars, years, strict=True):
+        if y in hinted:
+            bar.set_hatch("///")
+            bar.set_edgecolor("#333333")
     bottom.bar_label(bars, labels=[_fmt_number(v) for v in docs], padding=1, fontsize=current_style().annot)
     bottom.set_ylabel(msg("documents", lang), fontsize=current_style().label)
     bottom.set_ylim(0, max(float(docs.max()), 1.0) * 1.35)
@@ -660,8 +799,14 @@ def plot_trend(
     bottom.spines[["top", "right"]].set_visible(False)
     if len(years) == 1:
         bottom.set_xlim(years[0] - 1, years[0] + 1)
-    note = msg("thin_years", lang, n=thin_docs) if thin else None
-    _titles(fig, title, note)
+    notes = []
+    if drew_band:
+        notes.append(msg("ci_band", lang))
+    if thin:
+        notes.append(msg("thin_years", lang, n=thin_docs))
+    if hinted:
+        notes.append(msg("year_hint_years", lang))
+    _titles(fig, title, "\n".join(notes) or None)  # one note a line: the legend sits top right
     return fig
 
 
@@ -695,10 +840,10 @@ def plot_adoption_timeline(
         data[last] = pd.to_datetime(data[last], errors="coerce")
     # Show the slogans most worth comparing (used by the most companies, then in the most documents),
     # then order them by their earliest first use.
-    weight = "n_docs" if "n_docs" in data.columns else first
+    weight = next((c for c in ("docs_with_term", "n_docs") if c in data.columns), first)
     stats = data.groupby(slogan).agg(
         n_companies=(company, "nunique"),
-        weight=(weight, "sum" if weight == "n_docs" else "count"),
+        weight=(weight, "count" if weight == first else "sum"),
         start=(first, "min"),
     )
     chosen = stats.sort_values(

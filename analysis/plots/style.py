@@ -170,6 +170,33 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "kwic_left": ("左侧语境", "Left context"),
     "kwic_match": ("关键词", "Keyword"),
     "kwic_right": ("右侧语境", "Right context"),
+    "kwic_path": ("文件", "File"),
+    "family_none": ("未做多重检验校正", "no multiple-testing correction"),
+    "family_table": (
+        "多重检验：{method}，整表为一个族（{n} 个检验）",
+        "multiple testing: {method} over the whole table (one family of {n} tests)",
+    ),
+    "family_block": (
+        "多重检验：{method}，每组比较各为一个族（每族 {n} 个检验）",
+        "multiple testing: {method} per comparison (families of {n} tests)",
+    ),
+    "not_estimable": (
+        "边缘的三角：一方频次为 0，Log Ratio 只表示方向，不表示大小",
+        "triangles at the edge: a count is zero, so Log Ratio gives the direction only, not the size",
+    ),
+    "thin_columns": (
+        "灰色列：文档少于 {n} 篇的组，谨慎解读，不参与色阶",
+        "grey columns: groups with fewer than {n} documents, read with care; they do not set the colour scale",
+    ),
+    "thin_panels": (
+        "灰色：文档少于 {n} 篇的组，谨慎解读",
+        "grey bars: groups with fewer than {n} documents, read with care",
+    ),
+    "ci_band": ("色带：按文档自助法的 95% 置信区间", "bands: 95% interval, bootstrap over documents"),
+    "year_hint_years": (
+        "斜线柱：含按年份线索（而非标明日期）归入的文档",
+        "hatched bars: years holding documents placed by a year hint, not a stated date",
+    ),
 }
 
 

@@ -309,8 +309,9 @@ def show_kwic(
     _require(df, ["left", "match", "right"], "show_kwic")
     lang = resolve_lang(lang)
     esc = html.escape
-    meta_cols = [c for c in ("title", "company", "date") if c in df.columns]
-    names = {"title": msg("kwic_doc", lang), "company": msg("company", lang), "date": msg("date", lang)}
+    meta_cols = [c for c in ("path", "title", "company", "date") if c in df.columns]
+    names = {"path": msg("kwic_path", lang), "title": msg("kwic_doc", lang), "company": msg("company", lang),
+             "date": msg("date", lang)}  # fmt: skip
     if interactive is None:
         interactive = len(df) > INTERACTIVE_MIN_ROWS
     if interactive:
@@ -351,6 +352,8 @@ def _kwic_meta(column: str, value: Any, lang: str | None = None) -> str:
     if column == "company":
         return display_label(value, lang)
     text = _cell(value, 3, lang)
+    if column == "path" and len(text) > 32:  # the file name matters most: keep the end
+        return "…" + text[-31:]
     return text if column != "title" or len(text) <= 24 else text[:23] + "…"
 
 

@@ -43,7 +43,10 @@ __all__ = [
 
 def setup_notebook(lang: str = "zh", figure_style: str = "report", *, interactive: bool = True) -> None:
     """Set up a report kernel: language and figure style of the charts and tables, the CJK font, the
-    embedded table library (``interactive``), and quiet library noise (deprecation warnings, jieba's log)."""
+    embedded table library (``interactive``), and quiet library noise (deprecation warnings, jieba's log).
+
+    Warnings the package gives a reader on purpose (documents left out of an answer, a term that does
+    not occur) are shown as notices in the report, every time, instead of as stderr text."""
     from analysis.plots.fonts import use_cjk_font
     from analysis.plots.style import configure
     from analysis.plots.tables import init_interactive_tables
@@ -56,10 +59,33 @@ def setup_notebook(lang: str = "zh", figure_style: str = "report", *, interactiv
     warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm.auto without ipywidgets
     logging.getLogger("jieba").setLevel(logging.ERROR)
     os.environ.setdefault("TQDM_DISABLE", "1")
+    _say_warnings()
     pd.set_option("display.max_colwidth", 80)
     use_cjk_font()
     if interactive:
         init_interactive_tables()
+
+
+def _say_warnings() -> None:
+    from analysis.plots.tables import show_message
+    from analysis.select import DocumentsLeftOut
+    from analysis.stats._suggest import TermNotFoundWarning
+
+    said = (DocumentsLeftOut, TermNotFoundWarning)
+    for category in said:
+        warnings.simplefilter("always", category)
+    previous = warnings.showwarning
+    if getattr(previous, "_textlab", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, said):
+            show_message(str(message), warn=True)
+        else:
+            previous(message, category, *args, **kwargs)
+
+    show._textlab = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
 
 
 def language(lang: str | None = None) -> Callable[[str, str], str]:
@@ -98,19 +124,14 @@ def select_years(
 ) -> pd.DataFrame:
     """Documents whose year lies in [year_min, year_max]; with no bound given, all (undated included).
 
-    With a bound, undated documents are left out (they cannot be placed in the range).
+    ``tl.select(docs, years=(year_min, year_max))``: with a bound, undated documents are left out (they
+    cannot be placed in the range), and ``attrs["left_out"]`` and a ``DocumentsLeftOut`` warning say so.
     """
     if year_min is None and year_max is None:
         return docs
-    years = pd.to_numeric(docs["year"], errors="coerce")
-    mask = years.notna()
-    if year_min is not None:
-        mask &= years >= int(year_min)
-    if year_max is not None:
-        mask &= years <= int(year_max)
-    out = docs[mask.to_numpy(dtype=bool)].reset_index(drop=True)
-    out.attrs = dict(docs.attrs)
-    return out
+    from analysis.select import select
+
+    return select(docs, years=(None if year_min is None else int(year_min), None if year_max is None else int(year_max)))
 
 
 def company_year_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
@@ -243,21 +264,48 @@ def summary_table(docs: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "数值"])
 
 
-def threshold_text(correction: str | None, alpha: float, lang: str | None = None) -> str:
-    """Subtitle text for the significance threshold, e.g. "显著：FDR 校正后 p < 0.05"."""
+def threshold_text(
+    correction: str | None,
+    alpha: float,
+    lang: str | None = None,
+    family: str | pd.DataFrame | None = None,
+    family_size: int | Sequence[int] | None = None,
+) -> str:
+    """Subtitle text for the significance threshold, e.g. "显著：FDR 校正后 p < 0.05", and, given
+    ``family`` ("table" / "block", or the keyness table itself to read it from), which tests were
+    corrected together ("Benjamini-Hochberg (FDR) over the whole table (one family of 470 tests)")."""
+    from analysis.plots.figures import family_words, keyness_family_text
+
     if resolve_lang(lang) == "en":
         names_en = {"fdr": "FDR (Benjamini-Hochberg)", "bonferroni": "Bonferroni"}
         if not correction:
-            return f"significant: uncorrected p < {alpha:g}"
-        return f"significant: p < {alpha:g} after {names_en.get(str(correction).lower(), str(correction))} correction"
-    names = {"fdr": "FDR（Benjamini-Hochberg）", "bonferroni": "Bonferroni"}
-    if not correction:
-        return f"显著：未校正 p < {alpha:g}"
-    return f"显著：{names.get(str(correction).lower(), str(correction))} 校正后 p < {alpha:g}"
+            text = f"significant: uncorrected p < {alpha:g}"
+        else:
+            text = f"significant: p < {alpha:g} after {names_en.get(str(correction).lower(), str(correction))} correction"
+    else:
+        names = {"fdr": "FDR（Benjamini-Hochberg）", "bonferroni": "Bonferroni"}
+        text = (f"显著：未校正 p < {alpha:g}" if not correction
+                else f"显著：{names.get(str(correction).lower(), str(correction))} 校正后 p < {alpha:g}")  # fmt: skip
+    if family is None or not correction:
+        return text
+    if isinstance(family, pd.DataFrame):
+        words = keyness_family_text(family, lang)
+    else:
+        sizes = [] if family_size is None else ([family_size] if isinstance(family_size, int) else list(family_size))
+        words = family_words(str(correction), str(family), sizes, lang)
+    sep = "; " if resolve_lang(lang) == "en" else "；"
+    return text + sep + words if words else text
+
+
+#: Keyness columns a reader needs to judge a term: counts and documents on both sides, effect sizes.
+HIGHLIGHT_COLUMNS = ["group", "reference", "direction", "term", "count_target", "count_reference",
+                     "docs_with_term_target", "docs_with_term_reference", "dp_target", "g2", "p_adjusted",
+                     "significant", "log_ratio", "log_ratio_estimable", "logodds_z"]  # fmt: skip
 
 
 def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10, lang: str | None = None) -> pd.DataFrame:
-    """Per block, the ``top_n`` most over-used and ``top_n`` most under-used terms (by G²), for display."""
+    """Per block, the ``top_n`` most over-used and ``top_n`` most under-used terms (by G²), for display,
+    with the documents behind each count on both sides and the target's DP (``HIGHLIGHT_COLUMNS``)."""
     if keyness_table.empty:
         return keyness_table
     more, less = ("over-used", "under-used") if resolve_lang(lang) == "en" else ("多用", "少用")
@@ -267,21 +315,20 @@ def keyness_highlights(keyness_table: pd.DataFrame, top_n: int = 10, lang: str |
         under = block[block["g2"] < 0].iloc[::-1].head(top_n)
         blocks.append(pd.concat([over.assign(direction=more), under.assign(direction=less)]))
     out = pd.concat(blocks, ignore_index=True)
-    cols = ["group", "reference", "direction", "term", "count_target", "count_reference", "g2", "p_adjusted",
-            "significant", "log_ratio", "logodds_z"]  # fmt: skip
-    return out[[c for c in cols if c in out.columns]]
+    return out[[c for c in HIGHLIGHT_COLUMNS if c in out.columns]]
 
 
-def top_slogans(profile: pd.DataFrame, features: Sequence[str] | Any, n: int = 6) -> list[str]:
-    """The ``n`` most frequent slogans of a profile that are also single tokens of the DTM vocabulary.
+def top_slogans(profile: pd.DataFrame, n: int = 6) -> list[str]:
+    """The ``n`` most frequent slogans of a profile (``slogan_profile``), for ``tl.slogan_trend``.
 
-    Trends are computed on the DTM, so only slogans the tokenizer keeps whole can be followed there.
+    ``slogan_trend`` counts slogans in the text, so slogans of several tokens are followed as well as
+    single tokens.
     """
     if profile.empty:
         return []
-    vocab = set(map(str, features))
-    totals = profile.groupby("slogan")["count"].sum().sort_values(ascending=False, kind="stable")
-    return [s for s in totals.index if s in vocab][:n]
+    totals = profile.groupby("slogan")["count"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
+    return [str(s) for s in totals.index[: int(n)]]
 
 
 def has_dated(docs: pd.DataFrame) -> bool:

@@ -543,7 +543,7 @@ def run_reports(
         effective["where"] = _apply_where(result, where, stage / "data")
 
     t = time.perf_counter()
-    docs = load_corpus(parquet, progress=False)
+    docs = load_corpus(parquet, progress=False, quiet=True)
     tokenize(docs, progress=False, engine=engine)  # warms the shared cache: the notebooks only read it
     timings["tokenize_s"] = time.perf_counter() - t
 

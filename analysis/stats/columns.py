@@ -6,9 +6,9 @@
   rate_per_10k     count / group_tokens * 10,000
   NONE_LABEL       "(none)": the one label for "no company" (and any other missing grouping value)
 
-Tables written before this vocabulary used other names for the same things. Until the reports and
-notebooks read the new names, the old columns are still present as copies (``KEEP_OLD_NAMES``); set it to
-False to drop them. ``RENAMED`` lists every old name and its new name, per table.
+Tables written before this vocabulary used other names for the same things; the reports and notebooks
+read the new names only, and the old ones are gone (``KEEP_OLD_NAMES`` False; True would add them back as
+copies). ``RENAMED`` lists every old name and its new name, per table.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["KEEP_OLD_NAMES", "NONE_LABEL", "RENAMED", "THIN_DOCS", "flag_thin", 
 THIN_DOCS = 3
 
 #: Keep the old column names (copies of the new ones) until every reader has switched.
-KEEP_OLD_NAMES = True
+KEEP_OLD_NAMES = False
 
 #: table -> {old name: new name}
 RENAMED: dict[str, dict[str, str]] = {
@@ -36,14 +36,17 @@ RENAMED: dict[str, dict[str, str]] = {
 
 
 def with_vocabulary(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """``df`` (built with the old names) with the new names added at the end (and the old ones dropped
-    when ``KEEP_OLD_NAMES`` is False). Keeps ``df.attrs``."""
+    """``df`` (built with the old names) with the new names: in place of the old ones, or added at the
+    end beside them while ``KEEP_OLD_NAMES`` is True. Keeps ``df.attrs``."""
     attrs = dict(df.attrs)
-    for old, new in RENAMED[table].items():
-        if old in df.columns and new not in df.columns:
-            df[new] = df[old]
-    if not KEEP_OLD_NAMES:
-        df = df.drop(columns=[o for o in RENAMED[table] if o in df.columns])
+    if KEEP_OLD_NAMES:
+        for old, new in RENAMED[table].items():
+            if old in df.columns and new not in df.columns:
+                df[new] = df[old]
+    else:  # the new name takes the old one's place
+        renamed = {o: n for o, n in RENAMED[table].items() if o in df.columns and n not in df.columns}
+        df = df.drop(columns=[o for o in RENAMED[table] if o in df.columns and o not in renamed])
+        df = df.rename(columns=renamed)
     df.attrs = attrs
     return df
 

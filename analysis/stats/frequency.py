@@ -41,11 +41,10 @@ def frequency(
       rate_per_10k  float; count / tokens in the group * 10,000. The denominator is the group's token
                     total (docvar ``n_tokens``: tokens after stopword filtering, before any feature
                     trimming), so trimming or selecting terms never changes a rate
-      doc_freq      int; rows (documents) of ``dtm`` in the group containing the term (also as
-                    ``docs_with_term``, the name every table uses; ``doc_freq`` goes once the reports switch)
+      docs_with_term  int; rows (documents) of ``dtm`` in the group containing the term
       rank          int; 1-based rank by count within the group, ties share the lowest rank ("min",
                     competition ranking 1, 2, 2, 4 - as quanteda's textstat_frequency)
-      docs_share    float; doc_freq / group_docs
+      docs_share    float; docs_with_term / group_docs
       dp            float; Gries' DP over the group's documents (0 = spread like the text, towards 1 =
                     concentrated in few documents; see ``analysis.stats.dispersion``)
       group_docs    int; documents in the group
@@ -58,7 +57,7 @@ def frequency(
     ties ordered by term (code point), so the output is stable. ``top_n`` keeps the first ``top_n``
     rows of each group in that order.
 
-    Pass a document-level DTM: on an already grouped DTM ``doc_freq`` counts its rows (groups).
+    Pass a document-level DTM: on an already grouped DTM ``docs_with_term`` counts its rows (groups).
     """
     _require_counts(dtm, "frequency")
     if top_n is not None and top_n < 1:

@@ -146,8 +146,8 @@ def keyness(
     alpha:      level for ``significant``.
     prior_size: a0 of the Dirichlet prior for ``logodds_z``; None = the pooled token total.
 
-    Columns: group, reference (str labels), term, count_target, count_reference, total_target,
-    total_reference (int), g2 (signed), p_value, p_adjusted (float), significant (bool), log_ratio,
+    Columns: group, reference (str labels), term, count_target, count_reference, group_tokens_target,
+    group_tokens_reference (int), g2 (signed), p_value, p_adjusted (float), significant (bool), log_ratio,
     logodds_z (float), min_count (int, the threshold used), log_ratio_estimable (bool, False when a
     count is zero: log_ratio then gives the direction only), correction ("fdr_bh", "bonferroni" or
     "none"), family ("table" or "block") and family_size (int, the number of tests corrected together);
@@ -155,7 +155,7 @@ def keyness(
     _reference (documents on each side) and dp_target/_reference (Gries' DP over each side's
     documents, see ``analysis.stats.dispersion``): a term that one long document repeats has few
     documents and a DP near 1, and is no habit of the group however large its G².
-    total_target/total_reference are token totals before any trimming (docvar ``n_tokens``). Blocks
+    group_tokens_target/_reference are token totals before any trimming (docvar ``n_tokens``). Blocks
     follow group order; within a block rows are sorted by g2 descending (most over-used first, most
     under-used last), ties by term.
     """

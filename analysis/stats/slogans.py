@@ -60,7 +60,7 @@ import scipy.sparse as sp
 
 from analysis import config
 from analysis.errors import AnalysisError, ReadError
-from analysis.stats.columns import with_vocabulary
+from analysis.stats.columns import flag_thin, with_vocabulary
 
 __all__ = [
     "KINDS",
@@ -616,7 +616,7 @@ def slogan_profile(
     ``slogans=[...]``: exactly these slogans, whatever their kind and whether or not the lexicon knows
     them (every occurrence in the text is counted), one row per group and slogan, zero rows included,
     in the order given. ``pool={"label": [...]}`` adds one row per group for the slogans of each list
-    counted together (kind "pooled"; ``n_docs``: documents using any of them). ``min_docs`` and
+    counted together (kind "pooled"; ``docs_with_term``: documents using any of them). ``min_docs`` and
     ``kinds`` do not apply to slogans asked for by name. ``kinds=["lexicon"]`` keeps every lexicon
     formulation, numbered ones such as 两个维护 included.
 
@@ -633,12 +633,10 @@ def slogan_profile(
                      after stopword/punctuation filtering, the same base as stats.frequency). Without
                      ``tokens`` the column is ``rate_per_10k_chars``: per 10,000 non-whitespace
                      characters of the group's text.
-      n_docs         int; documents of the group using the slogan (also as ``docs_with_term``, the name
-                     every table uses; ``n_docs`` goes once the reports switch)
+      docs_with_term int; documents of the group using the slogan
       first_date, last_date  datetime64; earliest and latest date of those documents (NaT if undated)
       group_docs     int; documents in the group (thin groups stay visible)
-      group_size     int; tokens (or characters) in the group, the rate's denominator (also as
-                     ``group_tokens``)
+      group_tokens   int; tokens (or characters) in the group, the rate's denominator
       thin_group     bool; the group has fewer than ``thin_docs`` documents (None: no column)
       rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) bootstrap interval of the rate over the
                      group's documents (``analysis.stats.uncertainty``); NaN for a one-document group;
@@ -670,8 +668,8 @@ def slogan_profile(
             "last_date", "group_docs", "group_size", "in_lexicon"]
     if ci is not None:
         cols += ["rate_ci_low", "rate_ci_high"]
-    if counts.empty and wanted is None:
-        return with_vocabulary(_empty(cols), "slogan_profile")
+    if (counts.empty and wanted is None) or len(labels) == 0:  # no slogan, or no document (an empty selection)
+        return flag_thin(with_vocabulary(_empty(cols), "slogan_profile"), thin_docs)
     rows = counts["_row"].to_numpy()
     df = pd.DataFrame(
         {
@@ -718,7 +716,6 @@ def slogan_profile(
     ]
     if wanted is None:
         out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
-    from analysis.stats.columns import flag_thin
 
     return flag_thin(with_vocabulary(out.reset_index(drop=True)[cols], "slogan_profile"), thin_docs)
 
@@ -777,8 +774,9 @@ def _one_kind(counts: pd.DataFrame) -> pd.DataFrame:
     """One row per (document, text): a title occurrence of a lexicon term is already in its count."""
     if counts.empty:
         return counts
-    other = counts.groupby(["doc_id", "slogan"])["kind"].transform(lambda k: (k != "title").any())
-    return counts[(counts["kind"] != "title") | ~other]
+    not_title = counts["kind"] != "title"
+    other = not_title.groupby([counts["doc_id"], counts["slogan"]]).transform("any")  # vectorised: no per-group lambda
+    return counts[not_title | ~other]
 
 
 def _as_wanted(counts: pd.DataFrame, wanted: dict[str, list[str]], base: list[str]) -> pd.DataFrame:
@@ -832,7 +830,7 @@ def adoption_timeline(
                              every stats table uses)
       first_date, last_date  datetime64; over the company's *dated* documents using the slogan, NaT when
                              all of them are undated
-      n_docs                 int; the company's documents using the slogan, undated ones included
+      docs_with_term         int; the company's documents using the slogan, undated ones included
       n_dated                int; how many of those have a date (n_docs - n_dated were ignored for dates)
       count                  int; occurrences in those documents (nested lexicon occurrences included)
       count_standalone       int; occurrences not inside a longer lexicon term

@@ -61,9 +61,9 @@ def trend(
       term          str, in the order given (duplicates dropped); a term not in the vocabulary gets
                     zero counts
       count         int; occurrences of the term in the period
-      rate_per_10k  float; count / n_tokens * 10,000 (NaN when the period has no tokens)
-      n_docs        int; documents in the period (also as ``group_docs``, the name every table uses)
-      n_tokens      int; all tokens of the period's documents (after stopword filtering, before any
+      rate_per_10k  float; count / group_tokens * 10,000 (NaN when the period has no tokens)
+      group_docs    int; documents in the period
+      group_tokens  int; all tokens of the period's documents (after stopword filtering, before any
                     trimming of the DTM): the rate's denominator (also as ``group_tokens``)
       rate_ci_low, rate_ci_high  float; ``ci`` (default 95%) percentile bootstrap interval of the rate,
                     resampling the period's documents (``n_boot`` resamples, ``seed``; see
