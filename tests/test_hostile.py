@@ -757,8 +757,8 @@ def test_a_long_document_is_ingested_in_linear_time(tmp_path: Path) -> None:
 def _spawns_a_child(kind: str) -> str:
     import subprocess as sp
 
-    if kind == "spawn":
-        sp.run(["sleep", "300"], check=False)  # a program the reader started (as OCR starts Tesseract)
+    if kind.startswith("spawn "):  # a program the reader started (as OCR starts Tesseract)
+        sp.run(["sleep", kind.split()[1]], check=False)
     return f"done {kind}"
 
 
@@ -767,14 +767,17 @@ def test_a_killed_worker_takes_the_programs_it_started_with_it() -> None:
 
     from analysis.ingest.limits import Limits, run_budgeted
 
+    # a duration of this run's own, so that no other process on the machine can be taken for ours
+    seconds = f"300.{os.getpid()}{time.monotonic_ns() % 1000:03d}"
     t0 = time.monotonic()
     results = run_budgeted(
-        _spawns_a_child, ["a", "spawn", "b"], failed=lambda job, reason: reason, limits=Limits(seconds=2)
-    )
+        _spawns_a_child, ["a", f"spawn {seconds}", "b"], failed=lambda job, reason: reason,
+        limits=Limits(seconds=2),
+    )  # fmt: skip
     assert time.monotonic() - t0 < 30
     assert results[0] == "done a" and results[2] == "done b" and results[1].startswith("time limit")
     time.sleep(0.5)
-    assert [p for p in _processes_mentioning("sleep 300") if "pytest" not in p] == []
+    assert [p for p in _processes_mentioning(f"sleep {seconds}") if "pytest" not in p] == []
 
 
 def test_a_link_named_on_the_command_line_is_read(tmp_path: Path) -> None:
