@@ -215,6 +215,11 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, par
             return
 
 
+# How often the parent looks at a busy worker's memory (the worker's own address-space limit is the
+# hard stop in between).
+_MEMORY_CHECK_EVERY = 0.25
+
+
 class _Worker:
     def __init__(self, ctx: Any, fn: Callable[[Any], Any], limits: Limits) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
@@ -223,6 +228,7 @@ class _Worker:
         child.close()
         self.index: int | None = None
         self.started = 0.0
+        self.checked = 0.0
         self.retiring = False
 
     def submit(self, index: int, job: Any) -> None:
@@ -342,7 +348,8 @@ def iter_budgeted(
                         reason = f"the reader crashed (worker process exited with code {code})"
                 elif now - w.started > limits.seconds:
                     reason = f"time limit: still running after {limits.seconds:g} s (--file-time-limit)"
-                else:
+                elif now - w.checked >= _MEMORY_CHECK_EVERY:  # reading a process's memory costs time
+                    w.checked = now
                     rss = _rss_bytes(w.proc.pid)
                     if rss is not None and rss > budget:
                         reason = f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
