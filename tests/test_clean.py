@@ -715,3 +715,37 @@ def test_fix_cjk_spacing_only_removes_spaces(text: str) -> None:
     fixed = fix_cjk_spacing(text)
     assert re.sub(r"\s", "", fixed) == re.sub(r"\s", "", text)
     assert fix_cjk_spacing(fixed) == fixed
+
+
+# Fast paths of the spacing rules against their plain formulation.
+_SPACING_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(["(guó)", "（jia1）", "(zhōng)", "(ā)", "（e2）", "(a)", "(CCF)", "(xyz)", "2024-07-30", "来源：", "…"]),
+        st.sampled_from(["\n", " ", "\t", "\u3000", "\u2003", "\n ", " \n", "  "]),
+        st.sampled_from(["中", "国", "，", "。", "“", "”", "a", "5"]),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E20),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_fix_cjk_spacing_changes_only_runs_between_two_non_spaces(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    between = re.compile(rf"(?<=\S)[{spacing._HSPACE_CHARS}]+(?=\S)")  # the rule as the docstring says it
+    text = spacing.drop_page_divs(text)
+    expected = between.sub(lambda m: spacing._space_repl(spacing._HSPACE_RUN_RE.match(text, m.start())), text)
+    assert fix_cjk_spacing(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_pinyin_gloss_pre_check_agrees_with_the_full_rule(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    assert remove_pinyin_glosses(text) == spacing._GLOSS_RUN_RE.sub(spacing._gloss_repl, text)

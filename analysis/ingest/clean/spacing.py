@@ -124,7 +124,6 @@ def _translate(text: str) -> str:
     return _table_regex().sub(lambda m: table[ord(m.group())], text)
 
 
-_SPACE_RUN_RE = re.compile(rf"(?<=(\S))[{_HSPACE_CHARS}]+(?=(\S))")
 # Dates and times written with separators ("2024-07-30", "13:02", "2024.04.15") keep the space that
 # separates them from the next field ("2024-07-30 发布人：…"); plain numbers do not ("2024 年").
 _DATE_TOKEN_RE = re.compile(r"\d{1,4}(?:[-/:]\d{1,4})+|\d{4}\.\d{1,2}\.\d{1,2}")
@@ -139,29 +138,40 @@ _TOKEN_EDGE_PUNCT = ",.;:!?()[]\"'"
 
 
 def _space_repl(m: re.Match[str]) -> str:
-    left, right = m.group(1), m.group(2)
+    """A maximal run of horizontal whitespace (``_HSPACE_RUN_RE``): what replaces it."""
+    text = m.string
+    start, end = m.start(), m.end()
+    # Only runs between two non-space characters change. Matching the run first (and looking at its
+    # neighbours here) lets the regex engine skip to the next space instead of trying every position.
+    if start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n":
+        return m.group(0)
+    left, right = text[start - 1], text[end]
     left_cjk, right_cjk = _CJK_CHAR_RE.match(left), _CJK_CHAR_RE.match(right)
     if not (left_cjk or right_cjk):
         return "" if _SHARED_RE.match(left) and _SHARED_RE.match(right) else m.group(0)
     if _CJK_PUNCT_RE.match(left) or _CJK_PUNCT_RE.match(right):
         return ""
-    text = m.string
-    if _FIELD_LABEL_RE.match(text, m.end()):
+    if _FIELD_LABEL_RE.match(text, end):
         return m.group(0)  # "… 来源：…" in a header line
     if left_cjk and right_cjk:
         return ""
     # One side is Latin/digits: keep the space only after/before a date or time token.
     if left_cjk:
-        end = m.end()
-        while end < len(text) and not text[end].isspace() and not _CJK_CHAR_RE.match(text[end]):
-            end += 1
-        token = text[m.end() : end]
+        stop = end
+        while stop < len(text) and not text[stop].isspace() and not _CJK_CHAR_RE.match(text[stop]):
+            stop += 1
+        token = text[end:stop]
     else:
-        start = m.start()
-        while start > 0 and not text[start - 1].isspace() and not _CJK_CHAR_RE.match(text[start - 1]):
-            start -= 1
-        token = text[start : m.start()]
+        begin = start
+        while begin > 0 and not text[begin - 1].isspace() and not _CJK_CHAR_RE.match(text[begin - 1]):
+            begin -= 1
+        token = text[begin:start]
     return m.group(0) if _DATE_TOKEN_RE.fullmatch(token.strip(_TOKEN_EDGE_PUNCT)) else ""
+
+
+def drop_page_divs(text: str) -> str:
+    """``<PAGE_DIV>`` markers (and the spaces around them) -> one space."""
+    return _PAGE_DIV_RE.sub(" ", text) if "<" in text else text
 
 
 def fix_cjk_spacing(text: str) -> str:
@@ -180,8 +190,7 @@ def fix_cjk_spacing(text: str) -> str:
     Every other run is kept as it is ("CCF BDCI", "2022-01-14 13:02:46 +0800", "said “hello” and");
     line breaks are never touched.
     """
-    text = _PAGE_DIV_RE.sub(" ", text)
-    return _SPACE_RUN_RE.sub(_space_repl, text)
+    return _HSPACE_RUN_RE.sub(_space_repl, drop_page_divs(text))
 
 
 def normalize_whitespace(text: str) -> str:
@@ -206,6 +215,9 @@ _PINYIN_SYLLABLE_RE = re.compile(
 _GLOSS_PART_RE = re.compile(r"[^\S\n]*[(（]([^()（）\s]{1,7})[)）]")
 _GLOSS_RUN_RE = re.compile(rf"(?<=[{_HAN}])(?:[^\S\n]*[(（][^()（）\s]{{1,7}}[)）])+")
 _PINYIN_TOKEN_RE = re.compile(rf"([a-zêü{_TONED}]{{1,6}})([1-5])?")
+# A gloss that can be removed: its part fullmatches _PINYIN_TOKEN_RE. Text without one is left as it
+# is, which this search (starting at a bracket, so the regex engine skips ahead) tells cheaply.
+_GLOSS_HINT_RE = re.compile(rf"[(（][a-zêü{_TONED}]{{1,6}}[1-5]?[)）]")
 
 
 def _is_pinyin_syllable(token: str) -> bool:
@@ -237,6 +249,8 @@ def remove_pinyin_glosses(text: str) -> str:
     character, with a tone mark, a tone digit (``guo2``) or at least two letters. ``(CCF)``, ``(5G)``,
     ``(以下简称公司)`` and English words that are not pinyin syllables are kept.
     """
+    if not _GLOSS_HINT_RE.search(text):
+        return text
     return _GLOSS_RUN_RE.sub(_gloss_repl, text)
 
 
