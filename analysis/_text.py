@@ -107,6 +107,7 @@ class _ScriptTable:
     # a class of scattered supplementary characters is tested one by one), rebuilt when it has missed
     # this many characters since it was built; `set(text)` would look at every character of every text.
     _REBUILD_AFTER = 256
+    _LONG_TEXT = 100_000
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
@@ -118,6 +119,13 @@ class _ScriptTable:
 
     def _unseen(self, text: str) -> set[str]:
         """The characters of ``text`` not in ``seen`` (exactly ``set(text) - seen``)."""
+        if len(text) > self._LONG_TEXT:  # its distinct characters, counted in one vectorised pass
+            import numpy as np
+
+            codes = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+            return set(map(chr, codes.tolist())) - self.seen
+        if not self.seen:  # the first text: every character is new
+            return set(text)
         if self._unseen_re is None or self._missed >= self._REBUILD_AFTER:
             bmp = [c for c in self.seen if ord(c) < 0x10000]
             self._unseen_re = re.compile("[^" + char_class(bmp)[1:]) if bmp else re.compile("(?s:.)")

@@ -749,3 +749,37 @@ def test_pinyin_gloss_pre_check_agrees_with_the_full_rule(text: str) -> None:
     from analysis.ingest.clean import spacing
 
     assert remove_pinyin_glosses(text) == spacing._GLOSS_RUN_RE.sub(spacing._gloss_repl, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_normalize_whitespace_agrees_with_collapsing_every_run(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    collapsed = re.sub(f"[{spacing._HSPACE_CHARS}]+", " ", text)
+    expected = "\n".join(line for line in (raw.strip() for raw in collapsed.split("\n")) if line)
+    assert normalize_whitespace(text) == expected
+
+
+_UNICODE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("\r\n\x0b\x0c\x85\u2028\u2029\x00\x1f\u200b\ufeff\ud800\t\xa0\u3000&;# 中国ａ１＋⼈⺠豈ﬁ\U0002f800"),
+        st.sampled_from(["&nbsp;", "&#12288;", "&NBSP", "\r\n", "&nb\x00sp;", "\r\x00\n"]),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_UNICODE_TEXT)
+def test_normalize_unicode_skips_only_steps_that_would_change_nothing(text: str) -> None:
+    from analysis.ingest.clean import spacing
+    from analysis.ingest.clean.chars import map_chars
+
+    expected = spacing._LINE_BREAKS_RE.sub("\n", text)
+    expected = spacing._CONTROL_RE.sub("", expected)
+    expected = spacing._ENTITY_SPACE_RE.sub(" ", expected)
+    expected = spacing._ODD_SPACES_RE.sub(" ", expected)
+    expected = spacing._translate(map_chars(expected))
+    assert normalize_unicode(text) == expected

@@ -105,6 +105,7 @@ def test_detect_script_follows_its_definition(text: str) -> None:
 def test_script_table_finds_exactly_the_unseen_characters(texts: list[str]) -> None:
     table = _text._ScriptTable()
     table._REBUILD_AFTER = 3  # rebuild often, and also search with stale regexes
+    table._LONG_TEXT = 30  # and take the path of long texts too
     for text in texts:
         assert table._unseen(text) == set(text) - table.seen
         table.learn(text)

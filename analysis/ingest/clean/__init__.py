@@ -147,7 +147,8 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
     script = detect_script(body)
     body = to_simplified(body)
     spaced = normalize_whitespace(body)
-    body = normalize_whitespace(fix_cjk_spacing(body))
+    fixed = fix_cjk_spacing(body)
+    body = spaced if fixed == body else normalize_whitespace(fixed)
 
     headings: list[str] = []
     spaced_headings: list[str] = []

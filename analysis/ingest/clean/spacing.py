@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from analysis._text import HAN, HAN_URO, char_class
-from analysis.ingest.clean.chars import map_chars
+from analysis.ingest.clean.chars import _mapped_re, map_chars
 
 __all__ = [
     "fix_cjk_spacing",
@@ -50,6 +50,11 @@ _HSPACE = r"[^\S\n]"  # any whitespace except the line break
 # regex engine skip ahead, a negated one (as in _HSPACE) is tested at every position.
 _HSPACE_CHARS = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}]+")
+# The runs that collapsing to one space changes (a lone plain space stays): text without them is returned
+# as it is, without building a copy.
+# A run starting with a space needs a second character; the pattern starts with a class, so the regex
+# engine skips ahead to the next whitespace.
+_HSPACE_CHANGE_RE = re.compile(f"[{_HSPACE_CHARS}](?:(?<! )|[{_HSPACE_CHARS}])[{_HSPACE_CHARS}]*")
 
 _PAGE_DIV_RE = re.compile(r"[^\S\n]*<\s*/?\s*PAGE_DIV\s*/?\s*>[^\S\n]*", re.IGNORECASE)
 
@@ -104,12 +109,38 @@ def normalize_unicode(text: str) -> str:
     zero-width, bidi, soft hyphen, other control characters and lone surrogates -> removed; Kangxi
     radicals and compatibility ideographs (PDF artefacts) -> the ordinary ideograph.
     """
-    text = _LINE_BREAKS_RE.sub("\n", text)
-    text = _CONTROL_RE.sub("", text)
-    text = _ENTITY_SPACE_RE.sub(" ", text)
-    text = _ODD_SPACES_RE.sub(" ", text)
-    text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
-    return _translate(text)
+    # Each step only where the text has a character it acts on: one scan finds which (most texts have
+    # none or a few kinds). No step produces a character that a later step acts on, except the line
+    # breaks of the first, which none does.
+    present = "".join(set(_normalize_hint_re().findall(text)))
+    if not present:
+        return text
+    if _LINE_BREAKS_RE.search(present):
+        text = _LINE_BREAKS_RE.sub("\n", text)
+    if _CONTROL_RE.search(present):
+        text = _CONTROL_RE.sub("", text)
+    if "&" in present:
+        text = _ENTITY_SPACE_RE.sub(" ", text)
+    if _ODD_SPACES_RE.search(present):
+        text = _ODD_SPACES_RE.sub(" ", text)
+    if _mapped_re().search(present):
+        text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
+    if _table_regex().search(present):
+        text = _translate(text)
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _normalize_hint_re() -> re.Pattern[str]:
+    """Any character that a step of :func:`normalize_unicode` acts on."""
+    classes = (
+        "\r\x0b\x0c\x85\u2028\u2029&",
+        _CONTROL_RE.pattern[1:-1],
+        _ODD_SPACES_RE.pattern[1:-1],
+        _mapped_re().pattern[1:-1],
+        _table_regex().pattern[1:-1],
+    )
+    return re.compile("[" + "".join(classes) + "]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -196,8 +227,8 @@ def fix_cjk_spacing(text: str) -> str:
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    text = _HSPACE_RUN_RE.sub(" ", text)
-    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
+    text = _HSPACE_CHANGE_RE.sub(" ", text)
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
 
 
 # ---------------------------------------------------------------------------------------------------
