@@ -233,3 +233,10 @@ def test_the_pre_check_never_changes_what_is_removed(keys: list[str | None], thr
     for got, want in zip(checked, full, strict=True):
         assert not got or got == want  # a searched sentence gets the full search's matches
     assert repeats._restated_runs(checked, min_run) == repeats._restated_runs(full, min_run)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_span_keys_equal_the_keys_of_the_slices(text: str, spans: list[tuple[int, int]]) -> None:
+    spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in spans]
+    assert repeats._span_keys(text, spans) == [repeats._key(text[a:b]) for a, b in spans]

@@ -26,6 +26,7 @@ sentence is compared with a bounded number of earlier candidates.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import math
@@ -116,6 +117,35 @@ def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]
 
 def _key(s: str) -> str:
     return _KEY_DROP_RE.sub("", s)
+
+
+@functools.lru_cache(maxsize=2)
+def _kept_table(limit: int) -> Any:
+    """Per code point below ``limit``: 1 when :func:`_key` keeps the character (found by running the key
+    rule itself over every character)."""
+    import numpy as np
+
+    table = np.zeros(limit, dtype=np.int32)
+    every = "".join(map(chr, range(limit)))
+    kept = np.frombuffer(_key(every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table[kept] = 1
+    return table
+
+
+def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """``[_key(text[a:b]) for a, b in spans]``, with one substitution over the whole text: a span's key
+    is the slice of the text's key between the numbers of kept characters before its ends."""
+    import numpy as np
+
+    if not spans or not text:
+        return ["" for _ in spans]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _kept_table(0x10000 if int(codes.max()) < 0x10000 else 0x110000)
+    before = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(table[codes], out=before[1:])
+    ends = before[np.array(spans, dtype=np.int64).ravel()].tolist()
+    whole = _key(text)
+    return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
 
 
 def _sorted_pairs(major: Any, minor: Any) -> Any:
@@ -326,19 +356,17 @@ def remove_repeats(
     lines = _line_spans(text)
     cut: list[tuple[int, int, str]] = []
     seen: set[str] = set()
-    for a, b in _paragraphs(text, lines):
-        key = _key(text[a:b])
+    paragraphs = _paragraphs(text, lines)
+    sentences = _sentences(text, lines)
+    span_keys = _span_keys(text, paragraphs + sentences)
+    for (a, b), key in zip(paragraphs, span_keys, strict=False):
         if len(key) < min_paragraph_chars:
             continue
         if key in seen:
             cut.append((a, b, REPEATED_PARAGRAPH))
         else:
             seen.add(key)
-    sentences = _sentences(text, lines)
-    keys: list[str | None] = []
-    for s, e in sentences:
-        k = _key(text[s:e])
-        keys.append(k if len(k) >= min_sentence_chars else None)
+    keys = [k if len(k) >= min_sentence_chars else None for k in span_keys[len(paragraphs) :]]
     restated = _restated_runs(_near_duplicates(keys, threshold, min_run=min_run), min_run)
     for k in sorted(restated):
         s, e = sentences[k]
