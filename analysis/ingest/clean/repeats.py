@@ -148,17 +148,18 @@ def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
 
 
-def _sorted_pairs(major: Any, minor: Any) -> Any:
-    """The order that sorts two non-negative int64 arrays by ``major``, then ``minor`` (one sort of a
+def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
+    """Two non-negative int64 arrays sorted together by ``major``, then ``minor`` (one sort of a
     combined key where both fit in 63 bits)."""
     import numpy as np
 
-    if not len(major):
-        return np.zeros(0, dtype=np.int64)
-    bits = int(minor.max()).bit_length()
-    if int(major.max()).bit_length() + bits <= 63:
-        return np.argsort((major << bits) | minor)
-    return np.lexsort((minor, major))
+    if len(major):
+        bits = int(minor.max()).bit_length()
+        if int(major.max()).bit_length() + bits <= 63:
+            both = np.sort((major << bits) | minor)
+            return both >> bits, both & ((1 << bits) - 1)
+    order = np.lexsort((minor, major))
+    return major[order], minor[order]
 
 
 class _Bigrams:
@@ -180,8 +181,7 @@ class _Bigrams:
         starts = np.flatnonzero(inside)
         code = (chars[starts] << 21) | chars[starts + 1]
         seg = np.repeat(np.arange(n, dtype=np.int64), lengths - 1)
-        order = _sorted_pairs(code, seg)  # by bigram, then key
-        code, seg = code[order], seg[order]
+        code, seg = _sorted_pairs(code, seg)  # by bigram, then key
         first_of_code = np.ones(len(code), dtype=bool)
         first_of_code[1:] = code[1:] != code[:-1]
         distinct_pair = first_of_code.copy()
@@ -208,9 +208,9 @@ class _Bigrams:
         group = np.flatnonzero(self.first_of_code)
         counts = np.diff(np.append(group, len(self.code)))  # keys per distinct bigram
         rank_of = np.empty(len(group), dtype=np.int64)
-        rank_of[_sorted_pairs(counts, self.code[group])] = np.arange(len(group))
+        rank_of[np.lexsort((self.code[group], counts))] = np.arange(len(group))
         ranks = np.repeat(rank_of, counts)
-        ranked = ranks[_sorted_pairs(self.seg, ranks)].tolist()
+        ranked = _sorted_pairs(self.seg, ranks)[1].tolist()
         bounds = np.concatenate(([0], np.cumsum(self.size))).tolist()
         return ranked, bounds
 
