@@ -783,3 +783,52 @@ def test_normalize_unicode_skips_only_steps_that_would_change_nothing(text: str)
     expected = spacing._ODD_SPACES_RE.sub(" ", expected)
     expected = spacing._translate(map_chars(expected))
     assert normalize_unicode(text) == expected
+
+
+_LINE_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(
+            ["分享到", "上一篇", "责任编辑：", "【编辑：张三】", "Tags:", "相关新闻", "图片", "IMG_2.JPG", "点击查看大图",
+             "浏览次数：12次", "- 3 -", "第3页 共10页", "原文链接", "THE END", "12", "点击上方蓝字关注", "关注我们",
+             "今天是2024年5月1日星期三", "欢迎访问", "[2024-05-01]", "·某某新闻2024年5月1日", "版权所有",
+             "Copyright", "ICP备", "扫一扫", "二维码", "朋友圈", "中" * 15, "，", "。"]
+        ),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E10),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _boilerplate_line_by_each_rule(line: str) -> bool:
+    from analysis.ingest.clean import boilerplate
+
+    rules = boilerplate._LINE_RULES
+    if not boilerplate._reads_like_sentence(line):
+        rules = rules + boilerplate._FOOTER_RULES
+    return not re.search(r"\w", line) or any(
+        (max_len is None or len(line) <= max_len) and pattern.search(line) for pattern, max_len in rules
+    )
+
+
+def test_boilerplate_line_rules_apply_up_to_their_length_exactly() -> None:
+    from analysis.ingest.clean import boilerplate
+
+    for prefix in ("分享到", "版权所有", "二维码", "今天是2024年5月1日星期三", "欢迎访问", "上一篇"):
+        for limit in boilerplate._RULE_LENGTHS:
+            for n in (limit - 1, limit, limit + 1):
+                line = prefix + "中" * (n - len(prefix))
+                assert boilerplate._is_boilerplate_line(line) == _boilerplate_line_by_each_rule(line), line
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE_PIECES)
+def test_boilerplate_line_rules_combined_agree_with_each_rule(line: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    line = line.strip()
+    if not line or "\n" in line:
+        return
+    assert boilerplate._is_boilerplate_line(line) == _boilerplate_line_by_each_rule(line)
+    commas = len(re.findall(r"[，,]", line)) >= 2
+    assert boilerplate._reads_like_sentence(line) == (len(line) > 40 and commas and line.endswith(("。", "！", "？", "!", "?")))
