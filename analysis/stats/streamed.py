@@ -49,7 +49,7 @@ from analysis.errors import AnalysisError
 __all__ = ["PARTITION_DOCS", "Streamed", "stream_corpus"]
 
 #: Documents per partition (a partition's tokens and DTM are what is held at once).
-PARTITION_DOCS = 20_000
+PARTITION_DOCS = 2_000
 
 
 # ------------------------------------------------------------------------------------------- sums
