@@ -536,6 +536,9 @@ def stats_tables(
     from analysis.stats.keyness import KEYNESS_COLUMNS, keyness_from, year_over_year_from
     from analysis.stats.slogans import slogan_profile
 
+    missing_cols = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    if missing_cols:
+        raise AnalysisError(f"corpus table lacks column(s) {missing_cols}; build it with analysis.load_corpus")
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     cols = as_columns(by_arg)
     groupings: dict[str, tuple[list[str], np.ndarray | None]] = {"by": (cols, None)}
