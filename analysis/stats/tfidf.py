@@ -87,17 +87,27 @@ def tfidf_profile(
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     weights, counts, labels = tfidf_matrix(dtm, by, sublinear_tf=sublinear_tf)
+    return profile_from(weights, counts, labels, dtm.features, top_n)
+
+
+def profile_from(
+    weights: sp.csr_matrix, counts: sp.csr_matrix, labels: np.ndarray, features: np.ndarray, top_n: int | None
+) -> pd.DataFrame:
+    """The ``tfidf_profile`` table of rows of TF-IDF ``weights`` and their ``counts`` (as ``tfidf_matrix``
+    returns them; also computed from grouped sums by ``analysis.stats.streamed``)."""
+    if top_n is not None and top_n < 1:
+        raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     rows, cols = _coords(counts)
     weights.sort_indices()
     if np.array_equal(weights.indptr, counts.indptr) and np.array_equal(weights.indices, counts.indices):
         values = weights.data.astype(np.float64)  # same sparsity pattern: no lookup needed
     else:
         values = np.asarray(weights[rows, cols], dtype=np.float64).ravel()
-    sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+    sel, rank = rank_within_groups(rows, values, _term_keys(features)[cols], top_n)
     return pd.DataFrame(
         {
             "group": labels[rows[sel]],
-            "term": dtm.features[cols[sel]],
+            "term": features[cols[sel]],
             "tfidf": values[sel],
             "count": counts.data[sel].astype(np.int64),
             "rank": rank,
