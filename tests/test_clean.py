@@ -832,3 +832,27 @@ def test_boilerplate_line_rules_combined_agree_with_each_rule(line: str) -> None
     assert boilerplate._is_boilerplate_line(line) == _boilerplate_line_by_each_rule(line)
     commas = len(re.findall(r"[，,]", line)) >= 2
     assert boilerplate._reads_like_sentence(line) == (len(line) > 40 and commas and line.endswith(("。", "！", "？", "!", "?")))
+
+
+_MARKDOWN_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(["+ ", "> ", "1) ", "3. ", "|", " | ", "---", "```", "~~~", "[x] ", "[a]: http://x", "=", "#标题"]),
+        st.sampled_from(["\n", "中国联通", "会议。", "２", "5", " "]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKDOWN_TEXT)
+def test_markdown_line_pre_check_agrees_with_every_rule(text: str) -> None:
+    from analysis.ingest.clean import markup
+
+    fast = markup._markdown(text)
+    hint = markup._MD_LINE_HINT_RE
+    try:
+        markup._MD_LINE_HINT_RE = re.compile("")  # every line through every rule
+        assert markup._markdown(text) == fast
+    finally:
+        markup._MD_LINE_HINT_RE = hint

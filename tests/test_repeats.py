@@ -10,6 +10,7 @@ restated sentences (0.59 and 0.52) and is removed.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,19 @@ def test_the_pre_check_never_changes_what_is_removed(keys: list[str | None], thr
 def test_span_keys_equal_the_keys_of_the_slices(text: str, spans: list[tuple[int, int]]) -> None:
     spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in spans]
     assert repeats._span_keys(text, spans) == [repeats._key(text[a:b]) for a, b in spans]
+
+
+_WRAPPED_PIECES = ["中国联通召开会议", "。", "！”", "\n", "  ", "\n\n", "会议强调要坚持全面从严治党推动企业高质量发展" * 2, "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WRAPPED_PIECES), max_size=25).map("".join))
+def test_sentences_are_non_blank_ordered_and_inside_their_paragraphs(text: str) -> None:
+    lines = repeats._line_spans(text)
+    wrapped = repeats._wrapped(text, lines)
+    sentences = repeats._sentences(text, lines, wrapped)
+    paragraphs = repeats._paragraphs(lines, wrapped)
+    assert all(text[s:e].strip() for s, e in sentences)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(sentences))
+    assert all(any(a <= s and e <= b for a, b in paragraphs) for s, e in sentences)
+    assert paragraphs[-1][1] == len(text) and paragraphs[0][0] == 0

@@ -251,6 +251,8 @@ _MD_EMPHASIS_RES = (
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_HTML_TAG_NAMES})\b[^<>\n]*>|<!--.*?-->", re.IGNORECASE)
 _MD_INLINE_HINT_RE = re.compile(r"[\[<`*_~]")
 _BR_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Every block and inline rule of _markdown needs one of these (a list number is a digit then . or )).
+_MD_LINE_HINT_RE = re.compile(r"[-=*_`~\[|#>+<]|\d[.)]")
 
 
 def _fixpoint(pattern: re.Pattern[str], repl: str, text: str) -> str:
@@ -306,6 +308,10 @@ def _markdown(text: str) -> tuple[str, list[str]]:
     prev_raw = ""  # last output line before inline reduction was applied, for setext headings
     for raw in lines:
         stripped = raw.strip()
+        if not _MD_LINE_HINT_RE.search(raw):  # no rule below can apply: the line stays as it is
+            out.append(raw)
+            prev_raw = stripped
+            continue
         if _MD_SETEXT_RE.match(raw) and out and out[-1].strip() and prev_raw:
             candidate = out[-1].strip()
             if len(candidate) <= 60 and not candidate.endswith(("。", "！", "？", ".", "!", "?", "；")):

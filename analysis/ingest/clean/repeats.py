@@ -82,36 +82,42 @@ def _continues(line: str) -> bool:
     return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not _LINE_COMPLETE_RE.search(stripped)
 
 
-def _sentences(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans over the whole text (a sentence may cross a wrapped line break)."""
+def _wrapped(text: str, lines: list[tuple[int, int]]) -> list[bool]:
+    """For each line: does a sentence go on after its break (:func:`_continues`)? The last line never."""
+    out = [b - a >= _WRAPPED_LINE_MIN_CHARS and _continues(text[a:b]) for a, b in lines]
+    out[-1] = False
+    return out
+
+
+def _sentences(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
+    """Sentence spans over the whole text (a sentence may cross a wrapped line break); each one holds a
+    character other than whitespace."""
     out: list[tuple[int, int]] = []
     start = None
-    for a, b in lines:
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
         pos = a
         for m in _SENTENCE_END_RE.finditer(text, a, b):
             out.append((start, m.end()))
             start = pos = m.end()
-        if not _continues(text[a:b]) or b >= len(text):
+        if not goes_on:
             if text[pos:b].strip():
                 out.append((start, b))
             start = None
-    return [(s, e) for s, e in out if text[s:e].strip()]
+    return out
 
 
-def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _paragraphs(lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
     """Paragraph spans: lines, with hard-wrapped lines joined to the next one."""
     out: list[tuple[int, int]] = []
     start = None
-    for a, b in lines:
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
-        if not _continues(text[a:b]) or b >= len(text):
+        if not goes_on:
             out.append((start, b))
             start = None
-    if start is not None:
-        out.append((start, lines[-1][1]))
     return out
 
 
@@ -326,6 +332,9 @@ def _restated_runs(matches: list[list[int]], min_run: int) -> set[int]:
     chains: list[dict[int, tuple[int, int]]] = []
     removed: set[int] = set()
     for i, found in enumerate(matches):
+        if not found:  # no chain ends here
+            chains.append({})
+            continue
         here: dict[int, tuple[int, int]] = {}
         prev = chains[i - 1] if i else {}
         for j in found:
@@ -356,8 +365,9 @@ def remove_repeats(
     lines = _line_spans(text)
     cut: list[tuple[int, int, str]] = []
     seen: set[str] = set()
-    paragraphs = _paragraphs(text, lines)
-    sentences = _sentences(text, lines)
+    wrapped = _wrapped(text, lines)
+    paragraphs = _paragraphs(lines, wrapped)
+    sentences = _sentences(text, lines, wrapped)
     span_keys = _span_keys(text, paragraphs + sentences)
     for (a, b), key in zip(paragraphs, span_keys, strict=False):
         if len(key) < min_paragraph_chars:
