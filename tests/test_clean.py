@@ -837,7 +837,7 @@ def test_boilerplate_line_rules_combined_agree_with_each_rule(line: str) -> None
 _MARKDOWN_TEXT = st.lists(
     st.one_of(
         st.sampled_from(_FRAGMENTS),
-        st.sampled_from(["+ ", "> ", "1) ", "3. ", "|", " | ", "---", "```", "~~~", "[x] ", "[a]: http://x", "=", "#标题"]),
+        st.sampled_from(["+ ", "> ", "1) ", "3. ", "|", " | ", "---", ":", "\n:---:\n", "```", "~~~", "[x] ", "[a]: http://x", "=", "#标题"]),
         st.sampled_from(["\n", "中国联通", "会议。", "２", "5", " "]),
     ),
     max_size=30,

@@ -251,8 +251,9 @@ _MD_EMPHASIS_RES = (
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_HTML_TAG_NAMES})\b[^<>\n]*>|<!--.*?-->", re.IGNORECASE)
 _MD_INLINE_HINT_RE = re.compile(r"[\[<`*_~]")
 _BR_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# Every block and inline rule of _markdown needs one of these (a list number is a digit then . or )).
-_MD_LINE_HINT_RE = re.compile(r"[-=*_`~\[|#>+<]|\d[.)]")
+# Every block and inline rule of _markdown needs one of these: an inline marker anywhere, or a block
+# marker at the line start (a chain of block prefixes starts there too).
+_MD_LINE_HINT_RE = re.compile(r"[*_`~\[#<]|^[ \t]*(?:[-=+>|\d]|:-)")
 
 
 def _fixpoint(pattern: re.Pattern[str], repl: str, text: str) -> str:
