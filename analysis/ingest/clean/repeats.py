@@ -127,20 +127,20 @@ def _key(s: str) -> str:
 
 @functools.lru_cache(maxsize=2)
 def _kept_table(limit: int) -> Any:
-    """Per code point below ``limit``: 1 when :func:`_key` keeps the character (found by running the key
+    """Per code point below ``limit``: True when :func:`_key` keeps the character (found by running the key
     rule itself over every character)."""
     import numpy as np
 
-    table = np.zeros(limit, dtype=np.int32)
+    table = np.zeros(limit, dtype=bool)
     every = "".join(map(chr, range(limit)))
     kept = np.frombuffer(_key(every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table[kept] = 1
+    table[kept] = True
     return table
 
 
 def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """``[_key(text[a:b]) for a, b in spans]``, with one substitution over the whole text: a span's key
-    is the slice of the text's key between the numbers of kept characters before its ends."""
+    """``[_key(text[a:b]) for a, b in spans]``, computed once for the whole text: a span's key is the
+    slice of the text's key between the numbers of kept characters before its ends."""
     import numpy as np
 
     if not spans or not text:
@@ -148,9 +148,10 @@ def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     table = _kept_table(0x10000 if int(codes.max()) < 0x10000 else 0x110000)
     before = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(table[codes], out=before[1:])
+    kept = table[codes]
+    np.cumsum(kept, out=before[1:])
     ends = before[np.array(spans, dtype=np.int64).ravel()].tolist()
-    whole = _key(text)
+    whole = codes[kept].tobytes().decode("utf-32-le")  # kept characters are never lone surrogates
     return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
 
 
