@@ -307,7 +307,8 @@ def _near_duplicates(
         checked: set[int] = set()
         for g in prefix(d):
             earlier = index.get(g, [])
-            for j in reversed(earlier[: bisect.bisect_left(earlier, i)]):  # nearest earlier sentences first
+            for at in range(bisect.bisect_left(earlier, i) - 1, -1, -1):  # nearest earlier sentences first
+                j = earlier[at]
                 if j in checked:
                     continue
                 checked.add(j)
