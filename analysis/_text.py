@@ -98,8 +98,8 @@ def char_class(chars: Iterable[str]) -> str:
 class _ScriptTable:
     """Per-process memory of which characters are script-specific, filled as characters are met.
 
-    ``seen`` holds every character already looked at; ``trad`` / ``simp`` are the characters OpenCC's
-    t2s / s2t change on their own. ``flags`` marks them by code point (1 traditional, 2 simplified), so
+    ``seen`` (``seen_simp``) holds every character already converted with t2s (s2t); ``trad`` / ``simp``
+    are the characters OpenCC's t2s / s2t change on their own. ``flags`` marks them by code point (1 traditional, 2 simplified), so
     that a text's script-specific characters are counted in one vectorised pass.
     """
 
@@ -113,6 +113,7 @@ class _ScriptTable:
         self.seen: set[str] = set()
         self.trad: set[str] = set()
         self.simp: set[str] = set()
+        self.seen_simp: set[str] = set()  # characters whose s2t form is known
         self._flags: Any = None
         self._unseen_re: re.Pattern[str] | None = None
         self._missed = 0
@@ -136,26 +137,37 @@ class _ScriptTable:
         return new
 
     def learn(self, text: str) -> None:
+        """Learn which characters of ``text`` t2s changes (the traditional-only ones)."""
         new = self._unseen(text)
         if not new:
             return
         han = [c for c in new if _HAN_RE.match(c)]
         if han:
-            joined = "\n".join(han)
-            as_simp = convert_script(joined, "t2s").split("\n")
-            as_trad = convert_script(joined, "s2t").split("\n")
-            if len(as_simp) != len(han) or len(as_trad) != len(han):  # pragma: no cover - defensive
-                as_simp = [convert_script(c, "t2s") for c in han]
-                as_trad = [convert_script(c, "s2t") for c in han]
             flags = self.flags()
-            for c, simp_form, trad_form in zip(han, as_simp, as_trad, strict=True):
+            for c, simp_form in zip(han, _convert_each(han, "t2s"), strict=True):
                 if simp_form != c:
                     self.trad.add(c)
                     flags[ord(c)] |= 1
+        self.seen |= new
+
+    def learn_simplified(self, text: str) -> None:
+        """Learn which characters of ``text`` s2t changes (the simplified-only ones). Only texts with a
+        traditional-only character need this, so simplified corpora never load the s2t converter."""
+        if len(text) > self._LONG_TEXT:
+            import numpy as np
+
+            codes = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+            new = set(map(chr, codes.tolist())) - self.seen_simp
+        else:
+            new = set(text) - self.seen_simp
+        han = [c for c in new if _HAN_RE.match(c)]
+        if han:
+            flags = self.flags()
+            for c, trad_form in zip(han, _convert_each(han, "s2t"), strict=True):
                 if trad_form != c:
                     self.simp.add(c)
                     flags[ord(c)] |= 2
-        self.seen |= new
+        self.seen_simp |= new
 
     def flags(self) -> Any:
         if self._flags is None:
@@ -176,6 +188,14 @@ class _ScriptTable:
 _SCRIPT = _ScriptTable()
 
 
+def _convert_each(chars: list[str], config: str) -> list[str]:
+    """Each character converted on its own with OpenCC ``config`` (in one call: one per line)."""
+    out = convert_script("\n".join(chars), config).split("\n")
+    if len(out) != len(chars):  # pragma: no cover - defensive
+        out = [convert_script(c, config) for c in chars]
+    return out
+
+
 def detect_script(text: str) -> str:
     """Which Chinese script the text is written in: "simplified", "traditional", "mixed" or "none".
 
@@ -188,6 +208,10 @@ def detect_script(text: str) -> str:
     if not _HAN_RE.search(text):
         return "none"
     _SCRIPT.learn(text)
+    trad, _ = _SCRIPT.count(text)
+    if trad == 0:  # whatever the simplified-only count, the text reads as simplified
+        return "simplified"
+    _SCRIPT.learn_simplified(text)
     trad, simp = _SCRIPT.count(text)
     specific = trad + simp
     if specific == 0 or trad <= 0.1 * specific:
