@@ -850,9 +850,14 @@ def test_markdown_line_pre_check_agrees_with_every_rule(text: str) -> None:
     from analysis.ingest.clean import markup
 
     fast = markup._markdown(text)
-    hint = markup._MD_LINE_HINT_RE
+    assert all(
+        bool(markup._MD_LINE_HINT_RE.search(line))
+        == bool(markup._MD_INLINE_CHARS_RE.search(line) or markup._MD_BLOCK_START_RE.match(line))
+        for line in text.split("\n")
+    )
+    hint = markup._MD_INLINE_CHARS_RE
     try:
-        markup._MD_LINE_HINT_RE = re.compile("")  # every line through every rule
+        markup._MD_INLINE_CHARS_RE = re.compile("")  # every line through every rule
         assert markup._markdown(text) == fast
     finally:
-        markup._MD_LINE_HINT_RE = hint
+        markup._MD_INLINE_CHARS_RE = hint
