@@ -133,3 +133,33 @@ def test_sample_corpus_counts_cached_equal_scanned(own_cache):
     pd.testing.assert_frame_equal(slogan_counts(corpus), first)
     ref = _reference(corpus)
     pd.testing.assert_frame_equal(first, ref)
+
+
+def _brute_occurrences(text: str, terms: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for t in terms:
+        n = sum(1 for i in range(len(text)) if text.startswith(t, i))
+        if n:
+            found[t] = n
+    return found
+
+
+def test_occurrences_from_the_line_scan_are_every_overlapping_occurrence():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.stats.slogans import _Lexicon, _scan
+
+    alphabet = "甲乙丙丁“”、\n"
+    terms_st = st.lists(st.text(alphabet="甲乙丙丁", min_size=1, max_size=5), min_size=1, max_size=8, unique=True)
+
+    @settings(max_examples=300, deadline=None)
+    @given(terms=terms_st, text=st.text(alphabet=alphabet, max_size=60))
+    def check(terms: list[str], text: str) -> None:
+        lex = _Lexicon(tuple(terms))
+        found: dict[str, int] = {}
+        _scan(text, lex, True, found)
+        assert found == _brute_occurrences(text, terms)
+        assert lex.occurrences(text) == found
+
+    check()
