@@ -534,8 +534,8 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
     def __repr__(self) -> str:
         return repr(self._all())
 
-    def _gathered(self) -> tuple[list[_Block], np.ndarray, np.ndarray, np.ndarray]:
-        """(blocks, block number, start, end) of every row's codes."""
+    def _gathered(self) -> tuple[list[_Block], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(blocks, block number, row in the block, start, end) of every document's codes."""
         blocks: list[_Block] = []
         number: dict[int, int] = {}
         which = np.empty(len(self._rows), dtype=np.int64)
@@ -552,13 +552,13 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
             at = which == k
             starts[at] = block.offsets[rows[at]]
             ends[at] = block.offsets[rows[at] + 1]
-        return blocks, which, starts, ends
+        return blocks, which, rows, starts, ends
 
     def lengths(self) -> np.ndarray:
         """Tokens per document (int64), without making the lists."""
         if self._lists is not None:
             return np.fromiter((len(d) for d in self._lists), dtype=np.int64, count=len(self._lists))
-        _, _, starts, ends = self._gathered()
+        _, _, _, starts, ends = self._gathered()
         return ends - starts
 
     def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:
@@ -569,33 +569,48 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         import pandas as pd
         import scipy.sparse as sp
 
-        blocks, which, starts, ends = self._gathered()
+        blocks, which, rows, starts, ends = self._gathered()
         lengths = ends - starts
+        n_docs = len(lengths)
         # one sorted vocabulary over the blocks; each block's codes mapped into it
         bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
         vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
         global_code, uniques = pd.factorize(vocab, sort=True)
-        cols = np.empty(int(lengths.sum()), dtype=np.int64)
-        pos = np.concatenate([[0], np.cumsum(lengths)])
+        global_code = np.asarray(global_code, dtype=np.int32)
+        n_terms = len(uniques)
+        pieces, order = [], []
         for k, block in enumerate(blocks):
             at = np.flatnonzero(which == k)
-            if not len(at):
-                continue
             n = lengths[at]
-            # positions of these rows' codes inside the block, and where they go in ``cols``
-            src = np.repeat(starts[at] - np.concatenate([[0], np.cumsum(n)[:-1]]), n) + np.arange(int(n.sum()))
-            dst = np.repeat(pos[at] - np.concatenate([[0], np.cumsum(n)[:-1]]), n) + np.arange(int(n.sum()))
-            remap = np.asarray(global_code[bases[k] : bases[k + 1]], dtype=np.int64)
-            cols[dst] = remap[np.asarray(block.codes)[src]]
+            remap = global_code[bases[k] : bases[k + 1]]
+            if 2 * int(n.sum()) >= len(block.codes):  # most of the block: count all its rows, then pick
+                codes, offsets, pick = np.asarray(block.codes), block.offsets, rows[at]
+            else:  # a few documents of a large block: gather their codes first
+                before = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+                codes = np.asarray(block.codes)[np.repeat(starts[at] - before, n) + np.arange(int(n.sum()))]
+                offsets, pick = np.concatenate([[0], np.cumsum(n)]).astype(np.int64), None
+            m = sp.csr_matrix(
+                (np.ones(len(codes), dtype=np.int32), remap[codes], offsets), shape=(len(offsets) - 1, n_terms)
+            )
+            m.sum_duplicates()  # one entry per (doc, term), indices sorted
+            pieces.append(m if pick is None else m[pick])
+            order.append(at)
+        if pieces:
+            counts = sp.vstack(pieces, format="csr") if len(pieces) > 1 else pieces[0]
+            where = np.concatenate(order)
+            if not np.array_equal(where, np.arange(n_docs)):
+                counts = counts[np.argsort(where, kind="stable")]
+        else:
+            counts = sp.csr_matrix((n_docs, n_terms), dtype=np.int64)
         # only the terms that occur (a block's vocabulary may hold words of documents not asked for)
-        used = np.bincount(cols, minlength=len(uniques)) > 0
-        new_code = np.cumsum(used) - 1
+        used = np.bincount(counts.indices, minlength=n_terms) > 0
+        new_code = (np.cumsum(used) - 1).astype(counts.indices.dtype)
         features = np.asarray(uniques, dtype=object)[used]
         counts = sp.csr_matrix(
-            (np.ones(len(cols), dtype=np.int64), new_code[cols], pos.astype(np.int64)),
-            shape=(len(lengths), len(features)),
+            (counts.data.astype(np.int64), new_code[counts.indices], counts.indptr.copy()),
+            shape=(n_docs, len(features)),
         )
-        counts.sum_duplicates()  # one entry per (doc, term), indices sorted
+        counts.has_sorted_indices = True  # the renumbering keeps the order
         return counts, features, lengths.astype(np.int64)
 
 

@@ -163,3 +163,29 @@ def test_occurrences_from_the_line_scan_are_every_overlapping_occurrence():
         assert lex.occurrences(text) == found
 
     check()
+
+
+def test_bootstrap_intervals_cached_equal_computed_and_damage_is_recomputed(own_cache, monkeypatch):
+    from analysis.stats import uncertainty
+    from analysis.stats.slogans import slogan_profile
+
+    corpus = _corpus(24).assign(company=lambda d: ["移动", "联通", "电信"] * 8)
+    first = slogan_profile(corpus, by="company")
+    assert first["rate_ci_low"].notna().any()
+    (ci,) = own_cache.glob("ci/*.npz")
+
+    def no_bootstrap(*args, **kwargs):
+        raise AssertionError("the intervals were computed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(uncertainty, "bootstrap_rate_ci", no_bootstrap)
+        pd.testing.assert_frame_equal(slogan_profile(corpus, by="company"), first)
+    ci.write_bytes(ci.read_bytes()[:40])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = slogan_profile(corpus, by="company")
+    assert any("interval cache file" in str(w.message) for w in caught)
+    pd.testing.assert_frame_equal(again, first)
+    other = slogan_profile(corpus, by="company", seed=1)  # another seed: another file, other intervals
+    assert len(list(own_cache.glob("ci/*.npz"))) == 2
+    assert not other["rate_ci_low"].equals(first["rate_ci_low"]) or not other["rate_ci_high"].equals(first["rate_ci_high"])

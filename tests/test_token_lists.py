@@ -67,3 +67,10 @@ def test_token_lists_behave_as_lists_and_edits_are_respected(tmp_path):
     docs[0].append("手工加的词")  # lists exist now: dtm counts them, edits included
     assert "手工加的词" in dtm(tokens).features
     assert dtm(Tokens([], pd.DataFrame({"doc_id": []}), "")).shape == (0, 0)
+
+
+def test_dtm_from_codes_of_a_few_documents_of_a_large_cached_block(tmp_path):
+    kw = {"cache_dir": tmp_path, "n_jobs": 1, "progress": False}
+    tokenize(_corpus(range(40)), **kw)
+    few = _corpus(range(40)).iloc[[31, 2, 17]].reset_index(drop=True)  # codes gathered, not the whole block
+    _same_dtm(tokenize(few, **kw))

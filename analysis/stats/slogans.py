@@ -854,18 +854,22 @@ def _rate_ci(
     boot: tuple[float, int, int],
 ) -> None:
     """Bootstrap intervals of every (group, slogan) rate of ``out``, resampling documents."""
-    from analysis.stats.uncertainty import bootstrap_rate_ci
+    from analysis.stats._slogan_cache import cached_rate_ci
 
-    keys = list(dict.fromkeys(zip(out["slogan"], out["kind"], strict=True)))
-    col_of = {k: j for j, k in enumerate(keys)}
-    cols = np.array([col_of.get(k, -1) for k in zip(counts["slogan"], counts["kind"], strict=True)], dtype=np.int64)
+    # (slogan, kind) pairs numbered in order of first appearance in ``out`` (vectorised: no Python loop)
+    key_out = pd.MultiIndex.from_arrays([out["slogan"].to_numpy(dtype=object), out["kind"].to_numpy(dtype=object)])
+    at, keys = pd.factorize(key_out)
+    key_counts = pd.MultiIndex.from_arrays(
+        [counts["slogan"].to_numpy(dtype=object), counts["kind"].to_numpy(dtype=object)]
+    )
+    cols = np.asarray(pd.Index(keys).get_indexer(key_counts), dtype=np.int64)
     ok = cols >= 0
     matrix = sp.csr_matrix(
         (counts["count"].to_numpy(dtype=np.float64)[ok], (counts["_row"].to_numpy()[ok], cols[ok])),
         shape=(len(sizes), len(keys)),
     )
-    low, high = bootstrap_rate_ci(matrix, sizes, codes, n_groups, level=boot[0], n_boot=boot[1], seed=boot[2])
-    at = np.array([col_of[k] for k in zip(out["slogan"], out["kind"], strict=True)], dtype=np.int64)
+    low, high = cached_rate_ci(matrix, sizes, codes, n_groups, boot)
+    at = np.asarray(at, dtype=np.int64)
     g = out["_g"].to_numpy(dtype=np.int64)
     out["rate_ci_low"] = low[g, at]
     out["rate_ci_high"] = high[g, at]
