@@ -1,0 +1,56 @@
+"""The shortcuts of metadata extraction give exactly what the general path gives.
+
+Each fast path (alias patterns tried only around their literal needle, ...) keeps the general path
+it replaces callable; these property tests compare the two on generated text built from the pieces
+the rules care about (city names, operator names, the words the patterns exclude, digits, dates).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.ingest.metadata import AliasEntry, CompanyAliases, load_aliases, prepare_for_matching
+
+_PIECES = [
+    "北京", "内蒙古", "内蒙", "中山", "中卫", "黑龙江", "浦东", "福州", "省", "市", "自治区",
+    "移动", "联通", "电信", "铁塔", "广电", "分公司", "公司", "集团", "中国", "中移", "中移动",
+    "设施", "互联", "互联网", "支付", "性", "起来", "集中", "外国", "香港", "有限", "通信", "网络",
+    "、", "，", ",", "和", "等", " ", "\n", "China", " Mobile", "unicom", "UNICOM", "5G", "广电5G",
+    "党支部", "近日", "。", "a", "9", "ſ", "K",
+]  # fmt: skip
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_windowed_alias_search_equals_full_scan(text: str) -> None:
+    aliases = load_aliases()
+    t = prepare_for_matching(text)
+    assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)
+
+
+def test_the_shipped_patterns_are_windowed() -> None:
+    """The province-branch patterns (the costly ones) are searched around their needle."""
+    aliases = load_aliases()
+    windowed = {e.alias for _, e, _, window in aliases._compiled if window is not None}
+    assert sum(a.startswith("(?:呼和浩特") for a in windowed) >= 3
+    assert "中国移动通信集团有限公司" in windowed
+
+
+_USER_PATTERNS = [
+    "移动", "^移动", "移动$", r"\b移动", "移动(?=分公司)", "(?<=北京)移动", "(?<!中国)联通", "联通+",
+    "(?:北京|内蒙古?)(?:市)?联通", "[北内]移动", "联通(?:集团)?", "(?:a|b)?电信", r"\w{0,3}电信",
+    "中国(?:移动|联通)", "(移动)\\1", "电信.{0,5}公司", "(?i)china mobile", "移动|联通",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_USER_PATTERNS), min_size=1, max_size=5, unique=True), _TEXT)
+def test_windowed_search_equals_full_scan_for_any_pattern(patterns: list[str], text: str) -> None:
+    """User alias files may hold any pattern: anchors, lookarounds, repeats, alternations."""
+    aliases = CompanyAliases(
+        tuple(AliasEntry(f"公司{k % 2}", p, "pattern", 1.0 + k % 3) for k, p in enumerate(patterns))
+    )
+    t = prepare_for_matching(text)
+    assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)
