@@ -54,3 +54,20 @@ def test_windowed_search_equals_full_scan_for_any_pattern(patterns: list[str], t
     )
     t = prepare_for_matching(text)
     assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)
+
+
+_DATE_PIECES = [
+    "2024", "1999", "2019", "20", "19", "0", "1", "2", "3", "9", "12", "31", "年", "月", "日", "号", "-", "/",
+    ".", ":", " ", "T", "10:30", "二〇二四", "〇", "一", "十", "三十", "廿", "元", "O", "May", "sept", "Dec",
+    "3rd", ",", "星期一", "发布时间:", "截至", "(", "ſep", "Ｍay", "2024-01-30", "2024/7/30", "2024.04.15",
+    "20240130", "3 May 2019", "May 3, 2019", "22/09/2025", "6/11/2019", "二〇二四年一月三十日", "2024年1月30日",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map("".join), st.sampled_from([None, "dmy", "mdy"]))
+def test_date_prefilter_never_hides_a_date(line: str, order: str | None) -> None:
+    """A line the prefilter turns away (no 19xx/20xx year, no 年 and 月) holds no date in any format."""
+    from analysis.ingest.metadata.dates import _find_dates, _scan_dates
+
+    assert _find_dates.__wrapped__(line, order) == _scan_dates(line, order)
