@@ -71,3 +71,21 @@ def test_date_prefilter_never_hides_a_date(line: str, order: str | None) -> None
     from analysis.ingest.metadata.dates import _find_dates, _scan_dates
 
     assert _find_dates.__wrapped__(line, order) == _scan_dates(line, order)
+
+
+_LINE_PIECES = [
+    "中国移动", "國際電聯", "發佈時間", "，", "：", "（", "）", "１２", "ＡＢ", "ｶ", "ﾞ", "ｱ", "\u3099", "e", "\u0301",
+    "\u00e9", "ㄱ", "ㅏ", "\u1100", "\u1161", "\u11a8", "가", "\u200b", "\u00ad", "\ufeff", "ﬁ", "①", "㈱", "\u3000",
+    " ", "\t", "\n", "\r", "Ⅻ", "½", "x", "\u0338", "=", "<", "\u2028", "臺灣",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join), max_size=8))
+def test_line_by_line_normalisation_equals_whole_text(raw: list[str]) -> None:
+    """NFKC never reaches across a line break; the script conversion is decided on the whole text."""
+    from analysis.ingest.metadata.lines import _Lines, _norm, _norm_joined
+
+    lines = _Lines([], [])
+    assert _norm_joined(lines, raw) == _norm("\n".join(raw))
+    assert _norm_joined(lines, raw) == _norm("\n".join(raw))  # again, from the per-document memo

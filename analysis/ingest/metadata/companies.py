@@ -63,6 +63,7 @@ from analysis.ingest.metadata.lines import (
     _lines,
     _locate,
     _norm,
+    _norm_joined,
 )
 from analysis.ingest.metadata.sources import (
     _source,
@@ -544,7 +545,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
         skip = _headline_lines(lines, first, end, title_idx)
-        body = prepare_for_matching("\n".join(lines.raw[i] for i in range(first, end) if i not in skip))
+        body = _CJK_SPACE_RE.sub("", _norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}

@@ -16,7 +16,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +98,32 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def _norm(s: str) -> str:
     """NFKC (fullwidth -> ASCII), no zero-width characters, simplified script."""
-    s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
-    return _to_simplified(s)
+    return _to_simplified(_nfkc(s))
+
+
+def _nfkc(s: str) -> str:
+    """:func:`_norm` short of the script conversion (which is decided for a whole text at once)."""
+    return _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+
+
+def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
+    """``_norm("\n".join(raw))`` for lines of the document, each line's NFKC computed once per document.
+
+    NFKC never reaches across a line break (``\n`` is a starter that composes with nothing), so
+    normalising line by line and joining is the same as normalising the joined text; the script
+    conversion is still decided on the joined text, as :func:`_norm` does. Normalising line by line
+    is also faster: ``unicodedata.normalize`` returns an already normalised line at once.
+    """
+    if any("\n" in ln for ln in raw):  # not lines (never so for _Lines.raw, split on \n)
+        return _norm("\n".join(raw))
+    memo: dict[str, str] = lines.memo.setdefault("nfkc", {})
+    parts = []
+    for ln in raw:
+        done = memo.get(ln)
+        if done is None:
+            done = memo[ln] = _nfkc(ln)
+        parts.append(done)
+    return _to_simplified("\n".join(parts))
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
@@ -136,13 +160,14 @@ def _lines(text: str) -> _Lines:
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
         raw = raw[:_MAX_HEAD_LINES] + raw[-_MAX_TAIL_LINES:]
-    joined = _norm("\n".join(raw))
+    prepared = _Lines(raw, [], fm, text)
+    joined = _norm_joined(prepared, raw)
     norm = joined.split("\n")
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
     keep = [i for i, ln in enumerate(norm) if ln.strip()]
-    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
-    return _Lines(raw, norm, fm, text)
+    prepared.raw, prepared.norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return prepared
 
 
 # ----------------------------------------------------------------------------------------------
