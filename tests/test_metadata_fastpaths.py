@@ -7,6 +7,8 @@ the rules care about (city names, operator names, the words the patterns exclude
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,7 +35,7 @@ def test_windowed_alias_search_equals_full_scan(text: str) -> None:
 def test_the_shipped_patterns_are_windowed() -> None:
     """The province-branch patterns (the costly ones) are searched around their needle."""
     aliases = load_aliases()
-    windowed = {e.alias for _, e, _, window in aliases._compiled if window is not None}
+    windowed = {e.alias for _, e, _, window, _ in aliases._compiled if window is not None}
     assert sum(a.startswith("(?:呼和浩特") for a in windowed) >= 3
     assert "中国移动通信集团有限公司" in windowed
 
@@ -42,6 +44,7 @@ _USER_PATTERNS = [
     "移动", "^移动", "移动$", r"\b移动", "移动(?=分公司)", "(?<=北京)移动", "(?<!中国)联通", "联通+",
     "(?:北京|内蒙古?)(?:市)?联通", "[北内]移动", "联通(?:集团)?", "(?:a|b)?电信", r"\w{0,3}电信",
     "中国(?:移动|联通)", "(移动)\\1", "电信.{0,5}公司", "(?i)china mobile", "移动|联通",
+    "中国移动", "中国移动通信", "移动通信", "北京移动", "China Mobile",
 ]  # fmt: skip
 
 
@@ -50,7 +53,10 @@ _USER_PATTERNS = [
 def test_windowed_search_equals_full_scan_for_any_pattern(patterns: list[str], text: str) -> None:
     """User alias files may hold any pattern: anchors, lookarounds, repeats, alternations."""
     aliases = CompanyAliases(
-        tuple(AliasEntry(f"公司{k % 2}", p, "pattern", 1.0 + k % 3) for k, p in enumerate(patterns))
+        tuple(
+            AliasEntry(f"公司{k % 2}", p, "name" if re.fullmatch(r"[\w ]+", p) else "pattern", 1.0 + k % 3)
+            for k, p in enumerate(patterns)
+        )
     )
     t = prepare_for_matching(text)
     assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)

@@ -187,11 +187,11 @@ def _window(rx: re.Pattern[str], needle: str | None) -> tuple[int, frozenset[str
 
 
 def _windowed_matches(
-    rx: re.Pattern[str], t: str, needle: str, window: tuple[int, frozenset[str] | None]
+    rx: re.Pattern[str], t: str, needle: str, window: tuple[int, frozenset[str] | None], o: int
 ) -> Iterator[re.Match[str]]:
     """What ``rx.finditer(t)`` yields, trying ``rx`` only where a match can start: on one of its first
     characters at most ``width`` characters before an occurrence of ``needle``, which every match
-    contains (see :func:`_window`).
+    contains (see :func:`_window`); ``o`` is the needle's first occurrence.
 
     A match is never empty (it holds the needle), so ``finditer`` resumes right after each match;
     ``rx.match(t, s)`` sees the whole string, lookbehinds included, as ``finditer``'s own search does.
@@ -199,7 +199,6 @@ def _windowed_matches(
     width, first = window
     back = width - len(needle)
     nxt = 0  # candidate starts below this were tried or lie inside a match
-    o = t.find(needle)
     while o >= 0:
         s = max(nxt, o - back)
         while s <= o:
@@ -235,7 +234,9 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, int | None], ...] = field(
+    # (regex, entry, needle, window, root): ``window`` see _window; ``root`` the shortest windowed
+    # needle inside this one (absent root: absent needle), for windowed entries only
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, Any, str], ...] = field(
         init=False, repr=False, compare=False
     )
 
@@ -251,7 +252,11 @@ class CompanyAliases:
                 compiled.append((rx, e, needle, _window(rx, needle)))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
-        object.__setattr__(self, "_compiled", tuple(compiled))
+        windowed = sorted({n for _, _, n, w in compiled if w is not None}, key=len)
+        rooted = [
+            (rx, e, n, w, next((r for r in windowed if r in n), n) if w is not None else "") for rx, e, n, w in compiled
+        ]
+        object.__setattr__(self, "_compiled", tuple(rooted))
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -267,9 +272,19 @@ class CompanyAliases:
         reference the windowed search is tested against)."""
         lowered = t.lower()
         found = []
-        for rx, e, needle, width in self._compiled:
-            if width is not None and windows:
-                matches: Iterable[re.Match[str]] = _windowed_matches(rx, t, needle, width)  # type: ignore[arg-type]
+        first: dict[str, int] = {}  # needle -> its first occurrence (-1: absent)
+        for rx, e, needle, window, root in self._compiled:
+            if window is not None and windows:
+                o = first.get(root)
+                if o is None:
+                    o = first[root] = t.find(root)
+                if o >= 0 and root != needle:
+                    o = first.get(needle)
+                    if o is None:
+                        o = first[needle] = t.find(needle)
+                if o < 0:
+                    continue
+                matches: Iterable[re.Match[str]] = _windowed_matches(rx, t, needle, window, o)  # type: ignore[arg-type]
             elif needle is None or needle in lowered:
                 matches = rx.finditer(t)
             else:
