@@ -95,3 +95,49 @@ def test_line_by_line_normalisation_equals_whole_text(raw: list[str]) -> None:
     lines = _Lines([], [])
     assert _norm_joined(lines, raw) == _norm("\n".join(raw))
     assert _norm_joined(lines, raw) == _norm("\n".join(raw))  # again, from the per-document memo
+
+
+# The line classifiers' patterns as they were written before the word lists were searched as substrings.
+_BARRIER = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
+_BREAD = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
+
+
+def _reference_patterns() -> dict[str, re.Pattern[str]]:
+    from analysis._text import words_pattern
+
+    crawl = words_pattern("layout_chrome.txt") + rf"|{_BARRIER}|(?<![A-Za-z])English(?![A-Za-z])|(?:查看)?更多\s*(?:>|»|$)"
+    return {
+        "_DISCLAIMER_RE": re.compile(words_pattern("layout_disclaimer.txt"), re.I),
+        "_NAV_RE": re.compile(
+            words_pattern("layout_navigation.txt")
+            + rf"|首页\s*[>»›/]|[>»›]\s*正文|{_BARRIER}|(?<![A-Za-z])English(?![A-Za-z])|{_BREAD}"
+        ),
+        "_CRAWL_NAV_RE": re.compile(crawl),
+        "_CHROME_RE": re.compile(crawl + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置|" + _BREAD),
+    }
+
+
+def _layout_pieces() -> st.SearchStrategy[str]:
+    """Words of the lists, halves of them, and the characters the other alternatives need (as often)."""
+    from analysis._text import word_list
+
+    words = [w for name in ("disclaimer", "navigation", "chrome") for w in word_list(f"layout_{name}.txt")]
+    halves = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    extra = [
+        "首页", "正文", ">", "»", "›", "/", " ", "\t", "|", "无障碍", "浏览", "English", "Englishman", "xEnglish",
+        "更多", "查看", "COPYRIGHT", "Copyright", "copyrıght", "icp备", "ICP证", "©", "中国移动", "党建", "ſ", "K", "。",
+        "当前位置", "您现在的位置", "a", "1",
+    ]  # fmt: skip
+    return st.one_of(st.sampled_from(sorted(set(words + halves))), st.sampled_from(extra))
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_word_list_classifiers_equal_their_regex(data: st.DataObject) -> None:
+    from analysis.ingest.metadata import lines
+
+    line = "".join(data.draw(st.lists(_layout_pieces(), max_size=12)))
+    for name, reference in _reference_patterns().items():
+        fast = getattr(lines, name)
+        assert fast.search(line) == bool(reference.search(line)), (name, line)
+        assert bool(re.compile(fast.pattern, fast.flags).search(line)) == bool(reference.search(line)), name
