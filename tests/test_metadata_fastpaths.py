@@ -141,3 +141,24 @@ def test_word_list_classifiers_equal_their_regex(data: st.DataObject) -> None:
         fast = getattr(lines, name)
         assert fast.search(line) == bool(reference.search(line)), (name, line)
         assert bool(re.compile(fast.pattern, fast.flags).search(line)) == bool(reference.search(line)), name
+
+
+@given(st.text(alphabet=st.sampled_from("中国移动㐀䶿一鿿豈\ufaff\uf8ff\u3000，。a1 \n𠀀〇")))
+def test_cjk_count_counts_the_cjk_characters(s: str) -> None:
+    from analysis.ingest.metadata.lines import _CJK_RE, _cjk_count
+
+    assert _cjk_count.__wrapped__(s) == len(_CJK_RE.findall(s))
+
+
+_SHORT_PIECES = [
+    "移动", "电信", "移", "动", "公司", "公司化", "分公司", "集团", "党员", "在全国", "突击队", "抢险", "浦东", "福州",
+    "基站", "通信", "网络", "宽带", "5G", "，", "。", "、", " ", "“", "(", "中国", "a", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SHORT_PIECES), max_size=30).map("".join))
+def test_short_forms_searched_where_they_occur_equal_full_scan(text: str) -> None:
+    from analysis.ingest.metadata import companyforms
+
+    assert companyforms.short_form_mentions(text) == companyforms.short_form_mentions(text, windows=False)

@@ -39,7 +39,7 @@ import csv
 import functools
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -68,6 +68,7 @@ from analysis.ingest.metadata.lines import (
 from analysis.ingest.metadata.sources import (
     _source,
 )
+from analysis.ingest.metadata.textsearch import window, windowed_matches
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -127,91 +128,6 @@ def _pattern_needle(pattern: str) -> str | None:
     return best.lower() if len(best) >= 2 else None
 
 
-# Han characters have no case and no case-insensitive equivalents: such a needle is found verbatim.
-_HAN_NEEDLE_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
-_MAX_WINDOW = 64
-
-
-def _first_chars(parsed: Any) -> frozenset[str] | None:
-    """Every character a match of the parsed pattern can start with (a superset), or None if unknown."""
-    from re import _parser
-
-    for op, arg in parsed:
-        if op in (_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT):
-            continue  # zero-width: the match starts with what follows
-        if op is _parser.LITERAL:
-            return frozenset(chr(arg))
-        if op is _parser.IN:
-            chars: set[str] = set()
-            for item_op, item in arg:
-                if item_op is _parser.LITERAL:
-                    chars.add(chr(item))
-                elif item_op is _parser.RANGE and item[1] - item[0] < 256:
-                    chars.update(map(chr, range(item[0], item[1] + 1)))
-                else:  # NEGATE, CATEGORY, a wide range
-                    return None
-            return frozenset(chars)
-        if op is _parser.BRANCH:
-            union: set[str] = set()
-            for branch in arg[1]:
-                first = _first_chars(branch)
-                if first is None:
-                    return None
-                union |= first
-            return frozenset(union)
-        if op is _parser.SUBPATTERN:
-            return _first_chars(arg[-1])
-        if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and arg[0] >= 1:
-            return _first_chars(arg[2])
-        return None
-    return None
-
-
-def _window(rx: re.Pattern[str], needle: str | None) -> tuple[int, frozenset[str] | None] | None:
-    """Where to try ``rx``: the longest match, when every match holds the Han ``needle`` verbatim and
-    is at most :data:`_MAX_WINDOW` characters long, and the Han characters a match can start with
-    (None: any); else None (then the whole text is scanned)."""
-    if needle is None or not _HAN_NEEDLE_RE.fullmatch(needle):
-        return None
-    try:
-        from re import _parser
-
-        parsed = _parser.parse(rx.pattern, rx.flags)
-        hi = parsed.getwidth()[1]
-        first = _first_chars(parsed)
-    except Exception:
-        return None
-    if first is not None and not all(_HAN_NEEDLE_RE.fullmatch(c * 2) for c in first):
-        first = None  # a cased letter may match in another case
-    return (hi, first) if len(needle) <= hi <= _MAX_WINDOW else None
-
-
-def _windowed_matches(
-    rx: re.Pattern[str], t: str, needle: str, window: tuple[int, frozenset[str] | None], o: int
-) -> Iterator[re.Match[str]]:
-    """What ``rx.finditer(t)`` yields, trying ``rx`` only where a match can start: on one of its first
-    characters at most ``width`` characters before an occurrence of ``needle``, which every match
-    contains (see :func:`_window`); ``o`` is the needle's first occurrence.
-
-    A match is never empty (it holds the needle), so ``finditer`` resumes right after each match;
-    ``rx.match(t, s)`` sees the whole string, lookbehinds included, as ``finditer``'s own search does.
-    """
-    width, first = window
-    back = width - len(needle)
-    nxt = 0  # candidate starts below this were tried or lie inside a match
-    while o >= 0:
-        s = max(nxt, o - back)
-        while s <= o:
-            m = rx.match(t, s) if first is None or t[s] in first else None
-            if m is not None:
-                yield m
-                s = m.end()
-                break
-            s += 1
-        nxt = s
-        o = t.find(needle, o + 1)
-
-
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -234,7 +150,7 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    # (regex, entry, needle, window, root): ``window`` see _window; ``root`` the shortest windowed
+    # (regex, entry, needle, window, root): ``window`` see textsearch.window; ``root`` the shortest windowed
     # needle inside this one (absent root: absent needle), for windowed entries only
     _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, Any, str], ...] = field(
         init=False, repr=False, compare=False
@@ -249,7 +165,7 @@ class CompanyAliases:
                 # a literal's needle is a cheap substring test before its regex runs
                 needle = _pattern_needle(e.alias) if e.kind == "pattern" else _needle(e.alias)
                 rx = re.compile(_alias_regex(e), re.I)
-                compiled.append((rx, e, needle, _window(rx, needle)))
+                compiled.append((rx, e, needle, window(rx, needle)))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
         windowed = sorted({n for _, _, n, w in compiled if w is not None}, key=len)
@@ -273,8 +189,8 @@ class CompanyAliases:
         lowered = t.lower()
         found = []
         first: dict[str, int] = {}  # needle -> its first occurrence (-1: absent)
-        for rx, e, needle, window, root in self._compiled:
-            if window is not None and windows:
+        for rx, e, needle, win, root in self._compiled:
+            if win is not None and windows:
                 o = first.get(root)
                 if o is None:
                     o = first[root] = t.find(root)
@@ -284,7 +200,7 @@ class CompanyAliases:
                         o = first[needle] = t.find(needle)
                 if o < 0:
                     continue
-                matches: Iterable[re.Match[str]] = _windowed_matches(rx, t, needle, window, o)  # type: ignore[arg-type]
+                matches: Iterable[re.Match[str]] = windowed_matches(rx, t, needle, win, o)  # type: ignore[arg-type]
             elif needle is None or needle in lowered:
                 matches = rx.finditer(t)
             else:

@@ -126,9 +126,13 @@ def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
     return _to_simplified("\n".join(parts))
 
 
+_NON_CJK_RE = re.compile(f"[^{_CJK_CHARS}]+")
+
+
 @functools.lru_cache(maxsize=_LINE_CACHE)
 def _cjk_count(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    """How many CJK characters ``s`` holds (what is left when everything else goes: no list of matches)."""
+    return len(_NON_CJK_RE.sub("", s))
 
 
 @dataclass

@@ -150,6 +150,34 @@ def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
                 cleaned = _clean_source_value(_norm(str(value)))
                 if cleaned:
                     return cleaned
+    best_value = _labelled_source(lines)
+    if best_value:
+        return best_value
+    for source in (fm, lines.front_matter):
+        for key in _SITE_KEYS:
+            cleaned = _clean_source_value(_norm(str(source.get(key) or "")))
+            if cleaned:
+                return cleaned
+    for source in (fm, lines.front_matter):
+        for key in ("categories", "category", "tags", "tag"):
+            value = source.get(key)
+            if value is None:
+                continue
+            for token in re.split(r"[\s,，;；\[\]'\"、]+", _norm(str(value))):
+                token = re.sub(r"(?:新闻|频道|栏目|文章)$", "", token)
+                if _OUTLET_RE.match(token):
+                    return token
+    return ""
+
+
+def _labelled_source(lines: _Lines) -> str:
+    """The source a labelled line of the article states ('' if none), once per document (memo)."""
+    if "labelled_source" not in lines.memo:
+        lines.memo["labelled_source"] = _find_labelled_source(lines)
+    return lines.memo["labelled_source"]
+
+
+def _find_labelled_source(lines: _Lines) -> str:
     best: tuple[int, int, int] | None = None
     best_value = ""
     end = _article_end(lines, _first_body(lines, -1))
@@ -168,20 +196,4 @@ def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
                 key = (-prio, i, m.start())
                 if best is None or key < best:
                     best, best_value = key, value
-    if best_value:
-        return best_value
-    for source in (fm, lines.front_matter):
-        for key in _SITE_KEYS:
-            cleaned = _clean_source_value(_norm(str(source.get(key) or "")))
-            if cleaned:
-                return cleaned
-    for source in (fm, lines.front_matter):
-        for key in ("categories", "category", "tags", "tag"):
-            value = source.get(key)
-            if value is None:
-                continue
-            for token in re.split(r"[\s,，;；\[\]'\"、]+", _norm(str(value))):
-                token = re.sub(r"(?:新闻|频道|栏目|文章)$", "", token)
-                if _OUTLET_RE.match(token):
-                    return token
-    return ""
+    return best_value
