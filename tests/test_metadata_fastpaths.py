@@ -162,3 +162,35 @@ def test_short_forms_searched_where_they_occur_equal_full_scan(text: str) -> Non
     from analysis.ingest.metadata import companyforms
 
     assert companyforms.short_form_mentions(text) == companyforms.short_form_mentions(text, windows=False)
+
+
+_NFKC_PIECES = [
+    "中国", "，", "：", "（", "）", "！", "？", "　", "０", "９", "Ａ", "ｚ", "～", "＼", "\u0301", "\u0308", "\u3099",
+    "ｶ", "ﾞ", "e", "A", " ", "ﬁ", "①", "\u200b", "\u00ad", "國", "\u1100", "\u1161", "ㄱ", "ㅏ", "\u0338", "<",
+    "\uff5f", "\uff00", "\uffe0", "²", "ä", "a\u0308", "(", "guó", "(guó)", "2(èr)", "（jiā）",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_NFKC_PIECES), max_size=12).map("".join))
+def test_fullwidth_fast_path_is_nfkc(s: str) -> None:
+    import unicodedata
+
+    from analysis.ingest.metadata import lines
+
+    assert lines._nfkc(s) == lines._ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+    assert lines._strip_glosses(s) == lines._DIGIT_GLOSS_RE.sub("", lines._GLOSS_RE.sub("", s))
+
+
+def test_fullwidth_forms_decompose_to_the_ascii_character() -> None:
+    """The premise of the fast path, for every character it replaces."""
+    import unicodedata
+
+    from analysis.ingest.metadata import lines
+
+    for cp in [*range(0xFF01, 0xFF5F), 0x3000]:
+        c = chr(cp)
+        assert lines._FULLWIDTH_RE.fullmatch(c)
+        ascii_char = lines._FULLWIDTH_RE.sub(lines._fullwidth_to_ascii, c)
+        assert unicodedata.decomposition(c) == f"<wide> {ord(ascii_char):04X}"
+        assert not unicodedata.decomposition(ascii_char)

@@ -101,9 +101,32 @@ def _norm(s: str) -> str:
     return _to_simplified(_nfkc(s))
 
 
+# Fullwidth ASCII forms and the ideographic space: each one's compatibility decomposition is the one
+# ASCII character it stands for (，-> , ０-> 0 　-> space).
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _fullwidth_to_ascii(m: re.Match[str]) -> str:
+    return " " if m[0] == "\u3000" else chr(ord(m[0]) - 0xFEE0)
+
+
 def _nfkc(s: str) -> str:
-    """:func:`_norm` short of the script conversion (which is decided for a whole text at once)."""
-    return _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+    """:func:`_norm` short of the script conversion (which is decided for a whole text at once).
+
+    Fast path: replacing a fullwidth form by its decomposition keeps the text's NFKD, hence its NFKC;
+    when the result is already NFKC (``is_normalized`` is a quick check), it *is* the NFKC of ``s``.
+    """
+    u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
+    if not unicodedata.is_normalized("NFKC", u):
+        u = unicodedata.normalize("NFKC", s)
+    return _ZERO_WIDTH_RE.sub("", u)
+
+
+def _strip_glosses(text: str) -> str:
+    """Pinyin glosses after characters and digits go (every gloss opens with a bracket)."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
 
 
 def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
@@ -159,7 +182,7 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
+    text = runin.rejoin_hard_wrapped(_strip_glosses(_strip_html(text)))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
