@@ -194,3 +194,34 @@ def test_fullwidth_forms_decompose_to_the_ascii_character() -> None:
         ascii_char = lines._FULLWIDTH_RE.sub(lines._fullwidth_to_ascii, c)
         assert unicodedata.decomposition(c) == f"<wide> {ord(ascii_char):04X}"
         assert not unicodedata.decomposition(ascii_char)
+
+
+def test_ignorecase_variants_of_ascii_letters() -> None:
+    """Every character re.I matches with an ASCII letter is one of the letter's listed variants."""
+    from analysis.ingest.metadata.lines import _ignorecase_variants
+
+    letter = re.compile("[a-z]", re.I)
+    for cp in range(0x110000):
+        c = chr(cp)
+        if letter.fullmatch(c):
+            matched = [x for x in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(x, c, re.I)]
+            assert matched and all(c in _ignorecase_variants(x) for x in matched), c
+    for x in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        assert all(re.fullmatch(x, v, re.I) for v in _ignorecase_variants(x))
+
+
+_SOURCE_PIECES = [
+    "来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "消息来源", "内容来源", "本文来源", "稿源", "出处", "转载自",
+    "转自", "来源于", "source", "SOURCE", "Source", "ſource", "发布单位", "发布机构", "发布部门", "发稿单位", "供稿单位",
+    "供稿", "信息提供", "主办单位", "发布人", "发布者", "信息发布人", "来 源", "发 布 人", ":", "：", " ", "  ", "\n",
+    "人民网", "新华社", "中国移动", "2024-01-30", "数据", "图片", "。", "，", "本站", "作者", "|",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SOURCE_PIECES), max_size=25).map("".join))
+def test_source_label_prefilter_equals_full_scan(text: str) -> None:
+    from analysis.ingest.metadata.lines import _lines
+    from analysis.ingest.metadata.sources import _find_labelled_source
+
+    assert _find_labelled_source(_lines(text)) == _find_labelled_source(_lines(text), needles=False)

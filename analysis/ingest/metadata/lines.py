@@ -201,6 +201,16 @@ def _lines(text: str) -> _Lines:
 # Line classification
 # ----------------------------------------------------------------------------------------------
 
+# Characters re.I matches with an ASCII letter besides its two cases (Python's re case rules).
+_IGNORECASE_EXTRA = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def _ignorecase_variants(c: str) -> str:
+    """Every character ``re.compile(c, re.I)`` matches, for an ASCII letter or a caseless character
+    (anything else: the character itself and its two cases, which the caller must not rely on)."""
+    return "".join(dict.fromkeys(c + c.lower() + c.upper() + _IGNORECASE_EXTRA.get(c.lower(), "")))
+
+
 class _Words:
     """Does a line hold one of ``words`` or match one of the ``rest`` regexes? The same answer as
     ``re.compile(pattern, flags).search(line)`` for ``pattern``, the alternation of them all
@@ -216,13 +226,20 @@ class _Words:
         cased = [w for w in ordered if flags & re.I and any(c.lower() != c or c.upper() != c for c in w)]
         self._words = tuple(w for w in ordered if w not in cased)
         self._cased = re.compile("|".join(map(re.escape, cased)), flags) if cased else None
+        # a match of a cased word starts with a character re.I takes for the word's first one
+        known = all(w[0].isascii() or w[0].lower() == w[0] == w[0].upper() for w in cased)
+        self._cased_first = "".join(sorted({c for w in cased for c in _ignorecase_variants(w[0])})) if known else None
         self._rest = tuple((needles, re.compile(rx, flags)) for needles, rx in rest)
 
     def search(self, line: str) -> bool:
         for w in self._words:
             if w in line:
                 return True
-        if self._cased is not None and self._cased.search(line):
+        if (
+            self._cased is not None
+            and (self._cased_first is None or any(c in line for c in self._cased_first))
+            and self._cased.search(line)
+        ):
             return True
         return any(rx.search(line) for needles, rx in self._rest if any(n in line for n in needles))
 
