@@ -225,3 +225,32 @@ def test_source_label_prefilter_equals_full_scan(text: str) -> None:
     from analysis.ingest.metadata.sources import _find_labelled_source
 
     assert _find_labelled_source(_lines(text)) == _find_labelled_source(_lines(text), needles=False)
+
+
+_META_REFERENCE = re.compile(
+    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
+    r"source|author|editor|views?\b",
+    re.I,
+)
+_META_LABEL_REFERENCE = re.compile(
+    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
+    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
+    re.I,
+)
+_META_PIECES = [
+    "来源", "作者", "责任编辑", "日 期", "时  间", "查看", "回复", "访问量", "发布时间", "次数", "量", ":", "：", " ",
+    "3", "Source", "SOURCE", "ſource", "Author", "editor", "view", "views", "viewsx", "Date", "publiſhed", "TAGS",
+    "tag", "新闻", "，", "a", "_", "\u212a",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_META_PIECES), max_size=10).map("".join))
+def test_meta_line_words_split_by_case_equal_one_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _META_LABEL_RE, _META_RE
+
+    for fast, reference in ((_META_RE, _META_REFERENCE), (_META_LABEL_RE, _META_LABEL_REFERENCE)):
+        assert bool(fast.search(s)) == bool(reference.search(s))
+        assert bool(fast.match(s)) == bool(reference.match(s))

@@ -260,17 +260,47 @@ _NAV_RE = _Words(
     (("English",), r"(?<![A-Za-z])English(?![A-Za-z])"),
     _SITE_BAR_RES[2],
 )
-_META_RE = re.compile(
-    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
-    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
-    r"source|author|editor|views?\b",
-    re.I,
+class _AnyOf:
+    """``search`` / ``match`` of the alternation of ``regexes``: the first match any of them finds, or
+    None; for boolean use (it need not be the match the alternation would give). Lets a Han
+    alternation run without re.I apart from its Latin words: the same matches (Han has no case), but
+    re can then skip ahead to a word's first character instead of trying every position."""
+
+    def __init__(self, *regexes: re.Pattern[str]) -> None:
+        self._regexes = regexes
+
+    def search(self, s: str) -> re.Match[str] | None:
+        for rx in self._regexes:
+            m = rx.search(s)
+            if m is not None:
+                return m
+        return None
+
+    def match(self, s: str) -> re.Match[str] | None:
+        for rx in self._regexes:
+            m = rx.match(s)
+            if m is not None:
+                return m
+        return None
+
+
+# A meta line's words (来源, 作者, 浏览 ...); Latin ones in any case.
+_META_RE = _AnyOf(
+    re.compile(
+        r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+        r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]"
+    ),
+    re.compile(r"source|author|editor|views?\b", re.I),
 )
-_META_LABEL_RE = re.compile(
-    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
-    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
-    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
-    re.I,
+# A label and its colon (来源：, 发布时间：, Source:).
+_META_LABEL_TAIL = r"(?:次数|量)?\s*[:：]"
+_META_LABEL_RE = _AnyOf(
+    re.compile(
+        r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+        r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字)"
+        + _META_LABEL_TAIL
+    ),
+    re.compile(r"(?:source|author|date|published|tags?)" + _META_LABEL_TAIL, re.I),
 )
 _LEAD_LABEL_RE = re.compile(
     r"^(?:摘要|导读|核心提示|编者按|按语|提要|内容提要|图片|图为|image)\s*[:：]?", re.I
