@@ -90,7 +90,9 @@ def describe(
     aliases = aliases if aliases is not None else load_aliases()
     front_matter = front_matter or {}
     lines = _lines(text or "")
-    title_lines = lines if spaced_text is None or spaced_text == text else _lines(spaced_text)
+    title_lines = (
+        lines if spaced_text is None or spaced_text == text else _lines(spaced_text, nfkc=lines.memo.get("nfkc"))
+    )
     title = _title(
         front_matter, list(spaced_headings if spaced_headings is not None else headings), title_lines, aliases
     )

@@ -179,7 +179,9 @@ _MAX_LINE_CHARS = 20_000
 _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M characters
 
 
-def _lines(text: str) -> _Lines:
+def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
+    """The prepared lines of ``text``; ``nfkc``: the per-line NFKC memo of another view of the same
+    document (its lines before the spacing repair), shared (NFKC is a function of the line alone)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
     text = runin.rejoin_hard_wrapped(_strip_glosses(_strip_html(text)))
@@ -188,6 +190,8 @@ def _lines(text: str) -> _Lines:
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
         raw = raw[:_MAX_HEAD_LINES] + raw[-_MAX_TAIL_LINES:]
     prepared = _Lines(raw, [], fm, text)
+    if nfkc is not None:
+        prepared.memo["nfkc"] = nfkc
     joined = _norm_joined(prepared, raw)
     norm = joined.split("\n")
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
