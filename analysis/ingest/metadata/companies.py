@@ -150,11 +150,15 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    # (regex, entry, needle, window, root): ``window`` see textsearch.window; ``root`` the shortest windowed
-    # needle inside this one (absent root: absent needle), for windowed entries only
-    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, Any, str], ...] = field(
+    # (regex, entry, needle, window): ``window`` see textsearch.window (None: the regex scans the text)
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, Any], ...] = field(
         init=False, repr=False, compare=False
     )
+    # the windowed entries (indices into _compiled) grouped under their root: the shortest windowed
+    # needle inside theirs (移动 for 中国移动通信集团), so that an absent root skips the whole group;
+    # and the other entries
+    _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
+    _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -168,11 +172,14 @@ class CompanyAliases:
                 compiled.append((rx, e, needle, window(rx, needle)))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
-        windowed = sorted({n for _, _, n, w in compiled if w is not None}, key=len)
-        rooted = [
-            (rx, e, n, w, next((r for r in windowed if r in n), n) if w is not None else "") for rx, e, n, w in compiled
-        ]
-        object.__setattr__(self, "_compiled", tuple(rooted))
+        needles = sorted({n for _, _, n, w in compiled if w is not None}, key=len)
+        groups: dict[str, list[int]] = {}
+        for k, (_, _, n, w) in enumerate(compiled):
+            if w is not None:
+                groups.setdefault(next(r for r in needles if r in n), []).append(k)
+        object.__setattr__(self, "_compiled", tuple(compiled))
+        object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
+        object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -186,31 +193,35 @@ class CompanyAliases:
     def _find_prepared(self, t: str, windows: bool = True) -> list[Mention]:
         """Mentions in prepared text ``t``. ``windows=False``: every alias scans the whole text (the
         reference the windowed search is tested against)."""
-        lowered = t.lower()
-        found = []
-        first: dict[str, int] = {}  # needle -> its first occurrence (-1: absent)
-        for rx, e, needle, win, root in self._compiled:
-            if win is not None and windows:
-                o = first.get(root)
-                if o is None:
-                    o = first[root] = t.find(root)
-                if o >= 0 and root != needle:
-                    o = first.get(needle)
-                    if o is None:
-                        o = first[needle] = t.find(needle)
-                if o < 0:
-                    continue
-                matches: Iterable[re.Match[str]] = windowed_matches(rx, t, needle, win, o)  # type: ignore[arg-type]
-            elif needle is None or needle in lowered:
-                matches = rx.finditer(t)
-            else:
-                continue
-            found.extend(Mention(m.start(), m.end(), e.company, e.alias, e.weight) for m in matches if m.end() > m.start())
-        found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.weight))
+        found: list[tuple[int, int, int]] = []  # (start, end, entry index)
+        compiled = self._compiled
+        if windows:
+            for root, members in self._groups:
+                at_root = t.find(root)
+                if at_root < 0:
+                    continue  # no needle of the group can occur
+                for k in members:
+                    rx, _, needle, win = compiled[k]
+                    o = at_root if needle == root else t.find(needle)  # type: ignore[arg-type]
+                    if o >= 0:
+                        found.extend((m.start(), m.end(), k) for m in windowed_matches(rx, t, needle, win, o))  # type: ignore[arg-type]
+            scanned: Iterable[int] = self._scanned
+        else:
+            scanned = range(len(compiled))
+        lowered = t.lower() if scanned else t
+        for k in scanned:
+            rx, _, needle, _ = compiled[k]
+            if needle is None or needle in lowered:
+                found.extend((m.start(), m.end(), k) for m in rx.finditer(t) if m.end() > m.start())
+        # leftmost, then longest, then heaviest, then first in the table
+        found.sort(key=lambda x: (x[0], x[0] - x[1], -compiled[x[2]][1].weight, x[2]))
         out: list[Mention] = []
-        for mention in found:
-            if not out or mention.start >= out[-1].end:
-                out.append(mention)
+        end = -1
+        for start, stop, k in found:
+            if start >= end:
+                e = compiled[k][1]
+                out.append(Mention(start, stop, e.company, e.alias, e.weight))
+                end = stop
         return out
 
     def scores(self, text: str) -> dict[str, float]:
