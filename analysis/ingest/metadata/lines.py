@@ -375,12 +375,22 @@ def _norm_key(s: str) -> str:
 
 
 def _locate(lines: _Lines, title: str) -> int:
-    """Index of the line holding ``title`` (or held by it), else -1."""
+    """Index of the line holding ``title`` (or held by it), else -1 (once per document and title)."""
+    found: dict[str, int] = lines.memo.setdefault("locate", {})
+    if title not in found:
+        found[title] = _find_line(lines, title)
+    return found[title]
+
+
+def _find_line(lines: _Lines, title: str) -> int:
     key = _norm_key(title)
     if len(key) < 4:
         return -1
+    keys: dict[str, str] = lines.memo.setdefault("line_keys", {})  # line -> _norm_key(line)
     for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
-        lk = _norm_key(line)
+        lk = keys.get(line)
+        if lk is None:
+            lk = keys[line] = _norm_key(line)
         if key in lk or (len(lk) >= 6 and lk in key):
             return i
     return -1
