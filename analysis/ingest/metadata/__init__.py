@@ -12,6 +12,7 @@ One module per field, all reading the same prepared form (:mod:`.lines`):
 :mod:`.titles`       the title (``extract_title``)
 :mod:`.sources`      the publisher or outlet (``extract_source``)
 :mod:`.companies`    the alias table and the company a document is about (``extract_company``)
+:mod:`.textsearch`   searching a pattern only next to the literal every match holds (alias patterns)
 =================== ==============================================================================
 
 :func:`describe` extracts all four from one prepared document, splitting and normalising its text
