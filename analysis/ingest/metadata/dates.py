@@ -82,6 +82,7 @@ from analysis.ingest.metadata.lines import (
     _chrome_end,
     _cjk_count,
     _first_body,
+    _ignorecase_variants,
     _is_body_line,
     _is_sentence,
     _Lines,
@@ -275,15 +276,20 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
     cn = "年" in line and "月" in line
     if not (year or cn):
         return ()
-    return _scan_dates(line, order, year, cn)
+    # an English date needs a letter a month name can start with (in any case re.I allows)
+    english = year and any(c in line for c in _MONTH_FIRST)
+    return _scan_dates(line, order, year, cn, english)
 
 
-def _scan_dates(line: str, order: datefmt.Order | None, year: bool = True, cn: bool = True) -> tuple[_DateHit, ...]:
-    """:func:`_find_dates` without the prefilter: ``year`` / ``cn`` False skip the formats that need
-    a 19xx/20xx year in ASCII digits / the 年 and 月 of 二〇二四年一月三十日 (the tests call it with both True)."""
+def _scan_dates(
+    line: str, order: datefmt.Order | None, year: bool = True, cn: bool = True, english: bool = True
+) -> tuple[_DateHit, ...]:
+    """:func:`_find_dates` without the prefilter: ``year`` / ``cn`` / ``english`` False skip the formats
+    that need a 19xx/20xx year in ASCII digits / the 年 and 月 of 二〇二四年一月三十日 / a month's name
+    (the tests call it with all True)."""
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
-        if not (cn if fmt == "cn" else year):
+        if not (cn if fmt == "cn" else year) or (fmt == "english" and not english):
             continue
         for m in rx.finditer(line):
             date = _hit_date(fmt, m)
@@ -303,6 +309,7 @@ def _scan_dates(line: str, order: datefmt.Order | None, year: bool = True, cn: b
 
 
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
+_MONTH_FIRST = "".join(_ignorecase_variants(c) for c in dict.fromkeys(m[0] for m in _MONTHS_EN))
 
 
 def parse_date(value: object) -> dt.date | None:
