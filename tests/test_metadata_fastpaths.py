@@ -255,3 +255,11 @@ def test_meta_line_words_split_by_case_equal_one_regex(s: str) -> None:
     for fast, reference in ((_META_RE, _META_REFERENCE), (_META_LABEL_RE, _META_LABEL_REFERENCE)):
         assert bool(fast.search(s)) == bool(reference.search(s))
         assert bool(fast.match(s)) == bool(reference.match(s))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中国移动㐀豈a1 \t\n\u3000　，")))
+def test_cjk_space_substring_test_equals_the_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _CJK_SPACE_RE, _drop_cjk_spaces
+
+    assert _drop_cjk_spaces(s) == _CJK_SPACE_RE.sub("", s)

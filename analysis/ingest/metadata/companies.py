@@ -48,7 +48,6 @@ from analysis import config
 from analysis.errors import AnalysisError
 from analysis.ingest.metadata import companyforms, runin
 from analysis.ingest.metadata.lines import (
-    _CJK_SPACE_RE,
     _LIST_HEADER_RE,
     _LIST_ITEM_RE,
     _MAX_MATCH_CHARS,
@@ -56,6 +55,7 @@ from analysis.ingest.metadata.lines import (
     _article_end,
     _chrome_end,
     _cjk_count,
+    _drop_cjk_spaces,
     _first_body,
     _is_body_line,
     _is_sentence,
@@ -248,7 +248,7 @@ class CompanyAliases:
 
 def prepare_for_matching(text: str) -> str:
     """Text as alias matching sees it: NFKC, simplified, no spaces between CJK characters."""
-    return _CJK_SPACE_RE.sub("", _norm(text or ""))
+    return _drop_cjk_spaces(_norm(text or ""))
 
 
 def _read_alias_file(path: Path) -> list[AliasEntry]:
@@ -487,7 +487,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
         skip = _headline_lines(lines, first, end, title_idx)
-        body = _CJK_SPACE_RE.sub("", _norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
+        body = _drop_cjk_spaces(_norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}

@@ -37,6 +37,15 @@ _CJK_RE = re.compile(_CJK)
 _WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 
+
+def _drop_cjk_spaces(s: str) -> str:
+    """``_CJK_SPACE_RE.sub("", s)``: spaces and tabs between two CJK characters go. Most texts hold
+    neither (the spacing repair ran before): a substring test then saves the regex, which (starting
+    with a lookbehind) is tried at every position."""
+    if " " not in s and "\t" not in s:
+        return s
+    return _CJK_SPACE_RE.sub("", s)
+
 # Common characters that exist only in traditional script: one of them means "convert first".
 _TRAD_RE = re.compile(
     "[國聯動電鐵廣發佈時間來歲東這個們為會說對與產業經黨習進總體關開從際實現網報導編輯責寫記圖點擊閱讀覽號單"
