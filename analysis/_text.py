@@ -63,8 +63,10 @@ def opencc_converter(config: str) -> Any:
 def convert_script(text: str, config: str) -> str:
     """Convert ``text`` with OpenCC ``config``; lone surrogates (which OpenCC cannot encode) pass through."""
     conv = opencc_converter(config)
-    if not _SURROGATE_RE.search(text):
+    try:  # the common case, without a scan for surrogates first
         return conv.convert(text)
+    except UnicodeEncodeError:  # only a surrogate cannot be encoded as UTF-8 (the converter's input)
+        pass
     return "".join(p if i % 2 else conv.convert(p) for i, p in enumerate(_SURROGATE_RE.split(text)))
 
 

@@ -263,3 +263,11 @@ def test_cjk_space_substring_test_equals_the_regex(s: str) -> None:
     from analysis.ingest.metadata.lines import _CJK_SPACE_RE, _drop_cjk_spaces
 
     assert _drop_cjk_spaces(s) == _CJK_SPACE_RE.sub("", s)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["中", "国", "2", "(", "（", ")", "）", " ", "\t", "\n", "guó", "èr", "a", "Z", "1"]), max_size=20).map("".join))
+def test_gloss_hint_never_hides_a_gloss(s: str) -> None:
+    from analysis.ingest.metadata.lines import _DIGIT_GLOSS_RE, _GLOSS_RE, _strip_glosses
+
+    assert _strip_glosses(s) == _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", s))

@@ -110,3 +110,13 @@ def test_script_table_finds_exactly_the_unseen_characters(texts: list[str]) -> N
         assert table._unseen(text) == set(text) - table.seen
         table.learn(text)
         assert set(text) <= table.seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("國家后髮a\ud800\udc00\ud83d\ude00 \n")))
+def test_conversion_without_a_surrogate_scan_equals_the_split_path(text: str) -> None:
+    """convert_script tries the whole text first; with a surrogate it converts the pieces between them."""
+    parts = _text._SURROGATE_RE.split(text)
+    conv = _text.opencc_converter("t2s")
+    expected = "".join(p if i % 2 else conv.convert(p) for i, p in enumerate(parts))
+    assert _text.convert_script(text, "t2s") == expected

@@ -66,6 +66,10 @@ _GLOSS_RE = re.compile(
 _DIGIT_GLOSS_RE = re.compile(
     r"(?<=[0-9])[(（]\s*(?=[^)）]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])" + rf"[{_PINYIN}]{{1,6}}\s*[)）]"
 )
+# What every gloss of both kinds holds: an opening bracket, then (after spaces) a pinyin letter. The
+# search starts at a bracket (the engine skips ahead to one); the gloss regexes, which start with a
+# lookbehind, are tried at every position of the text.
+_GLOSS_HINT_RE = re.compile(rf"[(（]\s*[{_PINYIN}]")
 _FM_LINE_RE = re.compile(rf"^\s*([A-Za-z_][\w-]*|[{HAN_URO}]+)\s*:\s*(.*?)\s*$")
 
 
@@ -133,7 +137,7 @@ def _nfkc(s: str) -> str:
 
 def _strip_glosses(text: str) -> str:
     """Pinyin glosses after characters and digits go (every gloss opens with a bracket)."""
-    if "(" not in text and "（" not in text:
+    if ("(" not in text and "（" not in text) or not _GLOSS_HINT_RE.search(text):
         return text
     return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
 
