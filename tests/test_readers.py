@@ -540,3 +540,18 @@ def test_sample_corpus_is_utf8_text(raw_dir: Path):
         assert (doc.format, doc.encoding, doc.meta) == ("text", "utf-8", {})
         assert doc.text == path.read_bytes().decode("utf-8").replace("\r\n", "\n")
         assert "中国" in doc.text
+
+
+def test_a_file_that_grew_after_stat_is_read_whole_or_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The read asks for one byte past the stat size; a file longer than stat said is read on."""
+    path = write(tmp_path, "grown.txt", SIMPLIFIED.encode("utf-8") * 20)
+    size = path.stat().st_size
+    real_stat = Path.stat
+
+    def stale_stat(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return os.stat_result((st.st_mode, *st[1:6], 10, *st[7:]))  # stat saw 10 bytes
+
+    monkeypatch.setattr(Path, "stat", stale_stat)
+    assert read_document(path, max_bytes=size).text == SIMPLIFIED * 20
+    assert reason_of(path, max_bytes=size - 1).startswith("file too large: more than")

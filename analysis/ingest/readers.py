@@ -331,7 +331,11 @@ def read_document(
         raise ReadError(path, f"file too large: {_format_size(st.st_size)}, limit {_format_size(max_bytes)}")
     try:
         with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)  # the file may have grown since stat
+            # Up to one byte past the stat size (asking for max_bytes + 1 at once would allocate that
+            # much for every file); more only if the file has grown since stat.
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise ReadError(path, "permission denied (unreadable file)") from None
     except OSError as exc:
