@@ -13,13 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import _io, _results
-from analysis.dtm import dtm as build_dtm
 from analysis.errors import AnalysisError
-from analysis.stats.frequency import frequency
-from analysis.stats.keyness import KEYNESS_COLUMNS, keyness, year_over_year
-from analysis.stats.similarity import similarity
-from analysis.stats.slogans import slogan_profile
-from analysis.stats.tfidf import tfidf_profile
 from analysis.tokens import tokenize
 
 STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv")
@@ -53,18 +47,23 @@ def write_stats(
     family: str = "table",
     progress: bool = True,
     engine: Any = None,
+    streaming: bool = True,
 ) -> StatsOutput:
     """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
 
     A table that cannot be computed for this corpus (keyness with a single group, say) is written
     with its header only, and the reason is returned in ``notes``; the other tables are still written.
 
+    ``streaming`` (default): the tables come from per-partition sums and never from one document-term
+    matrix of the whole corpus (``analysis.stats.streamed``: same CSVs, memory of vocabulary x groups);
+    False computes them from the whole-corpus matrix (the reference the streamed path is tested against).
+
     The files are cached (``analysis._results``): a run on the same documents (text and docvars) with the
     same settings, resources and code writes the files of the first run again, with its notes and
     warnings, without tokenizing or computing anything.
     """
     params = {"by": list(by), "target": target, "reference": reference, "top_n": top_n,
-              "min_count": min_count, "family": family}  # fmt: skip
+              "min_count": min_count, "family": family, "streaming": bool(streaming)}  # fmt: skip
     key = _results.key(corpus, params)
     if key is not None:
         cached = _results.load(key)
@@ -76,7 +75,9 @@ def write_stats(
             cached.replay_warnings()
             return result
     with _results.Recorder() as recorder:
-        result = _compute_stats(corpus, out, by, target, reference, top_n, min_count, family, progress, engine)
+        result = _compute_stats(
+            corpus, out, by, target, reference, top_n, min_count, family, progress, engine, streaming
+        )
     if key is not None:
         _results.store(key, result.files, result.notes, recorder.kept)
     return result
@@ -84,8 +85,19 @@ def write_stats(
 
 def _compute_stats(
     corpus: pd.DataFrame, out: Path, by: Sequence[str], target: str | None, reference: str | None,
-    top_n: int, min_count: int, family: str, progress: bool, engine: Any,
+    top_n: int, min_count: int, family: str, progress: bool, engine: Any, streaming: bool,
 ) -> StatsOutput:
+    if streaming and len(corpus) and all(c in corpus.columns for c in by):
+        return _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
+                               min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
+    # imported here: a run served by the result cache never loads scipy nor the statistics
+    from analysis.dtm import dtm as build_dtm
+    from analysis.stats.frequency import frequency
+    from analysis.stats.keyness import KEYNESS_COLUMNS, keyness, year_over_year
+    from analysis.stats.similarity import similarity
+    from analysis.stats.slogans import slogan_profile
+    from analysis.stats.tfidf import tfidf_profile
+
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)
@@ -118,4 +130,22 @@ def _compute_stats(
             result.notes.append(f"{name}: not computed: {exc}")
             df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
         result.files.append(_write_csv(df, out / name, index=index))
+    return result
+
+
+def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOutput:
+    """``write_stats`` through :mod:`analysis.stats.streamed` (per-partition sums; issue 12)."""
+    from analysis.stats.streamed import stats_tables
+
+    streamed, tables = stats_tables(corpus, **options)
+    out.mkdir(parents=True, exist_ok=True)
+    result = StatsOutput()
+    with streamed:
+        for name, (compute, index, empty_columns) in tables.items():
+            try:
+                df = compute()
+            except AnalysisError as exc:
+                result.notes.append(f"{name}: not computed: {exc}")
+                df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
+            result.files.append(_write_csv(df, out / name, index=index))
     return result

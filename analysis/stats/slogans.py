@@ -598,7 +598,8 @@ def slogan_counts(
       count_standalone  int; the occurrences that are a hit of their own (``extract_slogans``: not
                         inside a longer lexicon term); equal to ``count`` for non-lexicon slogans
     Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
-    ``kinds`` keeps only those kinds.
+    ``kinds`` keeps only those kinds. A document's rows are cached by its text, the lexicon and the rules
+    (``analysis.stats._slogan_cache``): an unchanged document is not scanned again.
     """
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
     ks = _check_kinds(kinds)

@@ -36,8 +36,19 @@ class _Idf:
     command, more than the whole computation."""
 
     def __init__(self, counts: sp.csr_matrix, sublinear_tf: bool) -> None:
-        n_samples = counts.shape[0] + 1  # smoothed: one extra document containing every term
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
+        self._fit(doc_freq, counts.shape[0], sublinear_tf)
+
+    @classmethod
+    def from_doc_freq(cls, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool = False) -> _Idf:
+        """As fitted on a DTM of ``n_docs`` documents with these document frequencies."""
+        obj = cls.__new__(cls)
+        obj._fit(np.asarray(doc_freq), n_docs, sublinear_tf)
+        return obj
+
+    def _fit(self, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool) -> None:
+        n_samples = n_docs + 1  # smoothed: one extra document containing every term
+        df = doc_freq.astype(np.float64)
         df += 1.0
         idf = np.full_like(df, fill_value=n_samples, dtype=np.float64)
         idf /= df
@@ -122,17 +133,27 @@ def tfidf_profile(
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     weights, counts, labels = tfidf_matrix(dtm, by, sublinear_tf=sublinear_tf)
+    return profile_from(weights, counts, labels, dtm.features, top_n)
+
+
+def profile_from(
+    weights: sp.csr_matrix, counts: sp.csr_matrix, labels: np.ndarray, features: np.ndarray, top_n: int | None
+) -> pd.DataFrame:
+    """The ``tfidf_profile`` table of rows of TF-IDF ``weights`` and their ``counts`` (as ``tfidf_matrix``
+    returns them; also computed from grouped sums by ``analysis.stats.streamed``)."""
+    if top_n is not None and top_n < 1:
+        raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     rows, cols = _coords(counts)
     weights.sort_indices()
     if np.array_equal(weights.indptr, counts.indptr) and np.array_equal(weights.indices, counts.indices):
         values = weights.data.astype(np.float64)  # same sparsity pattern: no lookup needed
     else:
         values = np.asarray(weights[rows, cols], dtype=np.float64).ravel()
-    sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+    sel, rank = rank_within_groups(rows, values, _term_keys(features)[cols], top_n)
     return pd.DataFrame(
         {
             "group": labels[rows[sel]],
-            "term": dtm.features[cols[sel]],
+            "term": features[cols[sel]],
             "tfidf": values[sel],
             "count": counts.data[sel].astype(np.int64),
             "rank": rank,
