@@ -62,8 +62,11 @@ def write_stats(
     same settings, resources and code writes the files of the first run again, with its notes and
     warnings, without tokenizing or computing anything.
     """
+    # The path and the engine are in the key although they give the same files: a comparison of two
+    # paths or engines must compute both, never read one from the other's run.
     params = {"by": list(by), "target": target, "reference": reference, "top_n": top_n,
-              "min_count": min_count, "family": family, "streaming": bool(streaming)}  # fmt: skip
+              "min_count": min_count, "family": family, "streaming": bool(streaming),
+              "engine": engine if engine is None or isinstance(engine, str) else type(engine).__name__}  # fmt: skip
     key = _results.key(corpus, params)
     if key is not None:
         cached = _results.load(key)
@@ -75,9 +78,11 @@ def write_stats(
             cached.replay_warnings()
             return result
     with _results.Recorder() as recorder:
-        result = _compute_stats(
-            corpus, out, by, target, reference, top_n, min_count, family, progress, engine, streaming
-        )
+        if streaming and len(corpus) and all(c in corpus.columns for c in by):
+            result = _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
+                                     min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
+        else:
+            result = _compute_stats(corpus, out, by, target, reference, top_n, min_count, family, progress, engine)
     if key is not None:
         _results.store(key, result.files, result.notes, recorder.kept)
     return result
@@ -85,11 +90,8 @@ def write_stats(
 
 def _compute_stats(
     corpus: pd.DataFrame, out: Path, by: Sequence[str], target: str | None, reference: str | None,
-    top_n: int, min_count: int, family: str, progress: bool, engine: Any, streaming: bool,
+    top_n: int, min_count: int, family: str, progress: bool, engine: Any,
 ) -> StatsOutput:
-    if streaming and len(corpus) and all(c in corpus.columns for c in by):
-        return _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
-                               min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
     # imported here: a run served by the result cache never loads scipy nor the statistics
     from analysis.dtm import dtm as build_dtm
     from analysis.stats.frequency import frequency
