@@ -607,7 +607,7 @@ def slogan_counts(
     from analysis.stats._slogan_cache import counts_table
 
     doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
-    out = counts_table(corpus["text"].tolist(), doc_ids, lex, split_compound)  # cached per document text
+    out = counts_table(corpus["text"], doc_ids, lex, split_compound)  # cached per document text
     if ks is not None and len(out):
         keep = out["kind"].isin(ks).to_numpy(copy=True)
         if "lexicon" in ks:  # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
