@@ -271,3 +271,18 @@ def test_gloss_hint_never_hides_a_gloss(s: str) -> None:
     from analysis.ingest.metadata.lines import _DIGIT_GLOSS_RE, _GLOSS_RE, _strip_glosses
 
     assert _strip_glosses(s) == _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", s))
+
+
+_TITLE_PIECES = [
+    "#", "##", " ", "\t", "\u3000", "（", "(", "【", "[", "组图", "视频", "图", ")", "）", "】", "]",
+    "，", "。", "2024", "年", "月", "日", "标题", "a", "**",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=14).map("".join))
+def test_title_removal_hints_never_hide_a_match(s: str) -> None:
+    from analysis.ingest.metadata.titles import _HINTS, _sub_where
+
+    for rx in _HINTS:
+        assert _sub_where(rx, s) == rx.sub("", s), rx.pattern

@@ -383,8 +383,11 @@ def _spaced(words: Iterable[str]) -> str:
     return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(set(words), key=len, reverse=True))
 
 
+_KEY_DROP_RE = re.compile(r"[\s#*]+")
+
+
 def _norm_key(s: str) -> str:
-    return re.sub(r"[\s#*]+", "", _norm(s))
+    return _KEY_DROP_RE.sub("", _norm(s))
 
 
 def _locate(lines: _Lines, title: str) -> int:

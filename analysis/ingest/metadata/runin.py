@@ -180,13 +180,16 @@ _BYLINE_RE = re.compile(
 )
 
 
+_SENTENCE_PUNCT_RE = re.compile(r"[。!?]")
+
+
 def is_byline(line: str) -> bool:
     """A byline (``某某网  记者/王某 通讯员/李某``, ``某某网讯（记者 王某）``) of any length: never a title.
 
     ``line`` is normalised (NFKC: ``／`` is ``/``, ``（`` is ``(``). A title quoting a reporter does not
     put a slash or a colon right after 记者.
     """
-    return bool(_BYLINE_RE.search(line)) and not re.search(r"[。!?]", line)
+    return bool(_BYLINE_RE.search(line)) and not _SENTENCE_PUNCT_RE.search(line)
 
 
 _SENTENCE_END_RE = re.compile(r"[。!?！？;；…][”’」』)）】》]*$")

@@ -114,6 +114,10 @@ _OUTLET_RE = re.compile(rf"^{_CJK}[{_CJK_CHARS}·]{{1,14}}(?:报|网|社|台|杂
 
 
 _OPENERS = "([【「『<《\"'“‘"  # character sets for str.strip
+# what a source value must not hold (sentence punctuation, a URL) and must hold (a word)
+_VALUE_PUNCT_RE = re.compile(r"[。,;!?]")
+_VALUE_URL_RE = re.compile(r"https?://|www\.", re.I)
+_VALUE_WORD_RE = re.compile(rf"{_CJK}|[A-Za-z]{{2,}}")
 _CLOSERS = ")]】」』>》\"'”’.,。;；:、 "
 
 
@@ -130,11 +134,11 @@ def _clean_source_value(value: str) -> str:
         not v
         or len(v) > 30
         or v in _SOURCE_JUNK
-        or re.search(r"[。,;!?]", v)
-        or re.match(r"https?://|www\.", v, re.I)
+        or _VALUE_PUNCT_RE.search(v)
+        or _VALUE_URL_RE.match(v)
     ):
         return ""
-    if not re.search(rf"{_CJK}|[A-Za-z]{{2,}}", v) or any(not _residual(v, h) for h in _find_dates(v)):
+    if not _VALUE_WORD_RE.search(v) or any(not _residual(v, h) for h in _find_dates(v)):
         return ""
     return v
 

@@ -64,6 +64,36 @@ _SITE_SUFFIX_RE = re.compile(
 )
 _PIC_SUFFIX_RE = re.compile(r"\s*[(\[（【](?:组图|图|视频|图文|多图|附视频|高清)[)\]）】]\s*$")
 _CJK_PUNCT = "，。、；：！？“”‘’（）《》【】「」『』·—…,;:!?()"
+# The title repairs' regexes, compiled once (a title is cleaned for every document).
+_SPLIT_WORD_RE = re.compile(rf"{_CJK} +{_CJK}")
+_CJK_SPACES_RE = re.compile(rf"(?<={_CJK}) +(?={_CJK})")
+_CJK_TAIL_RE = re.compile(rf"{_CJK}{{1,4}}$")
+_CJK_HEAD_RE = re.compile(rf"{_CJK}{{1,4}}")
+_HEADING_MARKS_RE = re.compile(r"^#{1,6}\s*|\s*#+\s*$")
+_BOLD_RE = re.compile(r"^\*\*(.+)\*\*$")
+_SPACES_RE = re.compile(r"\s+")
+_PUNCT_SPACE_RE = re.compile(rf"\s+(?=[{re.escape(_CJK_PUNCT)}])|(?<=[{re.escape(_CJK_PUNCT)}])\s+")
+_DATE_SPACE_RE = re.compile(r"(?<=[0-9])\s+(?=[年月日号])|(?<=[年月])\s+(?=[0-9])")
+# For the removals above that are tried at every position of a line (no anchor at the start, or a
+# lookbehind first): what each match holds, found by a search the engine runs fast (a character class
+# or a literal first); the removal runs only on a title that holds it.
+_HINTS = {
+    _HEADING_MARKS_RE: re.compile("#"),
+    _PIC_SUFFIX_RE: re.compile(r"[(\[（【]"),
+    _PUNCT_SPACE_RE: re.compile(r"\s"),
+    _DATE_SPACE_RE: re.compile(r"\s"),
+}
+
+
+def _sub_where(rx: re.Pattern[str], s: str) -> str:
+    """``rx.sub("", s)``, skipped when ``s`` lacks what every match of ``rx`` holds (:data:`_HINTS`)."""
+    return rx.sub("", s) if _HINTS[rx].search(s) else s
+
+
+_HEADING_MARK_RE = re.compile(r"^#{1,6}\s*")
+_REPORTER_RE = re.compile(r"记者|通讯员|摄影|特约")
+_IMAGE_FILE_RE = re.compile(r"\.(?:png|jpe?g|gif|webp)\b", re.I)
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 
 
 def _repair_cjk_spaces(s: str) -> str:
@@ -72,15 +102,15 @@ def _repair_cjk_spaces(s: str) -> str:
     A space is kept when the words on both sides stay whole (``教育会 巩固``): Chinese titles use a
     space between clauses. Word boundaries come from the rjieba dictionary.
     """
-    if not re.search(rf"{_CJK} +{_CJK}", s):
+    if not _SPLIT_WORD_RE.search(s):
         return s
     import rjieba
 
     out: list[str] = []
     pos = 0
-    for m in re.finditer(rf"(?<={_CJK}) +(?={_CJK})", s):
-        left = re.search(rf"{_CJK}{{1,4}}$", s[max(0, m.start() - 4) : m.start()])  # bounded: long lines
-        right = re.match(rf"{_CJK}{{1,4}}", s[m.end() :])
+    for m in _CJK_SPACES_RE.finditer(s):
+        left = _CJK_TAIL_RE.search(s[max(0, m.start() - 4) : m.start()])  # bounded: long lines
+        right = _CJK_HEAD_RE.match(s[m.end() :])
         lw, rw = (left.group(0) if left else ""), (right.group(0) if right else "")
         keep = True
         if lw and rw:
@@ -129,10 +159,10 @@ def _strip_site_suffix(s: str, aliases: Any = None) -> str:
 def _clean_title(s: str, aliases: Any = None) -> str:
     """Markdown marks, wrapping quotes, site suffixes and broken spacing removed from a title."""
     s = _ZERO_WIDTH_RE.sub("", s).strip()
-    s = re.sub(r"^#{1,6}\s*|\s*#+\s*$", "", s)
-    s = re.sub(r"^\*\*(.+)\*\*$", r"\1", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    s = _PIC_SUFFIX_RE.sub("", s)
+    s = _sub_where(_HEADING_MARKS_RE, s)
+    s = _BOLD_RE.sub(r"\1", s)
+    s = _SPACES_RE.sub(" ", s).strip()
+    s = _sub_where(_PIC_SUFFIX_RE, s)
     edge = _edge_date(s)  # 标题 2024-01-30 (scraped title line with its date)
     if edge is not None:
         rest = (s[: edge.start] if edge.start > 0 else s[edge.end :]).strip(" ()[]【】<>-|_")
@@ -145,8 +175,7 @@ def _clean_title(s: str, aliases: Any = None) -> str:
             s = _TIME_RE.sub("", rest).strip(" ()[]【】<>-|_") if edge.start > 0 else rest
     s = _strip_site_suffix(s, aliases)
     s = _strip_wrapping(s)
-    s = re.sub(rf"\s+(?=[{re.escape(_CJK_PUNCT)}])|(?<=[{re.escape(_CJK_PUNCT)}])\s+", "", s)
-    s = re.sub(r"(?<=[0-9])\s+(?=[年月日号])|(?<=[年月])\s+(?=[0-9])", "", s)
+    s = _sub_where(_DATE_SPACE_RE, _sub_where(_PUNCT_SPACE_RE, s))
     s = _repair_cjk_spaces(s)
     return _to_simplified(s.strip())
 
@@ -154,19 +183,19 @@ def _clean_title(s: str, aliases: Any = None) -> str:
 @functools.lru_cache(maxsize=_LINE_CACHE)
 def _is_title_candidate(norm: str) -> bool:
     """Could this (normalised) line be a title? Rejects navigation, meta, site names, prose."""
-    s = re.sub(r"^#{1,6}\s*", "", norm).strip()
+    s = _HEADING_MARK_RE.sub("", norm).strip()
     if not s or s.startswith(("---", "<!--", "<", "![", "image")) or _URL_RE.match(s):
         return False
     if _DISCLAIMER_RE.search(s) or _is_nav(s) or _LEAD_LABEL_RE.match(s) or _META_LABEL_RE.search(s):
         return False
     if s.startswith(("—", "--", "-", "－")) or (
-        re.search(r"记者|通讯员|摄影|特约", s) and _cjk_count(s) < 20
+        _REPORTER_RE.search(s) and _cjk_count(s) < 20
     ) or runin.is_byline(s):
         return False  # a subtitle or a byline
-    if re.search(r"\.(?:png|jpe?g|gif|webp)\b", s, re.I) or (_EDITION_RE.search(s) and _find_dates(s)):
+    if _IMAGE_FILE_RE.search(s) or (_EDITION_RE.search(s) and _find_dates(s)):
         return False
     cjk = _cjk_count(s)
-    if cjk < 6 and len(re.findall(r"[A-Za-z]{2,}", s)) < 4:
+    if cjk < 6 and len(_LATIN_WORD_RE.findall(s)) < 4:
         return False
     if _SITE_NAME_RE.match(s):
         return False
@@ -232,7 +261,7 @@ def _find_title_line(lines: _Lines) -> tuple[int, bool]:
     long = [
         i
         for i in cands
-        if _cjk_count(lines.norm[i]) >= 8 or len(re.findall(r"[A-Za-z]{2,}", lines.norm[i])) >= 4
+        if _cjk_count(lines.norm[i]) >= 8 or len(_LATIN_WORD_RE.findall(lines.norm[i])) >= 4
     ]
     return (long or cands)[0], False
 
