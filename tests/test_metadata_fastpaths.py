@@ -286,3 +286,19 @@ def test_title_removal_hints_never_hide_a_match(s: str) -> None:
 
     for rx in _HINTS:
         assert _sub_where(rx, s) == rx.sub("", s), rx.pattern
+
+
+_DOCTYPE_PIECES = [
+    "通知", "公告", "报告", "年度报告摘要", "ESG报告", "esg报告", "Report", "REPORT", "annual report",
+    "Annual  Report", "新闻", "关于", "的", "中国移动", " ", "\n", "。", "《", "》", "ſ", "K", "İ", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_DOCTYPE_PIECES), max_size=12).map("".join))
+def test_type_word_search_from_the_tail_equals_full_search(s: str) -> None:
+    from analysis.ingest.metadata.doctype import _ending, _type_at_end, doc_type_words
+
+    m = _ending().search(s.strip())
+    expected = (doc_type_words()[m.group(1).lower()], m.group(1)) if m else None
+    assert _type_at_end(s) == expected

@@ -68,9 +68,19 @@ def _strip_title(title: str) -> str:
     return _TRAILING.sub("", t).strip()
 
 
+@functools.cache
+def _ending_width() -> int:
+    """The length of the longest type word: the most characters a match of :func:`_ending` spans
+    (re.I matches character by character)."""
+    return max(map(len, doc_type_words()), default=0)
+
+
 def _type_at_end(text: str) -> tuple[str, str] | None:
     """(type, word) when ``text`` ends with a type word, else None."""
-    m = _ending().search(text.strip())
+    t = text.strip()
+    # A match ends at the end (a stripped text has no final line break for $ to stop before), so it
+    # starts in the last _ending_width() characters: the search starts there, not at every position.
+    m = _ending().search(t, max(0, len(t) - _ending_width()))
     if not m:
         return None
     return doc_type_words()[m.group(1).lower()], m.group(1)
