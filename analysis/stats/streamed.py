@@ -4,8 +4,9 @@
 every table from it, so its memory grew with the corpus. Here the corpus is cut into partitions of
 consecutive documents, and two passes run over them in corpus order:
 
-1. **Sums.** Each partition is tokenised (through the token cache; with a Dask engine the segmentation
-   runs as tasks), turned into a small DTM, and added into running per-group sums: each term's count
+1. **Sums.** Each partition is tokenised (one lookup of the token cache for the whole corpus, which
+   holds the encoded tokens, a few bytes per token; documents not in the cache are segmented first,
+   as Dask tasks with a Dask engine), turned into a small DTM, and added into running per-group sums: each term's count
    and the number of documents containing it per group, the documents and tokens per group. Sums of
    integers are exact, so they do not depend on how the corpus was cut nor on the engine. The
    partition's sparse counts (int32 term ids and counts, no strings) are spilled to a temporary folder
@@ -21,7 +22,8 @@ consecutive documents, and two passes run over them in corpus order:
    its documents' counts of the group's top terms: only those cells are kept.
 
 Memory, beyond the corpus table itself (its text is still one DataFrame, read by the slogan counts):
-one partition's tokens and DTM; the sums, groups × vocabulary (twice: counts and document
+the encoded tokens of the corpus (int codes from the token cache, a few bytes per token); one
+partition's token lists and DTM; the sums, groups × vocabulary (twice: counts and document
 frequencies, sparse); per document only its group codes and token total; for DP, two floats per
 (comparison side × tested term) in keyness (groups × 2 sides × tested terms, dense) and per selected
 (group, term) cell in frequency; for the bootstrap, the stored counts of the selected top terms
@@ -201,7 +203,7 @@ def stream_corpus(
     from tqdm import tqdm
 
     from analysis.dtm import dtm as build_dtm
-    from analysis.tokens import tokenize
+    from analysis.tokens import tokenize_parts
 
     if partition_docs < 1:
         raise AnalysisError(f"partition_docs must be at least 1, got {partition_docs}")
@@ -214,10 +216,10 @@ def stream_corpus(
     folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=spill_dir))
     parts: list[tuple[Path, int, int]] = []
     try:
+        parts_of_tokens = tokenize_parts(corpus, partition_docs, tokenizer, progress=progress, engine=engine)
         with tqdm(total=n, desc="stats", unit="doc", disable=not progress, file=sys.stderr) as bar:
-            for start in range(0, n, partition_docs):
+            for start, tokens in zip(range(0, n, partition_docs), parts_of_tokens, strict=True):
                 stop = min(n, start + partition_docs)
-                tokens = tokenize(corpus.iloc[start:stop], tokenizer, progress=False, engine=engine)
                 m = build_dtm(tokens)
                 del tokens
                 n_tokens[start:stop] = m.n_tokens
