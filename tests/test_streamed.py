@@ -87,12 +87,15 @@ def test_no_document_term_matrix_larger_than_a_partition(
         return real(tokens)
 
     monkeypatch.setattr(module, "dtm", spy)
+    from analysis import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _write_streamed(generated, tmp_path, by=["company", "year"], target=None, reference=None, top_n=50,
+        _write_streamed(generated, tmp_path / "out", by=["company", "year"], target=None, reference=None, top_n=50,
                         min_count=5, family="table", progress=False, engine=None, partition_docs=40)  # fmt: skip
     assert sizes and max(sizes) <= 40 and sum(sizes) == len(generated)
-    assert not list(Path(tmp_path).glob("textlab-stats-*"))
+    assert (tmp_path / "cache" / "spill").is_dir() and not list((tmp_path / "cache" / "spill").iterdir())
 
 
 def test_the_spill_folder_is_removed(generated: pd.DataFrame, tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ frequencies, sparse); per document only its group codes and token total; for DP,
 (comparison side × tested term) in keyness (groups × 2 sides × tested terms, dense) and per selected
 (group, term) cell in frequency; for the bootstrap, the stored counts of the selected top terms
 (about documents × ``top_n`` at most) plus the bootstrap's own n_boot × group documents weights.
-Disk: the spilled partitions, about 8 bytes per (document, distinct term).
+Disk: the spilled partitions, about 8 bytes per (document, distinct term), in ``<cache>/spill/``
+(removed when the command ends).
 """
 
 from __future__ import annotations
@@ -213,7 +214,12 @@ def stream_corpus(
     n = len(corpus)
     n_tokens = np.zeros(n, dtype=np.int64)
     vocab: dict[str, int] = {}
-    folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=spill_dir))
+    from analysis import config
+
+    # under the cache folder by default: derived data on disk (a tmpfs /tmp would hold the spill in memory)
+    base = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=base))
     parts: list[tuple[Path, int, int]] = []
     try:
         parts_of_tokens = tokenize_parts(corpus, partition_docs, tokenizer, progress=progress, engine=engine)
