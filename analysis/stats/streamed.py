@@ -34,6 +34,7 @@ Disk: the spilled partitions, about 8 bytes per (document, distinct term), in ``
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -189,6 +190,23 @@ def _codes(docvars: pd.DataFrame, cols: list[str], keep: np.ndarray | None) -> t
     return out, gv
 
 
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _bar(total: int, progress: bool) -> Iterator[Any]:
+    """A tqdm bar over the documents, or nothing (tqdm not even imported) without ``progress``."""
+    if not progress:
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="stats", unit="doc", file=sys.stderr) as bar:
+        yield bar
+
+
 def stream_corpus(
     corpus: pd.DataFrame,
     groupings: dict[str, tuple[list[str], np.ndarray | None]],
@@ -201,8 +219,6 @@ def stream_corpus(
 ) -> Streamed:
     """Pass 1 over ``corpus``: sums per group for every grouping ``{name: (columns, rows kept or None)}``
     and the spilled partitions. Close the result (or use it as a context) to remove the spill folder."""
-    from tqdm import tqdm
-
     from analysis.dtm import dtm as build_dtm
     from analysis.tokens import tokenize_parts
 
@@ -223,7 +239,7 @@ def stream_corpus(
     parts: list[tuple[Path, int, int]] = []
     try:
         parts_of_tokens = tokenize_parts(corpus, partition_docs, tokenizer, progress=progress, engine=engine)
-        with tqdm(total=n, desc="stats", unit="doc", disable=not progress, file=sys.stderr) as bar:
+        with _bar(n, progress) as bar:
             for start, tokens in zip(range(0, n, partition_docs), parts_of_tokens, strict=True):
                 stop = min(n, start + partition_docs)
                 m = build_dtm(tokens)
@@ -358,23 +374,6 @@ def cell_entries(
 
 
 # ----------------------------------------------------------------------------------------- tables
-def idf_transformer(doc_freq: np.ndarray, n_docs: int, *, sublinear_tf: bool = False) -> Any:
-    """scikit-learn's TfidfTransformer (l2, smoothed IDF) as ``fit`` would leave it on a DTM of
-    ``n_docs`` documents with these document frequencies (same arithmetic, without the DTM)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
-    df = np.asarray(doc_freq).astype(np.float64)
-    df += 1.0
-    idf = np.full_like(df, fill_value=n_docs + 1, dtype=np.float64)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
-    transformer.idf_ = idf
-    transformer.n_features_in_ = len(idf)
-    return transformer
-
-
 def _group_tokens(streamed: Streamed, grouping: Grouping) -> np.ndarray:
     inside = grouping.codes >= 0
     return np.bincount(
@@ -463,8 +462,10 @@ def tfidf_rows(streamed: Streamed, grouping: Grouping, *, sublinear_tf: bool = F
 
     if streamed.n_docs == 0:
         raise AnalysisError("TF-IDF needs at least one document")
+    from analysis.stats.tfidf import _Idf
+
     doc_freq = np.asarray(grouping.docs.sum(axis=0)).ravel()
-    transformer = idf_transformer(doc_freq, streamed.n_docs, sublinear_tf=sublinear_tf)
+    transformer = _Idf.from_doc_freq(doc_freq, streamed.n_docs, sublinear_tf)
     counts = _clean(grouping.counts)
     return sp.csr_matrix(transformer.transform(counts)), counts, grouping.labels
 

@@ -46,6 +46,21 @@ class _Idf:
         self.idf = idf
         self.sublinear_tf = sublinear_tf
 
+    @classmethod
+    def from_doc_freq(cls, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool) -> _Idf:
+        """The same transformer from the terms' document frequencies over ``n_docs`` documents (summed
+        partition by partition: ``analysis.stats.streamed``), the same operations as ``__init__``."""
+        out = cls.__new__(cls)
+        df = np.asarray(doc_freq).astype(np.float64)
+        df += 1.0
+        idf = np.full_like(df, fill_value=n_docs + 1, dtype=np.float64)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        out.idf = idf
+        out.sublinear_tf = sublinear_tf
+        return out
+
     def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
         if self.sublinear_tf:
