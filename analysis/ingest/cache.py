@@ -48,7 +48,7 @@ MAX_SHARDS = 8
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
     "title", "date", "company", "source", "date_source", "company_source", "doc_type", "doc_type_source", "script", "encoding", "format", "chars_mapped", "text",
-    "removed_chars", "removed_text", "removed_reasons",
+    "removed_chars", "removed_text", "removed_reasons", "content_hash",
     "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
 # What a run over an unchanged folder needs (the prepared form stays on disk).
@@ -136,9 +136,9 @@ class DigestMemo:
         except Exception:  # absent, vanished or damaged: every file is hashed
             self.known = {}
 
-    def digest(self, path: Path, max_bytes: int) -> str | None:
+    def digest(self, path: str | Path, max_bytes: int) -> str | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
         if st.st_size > max_bytes:
@@ -148,7 +148,7 @@ class DigestMemo:
         known = self.known.get(name)
         if known is not None and known[:4] == key:
             return known[4]
-        digest = file_digest(path, max_bytes)
+        digest = file_digest(Path(path), max_bytes)
         if digest is not None:
             self.known[name] = (*key, digest)
             self.changed = True
@@ -227,42 +227,66 @@ class IngestCache:
         """``(full, prepared)``: records of ``keys`` made with the alias files ``alias`` (ready to use;
         skips whatever the alias files), and for the other found keys a record made with other alias
         files (with its prepared form, for describing again)."""
+        frame, other = self.lookup_frame(keys, alias)
+        full = {rec["key"]: rec for rec in frame.to_dict("records")} if frame is not None else {}
+        return full, other
+
+    def lookup_frame(self, keys: Iterable[str], alias: str) -> tuple[Any, dict[str, dict[str, Any]]]:
+        """Like :meth:`lookup`, but the ready records as one pandas DataFrame of :data:`RESULT_COLUMNS`
+        (one row per found key; None when none), made column by column from the shards: a re-run over
+        a large unchanged folder makes no Python object per record."""
+        import pandas as pd
         import pyarrow as pa
         import pyarrow.compute as pc
 
         wanted = set(keys)
-        full: dict[str, dict[str, Any]] = {}
+        found: set[str] = set()
+        parts: list[Any] = []
         other: dict[str, dict[str, Any]] = {}
-        for path in reversed(self.shards()):  # newest first
-            if len(full) == len(wanted):
+        for age, path in reversed(list(enumerate(self.shards()))):  # newest first
+            if len(found) == len(wanted):
                 break
             index = self._read(path, ["key", "alias_key", "status"])
             if index is None:
                 continue
             key_col = index.column("key")
-            todo = pa.array(sorted(wanted - full.keys()), type=pa.string())
+            todo = pa.array(sorted(wanted - found), type=pa.string())
             hit = pc.is_in(key_col, value_set=todo)
             # a skipped file stays skipped whatever the alias files say
             usable = pc.or_(
                 pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped")
             )
             same = pc.and_(hit, usable)
-            rows_full = pc.indices_nonzero(same)
-            rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same)))
+            rows_full = pc.indices_nonzero(same).to_numpy()
+            rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same))).to_pylist()
             if len(rows_full):
+                keep = []  # the first row of each key (a run stores identical files once each)
+                for row, key in zip(rows_full.tolist(), key_col.take(rows_full).to_pylist(), strict=True):
+                    if key not in found:
+                        found.add(key)
+                        keep.append(row)
                 table = self._read(path, RESULT_COLUMNS)
                 if table is None:
+                    found.difference_update(key_col.take(keep).to_pylist())
                     continue
-                for rec in table.take(rows_full).to_pylist():
-                    full.setdefault(rec["key"], rec)
-            if len(rows_other):
+                # whole columns to pandas (no copy of the text with Arrow-backed strings), then the
+                # rows wanted: Arrow's own take copies large string columns slowly
+                part = table.to_pandas()
+                del table
+                parts.append((age, part if len(keep) == len(part) else part.iloc[keep]))
+            if rows_other:
                 table = self._read(path, RECORD_COLUMNS)
                 if table is None:
                     continue
                 for rec in table.take(rows_other).to_pylist():
-                    if rec["key"] not in full and rec["status"] == "ok":
+                    if rec["key"] not in found and rec["status"] == "ok":
                         other.setdefault(rec["key"], rec)
-        return full, {k: v for k, v in other.items() if k not in full}
+        frame = None
+        if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
+            parts = [part for _, part in sorted(parts, key=lambda p: p[0])]
+            frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            frame = frame.reset_index(drop=True)
+        return frame, {k: v for k, v in other.items() if k not in found}
 
     def store(self, records: Sequence[dict[str, Any]], *, compact: bool = True) -> Path | None:
         """Add the records as one new shard (atomic); merge the folder when it holds too many shards
@@ -320,23 +344,31 @@ class IngestCache:
         seen: set[tuple[str, str]] = set()
         merged: list[Path] = []
 
+        # the newest record of each (key, alias key) wins; the merged shard keeps the oldest shard's
+        # records first, so that a folder's records stay in the order its runs wrote them
+        keep: dict[Path, list[int]] = {}
+        for path in shards:
+            index = self._read(path, ["key", "alias_key"])
+            if index is None:
+                continue
+            rows = keep[path] = []
+            pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
+            for i, pair in enumerate(pairs):
+                if pair not in seen:
+                    seen.add(pair)
+                    rows.append(i)
+
         def writer(tmp: Path) -> None:
             out = None
             try:
-                for path in shards:
-                    index = self._read(path, ["key", "alias_key"])
-                    if index is None:
+                for path in reversed(shards):
+                    if path not in keep:
                         continue
-                    keep = []
-                    pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
-                    for i, pair in enumerate(pairs):
-                        if pair not in seen:
-                            seen.add(pair)
-                            keep.append(i)
                     table = self._read(path)
                     if table is None:
                         continue
-                    table = table.take(pa.array(keep, type=pa.int64()))
+                    if len(keep[path]) < table.num_rows:  # (a take copies every string: only when needed)
+                        table = table.take(pa.array(keep[path], type=pa.int64()))
                     if out is None:
                         out = pq.ParquetWriter(tmp, table.schema, compression="zstd", compression_level=1)
                     out.write_table(table)

@@ -167,26 +167,50 @@ def list_files(root: Path) -> list[Path]:
     Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out. A link to a folder outside
     ``root`` is listed itself, not walked (read_corpus reports it), unless ``--follow-links``.
     """
-    root = Path(root)
+    return [Path(p) for p, _, _ in _walk(Path(root))]
+
+
+def _walk(root: Path) -> list[tuple[str, str, bool]]:
+    """``(path, path relative to root with '/', is a link)`` of every file below ``root``, sorted by the
+    relative path: :func:`list_files` without a Path object or a ``realpath`` per file (a large folder
+    is listed on every run, cached or not)."""
+    follow = limits.active().follow_links
     seen: set[tuple[int, int]] = set()
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    out: list[tuple[str, str, bool]] = []
+    stack = [(os.fspath(root), "")]
+    while stack:  # depth first, folders in name order: the first way into a folder is the one kept
+        dirpath, prefix = stack.pop()
         try:
             st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in seen:  # a symlink loop or a second link to a folder already walked
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(dirpath) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError:
-            dirnames[:] = []
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:  # a symlink loop or a second link to a folder already walked
-            dirnames[:] = []
-            continue
-        seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if not limits.active().follow_links:  # a link out of the folder is listed (and reported), not walked
-            out.extend(Path(dirpath) / d for d in dirnames if paths.leaves(Path(dirpath) / d, root))
-            dirnames[:] = [d for d in dirnames if not paths.leaves(Path(dirpath) / d, root)]
-        out.extend(Path(dirpath) / name for name in filenames if not name.startswith("."))
-    return sorted(out, key=lambda p: p.relative_to(root).as_posix())
+        folders = []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            link = e.is_symlink()
+            if not is_dir:
+                out.append((e.path, prefix + e.name, link))
+            elif link and not follow and paths.leaves(e.path, root):  # listed (and reported), not walked
+                out.append((e.path, prefix + e.name, True))
+            else:
+                folders.append((e.path, prefix + e.name + "/"))
+        stack.extend(reversed(folders))
+    out.sort(key=lambda t: t[1])
+    return out
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix`` of a file name."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 # Alias tables of this run, per process (read_corpus clears it: alias files may change between runs).
@@ -200,6 +224,10 @@ def _aliases(company_files: tuple[str, ...]) -> CompanyAliases:
         _ALIASES.clear()
         _ALIASES[company_files] = table
     return table
+
+
+def _content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _skip(rel: str, reason: str) -> dict[str, Any]:
@@ -246,6 +274,7 @@ def _process_file(
         "removed_chars": sum(len(r.text) for r in removals),
         "removed_text": removals_to_json(removals),
         "removed_reasons": json.dumps(sorted({r.reason for r in removals})),
+        "content_hash": _content_hash(text),
         "prep_text": prepared.text,
         "prep_spaced": prepared.spaced_text,
         "prep_front_matter": json.dumps(prepared.front_matter, ensure_ascii=False),
@@ -340,7 +369,7 @@ _FLUSH_CHARS = 12_000_000
 
 def _run(
     root: Path,
-    todo: list[tuple[Path, str]],
+    todo: Sequence[tuple[str | Path, str]],
     keep_repeated: bool,
     company_files: tuple[str, ...],
     store: IngestCache | None,
@@ -348,14 +377,49 @@ def _run(
     progress: bool,
     ocr: bool = False,
 ) -> list[dict[str, Any]]:
-    """Records for every file of ``todo``, in order.
+    """Records for every file of ``todo``, in order, as dicts (what an engine's task returns)."""
+    frame = _run_frame(root, todo, keep_repeated, company_files, store, n_jobs, progress, ocr)
+    return frame.to_dict("records")
 
-    With a cache, each file's bytes are hashed: a record made with the same alias files is used as it
-    is; one made with other alias files is described again from its prepared form (the file is not
-    read again); anything else is ingested in full. New records are added to the cache.
+
+# Columns of the records frame (one row per file, in ``todo`` order): what read_corpus assembles from.
+_FRAME_COLUMNS = (
+    "path", "status", "reason", "warning", "removed_reasons", "content_hash",
+    *(c for c in _ROW_FIELDS if c != "path"),
+)  # fmt: skip
+_FRAME_INTS = ("removed_chars", "chars_mapped")
+
+
+def _records_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Records (dicts) as a records frame: every column present, '' / 0 where a record has none."""
+    df = pd.DataFrame.from_records(list(records), columns=list(_FRAME_COLUMNS))
+    for col in _FRAME_COLUMNS:
+        if col in _FRAME_INTS:
+            df[col] = df[col].fillna(0).astype("int64")
+        else:
+            df[col] = df[col].astype(object).fillna("").astype(str)
+    return df
+
+
+def _run_frame(
+    root: Path,
+    todo: Sequence[tuple[str | Path, str]],
+    keep_repeated: bool,
+    company_files: tuple[str, ...],
+    store: IngestCache | None,
+    n_jobs: int,
+    progress: bool,
+    ocr: bool = False,
+) -> pd.DataFrame:
+    """The records frame of ``todo``: one row per file, in order.
+
+    With a cache, each file's bytes are hashed (or their remembered digest reused): a record made with
+    the same alias files is used as it is, straight from the cache's Arrow columns; one made with other
+    alias files is described again from its prepared form (the file is not read again); anything else
+    is ingested in full. New records are added to the cache.
     """
     keys: dict[str, str] = {}
-    full: dict[str, dict[str, Any]] = {}
+    cached: Any = None
     other: dict[str, dict[str, Any]] = {}
     aliases_key = ""
     if store is not None:
@@ -364,13 +428,16 @@ def _run(
         for f, rel in todo:
             digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
-                keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
+                keys[rel] = record_key(digest, _suffix(os.path.basename(f)), keep_repeated, ocr=ocr)
         memo.save()
-        full, other = store.lookup(keys.values(), aliases_key)
+        cached, other = store.lookup_frame(keys.values(), aliases_key)
+    row_of: dict[str, int] = {}
+    if cached is not None:
+        row_of = {k: i for i, k in enumerate(cached["key"].tolist())}
     ingest_jobs = [
         (str(root), rel, keep_repeated, company_files, store is not None, ocr)
         for _, rel in todo
-        if keys.get(rel) not in full and keys.get(rel) not in other
+        if keys.get(rel) not in row_of and keys.get(rel) not in other
     ]
     redo_keys = list(dict.fromkeys(keys[rel] for _, rel in todo if keys.get(rel) in other))
     redo_jobs = [(dict(other[k]), company_files) for k in redo_keys]
@@ -405,16 +472,56 @@ def _run(
         redone[rec["key"]] = rec
     if store is not None:
         store.store(pending)
-    results = []
-    for _, rel in todo:
+    pending.clear()
+    # cached records: columns taken from the cache's Arrow table in one go; the others from dicts
+    from_cache: list[int] = []
+    cache_rows: list[int] = []
+    fresh: list[dict[str, Any]] = []
+    fresh_pos: list[int] = []
+    for pos, (_, rel) in enumerate(todo):
         key = keys.get(rel)
-        if key in full:
-            results.append(dict(full[key], path=rel))
-        elif key in redone:
-            results.append(dict(redone[key], path=rel))
+        if key in row_of:
+            from_cache.append(pos)
+            cache_rows.append(row_of[key])
         else:
-            results.append(done[rel])
-    return results
+            fresh_pos.append(pos)
+            fresh.append(dict(redone[key], path=rel) if key in redone else done.pop(rel))
+    frames = []
+    if from_cache:
+        part = cached if cache_rows == list(range(len(cached))) else cached.iloc[cache_rows]
+        del cached
+        part = part.assign(path=[todo[pos][1] for pos in from_cache])
+        frames.append(part[list(_FRAME_COLUMNS)].set_axis(from_cache))
+        del part
+    if fresh or not frames:
+        frames.append(_records_frame(fresh).set_axis(fresh_pos))
+    fresh.clear()
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
+    for col in _FRAME_INTS:
+        frame[col] = frame[col].astype("int64")
+    return frame.reset_index(drop=True)
+
+
+def _frame_report(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """Report lines of a records frame, file by file: skips, reader / metadata warnings, repeats removed."""
+    report: list[dict[str, str]] = []
+    notable = (frame["status"] != "ok") | (frame["warning"] != "") | (frame["removed_chars"] != 0)
+    rows = frame.loc[notable.to_numpy(dtype=bool), ["path", "status", "reason", "warning", "removed_chars", "removed_reasons"]]
+    for path, status, reason, warning, removed, reasons in rows.itertuples(index=False):
+        if status != "ok":
+            report.append({"path": path, "status": "skipped", "reason": reason})
+            continue
+        if warning:
+            report.append({"path": path, "status": "warning", "reason": warning})
+        if removed:
+            listed = ", ".join(json.loads(reasons or "[]"))
+            report.append({
+                "path": path,
+                "status": "removed",
+                "reason": f"{removed} characters removed as repeats ({listed}); "
+                "kept in the corpus table's removed_text column, --keep-repeated keeps them",
+            })  # fmt: skip
+    return report
 
 
 def _cacheable_skip(record: dict[str, Any]) -> bool:
@@ -672,13 +779,13 @@ def _fill_years(df: pd.DataFrame) -> None:
     df["year_from"] = df["year_from"].where(given, df["date_from"].where(date_year.notna(), ""))
 
 
-def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Turn per-file records into the typed corpus table."""
-    df = pd.DataFrame(rows)
+def _finish(rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
+    """Turn per-file records (a frame of ``_ROW_FIELDS``, or dicts) into the typed corpus table."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     if df.empty:
         df = pd.DataFrame({c: pd.Series(dtype=object) for c in CORPUS_COLUMNS})
     df = df.drop(columns=["status"], errors="ignore")
-    df["doc_id"] = df["path"].map(make_doc_id)
+    df["doc_id"] = [make_doc_id(p) for p in df["path"].tolist()]
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for f in OVERRIDE_FIELDS:
         df[f"{f}_from_override"] = False
@@ -686,8 +793,11 @@ def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _derive(df: pd.DataFrame) -> pd.DataFrame:
-    """Columns computed from others: year, chars, content_hash, duplicate_of."""
+def _derive(df: pd.DataFrame, *, hashed: bool = False) -> pd.DataFrame:
+    """Columns computed from others: year, chars, content_hash, duplicate_of.
+
+    ``hashed``: the ``content_hash`` column already holds the hash of every text (ingestion computed it).
+    """
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for col in ("doc_type", "doc_type_source"):  # absent from older corpus files
         df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
@@ -698,14 +808,22 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
         df["chars_mapped"] = 0
     df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
-    df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
+    if not hashed or "content_hash" not in df.columns:
+        df["content_hash"] = [_content_hash(t) for t in df["text"]]
+    else:  # a record from a worker running older code has none
+        missing = np.flatnonzero((df["content_hash"].fillna("") == "").to_numpy(dtype=bool))
+        if len(missing):
+            hashes = df["content_hash"].astype(object).to_numpy(copy=True)
+            hashes[missing] = [_content_hash(df["text"].iat[i]) for i in missing]
+            df["content_hash"] = hashes
+    df["content_hash"] = df["content_hash"].astype(str)
     if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
         df["removed_chars"], df["removed_text"] = 0, ""
     df["removed_chars"] = df["removed_chars"].fillna(0).astype("int64")
     df["removed_text"] = df["removed_text"].fillna("").astype(str)
     first: dict[str, str] = {}
     dup = []
-    for h, d in zip(df["content_hash"], df["doc_id"], strict=True):
+    for h, d in zip(df["content_hash"].tolist(), df["doc_id"].tolist(), strict=True):
         dup.append(first.get(h, ""))
         first.setdefault(h, d)
     df["duplicate_of"] = dup
@@ -773,20 +891,20 @@ def read_corpus(
     if root.suffix == ".parquet" and (root.is_file() or root.is_dir()):  # a dir: a partitioned dataset
         return _read_ingested(root, metadata, aliases, pattern)
     if root.is_file():
-        files, root = [root], root.parent
+        entries, root = [(os.fspath(root), root.name, False)], root.parent
     else:
-        files = list_files(root)
+        entries = _walk(root)
+    follow, named = limits.active().follow_links, os.fspath(Path(path))
     report: list[dict[str, str]] = []
-    todo: list[tuple[Path, str]] = []
-    for f in files:
-        rel = paths.display(f.relative_to(root).as_posix())
-        if not limits.active().follow_links and f != Path(path) and paths.leaves(f, root):  # a named file is read
+    todo: list[tuple[str, str]] = []
+    for f, rel_raw, link in entries:
+        rel = paths.display(rel_raw)
+        if link and not follow and f != named and paths.leaves(f, root):  # a named file is read
             report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
             continue
-        if f.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.append(
-                {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
-            )
+        suffix = _suffix(rel_raw.rpartition("/")[2])
+        if suffix.lower() not in SUPPORTED_SUFFIXES:
+            report.append({"path": rel, "status": "skipped", "reason": f"unsupported format '{suffix or '(none)'}'"})
             continue
         todo.append((f, rel))
     _ALIASES.clear()
@@ -799,46 +917,37 @@ def read_corpus(
 
         shared_cache = str(Path(cache_dir or config.CACHE_DIR).resolve()) if cache else None
         try:
-            results = ingest_records(runner, root, todo, keep_repeated, company_files, shared_cache, ocr, progress)
+            paths_todo = [(Path(f), rel) for f, rel in todo]
+            frame = _records_frame(
+                ingest_records(runner, root, paths_todo, keep_repeated, company_files, shared_cache, ocr, progress)
+            )
         finally:
             if owned:
                 runner.close()
     else:
         store = IngestCache(cache_dir) if cache else None
-        results = _run(
+        frame = _run_frame(
             root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
         )
     # --- end engine
 
-    rows = []
-    for res in results:
-        if res["status"] == "ok":
-            warning = res.get("warning", "")
-            if warning:
-                report.append({"path": res["path"], "status": "warning", "reason": warning})
-            reasons = json.loads(res.get("removed_reasons") or "[]")
-            if res["removed_chars"]:
-                report.append(
-                    {
-                        "path": res["path"],
-                        "status": "removed",
-                        "reason": f"{res['removed_chars']} characters removed as repeats ({', '.join(reasons)}); "
-                        "kept in the corpus table's removed_text column, --keep-repeated keeps them",
-                    }
-                )
-            rows.append({c: res[c] for c in _ROW_FIELDS})
-        else:
-            report.append({"path": res["path"], "status": "skipped", "reason": res["reason"]})
-
+    report.extend(_frame_report(frame))
+    ok = (frame["status"] == "ok").to_numpy()
+    rows = frame[[*_ROW_FIELDS, "content_hash"]]
+    rows = rows if ok.all() else rows.loc[ok].reset_index(drop=True)
+    del frame
     corpus = _finish(rows)
+    del rows
     if metadata is not None:
         read_overrides(metadata)  # a bad metadata file is an error before anything else
     if metadata is not None or pattern is not None:
         corpus, problems = _attach_docvars(corpus, metadata, pattern, aliases)
         report.extend(problems)
-    corpus = _derive(corpus).sort_values("path", kind="stable").reset_index(drop=True)
+    corpus = _derive(corpus, hashed=True)
+    if not corpus["path"].is_monotonic_increasing:  # listed in order already, unless names were escaped
+        corpus = corpus.sort_values("path", kind="stable").reset_index(drop=True)
 
-    for d, p in zip(corpus["duplicate_of"], corpus["path"], strict=True):
+    for d, p in zip(corpus["duplicate_of"].tolist(), corpus["path"].tolist(), strict=True):
         if d:
             report.append({"path": p, "status": "warning", "reason": f"exact duplicate of document {d}"})
     report_df = pd.DataFrame(report, columns=REPORT_COLUMNS)
