@@ -143,3 +143,30 @@ def test_unchanged_files_are_not_read_again_but_edits_are_seen(tmp_path: Path, m
     (folder / "0.txt").write_text(same_size, encoding="utf-8")
     assert _read(folder, cache).corpus.set_index("path").loc["0.txt", "company"] == "中国电信"
     assert hashed == ["0.txt"]
+
+
+def _crash_on(name: str, func):
+    def read(path, *args, **kwargs):
+        if Path(path).name == name:
+            import os
+            import signal
+
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return func(path, *args, **kwargs)
+
+    return read
+
+
+def test_records_a_killed_worker_had_not_written_are_ingested_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each worker writes its records to the cache itself, in batches: one killed on the last file
+    # takes the unwritten records of the files before with it, and those must not go missing
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    expected = _read(folder, tmp_path / "other-cache").corpus
+    (folder / "zz-crash.txt").write_text(DOC.format(co="中国电信", m=7), encoding="utf-8")
+    monkeypatch.setattr(corpus_mod, "read_document", _crash_on("zz-crash.txt", corpus_mod.read_document))
+    result = _read(folder, cache)
+    pd.testing.assert_frame_equal(result.corpus, expected)
+    skipped = result.report.set_index("path").loc["zz-crash.txt"]
+    assert skipped["status"] == "skipped" and skipped["reason"].startswith("the reader crashed")

@@ -38,7 +38,7 @@ from typing import Any
 
 from analysis import _io, config
 
-__all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_digest", "rules_key"]
+__all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_digest", "rules_key", "take_rows"]
 
 # Bump when ingestion changes in a way the source hash cannot see (it sees analysis/ingest and the
 # word lists, not e.g. a changed default passed in from elsewhere).
@@ -227,21 +227,20 @@ class IngestCache:
         """``(full, prepared)``: records of ``keys`` made with the alias files ``alias`` (ready to use;
         skips whatever the alias files), and for the other found keys a record made with other alias
         files (with its prepared form, for describing again)."""
-        frame, other = self.lookup_frame(keys, alias)
-        full = {rec["key"]: rec for rec in frame.to_dict("records")} if frame is not None else {}
+        table, other = self.lookup_table(keys, alias)
+        full = {rec["key"]: rec for rec in table.to_pylist()} if table is not None else {}
         return full, other
 
-    def lookup_frame(self, keys: Iterable[str], alias: str) -> tuple[Any, dict[str, dict[str, Any]]]:
-        """Like :meth:`lookup`, but the ready records as one pandas DataFrame of :data:`RESULT_COLUMNS`
-        (one row per found key; None when none), made column by column from the shards: a re-run over
-        a large unchanged folder makes no Python object per record."""
-        import pandas as pd
+    def lookup_table(self, keys: Iterable[str], alias: str) -> tuple[Any, dict[str, dict[str, Any]]]:
+        """Like :meth:`lookup`, but the ready records as one Arrow table of :data:`RESULT_COLUMNS` (one
+        row per found key, in the order the shards were written; None when none), read column by
+        column: a re-run over a large unchanged folder makes no Python object per record."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         wanted = set(keys)
         found: set[str] = set()
-        parts: list[Any] = []
+        parts: list[tuple[int, Any]] = []
         other: dict[str, dict[str, Any]] = {}
         for age, path in reversed(list(enumerate(self.shards()))):  # newest first
             if len(found) == len(wanted):
@@ -269,11 +268,7 @@ class IngestCache:
                 if table is None:
                     found.difference_update(key_col.take(keep).to_pylist())
                     continue
-                # whole columns to pandas (no copy of the text with Arrow-backed strings), then the
-                # rows wanted: Arrow's own take copies large string columns slowly
-                part = table.to_pandas()
-                del table
-                parts.append((age, part if len(keep) == len(part) else part.iloc[keep]))
+                parts.append((age, take_rows(table, keep)))
             if rows_other:
                 table = self._read(path, RECORD_COLUMNS)
                 if table is None:
@@ -281,12 +276,10 @@ class IngestCache:
                 for rec in table.take(rows_other).to_pylist():
                     if rec["key"] not in found and rec["status"] == "ok":
                         other.setdefault(rec["key"], rec)
-        frame = None
+        table = None
         if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
-            parts = [part for _, part in sorted(parts, key=lambda p: p[0])]
-            frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-            frame = frame.reset_index(drop=True)
-        return frame, {k: v for k, v in other.items() if k not in found}
+            table = pa.concat_tables([part for _, part in sorted(parts, key=lambda p: p[0])])
+        return table, {k: v for k, v in other.items() if k not in found}
 
     def store(self, records: Sequence[dict[str, Any]], *, compact: bool = True) -> Path | None:
         """Add the records as one new shard (atomic); merge the folder when it holds too many shards
@@ -388,6 +381,22 @@ class IngestCache:
             with contextlib.suppress(OSError):
                 path.unlink()
         return result
+
+
+def take_rows(table: Any, rows: Sequence[int]) -> Any:
+    """Rows of an Arrow table, each column in one piece. Column by column: a whole-table take (and any
+    take over a column of many pieces) copies large string columns far more slowly."""
+    import pyarrow as pa
+
+    whole = len(rows) == table.num_rows and all(r == i for i, r in enumerate(rows))
+    if whole and all(col.num_chunks <= 1 for col in table.columns):
+        return table
+    index = None if whole else pa.array(rows, type=pa.int64())
+    columns = []
+    for col in table.columns:
+        col = col.combine_chunks()
+        columns.append(col if index is None else col.take(index))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def dumps(value: Any) -> str:

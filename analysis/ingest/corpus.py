@@ -62,7 +62,7 @@ from analysis import _io, config
 from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, take_rows
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
@@ -353,6 +353,7 @@ def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> It
             failed=_over_budget,
             n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
             progress=pbar.update,
+            at_exit=_flush_writers,
         )
 
 
@@ -378,11 +379,11 @@ def _run(
     ocr: bool = False,
 ) -> list[dict[str, Any]]:
     """Records for every file of ``todo``, in order, as dicts (what an engine's task returns)."""
-    frame = _run_frame(root, todo, keep_repeated, company_files, store, n_jobs, progress, ocr)
-    return frame.to_dict("records")
+    table = _run_table(root, todo, keep_repeated, company_files, store, n_jobs, progress, ocr)
+    return table.to_pylist()
 
 
-# Columns of the records frame (one row per file, in ``todo`` order): what read_corpus assembles from.
+# Columns of the records table (one row per file, in ``todo`` order): what read_corpus assembles from.
 _FRAME_COLUMNS = (
     "path", "status", "reason", "warning", "removed_reasons", "content_hash",
     *(c for c in _ROW_FIELDS if c != "path"),
@@ -390,18 +391,71 @@ _FRAME_COLUMNS = (
 _FRAME_INTS = ("removed_chars", "chars_mapped")
 
 
-def _records_frame(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """Records (dicts) as a records frame: every column present, '' / 0 where a record has none."""
-    df = pd.DataFrame.from_records(list(records), columns=list(_FRAME_COLUMNS))
-    for col in _FRAME_COLUMNS:
-        if col in _FRAME_INTS:
-            df[col] = df[col].fillna(0).astype("int64")
-        else:
-            df[col] = df[col].astype(object).fillna("").astype(str)
-    return df
+def _records_table(records: Sequence[dict[str, Any]]) -> Any:
+    """Records (dicts) as a records table: every column present, '' / 0 where a record has none."""
+    import pyarrow as pa
+
+    return pa.table({
+        c: pa.array(
+            [int(r.get(c) or 0) if c in _FRAME_INTS else str(r.get(c) or "") for r in records],
+            type=pa.int64() if c in _FRAME_INTS else pa.large_string(),
+        )
+        for c in _FRAME_COLUMNS
+    })  # fmt: skip
 
 
-def _run_frame(
+# In a worker process: the records it made, kept for the ingestion cache and written as shards of its
+# own (the parent then reads them from the cache: the prepared form never travels between processes).
+_WORKER_FLUSH_CHARS = 16_000_000
+
+
+class _ShardWriter:
+    def __init__(self, base: str) -> None:
+        self.store = IngestCache(base)
+        self.pending: list[dict[str, Any]] = []
+        self.chars = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.pending.append(record)
+        self.chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
+        if self.chars > _WORKER_FLUSH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.store(self.pending, compact=False)  # a failure is a warning: the parent re-ingests
+            self.pending.clear()
+            self.chars = 0
+
+
+_WRITERS: dict[str, _ShardWriter] = {}
+
+
+def _flush_writers() -> None:
+    """Runs in each worker before it ends: the records it still holds go to the cache."""
+    for writer in _WRITERS.values():
+        writer.flush()
+
+
+def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
+    """One file in a worker. With a cache (``base``), a record worth keeping goes to the worker's own
+    cache shard and only ``{"status": "ok", "path": ..., "cached": True}`` comes back for a document."""
+    root, rel, keep_repeated, company_files, ocr, base, key, aliases_key = args
+    record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr)
+    kept = base is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record))
+    if kept:
+        writer = _WRITERS.get(base)
+        if writer is None:
+            writer = _WRITERS[base] = _ShardWriter(base)
+        writer.add(dict(record, key=key, alias_key=aliases_key))
+    for name in [k for k in record if k.startswith("prep_")]:
+        del record[name]
+    if kept and record["status"] == "ok":
+        return {"status": "ok", "path": rel, "cached": True}
+    return dict(record, cached=kept)
+
+
+def _run_table(
     root: Path,
     todo: Sequence[tuple[str | Path, str]],
     keep_repeated: bool,
@@ -410,14 +464,16 @@ def _run_frame(
     n_jobs: int,
     progress: bool,
     ocr: bool = False,
-) -> pd.DataFrame:
-    """The records frame of ``todo``: one row per file, in order.
+) -> Any:
+    """The records table of ``todo`` (Arrow): one row per file, in order, columns ``_FRAME_COLUMNS``.
 
     With a cache, each file's bytes are hashed (or their remembered digest reused): a record made with
-    the same alias files is used as it is, straight from the cache's Arrow columns; one made with other
+    the same alias files is used as it is, straight from the cache's columns; one made with other
     alias files is described again from its prepared form (the file is not read again); anything else
-    is ingested in full. New records are added to the cache.
+    is ingested in full by the workers, which add the records to the cache themselves.
     """
+    import pyarrow as pa
+
     keys: dict[str, str] = {}
     cached: Any = None
     other: dict[str, dict[str, Any]] = {}
@@ -430,27 +486,31 @@ def _run_frame(
             if digest is not None:
                 keys[rel] = record_key(digest, _suffix(os.path.basename(f)), keep_repeated, ocr=ocr)
         memo.save()
-        cached, other = store.lookup_frame(keys.values(), aliases_key)
-    row_of: dict[str, int] = {}
-    if cached is not None:
-        row_of = {k: i for i, k in enumerate(cached["key"].tolist())}
-    ingest_jobs = [
-        (str(root), rel, keep_repeated, company_files, store is not None, ocr)
-        for _, rel in todo
-        if keys.get(rel) not in row_of and keys.get(rel) not in other
-    ]
+        cached, other = store.lookup_table(keys.values(), aliases_key)
+    found = set(cached.column("key").to_pylist()) if cached is not None else set()
+    base = str(store.base) if store is not None else None
+
+    def jobs(rels: Iterable[str], to_cache: bool) -> list[tuple[Any, ...]]:
+        return [
+            (str(root), rel, keep_repeated, company_files, ocr, base if to_cache else None, keys.get(rel), aliases_key)
+            for rel in rels
+        ]
+
+    ingest_jobs = jobs((rel for _, rel in todo if keys.get(rel) not in found and keys.get(rel) not in other), True)
     redo_keys = list(dict.fromkeys(keys[rel] for _, rel in todo if keys.get(rel) in other))
     redo_jobs = [(dict(other[k]), company_files) for k in redo_keys]
     other.clear()
-    done: dict[str, dict[str, Any]] = {}
+    done: dict[str, dict[str, Any]] = {}  # records that came back whole (skips, no cache)
+    in_cache: set[str] = set()  # files whose record a worker wrote to the cache
     pending: list[dict[str, Any]] = []
+
     pending_chars = 0
 
     def keep(record: dict[str, Any], key: str | None) -> None:
         nonlocal pending_chars
         if store is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record)):
             pending.append(dict(record, key=key, alias_key=aliases_key))
-            pending_chars += len(record.get("prep_text", "")) + len(record.get("text", ""))
+            pending_chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
             if pending_chars > _FLUSH_CHARS:
                 store.store(pending, compact=False)
                 pending.clear()
@@ -462,9 +522,11 @@ def _run_frame(
         total=len(ingest_jobs), desc="ingest", unit="file", disable=not progress or len(ingest_jobs) < 50,
         file=sys.stderr,
     )  # fmt: skip
-    for rec in _records(_process_star, ingest_jobs, n_jobs, bar):
-        keep(rec, keys.get(rec["path"]))
-        done[rec["path"]] = rec
+    for rec in _records(_ingest_star, ingest_jobs, n_jobs, bar):
+        if rec.pop("cached", False) and rec["status"] == "ok":
+            in_cache.add(rec["path"])
+        else:
+            done[rec["path"]] = rec
     bar = dict(bar, total=len(redo_jobs), desc="describe", disable=not progress or len(redo_jobs) < 50)
     redone: dict[str, dict[str, Any]] = {}
     for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):
@@ -473,33 +535,50 @@ def _run_frame(
     if store is not None:
         store.store(pending)
     pending.clear()
-    # cached records: columns taken from the cache's Arrow table in one go; the others from dicts
-    from_cache: list[int] = []
+    if in_cache:  # what the workers wrote, read back column by column with what was cached before
+        del cached
+        cached, _ = store.lookup_table(  # type: ignore[union-attr]
+            [k for _, rel in todo if (k := keys.get(rel)) in found or rel in in_cache], aliases_key
+        )
+        found = set(cached.column("key").to_pylist()) if cached is not None else set()
+        lost = [rel for rel in in_cache if keys[rel] not in found]  # a worker killed before writing them
+        if lost:
+            for rec in _records(_ingest_star, jobs(lost, False), n_jobs, dict(bar, disable=True)):
+                rec.pop("cached", None)
+                done[rec["path"]] = rec  # (not cached: ingested again next time)
+    # assembly: cached records column by column, the others from dicts; then every row in todo order
+    row_of = {k: i for i, k in enumerate(cached.column("key").to_pylist())} if cached is not None else {}
+    order: list[int] = []
     cache_rows: list[int] = []
     fresh: list[dict[str, Any]] = []
-    fresh_pos: list[int] = []
-    for pos, (_, rel) in enumerate(todo):
+    for _, rel in todo:
         key = keys.get(rel)
-        if key in row_of:
-            from_cache.append(pos)
-            cache_rows.append(row_of[key])
+        if rel in done:
+            fresh.append(done.pop(rel))
+            order.append(-len(fresh))
+        elif key in redone:
+            fresh.append(dict(redone[key], path=rel))
+            order.append(-len(fresh))
         else:
-            fresh_pos.append(pos)
-            fresh.append(dict(redone[key], path=rel) if key in redone else done.pop(rel))
-    frames = []
-    if from_cache:
-        part = cached if cache_rows == list(range(len(cached))) else cached.iloc[cache_rows]
-        del cached
-        part = part.assign(path=[todo[pos][1] for pos in from_cache])
-        frames.append(part[list(_FRAME_COLUMNS)].set_axis(from_cache))
-        del part
-    if fresh or not frames:
-        frames.append(_records_frame(fresh).set_axis(fresh_pos))
+            order.append(len(cache_rows))
+            cache_rows.append(row_of[key])
+    parts = []
+    if cache_rows:
+        part = take_rows(cached, cache_rows)
+        rels = [rel for (_, rel), o in zip(todo, order, strict=True) if o >= 0]
+        part = part.append_column("path", pa.array(rels, type=pa.large_string()))
+        parts.append(part.select(list(_FRAME_COLUMNS)))
+    del cached
+    if fresh:
+        parts.append(_records_table(fresh))
     fresh.clear()
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames).sort_index()
-    for col in _FRAME_INTS:
-        frame[col] = frame[col].astype("int64")
-    return frame.reset_index(drop=True)
+    if not parts:
+        return _records_table([])
+    if len(parts) == 1 and all(o >= 0 for o in order):
+        return take_rows(parts[0], list(range(parts[0].num_rows)))
+    n_cached = len(cache_rows)
+    table = pa.concat_tables(parts)
+    return take_rows(table, [o if o >= 0 else n_cached - o - 1 for o in order])
 
 
 def _frame_report(frame: pd.DataFrame) -> list[dict[str, str]]:
@@ -918,24 +997,26 @@ def read_corpus(
         shared_cache = str(Path(cache_dir or config.CACHE_DIR).resolve()) if cache else None
         try:
             paths_todo = [(Path(f), rel) for f, rel in todo]
-            frame = _records_frame(
-                ingest_records(runner, root, paths_todo, keep_repeated, company_files, shared_cache, ocr, progress)
-            )
+            records = ingest_records(runner, root, paths_todo, keep_repeated, company_files, shared_cache, ocr, progress)
+            table = _records_table(records)
+            del records
         finally:
             if owned:
                 runner.close()
     else:
         store = IngestCache(cache_dir) if cache else None
-        frame = _run_frame(
+        table = _run_table(
             root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
         )
     # --- end engine
 
-    report.extend(_frame_report(frame))
-    ok = (frame["status"] == "ok").to_numpy()
-    rows = frame[[*_ROW_FIELDS, "content_hash"]]
-    rows = rows if ok.all() else rows.loc[ok].reset_index(drop=True)
-    del frame
+    notes = ["path", "status", "reason", "warning", "removed_chars", "removed_reasons"]
+    report.extend(_frame_report(table.select(notes).to_pandas()))
+    ok = (table.column("status").to_numpy(zero_copy_only=False) == "ok")
+    if not ok.all():  # skipped files: out of the table, before it becomes a DataFrame
+        table = take_rows(table, np.flatnonzero(ok).tolist())
+    rows = table.select([*_ROW_FIELDS, "content_hash"]).to_pandas()
+    del table
     corpus = _finish(rows)
     del rows
     if metadata is not None:
