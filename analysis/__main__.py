@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
+from analysis.engine.storage import local_paths, path_or_url
 from analysis.errors import AnalysisError
 from analysis.ingest.limits import Limits, applied
 
@@ -205,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser(
         "ingest", help="folder of documents -> corpus.parquet, corpus.csv, ingest_report.csv"
     )
-    ing.add_argument("dir", type=Path, help="corpus folder (read only, walked recursively)")
-    ing.add_argument("--out", type=Path, required=True, help="output folder (not inside DIR)")
+    ing.add_argument("dir", type=path_or_url, help="corpus folder (read only, walked recursively)")
+    ing.add_argument("--out", type=path_or_url, required=True, help="output folder or fsspec URL (not inside DIR)")
     ing.add_argument("--metadata", type=Path, default=None, help="CSV of per-file overrides")
     ing.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     ing.add_argument("--keep-repeated", action="store_true", help="keep paragraphs repeated in a document")
@@ -223,8 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing.set_defaults(func=_cmd_ingest)
 
     st = sub.add_parser("stats", help="frequency, tfidf, slogans, keyness, similarity CSVs")
-    st.add_argument("dir", type=Path, help="corpus folder or corpus.parquet")
-    st.add_argument("--out", type=Path, required=True)
+    st.add_argument("dir", type=path_or_url, help="corpus folder or corpus.parquet (a path or an fsspec URL)")
+    st.add_argument("--out", type=path_or_url, required=True, help="output folder or fsspec URL")
     st.add_argument("--metadata", type=Path, default=None)
     st.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     st.add_argument(
@@ -250,9 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=_cmd_stats)
 
     rp = sub.add_parser("report", help="run the notebooks with papermill and write HTML reports")
-    rp.add_argument("--corpus", type=Path, default=None, help=f"default: {config.RAW_DIR}")
+    rp.add_argument("--corpus", type=path_or_url, default=None, help=f"default: {config.RAW_DIR}")
     rp.add_argument("--metadata", type=Path, default=None, help="default: data/metadata.csv with the sample")
-    rp.add_argument("--out", type=Path, default=None, help=f"default: {config.REPORTS_DIR}")
+    rp.add_argument("--out", type=path_or_url, default=None, help=f"default: {config.REPORTS_DIR}")
     rp.add_argument("--companies", type=Path, action="append", default=[], help="extra company alias CSV")
     rp.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="notebook parameter")
     rp.add_argument("--only", action="append", metavar="NAME", help="run only this notebook (repeatable)")
@@ -277,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        with applied(_limits(args)):
+        with applied(_limits(args)), local_paths(args):  # fsspec URLs as local folders (issue 12)
             return int(args.func(args))
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -53,12 +53,20 @@ def write_stats(
     family: str = "table",
     progress: bool = True,
     engine: Any = None,
+    streaming: bool = True,
 ) -> StatsOutput:
     """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
 
     A table that cannot be computed for this corpus (keyness with a single group, say) is written
     with its header only, and the reason is returned in ``notes``; the other tables are still written.
+
+    ``streaming`` (default): the tables come from per-partition sums and never from one document-term
+    matrix of the whole corpus (``analysis.stats.streamed``: same CSVs, memory of vocabulary x groups);
+    False computes them from the whole-corpus matrix (the reference the streamed path is tested against).
     """
+    if streaming and len(corpus) and all(c in corpus.columns for c in by):
+        return _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
+                               min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)
@@ -91,4 +99,22 @@ def write_stats(
             result.notes.append(f"{name}: not computed: {exc}")
             df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
         result.files.append(_write_csv(df, out / name, index=index))
+    return result
+
+
+def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOutput:
+    """``write_stats`` through :mod:`analysis.stats.streamed` (per-partition sums; issue 12)."""
+    from analysis.stats.streamed import stats_tables
+
+    streamed, tables = stats_tables(corpus, **options)
+    out.mkdir(parents=True, exist_ok=True)
+    result = StatsOutput()
+    with streamed:
+        for name, (compute, index, empty_columns) in tables.items():
+            try:
+                df = compute()
+            except AnalysisError as exc:
+                result.notes.append(f"{name}: not computed: {exc}")
+                df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
+            result.files.append(_write_csv(df, out / name, index=index))
     return result

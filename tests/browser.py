@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = (
+#: A quiet headless Chromium (root in CI needs --no-sandbox), shared with the PDF fixture makers.
+HEADLESS_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -29,11 +30,23 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+)
+FLAGS = (
+    *HEADLESS_FLAGS,
     "--hide-scrollbars",
     "--remote-debugging-port=0",
     "--window-size=1280,900",
 )
 _DEJAVU_DIRS = ("/usr/share/fonts/truetype/dejavu",)
+
+
+def print_to_pdf_command(src: Path, pdf: Path, profile: str, *, header_footer: bool = True) -> list[str]:
+    """The command printing ``src`` to ``pdf`` with headless Chromium (its print header and footer on
+    unless ``header_footer`` is false), using the profile folder ``profile``."""
+    cmd = [chromium_path() or "chromium", *HEADLESS_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}"]
+    if not header_footer:
+        cmd.append("--no-pdf-header-footer")
+    return [*cmd, src.as_uri()]
 
 
 def chromium_path() -> str | None:

@@ -266,3 +266,32 @@ def test_a_partitioned_parquet_corpus_loads_as_one_table(sample_corpus: pd.DataF
     table.iloc[:half].to_parquet(dataset / "part-1.parquet", index=False)
     loaded = load_corpus(dataset, progress=False, quiet=True)
     pd.testing.assert_frame_equal(loaded, table)
+
+
+@needs_dask
+def test_report_with_dask_gives_the_local_pages_data(tmp_path: Path) -> None:
+    """``report --engine dask`` (a LocalCluster of 2 workers ingests and tokenises) gives the local engine's
+    corpus table and the same data behind every figure of every page."""
+    runs = {}
+    for engine in ("local", "dask"):
+        out = tmp_path / engine
+        extra = ["--engine", "dask", "--workers", "2"] if engine == "dask" else []
+        env = dict(os.environ, TEXTLAB_CACHE=str(tmp_path / f"cache-{engine}"), TEXTLAB_PROGRESS="0")
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis", "report", "--corpus", str(RAW), "--metadata", str(METADATA),
+             "--out", str(out), "--no-slides", *extra],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        runs[engine] = out
+    local, dask = runs["local"], runs["dask"]
+    pages = sorted(p.name for p in local.glob("*.html") if p.name != "index.html")
+    assert len(pages) >= 7 and pages == sorted(p.name for p in dask.glob("*.html") if p.name != "index.html")
+    x = pd.read_parquet(local / "data" / "corpus.parquet")
+    y = pd.read_parquet(dask / "data" / "corpus.parquet")
+    pd.testing.assert_frame_equal(x, y, check_exact=True)
+    tables = sorted(str(p.relative_to(local)) for p in (local / "figures").rglob("*.csv"))
+    assert len(tables) >= 20
+    assert tables == sorted(str(p.relative_to(dask)) for p in (dask / "figures").rglob("*.csv"))
+    for rel in tables:
+        assert (local / rel).read_bytes() == (dask / rel).read_bytes(), rel

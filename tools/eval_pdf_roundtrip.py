@@ -57,25 +57,11 @@ def _page(path: Path) -> str:
 
 
 def _print(src: Path, pdf: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import print_to_pdf_command
+
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                shutil.which("chromium") or "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                f"--print-to-pdf={pdf}",
-                src.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        subprocess.run(print_to_pdf_command(src, pdf, profile), check=True, capture_output=True, timeout=180)
 
 
 def _sources(kind: str, limit: int, work: Path) -> list[Path]:

@@ -65,18 +65,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+import scipy.sparse as sp
 
-from analysis.dtm import DTM
+from analysis.dtm import DTM, TOKENS_COLUMN
 from analysis.errors import AnalysisError
 from analysis.stats.dispersion import dispersion_over
 from analysis.stats.frequency import _require_counts, _term_keys
 
-__all__ = ["REST_LABEL", "g2_statistic", "keyness", "log_ratio", "logodds_z", "year_over_year"]
+__all__ = [
+    "REST_LABEL", "g2_statistic", "keyness", "keyness_from", "log_ratio", "logodds_z", "year_over_year",
+    "year_over_year_from",
+]
 
 #: Reference label when a group is compared with all the other groups.
 REST_LABEL = "(rest)"
@@ -160,6 +163,55 @@ def keyness(
     under-used last), ties by term.
     """
     _require_counts(dtm, "keyness")
+    _check_options(correction, family, alpha, min_count, min_docs, prior_size, target, reference)
+    grouped = dtm.group(by)
+    codes, _ = dtm.group_codes(by)
+    out, left_out, total = _keyness_grouped(
+        dtm.features, grouped.counts, grouped.docvars, _MatrixSides(dtm, codes), by=by, target=target,
+        reference=reference, min_count=min_count, min_docs=min_docs, correction=correction, family=family,
+        alpha=alpha, prior_size=prior_size,
+    )  # fmt: skip
+    from analysis.select import report_left_out
+
+    report_left_out(out, "keyness", left_out, total)  # warns at the caller's line
+    return out
+
+
+def keyness_from(
+    features: np.ndarray,
+    counts: sp.csr_matrix,
+    gv: pd.DataFrame,
+    sides: Sides,
+    by: str | Sequence[str] = "company",
+    target: str | int | None = None,
+    reference: str | int | None = None,
+    *,
+    min_count: int = 5,
+    min_docs: int = 1,
+    correction: Correction = "fdr",
+    family: Family = "table",
+    alpha: float = 0.05,
+    prior_size: float | None = None,
+) -> pd.DataFrame:
+    """``keyness`` from grouped sums: ``counts`` groups x ``features``, ``gv`` the group docvars of
+    ``DTM.group`` (group, n_docs, n_tokens), ``sides`` the documents behind them (DP, documents with
+    the term), e.g. summed partition by partition (``analysis.stats.streamed``)."""
+    _check_options(correction, family, alpha, min_count, min_docs, prior_size, target, reference)
+    out, left_out, total = _keyness_grouped(
+        features, counts, gv, sides, by=by, target=target, reference=reference, min_count=min_count,
+        min_docs=min_docs, correction=correction, family=family, alpha=alpha, prior_size=prior_size,
+    )  # fmt: skip
+    from analysis.select import report_left_out
+
+    report_left_out(out, "keyness", left_out, total)  # warns at the caller's line
+    return out
+
+
+
+def _check_options(
+    correction: Correction, family: Family, alpha: float, min_count: int, min_docs: int,
+    prior_size: float | None, target: str | int | None, reference: str | int | None,
+) -> None:  # fmt: skip
     if correction not in ("fdr", "bonferroni", None):
         raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
     if family not in ("table", "block"):
@@ -175,38 +227,96 @@ def keyness(
     if reference is not None and target is None:
         raise AnalysisError("a reference group needs a target group")
 
-    grouped = dtm.group(by)
-    labels = [str(x) for x in grouped.docvars["group"]]
+
+def _keyness_grouped(
+    features: np.ndarray,
+    counts: sp.csr_matrix,
+    gv: pd.DataFrame,
+    sides: Sides,
+    *,
+    by: str | Sequence[str],
+    target: str | int | None,
+    reference: str | int | None,
+    min_count: int,
+    min_docs: int,
+    correction: Correction,
+    family: Family,
+    alpha: float,
+    prior_size: float | None,
+) -> tuple[pd.DataFrame, dict[str, int], int]:
+    labels = [str(x) for x in gv["group"]]
     if len(labels) < 2:
         raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
     if target is None:  # every group against the rest; a group without tokens has nothing to compare
-        sizes = grouped.n_tokens.astype(np.float64)
+        sizes = gv[TOKENS_COLUMN].to_numpy().astype(np.float64)
         pairs = [(i, None) for i in range(len(labels)) if 0 < sizes[i] < sizes.sum()]
     else:
         t = _find_group(labels, target, by)
         pairs = [(t, None if reference is None else _find_group(labels, reference, by))]
         if pairs[0][1] == t:
             raise AnalysisError(f"target and reference are the same group {labels[t]!r}")
-    codes, _ = dtm.group_codes(by)
     out = _keyness_pairs(
-        dtm, grouped, codes, pairs, min_count=min_count, correction=correction, family=family, alpha=alpha,
-        prior_size=prior_size, min_docs=min_docs,
-    )
+        features, counts, gv, sides, pairs, min_count=min_count, correction=correction, family=family,
+        alpha=alpha, prior_size=prior_size, min_docs=min_docs,
+    )  # fmt: skip
     if target is None:  # groups without tokens have nothing to compare: say so
-        from analysis.select import report_left_out
-
         compared = {t for t, _ in pairs}
         skipped = [i for i in range(len(labels)) if i not in compared]
-        n_skipped = int(grouped.docvars["n_docs"].to_numpy()[skipped].sum()) if skipped else 0
-        report_left_out(out, "keyness", {f"in groups without tokens ({', '.join(labels[i] for i in skipped)})": n_skipped},
-                        int(grouped.docvars["n_docs"].sum()))
-    return out
+        n_skipped = int(gv["n_docs"].to_numpy()[skipped].sum()) if skipped else 0
+        return out, {f"in groups without tokens ({', '.join(labels[i] for i in skipped)})": n_skipped}, int(gv["n_docs"].sum())
+    return out, {}, 0
+
+
+class Sides(Protocol):
+    """The documents behind a keyness comparison of group ``t`` with group ``r`` (None: the rest)."""
+
+    def docs(self, t: int, r: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Documents containing each feature, on the target side and on the reference side."""
+        ...
+
+    def dispersion(
+        self, requests: list[tuple[int, int | None, np.ndarray, np.ndarray, np.ndarray]]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(dp_target, dp_reference) of the sorted feature positions ``terms`` for every request
+        (t, r, terms, counts on the target side, counts on the reference side)."""
+        ...
+
+
+class _MatrixSides:
+    """Sides of a document-level DTM in memory (``codes``: the group of every row)."""
+
+    def __init__(self, dtm: DTM, codes: np.ndarray) -> None:
+        self.dtm, self.codes = dtm, codes
+        self._done: dict[tuple[int, int | None], tuple[tuple[np.ndarray, np.ndarray], ...]] = {}
+
+    def _sides(self, t: int, r: int | None) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        if (t, r) not in self._done:
+            in_t = self.codes == t
+            in_r = ~in_t if r is None else self.codes == r
+            self._done[(t, r)] = tuple(
+                dispersion_over(self.dtm.counts[np.flatnonzero(mask)], self.dtm.n_tokens[mask]) for mask in (in_t, in_r)
+            )
+        return self._done[(t, r)]
+
+    def docs(self, t: int, r: int | None) -> tuple[np.ndarray, np.ndarray]:
+        target, reference = self._sides(t, r)
+        return target[0], reference[0]
+
+    def dispersion(
+        self, requests: list[tuple[int, int | None, np.ndarray, np.ndarray, np.ndarray]]
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for t, r, terms, _, _ in requests:
+            target, reference = self._sides(t, r)
+            out.append((target[1][terms], reference[1][terms]))
+        return out
 
 
 def _keyness_pairs(
-    dtm: DTM,
-    grouped: DTM,
-    codes: np.ndarray,
+    features: np.ndarray,
+    grouped_counts: sp.csr_matrix,
+    gv: pd.DataFrame,
+    sides: Sides,
     pairs: list[tuple[int, int | None]],
     *,
     min_count: int,
@@ -216,13 +326,15 @@ def _keyness_pairs(
     prior_size: float | None,
     min_docs: int = 1,
 ) -> pd.DataFrame:
-    """Blocks for the (target row, reference row or None = the rest) pairs of ``grouped``, corrected."""
-    labels = [str(x) for x in grouped.docvars["group"]]
-    counts = grouped.counts.toarray() if grouped.n_docs * grouped.n_features <= 5_000_000 else None
-    pooled = np.asarray(grouped.counts.sum(axis=0), dtype=np.float64).ravel()
+    """Blocks for the (target row, reference row or None = the rest) pairs of the grouped counts, corrected."""
+    labels = [str(x) for x in gv["group"]]
+    n_groups, n_features = grouped_counts.shape
+    counts = grouped_counts.toarray() if n_groups * n_features <= 5_000_000 else None
+    pooled = np.asarray(grouped_counts.sum(axis=0), dtype=np.float64).ravel()
     # Totals are the groups' token totals (docvar n_tokens, fixed before any trimming), so trimming the
     # DTM never changes a term's 2x2 table.
-    sizes = grouped.n_tokens.astype(np.float64)
+    sizes = gv[TOKENS_COLUMN].to_numpy().astype(np.float64)
+    group_docs = gv["n_docs"].to_numpy().astype(np.int64)
     pooled_total = float(sizes.sum())
     if pooled_total == 0:
         raise AnalysisError("keyness needs a DTM with at least one token")
@@ -230,23 +342,20 @@ def _keyness_pairs(
     def row(i: int) -> np.ndarray:
         if counts is not None:
             return counts[i].astype(np.float64)
-        return grouped.counts[i].toarray().ravel().astype(np.float64)
+        return grouped_counts[i].toarray().ravel().astype(np.float64)
 
-    term_keys = _term_keys(dtm.features)
+    term_keys = _term_keys(features)
     blocks = []
+    requests: list[tuple[int, int | None, np.ndarray, np.ndarray, np.ndarray]] = []
+    side_docs = []
     for t, r in pairs:
         a = row(t)
         b = pooled - a if r is None else row(r)
         total_t = float(sizes[t])
         total_r = pooled_total - total_t if r is None else float(sizes[r])
-        in_t = codes == t
-        in_r = ~in_t if r is None else codes == r
-        sides = {
-            side: dispersion_over(dtm.counts[np.flatnonzero(mask)], dtm.n_tokens[mask])
-            for side, mask in (("target", in_t), ("reference", in_r))
-        }
+        docs_t, docs_r = sides.docs(t, r)
         if min_docs > 1:  # a term must stand on enough documents to be tested at all
-            few = sides["target"][0] + sides["reference"][0] < min_docs
+            few = docs_t + docs_r < min_docs
             a, b = np.where(few, 0.0, a), np.where(few, 0.0, b)  # zero in both: never tested
         block = _block(
                 a,
@@ -254,19 +363,26 @@ def _keyness_pairs(
                 total_t,
                 total_r,
                 prior_size,
-                dtm.features,
+                features,
                 term_keys,
                 target_label=labels[t],
                 reference_label=REST_LABEL if r is None else labels[r],
                 min_count=min_count,
             )
-        tested = pd.Index(dtm.features).get_indexer(block["term"])
-        for side, mask in (("target", in_t), ("reference", in_r)):
-            docs, dp = sides[side]
+        tested = pd.Index(features).get_indexer(block["term"])
+        terms = np.sort(tested)
+        requests.append((t, r, terms, a[terms], b[terms]))
+        blocks.append((block, tested, terms))
+        n_t = int(group_docs[t])
+        side_docs.append(((docs_t, n_t), (docs_r, int(group_docs.sum()) - n_t if r is None else int(group_docs[r]))))
+    dps = sides.dispersion(requests)
+    for (block, tested, terms), dp_pair, docs_pair in zip(blocks, dps, side_docs, strict=True):
+        at = np.searchsorted(terms, tested)
+        for side, dp, (docs, n_docs) in zip(("target", "reference"), dp_pair, docs_pair, strict=True):
             block[f"docs_with_term_{side}"] = docs[tested]
-            block[f"group_docs_{side}"] = np.int64(mask.sum())
-            block[f"dp_{side}"] = dp[tested]
-        blocks.append(block)
+            block[f"group_docs_{side}"] = np.int64(n_docs)
+            block[f"dp_{side}"] = dp[at]
+    blocks = [b for b, _, _ in blocks]
     if not blocks:
         from analysis.stats.columns import with_vocabulary
 
@@ -317,7 +433,7 @@ def _block(
     a0 = n if prior_size is None else float(prior_size)
     prior = a0 * (a + b) / n
     g2 = g2_statistic(a, b, total_t, total_r)
-    p = stats.chi2.sf(np.abs(g2), df=1)
+    p = _chi2_sf_1df(np.abs(g2))
     out = pd.DataFrame(
         {
             "group": target_label,
@@ -403,7 +519,31 @@ def _adjust(p: np.ndarray, correction: Correction) -> np.ndarray:
         return p.copy()
     if correction == "bonferroni":
         return np.minimum(p * len(p), 1.0)
-    return stats.false_discovery_control(p, method="bh")
+    return _benjamini_hochberg(p)
+
+
+def _chi2_sf_1df(x: np.ndarray) -> np.ndarray:
+    """``scipy.stats.chi2.sf(x, df=1)`` for x >= 0 (NaN stays NaN): the special function it calls, without
+    importing scipy.stats (about a second of start-up for every command that computes keyness)."""
+    from scipy.special import chdtrc
+
+    return np.asarray(chdtrc(1.0, np.asarray(x, dtype=np.float64)), dtype=np.float64)
+
+
+def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """``scipy.stats.false_discovery_control(p, method="bh")`` for a 1-D array of p-values in [0, 1], step
+    for step (same sort, products and running minimum, so the same floats), without importing scipy.stats."""
+    ps = np.asarray(p, dtype=np.float64)
+    if ps.size <= 1:
+        return ps.copy()
+    order = np.argsort(ps)
+    adjusted = ps[order]
+    m = len(adjusted)
+    adjusted *= m / np.arange(1, m + 1, dtype=np.float64)
+    np.minimum.accumulate(adjusted[::-1], out=adjusted[::-1])
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return np.clip(out, 0.0, 1.0)
 
 
 def _find_group(labels: list[str], name: str | int, by: str | Sequence[str]) -> int:
@@ -476,10 +616,72 @@ def year_over_year(
     sub = dtm.subset(keep)
     grouped = sub.group(cols)
     codes, gv = sub.group_codes(cols)
+    out = _year_over_year_grouped(
+        sub.features, grouped.counts, gv, _MatrixSides(sub, codes), cols=cols, within=within, by=by,
+        min_count=min_count, min_docs=min_docs, correction=correction, family=family, alpha=alpha,
+        prior_size=prior_size,
+    )  # fmt: skip
+    from analysis.select import report_left_out
+
+    report_left_out(out, "year_over_year", {f"without {' or '.join(cols)}": int((~keep).sum())}, len(keep))  # warns at the caller's line
+    return out
+
+
+def year_over_year_from(
+    features: np.ndarray,
+    grouping: Any,
+    sides: Sides,
+    *,
+    n_docs: int,
+    within: str | None = "company",
+    by: str = "year",
+    min_count: int = 5,
+    min_docs: int = 1,
+    correction: Correction = "fdr",
+    family: Family = "table",
+    alpha: float = 0.05,
+    prior_size: float | None = None,
+) -> pd.DataFrame:
+    """``year_over_year`` from grouped sums: ``grouping`` has ``counts`` (groups x ``features``) and
+    ``gv`` (the group docvars of ``[within, by]`` over the documents that have both), ``n_docs`` is the
+    number of documents before those without a value were left out."""
+    if family not in ("table", "block"):
+        raise AnalysisError(f"family must be 'table' or 'block', got {family!r}")
+    if correction not in ("fdr", "bonferroni", None):
+        raise AnalysisError(f"correction must be 'fdr', 'bonferroni' or None, got {correction!r}")
+    cols = [by] if within is None else [within, by]
+    kept = int(grouping.gv["n_docs"].sum())
+    out = _year_over_year_grouped(
+        features, grouping.counts, grouping.gv, sides, cols=cols, within=within, by=by, min_count=min_count,
+        min_docs=min_docs, correction=correction, family=family, alpha=alpha, prior_size=prior_size,
+    )  # fmt: skip
+    from analysis.select import report_left_out
+
+    report_left_out(out, "year_over_year", {f"without {' or '.join(cols)}": n_docs - kept}, n_docs)  # warns at the caller's line
+    return out
+
+
+def _year_over_year_grouped(
+    features: np.ndarray,
+    counts: sp.csr_matrix,
+    gv: pd.DataFrame,
+    sides: Sides,
+    *,
+    cols: list[str],
+    within: str | None,
+    by: str,
+    min_count: int,
+    min_docs: int,
+    correction: Correction,
+    family: Family,
+    alpha: float,
+    prior_size: float | None,
+) -> pd.DataFrame:
+    group_tokens = gv[TOKENS_COLUMN].to_numpy()
     pairs: list[tuple[int, int | None]] = []
     owner = [None] * len(gv) if within is None else list(gv[within])
     for key in dict.fromkeys(owner):
-        rows = [i for i in range(len(gv)) if owner[i] == key and grouped.n_tokens[i] > 0]
+        rows = [i for i in range(len(gv)) if owner[i] == key and group_tokens[i] > 0]
         pairs += [(later, earlier) for earlier, later in pairwise(rows)]
     from analysis.stats.columns import with_vocabulary
 
@@ -489,7 +691,7 @@ def year_over_year(
         out = pd.DataFrame({c: [] for c in out_cols})
     else:
         out = _keyness_pairs(
-            sub, grouped, codes, pairs, min_count=min_count, correction=correction, family=family,
+            features, counts, gv, sides, pairs, min_count=min_count, correction=correction, family=family,
             alpha=alpha, prior_size=prior_size, min_docs=min_docs,
         )
         label_row = {str(g): i for i, g in enumerate(gv["group"])}
@@ -500,10 +702,6 @@ def year_over_year(
         out[by] = gv[by].to_numpy()[t_rows]
         out[f"{by}_reference"] = gv[by].to_numpy()[r_rows]
         out = out[out_cols]
-    from analysis.select import report_left_out
-
-    missing = int((~keep).sum())
-    report_left_out(out, "year_over_year", {f"without {' or '.join(cols)}": missing}, len(keep))
     return out
 
 

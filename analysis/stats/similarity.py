@@ -39,6 +39,11 @@ def similarity(
         vectors = counts.astype(np.float64)
     else:
         raise AnalysisError(f"weighting must be 'tfidf' or 'count', got {weighting!r}")
+    return cosine_table(vectors, labels)
+
+
+def cosine_table(vectors: sp.spmatrix, labels: np.ndarray) -> pd.DataFrame:
+    """The ``similarity`` table of the row ``vectors`` named by ``labels``."""
     vectors = sp.csr_matrix(vectors)
     norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
     empty = norms == 0

@@ -487,35 +487,46 @@ def slogan_counts(
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
     ks = _check_kinds(kinds)
     lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
-    rows: list[tuple[str, str, str, int, int]] = []
-    for doc_id, text in zip(corpus["doc_id"].astype(str), corpus["text"], strict=True):
-        if not isinstance(text, str):
-            continue
-        standalone: dict[tuple[str, str], int] = {}
-        for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
-            standalone[h.text, h.kind] = standalone.get((h.text, h.kind), 0) + 1
-        every: dict[tuple[str, str], int] = {}
-        for term, n in lex.occurrences(text).items():
-            every["numbered" if is_numbered(term) else "lexicon", term] = n
-        for term_kind, term in every:
-            standalone.setdefault((term, term_kind), 0)
-        for (slogan, kind), n_alone in standalone.items():
-            # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
-            if ks is not None and kind not in ks and not ("lexicon" in ks and slogan in lex.terms):
-                continue
-            n_all = max(every.get((kind, slogan), n_alone), n_alone)
-            rows.append((doc_id, slogan, kind, n_all, n_alone))
+    from analysis.stats._slogan_cache import counts_table
+
+    doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
+    out = counts_table(corpus["text"].tolist(), doc_ids, lex, split_compound)  # cached per document text
+    if ks is not None and len(out):
+        keep = out["kind"].isin(ks).to_numpy(copy=True)
+        if "lexicon" in ks:  # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
+            keep |= out["slogan"].isin(lex.terms).to_numpy()
+        out = out[keep].reset_index(drop=True)
     cols = ["doc_id", "slogan", "kind", "count", "count_standalone"]
-    if not rows:
+    if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=np.int64 if c.startswith("count") else object) for c in cols})
-    out = pd.DataFrame(rows, columns=cols)
+    if pd.Index(doc_ids).is_unique:
+        return out  # one document per doc_id: its rows are already in the order below
     out = out.groupby(["doc_id", "slogan", "kind"], sort=False, as_index=False)[["count", "count_standalone"]].sum()
     out["count"] = out["count"].astype(np.int64)
     out["count_standalone"] = out["count_standalone"].astype(np.int64)
-    order = {d: i for i, d in enumerate(dict.fromkeys(corpus["doc_id"].astype(str)))}
+    order = {d: i for i, d in enumerate(dict.fromkeys(doc_ids))}
     out["_o"] = out["doc_id"].map(order)
     out = out.sort_values(["_o", "count", "slogan"], ascending=[True, False, True], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)[cols]
+
+
+def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str, str, int, int]]:
+    """(slogan, kind, count, count_standalone) of one document (every kind), count descending, then
+    slogan, ties in order of first occurrence: the rows ``slogan_counts`` gives a document."""
+    standalone: dict[tuple[str, str], int] = {}
+    for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
+        standalone[h.text, h.kind] = standalone.get((h.text, h.kind), 0) + 1
+    every: dict[tuple[str, str], int] = {}
+    for term, n in lex.occurrences(text).items():
+        every["numbered" if is_numbered(term) else "lexicon", term] = n
+    for term_kind, term in every:
+        standalone.setdefault((term, term_kind), 0)
+    rows = [
+        (slogan, kind, max(every.get((kind, slogan), n_alone), n_alone), n_alone)
+        for (slogan, kind), n_alone in standalone.items()
+    ]
+    rows.sort(key=lambda r: (-r[2], r[0]))  # stable: equal (count, slogan) keep their first-occurrence order
+    return rows
 
 
 def _doc_sizes(corpus: pd.DataFrame, tokens: Any | None) -> tuple[pd.Series, str]:

@@ -1,4 +1,4 @@
-"""TF-IDF keyword profiles per document or per group (scikit-learn's TfidfTransformer on our counts).
+"""TF-IDF keyword profiles per document or per group (scikit-learn's TfidfTransformer, computed on our counts).
 
 How a group profile is formed, and why:
   1. IDF is learned over the *documents* of the DTM (smoothed: idf = ln((1 + n) / (1 + df)) + 1).
@@ -15,7 +15,6 @@ How a group profile is formed, and why:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,19 +24,55 @@ from analysis.dtm import DTM, _indicator
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _clean, _coords, _require_counts, _term_keys, rank_within_groups
 
-if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfTransformer
-
 __all__ = ["tfidf_matrix", "tfidf_profile"]
 
 TFIDF_COLUMNS = ["group", "term", "tfidf", "count", "rank"]
 
 
-def _fit_idf(dtm: DTM, sublinear_tf: bool) -> TfidfTransformer:
-    from sklearn.feature_extraction.text import TfidfTransformer
+class _Idf:
+    """scikit-learn's ``TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True)`` fitted on ``counts``,
+    step for step in numpy (the same operations in the same order, so the same floats; a test compares
+    the two). Written out because importing scikit-learn costs about a second at every start-up of a
+    command, more than the whole computation."""
 
-    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
-    return transformer.fit(dtm.counts)
+    def __init__(self, counts: sp.csr_matrix, sublinear_tf: bool) -> None:
+        n_samples = counts.shape[0] + 1  # smoothed: one extra document containing every term
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        df += 1.0
+        idf = np.full_like(df, fill_value=n_samples, dtype=np.float64)
+        idf /= df
+        np.log(idf, out=idf)
+        idf += 1.0
+        self.idf = idf
+        self.sublinear_tf = sublinear_tf
+
+    def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+        if self.sublinear_tf:
+            np.log(x.data, out=x.data)
+            x.data += 1.0
+        x.data *= self.idf[x.indices]
+        _normalize_rows_l2(x)
+        return x
+
+
+def _normalize_rows_l2(x: sp.csr_matrix) -> None:
+    """Divide every row by its L2 norm in place, the squares summed left to right as scikit-learn's
+    ``inplace_csr_row_normalize_l2`` does (``np.add.accumulate`` is sequential; ``sum`` would pair)."""
+    data, indptr = x.data, x.indptr
+    for i in range(x.shape[0]):
+        a, b = int(indptr[i]), int(indptr[i + 1])
+        if a == b:
+            continue
+        row = data[a:b]
+        total = np.add.accumulate(row * row)[-1]
+        if total == 0.0:
+            continue
+        row /= np.sqrt(total)
+
+
+def _fit_idf(dtm: DTM, sublinear_tf: bool) -> _Idf:
+    return _Idf(sp.csr_matrix(dtm.counts), sublinear_tf)
 
 
 def tfidf_matrix(
@@ -87,17 +122,27 @@ def tfidf_profile(
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     weights, counts, labels = tfidf_matrix(dtm, by, sublinear_tf=sublinear_tf)
+    return profile_from(weights, counts, labels, dtm.features, top_n)
+
+
+def profile_from(
+    weights: sp.csr_matrix, counts: sp.csr_matrix, labels: np.ndarray, features: np.ndarray, top_n: int | None
+) -> pd.DataFrame:
+    """The ``tfidf_profile`` table of rows of TF-IDF ``weights`` and their ``counts`` (as ``tfidf_matrix``
+    returns them; also computed from grouped sums by ``analysis.stats.streamed``)."""
+    if top_n is not None and top_n < 1:
+        raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
     rows, cols = _coords(counts)
     weights.sort_indices()
     if np.array_equal(weights.indptr, counts.indptr) and np.array_equal(weights.indices, counts.indices):
         values = weights.data.astype(np.float64)  # same sparsity pattern: no lookup needed
     else:
         values = np.asarray(weights[rows, cols], dtype=np.float64).ravel()
-    sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+    sel, rank = rank_within_groups(rows, values, _term_keys(features)[cols], top_n)
     return pd.DataFrame(
         {
             "group": labels[rows[sel]],
-            "term": dtm.features[cols[sel]],
+            "term": features[cols[sel]],
             "tfidf": values[sel],
             "count": counts.data[sel].astype(np.int64),
             "rank": rank,

@@ -1,0 +1,337 @@
+"""Per-document slogan counts, cached on disk by document text and computed in parallel when new.
+
+``slogan_counts`` scans every text with the extraction rules of ``analysis.stats.slogans``; the rows of
+one document (slogan, kind, count, count_standalone) depend only on its text, the lexicon's terms, the
+``split_compound`` option and the rules themselves. They are kept under
+``<cache_dir>/slogans/<key[:16]>/`` (``analysis._shards``: Arrow IPC shards with a checksum in their
+name, atomic writes, a damaged shard set aside with a warning and recomputed, never pickle), where the
+key is the sha256 of the lexicon terms, the option, the Unicode version and the source code of the
+extraction module (any edit of the rules is a new key). Columns of a shard::
+
+    content_hash       string                              sha256 of the document text (UTF-8)
+    slogan             large_list<dictionary<int32, string>>
+    kind               large_list<int8>                    index into slogans.KINDS
+    count              large_list<int64>
+    count_standalone   large_list<int64>                   (the four lists of a row have equal lengths)
+
+A run over unchanged documents reads the rows back and scans no text.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+
+_FORMAT = 1
+# Below this much new text (characters) the rows are not worth a shard: scanning them again is cheaper.
+_WRITE_MIN_CHARS = 20_000
+# Below this much new text worker processes cost more than they save (the scan runs ~1.5 M chars/s).
+_PARALLEL_MIN_CHARS = 1_500_000
+_CHUNK_CHARS = 400_000
+
+
+@functools.lru_cache(maxsize=1)
+def _rules_digest() -> str:
+    from analysis.stats import slogans
+
+    return hashlib.sha256(Path(slogans.__file__).read_bytes()).hexdigest()
+
+
+def cache_key(lex: Any, split_compound: bool) -> str:
+    """sha256 naming everything a document's rows depend on besides its text."""
+    spec = {
+        "format": _FORMAT,
+        "rules": _rules_digest(),
+        "unicode": unicodedata.unidata_version,
+        "python": list(sys.version_info[:2]),
+        "split_compound": bool(split_compound),
+        "terms": sorted(lex.terms),
+    }
+    return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("content_hash", pa.string()),
+            ("slogan", pa.large_list(pa.dictionary(pa.int32(), pa.string()))),
+            ("kind", pa.large_list(pa.int8())),
+            ("count", pa.large_list(pa.int64())),
+            ("count_standalone", pa.large_list(pa.int64())),
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _hash_re() -> Any:
+    import re
+
+    return re.compile(r"[0-9a-f]{64}")
+
+
+def _parse(table: Any) -> tuple[list[str], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """(content hashes, flattened rows) of a shard table; ValueError unless it is well-formed (after
+    Arrow's own full validation)."""
+    from analysis.stats.slogans import KINDS
+
+    if not table.schema.remove_metadata().equals(_schema()):
+        raise ValueError(f"unexpected schema {table.schema.remove_metadata()}")
+    if any(table.column(c).null_count for c in table.column_names):
+        raise ValueError("null values")
+    hashes = table.column("content_hash").to_pylist()
+    if not all(_hash_re().fullmatch(h) for h in hashes):
+        raise ValueError("a content hash is not 64 hex digits")
+    flat = _flatten(table)
+    if flat is None:
+        raise ValueError("malformed lists (lengths differ within a row, or slogan codes out of range)")
+    _, _, kinds, counts, alone = flat
+    if len(hashes) != len(flat[0]) - 1:
+        raise ValueError("columns of different lengths")
+    if len(kinds) and (kinds.min() < 0 or kinds.max() >= len(KINDS)):
+        raise ValueError("kind codes out of range")
+    if (alone < 0).any() or (counts < alone).any():
+        raise ValueError("count below count_standalone")
+    return hashes, flat
+
+
+def _flatten(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(row offsets, slogans as an object array, kind codes, counts, standalone counts) of a shard
+    table, or None when the four list columns do not share their offsets."""
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("offsets", "slogan", "kind", "count", "count_standalone")}
+    base = 0
+    for batch in table.to_batches():
+        offsets = None
+        for col in ("slogan", "kind", "count", "count_standalone"):
+            arr = batch.column(col)
+            off = arr.offsets.to_numpy().astype(np.int64)
+            values = arr.values.slice(int(off[0]), int(off[-1] - off[0]))
+            off = off - off[0]
+            if offsets is None:
+                offsets = off
+            elif not np.array_equal(off, offsets):
+                return None
+            if col == "slogan":
+                vocab = values.dictionary.to_numpy(zero_copy_only=False)
+                codes = values.indices.to_numpy(zero_copy_only=False)
+                if len(codes) and (codes.min() < 0 or codes.max() >= len(vocab)):
+                    return None
+                parts[col].append(vocab[codes] if len(codes) else np.zeros(0, dtype=object))
+            else:
+                parts[col].append(values.to_numpy(zero_copy_only=False))
+        assert offsets is not None
+        parts["offsets"].append(offsets[:-1] + base if len(offsets) > 1 else np.zeros(0, dtype=np.int64))
+        base += int(offsets[-1])
+    cat = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in parts.items()}
+    starts = cat["offsets"].astype(np.int64)
+    offsets = np.append(starts, np.int64(base))
+    return (
+        offsets,
+        cat["slogan"].astype(object, copy=False),
+        cat["kind"].astype(np.int8, copy=False),
+        cat["count"].astype(np.int64, copy=False),
+        cat["count_standalone"].astype(np.int64, copy=False),
+    )
+
+
+def _table(hashes: Sequence[str], rows: Sequence[Sequence[tuple[str, str, int, int]]]) -> Any:
+    """A shard table from per-document rows."""
+    import pyarrow as pa
+
+    from analysis.stats.slogans import KINDS
+
+    kind_code = {k: i for i, k in enumerate(KINDS)}
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = [row for doc in rows for row in doc]
+    slogans = pd.factorize(np.array([r[0] for r in flat], dtype=object)) if flat else (np.zeros(0, np.int64), [])
+    codes, vocab = slogans
+    off = pa.array(offsets, type=pa.int64())
+
+    def lists(values: Any) -> Any:
+        return pa.LargeListArray.from_arrays(off, values)
+
+    return pa.table(
+        {
+            "content_hash": pa.array(list(hashes), type=pa.string()),
+            "slogan": lists(
+                pa.DictionaryArray.from_arrays(
+                    pa.array(np.asarray(codes, dtype=np.int32), type=pa.int32()),
+                    pa.array(list(vocab), type=pa.string()),
+                )
+            ),
+            "kind": lists(pa.array(np.array([kind_code[r[1]] for r in flat], dtype=np.int8), type=pa.int8())),
+            "count": lists(pa.array(np.array([r[2] for r in flat], dtype=np.int64), type=pa.int64())),
+            "count_standalone": lists(pa.array(np.array([r[3] for r in flat], dtype=np.int64), type=pa.int64())),
+        },
+        schema=_schema(),
+    )
+
+
+# ------------------------------------------------------------------------------------------ scanning
+@functools.lru_cache(maxsize=4)
+def _worker_lexicon(terms: tuple[str, ...]) -> Any:
+    from analysis.stats.slogans import _Lexicon
+
+    return _Lexicon(terms)
+
+
+def _scan_chunk(terms: tuple[str, ...], split_compound: bool, texts: list[str]) -> list[list[tuple[str, str, int, int]]]:
+    from analysis.stats.slogans import _doc_rows
+
+    lex = _worker_lexicon(terms)
+    return [_doc_rows(t, lex, split_compound) for t in texts]
+
+
+def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[str, str, int, int]]]:
+    """Rows of every text: in worker processes (as the tokenizer's) when there is enough text."""
+    from analysis.stats.slogans import _doc_rows
+
+    total = sum(len(t) for t in texts)
+    n_jobs = config.n_jobs_default()
+    if n_jobs < 2 or total < _PARALLEL_MIN_CHARS or len(texts) < 2:
+        return [_doc_rows(t, lex, split_compound) for t in texts]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from analysis.tokens import _mp_context
+
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for i, t in enumerate(texts):
+        current.append(i)
+        size += len(t)
+        if size >= _CHUNK_CHARS:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    terms = tuple(sorted(lex.terms))
+    out: list[list[tuple[str, str, int, int]]] = [[] for _ in texts]
+    try:
+        with ProcessPoolExecutor(max_workers=min(n_jobs, len(chunks)), mp_context=_mp_context()) as pool:
+            futures = [pool.submit(_scan_chunk, terms, split_compound, [texts[i] for i in idx]) for idx in chunks]
+            for idx, future in zip(chunks, futures, strict=True):
+                for i, rows in zip(idx, future.result(), strict=True):
+                    out[i] = rows
+    except (BrokenProcessPool, OSError):  # no worker processes here: scan in this one
+        return [_doc_rows(t, lex, split_compound) for t in texts]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- verb
+def counts_table(texts: Sequence[Any], doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
+    """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
+    ``slogans._doc_rows``) in corpus order; a text that is no str has none."""
+    from analysis._shards import MAX_SHARDS, ShardStore
+    from analysis.stats.slogans import KINDS
+
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    hashes = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+    key = cache_key(lex, split_compound)
+    store = ShardStore(config.CACHE_DIR / "slogans" / key[:16], key, _parse, "slogan cache")
+
+    wanted = dict.fromkeys(hashes)
+    # hash -> (source number, row); sources are the flattened shards, newest first, then the new rows
+    where: dict[str, tuple[int, int]] = {}
+    sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    shard_paths = store.shards()
+    for path in reversed(shard_paths):
+        if len(where) == len(wanted):
+            break
+        shard = store.read(path)
+        if shard is None:
+            continue
+        shard_hashes, flat = shard
+        k = len(sources)
+        sources.append(flat)
+        for row, h in enumerate(shard_hashes):
+            if h in wanted and h not in where:
+                where[h] = (k, row)
+    todo = [h for h in wanted if h not in where]
+    if todo:
+        first = {}
+        for i, h in enumerate(hashes):
+            first.setdefault(h, i)
+        new_texts = [texts[first[h]] for h in todo]
+        rows = _scan(new_texts, lex, split_compound)
+        table = _table(todo, rows)
+        if sum(len(t) for t in new_texts) >= _WRITE_MIN_CHARS:
+            store.write(table)
+            if len(store.shards()) > MAX_SHARDS:
+                _compact(store)
+        flat = _flatten(table)
+        assert flat is not None
+        k = len(sources)
+        sources.append(flat)
+        where.update((h, (k, row)) for row, h in enumerate(todo))
+    return _assemble(hashes, doc_ids, where, sources, KINDS)
+
+
+def _assemble(
+    hashes: list[str], doc_ids: np.ndarray, where: dict[str, tuple[int, int]],
+    sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]], kinds: Sequence[str],
+) -> pd.DataFrame:
+    """The rows of every document, in corpus order, gathered from the sources with numpy."""
+    bases = np.cumsum([0] + [len(s[1]) for s in sources])
+    offsets = np.concatenate([s[0][:-1] + b for s, b in zip(sources, bases, strict=False)]) if sources else np.zeros(0, np.int64)
+    ends = np.concatenate([s[0][1:] + b for s, b in zip(sources, bases, strict=False)]) if sources else np.zeros(0, np.int64)
+    row_base = np.cumsum([0] + [len(s[0]) - 1 for s in sources])
+    idx = np.fromiter((row_base[k] + r for k, r in map(where.__getitem__, hashes)), dtype=np.int64, count=len(hashes))
+    starts, stops = offsets[idx], ends[idx]
+    lengths = stops - starts
+    n = int(lengths.sum())
+    take = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(n, dtype=np.int64)
+    slogan = np.concatenate([s[1] for s in sources])[take] if sources else np.zeros(0, dtype=object)
+    kind = np.concatenate([s[2] for s in sources])[take] if sources else np.zeros(0, dtype=np.int8)
+    count = np.concatenate([s[3] for s in sources])[take] if sources else np.zeros(0, dtype=np.int64)
+    alone = np.concatenate([s[4] for s in sources])[take] if sources else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "doc_id": np.repeat(np.asarray(doc_ids, dtype=object), lengths),
+            "slogan": slogan.astype(object, copy=False),
+            "kind": np.asarray(kinds, dtype=object)[kind.astype(np.int64)],
+            "count": count.astype(np.int64, copy=False),
+            "count_standalone": alone.astype(np.int64, copy=False),
+        }
+    )
+
+
+def _compact(store: Any) -> None:
+    """Merge every readable shard into one (newest entry of a content hash wins)."""
+    paths = store.shards()
+    seen: set[str] = set()
+    hashes: list[str] = []
+    rows: list[list[tuple[str, str, int, int]]] = []
+    from analysis.stats.slogans import KINDS
+
+    merged = []
+    for path in reversed(paths):
+        shard = store.read(path)
+        if shard is None:
+            continue
+        shard_hashes, (offsets, slogans, kinds, counts, alone) = shard
+        merged.append(path)
+        for r, h in enumerate(shard_hashes):
+            if h in seen:
+                continue
+            seen.add(h)
+            a, b = int(offsets[r]), int(offsets[r + 1])
+            hashes.append(h)
+            rows.append([(slogans[j], KINDS[kinds[j]], int(counts[j]), int(alone[j])) for j in range(a, b)])
+    if len(merged) >= 2:
+        store.replace_all(_table(hashes, rows), merged)

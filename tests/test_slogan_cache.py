@@ -1,0 +1,135 @@
+"""The per-document slogan cache: a cached run gives the same table as a scan, never trusts a damaged file,
+and a changed lexicon or option is a different cache."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.stats import _slogan_cache
+from analysis.stats.slogans import _doc_rows, _get_lexicon, slogan_counts
+
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+PARAS = [
+    "坚决做到“两个维护”，增强“四个意识”，推进全面从严治党。",
+    "学习《中国共产党纪律处分条例》，落实“学思想、强党性、重实践、建新功”要求，一体推进不敢腐、不能腐、不想腐。",
+    "“实”字当头，推动1+N政策体系落地，谋划十四五规划，坚持以人民为中心。",
+    "正风肃纪反腐，习近平新时代中国特色社会主义思想，党风廉政建设和反腐败斗争。",
+    '他说"BASIC6"和‘单引号’，「全面从严治党」「两个确立」。',
+]
+
+
+def _corpus(n: int, prefix: str = "d") -> pd.DataFrame:
+    texts = [f"{i}号通知\n" + "\n".join(PARAS[(i + k) % len(PARAS)] for k in range(1 + i % 4)) * (1 + i % 3) for i in range(n)]
+    return pd.DataFrame({"doc_id": [f"{prefix}{i}" for i in range(n)], "text": texts})
+
+
+@pytest.fixture()
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(_slogan_cache, "_WRITE_MIN_CHARS", 0)
+    return tmp_path / "slogans"
+
+
+def _reference(corpus: pd.DataFrame, **kw) -> pd.DataFrame:
+    """The counts scanned document by document without any cache (what the table must equal)."""
+    lex = _get_lexicon(None)
+    rows = [(d, *r) for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) for r in _doc_rows(t, lex, kw.get("split_compound", True))]
+    return pd.DataFrame(rows, columns=["doc_id", "slogan", "kind", "count", "count_standalone"])
+
+
+def test_cached_run_equals_first_run_and_scans_nothing(own_cache, monkeypatch):
+    corpus = _corpus(30)
+    first = slogan_counts(corpus)
+    pd.testing.assert_frame_equal(first, _reference(corpus))
+    assert len(list(own_cache.glob("*/shard-*.arrow"))) == 1
+
+    def no_scan(*args, **kwargs):
+        raise AssertionError("a cached document was scanned again")
+
+    monkeypatch.setattr(_slogan_cache, "_scan", no_scan)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), first)
+    # a subset in another order, kinds filtered: still served from the cache
+    sub = corpus.iloc[[5, 2, 9]].reset_index(drop=True)
+    expected = first[first["doc_id"].isin(sub["doc_id"])]
+    expected = pd.concat([expected[expected["doc_id"] == d] for d in sub["doc_id"]], ignore_index=True)
+    pd.testing.assert_frame_equal(slogan_counts(sub), expected)
+
+
+def test_only_new_documents_are_scanned(own_cache, monkeypatch):
+    slogan_counts(_corpus(10))
+    scanned: list[int] = []
+    real = _slogan_cache._scan
+
+    def counting(texts, lex, split_compound):
+        scanned.append(len(texts))
+        return real(texts, lex, split_compound)
+
+    monkeypatch.setattr(_slogan_cache, "_scan", counting)
+    more = pd.concat([_corpus(10), pd.DataFrame({"doc_id": ["new"], "text": ["新的“两个维护”"]})], ignore_index=True)
+    out = slogan_counts(more)
+    assert scanned == [1]
+    pd.testing.assert_frame_equal(out, _reference(more))
+
+
+def test_other_lexicon_or_option_is_another_cache(own_cache):
+    corpus = _corpus(8)
+    slogan_counts(corpus)
+    nosplit = slogan_counts(corpus, split_compound=False)
+    pd.testing.assert_frame_equal(nosplit, _reference(corpus, split_compound=False))
+    mine = slogan_counts(corpus, lexicon=["两个维护"])
+    assert set(mine.loc[mine["kind"] == "lexicon", "slogan"]) <= {"两个维护"}
+    assert len(list(own_cache.glob("*/shard-*.arrow"))) == 3
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "rename"])
+def test_damaged_shard_is_set_aside_and_recomputed(own_cache, damage):
+    corpus = _corpus(12)
+    first = slogan_counts(corpus)
+    (shard,) = own_cache.glob("*/shard-*.arrow")
+    data = bytearray(shard.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0xFF
+        shard.write_bytes(bytes(data))
+    elif damage == "truncate":
+        shard.write_bytes(bytes(data[: len(data) // 3]))
+    else:  # well-formed bytes under a name promising other bytes
+        shard.rename(shard.with_name(shard.stem[:-64] + "0" * 64 + ".arrow"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = slogan_counts(corpus)
+    assert any("slogan cache file" in str(w.message) and "damaged" in str(w.message) for w in caught)
+    pd.testing.assert_frame_equal(again, first)
+    assert list(own_cache.glob("*/damaged/shard-*.arrow"))
+
+
+def test_parallel_scan_equals_serial(own_cache, monkeypatch):
+    corpus = _corpus(40)
+    monkeypatch.setattr(_slogan_cache, "_PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(_slogan_cache, "_CHUNK_CHARS", 500)
+    monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+
+
+def test_many_runs_are_compacted(own_cache):
+    for k in range(12):
+        slogan_counts(_corpus(3, prefix=f"r{k}-").assign(text=lambda d, k=k: d["text"] + f"第{k}批"))
+    assert 1 <= len(list(own_cache.glob("*/shard-*.arrow"))) <= 9
+    corpus = pd.concat([_corpus(3, prefix=f"r{k}-").assign(text=lambda d, k=k: d["text"] + f"第{k}批") for k in range(12)], ignore_index=True)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+
+
+def test_sample_corpus_counts_cached_equal_scanned(own_cache):
+    from analysis.ingest.corpus import load_corpus
+
+    corpus = load_corpus(SEEDS, progress=False, quiet=True)
+    first = slogan_counts(corpus)
+    assert len(first) > 20
+    pd.testing.assert_frame_equal(slogan_counts(corpus), first)
+    ref = _reference(corpus)
+    pd.testing.assert_frame_equal(first, ref)
