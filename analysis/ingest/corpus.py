@@ -43,6 +43,7 @@ The ingest report lists every skipped or problematic file with columns ``path, s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -114,6 +115,9 @@ class IngestResult:
 
     corpus: pd.DataFrame
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    #: hash of everything the tables were made from, when all of it is known (every file's record came
+    #: from the ingestion cache): ``ingest`` leaves outputs made from the same inputs as they are
+    inputs_key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_skipped(self) -> int:
@@ -464,6 +468,7 @@ def _run_table(
     n_jobs: int,
     progress: bool,
     ocr: bool = False,
+    seen: dict[str, Any] | None = None,
 ) -> Any:
     """The records table of ``todo`` (Arrow): one row per file, in order, columns ``_FRAME_COLUMNS``.
 
@@ -489,6 +494,9 @@ def _run_table(
         cached, other = store.lookup_table(keys.values(), aliases_key)
     found = set(cached.column("key").to_pylist()) if cached is not None else set()
     base = str(store.base) if store is not None else None
+    if seen is not None and store is not None and all(keys.get(rel) in found for _, rel in todo):
+        seen["keys"] = [(rel, keys[rel]) for _, rel in todo]  # every record known from its key
+        seen["aliases"] = aliases_key
 
     def jobs(rels: Iterable[str], to_cache: bool) -> list[tuple[Any, ...]]:
         return [
@@ -987,6 +995,7 @@ def read_corpus(
             continue
         todo.append((f, rel))
     _ALIASES.clear()
+    seen: dict[str, Any] = {}
     # --- engine (issue 12): file partitions as tasks of a Dask cluster, else this machine's pool
     from analysis.engine import resolve
 
@@ -1006,8 +1015,9 @@ def read_corpus(
     else:
         store = IngestCache(cache_dir) if cache else None
         table = _run_table(
-            root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
-        )
+            root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr,
+            seen=seen,
+        )  # fmt: skip
     # --- end engine
 
     notes = ["path", "status", "reason", "warning", "removed_chars", "removed_reasons"]
@@ -1033,7 +1043,36 @@ def read_corpus(
             report.append({"path": p, "status": "warning", "reason": f"exact duplicate of document {d}"})
     report_df = pd.DataFrame(report, columns=REPORT_COLUMNS)
     report_df = report_df.sort_values(["status", "path"], kind="stable").reset_index(drop=True)
-    return IngestResult(corpus=corpus, report=report_df)
+    inputs = None
+    if "keys" in seen:
+        listed = [(r["path"], r["reason"]) for r in report[: len(entries) - len(todo)]]
+        inputs = _inputs_key(seen, listed, metadata, path_vars)
+    return IngestResult(corpus=corpus, report=report_df, inputs_key=inputs)
+
+
+def _inputs_key(
+    seen: dict[str, Any], listed: list[tuple[str, str]], metadata: str | Path | None, path_vars: str | None
+) -> str:
+    """Hash of what a corpus table made from cached records depends on: the ingestion rules (the source
+    of analysis.ingest), each file's name and record key (its bytes and settings), the alias files, the
+    files left out at listing, the metadata file's content and the path pattern, and the libraries
+    that write the tables."""
+    import pyarrow as pa
+
+    from analysis import _io as io_module
+    from analysis.ingest.cache import rules_key
+
+    h = hashlib.sha256()
+    parts = [rules_key(), seen["aliases"], str(path_vars or ""), pd.__version__, pa.__version__]
+    parts.append(hashlib.sha256(Path(io_module.__file__).read_bytes()).hexdigest())
+    parts.append(hashlib.sha256(Path(metadata).read_bytes()).hexdigest() if metadata is not None else "")
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    for rel, key in seen["keys"]:
+        h.update(rel.encode("utf-8", "backslashreplace") + b"\0" + key.encode() + b"\n")
+    for rel, reason in listed:
+        h.update(rel.encode("utf-8", "backslashreplace") + b"\0" + reason.encode("utf-8", "backslashreplace") + b"\n")
+    return h.hexdigest()
 
 
 def load_corpus(
@@ -1129,13 +1168,45 @@ def ingest(
     return result
 
 
+# Beside the outputs of ``ingest``: the inputs key they were made from, and each file's size and
+# modification time after writing (an output edited or replaced since is written again).
+_OUTPUTS_NOTE = ".textlab-ingest.json"
+_OUTPUTS = ("corpus.parquet", "corpus.csv", "ingest_report.csv")
+
+
+def _outputs_state(out: Path) -> list[list[int]] | None:
+    try:
+        return [[st.st_size, st.st_mtime_ns, st.st_ino] for st in (os.stat(out / name) for name in _OUTPUTS)]
+    except OSError:
+        return None
+
+
+def _outputs_current(out: Path, inputs_key: str) -> bool:
+    """The outputs in ``out`` were written from the same inputs and are untouched since."""
+    try:
+        note = json.loads((out / _OUTPUTS_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    state = _outputs_state(out)
+    return isinstance(note, dict) and note.get("inputs") == inputs_key and state is not None and note.get("files") == state
+
+
 def write_corpus(result: IngestResult, out: Path) -> None:
-    """Write the three ingest outputs atomically into ``out``."""
+    """Write the three ingest outputs atomically into ``out`` (unless they are there already, made from
+    the same inputs and untouched since: a re-run over an unchanged folder writes nothing)."""
+    if result.inputs_key is not None and _outputs_current(out, result.inputs_key):
+        return
+    with contextlib.suppress(OSError):  # from here on the outputs are not known to be current
+        (out / _OUTPUTS_NOTE).unlink()
     _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
     _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
     _io.write_csv(result.report, out / "ingest_report.csv")
+    state = _outputs_state(out)
+    if result.inputs_key is not None and state is not None:
+        with contextlib.suppress(OSError):
+            _io.write_text(out / _OUTPUTS_NOTE, json.dumps({"inputs": result.inputs_key, "files": state}))
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:
