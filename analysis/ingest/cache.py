@@ -17,7 +17,7 @@ Safety, as for the token cache: shards are Parquet files written atomically (tem
 rename) under unique names, so concurrent runs never see a half-written shard and never overwrite each
 other; nothing is pickled; a shard that cannot be read is set aside (renamed ``*.damaged``) with a
 warning and its documents are simply ingested again; a shard that vanished under a concurrent
-compaction is a cache miss. When a folder holds more than :data:`MAX_SHARDS` shards, the writer merges
+compaction is a cache miss. When a folder holds more than :data:`MAX_SHARDS` small shards, the writer merges
 them into one.
 """
 
@@ -44,6 +44,9 @@ __all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_dig
 # word lists, not e.g. a changed default passed in from elsewhere).
 INGEST_VERSION = "2"
 MAX_SHARDS = 8
+# A shard of at least this many bytes of uncompressed data is never merged again: the records of a
+# large run stay where its workers wrote them (merging would rewrite the whole corpus every time).
+BIG_SHARD_BYTES = 16_000_000
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
@@ -290,8 +293,8 @@ class IngestCache:
         """
         try:
             path = self._write(records) if records else None
-            if compact and len(self.shards()) > MAX_SHARDS:
-                self.compact()
+            if compact and len(self.small_shards()) > MAX_SHARDS:
+                self.compact(self.small_shards())
             return path
         except OSError as exc:
             warnings.warn(f"ingestion cache not written to {self.dir}: {exc}", RuntimeWarning, stacklevel=2)
@@ -321,15 +324,31 @@ class IngestCache:
             suffix=".parquet",
         )
 
-    def compact(self) -> Path | None:
-        """Merge all shards into one (newest record per key and alias key wins); old shards removed.
+    def small_shards(self) -> list[Path]:
+        """The shards below :data:`BIG_SHARD_BYTES` of data (oldest first)."""
+        import pyarrow.parquet as pq
+
+        small = []
+        for path in self.shards():
+            try:
+                meta = pq.read_metadata(path)
+                size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            except Exception:  # vanished or damaged: a lookup sets it aside
+                continue
+            if size < BIG_SHARD_BYTES:
+                small.append(path)
+        return small
+
+    def compact(self, shards: Sequence[Path] | None = None) -> Path | None:
+        """Merge the shards (all, or those given) into one (newest record per key and alias key wins); the
+        merged ones are removed.
 
         Streams: one shard is in memory at a time, whatever the size of the cache.
         """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        shards = list(reversed(self.shards()))  # newest first
+        shards = list(reversed(self.shards() if shards is None else sorted(shards)))  # newest first
         if len(shards) < 2:
             return None
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -431,8 +431,12 @@ def iter_budgeted(
                 yield results.pop(next_out)
                 next_out += 1
     finally:
+        idle = [w for w in workers if not w.queue]
         for w in workers:
-            if not w.queue:
-                w.stop()
-            else:
+            if w.queue:
                 w.kill()
+            else:  # told first, all of them: they write out what they kept at the same time
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)
+        for w in idle:
+            w.end()
