@@ -282,6 +282,8 @@ class IngestCache:
         table = None
         if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
             table = pa.concat_tables([part for _, part in sorted(parts, key=lambda p: p[0])])
+        del parts
+        pa.default_memory_pool().release_unused()  # the pages read and decompressed: back to the system
         return table, {k: v for k, v in other.items() if k not in found}
 
     def store(self, records: Sequence[dict[str, Any]], *, compact: bool = True) -> Path | None:

@@ -573,10 +573,12 @@ def _run_table(
     parts = []
     if cache_rows:
         part = take_rows(cached, cache_rows)
+        del cached
+        pa.default_memory_pool().release_unused()
         rels = [rel for (_, rel), o in zip(todo, order, strict=True) if o >= 0]
         part = part.append_column("path", pa.array(rels, type=pa.large_string()))
         parts.append(part.select(list(_FRAME_COLUMNS)))
-    del cached
+    cached = None
     if fresh:
         parts.append(_records_table(fresh))
     fresh.clear()
@@ -585,8 +587,10 @@ def _run_table(
     if len(parts) == 1 and all(o >= 0 for o in order):
         return take_rows(parts[0], list(range(parts[0].num_rows)))
     n_cached = len(cache_rows)
-    table = pa.concat_tables(parts)
-    return take_rows(table, [o if o >= 0 else n_cached - o - 1 for o in order])
+    table = take_rows(pa.concat_tables(parts), [o if o >= 0 else n_cached - o - 1 for o in order])
+    del parts
+    pa.default_memory_pool().release_unused()
+    return table
 
 
 def _frame_report(frame: pd.DataFrame) -> list[dict[str, str]]:
