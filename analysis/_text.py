@@ -98,46 +98,102 @@ def char_class(chars: Iterable[str]) -> str:
 class _ScriptTable:
     """Per-process memory of which characters are script-specific, filled as characters are met.
 
-    ``seen`` holds every character already looked at; ``trad`` / ``simp`` are the characters OpenCC's
-    t2s / s2t change on their own.
+    ``seen`` (``seen_simp``) holds every character already converted with t2s (s2t); ``trad`` / ``simp``
+    are the characters OpenCC's t2s / s2t change on their own. ``flags`` marks them by code point (1 traditional, 2 simplified), so
+    that a text's script-specific characters are counted in one vectorised pass.
     """
+
+    # Characters not yet seen are found with a regex of the seen ones (Basic Multilingual Plane only:
+    # a class of scattered supplementary characters is tested one by one), rebuilt when it has missed
+    # this many characters since it was built; `set(text)` would look at every character of every text.
+    _REBUILD_AFTER = 256
+    _LONG_TEXT = 100_000
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
         self.trad: set[str] = set()
         self.simp: set[str] = set()
-        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+        self.seen_simp: set[str] = set()  # characters whose s2t form is known
+        self._flags: Any = None
+        self._unseen_re: re.Pattern[str] | None = None
+        self._missed = 0
+
+    def _unseen(self, text: str) -> set[str]:
+        """The characters of ``text`` not in ``seen`` (exactly ``set(text) - seen``)."""
+        if len(text) > self._LONG_TEXT:  # its distinct characters, counted in one vectorised pass
+            import numpy as np
+
+            codes = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+            return set(map(chr, codes.tolist())) - self.seen
+        if not self.seen:  # the first text: every character is new
+            return set(text)
+        if self._unseen_re is None or self._missed >= self._REBUILD_AFTER:
+            bmp = [c for c in self.seen if ord(c) < 0x10000]
+            self._unseen_re = re.compile("[^" + char_class(bmp)[1:]) if bmp else re.compile("(?s:.)")
+            self._missed = 0
+        candidates = set(self._unseen_re.findall(text))
+        new = candidates - self.seen
+        self._missed += len(candidates)
+        return new
 
     def learn(self, text: str) -> None:
-        new = set(text) - self.seen
+        """Learn which characters of ``text`` t2s changes (the traditional-only ones)."""
+        new = self._unseen(text)
         if not new:
             return
         han = [c for c in new if _HAN_RE.match(c)]
         if han:
-            joined = "\n".join(han)
-            as_simp = convert_script(joined, "t2s").split("\n")
-            as_trad = convert_script(joined, "s2t").split("\n")
-            if len(as_simp) != len(han) or len(as_trad) != len(han):  # pragma: no cover - defensive
-                as_simp = [convert_script(c, "t2s") for c in han]
-                as_trad = [convert_script(c, "s2t") for c in han]
-            for c, simp_form, trad_form in zip(han, as_simp, as_trad, strict=True):
+            flags = self.flags()
+            for c, simp_form in zip(han, _convert_each(han, "t2s"), strict=True):
                 if simp_form != c:
                     self.trad.add(c)
-                if trad_form != c:
-                    self.simp.add(c)
-            self._regexes = None
+                    flags[ord(c)] |= 1
         self.seen |= new
 
-    def regexes(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        if self._regexes is None:
-            self._regexes = tuple(  # type: ignore[assignment]
-                re.compile(char_class(chars)) if chars else None
-                for chars in (self.trad, self.simp)
-            )
-        return self._regexes  # type: ignore[return-value]
+    def learn_simplified(self, text: str) -> None:
+        """Learn which characters of ``text`` s2t changes (the simplified-only ones). Only texts with a
+        traditional-only character need this, so simplified corpora never load the s2t converter."""
+        if len(text) > self._LONG_TEXT:
+            import numpy as np
+
+            codes = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+            new = set(map(chr, codes.tolist())) - self.seen_simp
+        else:
+            new = set(text) - self.seen_simp
+        han = [c for c in new if _HAN_RE.match(c)]
+        if han:
+            flags = self.flags()
+            for c, trad_form in zip(han, _convert_each(han, "s2t"), strict=True):
+                if trad_form != c:
+                    self.simp.add(c)
+                    flags[ord(c)] |= 2
+        self.seen_simp |= new
+
+    def flags(self) -> Any:
+        if self._flags is None:
+            import numpy as np
+
+            self._flags = np.zeros(0x110000, dtype=np.uint8)
+        return self._flags
+
+    def count(self, text: str) -> tuple[int, int]:
+        """(traditional-only, simplified-only) character occurrences in ``text``."""
+        import numpy as np
+
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        counts = np.bincount(self.flags()[codes], minlength=4)
+        return int(counts[1] + counts[3]), int(counts[2] + counts[3])
 
 
 _SCRIPT = _ScriptTable()
+
+
+def _convert_each(chars: list[str], config: str) -> list[str]:
+    """Each character converted on its own with OpenCC ``config`` (in one call: one per line)."""
+    out = convert_script("\n".join(chars), config).split("\n")
+    if len(out) != len(chars):  # pragma: no cover - defensive
+        out = [convert_script(c, config) for c in chars]
+    return out
 
 
 def detect_script(text: str) -> str:
@@ -152,9 +208,11 @@ def detect_script(text: str) -> str:
     if not _HAN_RE.search(text):
         return "none"
     _SCRIPT.learn(text)
-    trad_re, simp_re = _SCRIPT.regexes()
-    trad = trad_re.subn("", text)[1] if trad_re else 0  # counted in C, no match objects
-    simp = simp_re.subn("", text)[1] if simp_re else 0
+    trad, _ = _SCRIPT.count(text)
+    if trad == 0:  # whatever the simplified-only count, the text reads as simplified
+        return "simplified"
+    _SCRIPT.learn_simplified(text)
+    trad, simp = _SCRIPT.count(text)
     specific = trad + simp
     if specific == 0 or trad <= 0.1 * specific:
         return "simplified"

@@ -314,6 +314,13 @@ def dtm(tokens: TokensLike) -> DTM:
     if len(docs) != len(docvars):
         raise AnalysisError(f"{len(docs)} token lists but {len(docvars)} docvars rows")
 
+    from_codes = getattr(docs, "sparse_counts", None)  # analysis.tokens.TokenLists: counted from the cache's codes
+    built = from_codes() if callable(from_codes) else None
+    if built is not None:
+        counts, features, lengths = built
+        docvars = docvars.reset_index(drop=True).copy()
+        docvars[TOKENS_COLUMN] = lengths
+        return DTM(counts, features, docvars, weighted=False)
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     flat = np.empty(int(lengths.sum()), dtype=object)
     flat[:] = list(chain.from_iterable(docs))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import _io
+from analysis import _io, _results
 from analysis.dtm import dtm as build_dtm
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import frequency
@@ -63,10 +63,41 @@ def write_stats(
     ``streaming`` (default): the tables come from per-partition sums and never from one document-term
     matrix of the whole corpus (``analysis.stats.streamed``: same CSVs, memory of vocabulary x groups);
     False computes them from the whole-corpus matrix (the reference the streamed path is tested against).
+
+    The files are cached (``analysis._results``): a run on the same documents (text and docvars) with the
+    same settings, resources and code writes the files of the first run again, with its notes and
+    warnings, without tokenizing or computing anything.
     """
-    if streaming and len(corpus) and all(c in corpus.columns for c in by):
-        return _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
-                               min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
+    # The path and the engine are in the key although they give the same files: a comparison of two
+    # paths or engines must compute both, never read one from the other's run.
+    params = {"by": list(by), "target": target, "reference": reference, "top_n": top_n,
+              "min_count": min_count, "family": family, "streaming": bool(streaming),
+              "engine": engine if engine is None or isinstance(engine, str) else type(engine).__name__}  # fmt: skip
+    key = _results.key(corpus, params)
+    if key is not None:
+        cached = _results.load(key)
+        if cached is not None:  # the same corpus, settings and code as a run before: its files again
+            out.mkdir(parents=True, exist_ok=True)
+            result = StatsOutput(notes=list(cached.notes))
+            for name, data in cached.files:
+                result.files.append(_io.write_bytes(out / name, data))
+            cached.replay_warnings()
+            return result
+    with _results.Recorder() as recorder:
+        if streaming and len(corpus) and all(c in corpus.columns for c in by):
+            result = _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
+                                     min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
+        else:
+            result = _compute_stats(corpus, out, by, target, reference, top_n, min_count, family, progress, engine)
+    if key is not None:
+        _results.store(key, result.files, result.notes, recorder.kept)
+    return result
+
+
+def _compute_stats(
+    corpus: pd.DataFrame, out: Path, by: Sequence[str], target: str | None, reference: str | None,
+    top_n: int, min_count: int, family: str, progress: bool, engine: Any,
+) -> StatsOutput:
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)

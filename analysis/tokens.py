@@ -73,6 +73,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_USER_FREQ",
     "SLOGAN_FREQ",
+    "TokenLists",
     "Tokenizer",
     "Tokens",
     "load_slogan_terms",
@@ -472,7 +473,7 @@ class Tokens:
     tokenizer that produced them. Equal tokens are shared str objects (cheap in memory).
     """
 
-    docs: list[list[str]]
+    docs: Sequence[list[str]]  # a list, or the TokenLists of tokenize() (lists made on first access)
     docvars: pd.DataFrame
     tokenizer_hash: str
 
@@ -488,8 +489,129 @@ class Tokens:
         """Tokens per document, indexed like ``docvars``."""
         import pandas as pd
 
-        counts = np.fromiter((len(d) for d in self.docs), dtype=np.int64, count=len(self.docs))
+        if isinstance(self.docs, TokenLists):
+            counts = self.docs.lengths()
+        else:
+            counts = np.fromiter((len(d) for d in self.docs), dtype=np.int64, count=len(self.docs))
         return pd.Series(counts, index=self.docvars.index, name="n_tokens")
+
+
+class TokenLists(Sequence):  # type: ignore[type-arg]
+    """The token lists of ``tokenize``, kept as the cache's codes until a list is asked for.
+
+    Behaves as a read-only sequence of ``list[str]`` (indexing, iteration, ``len``, ``==`` with a list);
+    the Python lists are made, all at once, on first access. Until then ``lengths()`` and
+    ``sparse_counts()`` (used by ``analysis.dtm.dtm``) work on the integer codes directly, so a cached
+    run builds its document-term matrix without creating a string per token.
+    """
+
+    def __init__(self, rows: list[tuple[_Block, int]]) -> None:
+        self._rows = rows
+        self._lists: list[list[str]] | None = None
+
+    def _all(self) -> list[list[str]]:
+        if self._lists is None:
+            with _gc_paused():
+                self._lists = [block.tokens(row) for block, row in self._rows]
+        return self._lists
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TokenLists):
+            other = other._all()
+        return self._all() == other if isinstance(other, list) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def _gathered(self) -> tuple[list[_Block], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(blocks, block number, row in the block, start, end) of every document's codes."""
+        blocks: list[_Block] = []
+        number: dict[int, int] = {}
+        which = np.empty(len(self._rows), dtype=np.int64)
+        rows = np.empty(len(self._rows), dtype=np.int64)
+        for i, (block, row) in enumerate(self._rows):
+            k = number.get(id(block))
+            if k is None:
+                k = number[id(block)] = len(blocks)
+                blocks.append(block)
+            which[i], rows[i] = k, row
+        starts = np.zeros(len(rows), dtype=np.int64)
+        ends = np.zeros(len(rows), dtype=np.int64)
+        for k, block in enumerate(blocks):
+            at = which == k
+            starts[at] = block.offsets[rows[at]]
+            ends[at] = block.offsets[rows[at] + 1]
+        return blocks, which, rows, starts, ends
+
+    def lengths(self) -> np.ndarray:
+        """Tokens per document (int64), without making the lists."""
+        if self._lists is not None:
+            return np.fromiter((len(d) for d in self._lists), dtype=np.int64, count=len(self._lists))
+        _, _, _, starts, ends = self._gathered()
+        return ends - starts
+
+    def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:
+        """(documents x terms CSR counts, sorted terms, tokens per document), exactly what counting the
+        lists gives (``analysis.dtm.dtm``); None once the lists exist (they may have been edited)."""
+        if self._lists is not None:
+            return None
+        import pandas as pd
+        import scipy.sparse as sp
+
+        blocks, which, rows, starts, ends = self._gathered()
+        lengths = ends - starts
+        n_docs = len(lengths)
+        # one sorted vocabulary over the blocks; each block's codes mapped into it
+        bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
+        vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
+        global_code, uniques = pd.factorize(vocab, sort=True)
+        global_code = np.asarray(global_code, dtype=np.int32)
+        n_terms = len(uniques)
+        pieces, order = [], []
+        for k, block in enumerate(blocks):
+            at = np.flatnonzero(which == k)
+            n = lengths[at]
+            remap = global_code[bases[k] : bases[k + 1]]
+            if 2 * int(n.sum()) >= len(block.codes):  # most of the block: count all its rows, then pick
+                codes, offsets, pick = np.asarray(block.codes), block.offsets, rows[at]
+            else:  # a few documents of a large block: gather their codes first
+                before = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+                codes = np.asarray(block.codes)[np.repeat(starts[at] - before, n) + np.arange(int(n.sum()))]
+                offsets, pick = np.concatenate([[0], np.cumsum(n)]).astype(np.int64), None
+            m = sp.csr_matrix(
+                (np.ones(len(codes), dtype=np.int32), remap[codes], offsets), shape=(len(offsets) - 1, n_terms)
+            )
+            m.sum_duplicates()  # one entry per (doc, term), indices sorted
+            pieces.append(m if pick is None else m[pick])
+            order.append(at)
+        if pieces:
+            counts = sp.vstack(pieces, format="csr") if len(pieces) > 1 else pieces[0]
+            where = np.concatenate(order)
+            if not np.array_equal(where, np.arange(n_docs)):
+                counts = counts[np.argsort(where, kind="stable")]
+        else:
+            counts = sp.csr_matrix((n_docs, n_terms), dtype=np.int64)
+        # only the terms that occur (a block's vocabulary may hold words of documents not asked for)
+        used = np.bincount(counts.indices, minlength=n_terms) > 0
+        new_code = (np.cumsum(used) - 1).astype(counts.indices.dtype)
+        features = np.asarray(uniques, dtype=object)[used]
+        counts = sp.csr_matrix(
+            (counts.data.astype(np.int64), new_code[counts.indices], counts.indptr.copy()),
+            shape=(n_docs, len(features)),
+        )
+        counts.has_sorted_indices = True  # the renumbering keeps the order
+        return counts, features, lengths.astype(np.int64)
 
 
 # ------------------------------------------------------------------------------- encoded token lists
@@ -916,6 +1038,4 @@ def tokenize(
             warnings.warn(f"token cache not written to {cache.dir}: {exc}", RuntimeWarning, stacklevel=2)
         block = _Block.from_encoded(enc)
         found.update((h, (block, row)) for row, h in enumerate(new_hashes))
-    with _gc_paused():
-        docs = [block.tokens(row) for block, row in map(found.__getitem__, hashes)]
-    return Tokens(docs, docvars, tokenizer.hash)
+    return Tokens(TokenLists([found[h] for h in hashes]), docvars, tokenizer.hash)

@@ -81,6 +81,7 @@ def test_compatibility_forms() -> None:
 def test_count_is_the_number_of_changed_characters(text: str) -> None:
     mapped, n = map_chars_counted(text)
     assert n == sum(1 for ch in text if ord(ch) in char_table())
+    assert mapped == text.translate(char_table())  # the fast path (nothing to map) agrees with translate
     assert map_chars(mapped) == mapped  # idempotent
     assert not RADICAL_BLOCKS.search(mapped.replace("\u2e80", ""))
 

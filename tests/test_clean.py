@@ -715,3 +715,149 @@ def test_fix_cjk_spacing_only_removes_spaces(text: str) -> None:
     fixed = fix_cjk_spacing(text)
     assert re.sub(r"\s", "", fixed) == re.sub(r"\s", "", text)
     assert fix_cjk_spacing(fixed) == fixed
+
+
+# Fast paths of the spacing rules against their plain formulation.
+_SPACING_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(["(guó)", "（jia1）", "(zhōng)", "(ā)", "（e2）", "(a)", "(CCF)", "(xyz)", "2024-07-30", "来源：", "…"]),
+        st.sampled_from(["\n", " ", "\t", "\u3000", "\u2003", "\n ", " \n", "  "]),
+        st.sampled_from(["中", "国", "，", "。", "“", "”", "a", "5"]),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E20),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_fix_cjk_spacing_changes_only_runs_between_two_non_spaces(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    between = re.compile(rf"(?<=\S)[{spacing._HSPACE_CHARS}]+(?=\S)")  # the rule as the docstring says it
+    text = spacing.drop_page_divs(text)
+    expected = between.sub(lambda m: spacing._space_repl(spacing._HSPACE_RUN_RE.match(text, m.start())), text)
+    assert fix_cjk_spacing(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_pinyin_gloss_pre_check_agrees_with_the_full_rule(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    assert remove_pinyin_glosses(text) == spacing._GLOSS_RUN_RE.sub(spacing._gloss_repl, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPACING_TEXT)
+def test_normalize_whitespace_agrees_with_collapsing_every_run(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    collapsed = re.sub(f"[{spacing._HSPACE_CHARS}]+", " ", text)
+    expected = "\n".join(line for line in (raw.strip() for raw in collapsed.split("\n")) if line)
+    assert normalize_whitespace(text) == expected
+
+
+_UNICODE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("\r\n\x0b\x0c\x85\u2028\u2029\x00\x1f\u200b\ufeff\ud800\t\xa0\u3000&;# 中国ａ１＋⼈⺠豈ﬁ\U0002f800"),
+        st.sampled_from(["&nbsp;", "&#12288;", "&NBSP", "\r\n", "&nb\x00sp;", "\r\x00\n"]),
+        st.characters(),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_UNICODE_TEXT)
+def test_normalize_unicode_skips_only_steps_that_would_change_nothing(text: str) -> None:
+    from analysis.ingest.clean import spacing
+    from analysis.ingest.clean.chars import map_chars
+
+    expected = spacing._LINE_BREAKS_RE.sub("\n", text)
+    expected = spacing._CONTROL_RE.sub("", expected)
+    expected = spacing._ENTITY_SPACE_RE.sub(" ", expected)
+    expected = spacing._ODD_SPACES_RE.sub(" ", expected)
+    expected = spacing._translate(map_chars(expected))
+    assert normalize_unicode(text) == expected
+
+
+_LINE_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(
+            ["分享到", "上一篇", "责任编辑：", "【编辑：张三】", "Tags:", "相关新闻", "图片", "IMG_2.JPG", "点击查看大图",
+             "浏览次数：12次", "- 3 -", "第3页 共10页", "原文链接", "THE END", "12", "点击上方蓝字关注", "关注我们",
+             "今天是2024年5月1日星期三", "欢迎访问", "[2024-05-01]", "·某某新闻2024年5月1日", "版权所有",
+             "Copyright", "ICP备", "扫一扫", "二维码", "朋友圈", "中" * 15, "，", "。"]
+        ),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E10),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _boilerplate_line_by_each_rule(line: str) -> bool:
+    from analysis.ingest.clean import boilerplate
+
+    rules = boilerplate._LINE_RULES
+    if not boilerplate._reads_like_sentence(line):
+        rules = rules + boilerplate._FOOTER_RULES
+    return not re.search(r"\w", line) or any(
+        (max_len is None or len(line) <= max_len) and pattern.search(line) for pattern, max_len in rules
+    )
+
+
+def test_boilerplate_line_rules_apply_up_to_their_length_exactly() -> None:
+    from analysis.ingest.clean import boilerplate
+
+    for prefix in ("分享到", "版权所有", "二维码", "今天是2024年5月1日星期三", "欢迎访问", "上一篇"):
+        for limit in boilerplate._RULE_LENGTHS:
+            for n in (limit - 1, limit, limit + 1):
+                line = prefix + "中" * (n - len(prefix))
+                assert boilerplate._is_boilerplate_line(line) == _boilerplate_line_by_each_rule(line), line
+
+
+@settings(max_examples=500, deadline=None)
+@given(_LINE_PIECES)
+def test_boilerplate_line_rules_combined_agree_with_each_rule(line: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    line = line.strip()
+    if not line or "\n" in line:
+        return
+    assert boilerplate._is_boilerplate_line(line) == _boilerplate_line_by_each_rule(line)
+    commas = len(re.findall(r"[，,]", line)) >= 2
+    assert boilerplate._reads_like_sentence(line) == (len(line) > 40 and commas and line.endswith(("。", "！", "？", "!", "?")))
+
+
+_MARKDOWN_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.sampled_from(["+ ", "> ", "1) ", "3. ", "|", " | ", "---", ":", "\n:---:\n", "```", "~~~", "[x] ", "[a]: http://x", "=", "#标题"]),
+        st.sampled_from(["\n", "中国联通", "会议。", "２", "5", " "]),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MARKDOWN_TEXT)
+def test_markdown_line_pre_check_agrees_with_every_rule(text: str) -> None:
+    from analysis.ingest.clean import markup
+
+    fast = markup._markdown(text)
+    assert all(
+        bool(markup._MD_LINE_HINT_RE.search(line))
+        == bool(markup._MD_INLINE_CHARS_RE.search(line) or markup._MD_BLOCK_START_RE.match(line))
+        for line in text.split("\n")
+    )
+    hint = markup._MD_INLINE_CHARS_RE
+    try:
+        markup._MD_INLINE_CHARS_RE = re.compile("")  # every line through every rule
+        assert markup._markdown(text) == fast
+    finally:
+        markup._MD_INLINE_CHARS_RE = hint

@@ -10,13 +10,14 @@ restated sentences (0.59 and 0.52) and is removed.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest.clean import clean_body_recorded, clean_text, prepare
+from analysis.ingest.clean import clean_body_recorded, clean_text, prepare, repeats
 from analysis.ingest.clean.repeats import (
     REPEATED_PARAGRAPH,
     RESTATED_PASSAGE,
@@ -151,3 +152,108 @@ def test_removal_is_always_restorable(paragraphs: list[str]) -> None:
     assert restore_repeats(out, removals) == text
     assert sum(len(r.text) for r in removals) == len(text) - len(out)
     assert out.strip() == out and "\n\n" not in out
+
+
+# --- The near-duplicate search (repeats._near_duplicates) against a brute-force reference -----------
+
+_HAN = "党建工作会议中国移动联通电信召开全面从严治学习教育"
+
+
+@st.composite
+def _variant(draw: st.DrawFn, stem: str) -> str:
+    """``stem`` with a few characters replaced, dropped or inserted: a near-duplicate, or not."""
+    chars = list(stem)
+    for _ in range(draw(st.integers(0, 4))):
+        pos = draw(st.integers(0, len(chars)))
+        op = draw(st.sampled_from(["replace", "drop", "insert"]))
+        if op == "insert" or pos == len(chars):
+            chars.insert(pos, draw(st.sampled_from(_HAN)))
+        elif op == "drop":
+            del chars[pos]
+        else:
+            chars[pos] = draw(st.sampled_from(_HAN))
+    return "".join(chars)
+
+
+@st.composite
+def _keys(draw: st.DrawFn) -> list[str | None]:
+    """Sentence keys of a document: variants of a few stems, unrelated keys and short (None) ones."""
+    stems = draw(st.lists(st.text(alphabet=_HAN, min_size=2, max_size=16), min_size=1, max_size=4))
+    key = st.one_of(st.none(), st.text(alphabet=_HAN, max_size=12), st.sampled_from(stems).flatmap(_variant))
+    return draw(st.lists(key, max_size=30))
+
+
+_KEYS = _keys()
+_THRESHOLDS = st.sampled_from([0.2, 0.34, 0.5, 0.6, 0.75, 1.0])
+
+
+def _brute_force_matches(keys: list[str | None], threshold: float) -> list[list[int]]:
+    """Every earlier sentence at bigram Jaccard >= threshold, compared pair by pair; an identical key
+    matches only its latest earlier occurrence (as in repeats._near_duplicates)."""
+    grams = [{k[i : i + 2] for i in range(len(k) - 1)} if k is not None and len(k) > 1 else None for k in keys]
+    first: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    out: list[list[int]] = []
+    for i, key in enumerate(keys):
+        own = grams[i]
+        if key is None or own is None:
+            out.append([])
+            continue
+        if key in latest:
+            out.append([latest[key]])
+        else:
+            found = []
+            for j in first.values():
+                other = grams[j]
+                assert other is not None
+                inter = len(own & other)
+                if len(own) * threshold <= len(other) <= len(own) / threshold and (
+                    inter / (len(own) + len(other) - inter) >= threshold
+                ):
+                    found.append(j)
+            out.append(sorted(found))
+            first[key] = i
+        latest[key] = i
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_KEYS.map(lambda keys: keys[:9]), _THRESHOLDS)
+def test_near_duplicate_search_finds_exactly_the_similar_pairs(keys: list[str | None], threshold: float) -> None:
+    # at most 8 earlier sentences: the caps on comparisons and matches per sentence never apply
+    found = repeats._near_duplicates(keys, threshold, precheck=False)
+    assert [sorted(m) for m in found] == _brute_force_matches(keys, threshold)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_KEYS, _THRESHOLDS, st.integers(min_value=1, max_value=3))
+def test_the_pre_check_never_changes_what_is_removed(keys: list[str | None], threshold: float, min_run: int) -> None:
+    """Sentences the pre-check does not search could only have had matches that no run uses."""
+    full = repeats._near_duplicates(keys, threshold, precheck=False)
+    checked = repeats._near_duplicates(keys, threshold, min_run=min_run)
+    for got, want in zip(checked, full, strict=True):
+        assert not got or got == want  # a searched sentence gets the full search's matches
+    assert repeats._restated_runs(checked, min_run) == repeats._restated_runs(full, min_run)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_span_keys_equal_the_keys_of_the_slices(text: str, spans: list[tuple[int, int]]) -> None:
+    spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in spans]
+    assert repeats._span_keys(text, spans) == [repeats._key(text[a:b]) for a, b in spans]
+
+
+_WRAPPED_PIECES = ["中国联通召开会议", "。", "！”", "\n", "  ", "\n\n", "会议强调要坚持全面从严治党推动企业高质量发展" * 2, "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WRAPPED_PIECES), max_size=25).map("".join))
+def test_sentences_are_non_blank_ordered_and_inside_their_paragraphs(text: str) -> None:
+    lines = repeats._line_spans(text)
+    wrapped = repeats._wrapped(text, lines)
+    sentences = repeats._sentences(text, lines, wrapped)
+    paragraphs = repeats._paragraphs(lines, wrapped)
+    assert all(text[s:e].strip() for s, e in sentences)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(sentences))
+    assert all(any(a <= s and e <= b for a, b in paragraphs) for s, e in sentences)
+    assert paragraphs[-1][1] == len(text) and paragraphs[0][0] == 0

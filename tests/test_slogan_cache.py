@@ -133,3 +133,59 @@ def test_sample_corpus_counts_cached_equal_scanned(own_cache):
     pd.testing.assert_frame_equal(slogan_counts(corpus), first)
     ref = _reference(corpus)
     pd.testing.assert_frame_equal(first, ref)
+
+
+def _brute_occurrences(text: str, terms: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for t in terms:
+        n = sum(1 for i in range(len(text)) if text.startswith(t, i))
+        if n:
+            found[t] = n
+    return found
+
+
+def test_occurrences_from_the_line_scan_are_every_overlapping_occurrence():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.stats.slogans import _Lexicon, _scan
+
+    alphabet = "甲乙丙丁“”、\n"
+    terms_st = st.lists(st.text(alphabet="甲乙丙丁", min_size=1, max_size=5), min_size=1, max_size=8, unique=True)
+
+    @settings(max_examples=300, deadline=None)
+    @given(terms=terms_st, text=st.text(alphabet=alphabet, max_size=60))
+    def check(terms: list[str], text: str) -> None:
+        lex = _Lexicon(tuple(terms))
+        found: dict[str, int] = {}
+        _scan(text, lex, True, found)
+        assert found == _brute_occurrences(text, terms)
+        assert lex.occurrences(text) == found
+
+    check()
+
+
+def test_bootstrap_intervals_cached_equal_computed_and_damage_is_recomputed(own_cache, monkeypatch):
+    from analysis.stats import uncertainty
+    from analysis.stats.slogans import slogan_profile
+
+    corpus = _corpus(24).assign(company=lambda d: ["移动", "联通", "电信"] * 8)
+    first = slogan_profile(corpus, by="company")
+    assert first["rate_ci_low"].notna().any()
+    (ci,) = own_cache.glob("ci/*.npz")
+
+    def no_bootstrap(*args, **kwargs):
+        raise AssertionError("the intervals were computed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(uncertainty, "bootstrap_rate_ci", no_bootstrap)
+        pd.testing.assert_frame_equal(slogan_profile(corpus, by="company"), first)
+    ci.write_bytes(ci.read_bytes()[:40])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = slogan_profile(corpus, by="company")
+    assert any("interval cache file" in str(w.message) for w in caught)
+    pd.testing.assert_frame_equal(again, first)
+    other = slogan_profile(corpus, by="company", seed=1)  # another seed: another file, other intervals
+    assert len(list(own_cache.glob("ci/*.npz"))) == 2
+    assert not other["rate_ci_low"].equals(first["rate_ci_low"]) or not other["rate_ci_high"].equals(first["rate_ci_high"])

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import _text
 from analysis.errors import ReadError
@@ -66,3 +68,45 @@ def test_word_lists_are_data_and_longer_entries_win() -> None:
         "layout_disclaimer.txt",
     ):
         assert len(_text.word_list(name)) >= 10, name
+
+
+# Script detection against its definition, character by character with OpenCC.
+_SCRIPT_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("中国联通召开会议中國聯通召開會議发發后後里裡乾干台臺么麼着著 ，。a1\n"),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.characters(min_codepoint=0x20000, max_codepoint=0x2A6DF),
+        st.characters(),
+    ),
+    max_size=60,
+)
+
+
+def _script_by_definition(text: str) -> str:
+    han = [c for c in text if re.match(f"[{_text.HAN}]", c)]
+    if not han:
+        return "none"
+    trad = sum(1 for c in han if _text.convert_script(c, "t2s") != c)
+    simp = sum(1 for c in han if _text.convert_script(c, "s2t") != c)
+    specific = trad + simp
+    if specific == 0 or trad <= 0.1 * specific:
+        return "simplified"
+    return "traditional" if simp <= 0.1 * specific else "mixed"
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SCRIPT_TEXT)
+def test_detect_script_follows_its_definition(text: str) -> None:
+    assert _text.detect_script(text) == _script_by_definition(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SCRIPT_TEXT, max_size=8))
+def test_script_table_finds_exactly_the_unseen_characters(texts: list[str]) -> None:
+    table = _text._ScriptTable()
+    table._REBUILD_AFTER = 3  # rebuild often, and also search with stale regexes
+    table._LONG_TEXT = 30  # and take the path of long texts too
+    for text in texts:
+        assert table._unseen(text) == set(text) - table.seen
+        table.learn(text)
+        assert set(text) <= table.seen

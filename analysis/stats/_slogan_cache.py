@@ -335,3 +335,62 @@ def _compact(store: Any) -> None:
             rows.append([(slogans[j], KINDS[kinds[j]], int(counts[j]), int(alone[j])) for j in range(a, b)])
     if len(merged) >= 2:
         store.replace_all(_table(hashes, rows), merged)
+
+
+# ------------------------------------------------------------------------------- bootstrap intervals
+def cached_rate_ci(
+    matrix: Any, sizes: np.ndarray, codes: np.ndarray, n_groups: int, boot: tuple[float, int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``uncertainty.bootstrap_rate_ci`` of the slogan counts, kept under ``<cache_dir>/slogans/ci/``.
+
+    The resampling (a multinomial draw per document and resample) costs seconds on a large corpus and
+    its result depends only on the arrays given, the parameters, the numpy version (the random stream)
+    and the bootstrap code: a file named by the sha256 of all of them holds the two arrays (``.npz``,
+    read without pickle); an unreadable file is recomputed with a warning."""
+    import io
+    import warnings
+
+    import scipy.sparse as sp
+
+    from analysis import _io
+    from analysis.stats import uncertainty
+
+    m = sp.csr_matrix(matrix, dtype=np.float64)
+    m.sum_duplicates()
+    m.sort_indices()
+    h = hashlib.sha256()
+    spec = {
+        "format": _FORMAT, "numpy": np.__version__, "shape": list(m.shape), "n_groups": int(n_groups),
+        "boot": [float(boot[0]), int(boot[1]), int(boot[2])],
+        "code": hashlib.sha256(Path(uncertainty.__file__).read_bytes()).hexdigest(),
+    }
+    h.update(json.dumps(spec, sort_keys=True).encode())
+    for arr, dtype in ((m.data, np.float64), (m.indices, np.int64), (m.indptr, np.int64),
+                       (sizes, np.float64), (codes, np.int64)):
+        h.update(np.ascontiguousarray(np.asarray(arr, dtype=dtype)).tobytes())
+        h.update(b"|")
+    path = config.CACHE_DIR / "slogans" / "ci" / f"{h.hexdigest()}.npz"
+    shape = (int(n_groups), m.shape[1])
+    if path.exists():
+        try:
+            with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as f:
+                low, high = f["low"], f["high"]
+            if low.shape == high.shape == shape and low.dtype == high.dtype == np.float64:
+                return low, high
+            raise ValueError(f"arrays of shape {low.shape} / {high.shape}, expected {shape}")
+        except Exception as exc:  # any damage: recompute (the file is replaced below)
+            warnings.warn(
+                f"slogan interval cache file {path.name} is damaged ({type(exc).__name__}); recomputed",
+                RuntimeWarning, stacklevel=3,
+            )
+    low, high = uncertainty.bootstrap_rate_ci(
+        matrix, sizes, codes, n_groups, level=boot[0], n_boot=boot[1], seed=boot[2]
+    )
+    buf = io.BytesIO()
+    np.savez(buf, low=low, high=high)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _io.write_bytes(path, buf.getvalue())
+    except OSError as exc:
+        warnings.warn(f"slogan interval cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
+    return low, high

@@ -165,6 +165,23 @@ def normalize_slogan(s: str) -> str:
     return _SPACES.sub(" ", s)
 
 
+_MEMO_MAX = 200  # strings up to this length are memoised (slogans repeat across documents; lines do not)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_memo(s: str) -> str:
+    return normalize_slogan(s)
+
+
+def _normalized(s: str) -> str:
+    return _normalize_memo(s) if len(s) <= _MEMO_MAX else normalize_slogan(s)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _is_numbered_memo(text: str) -> bool:
+    return is_numbered(text)
+
+
 def is_numbered(text: str) -> bool:
     """True if the (normalised) text is a numbered formulation (see ``NUMBERED_RE``)."""
     t = normalize_slogan(text)
@@ -256,6 +273,54 @@ class _Lexicon:
         return found
 
 
+    @functools.cached_property
+    def _proper_prefixes(self) -> frozenset[str]:
+        return frozenset(t[:k] for t in self.terms for k in range(1, len(t)))
+
+    @functools.lru_cache(maxsize=1 << 14)  # noqa: B019 - one _Lexicon per term set, kept by _compiled_lexicon
+    def _inside(self, match: str) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+        """What ``occurrences`` adds for a leftmost-longest match ``match``: the counts that depend on the
+        match alone, and the offsets inside it where a term may run past its end (probed in the text)."""
+        terms, min_len = self.terms, self.min_len
+        found: dict[str, int] = {}
+
+        def add_prefixes(longest: str) -> None:
+            for n in range(min_len, len(longest) + 1):
+                piece = longest[:n]
+                if piece in terms:
+                    found[piece] = found.get(piece, 0) + 1
+
+        add_prefixes(match)
+        probe: list[int] = []
+        for p in range(1, len(match)):
+            rest = match[p:]
+            if rest in self._proper_prefixes:  # a longer term starts with the rest: look at the text
+                probe.append(p)
+                continue
+            for n in range(len(rest), min_len - 1, -1):  # else the longest term here lies inside the match
+                if rest[:n] in terms:
+                    add_prefixes(rest[:n])
+                    break
+        return tuple(found.items()), tuple(probe)
+
+    def _add_occurrences(self, line: str, matches: list[tuple[int, int]], found: dict[str, int]) -> None:
+        """``occurrences`` of one line from its leftmost-longest matches (same counts, fewer probes)."""
+        terms, min_len, every = self.terms, self.min_len, self.every
+        assert every is not None
+        for start, end in matches:
+            counts, probe = self._inside(line[start:end])
+            for term, n in counts:
+                found[term] = found.get(term, 0) + n
+            for p in probe:
+                inner = every.match(line, start + p)
+                if inner is not None and inner.group(1):
+                    longest = inner.group(1)
+                    for n in range(min_len, len(longest) + 1):
+                        piece = longest[:n]
+                        if piece in terms:
+                            found[piece] = found.get(piece, 0) + 1
+
+
 def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
     trie: dict[str, Any] = {}
     for term in terms:
@@ -297,7 +362,7 @@ def _get_lexicon(lexicon: Iterable[str] | None) -> _Lexicon:
 def _kind_of(text: str, lex: _Lexicon, found_as: str) -> str:
     if found_as == "title":
         return "title"
-    if is_numbered(text):
+    if _is_numbered_memo(text):
         return "numbered"
     if text in lex.terms:
         return "lexicon"
@@ -363,7 +428,7 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
             i = j
             continue
         a, b = _trimmed_span(line, pos + 1, end_pos)
-        content = normalize_slogan(line[a:b])
+        content = _normalized(line[a:b])
         if b > a and _pairable(content):
             if _reportable(content, family):
                 spans.append((a, b))
@@ -373,43 +438,108 @@ def _quoted_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _line_hits(line: str, lex: _Lexicon, split_compound: bool) -> tuple[list[SloganHit], list[tuple[int, int]]]:
-    """Hits of one line (offsets relative to the line, possibly several per span) and compound spans."""
-    hits: list[SloganHit] = []
-    compounds: list[tuple[int, int]] = []
+_Hit = tuple[int, int, str, str]  # start, end, normalised text, kind
+
+
+def _segment_hits(seg: str, how: str, lex: _Lexicon, split_compound: bool) -> tuple[tuple[_Hit, ...], tuple[int, int] | None]:
+    """Hits of one found span ``seg`` (offsets relative to it) and its compound span, if it is one.
+
+    ``how``: "title" (the content of 《》), "quoted", "lexicon" (a leftmost-longest lexicon match) or
+    "plain" (a plain-text formula). Depends on ``seg`` alone, so it is memoised for short spans."""
+    hits: list[_Hit] = []
 
     def add(a: int, b: int, found_as: str) -> None:
-        a, b = _trimmed_span(line, a, b)
-        t = normalize_slogan(line[a:b]) if b > a else ""
-        if t and (found_as != "plain" or is_numbered(t)):
-            hits.append(SloganHit(t, _kind_of(t, lex, found_as), a, b))
+        a, b = _trimmed_span(seg, a, b)
+        t = _normalized(seg[a:b]) if b > a else ""
+        if t and (found_as != "plain" or _is_numbered_memo(t)):
+            hits.append((a, b, t, _kind_of(t, lex, found_as)))
 
-    def lexicon_in(a: int, b: int) -> list[tuple[int, int]]:
-        if lex.regex is None:
-            return []
-        return [(m.start(), m.end()) for m in lex.regex.finditer(line, a, b) if m.end() > m.start()]
+    n = len(seg)
+    if how == "title":
+        if len(_normalized(seg)) <= MAX_TITLE:
+            add(0, n, "title")
+        return tuple(hits), None
+    if how == "plain":
+        add(0, n, "plain")
+        return tuple(hits), None
+    add(0, n, how)
+    parts = _parts(seg, 0, n)
+    if len(parts) < 2:
+        return tuple(hits), None
+    if split_compound:
+        for pa, pb in parts:
+            if _is_numbered_memo(seg[pa:pb]):
+                add(pa, pb, "part")
+            if lex.regex is not None:
+                for m in lex.regex.finditer(seg, pa, pb):
+                    if m.end() > m.start():
+                        add(m.start(), m.end(), "part")
+    return tuple(hits), _trimmed_span(seg, 0, n)
 
-    for m in _TITLE_RE.finditer(line):
-        if len(normalize_slogan(m.group(1))) <= MAX_TITLE:
-            add(m.start(1), m.end(1), "title")
-    spans = [(a, b, "quoted") for a, b in _quoted_spans(line)]
-    spans += [(a, b, "lexicon") for a, b in lexicon_in(0, len(line))]
-    for a, b, how in spans:
-        add(a, b, how)
-        parts = _parts(line, a, b)
-        if len(parts) < 2:
-            continue
-        compounds.append(_trimmed_span(line, a, b))
-        if split_compound:
-            for pa, pb in parts:
-                if is_numbered(line[pa:pb]):
-                    add(pa, pb, "part")
-                for la, lb in lexicon_in(pa, pb):
-                    add(la, lb, "part")
-    for rx in (_PLAIN_FORMULA, _PLAIN_PLAN):
-        for m in rx.finditer(line):
-            add(m.start(), m.end(), "plain")
-    return hits, compounds
+
+_segment_hits_memo = functools.lru_cache(maxsize=1 << 16)(_segment_hits)
+
+
+def _line_hits(
+    line: str, lex: _Lexicon, split_compound: bool
+) -> tuple[list[_Hit], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Hits of one line (offsets relative to the line, possibly several per span), its compound spans
+    and its leftmost-longest lexicon matches."""
+    hits: list[_Hit] = []
+    compounds: list[tuple[int, int]] = []
+
+    def take(a: int, b: int, how: str) -> None:
+        seg = line[a:b]
+        found = (_segment_hits_memo if b - a <= _MEMO_MAX else _segment_hits)(seg, how, lex, split_compound)
+        for ra, rb, t, kind in found[0]:
+            hits.append((a + ra, a + rb, t, kind))
+        if found[1] is not None:
+            compounds.append((a + found[1][0], a + found[1][1]))
+
+    if "《" in line:
+        for m in _TITLE_RE.finditer(line):
+            take(m.start(1), m.end(1), "title")
+    for a, b in _quoted_spans(line):
+        take(a, b, "quoted")
+    matches: list[tuple[int, int]] = []
+    if lex.regex is not None:
+        matches = [(m.start(), m.end()) for m in lex.regex.finditer(line) if m.end() > m.start()]
+        for a, b in matches:
+            take(a, b, "lexicon")
+    if "+" in line or "＋" in line:
+        for m in _PLAIN_FORMULA.finditer(line):
+            take(m.start(), m.end(), "plain")
+    if "十" in line:
+        for m in _PLAIN_PLAN.finditer(line):
+            take(m.start(), m.end(), "plain")
+    return hits, compounds, matches
+
+
+def _scan(
+    text: str, lex: _Lexicon, split_compound: bool, occurrences: dict[str, int] | None = None
+) -> list[_Hit]:
+    """The hits of ``extract_slogans`` as tuples, sorted; fills ``occurrences`` (if given) with
+    ``lex.occurrences(text)`` from the same pass over the lines."""
+    best: dict[tuple[int, int], tuple[str, str]] = {}
+    rank = _RANK
+    offset = 0
+    for line in text.split("\n"):
+        line_hits, compounds, matches = _line_hits(line, lex, split_compound)
+        for a, b, t, kind in line_hits:
+            if not split_compound and kind != "title" and any(
+                ca <= a and b <= cb and (ca, cb) != (a, b) for ca, cb in compounds
+            ):
+                continue
+            span = (a + offset, b + offset)
+            old = best.get(span)
+            if old is None or rank[kind] < rank[old[1]]:
+                best[span] = (t, kind)
+        if occurrences is not None and matches:
+            lex._add_occurrences(line, matches, occurrences)
+        offset += len(line) + 1
+    hits = [(a, b, t, kind) for (a, b), (t, kind) in best.items()]
+    hits.sort(key=lambda h: (h[0], -h[1], rank[h[3]]))
+    return hits
 
 
 def extract_slogans(
@@ -424,21 +554,7 @@ def extract_slogans(
     if not isinstance(text, str):
         raise AnalysisError(f"extract_slogans needs a str, got {type(text).__name__}")
     lex = _get_lexicon(lexicon)
-    best: dict[tuple[int, int], SloganHit] = {}
-    offset = 0
-    for line in text.split("\n"):
-        line_hits, compounds = _line_hits(line, lex, split_compound)
-        for h in line_hits:
-            if not split_compound and any(
-                a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in compounds
-            ) and h.kind != "title":
-                continue
-            span = (h.start + offset, h.end + offset)
-            old = best.get(span)
-            if old is None or _RANK[h.kind] < _RANK[old.kind]:
-                best[span] = SloganHit(h.text, h.kind, *span)
-        offset += len(line) + 1
-    return sorted(best.values(), key=lambda h: (h.start, -h.end, _RANK[h.kind]))
+    return [SloganHit(t, kind, a, b) for a, b, t, kind in _scan(text, lex, split_compound)]
 
 
 # ------------------------------------------------------------------------------------ corpus tables
@@ -514,11 +630,12 @@ def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str,
     """(slogan, kind, count, count_standalone) of one document (every kind), count descending, then
     slogan, ties in order of first occurrence: the rows ``slogan_counts`` gives a document."""
     standalone: dict[tuple[str, str], int] = {}
-    for h in extract_slogans(text, lexicon=lex, split_compound=split_compound):
-        standalone[h.text, h.kind] = standalone.get((h.text, h.kind), 0) + 1
+    occurrences: dict[str, int] = {}
+    for _, _, t, kind in _scan(text, lex, split_compound, occurrences):
+        standalone[t, kind] = standalone.get((t, kind), 0) + 1
     every: dict[tuple[str, str], int] = {}
-    for term, n in lex.occurrences(text).items():
-        every["numbered" if is_numbered(term) else "lexicon", term] = n
+    for term, n in occurrences.items():
+        every["numbered" if _is_numbered_memo(term) else "lexicon", term] = n
     for term_kind, term in every:
         standalone.setdefault((term, term_kind), 0)
     rows = [
@@ -538,7 +655,8 @@ def _doc_sizes(corpus: pd.DataFrame, tokens: Any | None) -> tuple[pd.Series, str
     docs = getattr(tokens, "docs", None)
     if docs is None:
         raise AnalysisError("tokens must have .docs (token lists), e.g. analysis.tokens.tokenize(corpus)")
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    counted = getattr(docs, "lengths", None)  # analysis.tokens.TokenLists: no list is made
+    lengths = counted() if callable(counted) else np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     docvars = getattr(tokens, "docvars", None)
     if isinstance(docvars, pd.DataFrame) and "doc_id" in docvars.columns:
         if len(docvars) != len(lengths):
@@ -736,18 +854,22 @@ def _rate_ci(
     boot: tuple[float, int, int],
 ) -> None:
     """Bootstrap intervals of every (group, slogan) rate of ``out``, resampling documents."""
-    from analysis.stats.uncertainty import bootstrap_rate_ci
+    from analysis.stats._slogan_cache import cached_rate_ci
 
-    keys = list(dict.fromkeys(zip(out["slogan"], out["kind"], strict=True)))
-    col_of = {k: j for j, k in enumerate(keys)}
-    cols = np.array([col_of.get(k, -1) for k in zip(counts["slogan"], counts["kind"], strict=True)], dtype=np.int64)
+    # (slogan, kind) pairs numbered in order of first appearance in ``out`` (vectorised: no Python loop)
+    key_out = pd.MultiIndex.from_arrays([out["slogan"].to_numpy(dtype=object), out["kind"].to_numpy(dtype=object)])
+    at, keys = pd.factorize(key_out)
+    key_counts = pd.MultiIndex.from_arrays(
+        [counts["slogan"].to_numpy(dtype=object), counts["kind"].to_numpy(dtype=object)]
+    )
+    cols = np.asarray(pd.Index(keys).get_indexer(key_counts), dtype=np.int64)
     ok = cols >= 0
     matrix = sp.csr_matrix(
         (counts["count"].to_numpy(dtype=np.float64)[ok], (counts["_row"].to_numpy()[ok], cols[ok])),
         shape=(len(sizes), len(keys)),
     )
-    low, high = bootstrap_rate_ci(matrix, sizes, codes, n_groups, level=boot[0], n_boot=boot[1], seed=boot[2])
-    at = np.array([col_of[k] for k in zip(out["slogan"], out["kind"], strict=True)], dtype=np.int64)
+    low, high = cached_rate_ci(matrix, sizes, codes, n_groups, boot)
+    at = np.asarray(at, dtype=np.int64)
     g = out["_g"].to_numpy(dtype=np.int64)
     out["rate_ci_low"] = low[g, at]
     out["rate_ci_high"] = high[g, at]

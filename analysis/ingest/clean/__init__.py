@@ -44,6 +44,7 @@ from analysis.ingest.clean.markup import (
 from analysis.ingest.clean.repeats import Removal, dedupe_paragraphs, remove_repeats, restore_repeats
 from analysis.ingest.clean.spacing import (
     _PAGE_DIV_RE,
+    drop_page_divs,
     fix_cjk_spacing,
     join_wrapped_lines,
     normalize_unicode,
@@ -132,8 +133,8 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
         raise AnalysisError(f"unknown document format {fmt!r}; expected one of {', '.join(FORMATS)}")
     front_matter, body = split_front_matter(raw_text)
     # PDF text (also PDF text saved as .txt, recognisable by its page markers) is hard-wrapped.
-    pdf_like = fmt == "pdf" or _PAGE_DIV_RE.search(body) is not None
-    body = _PAGE_DIV_RE.sub(" ", body)
+    pdf_like = fmt == "pdf" or ("<" in body and _PAGE_DIV_RE.search(body) is not None)
+    body = drop_page_divs(body)
     html_heads: list[str] = []
     if fmt == "html" or looks_like_html(body):
         # Tags inside a text/Markdown file: its line breaks are paragraph breaks, keep them.
@@ -146,7 +147,8 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
     script = detect_script(body)
     body = to_simplified(body)
     spaced = normalize_whitespace(body)
-    body = normalize_whitespace(fix_cjk_spacing(body))
+    fixed = fix_cjk_spacing(body)
+    body = spaced if fixed == body else normalize_whitespace(fixed)
 
     headings: list[str] = []
     spaced_headings: list[str] = []

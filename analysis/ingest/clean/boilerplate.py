@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from analysis._text import words_pattern
@@ -158,12 +160,41 @@ def _is_nav_line(line: str) -> bool:
 def _is_boilerplate_line(line: str) -> bool:
     if not _WORD_RE.search(line):
         return True  # nothing but punctuation/symbols (also what a bare URL line leaves behind)
-    rules = _LINE_RULES if _reads_like_sentence(line) else _LINE_RULES + _FOOTER_RULES
-    return any((max_len is None or len(line) <= max_len) and pattern.search(line) for pattern, max_len in rules)
+    footers = not _reads_like_sentence(line)
+    bucket = bisect.bisect_left(_RULE_LENGTHS, len(line))
+    anchored, unanchored = _combined_rules(bucket, footers)
+    return bool((anchored and anchored.match(line)) or (unanchored and unanchored.search(line)))
+
+
+# The rules apply by line length: a line of length n is tested against the rules without a maximum or
+# with a maximum >= n. Each such set is one regex for the rules anchored at the line start (the anchor
+# factored out: one match at position 0) and one for the others.
+_RULE_LENGTHS = sorted({max_len for _, max_len in _LINE_RULES + _FOOTER_RULES if max_len is not None})
+
+
+@functools.cache
+def _combined_rules(bucket: int, footers: bool) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    shortest = _RULE_LENGTHS[bucket] if bucket < len(_RULE_LENGTHS) else None
+    rules = _LINE_RULES + _FOOTER_RULES if footers else _LINE_RULES
+    anchored: list[str] = []
+    unanchored: list[str] = []
+    for pattern, max_len in rules:
+        if max_len is not None and (shortest is None or max_len < shortest):
+            continue
+        flags = "i" if pattern.flags & re.IGNORECASE else ""
+        source = pattern.pattern
+        if source.startswith("^"):  # none of the rules has a top-level alternative
+            anchored.append(f"(?{flags}:{source[1:]})" if flags else f"(?:{source[1:]})")
+        else:
+            unanchored.append(f"(?{flags}:{source})" if flags else f"(?:{source})")
+    return (
+        re.compile("|".join(anchored)) if anchored else None,
+        re.compile("|".join(unanchored)) if unanchored else None,
+    )
 
 
 def _reads_like_sentence(line: str) -> bool:
-    return len(line) > 40 and len(re.findall(r"[，,]", line)) >= 2 and line.endswith(("。", "！", "？", "!", "?"))
+    return len(line) > 40 and line.endswith(("。", "！", "？", "!", "?")) and line.count("，") + line.count(",") >= 2
 
 
 def remove_boilerplate(text: str) -> str:
@@ -183,10 +214,11 @@ def remove_boilerplate(text: str) -> str:
     """
     lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
     in_related = False
+    urls = _URL_HINT_RE.search(text) is not None
     for raw in text.split("\n"):
         # each substitution only where its required text occurs (most lines have none)
         line = _PAGE_DIV_RE.sub(" ", raw) if "<" in raw else raw
-        if _URL_HINT_RE.search(line):
+        if urls and _URL_HINT_RE.search(line):
             line = _URL_RE.sub(_strip_url, line)
         if "本文档为" in line:
             line = _DISCLAIMER_RE.sub("", line)

@@ -31,6 +31,7 @@ import unicodedata
 from pathlib import Path
 
 from analysis import config
+from analysis._text import char_class
 
 __all__ = ["RADICALS_FILE", "char_table", "count_mapped", "map_chars", "map_chars_counted", "radical_table"]
 
@@ -76,11 +77,14 @@ def char_table() -> dict[int, str]:
 
 @functools.lru_cache(maxsize=1)
 def _mapped_re() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(char_table())) + "]")
+    # Written as ranges: a class of ~1,000 single characters, some beyond the BMP, is tested one by one.
+    return re.compile(char_class(map(chr, char_table())))
 
 
 def map_chars(text: str) -> str:
     """``text`` with every compatibility form of the table replaced (or removed)."""
+    if not _mapped_re().search(text):  # the usual case; ``str.translate`` looks every character up
+        return text
     return text.translate(char_table())
 
 

@@ -251,6 +251,12 @@ _MD_EMPHASIS_RES = (
 _INLINE_TAG_RE = re.compile(rf"</?(?:{_HTML_TAG_NAMES})\b[^<>\n]*>|<!--.*?-->", re.IGNORECASE)
 _MD_INLINE_HINT_RE = re.compile(r"[\[<`*_~]")
 _BR_TAG_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Every block and inline rule of _markdown needs one of these: an inline marker anywhere, or a block
+# marker at the line start (a chain of block prefixes starts there too).
+_MD_LINE_HINT_RE = re.compile(r"[*_`~\[#<]|^[ \t]*(?:[-=+>|\d]|:-)")
+# The same test in two parts the regex engine runs faster: a class it can skip ahead on, and the start.
+_MD_INLINE_CHARS_RE = re.compile(r"[*_`~\[#<]")
+_MD_BLOCK_START_RE = re.compile(r"[ \t]*(?:[-=+>|\d]|:-)")
 
 
 def _fixpoint(pattern: re.Pattern[str], repl: str, text: str) -> str:
@@ -299,13 +305,19 @@ def _strip_block_prefix(line: str) -> tuple[str, bool]:
 
 def _markdown(text: str) -> tuple[str, list[str]]:
     """Reduce Markdown to text; return (text, heading texts in order)."""
-    text = _BR_TAG_RE.sub("\n", text)
+    if "<" in text:
+        text = _BR_TAG_RE.sub("\n", text)
     lines = text.split("\n")
     out: list[str] = []
     headings: list[str] = []
     prev_raw = ""  # last output line before inline reduction was applied, for setext headings
     for raw in lines:
         stripped = raw.strip()
+        if not (_MD_INLINE_CHARS_RE.search(raw) or _MD_BLOCK_START_RE.match(raw)):
+            # no rule below can apply (_MD_LINE_HINT_RE): the line stays as it is
+            out.append(raw)
+            prev_raw = stripped
+            continue
         if _MD_SETEXT_RE.match(raw) and out and out[-1].strip() and prev_raw:
             candidate = out[-1].strip()
             if len(candidate) <= 60 and not candidate.endswith(("。", "！", "？", ".", "!", "?", "；")):

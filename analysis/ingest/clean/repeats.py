@@ -25,6 +25,9 @@ sentence is compared with a bounded number of earlier candidates.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import json
 import math
 import re
@@ -79,36 +82,42 @@ def _continues(line: str) -> bool:
     return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not _LINE_COMPLETE_RE.search(stripped)
 
 
-def _sentences(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence spans over the whole text (a sentence may cross a wrapped line break)."""
+def _wrapped(text: str, lines: list[tuple[int, int]]) -> list[bool]:
+    """For each line: does a sentence go on after its break (:func:`_continues`)? The last line never."""
+    out = [b - a >= _WRAPPED_LINE_MIN_CHARS and _continues(text[a:b]) for a, b in lines]
+    out[-1] = False
+    return out
+
+
+def _sentences(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
+    """Sentence spans over the whole text (a sentence may cross a wrapped line break); each one holds a
+    character other than whitespace."""
     out: list[tuple[int, int]] = []
     start = None
-    for a, b in lines:
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
         pos = a
         for m in _SENTENCE_END_RE.finditer(text, a, b):
             out.append((start, m.end()))
             start = pos = m.end()
-        if not _continues(text[a:b]) or b >= len(text):
+        if not goes_on:
             if text[pos:b].strip():
                 out.append((start, b))
             start = None
-    return [(s, e) for s, e in out if text[s:e].strip()]
+    return out
 
 
-def _paragraphs(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _paragraphs(lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
     """Paragraph spans: lines, with hard-wrapped lines joined to the next one."""
     out: list[tuple[int, int]] = []
     start = None
-    for a, b in lines:
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
-        if not _continues(text[a:b]) or b >= len(text):
+        if not goes_on:
             out.append((start, b))
             start = None
-    if start is not None:
-        out.append((start, lines[-1][1]))
     return out
 
 
@@ -116,83 +125,206 @@ def _key(s: str) -> str:
     return _KEY_DROP_RE.sub("", s)
 
 
-def _ranked_bigrams(keys: list[str]) -> list[list[int]]:
-    """For each key, its distinct character bigrams as ranks in one global order (rarest in this
-    document first, ties by code point), sorted. Computed for all keys at once with numpy."""
+@functools.lru_cache(maxsize=2)
+def _kept_table(limit: int) -> Any:
+    """Per code point below ``limit``: True when :func:`_key` keeps the character (found by running the key
+    rule itself over every character)."""
     import numpy as np
 
-    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    chars = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    seg = np.repeat(np.arange(len(keys), dtype=np.uint64), lengths)
-    ends = np.cumsum(lengths)
-    ok = np.ones(len(chars), dtype=bool)
-    ok[ends - 1] = False  # a bigram never spans two keys
-    first = np.flatnonzero(ok[:-1]) if len(chars) > 1 else np.zeros(0, dtype=np.int64)
-    codes = (chars[first] << np.uint64(21)) | chars[first + 1]
-    pairs = np.unique((seg[first] << np.uint64(42)) | codes)  # distinct (key, bigram), sorted by key
-    pair_seg = (pairs >> np.uint64(42)).astype(np.int64)
-    pair_code = pairs & np.uint64((1 << 42) - 1)
-    uniq, inverse, counts = np.unique(pair_code, return_inverse=True, return_counts=True)
-    rank_of = np.empty(len(uniq), dtype=np.int64)
-    rank_of[np.lexsort((uniq, counts))] = np.arange(len(uniq))
-    ranks = rank_of[inverse]
-    order = np.lexsort((ranks, pair_seg))
-    bounds = np.searchsorted(pair_seg[order], np.arange(len(keys) + 1))
-    ranked = ranks[order].tolist()
-    return [ranked[bounds[k] : bounds[k + 1]] for k in range(len(keys))]
+    table = np.zeros(limit, dtype=bool)
+    every = "".join(map(chr, range(limit)))
+    kept = np.frombuffer(_key(every).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table[kept] = True
+    return table
 
 
-def _near_duplicates(keys: list[str | None], threshold: float) -> list[list[int]]:
+def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """``[_key(text[a:b]) for a, b in spans]``, computed once for the whole text: a span's key is the
+    slice of the text's key between the numbers of kept characters before its ends."""
+    import numpy as np
+
+    if not spans or not text:
+        return ["" for _ in spans]
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _kept_table(0x10000 if int(codes.max()) < 0x10000 else 0x110000)
+    before = np.zeros(len(codes) + 1, dtype=np.int64)
+    kept = table[codes]
+    np.cumsum(kept, out=before[1:])
+    ends = before[np.array(spans, dtype=np.int64).ravel()].tolist()
+    whole = codes[kept].tobytes().decode("utf-32-le")  # kept characters are never lone surrogates
+    return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
+
+
+def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
+    """Two non-negative int64 arrays sorted together by ``major``, then ``minor`` (one sort of a
+    combined key where both fit in 63 bits)."""
+    import numpy as np
+
+    if len(major):
+        bits = int(minor.max()).bit_length()
+        if int(major.max()).bit_length() + bits <= 63:
+            both = np.sort((major << bits) | minor)
+            return both >> bits, both & ((1 << bits) - 1)
+    order = np.lexsort((minor, major))
+    return major[order], minor[order]
+
+
+class _Bigrams:
+    """The distinct character bigrams of the distinct keys (each longer than one character, in order of
+    first occurrence), computed for all keys at once with numpy.
+
+    ``novel(threshold)[d]`` is False when key ``d`` may have a near-duplicate among the keys before it;
+    :meth:`ranked` gives each key's bigrams as ranks in one global order.
+    """
+
+    def __init__(self, distinct: list[str]) -> None:
+        import numpy as np
+
+        n = self.n = len(distinct)
+        lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=n)
+        chars = np.frombuffer("".join(distinct).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        inside = np.ones(len(chars), dtype=bool)
+        inside[np.cumsum(lengths) - 1] = False  # a bigram never spans two keys
+        starts = np.flatnonzero(inside)
+        code = (chars[starts] << 21) | chars[starts + 1]
+        seg = np.repeat(np.arange(n, dtype=np.int64), lengths - 1)
+        code, seg = _sorted_pairs(code, seg)  # by bigram, then key
+        first_of_code = np.ones(len(code), dtype=bool)
+        first_of_code[1:] = code[1:] != code[:-1]
+        distinct_pair = first_of_code.copy()
+        distinct_pair[1:] |= seg[1:] != seg[:-1]
+        self.code, self.seg = code[distinct_pair], seg[distinct_pair]
+        self.first_of_code = first_of_code[distinct_pair]
+        self.size = np.bincount(self.seg, minlength=n)
+
+    def novel(self, threshold: float) -> list[bool]:
+        """Per key: fewer than ``threshold`` of its distinct bigrams occur in the keys before it, so none
+        of them is a near-duplicate (the similarity of two bigram sets is at most the share of either
+        one that they have in common)."""
+        import numpy as np
+
+        shared = np.bincount(self.seg[~self.first_of_code], minlength=self.n)
+        # the similarity is compared in floating point: a margin far above its rounding keeps this exact
+        return (shared < threshold * (1 - 1e-9) * self.size).tolist()  # type: ignore[no-any-return]
+
+    def ranked(self) -> tuple[list[int], list[int]]:
+        """``(ranked, bounds)``: ``ranked[bounds[d]:bounds[d + 1]]`` are key ``d``'s distinct bigrams as
+        ranks in one global order (rarest in this document first, ties by code point), sorted."""
+        import numpy as np
+
+        group = np.flatnonzero(self.first_of_code)
+        counts = np.diff(np.append(group, len(self.code)))  # keys per distinct bigram
+        rank_of = np.empty(len(group), dtype=np.int64)
+        rank_of[np.lexsort((self.code[group], counts))] = np.arange(len(group))
+        ranks = np.repeat(rank_of, counts)
+        ranked = _sorted_pairs(self.seg, ranks)[1].tolist()
+        bounds = np.concatenate(([0], np.cumsum(self.size))).tolist()
+        return ranked, bounds
+
+
+def _searched(
+    keys: list[str | None], first: dict[str, int], novel: list[bool], threshold: float, min_run: int
+) -> list[bool]:
+    """Which sentences are searched for near-duplicates: an exact pre-check.
+
+    A sentence can only have a near-duplicate earlier when it repeats an earlier key or its key is not
+    novel (see :meth:`_Bigrams.novel`). Its matches only count in a run of ``min_run`` consecutive
+    sentences with matches, so for ``min_run`` >= 2 a sentence whose neighbours can have none need not
+    be searched either. Most documents have no sentence left to search.
+    """
+    is_novel = dict(zip(first, novel, strict=True))
+    candidate = [key in first and (first[key] != i or not is_novel[key]) for i, key in enumerate(keys)]  # type: ignore[operator]
+    if min_run <= 1:
+        return candidate
+    last = len(candidate) - 1
+    return [
+        c and ((i > 0 and candidate[i - 1]) or (i < last and candidate[i + 1])) for i, c in enumerate(candidate)
+    ]
+
+
+def _near_duplicates(
+    keys: list[str | None], threshold: float, *, min_run: int = 1, precheck: bool = True
+) -> list[list[int]]:
     """For each sentence, earlier sentences whose bigram Jaccard similarity is >= ``threshold``.
 
     Prefix filtering over bigrams ranked rarest first (in this document) finds every such pair; the
     number of candidates compared per sentence is capped, so a document of endlessly similar sentences
     stays linear. Identical sentences are matched by their key without any comparison.
+
+    With ``precheck``, only the sentences that :func:`_searched` keeps are searched; the others get no
+    matches, which :func:`_restated_runs` with the same ``min_run`` cannot tell apart from the full
+    search (a property test checks this).
     """
-    distinct_keys = [k for k in dict.fromkeys(keys) if k is not None and len(k) > 1]
-    if not distinct_keys:
-        return [[] for _ in keys]
-    distinct = dict(zip(distinct_keys, _ranked_bigrams(distinct_keys), strict=True))
-    index: dict[int, list[int]] = {}
-    ids: list[frozenset[int] | None] = []
-    matches: list[list[int]] = []
-    last_same: dict[str, int] = {}  # key -> latest sentence with exactly this key
+    matches: list[list[int]] = [[] for _ in keys]
+    first: dict[str, int] = {}  # key -> its first sentence; these sentences are indexed
     for i, key in enumerate(keys):
-        found: list[int] = []
-        c = distinct.get(key) if key is not None else None
-        if c is None:
-            ids.append(None)
-            matches.append(found)
+        if key is not None and len(key) > 1 and key not in first:
+            first[key] = i
+    if not first:
+        return matches
+    bigrams = _Bigrams(list(first))
+    if precheck:
+        search = _searched(keys, first, bigrams.novel(threshold), threshold, min_run)
+    else:
+        search = [key is not None and key in first for key in keys]
+    if not any(search):
+        return matches
+    owner = list(first.values())  # distinct key -> sentence
+    ranked, bounds = bigrams.ranked()
+    key_id = {i: d for d, i in enumerate(owner)}
+
+    def prefix(d: int) -> list[int]:
+        ordered = ranked[bounds[d] : bounds[d + 1]]
+        size = len(ordered)
+        return ordered[: size - math.ceil(threshold * size) + 1]
+
+    last_same: dict[str, int] = {}  # key -> latest sentence with exactly this key
+    searched: list[int] = []  # distinct keys searched at their first sentence
+    for i, key in enumerate(keys):
+        if key is None or key not in first:
             continue
         if key in last_same:  # an identical sentence: similarity 1, nothing to search
-            matches.append([last_same[key]])
-            ids.append(None)
-            last_same[key] = i
-            continue
+            if search[i]:
+                matches[i].append(last_same[key])
+        elif search[i]:
+            searched.append(key_id[i])
         last_same[key] = i
-        ordered = c
-        own = frozenset(ordered)
+    if not searched:
+        return matches
+    # The index: for each bigram rank that a searched sentence looks up, the earlier indexed sentences
+    # with that rank in their prefix, in order.
+    wanted = set(itertools.chain.from_iterable(prefix(d) for d in searched))
+    index: dict[int, list[int]] = {}
+    for d in range(searched[-1]):
+        for g in wanted.intersection(prefix(d)):
+            index.setdefault(g, []).append(owner[d])
+    sets: dict[int, set[int]] = {}
+    for d in searched:
+        i = owner[d]
+        own = set(ranked[bounds[d] : bounds[d + 1]])
         size = len(own)
-        prefix = ordered[: size - math.ceil(threshold * size) + 1]
+        found = matches[i]
         checked: set[int] = set()
-        for g in prefix:
-            for j in reversed(index.get(g, ())):  # nearest earlier sentences first
+        for g in prefix(d):
+            earlier = index.get(g, [])
+            for at in range(bisect.bisect_left(earlier, i) - 1, -1, -1):  # nearest earlier sentences first
+                j = earlier[at]
                 if j in checked:
                     continue
                 checked.add(j)
-                other = ids[j]
-                if other is not None and threshold * size <= len(other) <= size / threshold:
+                dj = key_id[j]
+                other_size = bounds[dj + 1] - bounds[dj]
+                if threshold * size <= other_size <= size / threshold:
+                    other = sets.get(dj)
+                    if other is None:
+                        other = sets[dj] = set(ranked[bounds[dj] : bounds[dj + 1]])
                     inter = len(own & other)
-                    if inter / (size + len(other) - inter) >= threshold:
+                    if inter / (size + other_size - inter) >= threshold:
                         found.append(j)
                 if len(checked) >= _MAX_COMPARISONS or len(found) >= _MAX_MATCHES:
                     break
             if len(checked) >= _MAX_COMPARISONS or len(found) >= _MAX_MATCHES:
                 break
-        for g in prefix:
-            index.setdefault(g, []).append(i)
-        ids.append(own)
-        matches.append(found)
     return matches
 
 
@@ -202,6 +334,9 @@ def _restated_runs(matches: list[list[int]], min_run: int) -> set[int]:
     chains: list[dict[int, tuple[int, int]]] = []
     removed: set[int] = set()
     for i, found in enumerate(matches):
+        if not found:  # no chain ends here
+            chains.append({})
+            continue
         here: dict[int, tuple[int, int]] = {}
         prev = chains[i - 1] if i else {}
         for j in found:
@@ -232,20 +367,19 @@ def remove_repeats(
     lines = _line_spans(text)
     cut: list[tuple[int, int, str]] = []
     seen: set[str] = set()
-    for a, b in _paragraphs(text, lines):
-        key = _key(text[a:b])
+    wrapped = _wrapped(text, lines)
+    paragraphs = _paragraphs(lines, wrapped)
+    sentences = _sentences(text, lines, wrapped)
+    span_keys = _span_keys(text, paragraphs + sentences)
+    for (a, b), key in zip(paragraphs, span_keys, strict=False):
         if len(key) < min_paragraph_chars:
             continue
         if key in seen:
             cut.append((a, b, REPEATED_PARAGRAPH))
         else:
             seen.add(key)
-    sentences = _sentences(text, lines)
-    keys: list[str | None] = []
-    for s, e in sentences:
-        k = _key(text[s:e])
-        keys.append(k if len(k) >= min_sentence_chars else None)
-    restated = _restated_runs(_near_duplicates(keys, threshold), min_run)
+    keys = [k if len(k) >= min_sentence_chars else None for k in span_keys[len(paragraphs) :]]
+    restated = _restated_runs(_near_duplicates(keys, threshold, min_run=min_run), min_run)
     for k in sorted(restated):
         s, e = sentences[k]
         cut.append((s, e, RESTATED_PASSAGE))

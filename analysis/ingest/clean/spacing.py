@@ -17,7 +17,7 @@ import re
 import unicodedata
 
 from analysis._text import HAN, HAN_URO, char_class
-from analysis.ingest.clean.chars import map_chars
+from analysis.ingest.clean.chars import _mapped_re, map_chars
 
 __all__ = [
     "fix_cjk_spacing",
@@ -50,6 +50,11 @@ _HSPACE = r"[^\S\n]"  # any whitespace except the line break
 # regex engine skip ahead, a negated one (as in _HSPACE) is tested at every position.
 _HSPACE_CHARS = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}]+")
+# The runs that collapsing to one space changes (a lone plain space stays): text without them is returned
+# as it is, without building a copy.
+# A run starting with a space needs a second character; the pattern starts with a class, so the regex
+# engine skips ahead to the next whitespace.
+_HSPACE_CHANGE_RE = re.compile(f"[{_HSPACE_CHARS}](?:(?<! )|[{_HSPACE_CHARS}])[{_HSPACE_CHARS}]*")
 
 _PAGE_DIV_RE = re.compile(r"[^\S\n]*<\s*/?\s*PAGE_DIV\s*/?\s*>[^\S\n]*", re.IGNORECASE)
 
@@ -104,12 +109,38 @@ def normalize_unicode(text: str) -> str:
     zero-width, bidi, soft hyphen, other control characters and lone surrogates -> removed; Kangxi
     radicals and compatibility ideographs (PDF artefacts) -> the ordinary ideograph.
     """
-    text = _LINE_BREAKS_RE.sub("\n", text)
-    text = _CONTROL_RE.sub("", text)
-    text = _ENTITY_SPACE_RE.sub(" ", text)
-    text = _ODD_SPACES_RE.sub(" ", text)
-    text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
-    return _translate(text)
+    # Each step only where the text has a character it acts on: one scan finds which (most texts have
+    # none or a few kinds). No step produces a character that a later step acts on, except the line
+    # breaks of the first, which none does.
+    present = "".join(set(_normalize_hint_re().findall(text)))
+    if not present:
+        return text
+    if _LINE_BREAKS_RE.search(present):
+        text = _LINE_BREAKS_RE.sub("\n", text)
+    if _CONTROL_RE.search(present):
+        text = _CONTROL_RE.sub("", text)
+    if "&" in present:
+        text = _ENTITY_SPACE_RE.sub(" ", text)
+    if _ODD_SPACES_RE.search(present):
+        text = _ODD_SPACES_RE.sub(" ", text)
+    if _mapped_re().search(present):
+        text = map_chars(text)  # radicals supplement / Kangxi -> unified ideographs (clean/chars.py)
+    if _table_regex().search(present):
+        text = _translate(text)
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _normalize_hint_re() -> re.Pattern[str]:
+    """Any character that a step of :func:`normalize_unicode` acts on."""
+    classes = (
+        "\r\x0b\x0c\x85\u2028\u2029&",
+        _CONTROL_RE.pattern[1:-1],
+        _ODD_SPACES_RE.pattern[1:-1],
+        _mapped_re().pattern[1:-1],
+        _table_regex().pattern[1:-1],
+    )
+    return re.compile("[" + "".join(classes) + "]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,7 +155,6 @@ def _translate(text: str) -> str:
     return _table_regex().sub(lambda m: table[ord(m.group())], text)
 
 
-_SPACE_RUN_RE = re.compile(rf"(?<=(\S))[{_HSPACE_CHARS}]+(?=(\S))")
 # Dates and times written with separators ("2024-07-30", "13:02", "2024.04.15") keep the space that
 # separates them from the next field ("2024-07-30 发布人：…"); plain numbers do not ("2024 年").
 _DATE_TOKEN_RE = re.compile(r"\d{1,4}(?:[-/:]\d{1,4})+|\d{4}\.\d{1,2}\.\d{1,2}")
@@ -139,29 +169,40 @@ _TOKEN_EDGE_PUNCT = ",.;:!?()[]\"'"
 
 
 def _space_repl(m: re.Match[str]) -> str:
-    left, right = m.group(1), m.group(2)
+    """A maximal run of horizontal whitespace (``_HSPACE_RUN_RE``): what replaces it."""
+    text = m.string
+    start, end = m.start(), m.end()
+    # Only runs between two non-space characters change. Matching the run first (and looking at its
+    # neighbours here) lets the regex engine skip to the next space instead of trying every position.
+    if start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n":
+        return m.group(0)
+    left, right = text[start - 1], text[end]
     left_cjk, right_cjk = _CJK_CHAR_RE.match(left), _CJK_CHAR_RE.match(right)
     if not (left_cjk or right_cjk):
         return "" if _SHARED_RE.match(left) and _SHARED_RE.match(right) else m.group(0)
     if _CJK_PUNCT_RE.match(left) or _CJK_PUNCT_RE.match(right):
         return ""
-    text = m.string
-    if _FIELD_LABEL_RE.match(text, m.end()):
+    if _FIELD_LABEL_RE.match(text, end):
         return m.group(0)  # "… 来源：…" in a header line
     if left_cjk and right_cjk:
         return ""
     # One side is Latin/digits: keep the space only after/before a date or time token.
     if left_cjk:
-        end = m.end()
-        while end < len(text) and not text[end].isspace() and not _CJK_CHAR_RE.match(text[end]):
-            end += 1
-        token = text[m.end() : end]
+        stop = end
+        while stop < len(text) and not text[stop].isspace() and not _CJK_CHAR_RE.match(text[stop]):
+            stop += 1
+        token = text[end:stop]
     else:
-        start = m.start()
-        while start > 0 and not text[start - 1].isspace() and not _CJK_CHAR_RE.match(text[start - 1]):
-            start -= 1
-        token = text[start : m.start()]
+        begin = start
+        while begin > 0 and not text[begin - 1].isspace() and not _CJK_CHAR_RE.match(text[begin - 1]):
+            begin -= 1
+        token = text[begin:start]
     return m.group(0) if _DATE_TOKEN_RE.fullmatch(token.strip(_TOKEN_EDGE_PUNCT)) else ""
+
+
+def drop_page_divs(text: str) -> str:
+    """``<PAGE_DIV>`` markers (and the spaces around them) -> one space."""
+    return _PAGE_DIV_RE.sub(" ", text) if "<" in text else text
 
 
 def fix_cjk_spacing(text: str) -> str:
@@ -180,15 +221,14 @@ def fix_cjk_spacing(text: str) -> str:
     Every other run is kept as it is ("CCF BDCI", "2022-01-14 13:02:46 +0800", "said “hello” and");
     line breaks are never touched.
     """
-    text = _PAGE_DIV_RE.sub(" ", text)
-    return _SPACE_RUN_RE.sub(_space_repl, text)
+    return _HSPACE_RUN_RE.sub(_space_repl, drop_page_divs(text))
 
 
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    text = _HSPACE_RUN_RE.sub(" ", text)
-    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
+    text = _HSPACE_CHANGE_RE.sub(" ", text)
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -206,6 +246,9 @@ _PINYIN_SYLLABLE_RE = re.compile(
 _GLOSS_PART_RE = re.compile(r"[^\S\n]*[(（]([^()（）\s]{1,7})[)）]")
 _GLOSS_RUN_RE = re.compile(rf"(?<=[{_HAN}])(?:[^\S\n]*[(（][^()（）\s]{{1,7}}[)）])+")
 _PINYIN_TOKEN_RE = re.compile(rf"([a-zêü{_TONED}]{{1,6}})([1-5])?")
+# A gloss that can be removed: its part fullmatches _PINYIN_TOKEN_RE. Text without one is left as it
+# is, which this search (starting at a bracket, so the regex engine skips ahead) tells cheaply.
+_GLOSS_HINT_RE = re.compile(rf"[(（][a-zêü{_TONED}]{{1,6}}[1-5]?[)）]")
 
 
 def _is_pinyin_syllable(token: str) -> bool:
@@ -237,6 +280,8 @@ def remove_pinyin_glosses(text: str) -> str:
     character, with a tone mark, a tone digit (``guo2``) or at least two letters. ``(CCF)``, ``(5G)``,
     ``(以下简称公司)`` and English words that are not pinyin syllables are kept.
     """
+    if not _GLOSS_HINT_RE.search(text):
+        return text
     return _GLOSS_RUN_RE.sub(_gloss_repl, text)
 
 

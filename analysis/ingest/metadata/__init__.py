@@ -12,6 +12,7 @@ One module per field, all reading the same prepared form (:mod:`.lines`):
 :mod:`.titles`       the title (``extract_title``)
 :mod:`.sources`      the publisher or outlet (``extract_source``)
 :mod:`.companies`    the alias table and the company a document is about (``extract_company``)
+:mod:`.textsearch`   searching a pattern only next to the literal every match holds (alias patterns)
 =================== ==============================================================================
 
 :func:`describe` extracts all four from one prepared document, splitting and normalising its text
@@ -90,7 +91,9 @@ def describe(
     aliases = aliases if aliases is not None else load_aliases()
     front_matter = front_matter or {}
     lines = _lines(text or "")
-    title_lines = lines if spaced_text is None or spaced_text == text else _lines(spaced_text)
+    title_lines = (
+        lines if spaced_text is None or spaced_text == text else _lines(spaced_text, nfkc=lines.memo.get("nfkc"))
+    )
     title = _title(
         front_matter, list(spaced_headings if spaced_headings is not None else headings), title_lines, aliases
     )

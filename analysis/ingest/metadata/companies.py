@@ -42,7 +42,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from analysis import config
 from analysis.errors import AnalysisError
@@ -63,10 +63,12 @@ from analysis.ingest.metadata.lines import (
     _lines,
     _locate,
     _norm,
+    _norm_joined,
 )
 from analysis.ingest.metadata.sources import (
     _source,
 )
+from analysis.ingest.metadata.textsearch import window, windowed_matches
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -148,7 +150,15 @@ class CompanyAliases:
     """
 
     entries: tuple[AliasEntry, ...]
-    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None], ...] = field(init=False, repr=False, compare=False)
+    # (regex, entry, needle, window): ``window`` see textsearch.window (None: the regex scans the text)
+    _compiled: tuple[tuple[re.Pattern[str], AliasEntry, str | None, Any], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    # the windowed entries (indices into _compiled) grouped under their root: the shortest windowed
+    # needle inside theirs (移动 for 中国移动通信集团), so that an absent root skips the whole group;
+    # and the other entries
+    _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
+    _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -158,10 +168,18 @@ class CompanyAliases:
             try:
                 # a literal's needle is a cheap substring test before its regex runs
                 needle = _pattern_needle(e.alias) if e.kind == "pattern" else _needle(e.alias)
-                compiled.append((re.compile(_alias_regex(e), re.I), e, needle))
+                rx = re.compile(_alias_regex(e), re.I)
+                compiled.append((rx, e, needle, window(rx, needle)))
             except re.error as exc:
                 raise AnalysisError(f"company alias {e.alias!r} ({e.company}): bad pattern: {exc}") from None
+        needles = sorted({n for _, _, n, w in compiled if w is not None}, key=len)
+        groups: dict[str, list[int]] = {}
+        for k, (_, _, n, w) in enumerate(compiled):
+            if w is not None:
+                groups.setdefault(next(r for r in needles if r in n), []).append(k)
         object.__setattr__(self, "_compiled", tuple(compiled))
+        object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
+        object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -172,20 +190,38 @@ class CompanyAliases:
         """Company mentions in ``text`` (normalised here), leftmost-longest, non-overlapping."""
         return self._find_prepared(prepare_for_matching(text))
 
-    def _find_prepared(self, t: str) -> list[Mention]:
-        lowered = t.lower()
-        found = [
-            Mention(m.start(), m.end(), e.company, e.alias, e.weight)
-            for rx, e, needle in self._compiled
-            if needle is None or needle in lowered
-            for m in rx.finditer(t)
-            if m.end() > m.start()
-        ]
-        found.sort(key=lambda x: (x.start, -(x.end - x.start), -x.weight))
+    def _find_prepared(self, t: str, windows: bool = True) -> list[Mention]:
+        """Mentions in prepared text ``t``. ``windows=False``: every alias scans the whole text (the
+        reference the windowed search is tested against)."""
+        found: list[tuple[int, int, int]] = []  # (start, end, entry index)
+        compiled = self._compiled
+        if windows:
+            for root, members in self._groups:
+                at_root = t.find(root)
+                if at_root < 0:
+                    continue  # no needle of the group can occur
+                for k in members:
+                    rx, _, needle, win = compiled[k]
+                    o = at_root if needle == root else t.find(needle)  # type: ignore[arg-type]
+                    if o >= 0:
+                        found.extend((m.start(), m.end(), k) for m in windowed_matches(rx, t, needle, win, o))  # type: ignore[arg-type]
+            scanned: Iterable[int] = self._scanned
+        else:
+            scanned = range(len(compiled))
+        lowered = t.lower() if scanned else t
+        for k in scanned:
+            rx, _, needle, _ = compiled[k]
+            if needle is None or needle in lowered:
+                found.extend((m.start(), m.end(), k) for m in rx.finditer(t) if m.end() > m.start())
+        # leftmost, then longest, then heaviest, then first in the table
+        found.sort(key=lambda x: (x[0], x[0] - x[1], -compiled[x[2]][1].weight, x[2]))
         out: list[Mention] = []
-        for mention in found:
-            if not out or mention.start >= out[-1].end:
-                out.append(mention)
+        end = -1
+        for start, stop, k in found:
+            if start >= end:
+                e = compiled[k][1]
+                out.append(Mention(start, stop, e.company, e.alias, e.weight))
+                end = stop
         return out
 
     def scores(self, text: str) -> dict[str, float]:
@@ -451,7 +487,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
         skip = _headline_lines(lines, first, end, title_idx)
-        body = prepare_for_matching("\n".join(lines.raw[i] for i in range(first, end) if i not in skip))
+        body = _CJK_SPACE_RE.sub("", _norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}

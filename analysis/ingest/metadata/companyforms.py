@@ -22,10 +22,11 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from analysis import config
 from analysis._text import word_list
+from analysis.ingest.metadata.textsearch import window, windowed_matches
 
 
 class ShortForm(NamedTuple):
@@ -44,7 +45,7 @@ _BOUNDARY = r"(?:^|(?<=[,，。;；:：、!?！？\s“”\"'（(【\[]))"
 
 
 @functools.lru_cache(maxsize=1)
-def _short_forms() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _short_forms() -> tuple[tuple[re.Pattern[str], str, str, Any], ...]:
     path = config.RESOURCES_DIR / "company_short_forms.csv"
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
@@ -54,7 +55,8 @@ def _short_forms() -> tuple[tuple[re.Pattern[str], str, str], ...]:
             follow = (row.get("follow") or "").strip()
             if not company or company.startswith("#") or not short or not follow:
                 continue
-            out.append((re.compile(rf"{_BOUNDARY}{re.escape(short)}(?=(?:{follow}))"), company, short))
+            rx = re.compile(rf"{_BOUNDARY}{re.escape(short)}(?=(?:{follow}))")
+            out.append((rx, company, short, window(rx, short)))
     return tuple(out)
 
 
@@ -69,12 +71,22 @@ def telecom_context(text: str) -> bool:
     return False
 
 
-def short_form_mentions(text: str) -> list[ShortForm]:
-    """Bare short forms naming an operator in ``text`` (normalised), or [] outside a telecom text."""
+def short_form_mentions(text: str, windows: bool = True) -> list[ShortForm]:
+    """Bare short forms naming an operator in ``text`` (normalised), or [] outside a telecom text.
+
+    A match is the short form itself (what stands around it is look-around), so the pattern is tried
+    only where the short form occurs (``windows=False``: over the whole text, as the tests compare).
+    """
     forms = _short_forms()
-    if not any(short in text for _, _, short in forms) or not telecom_context(text):
+    if not any(short in text for _, _, short, _ in forms) or not telecom_context(text):
         return []
-    return [ShortForm(m.start(), m.end(), company, short) for rx, company, short in forms for m in rx.finditer(text)]
+    return [
+        ShortForm(m.start(), m.end(), company, short)
+        for rx, company, short, win in forms
+        for m in (
+            windowed_matches(rx, text, short, win, text.find(short)) if windows and win else rx.finditer(text)
+        )
+    ]
 
 
 _TIME_OPENER_RE = re.compile(

@@ -82,6 +82,7 @@ from analysis.ingest.metadata.lines import (
     _chrome_end,
     _cjk_count,
     _first_body,
+    _ignorecase_variants,
     _is_body_line,
     _is_sentence,
     _Lines,
@@ -270,15 +271,31 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
 
     ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
     """
-    if "年" not in line and not _ASCII_DIGIT_RE.search(line):
-        return ()  # every format needs an ASCII digit or 年
+    # Every format but 二〇二四年一月三十日 holds a year 19xx/20xx in ASCII digits; that one needs 年 and 月.
+    year = _YEAR_RE.search(line) is not None
+    cn = "年" in line and "月" in line
+    if not (year or cn):
+        return ()
+    # an English date needs a letter a month name can start with (in any case re.I allows)
+    english = year and any(c in line for c in _MONTH_FIRST)
+    return _scan_dates(line, order, year, cn, english)
+
+
+def _scan_dates(
+    line: str, order: datefmt.Order | None, year: bool = True, cn: bool = True, english: bool = True
+) -> tuple[_DateHit, ...]:
+    """:func:`_find_dates` without the prefilter: ``year`` / ``cn`` / ``english`` False skip the formats
+    that need a 19xx/20xx year in ASCII digits / the 年 and 月 of 二〇二四年一月三十日 / a month's name
+    (the tests call it with all True)."""
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
+        if not (cn if fmt == "cn" else year) or (fmt == "english" and not english):
+            continue
         for m in rx.finditer(line):
             date = _hit_date(fmt, m)
             if date is not None:
                 hits.append(_DateHit(m.start(), m.end(), date, fmt))
-    if "/" in line or "." in line or "-" in line:
+    if year and ("/" in line or "." in line or "-" in line):
         for m in datefmt.DAY_MONTH_RE.finditer(line):
             date = datefmt.resolve(m, order)
             if date is not None:
@@ -291,7 +308,8 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
     return tuple(out)
 
 
-_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
+_MONTH_FIRST = "".join(_ignorecase_variants(c) for c in dict.fromkeys(m[0] for m in _MONTHS_EN))
 
 
 def parse_date(value: object) -> dt.date | None:

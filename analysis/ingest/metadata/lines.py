@@ -16,11 +16,11 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis._text import HAN_BMP, HAN_URO, convert_script, words_pattern
+from analysis._text import HAN_BMP, HAN_URO, convert_script, word_list, words_pattern
 from analysis.errors import AnalysisError
 from analysis.ingest.metadata import runin
 
@@ -98,13 +98,64 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def _norm(s: str) -> str:
     """NFKC (fullwidth -> ASCII), no zero-width characters, simplified script."""
-    s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
-    return _to_simplified(s)
+    return _to_simplified(_nfkc(s))
+
+
+# Fullwidth ASCII forms and the ideographic space: each one's compatibility decomposition is the one
+# ASCII character it stands for (，-> , ０-> 0 　-> space).
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _fullwidth_to_ascii(m: re.Match[str]) -> str:
+    return " " if m[0] == "\u3000" else chr(ord(m[0]) - 0xFEE0)
+
+
+def _nfkc(s: str) -> str:
+    """:func:`_norm` short of the script conversion (which is decided for a whole text at once).
+
+    Fast path: replacing a fullwidth form by its decomposition keeps the text's NFKD, hence its NFKC;
+    when the result is already NFKC (``is_normalized`` is a quick check), it *is* the NFKC of ``s``.
+    """
+    u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
+    if not unicodedata.is_normalized("NFKC", u):
+        u = unicodedata.normalize("NFKC", s)
+    return _ZERO_WIDTH_RE.sub("", u)
+
+
+def _strip_glosses(text: str) -> str:
+    """Pinyin glosses after characters and digits go (every gloss opens with a bracket)."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
+
+
+def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
+    """``_norm("\n".join(raw))`` for lines of the document, each line's NFKC computed once per document.
+
+    NFKC never reaches across a line break (``\n`` is a starter that composes with nothing), so
+    normalising line by line and joining is the same as normalising the joined text; the script
+    conversion is still decided on the joined text, as :func:`_norm` does. Normalising line by line
+    is also faster: ``unicodedata.normalize`` returns an already normalised line at once.
+    """
+    if any("\n" in ln for ln in raw):  # not lines (never so for _Lines.raw, split on \n)
+        return _norm("\n".join(raw))
+    memo: dict[str, str] = lines.memo.setdefault("nfkc", {})
+    parts = []
+    for ln in raw:
+        done = memo.get(ln)
+        if done is None:
+            done = memo[ln] = _nfkc(ln)
+        parts.append(done)
+    return _to_simplified("\n".join(parts))
+
+
+_NON_CJK_RE = re.compile(f"[^{_CJK_CHARS}]+")
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
 def _cjk_count(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    """How many CJK characters ``s`` holds (what is left when everything else goes: no list of matches)."""
+    return len(_NON_CJK_RE.sub("", s))
 
 
 @dataclass
@@ -128,46 +179,132 @@ _MAX_LINE_CHARS = 20_000
 _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M characters
 
 
-def _lines(text: str) -> _Lines:
+def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
+    """The prepared lines of ``text``; ``nfkc``: the per-line NFKC memo of another view of the same
+    document (its lines before the spacing repair), shared (NFKC is a function of the line alone)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
-    text = runin.rejoin_hard_wrapped(_DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", _strip_html(text))))
+    text = runin.rejoin_hard_wrapped(_strip_glosses(_strip_html(text)))
     raw = [ln.strip() for ln in text.split("\n")]
     raw = [ln[:_MAX_LINE_CHARS] for ln in raw if ln]
     if len(raw) > _MAX_HEAD_LINES + _MAX_TAIL_LINES:  # huge documents: metadata lives at the ends
         raw = raw[:_MAX_HEAD_LINES] + raw[-_MAX_TAIL_LINES:]
-    joined = _norm("\n".join(raw))
+    prepared = _Lines(raw, [], fm, text)
+    if nfkc is not None:
+        prepared.memo["nfkc"] = nfkc
+    joined = _norm_joined(prepared, raw)
     norm = joined.split("\n")
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
     keep = [i for i, ln in enumerate(norm) if ln.strip()]
-    raw, norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
-    return _Lines(raw, norm, fm, text)
+    prepared.raw, prepared.norm = runin.split_run_in_headers([raw[i] for i in keep], [norm[i].strip() for i in keep])
+    return prepared
 
 
 # ----------------------------------------------------------------------------------------------
 # Line classification
 # ----------------------------------------------------------------------------------------------
 
-_DISCLAIMER_RE = re.compile(words_pattern("layout_disclaimer.txt"), re.I)
+# Characters re.I matches with an ASCII letter besides its two cases (Python's re case rules).
+_IGNORECASE_EXTRA = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def _ignorecase_variants(c: str) -> str:
+    """Every character ``re.compile(c, re.I)`` matches, for an ASCII letter or a caseless character
+    (anything else: the character itself and its two cases, which the caller must not rely on)."""
+    return "".join(dict.fromkeys(c + c.lower() + c.upper() + _IGNORECASE_EXTRA.get(c.lower(), "")))
+
+
+class _Words:
+    """Does a line hold one of ``words`` or match one of the ``rest`` regexes? The same answer as
+    ``re.compile(pattern, flags).search(line)`` for ``pattern``, the alternation of them all
+    (:attr:`pattern`), found faster: Python's ``re`` tries every alternative at every position of the
+    line, a substring test is one fast scan. Each regex of ``rest`` comes with the substrings one of
+    which every match contains, and runs only on a line holding one; under ``re.I`` a word with cased
+    letters stays a regex (the tests check the equivalence on generated lines)."""
+
+    def __init__(self, words: Iterable[str], *rest: tuple[tuple[str, ...], str], flags: int = 0) -> None:
+        ordered = sorted(set(words), key=lambda w: (-len(w), w))
+        self.pattern = "|".join([*map(re.escape, ordered), *(rx for _, rx in rest)])
+        self.flags = flags
+        cased = [w for w in ordered if flags & re.I and any(c.lower() != c or c.upper() != c for c in w)]
+        self._words = tuple(w for w in ordered if w not in cased)
+        self._cased = re.compile("|".join(map(re.escape, cased)), flags) if cased else None
+        # a match of a cased word starts with a character re.I takes for the word's first one
+        known = all(w[0].isascii() or w[0].lower() == w[0] == w[0].upper() for w in cased)
+        self._cased_first = "".join(sorted({c for w in cased for c in _ignorecase_variants(w[0])})) if known else None
+        self._rest = tuple((needles, re.compile(rx, flags)) for needles, rx in rest)
+
+    def search(self, line: str) -> bool:
+        for w in self._words:
+            if w in line:
+                return True
+        if (
+            self._cased is not None
+            and (self._cased_first is None or any(c in line for c in self._cased_first))
+            and self._cased.search(line)
+        ):
+            return True
+        return any(rx.search(line) for needles, rx in self._rest if any(n in line for n in needles))
+
+
+_DISCLAIMER_RE = _Words(word_list("layout_disclaimer.txt"), flags=re.I)
 _BARRIER_FREE = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
 # A breadcrumb with › or » separators: 中国广电论坛 › 行业资讯 › 查看内容.
 _BREADCRUMB = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
-_NAV_RE = re.compile(
-    words_pattern("layout_navigation.txt")
-    + rf"|首页\s*[>»›/]|[>»›]\s*正文|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|{_BREADCRUMB}"
+_SITE_BAR_RES = (
+    (("首页",), r"首页\s*[>»›/]"),
+    (("正文",), r"[>»›]\s*正文"),
+    (("›", "»"), _BREADCRUMB),
 )
-_META_RE = re.compile(
-    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
-    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
-    r"source|author|editor|views?\b",
-    re.I,
+_NAV_RE = _Words(
+    word_list("layout_navigation.txt"),
+    *_SITE_BAR_RES[:2],
+    (("无障碍",), _BARRIER_FREE),
+    (("English",), r"(?<![A-Za-z])English(?![A-Za-z])"),
+    _SITE_BAR_RES[2],
 )
-_META_LABEL_RE = re.compile(
-    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
-    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
-    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
-    re.I,
+class _AnyOf:
+    """``search`` / ``match`` of the alternation of ``regexes``: the first match any of them finds, or
+    None; for boolean use (it need not be the match the alternation would give). Lets a Han
+    alternation run without re.I apart from its Latin words: the same matches (Han has no case), but
+    re can then skip ahead to a word's first character instead of trying every position."""
+
+    def __init__(self, *regexes: re.Pattern[str]) -> None:
+        self._regexes = regexes
+
+    def search(self, s: str) -> re.Match[str] | None:
+        for rx in self._regexes:
+            m = rx.search(s)
+            if m is not None:
+                return m
+        return None
+
+    def match(self, s: str) -> re.Match[str] | None:
+        for rx in self._regexes:
+            m = rx.match(s)
+            if m is not None:
+                return m
+        return None
+
+
+# A meta line's words (来源, 作者, 浏览 ...); Latin ones in any case.
+_META_RE = _AnyOf(
+    re.compile(
+        r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+        r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]"
+    ),
+    re.compile(r"source|author|editor|views?\b", re.I),
+)
+# A label and its colon (来源：, 发布时间：, Source:).
+_META_LABEL_TAIL = r"(?:次数|量)?\s*[:：]"
+_META_LABEL_RE = _AnyOf(
+    re.compile(
+        r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+        r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字)"
+        + _META_LABEL_TAIL
+    ),
+    re.compile(r"(?:source|author|date|published|tags?)" + _META_LABEL_TAIL, re.I),
 )
 _LEAD_LABEL_RE = re.compile(
     r"^(?:摘要|导读|核心提示|编者按|按语|提要|内容提要|图片|图为|image)\s*[:：]?", re.I
@@ -208,10 +345,12 @@ def _is_nav(line: str) -> bool:
 
 
 # Lines where a date is the crawl date or belongs to another article.
-_CRAWL_NAV_RE = re.compile(
-    words_pattern("layout_chrome.txt")
-    + rf"|{_BARRIER_FREE}|(?<![A-Za-z])English(?![A-Za-z])|(?:查看)?更多\s*(?:>|»|$)"
+_CRAWL_NAV_RES = (
+    (("无障碍",), _BARRIER_FREE),
+    (("English",), r"(?<![A-Za-z])English(?![A-Za-z])"),
+    (("更多",), r"(?:查看)?更多\s*(?:>|»|$)"),
 )
+_CRAWL_NAV_RE = _Words(word_list("layout_chrome.txt"), *_CRAWL_NAV_RES)
 # A line that ends the article: what follows belongs to other articles or to readers' comments.
 _ARTICLE_END_RE = re.compile(
     rf"^[\[【(]?\s*(?:{words_pattern('layout_article_end.txt')}|"
@@ -219,10 +358,10 @@ _ARTICLE_END_RE = re.compile(
     r"(?:沙发|板凳|地板|藤椅|[0-9]{1,4}\s*[#楼])(?:\s*$|\s.{0,30}发表于))"
 )
 # Page chrome before the article: site bars, breadcrumbs. Dates above such a line belong to the page.
-_CHROME_RE = re.compile(
-    _CRAWL_NAV_RE.pattern
-    + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置|"
-    + _BREADCRUMB
+_CHROME_RE = _Words(
+    (*word_list("layout_chrome.txt"), "当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置"),
+    *_CRAWL_NAV_RES,
+    *_SITE_BAR_RES,
 )
 
 
@@ -236,12 +375,22 @@ def _norm_key(s: str) -> str:
 
 
 def _locate(lines: _Lines, title: str) -> int:
-    """Index of the line holding ``title`` (or held by it), else -1."""
+    """Index of the line holding ``title`` (or held by it), else -1 (once per document and title)."""
+    found: dict[str, int] = lines.memo.setdefault("locate", {})
+    if title not in found:
+        found[title] = _find_line(lines, title)
+    return found[title]
+
+
+def _find_line(lines: _Lines, title: str) -> int:
     key = _norm_key(title)
     if len(key) < 4:
         return -1
+    keys: dict[str, str] = lines.memo.setdefault("line_keys", {})  # line -> _norm_key(line)
     for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
-        lk = _norm_key(line)
+        lk = keys.get(line)
+        if lk is None:
+            lk = keys[line] = _norm_key(line)
         if key in lk or (len(lk) >= 6 and lk in key):
             return i
     return -1

@@ -1,0 +1,257 @@
+"""The shortcuts of metadata extraction give exactly what the general path gives.
+
+Each fast path (alias patterns tried only around their literal needle, ...) keeps the general path
+it replaces callable; these property tests compare the two on generated text built from the pieces
+the rules care about (city names, operator names, the words the patterns exclude, digits, dates).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.ingest.metadata import AliasEntry, CompanyAliases, load_aliases, prepare_for_matching
+
+_PIECES = [
+    "北京", "内蒙古", "内蒙", "中山", "中卫", "黑龙江", "浦东", "福州", "省", "市", "自治区",
+    "移动", "联通", "电信", "铁塔", "广电", "分公司", "公司", "集团", "中国", "中移", "中移动",
+    "设施", "互联", "互联网", "支付", "性", "起来", "集中", "外国", "香港", "有限", "通信", "网络",
+    "、", "，", ",", "和", "等", " ", "\n", "China", " Mobile", "unicom", "UNICOM", "5G", "广电5G",
+    "党支部", "近日", "。", "a", "9", "ſ", "K",
+]  # fmt: skip
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_windowed_alias_search_equals_full_scan(text: str) -> None:
+    aliases = load_aliases()
+    t = prepare_for_matching(text)
+    assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)
+
+
+def test_the_shipped_patterns_are_windowed() -> None:
+    """The province-branch patterns (the costly ones) are searched around their needle."""
+    aliases = load_aliases()
+    windowed = {e.alias for _, e, _, window in aliases._compiled if window is not None}
+    assert sum(a.startswith("(?:呼和浩特") for a in windowed) >= 3
+    assert "中国移动通信集团有限公司" in windowed
+
+
+_USER_PATTERNS = [
+    "移动", "^移动", "移动$", r"\b移动", "移动(?=分公司)", "(?<=北京)移动", "(?<!中国)联通", "联通+",
+    "(?:北京|内蒙古?)(?:市)?联通", "[北内]移动", "联通(?:集团)?", "(?:a|b)?电信", r"\w{0,3}电信",
+    "中国(?:移动|联通)", "(移动)\\1", "电信.{0,5}公司", "(?i)china mobile", "移动|联通",
+    "中国移动", "中国移动通信", "移动通信", "北京移动", "China Mobile",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_USER_PATTERNS), min_size=1, max_size=5, unique=True), _TEXT)
+def test_windowed_search_equals_full_scan_for_any_pattern(patterns: list[str], text: str) -> None:
+    """User alias files may hold any pattern: anchors, lookarounds, repeats, alternations."""
+    aliases = CompanyAliases(
+        tuple(
+            AliasEntry(f"公司{k % 2}", p, "name" if re.fullmatch(r"[\w ]+", p) else "pattern", 1.0 + k % 3)
+            for k, p in enumerate(patterns)
+        )
+    )
+    t = prepare_for_matching(text)
+    assert aliases._find_prepared(t) == aliases._find_prepared(t, windows=False)
+
+
+_DATE_PIECES = [
+    "2024", "1999", "2019", "20", "19", "0", "1", "2", "3", "9", "12", "31", "年", "月", "日", "号", "-", "/",
+    ".", ":", " ", "T", "10:30", "二〇二四", "〇", "一", "十", "三十", "廿", "元", "O", "May", "sept", "Dec",
+    "3rd", ",", "星期一", "发布时间:", "截至", "(", "ſep", "Ｍay", "2024-01-30", "2024/7/30", "2024.04.15",
+    "20240130", "3 May 2019", "May 3, 2019", "22/09/2025", "6/11/2019", "二〇二四年一月三十日", "2024年1月30日",
+    "3 DEC 2019", "JUNE 5, 2020", "ſept 9 2021", "9 ſep 2021",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map("".join), st.sampled_from([None, "dmy", "mdy"]))
+def test_date_prefilter_never_hides_a_date(line: str, order: str | None) -> None:
+    """A line the prefilter turns away (no 19xx/20xx year, no 年 and 月) holds no date in any format."""
+    from analysis.ingest.metadata.dates import _find_dates, _scan_dates
+
+    assert _find_dates.__wrapped__(line, order) == _scan_dates(line, order)
+
+
+_LINE_PIECES = [
+    "中国移动", "國際電聯", "發佈時間", "，", "：", "（", "）", "１２", "ＡＢ", "ｶ", "ﾞ", "ｱ", "\u3099", "e", "\u0301",
+    "\u00e9", "ㄱ", "ㅏ", "\u1100", "\u1161", "\u11a8", "가", "\u200b", "\u00ad", "\ufeff", "ﬁ", "①", "㈱", "\u3000",
+    " ", "\t", "\n", "\r", "Ⅻ", "½", "x", "\u0338", "=", "<", "\u2028", "臺灣",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join), max_size=8))
+def test_line_by_line_normalisation_equals_whole_text(raw: list[str]) -> None:
+    """NFKC never reaches across a line break; the script conversion is decided on the whole text."""
+    from analysis.ingest.metadata.lines import _Lines, _norm, _norm_joined
+
+    lines = _Lines([], [])
+    assert _norm_joined(lines, raw) == _norm("\n".join(raw))
+    assert _norm_joined(lines, raw) == _norm("\n".join(raw))  # again, from the per-document memo
+
+
+# The line classifiers' patterns as they were written before the word lists were searched as substrings.
+_BARRIER = r"无障碍(?=\s|$|\||浏览|阅读|通道|模式)"
+_BREAD = r"[^›»\s][^›»]{0,15}[›»][^›»]{1,16}[›»]"
+
+
+def _reference_patterns() -> dict[str, re.Pattern[str]]:
+    from analysis._text import words_pattern
+
+    crawl = words_pattern("layout_chrome.txt") + rf"|{_BARRIER}|(?<![A-Za-z])English(?![A-Za-z])|(?:查看)?更多\s*(?:>|»|$)"
+    return {
+        "_DISCLAIMER_RE": re.compile(words_pattern("layout_disclaimer.txt"), re.I),
+        "_NAV_RE": re.compile(
+            words_pattern("layout_navigation.txt")
+            + rf"|首页\s*[>»›/]|[>»›]\s*正文|{_BARRIER}|(?<![A-Za-z])English(?![A-Za-z])|{_BREAD}"
+        ),
+        "_CRAWL_NAV_RE": re.compile(crawl),
+        "_CHROME_RE": re.compile(crawl + r"|首页\s*[>»›/]|[>»›]\s*正文|当前位置|您的位置|你的位置|您现在的位置|所在位置|" + _BREAD),
+    }
+
+
+def _layout_pieces() -> st.SearchStrategy[str]:
+    """Words of the lists, halves of them, and the characters the other alternatives need (as often)."""
+    from analysis._text import word_list
+
+    words = [w for name in ("disclaimer", "navigation", "chrome") for w in word_list(f"layout_{name}.txt")]
+    halves = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    extra = [
+        "首页", "正文", ">", "»", "›", "/", " ", "\t", "|", "无障碍", "浏览", "English", "Englishman", "xEnglish",
+        "更多", "查看", "COPYRIGHT", "Copyright", "copyrıght", "icp备", "ICP证", "©", "中国移动", "党建", "ſ", "K", "。",
+        "当前位置", "您现在的位置", "a", "1",
+    ]  # fmt: skip
+    return st.one_of(st.sampled_from(sorted(set(words + halves))), st.sampled_from(extra))
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_word_list_classifiers_equal_their_regex(data: st.DataObject) -> None:
+    from analysis.ingest.metadata import lines
+
+    line = "".join(data.draw(st.lists(_layout_pieces(), max_size=12)))
+    for name, reference in _reference_patterns().items():
+        fast = getattr(lines, name)
+        assert fast.search(line) == bool(reference.search(line)), (name, line)
+        assert bool(re.compile(fast.pattern, fast.flags).search(line)) == bool(reference.search(line)), name
+
+
+@given(st.text(alphabet=st.sampled_from("中国移动㐀䶿一鿿豈\ufaff\uf8ff\u3000，。a1 \n𠀀〇")))
+def test_cjk_count_counts_the_cjk_characters(s: str) -> None:
+    from analysis.ingest.metadata.lines import _CJK_RE, _cjk_count
+
+    assert _cjk_count.__wrapped__(s) == len(_CJK_RE.findall(s))
+
+
+_SHORT_PIECES = [
+    "移动", "电信", "移", "动", "公司", "公司化", "分公司", "集团", "党员", "在全国", "突击队", "抢险", "浦东", "福州",
+    "基站", "通信", "网络", "宽带", "5G", "，", "。", "、", " ", "“", "(", "中国", "a", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SHORT_PIECES), max_size=30).map("".join))
+def test_short_forms_searched_where_they_occur_equal_full_scan(text: str) -> None:
+    from analysis.ingest.metadata import companyforms
+
+    assert companyforms.short_form_mentions(text) == companyforms.short_form_mentions(text, windows=False)
+
+
+_NFKC_PIECES = [
+    "中国", "，", "：", "（", "）", "！", "？", "　", "０", "９", "Ａ", "ｚ", "～", "＼", "\u0301", "\u0308", "\u3099",
+    "ｶ", "ﾞ", "e", "A", " ", "ﬁ", "①", "\u200b", "\u00ad", "國", "\u1100", "\u1161", "ㄱ", "ㅏ", "\u0338", "<",
+    "\uff5f", "\uff00", "\uffe0", "²", "ä", "a\u0308", "(", "guó", "(guó)", "2(èr)", "（jiā）",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_NFKC_PIECES), max_size=12).map("".join))
+def test_fullwidth_fast_path_is_nfkc(s: str) -> None:
+    import unicodedata
+
+    from analysis.ingest.metadata import lines
+
+    assert lines._nfkc(s) == lines._ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFKC", s))
+    assert lines._strip_glosses(s) == lines._DIGIT_GLOSS_RE.sub("", lines._GLOSS_RE.sub("", s))
+
+
+def test_fullwidth_forms_decompose_to_the_ascii_character() -> None:
+    """The premise of the fast path, for every character it replaces."""
+    import unicodedata
+
+    from analysis.ingest.metadata import lines
+
+    for cp in [*range(0xFF01, 0xFF5F), 0x3000]:
+        c = chr(cp)
+        assert lines._FULLWIDTH_RE.fullmatch(c)
+        ascii_char = lines._FULLWIDTH_RE.sub(lines._fullwidth_to_ascii, c)
+        assert unicodedata.decomposition(c) == f"<wide> {ord(ascii_char):04X}"
+        assert not unicodedata.decomposition(ascii_char)
+
+
+def test_ignorecase_variants_of_ascii_letters() -> None:
+    """Every character re.I matches with an ASCII letter is one of the letter's listed variants."""
+    from analysis.ingest.metadata.lines import _ignorecase_variants
+
+    letter = re.compile("[a-z]", re.I)
+    for cp in range(0x110000):
+        c = chr(cp)
+        if letter.fullmatch(c):
+            matched = [x for x in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(x, c, re.I)]
+            assert matched and all(c in _ignorecase_variants(x) for x in matched), c
+    for x in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        assert all(re.fullmatch(x, v, re.I) for v in _ignorecase_variants(x))
+
+
+_SOURCE_PIECES = [
+    "来源", "文章来源", "稿件来源", "信息来源", "新闻来源", "消息来源", "内容来源", "本文来源", "稿源", "出处", "转载自",
+    "转自", "来源于", "source", "SOURCE", "Source", "ſource", "发布单位", "发布机构", "发布部门", "发稿单位", "供稿单位",
+    "供稿", "信息提供", "主办单位", "发布人", "发布者", "信息发布人", "来 源", "发 布 人", ":", "：", " ", "  ", "\n",
+    "人民网", "新华社", "中国移动", "2024-01-30", "数据", "图片", "。", "，", "本站", "作者", "|",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SOURCE_PIECES), max_size=25).map("".join))
+def test_source_label_prefilter_equals_full_scan(text: str) -> None:
+    from analysis.ingest.metadata.lines import _lines
+    from analysis.ingest.metadata.sources import _find_labelled_source
+
+    assert _find_labelled_source(_lines(text)) == _find_labelled_source(_lines(text), needles=False)
+
+
+_META_REFERENCE = re.compile(
+    r"来源|作者|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|打印|分享|供稿|出处|发布人|发布者|发布单位|"
+    r"发表于|发布于|稿源|摄影|审核|校对|访问量|原创|转载|投稿|栏目|(?:查看|回复)\s*[:：]\s*[0-9]|"
+    r"source|author|editor|views?\b",
+    re.I,
+)
+_META_LABEL_REFERENCE = re.compile(
+    r"(?:来源|作者|责任编辑|编辑|责编|记者|通讯员|浏览|阅读|点击|字号|字体|供稿|出处|发布人|发布者|发布单位|"
+    r"发布时间|发布日期|发表时间|发表日期|更新时间|日\s*期|时\s*间|稿源|摄影|审核|标签|关键词|关键字|"
+    r"source|author|date|published|tags?)(?:次数|量)?\s*[:：]",
+    re.I,
+)
+_META_PIECES = [
+    "来源", "作者", "责任编辑", "日 期", "时  间", "查看", "回复", "访问量", "发布时间", "次数", "量", ":", "：", " ",
+    "3", "Source", "SOURCE", "ſource", "Author", "editor", "view", "views", "viewsx", "Date", "publiſhed", "TAGS",
+    "tag", "新闻", "，", "a", "_", "\u212a",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_META_PIECES), max_size=10).map("".join))
+def test_meta_line_words_split_by_case_equal_one_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _META_LABEL_RE, _META_RE
+
+    for fast, reference in ((_META_RE, _META_REFERENCE), (_META_LABEL_RE, _META_LABEL_REFERENCE)):
+        assert bool(fast.search(s)) == bool(reference.search(s))
+        assert bool(fast.match(s)) == bool(reference.match(s))
