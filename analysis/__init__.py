@@ -1,24 +1,33 @@
 """textlab analysis: comparative text analytics for Chinese corporate news.
 
 Data flows one way: raw files -> readers -> clean -> corpus -> tokens -> dtm -> stats -> plots -> report.
-This module re-exports the public verbs only. Most are imported lazily on first use (``dtm`` is
-bound at import, which loads pandas and scipy).
+This module re-exports the public verbs only, each imported lazily on first use.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
 
-# The verb ``dtm`` shares its name with its module: bind the function now, or a later
-# ``import analysis.dtm`` anywhere would leave ``analysis.dtm`` pointing at the module.
-from analysis.dtm import dtm
+# The verbs ``dtm`` and ``select`` share their names with their modules: importing the module anywhere
+# (``import analysis.dtm``) makes Python set the package attribute to the module. The package's class
+# turns that back into the function, so the verbs stay functions and are still imported lazily (pandas
+# and scipy load on first use, not with ``import analysis``: the ingest command never needs scipy).
+_VERBS_NAMED_AS_MODULES = ("dtm", "select")
 
-# Likewise ``select`` (module analysis.select, function select): bound now, so that importing the
-# module anywhere (``from analysis.select import DocumentsLeftOut``) never hides the function.
-from analysis.select import select  # noqa: F401
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _VERBS_NAMED_AS_MODULES and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -30,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Tokens": "analysis.tokens",
     "tokenize": "analysis.tokens",
     "DTM": "analysis.dtm",
+    "dtm": "analysis.dtm",
     "frequency": "analysis.stats.frequency",
     "dispersion": "analysis.stats.dispersion",
     "tfidf_profile": "analysis.stats.tfidf",
@@ -60,7 +70,7 @@ _EXPORTS: dict[str, str] = {
 # public subpackages reachable as attributes: ``tl.plots.plot_trend(...)``
 _SUBPACKAGES: dict[str, str] = {"plots": "analysis.plots"}
 
-__all__ = ["__version__", "dtm", *sorted(_EXPORTS), *sorted(_SUBPACKAGES)]
+__all__ = ["__version__", *sorted(_EXPORTS), *sorted(_SUBPACKAGES)]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,13 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import _io, _results
-from analysis.dtm import dtm as build_dtm
 from analysis.errors import AnalysisError
-from analysis.stats.frequency import frequency
-from analysis.stats.keyness import KEYNESS_COLUMNS, keyness, year_over_year
-from analysis.stats.similarity import similarity
-from analysis.stats.slogans import slogan_profile
-from analysis.stats.tfidf import tfidf_profile
 from analysis.tokens import tokenize
 
 STATS_FILES = ("frequency.csv", "tfidf.csv", "slogans.csv", "keyness.csv", "similarity.csv")
@@ -98,6 +92,14 @@ def _compute_stats(
     corpus: pd.DataFrame, out: Path, by: Sequence[str], target: str | None, reference: str | None,
     top_n: int, min_count: int, family: str, progress: bool, engine: Any,
 ) -> StatsOutput:
+    # imported here: a run served by the result cache never loads scipy nor the statistics
+    from analysis.dtm import dtm as build_dtm
+    from analysis.stats.frequency import frequency
+    from analysis.stats.keyness import KEYNESS_COLUMNS, keyness, year_over_year
+    from analysis.stats.similarity import similarity
+    from analysis.stats.slogans import slogan_profile
+    from analysis.stats.tfidf import tfidf_profile
+
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
     tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)

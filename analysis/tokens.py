@@ -27,6 +27,9 @@ disk, keyed by document text hash and tokenizer hash::
             content_hash: string            sha256 of the document text
             tokens: large_list<dictionary<int32, string>>   filtered tokens, in order
 
+``tokenize`` returns the token lists as ``TokenLists``: the cache's integer codes, turned into Python lists
+only when a list is asked for, so ``analysis.dtm.dtm`` counts a cached corpus without a string per token.
+
 Every run appends one shard with the documents it had to segment (atomic write); reading merges the
 shards, and more than ``_MAX_SHARDS`` shards are compacted into one. A shard is used only when its bytes
 match the sha256 in its name and its structure checks out (schema, offsets, dictionary codes); a damaged
@@ -684,6 +687,13 @@ class _Block:
 
 
 # ------------------------------------------------------------------------------------------- cache
+# Shards read and verified in this process, by (path, tokenizer hash, size, mtime): calls on parts of one
+# corpus (the streamed stats tokenize partition by partition) read and check each shard once, not once
+# per call; a file written since (damaged, replaced) is read and checked again.
+_READ_MEMO: dict[tuple[str, str, int, int], list[tuple[list[str], _Block]]] = {}
+_READ_MEMO_MAX = _MAX_SHARDS + 2
+
+
 class _Cache:
     """Arrow IPC shards holding one tokenizer's results (layout in the module docstring)."""
 
@@ -704,9 +714,16 @@ class _Cache:
         import pyarrow as pa
 
         try:
-            data = path.read_bytes()
+            st = path.stat()
         except OSError:
             return None  # vanished (a concurrent compaction): its documents are simply segmented again
+        memo_key = (str(path), self.tokenizer.hash, st.st_size, st.st_mtime_ns)
+        if memo_key in _READ_MEMO:  # verified in this process, file untouched since
+            return _READ_MEMO[memo_key]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
         expected = _shard_digest(path)
         if expected is None or hashlib.sha256(data).hexdigest() != expected:
             self._set_aside(path, "checksum mismatch" if expected else "no checksum in its name")
@@ -721,6 +738,9 @@ class _Cache:
         except (OSError, KeyError, AttributeError, ValueError, TypeError, IndexError, pa.ArrowException) as exc:
             self._set_aside(path, f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
             return None
+        _READ_MEMO[memo_key] = parts
+        while len(_READ_MEMO) > _READ_MEMO_MAX:
+            del _READ_MEMO[next(iter(_READ_MEMO))]  # oldest first
         return parts
 
     def _set_aside(self, path: Path, reason: str) -> None:
@@ -882,6 +902,23 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+_SCOPES: list[dict[tuple[str, int], ProcessPoolExecutor]] = []
+
+
+@contextlib.contextmanager
+def reuse_workers() -> Iterator[None]:
+    """Within this block, ``tokenize`` keeps its worker processes from one call to the next (each worker
+    builds the dictionary once), for callers that tokenize a corpus part by part; they stop at its end."""
+    scope: dict[tuple[str, int], ProcessPoolExecutor] = {}
+    _SCOPES.append(scope)
+    try:
+        yield
+    finally:
+        _SCOPES.remove(scope)
+        for pool in scope.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
     """Consecutive document indices grouped into chunks of similar text size (several per worker)."""
     target = min(max(sum(sizes) // (n_parts * 8), _CHUNK_MIN_CHARS), _CHUNK_MAX_CHARS)
@@ -924,13 +961,23 @@ def _segment_all(
                 bar.update(len(idx))
         else:
             settings = tokenizer._settings
+            scope = _SCOPES[-1] if _SCOPES else None
+            key = (settings.digest, n_jobs)
             try:
-                with ProcessPoolExecutor(
-                    max_workers=min(n_jobs, len(chunks)),
-                    mp_context=_mp_context(),
-                    initializer=_init_worker,
-                    initargs=(settings,),
-                ) as pool:
+                if scope is not None:  # inside reuse_workers(): one pool for every call of the block
+                    if key not in scope:
+                        scope[key] = ProcessPoolExecutor(
+                            max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(settings,)
+                        )
+                    pool_ctx: Any = contextlib.nullcontext(scope[key])
+                else:
+                    pool_ctx = ProcessPoolExecutor(
+                        max_workers=min(n_jobs, len(chunks)),
+                        mp_context=_mp_context(),
+                        initializer=_init_worker,
+                        initargs=(settings,),
+                    )
+                with pool_ctx as pool:
                     futures = {
                         pool.submit(_encode_chunk, settings, [texts[i] for i in idx]): k
                         for k, idx in enumerate(chunks)
@@ -940,6 +987,8 @@ def _segment_all(
                         results[k] = future.result()
                         bar.update(len(chunks[k]))
             except BrokenProcessPool as exc:
+                if scope is not None:
+                    scope.pop(key, None)
                 raise AnalysisError(f"a tokenizer worker process died ({exc}); try n_jobs=1") from None
     merger = _Merger()
     for idx, enc in zip(chunks, results, strict=True):
@@ -952,7 +1001,42 @@ def _segment_all(
 def _content_hashes(corpus: pd.DataFrame) -> list[str]:
     # Always hashed from the text itself: a caller may have edited ``text`` after ingestion, and a
     # stale ``content_hash`` column would return the old tokens. sha256 costs ~2 ms per MB.
+    hashes = _arrow_text_hashes(corpus["text"])
+    if hashes is not None:
+        return hashes
     return [hashlib.sha256(_as_text(t).encode("utf-8")).hexdigest() for t in corpus["text"].tolist()]
+
+
+def _arrow_text_hashes(column: Any) -> list[str] | None:
+    """sha256 of every text of an Arrow-backed string column, hashed straight from Arrow's UTF-8 bytes
+    (no Python str is made; the same digests as ``text.encode("utf-8")``; a missing text hashes as "").
+    None for any other column."""
+    array = getattr(column, "array", None)
+    if not hasattr(array, "__arrow_array__") or getattr(column.dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+
+    chunked = array.__arrow_array__()
+    chunks = chunked.chunks if isinstance(chunked, pa.ChunkedArray) else [chunked]
+    sha256 = hashlib.sha256
+    out: list[str] = []
+    for chunk in chunks:
+        if chunk.type == pa.string():
+            width = np.int32
+        elif chunk.type == pa.large_string():
+            width = np.int64
+        else:
+            return None
+        _, offsets_buf, data_buf = chunk.buffers()
+        n = len(chunk)
+        offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + n + 1].tolist() if n else []
+        data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
+        valid = chunk.is_valid().to_numpy(zero_copy_only=False).tolist() if chunk.null_count else [True] * n
+        empty = sha256(b"").hexdigest()
+        out.extend(
+            sha256(data[offsets[i] : offsets[i + 1]]).hexdigest() if valid[i] else empty for i in range(n)
+        )
+    return out
 
 
 @contextlib.contextmanager

@@ -186,6 +186,7 @@ def test_stats_repairs_a_damaged_token_cache(tmp_path: Path) -> None:
     data = bytearray(shard.read_bytes())
     data[len(data) // 2] ^= 0x10
     shard.write_bytes(bytes(data))
+    shutil.rmtree(tmp_path / "cache" / "stats")  # else the kept output files serve the run, tokens unread
     second = run_cli("stats", RAW, "--out", tmp_path / "s2", "-q", env=env)
     assert second.returncode == first.returncode
     assert "damaged" in second.stderr and shard.name in second.stderr

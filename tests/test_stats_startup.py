@@ -65,3 +65,12 @@ def test_tfidf_equals_sklearn_bit_for_bit(seed, sublinear):
         assert np.array_equal(a.indptr, b.indptr)
         assert np.array_equal(a.indices, b.indices)
         assert np.array_equal(a.data, b.data)
+
+
+def test_idf_from_document_frequencies_equals_idf_fitted_on_the_matrix():
+    docs = sp.random(50, 300, density=0.05, random_state=3, format="csr")
+    docs.data[:] = 1
+    fitted = _Idf(docs, False)
+    streamed = _Idf.from_doc_freq(np.bincount(docs.indices, minlength=300), 50)
+    assert np.array_equal(fitted.idf, streamed.idf)
+    assert np.array_equal(fitted.transform(docs).data, streamed.transform(docs).data)

@@ -74,3 +74,36 @@ def test_dtm_from_codes_of_a_few_documents_of_a_large_cached_block(tmp_path):
     tokenize(_corpus(range(40)), **kw)
     few = _corpus(range(40)).iloc[[31, 2, 17]].reset_index(drop=True)  # codes gathered, not the whole block
     _same_dtm(tokenize(few, **kw))
+
+
+def test_reuse_workers_keeps_one_pool_across_calls_and_stops_it(tmp_path, monkeypatch):
+    import analysis.tokens as T
+
+    monkeypatch.setattr(T, "_PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(T, "_CHUNK_MIN_CHARS", 10)
+    first, second = _corpus(range(0, 8)), _corpus(range(8, 16))
+    serial = [tokenize(c, cache_dir=tmp_path / "serial", n_jobs=1, progress=False).docs for c in (first, second)]
+    with T.reuse_workers():
+        got = [tokenize(first, cache_dir=tmp_path / "pool", n_jobs=2, progress=False).docs]
+        (scope,) = T._SCOPES
+        (pool,) = scope.values()
+        pids = set(pool._processes)
+        got.append(tokenize(second, cache_dir=tmp_path / "pool", n_jobs=2, progress=False).docs)
+        assert list(scope.values()) == [pool] and set(pool._processes) == pids and len(pids) == 2
+    assert not T._SCOPES and not pool._processes  # stopped at the end of the block
+    assert got == serial
+
+
+def test_content_hashes_from_arrow_bytes_equal_hashes_of_the_text():
+    import hashlib
+
+    from analysis.tokens import _arrow_text_hashes, _content_hashes
+
+    s = pd.Series(["中国联通", None, "abc", "", "𠀀x\u3000"] * 3, dtype="str")
+    expected = [hashlib.sha256((t if isinstance(t, str) else "").encode()).hexdigest() for t in s.tolist()]
+    assert _arrow_text_hashes(s) == expected
+    assert _arrow_text_hashes(s.iloc[3:11]) == expected[3:11]  # a slice: offsets into the buffers
+    assert _arrow_text_hashes(pd.concat([s, s.iloc[2:5]], ignore_index=True)) == expected + expected[2:5]
+    assert _arrow_text_hashes(pd.Series(["a"], dtype=object)) is None
+    objects = pd.DataFrame({"text": pd.Series(s.tolist(), dtype=object)})
+    assert _content_hashes(objects) == _content_hashes(pd.DataFrame({"text": s})) == expected

@@ -234,14 +234,21 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
 
 
 # ---------------------------------------------------------------------------------------------- verb
-def counts_table(texts: Sequence[Any], doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
+def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
     """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
-    ``slogans._doc_rows``) in corpus order; a text that is no str has none."""
+    ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
+    (only the texts not in the cache become Python strings)."""
     from analysis._shards import MAX_SHARDS, ShardStore
     from analysis.stats.slogans import KINDS
+    from analysis.tokens import _arrow_text_hashes
 
-    texts = [t if isinstance(t, str) else "" for t in texts]
-    hashes = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+    texts = texts.reset_index(drop=True)
+    hashes = _arrow_text_hashes(texts)  # from Arrow's UTF-8 bytes when the column is Arrow-backed
+    if hashes is None:
+        hashes = [
+            hashlib.sha256((t if isinstance(t, str) else "").encode("utf-8", "surrogatepass")).hexdigest()
+            for t in texts.tolist()
+        ]
     key = cache_key(lex, split_compound)
     store = ShardStore(config.CACHE_DIR / "slogans" / key[:16], key, _parse, "slogan cache")
 
@@ -267,7 +274,7 @@ def counts_table(texts: Sequence[Any], doc_ids: np.ndarray, lex: Any, split_comp
         first = {}
         for i, h in enumerate(hashes):
             first.setdefault(h, i)
-        new_texts = [texts[first[h]] for h in todo]
+        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
         rows = _scan(new_texts, lex, split_compound)
         table = _table(todo, rows)
         if sum(len(t) for t in new_texts) >= _WRITE_MIN_CHARS:

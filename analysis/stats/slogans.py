@@ -598,7 +598,8 @@ def slogan_counts(
       count_standalone  int; the occurrences that are a hit of their own (``extract_slogans``: not
                         inside a longer lexicon term); equal to ``count`` for non-lexicon slogans
     Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
-    ``kinds`` keeps only those kinds.
+    ``kinds`` keeps only those kinds. A document's rows are cached by its text, the lexicon and the rules
+    (``analysis.stats._slogan_cache``): an unchanged document is not scanned again.
     """
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
     ks = _check_kinds(kinds)
@@ -606,7 +607,7 @@ def slogan_counts(
     from analysis.stats._slogan_cache import counts_table
 
     doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
-    out = counts_table(corpus["text"].tolist(), doc_ids, lex, split_compound)  # cached per document text
+    out = counts_table(corpus["text"], doc_ids, lex, split_compound)  # cached per document text
     if ks is not None and len(out):
         keep = out["kind"].isin(ks).to_numpy(copy=True)
         if "lexicon" in ks:  # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included

@@ -201,7 +201,7 @@ def stream_corpus(
     from tqdm import tqdm
 
     from analysis.dtm import dtm as build_dtm
-    from analysis.tokens import tokenize
+    from analysis.tokens import reuse_workers, tokenize
 
     if partition_docs < 1:
         raise AnalysisError(f"partition_docs must be at least 1, got {partition_docs}")
@@ -214,7 +214,7 @@ def stream_corpus(
     folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=spill_dir))
     parts: list[tuple[Path, int, int]] = []
     try:
-        with tqdm(total=n, desc="stats", unit="doc", disable=not progress, file=sys.stderr) as bar:
+        with reuse_workers(), tqdm(total=n, desc="stats", unit="doc", disable=not progress, file=sys.stderr) as bar:
             for start in range(0, n, partition_docs):
                 stop = min(n, start + partition_docs)
                 tokens = tokenize(corpus.iloc[start:stop], tokenizer, progress=False, engine=engine)
@@ -352,19 +352,11 @@ def cell_entries(
 # ----------------------------------------------------------------------------------------- tables
 def idf_transformer(doc_freq: np.ndarray, n_docs: int, *, sublinear_tf: bool = False) -> Any:
     """scikit-learn's TfidfTransformer (l2, smoothed IDF) as ``fit`` would leave it on a DTM of
-    ``n_docs`` documents with these document frequencies (same arithmetic, without the DTM)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+    ``n_docs`` documents with these document frequencies (same arithmetic, without the DTM, and without
+    importing scikit-learn: ``analysis.stats.tfidf._Idf``)."""
+    from analysis.stats.tfidf import _Idf
 
-    transformer = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=sublinear_tf)
-    df = np.asarray(doc_freq).astype(np.float64)
-    df += 1.0
-    idf = np.full_like(df, fill_value=n_docs + 1, dtype=np.float64)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
-    transformer.idf_ = idf
-    transformer.n_features_in_ = len(idf)
-    return transformer
+    return _Idf.from_doc_freq(doc_freq, n_docs, sublinear_tf)
 
 
 def _group_tokens(streamed: Streamed, grouping: Grouping) -> np.ndarray:

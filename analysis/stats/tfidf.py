@@ -36,8 +36,19 @@ class _Idf:
     command, more than the whole computation."""
 
     def __init__(self, counts: sp.csr_matrix, sublinear_tf: bool) -> None:
-        n_samples = counts.shape[0] + 1  # smoothed: one extra document containing every term
-        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+        doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
+        self._fit(doc_freq, counts.shape[0], sublinear_tf)
+
+    @classmethod
+    def from_doc_freq(cls, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool = False) -> _Idf:
+        """As fitted on a DTM of ``n_docs`` documents with these document frequencies."""
+        obj = cls.__new__(cls)
+        obj._fit(np.asarray(doc_freq), n_docs, sublinear_tf)
+        return obj
+
+    def _fit(self, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool) -> None:
+        n_samples = n_docs + 1  # smoothed: one extra document containing every term
+        df = doc_freq.astype(np.float64)
         df += 1.0
         idf = np.full_like(df, fill_value=n_samples, dtype=np.float64)
         idf /= df
