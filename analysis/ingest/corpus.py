@@ -333,10 +333,6 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
     return record
 
 
-def _process_star(args: tuple[Any, ...]) -> dict[str, Any]:
-    return _process_file(*args)
-
-
 def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, Any]:
     return _describe_record(*args)
 
