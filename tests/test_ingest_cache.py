@@ -204,3 +204,17 @@ def test_ingest_over_an_unchanged_folder_leaves_its_outputs_alone(tmp_path: Path
     run(metadata=meta)
     run(metadata=meta)
     assert "new.txt" in set(pd.read_parquet(out / "corpus.parquet")["path"])
+
+
+def test_a_filtered_table_is_written_even_when_the_inputs_are_unchanged(tmp_path: Path) -> None:
+    """The report runner writes the corpus, then a ``where`` filter of it, from the same inputs: the
+    second write must not be taken for "nothing changed" (it was, and the pages used every document)."""
+    folder, cache, out = _folder(tmp_path), tmp_path / "cache", tmp_path / "out"
+    out.mkdir()
+    _read(folder, cache)
+    result = _read(folder, cache)  # warm: carries the key of its inputs
+    assert result.inputs_key is not None
+    corpus_mod.write_corpus(result, out)
+    result.corpus = result.corpus.iloc[:1]
+    corpus_mod.write_corpus(result, out)
+    assert len(pd.read_parquet(out / "corpus.parquet")) == 1

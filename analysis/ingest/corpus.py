@@ -1191,10 +1191,16 @@ def _outputs_current(out: Path, inputs_key: str) -> bool:
     return isinstance(note, dict) and note.get("inputs") == inputs_key and state is not None and note.get("files") == state
 
 
+def _outputs_key(result: IngestResult) -> str | None:
+    """What the outputs stand for: the inputs, and the rows kept (a caller may filter the table)."""
+    return None if result.inputs_key is None else f"{result.inputs_key}:{len(result.corpus)}"
+
+
 def write_corpus(result: IngestResult, out: Path) -> None:
     """Write the three ingest outputs atomically into ``out`` (unless they are there already, made from
     the same inputs and untouched since: a re-run over an unchanged folder writes nothing)."""
-    if result.inputs_key is not None and _outputs_current(out, result.inputs_key):
+    key = _outputs_key(result)
+    if key is not None and _outputs_current(out, key):
         return
     with contextlib.suppress(OSError):  # from here on the outputs are not known to be current
         (out / _OUTPUTS_NOTE).unlink()
@@ -1204,9 +1210,9 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
     _io.write_csv(result.report, out / "ingest_report.csv")
     state = _outputs_state(out)
-    if result.inputs_key is not None and state is not None:
+    if key is not None and state is not None:
         with contextlib.suppress(OSError):
-            _io.write_text(out / _OUTPUTS_NOTE, json.dumps({"inputs": result.inputs_key, "files": state}))
+            _io.write_text(out / _OUTPUTS_NOTE, json.dumps({"inputs": key, "files": state}))
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:
