@@ -1098,7 +1098,21 @@ def tokenize(
     hashes = _content_hashes(corpus)
     docvars = corpus.drop(columns=["text"]).reset_index(drop=True)
     docvars["content_hash"] = hashes
+    found = _cached_blocks(corpus, hashes, tokenizer, cache_dir, n_jobs, progress, engine)
+    return Tokens(TokenLists([found[h] for h in hashes]), docvars, tokenizer.hash)
 
+
+def _cached_blocks(
+    corpus: pd.DataFrame,
+    hashes: list[str],
+    tokenizer: Tokenizer,
+    cache_dir: str | Path | None,
+    n_jobs: int,
+    progress: bool,
+    engine: Any,
+) -> dict[str, tuple[_Block, int]]:
+    """Every document's encoded tokens (content hash -> (block, row)): read from the cache in one
+    lookup, the missing ones segmented (on ``engine`` if given) and added to the cache."""
     cache = _Cache(Path(cache_dir) if cache_dir is not None else config.CACHE_DIR, tokenizer)
     first_row: dict[str, int] = {}
     for i, h in enumerate(hashes):
@@ -1119,7 +1133,37 @@ def tokenize(
         try:
             cache.write(new_hashes, enc)
         except OSError as exc:
-            warnings.warn(f"token cache not written to {cache.dir}: {exc}", RuntimeWarning, stacklevel=2)
+            warnings.warn(f"token cache not written to {cache.dir}: {exc}", RuntimeWarning, stacklevel=3)
         block = _Block.from_encoded(enc)
         found.update((h, (block, row)) for row, h in enumerate(new_hashes))
-    return Tokens(TokenLists([found[h] for h in hashes]), docvars, tokenizer.hash)
+    return found
+
+
+def tokenize_parts(
+    corpus: pd.DataFrame,
+    partition_docs: int,
+    tokenizer: Tokenizer | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+    engine: Any = None,
+) -> Iterator[Tokens]:
+    """``tokenize(corpus.iloc[i:i + partition_docs])`` for consecutive partitions, with one cache lookup
+    for the whole corpus (not one per partition): the encoded tokens (int codes, a few bytes per token)
+    of the whole corpus are held, and each partition's ``TokenLists`` (issue 12)."""
+    if partition_docs < 1:
+        raise AnalysisError(f"partition_docs must be at least 1, got {partition_docs}")
+    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    if missing:
+        raise AnalysisError(f"corpus table lacks column(s) {missing}; build it with analysis.load_corpus")
+    tokenizer = tokenizer or Tokenizer()
+    n_jobs = config.n_jobs_default() if n_jobs is None else int(n_jobs)
+    progress = bool(progress) and os.environ.get("TEXTLAB_PROGRESS", "1") != "0"
+    hashes = _content_hashes(corpus)
+    found = _cached_blocks(corpus, hashes, tokenizer, cache_dir, n_jobs, progress, engine)
+    for start in range(0, len(corpus), partition_docs):
+        part = corpus.iloc[start : start + partition_docs]
+        docvars = part.drop(columns=["text"]).reset_index(drop=True)
+        docvars["content_hash"] = hashes[start : start + partition_docs]
+        yield Tokens(TokenLists([found[h] for h in hashes[start : start + partition_docs]]), docvars, tokenizer.hash)

@@ -295,3 +295,41 @@ def test_report_with_dask_gives_the_local_pages_data(tmp_path: Path) -> None:
     assert tables == sorted(str(p.relative_to(dask)) for p in (dask / "figures").rglob("*.csv"))
     for rel in tables:
         assert (local / rel).read_bytes() == (dask / rel).read_bytes(), rel
+
+
+@needs_dask
+def test_streamed_stats_on_a_dask_cluster_in_small_partitions_equal_the_whole_matrix(
+    genre_local: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    """The streamed ``stats`` tables with tokenisation on 2 Dask workers, the corpus cut into partitions
+    of 40 documents, are byte-identical to the whole-corpus matrix's on this machine."""
+    import warnings
+
+    from analysis.pipeline import write_stats
+
+    corpus_file = genre_local[0] / "corpus.parquet"
+    script = (
+        "import sys, warnings, pandas as pd, analysis as tl\n"
+        "from pathlib import Path\n"
+        "from analysis.pipeline import _write_streamed\n"
+        "warnings.simplefilter('ignore')\n"
+        "corpus = pd.read_parquet(sys.argv[1])\n"
+        "with tl.open_engine('dask', workers=2) as engine:\n"
+        "    _write_streamed(corpus, Path(sys.argv[2]), by=['company', 'year'], target=None, reference=None,\n"
+        "                    top_n=50, min_count=5, family='table', progress=False, engine=engine, partition_docs=40)\n"
+    )
+    env = dict(os.environ, TEXTLAB_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(corpus_file), str(tmp_path / "dask")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    corpus = pd.read_parquet(corpus_file)
+    assert len(corpus) > 80  # several partitions
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_stats(corpus, tmp_path / "whole", by=["company", "year"], progress=False, streaming=False)
+    names = sorted(p.name for p in (tmp_path / "whole").glob("*.csv"))
+    assert len(names) == 6 and names == sorted(p.name for p in (tmp_path / "dask").glob("*.csv"))
+    for name in names:
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name

@@ -143,3 +143,78 @@ def test_unchanged_files_are_not_read_again_but_edits_are_seen(tmp_path: Path, m
     (folder / "0.txt").write_text(same_size, encoding="utf-8")
     assert _read(folder, cache).corpus.set_index("path").loc["0.txt", "company"] == "中国电信"
     assert hashed == ["0.txt"]
+
+
+def _crash_on(name: str, func):
+    def read(path, *args, **kwargs):
+        if Path(path).name == name:
+            import os
+            import signal
+
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return func(path, *args, **kwargs)
+
+    return read
+
+
+def test_records_a_killed_worker_had_not_written_are_ingested_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each worker writes its records to the cache itself, in batches: one killed on the last file
+    # takes the unwritten records of the files before with it, and those must not go missing
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    expected = _read(folder, tmp_path / "other-cache").corpus
+    (folder / "zz-crash.txt").write_text(DOC.format(co="中国电信", m=7), encoding="utf-8")
+    monkeypatch.setattr(corpus_mod, "read_document", _crash_on("zz-crash.txt", corpus_mod.read_document))
+    result = _read(folder, cache)
+    pd.testing.assert_frame_equal(result.corpus, expected)
+    skipped = result.report.set_index("path").loc["zz-crash.txt"]
+    assert skipped["status"] == "skipped" and skipped["reason"].startswith("the reader crashed")
+
+
+def test_ingest_over_an_unchanged_folder_leaves_its_outputs_alone(tmp_path: Path) -> None:
+    folder, cache, out = _folder(tmp_path), tmp_path / "cache", tmp_path / "out"
+    out.mkdir()
+
+    def stamps() -> list[int]:
+        return [(out / n).stat().st_mtime_ns for n in ("corpus.parquet", "corpus.csv", "ingest_report.csv")]
+
+    def run(**kw) -> corpus_mod.IngestResult:  # what ``ingest`` does, with this test's cache folder
+        result = _read(folder, cache, **kw)
+        corpus_mod.write_corpus(result, out)
+        return result
+
+    assert run().inputs_key is None  # cold: the records were not all known beforehand
+    assert run().inputs_key is not None  # warm: written once more, with the note of its inputs
+    second = stamps()
+    run()
+    assert stamps() == second  # the same inputs: nothing written
+    (out / "corpus.csv").write_text("edited\n", encoding="utf-8")
+    run()
+    assert (out / "corpus.csv").read_text(encoding="utf-8") != "edited\n"  # an edited output is rewritten
+    meta = tmp_path / "meta.csv"
+    meta.write_text("path,title\n0.txt,新标题\n", encoding="utf-8")
+    run(metadata=meta)
+    assert pd.read_parquet(out / "corpus.parquet").set_index("path").loc["0.txt", "title"] == "新标题"
+    (folder / "1.txt").write_text(DOC.format(co="中国电信", m=5), encoding="utf-8")
+    run(metadata=meta)
+    run(metadata=meta)
+    assert pd.read_parquet(out / "corpus.parquet").set_index("path").loc["1.txt", "company"] == "中国电信"
+    (folder / "new.txt").write_text(DOC.format(co="中国移动", m=6), encoding="utf-8")
+    run(metadata=meta)
+    run(metadata=meta)
+    assert "new.txt" in set(pd.read_parquet(out / "corpus.parquet")["path"])
+
+
+def test_a_filtered_table_is_written_even_when_the_inputs_are_unchanged(tmp_path: Path) -> None:
+    """The report runner writes the corpus, then a ``where`` filter of it, from the same inputs: the
+    second write must not be taken for "nothing changed" (it was, and the pages used every document)."""
+    folder, cache, out = _folder(tmp_path), tmp_path / "cache", tmp_path / "out"
+    out.mkdir()
+    _read(folder, cache)
+    result = _read(folder, cache)  # warm: carries the key of its inputs
+    assert result.inputs_key is not None
+    corpus_mod.write_corpus(result, out)
+    result.corpus = result.corpus.iloc[:1]
+    corpus_mod.write_corpus(result, out)
+    assert len(pd.read_parquet(out / "corpus.parquet")) == 1

@@ -87,12 +87,15 @@ def test_no_document_term_matrix_larger_than_a_partition(
         return real(tokens)
 
     monkeypatch.setattr(module, "dtm", spy)
+    from analysis import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _write_streamed(generated, tmp_path, by=["company", "year"], target=None, reference=None, top_n=50,
+        _write_streamed(generated, tmp_path / "out", by=["company", "year"], target=None, reference=None, top_n=50,
                         min_count=5, family="table", progress=False, engine=None, partition_docs=40)  # fmt: skip
     assert sizes and max(sizes) <= 40 and sum(sizes) == len(generated)
-    assert not list(Path(tmp_path).glob("textlab-stats-*"))
+    assert (tmp_path / "cache" / "spill").is_dir() and not list((tmp_path / "cache" / "spill").iterdir())
 
 
 def test_the_spill_folder_is_removed(generated: pd.DataFrame, tmp_path: Path) -> None:
@@ -102,3 +105,23 @@ def test_the_spill_folder_is_removed(generated: pd.DataFrame, tmp_path: Path) ->
         assert len(list(tmp_path.iterdir())) == 1 and len(s.parts) == 3
         assert sum(m.shape[0] for _, m in s.rows()) == 30
     assert not list(tmp_path.iterdir())
+
+
+def test_tokenize_parts_equals_tokenize_with_one_cache_lookup(
+    generated: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import tokens as tok
+
+    whole = tok.tokenize(generated, cache_dir=tmp_path, progress=False)  # fills the cache
+    calls: list[int] = []
+    real = tok._Cache.lookup
+
+    def counted(self, wanted):
+        calls.append(1)
+        return real(self, wanted)
+
+    monkeypatch.setattr(tok._Cache, "lookup", counted)
+    parts = list(tok.tokenize_parts(generated, 70, cache_dir=tmp_path))
+    assert len(calls) == 1 and [len(p) for p in parts] == [70, 70, 70, 70, 20]
+    assert [d for p in parts for d in p.docs] == whole.docs
+    pd.testing.assert_frame_equal(pd.concat([p.docvars for p in parts], ignore_index=True), whole.docvars)

@@ -17,7 +17,7 @@ Safety, as for the token cache: shards are Parquet files written atomically (tem
 rename) under unique names, so concurrent runs never see a half-written shard and never overwrite each
 other; nothing is pickled; a shard that cannot be read is set aside (renamed ``*.damaged``) with a
 warning and its documents are simply ingested again; a shard that vanished under a concurrent
-compaction is a cache miss. When a folder holds more than :data:`MAX_SHARDS` shards, the writer merges
+compaction is a cache miss. When a folder holds more than :data:`MAX_SHARDS` small shards, the writer merges
 them into one.
 """
 
@@ -38,17 +38,20 @@ from typing import Any
 
 from analysis import _io, config
 
-__all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_digest", "rules_key"]
+__all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_digest", "rules_key", "take_rows"]
 
 # Bump when ingestion changes in a way the source hash cannot see (it sees analysis/ingest and the
 # word lists, not e.g. a changed default passed in from elsewhere).
 INGEST_VERSION = "2"
 MAX_SHARDS = 8
+# A shard of at least this many bytes of uncompressed data is never merged again: the records of a
+# large run stay where its workers wrote them (merging would rewrite the whole corpus every time).
+BIG_SHARD_BYTES = 16_000_000
 
 RECORD_COLUMNS = (
     "key", "alias_key", "status", "reason", "warning",
     "title", "date", "company", "source", "date_source", "company_source", "doc_type", "doc_type_source", "script", "encoding", "format", "chars_mapped", "text",
-    "removed_chars", "removed_text", "removed_reasons",
+    "removed_chars", "removed_text", "removed_reasons", "content_hash",
     "prep_text", "prep_spaced", "prep_front_matter", "prep_spaced_headings", "prep_date_front_matter", "prep_read_warning",
 )  # fmt: skip
 # What a run over an unchanged folder needs (the prepared form stays on disk).
@@ -136,9 +139,9 @@ class DigestMemo:
         except Exception:  # absent, vanished or damaged: every file is hashed
             self.known = {}
 
-    def digest(self, path: Path, max_bytes: int) -> str | None:
+    def digest(self, path: str | Path, max_bytes: int) -> str | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
         if st.st_size > max_bytes:
@@ -148,7 +151,7 @@ class DigestMemo:
         known = self.known.get(name)
         if known is not None and known[:4] == key:
             return known[4]
-        digest = file_digest(path, max_bytes)
+        digest = file_digest(Path(path), max_bytes)
         if digest is not None:
             self.known[name] = (*key, digest)
             self.changed = True
@@ -227,42 +230,61 @@ class IngestCache:
         """``(full, prepared)``: records of ``keys`` made with the alias files ``alias`` (ready to use;
         skips whatever the alias files), and for the other found keys a record made with other alias
         files (with its prepared form, for describing again)."""
+        table, other = self.lookup_table(keys, alias)
+        full = {rec["key"]: rec for rec in table.to_pylist()} if table is not None else {}
+        return full, other
+
+    def lookup_table(self, keys: Iterable[str], alias: str) -> tuple[Any, dict[str, dict[str, Any]]]:
+        """Like :meth:`lookup`, but the ready records as one Arrow table of :data:`RESULT_COLUMNS` (one
+        row per found key, in the order the shards were written; None when none), read column by
+        column: a re-run over a large unchanged folder makes no Python object per record."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
         wanted = set(keys)
-        full: dict[str, dict[str, Any]] = {}
+        found: set[str] = set()
+        parts: list[tuple[int, Any]] = []
         other: dict[str, dict[str, Any]] = {}
-        for path in reversed(self.shards()):  # newest first
-            if len(full) == len(wanted):
+        for age, path in reversed(list(enumerate(self.shards()))):  # newest first
+            if len(found) == len(wanted):
                 break
             index = self._read(path, ["key", "alias_key", "status"])
             if index is None:
                 continue
             key_col = index.column("key")
-            todo = pa.array(sorted(wanted - full.keys()), type=pa.string())
+            todo = pa.array(sorted(wanted - found), type=pa.string())
             hit = pc.is_in(key_col, value_set=todo)
             # a skipped file stays skipped whatever the alias files say
             usable = pc.or_(
                 pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped")
             )
             same = pc.and_(hit, usable)
-            rows_full = pc.indices_nonzero(same)
-            rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same)))
+            rows_full = pc.indices_nonzero(same).to_numpy()
+            rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same))).to_pylist()
             if len(rows_full):
+                keep = []  # the first row of each key (a run stores identical files once each)
+                for row, key in zip(rows_full.tolist(), key_col.take(rows_full).to_pylist(), strict=True):
+                    if key not in found:
+                        found.add(key)
+                        keep.append(row)
                 table = self._read(path, RESULT_COLUMNS)
                 if table is None:
+                    found.difference_update(key_col.take(keep).to_pylist())
                     continue
-                for rec in table.take(rows_full).to_pylist():
-                    full.setdefault(rec["key"], rec)
-            if len(rows_other):
+                parts.append((age, take_rows(table, keep)))
+            if rows_other:
                 table = self._read(path, RECORD_COLUMNS)
                 if table is None:
                     continue
                 for rec in table.take(rows_other).to_pylist():
-                    if rec["key"] not in full and rec["status"] == "ok":
+                    if rec["key"] not in found and rec["status"] == "ok":
                         other.setdefault(rec["key"], rec)
-        return full, {k: v for k, v in other.items() if k not in full}
+        table = None
+        if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
+            table = pa.concat_tables([part for _, part in sorted(parts, key=lambda p: p[0])])
+        del parts
+        pa.default_memory_pool().release_unused()  # the pages read and decompressed: back to the system
+        return table, {k: v for k, v in other.items() if k not in found}
 
     def store(self, records: Sequence[dict[str, Any]], *, compact: bool = True) -> Path | None:
         """Add the records as one new shard (atomic); merge the folder when it holds too many shards
@@ -273,8 +295,8 @@ class IngestCache:
         """
         try:
             path = self._write(records) if records else None
-            if compact and len(self.shards()) > MAX_SHARDS:
-                self.compact()
+            if compact and len(self.small_shards()) > MAX_SHARDS:
+                self.compact(self.small_shards())
             return path
         except OSError as exc:
             warnings.warn(f"ingestion cache not written to {self.dir}: {exc}", RuntimeWarning, stacklevel=2)
@@ -304,15 +326,31 @@ class IngestCache:
             suffix=".parquet",
         )
 
-    def compact(self) -> Path | None:
-        """Merge all shards into one (newest record per key and alias key wins); old shards removed.
+    def small_shards(self) -> list[Path]:
+        """The shards below :data:`BIG_SHARD_BYTES` of data (oldest first)."""
+        import pyarrow.parquet as pq
+
+        small = []
+        for path in self.shards():
+            try:
+                meta = pq.read_metadata(path)
+                size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            except Exception:  # vanished or damaged: a lookup sets it aside
+                continue
+            if size < BIG_SHARD_BYTES:
+                small.append(path)
+        return small
+
+    def compact(self, shards: Sequence[Path] | None = None) -> Path | None:
+        """Merge the shards (all, or those given) into one (newest record per key and alias key wins); the
+        merged ones are removed.
 
         Streams: one shard is in memory at a time, whatever the size of the cache.
         """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        shards = list(reversed(self.shards()))  # newest first
+        shards = list(reversed(self.shards() if shards is None else sorted(shards)))  # newest first
         if len(shards) < 2:
             return None
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -320,23 +358,31 @@ class IngestCache:
         seen: set[tuple[str, str]] = set()
         merged: list[Path] = []
 
+        # the newest record of each (key, alias key) wins; the merged shard keeps the oldest shard's
+        # records first, so that a folder's records stay in the order its runs wrote them
+        keep: dict[Path, list[int]] = {}
+        for path in shards:
+            index = self._read(path, ["key", "alias_key"])
+            if index is None:
+                continue
+            rows = keep[path] = []
+            pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
+            for i, pair in enumerate(pairs):
+                if pair not in seen:
+                    seen.add(pair)
+                    rows.append(i)
+
         def writer(tmp: Path) -> None:
             out = None
             try:
-                for path in shards:
-                    index = self._read(path, ["key", "alias_key"])
-                    if index is None:
+                for path in reversed(shards):
+                    if path not in keep:
                         continue
-                    keep = []
-                    pairs = zip(index.column("key").to_pylist(), index.column("alias_key").to_pylist(), strict=True)
-                    for i, pair in enumerate(pairs):
-                        if pair not in seen:
-                            seen.add(pair)
-                            keep.append(i)
                     table = self._read(path)
                     if table is None:
                         continue
-                    table = table.take(pa.array(keep, type=pa.int64()))
+                    if len(keep[path]) < table.num_rows:  # (a take copies every string: only when needed)
+                        table = table.take(pa.array(keep[path], type=pa.int64()))
                     if out is None:
                         out = pq.ParquetWriter(tmp, table.schema, compression="zstd", compression_level=1)
                     out.write_table(table)
@@ -356,6 +402,22 @@ class IngestCache:
             with contextlib.suppress(OSError):
                 path.unlink()
         return result
+
+
+def take_rows(table: Any, rows: Sequence[int]) -> Any:
+    """Rows of an Arrow table, each column in one piece. Column by column: a whole-table take (and any
+    take over a column of many pieces) copies large string columns far more slowly."""
+    import pyarrow as pa
+
+    whole = len(rows) == table.num_rows and all(r == i for i, r in enumerate(rows))
+    if whole and all(col.num_chunks <= 1 for col in table.columns):
+        return table
+    index = None if whole else pa.array(rows, type=pa.int64())
+    columns = []
+    for col in table.columns:
+        col = col.combine_chunks()
+        columns.append(col if index is None else col.take(index))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def dumps(value: Any) -> str:

@@ -43,6 +43,7 @@ The ingest report lists every skipped or problematic file with columns ``path, s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -62,7 +63,7 @@ from analysis import _io, config
 from analysis._checks import override_date
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, take_rows
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
@@ -114,6 +115,9 @@ class IngestResult:
 
     corpus: pd.DataFrame
     report: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPORT_COLUMNS))
+    #: hash of everything the tables were made from, when all of it is known (every file's record came
+    #: from the ingestion cache): ``ingest`` leaves outputs made from the same inputs as they are
+    inputs_key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_skipped(self) -> int:
@@ -167,26 +171,50 @@ def list_files(root: Path) -> list[Path]:
     Hidden files and folders (``.git``, ``.DS_Store`` ...) are left out. A link to a folder outside
     ``root`` is listed itself, not walked (read_corpus reports it), unless ``--follow-links``.
     """
-    root = Path(root)
+    return [Path(p) for p, _, _ in _walk(Path(root))]
+
+
+def _walk(root: Path) -> list[tuple[str, str, bool]]:
+    """``(path, path relative to root with '/', is a link)`` of every file below ``root``, sorted by the
+    relative path: :func:`list_files` without a Path object or a ``realpath`` per file (a large folder
+    is listed on every run, cached or not)."""
+    follow = limits.active().follow_links
     seen: set[tuple[int, int]] = set()
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    out: list[tuple[str, str, bool]] = []
+    stack = [(os.fspath(root), "")]
+    while stack:  # depth first, folders in name order: the first way into a folder is the one kept
+        dirpath, prefix = stack.pop()
         try:
             st = os.stat(dirpath)
+            if (st.st_dev, st.st_ino) in seen:  # a symlink loop or a second link to a folder already walked
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(dirpath) as it:
+                entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
         except OSError:
-            dirnames[:] = []
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:  # a symlink loop or a second link to a folder already walked
-            dirnames[:] = []
-            continue
-        seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        if not limits.active().follow_links:  # a link out of the folder is listed (and reported), not walked
-            out.extend(Path(dirpath) / d for d in dirnames if paths.leaves(Path(dirpath) / d, root))
-            dirnames[:] = [d for d in dirnames if not paths.leaves(Path(dirpath) / d, root)]
-        out.extend(Path(dirpath) / name for name in filenames if not name.startswith("."))
-    return sorted(out, key=lambda p: p.relative_to(root).as_posix())
+        folders = []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            link = e.is_symlink()
+            if not is_dir:
+                out.append((e.path, prefix + e.name, link))
+            elif link and not follow and paths.leaves(e.path, root):  # listed (and reported), not walked
+                out.append((e.path, prefix + e.name, True))
+            else:
+                folders.append((e.path, prefix + e.name + "/"))
+        stack.extend(reversed(folders))
+    out.sort(key=lambda t: t[1])
+    return out
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix`` of a file name."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 # Alias tables of this run, per process (read_corpus clears it: alias files may change between runs).
@@ -200,6 +228,10 @@ def _aliases(company_files: tuple[str, ...]) -> CompanyAliases:
         _ALIASES.clear()
         _ALIASES[company_files] = table
     return table
+
+
+def _content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _skip(rel: str, reason: str) -> dict[str, Any]:
@@ -246,6 +278,7 @@ def _process_file(
         "removed_chars": sum(len(r.text) for r in removals),
         "removed_text": removals_to_json(removals),
         "removed_reasons": json.dumps(sorted({r.reason for r in removals})),
+        "content_hash": _content_hash(text),
         "prep_text": prepared.text,
         "prep_spaced": prepared.spaced_text,
         "prep_front_matter": json.dumps(prepared.front_matter, ensure_ascii=False),
@@ -300,10 +333,6 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
     return record
 
 
-def _process_star(args: tuple[Any, ...]) -> dict[str, Any]:
-    return _process_file(*args)
-
-
 def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, Any]:
     return _describe_record(*args)
 
@@ -324,6 +353,7 @@ def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> It
             failed=_over_budget,
             n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
             progress=pbar.update,
+            at_exit=_flush_writers,
         )
 
 
@@ -340,7 +370,7 @@ _FLUSH_CHARS = 12_000_000
 
 def _run(
     root: Path,
-    todo: list[tuple[Path, str]],
+    todo: Sequence[tuple[str | Path, str]],
     keep_repeated: bool,
     company_files: tuple[str, ...],
     store: IngestCache | None,
@@ -348,14 +378,105 @@ def _run(
     progress: bool,
     ocr: bool = False,
 ) -> list[dict[str, Any]]:
-    """Records for every file of ``todo``, in order.
+    """Records for every file of ``todo``, in order, as dicts (what an engine's task returns)."""
+    table = _run_table(root, todo, keep_repeated, company_files, store, n_jobs, progress, ocr)
+    return table.to_pylist()
 
-    With a cache, each file's bytes are hashed: a record made with the same alias files is used as it
-    is; one made with other alias files is described again from its prepared form (the file is not
-    read again); anything else is ingested in full. New records are added to the cache.
+
+# Columns of the records table (one row per file, in ``todo`` order): what read_corpus assembles from.
+_FRAME_COLUMNS = (
+    "path", "status", "reason", "warning", "removed_reasons", "content_hash",
+    *(c for c in _ROW_FIELDS if c != "path"),
+)  # fmt: skip
+_FRAME_INTS = ("removed_chars", "chars_mapped")
+
+
+def _records_table(records: Sequence[dict[str, Any]]) -> Any:
+    """Records (dicts) as a records table: every column present, '' / 0 where a record has none."""
+    import pyarrow as pa
+
+    return pa.table({
+        c: pa.array(
+            [int(r.get(c) or 0) if c in _FRAME_INTS else str(r.get(c) or "") for r in records],
+            type=pa.int64() if c in _FRAME_INTS else pa.large_string(),
+        )
+        for c in _FRAME_COLUMNS
+    })  # fmt: skip
+
+
+# In a worker process: the records it made, kept for the ingestion cache and written as shards of its
+# own (the parent then reads them from the cache: the prepared form never travels between processes).
+_WORKER_FLUSH_CHARS = 16_000_000
+
+
+class _ShardWriter:
+    def __init__(self, base: str) -> None:
+        self.store = IngestCache(base)
+        self.pending: list[dict[str, Any]] = []
+        self.chars = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.pending.append(record)
+        self.chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
+        if self.chars > _WORKER_FLUSH_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.store(self.pending, compact=False)  # a failure is a warning: the parent re-ingests
+            self.pending.clear()
+            self.chars = 0
+
+
+_WRITERS: dict[str, _ShardWriter] = {}
+
+
+def _flush_writers() -> None:
+    """Runs in each worker before it ends: the records it still holds go to the cache."""
+    for writer in _WRITERS.values():
+        writer.flush()
+
+
+def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
+    """One file in a worker. With a cache (``base``), a record worth keeping goes to the worker's own
+    cache shard and only ``{"status": "ok", "path": ..., "cached": True}`` comes back for a document."""
+    root, rel, keep_repeated, company_files, ocr, base, key, aliases_key = args
+    record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr)
+    kept = base is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record))
+    if kept:
+        writer = _WRITERS.get(base)
+        if writer is None:
+            writer = _WRITERS[base] = _ShardWriter(base)
+        writer.add(dict(record, key=key, alias_key=aliases_key))
+    for name in [k for k in record if k.startswith("prep_")]:
+        del record[name]
+    if kept and record["status"] == "ok":
+        return {"status": "ok", "path": rel, "cached": True}
+    return dict(record, cached=kept)
+
+
+def _run_table(
+    root: Path,
+    todo: Sequence[tuple[str | Path, str]],
+    keep_repeated: bool,
+    company_files: tuple[str, ...],
+    store: IngestCache | None,
+    n_jobs: int,
+    progress: bool,
+    ocr: bool = False,
+    seen: dict[str, Any] | None = None,
+) -> Any:
+    """The records table of ``todo`` (Arrow): one row per file, in order, columns ``_FRAME_COLUMNS``.
+
+    With a cache, each file's bytes are hashed (or their remembered digest reused): a record made with
+    the same alias files is used as it is, straight from the cache's columns; one made with other
+    alias files is described again from its prepared form (the file is not read again); anything else
+    is ingested in full by the workers, which add the records to the cache themselves.
     """
+    import pyarrow as pa
+
     keys: dict[str, str] = {}
-    full: dict[str, dict[str, Any]] = {}
+    cached: Any = None
     other: dict[str, dict[str, Any]] = {}
     aliases_key = ""
     if store is not None:
@@ -364,26 +485,36 @@ def _run(
         for f, rel in todo:
             digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
-                keys[rel] = record_key(digest, f.suffix, keep_repeated, ocr=ocr)
+                keys[rel] = record_key(digest, _suffix(os.path.basename(f)), keep_repeated, ocr=ocr)
         memo.save()
-        full, other = store.lookup(keys.values(), aliases_key)
-    ingest_jobs = [
-        (str(root), rel, keep_repeated, company_files, store is not None, ocr)
-        for _, rel in todo
-        if keys.get(rel) not in full and keys.get(rel) not in other
-    ]
+        cached, other = store.lookup_table(keys.values(), aliases_key)
+    found = set(cached.column("key").to_pylist()) if cached is not None else set()
+    base = str(store.base) if store is not None else None
+    if seen is not None and store is not None and all(keys.get(rel) in found for _, rel in todo):
+        seen["keys"] = [(rel, keys[rel]) for _, rel in todo]  # every record known from its key
+        seen["aliases"] = aliases_key
+
+    def jobs(rels: Iterable[str], to_cache: bool) -> list[tuple[Any, ...]]:
+        return [
+            (str(root), rel, keep_repeated, company_files, ocr, base if to_cache else None, keys.get(rel), aliases_key)
+            for rel in rels
+        ]
+
+    ingest_jobs = jobs((rel for _, rel in todo if keys.get(rel) not in found and keys.get(rel) not in other), True)
     redo_keys = list(dict.fromkeys(keys[rel] for _, rel in todo if keys.get(rel) in other))
     redo_jobs = [(dict(other[k]), company_files) for k in redo_keys]
     other.clear()
-    done: dict[str, dict[str, Any]] = {}
+    done: dict[str, dict[str, Any]] = {}  # records that came back whole (skips, no cache)
+    in_cache: set[str] = set()  # files whose record a worker wrote to the cache
     pending: list[dict[str, Any]] = []
+
     pending_chars = 0
 
     def keep(record: dict[str, Any], key: str | None) -> None:
         nonlocal pending_chars
         if store is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record)):
             pending.append(dict(record, key=key, alias_key=aliases_key))
-            pending_chars += len(record.get("prep_text", "")) + len(record.get("text", ""))
+            pending_chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
             if pending_chars > _FLUSH_CHARS:
                 store.store(pending, compact=False)
                 pending.clear()
@@ -395,9 +526,11 @@ def _run(
         total=len(ingest_jobs), desc="ingest", unit="file", disable=not progress or len(ingest_jobs) < 50,
         file=sys.stderr,
     )  # fmt: skip
-    for rec in _records(_process_star, ingest_jobs, n_jobs, bar):
-        keep(rec, keys.get(rec["path"]))
-        done[rec["path"]] = rec
+    for rec in _records(_ingest_star, ingest_jobs, n_jobs, bar):
+        if rec.pop("cached", False) and rec["status"] == "ok":
+            in_cache.add(rec["path"])
+        else:
+            done[rec["path"]] = rec
     bar = dict(bar, total=len(redo_jobs), desc="describe", disable=not progress or len(redo_jobs) < 50)
     redone: dict[str, dict[str, Any]] = {}
     for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):
@@ -405,16 +538,77 @@ def _run(
         redone[rec["key"]] = rec
     if store is not None:
         store.store(pending)
-    results = []
+    pending.clear()
+    if in_cache:  # what the workers wrote, read back column by column with what was cached before
+        del cached
+        cached, _ = store.lookup_table(  # type: ignore[union-attr]
+            [k for _, rel in todo if (k := keys.get(rel)) in found or rel in in_cache], aliases_key
+        )
+        found = set(cached.column("key").to_pylist()) if cached is not None else set()
+        lost = [rel for rel in in_cache if keys[rel] not in found]  # a worker killed before writing them
+        if lost:
+            for rec in _records(_ingest_star, jobs(lost, False), n_jobs, dict(bar, disable=True)):
+                rec.pop("cached", None)
+                done[rec["path"]] = rec  # (not cached: ingested again next time)
+    # assembly: cached records column by column, the others from dicts; then every row in todo order
+    row_of = {k: i for i, k in enumerate(cached.column("key").to_pylist())} if cached is not None else {}
+    order: list[int] = []
+    cache_rows: list[int] = []
+    fresh: list[dict[str, Any]] = []
     for _, rel in todo:
         key = keys.get(rel)
-        if key in full:
-            results.append(dict(full[key], path=rel))
+        if rel in done:
+            fresh.append(done.pop(rel))
+            order.append(-len(fresh))
         elif key in redone:
-            results.append(dict(redone[key], path=rel))
+            fresh.append(dict(redone[key], path=rel))
+            order.append(-len(fresh))
         else:
-            results.append(done[rel])
-    return results
+            order.append(len(cache_rows))
+            cache_rows.append(row_of[key])
+    parts = []
+    if cache_rows:
+        part = take_rows(cached, cache_rows)
+        del cached
+        pa.default_memory_pool().release_unused()
+        rels = [rel for (_, rel), o in zip(todo, order, strict=True) if o >= 0]
+        part = part.append_column("path", pa.array(rels, type=pa.large_string()))
+        parts.append(part.select(list(_FRAME_COLUMNS)))
+    cached = None
+    if fresh:
+        parts.append(_records_table(fresh))
+    fresh.clear()
+    if not parts:
+        return _records_table([])
+    if len(parts) == 1 and all(o >= 0 for o in order):
+        return take_rows(parts[0], list(range(parts[0].num_rows)))
+    n_cached = len(cache_rows)
+    table = take_rows(pa.concat_tables(parts), [o if o >= 0 else n_cached - o - 1 for o in order])
+    del parts
+    pa.default_memory_pool().release_unused()
+    return table
+
+
+def _frame_report(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """Report lines of a records frame, file by file: skips, reader / metadata warnings, repeats removed."""
+    report: list[dict[str, str]] = []
+    notable = (frame["status"] != "ok") | (frame["warning"] != "") | (frame["removed_chars"] != 0)
+    rows = frame.loc[notable.to_numpy(dtype=bool), ["path", "status", "reason", "warning", "removed_chars", "removed_reasons"]]
+    for path, status, reason, warning, removed, reasons in rows.itertuples(index=False):
+        if status != "ok":
+            report.append({"path": path, "status": "skipped", "reason": reason})
+            continue
+        if warning:
+            report.append({"path": path, "status": "warning", "reason": warning})
+        if removed:
+            listed = ", ".join(json.loads(reasons or "[]"))
+            report.append({
+                "path": path,
+                "status": "removed",
+                "reason": f"{removed} characters removed as repeats ({listed}); "
+                "kept in the corpus table's removed_text column, --keep-repeated keeps them",
+            })  # fmt: skip
+    return report
 
 
 def _cacheable_skip(record: dict[str, Any]) -> bool:
@@ -672,13 +866,13 @@ def _fill_years(df: pd.DataFrame) -> None:
     df["year_from"] = df["year_from"].where(given, df["date_from"].where(date_year.notna(), ""))
 
 
-def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Turn per-file records into the typed corpus table."""
-    df = pd.DataFrame(rows)
+def _finish(rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
+    """Turn per-file records (a frame of ``_ROW_FIELDS``, or dicts) into the typed corpus table."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     if df.empty:
         df = pd.DataFrame({c: pd.Series(dtype=object) for c in CORPUS_COLUMNS})
     df = df.drop(columns=["status"], errors="ignore")
-    df["doc_id"] = df["path"].map(make_doc_id)
+    df["doc_id"] = [make_doc_id(p) for p in df["path"].tolist()]
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for f in OVERRIDE_FIELDS:
         df[f"{f}_from_override"] = False
@@ -686,8 +880,11 @@ def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _derive(df: pd.DataFrame) -> pd.DataFrame:
-    """Columns computed from others: year, chars, content_hash, duplicate_of."""
+def _derive(df: pd.DataFrame, *, hashed: bool = False) -> pd.DataFrame:
+    """Columns computed from others: year, chars, content_hash, duplicate_of.
+
+    ``hashed``: the ``content_hash`` column already holds the hash of every text (ingestion computed it).
+    """
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for col in ("doc_type", "doc_type_source"):  # absent from older corpus files
         df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
@@ -698,14 +895,22 @@ def _derive(df: pd.DataFrame) -> pd.DataFrame:
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
         df["chars_mapped"] = 0
     df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
-    df["content_hash"] = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"]]
+    if not hashed or "content_hash" not in df.columns:
+        df["content_hash"] = [_content_hash(t) for t in df["text"]]
+    else:  # a record from a worker running older code has none
+        missing = np.flatnonzero((df["content_hash"].fillna("") == "").to_numpy(dtype=bool))
+        if len(missing):
+            hashes = df["content_hash"].astype(object).to_numpy(copy=True)
+            hashes[missing] = [_content_hash(df["text"].iat[i]) for i in missing]
+            df["content_hash"] = hashes
+    df["content_hash"] = df["content_hash"].astype(str)
     if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
         df["removed_chars"], df["removed_text"] = 0, ""
     df["removed_chars"] = df["removed_chars"].fillna(0).astype("int64")
     df["removed_text"] = df["removed_text"].fillna("").astype(str)
     first: dict[str, str] = {}
     dup = []
-    for h, d in zip(df["content_hash"], df["doc_id"], strict=True):
+    for h, d in zip(df["content_hash"].tolist(), df["doc_id"].tolist(), strict=True):
         dup.append(first.get(h, ""))
         first.setdefault(h, d)
     df["duplicate_of"] = dup
@@ -773,23 +978,24 @@ def read_corpus(
     if root.suffix == ".parquet" and (root.is_file() or root.is_dir()):  # a dir: a partitioned dataset
         return _read_ingested(root, metadata, aliases, pattern)
     if root.is_file():
-        files, root = [root], root.parent
+        entries, root = [(os.fspath(root), root.name, False)], root.parent
     else:
-        files = list_files(root)
+        entries = _walk(root)
+    follow, named = limits.active().follow_links, os.fspath(Path(path))
     report: list[dict[str, str]] = []
-    todo: list[tuple[Path, str]] = []
-    for f in files:
-        rel = paths.display(f.relative_to(root).as_posix())
-        if not limits.active().follow_links and f != Path(path) and paths.leaves(f, root):  # a named file is read
+    todo: list[tuple[str, str]] = []
+    for f, rel_raw, link in entries:
+        rel = paths.display(rel_raw)
+        if link and not follow and f != named and paths.leaves(f, root):  # a named file is read
             report.append({"path": rel, "status": "skipped", "reason": paths.link_reason(f)})
             continue
-        if f.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.append(
-                {"path": rel, "status": "skipped", "reason": f"unsupported format '{f.suffix or '(none)'}'"}
-            )
+        suffix = _suffix(rel_raw.rpartition("/")[2])
+        if suffix.lower() not in SUPPORTED_SUFFIXES:
+            report.append({"path": rel, "status": "skipped", "reason": f"unsupported format '{suffix or '(none)'}'"})
             continue
         todo.append((f, rel))
     _ALIASES.clear()
+    seen: dict[str, Any] = {}
     # --- engine (issue 12): file partitions as tasks of a Dask cluster, else this machine's pool
     from analysis.engine import resolve
 
@@ -799,51 +1005,74 @@ def read_corpus(
 
         shared_cache = str(Path(cache_dir or config.CACHE_DIR).resolve()) if cache else None
         try:
-            results = ingest_records(runner, root, todo, keep_repeated, company_files, shared_cache, ocr, progress)
+            paths_todo = [(Path(f), rel) for f, rel in todo]
+            records = ingest_records(runner, root, paths_todo, keep_repeated, company_files, shared_cache, ocr, progress)
+            table = _records_table(records)
+            del records
         finally:
             if owned:
                 runner.close()
     else:
         store = IngestCache(cache_dir) if cache else None
-        results = _run(
-            root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr
-        )
+        table = _run_table(
+            root, todo, keep_repeated, company_files, store, n_jobs or config.n_jobs_default(), progress, ocr,
+            seen=seen,
+        )  # fmt: skip
     # --- end engine
 
-    rows = []
-    for res in results:
-        if res["status"] == "ok":
-            warning = res.get("warning", "")
-            if warning:
-                report.append({"path": res["path"], "status": "warning", "reason": warning})
-            reasons = json.loads(res.get("removed_reasons") or "[]")
-            if res["removed_chars"]:
-                report.append(
-                    {
-                        "path": res["path"],
-                        "status": "removed",
-                        "reason": f"{res['removed_chars']} characters removed as repeats ({', '.join(reasons)}); "
-                        "kept in the corpus table's removed_text column, --keep-repeated keeps them",
-                    }
-                )
-            rows.append({c: res[c] for c in _ROW_FIELDS})
-        else:
-            report.append({"path": res["path"], "status": "skipped", "reason": res["reason"]})
-
+    notes = ["path", "status", "reason", "warning", "removed_chars", "removed_reasons"]
+    report.extend(_frame_report(table.select(notes).to_pandas()))
+    ok = (table.column("status").to_numpy(zero_copy_only=False) == "ok")
+    if not ok.all():  # skipped files: out of the table, before it becomes a DataFrame
+        table = take_rows(table, np.flatnonzero(ok).tolist())
+    rows = table.select([*_ROW_FIELDS, "content_hash"]).to_pandas()
+    del table
     corpus = _finish(rows)
+    del rows
     if metadata is not None:
         read_overrides(metadata)  # a bad metadata file is an error before anything else
     if metadata is not None or pattern is not None:
         corpus, problems = _attach_docvars(corpus, metadata, pattern, aliases)
         report.extend(problems)
-    corpus = _derive(corpus).sort_values("path", kind="stable").reset_index(drop=True)
+    corpus = _derive(corpus, hashed=True)
+    if not corpus["path"].is_monotonic_increasing:  # listed in order already, unless names were escaped
+        corpus = corpus.sort_values("path", kind="stable").reset_index(drop=True)
 
-    for d, p in zip(corpus["duplicate_of"], corpus["path"], strict=True):
+    for d, p in zip(corpus["duplicate_of"].tolist(), corpus["path"].tolist(), strict=True):
         if d:
             report.append({"path": p, "status": "warning", "reason": f"exact duplicate of document {d}"})
     report_df = pd.DataFrame(report, columns=REPORT_COLUMNS)
     report_df = report_df.sort_values(["status", "path"], kind="stable").reset_index(drop=True)
-    return IngestResult(corpus=corpus, report=report_df)
+    inputs = None
+    if "keys" in seen:
+        listed = [(r["path"], r["reason"]) for r in report[: len(entries) - len(todo)]]
+        inputs = _inputs_key(seen, listed, metadata, path_vars)
+    return IngestResult(corpus=corpus, report=report_df, inputs_key=inputs)
+
+
+def _inputs_key(
+    seen: dict[str, Any], listed: list[tuple[str, str]], metadata: str | Path | None, path_vars: str | None
+) -> str:
+    """Hash of what a corpus table made from cached records depends on: the ingestion rules (the source
+    of analysis.ingest), each file's name and record key (its bytes and settings), the alias files, the
+    files left out at listing, the metadata file's content and the path pattern, and the libraries
+    that write the tables."""
+    import pyarrow as pa
+
+    from analysis import _io as io_module
+    from analysis.ingest.cache import rules_key
+
+    h = hashlib.sha256()
+    parts = [rules_key(), seen["aliases"], str(path_vars or ""), pd.__version__, pa.__version__]
+    parts.append(hashlib.sha256(Path(io_module.__file__).read_bytes()).hexdigest())
+    parts.append(hashlib.sha256(Path(metadata).read_bytes()).hexdigest() if metadata is not None else "")
+    for part in parts:
+        h.update(part.encode() + b"\0")
+    for rel, key in seen["keys"]:
+        h.update(rel.encode("utf-8", "backslashreplace") + b"\0" + key.encode() + b"\n")
+    for rel, reason in listed:
+        h.update(rel.encode("utf-8", "backslashreplace") + b"\0" + reason.encode("utf-8", "backslashreplace") + b"\n")
+    return h.hexdigest()
 
 
 def load_corpus(
@@ -939,13 +1168,51 @@ def ingest(
     return result
 
 
+# Beside the outputs of ``ingest``: the inputs key they were made from, and each file's size and
+# modification time after writing (an output edited or replaced since is written again).
+_OUTPUTS_NOTE = ".textlab-ingest.json"
+_OUTPUTS = ("corpus.parquet", "corpus.csv", "ingest_report.csv")
+
+
+def _outputs_state(out: Path) -> list[list[int]] | None:
+    try:
+        return [[st.st_size, st.st_mtime_ns, st.st_ino] for st in (os.stat(out / name) for name in _OUTPUTS)]
+    except OSError:
+        return None
+
+
+def _outputs_current(out: Path, inputs_key: str) -> bool:
+    """The outputs in ``out`` were written from the same inputs and are untouched since."""
+    try:
+        note = json.loads((out / _OUTPUTS_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    state = _outputs_state(out)
+    return isinstance(note, dict) and note.get("inputs") == inputs_key and state is not None and note.get("files") == state
+
+
+def _outputs_key(result: IngestResult) -> str | None:
+    """What the outputs stand for: the inputs, and the rows kept (a caller may filter the table)."""
+    return None if result.inputs_key is None else f"{result.inputs_key}:{len(result.corpus)}"
+
+
 def write_corpus(result: IngestResult, out: Path) -> None:
-    """Write the three ingest outputs atomically into ``out``."""
+    """Write the three ingest outputs atomically into ``out`` (unless they are there already, made from
+    the same inputs and untouched since: a re-run over an unchanged folder writes nothing)."""
+    key = _outputs_key(result)
+    if key is not None and _outputs_current(out, key):
+        return
+    with contextlib.suppress(OSError):  # from here on the outputs are not known to be current
+        (out / _OUTPUTS_NOTE).unlink()
     _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
     table = result.corpus.drop(columns=["text"]).copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
     _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
     _io.write_csv(result.report, out / "ingest_report.csv")
+    state = _outputs_state(out)
+    if key is not None and state is not None:
+        with contextlib.suppress(OSError):
+            _io.write_text(out / _OUTPUTS_NOTE, json.dumps({"inputs": key, "files": state}))
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:

@@ -149,6 +149,16 @@ def _vm_bytes() -> int | None:
         return None
 
 
+def _resident_bytes(pid: int) -> int | None:
+    """Resident memory of a process, shared pages included (an upper bound of :func:`_rss_bytes`, read
+    far more cheaply: smaps_rollup walks every mapping of a large process)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _rss_bytes(pid: int) -> int | None:
     """Memory of the worker's own: its private pages.
 
@@ -171,8 +181,12 @@ def _rss_bytes(pid: int) -> int | None:
         return None
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, parent: int) -> None:
-    """Worker loop: receive (index, job), send (index, fn(job)); ends on None or a closed pipe."""
+def _worker_main(
+    conn: Connection, fn: Callable[[Any], Any], limits: Limits, parent: int, at_exit: Callable[[], Any] | None = None
+) -> None:
+    """Worker loop: receive a batch of (index, job), send (index, ok, value, retiring) for each job as
+    soon as it is done; ends on None or a closed pipe. ``at_exit`` runs before a worker that is told to
+    stop (or retires) ends, e.g. to write out what it kept."""
     from analysis._proc import die_with_parent
 
     die_with_parent(parent)
@@ -190,50 +204,75 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], limits: Limits, par
     if base is not None:
         with contextlib.suppress(ValueError, OverflowError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (base + 2 * budget, resource.RLIM_INFINITY))
+
+    def leave() -> None:
+        if at_exit is not None:
+            with contextlib.suppress(Exception):
+                at_exit()
+
     while True:
         try:
-            item = conn.recv()
+            batch = conn.recv()
         except (EOFError, OSError):
             return
-        if item is None:
+        if batch is None:
+            leave()
             return
-        index, job = item
-        try:
-            ok, value = True, fn(job)
-        except MemoryError:
-            ok, value = False, f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
-        except Exception as exc:  # fn should not raise; say what it raised rather than die
-            ok, value = False, f"unexpected error: {type(exc).__name__}: {exc}"
-        vm = _vm_bytes()
-        # grown (fragmented) after a big file: this worker retires, a fresh one takes over
-        retiring = vm is not None and base is not None and vm > base + budget
-        try:
-            conn.send((index, ok, value, retiring))
-        except (OSError, ValueError):
-            return
-        if retiring:
-            return
+        for index, job in batch:
+            try:
+                ok, value = True, fn(job)
+            except MemoryError:
+                ok, value = False, f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
+            except Exception as exc:  # fn should not raise; say what it raised rather than die
+                ok, value = False, f"unexpected error: {type(exc).__name__}: {exc}"
+            vm = _vm_bytes()
+            # grown (fragmented) after a big file: this worker retires, a fresh one takes over (the
+            # parent gives the rest of its batch to another)
+            retiring = vm is not None and base is not None and vm > base + budget
+            try:
+                conn.send((index, ok, value, retiring))
+            except (OSError, ValueError):
+                return
+            if retiring:
+                leave()
+                return
 
 
 # How often the parent looks at a busy worker's memory (the worker's own address-space limit is the
 # hard stop in between).
 _MEMORY_CHECK_EVERY = 0.25
+# At most this many jobs go to a worker in one message (fewer towards the end of the run, so that
+# the workers finish together); the worker starts the next job without waiting for the parent.
+_MAX_BATCH = 16
 
 
 class _Worker:
-    def __init__(self, ctx: Any, fn: Callable[[Any], Any], limits: Limits) -> None:
+    def __init__(
+        self, ctx: Any, fn: Callable[[Any], Any], limits: Limits, at_exit: Callable[[], Any] | None = None
+    ) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, fn, limits, os.getpid()), daemon=True)
+        self.proc = ctx.Process(
+            target=_worker_main, args=(child, fn, limits, os.getpid(), at_exit), daemon=True
+        )
         self.proc.start()
         child.close()
-        self.index: int | None = None
-        self.started = 0.0
+        self.queue: list[int] = []  # jobs sent and not answered; the first one is running
+        self.started = 0.0  # when the first job of the queue started (as far as the parent can tell)
         self.checked = 0.0
         self.retiring = False
+        # how long a worker told to stop may take to end (its at_exit may write files)
+        self.grace = max(2.0, limits.seconds) if at_exit is not None else 2.0
 
-    def submit(self, index: int, job: Any) -> None:
-        self.conn.send((index, job))
-        self.index, self.started = index, time.monotonic()
+    @property
+    def index(self) -> int | None:
+        """The job running now, if any."""
+        return self.queue[0] if self.queue else None
+
+    def submit(self, batch: list[tuple[int, Any]]) -> None:
+        self.conn.send(batch)
+        if not self.queue:
+            self.started = time.monotonic()
+        self.queue.extend(i for i, _ in batch)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
@@ -247,7 +286,11 @@ class _Worker:
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self.conn.send(None)
-        self.proc.join(timeout=2)
+        self.end()
+
+    def end(self) -> None:
+        """Wait (up to the grace time) for a worker that was told to stop or retires; kill it after."""
+        self.proc.join(timeout=self.grace)
         if self.proc.is_alive():
             self.kill()
         else:
@@ -262,14 +305,18 @@ def run_budgeted(
     n_jobs: int = 1,
     limits: Limits | None = None,
     progress: Callable[[int], Any] | None = None,
+    at_exit: Callable[[], Any] | None = None,
 ) -> list[R]:
     """``[fn(job) for job in jobs]``, each call in a worker process under ``limits`` (default: active()).
 
     A job that runs over its time or memory budget, or whose worker dies (a crash inside a C library),
     gets ``failed(job, reason)`` instead; its worker is killed and replaced and the other jobs go on.
-    ``progress(n)`` is called as jobs finish. ``fn`` must be a module-level function.
+    ``progress(n)`` is called as jobs finish. ``fn`` (and ``at_exit``, run in each worker before it
+    ends normally) must be module-level functions.
     """
-    return list(iter_budgeted(fn, jobs, failed=failed, n_jobs=n_jobs, limits=limits, progress=progress))
+    return list(
+        iter_budgeted(fn, jobs, failed=failed, n_jobs=n_jobs, limits=limits, progress=progress, at_exit=at_exit)
+    )
 
 
 def iter_budgeted(
@@ -280,8 +327,13 @@ def iter_budgeted(
     n_jobs: int = 1,
     limits: Limits | None = None,
     progress: Callable[[int], Any] | None = None,
+    at_exit: Callable[[], Any] | None = None,
 ) -> Iterator[R]:
-    """Like :func:`run_budgeted`, but yields the results in job order as soon as they are ready."""
+    """Like :func:`run_budgeted`, but yields the results in job order as soon as they are ready.
+
+    Jobs go to the workers in small batches (one message each), so a worker never waits for the
+    parent between two jobs; each job still has its own time and memory budget.
+    """
     limits = limits or active()
     results: dict[int, Any] = {}
     if not jobs:
@@ -295,51 +347,66 @@ def iter_budgeted(
 
     def finish(w: _Worker, value: Any) -> None:
         nonlocal done
-        assert w.index is not None
-        results[w.index] = value
-        w.index = None
+        i = w.queue.pop(0)
+        results[i] = value
+        w.started = time.monotonic()  # the next job of its queue starts now
         done += 1
         if progress is not None:
             progress(1)
 
+    def give_back(w: _Worker) -> None:
+        """The jobs sent to ``w`` that it will not run go back to the front of the line."""
+        todo.extend(reversed(w.queue))
+        w.queue.clear()
+
     try:
         while done < len(jobs):
-            for w in [w for w in workers if w.index is None and (w.retiring or not w.proc.is_alive())]:
-                w.kill()
+            for w in [w for w in workers if not w.queue and (w.retiring or not w.proc.is_alive())]:
+                if w.retiring:
+                    w.end()
+                else:
+                    w.kill()
                 workers.remove(w)
             while len(workers) < min(n_jobs, len(jobs) - done) and todo:
-                workers.append(_Worker(ctx, fn, limits))
+                workers.append(_Worker(ctx, fn, limits, at_exit))
             for w in workers:
-                if w.index is None and todo:
-                    i = todo.pop()
+                if len(w.queue) <= 1 and todo and not w.retiring:
+                    size = max(1, min(_MAX_BATCH, len(todo) // (4 * max(1, n_jobs))))
+                    if w.queue and size == 1:
+                        continue  # near the end: one job at a time, to whichever worker is free
+                    batch = [todo.pop() for _ in range(min(size, len(todo)))]
                     try:
-                        w.submit(i, jobs[i])
+                        w.submit([(i, jobs[i]) for i in batch])
                     except (OSError, ValueError):  # the worker died between two jobs
-                        todo.append(i)
-                        w.index = None
-            busy = [w for w in workers if w.index is not None]
+                        todo.extend(reversed(batch))
+            busy = [w for w in workers if w.queue]
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.05)
             now = time.monotonic()
             for w in list(busy):
-                i = w.index
-                assert i is not None
-                if w.conn in ready:
+                if w.conn in ready or w.proc.sentinel in ready:
                     try:
-                        index, ok, value, w.retiring = w.conn.recv()
+                        while w.queue and w.conn.poll():  # every answer already there (a dead worker's too)
+                            index, ok, value, retiring = w.conn.recv()
+                            if index != w.queue[0]:  # cannot happen: never pair a result with another job
+                                raise OSError(f"worker answered job {index}, expected {w.queue[0]}")
+                            finish(w, value if ok else failed(jobs[index], value))
+                            if retiring:
+                                w.retiring = True
+                                give_back(w)
                     except (EOFError, OSError):
                         pass
-                    else:
-                        finish(w, value if ok else failed(jobs[index], value))
-                        continue
+                    now = time.monotonic()
+                i = w.index
+                if i is None:
+                    continue
                 reason = None
-                if w.conn in ready or w.proc.sentinel in ready or not w.proc.is_alive():
+                if w.proc.sentinel in ready or not w.proc.is_alive():
                     w.proc.join(timeout=5)
                     code = w.proc.exitcode
                     if code == 0:  # ended without taking the job (cannot happen, but never lose a file)
-                        w.index = None
+                        give_back(w)
                         w.kill()
                         workers.remove(w)
-                        todo.append(i)
                         continue
                     if code is not None and code < 0:
                         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
@@ -350,19 +417,26 @@ def iter_budgeted(
                     reason = f"time limit: still running after {limits.seconds:g} s (--file-time-limit)"
                 elif now - w.checked >= _MEMORY_CHECK_EVERY:  # reading a process's memory costs time
                     w.checked = now
-                    rss = _rss_bytes(w.proc.pid)
+                    rss = _resident_bytes(w.proc.pid)  # cheap; private pages only when that is over
+                    if rss is not None and rss > budget:
+                        rss = _rss_bytes(w.proc.pid)
                     if rss is not None and rss > budget:
                         reason = f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
                 if reason is not None:
                     w.kill()
                     workers.remove(w)
                     finish(w, failed(jobs[i], reason))
+                    give_back(w)
             while next_out in results:
                 yield results.pop(next_out)
                 next_out += 1
     finally:
+        idle = [w for w in workers if not w.queue]
         for w in workers:
-            if w.index is None:
-                w.stop()
-            else:
+            if w.queue:
                 w.kill()
+            else:  # told first, all of them: they write out what they kept at the same time
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)
+        for w in idle:
+            w.end()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -656,6 +657,8 @@ def _apply_where(result: Any, where: str, data_dir: Path) -> str:
         result.corpus = select(result.corpus, where=where)
     if result.corpus.empty:
         raise AnalysisError(f"-p where={where}: no document of the {total} matches")
+    if result.inputs_key is not None:  # the outputs now stand for the inputs and the filter
+        result.inputs_key = hashlib.sha256(f"{result.inputs_key}\0where={where}".encode()).hexdigest()
     write_corpus(result, data_dir)
     return f"{where} ({len(result.corpus)} of {total} documents kept, {total - len(result.corpus)} left out)"
 

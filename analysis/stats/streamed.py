@@ -4,8 +4,9 @@
 every table from it, so its memory grew with the corpus. Here the corpus is cut into partitions of
 consecutive documents, and two passes run over them in corpus order:
 
-1. **Sums.** Each partition is tokenised (through the token cache; with a Dask engine the segmentation
-   runs as tasks), turned into a small DTM, and added into running per-group sums: each term's count
+1. **Sums.** Each partition is tokenised (one lookup of the token cache for the whole corpus, which
+   holds the encoded tokens, a few bytes per token; documents not in the cache are segmented first,
+   as Dask tasks with a Dask engine), turned into a small DTM, and added into running per-group sums: each term's count
    and the number of documents containing it per group, the documents and tokens per group. Sums of
    integers are exact, so they do not depend on how the corpus was cut nor on the engine. The
    partition's sparse counts (int32 term ids and counts, no strings) are spilled to a temporary folder
@@ -21,16 +22,19 @@ consecutive documents, and two passes run over them in corpus order:
    its documents' counts of the group's top terms: only those cells are kept.
 
 Memory, beyond the corpus table itself (its text is still one DataFrame, read by the slogan counts):
-one partition's tokens and DTM; the sums, groups × vocabulary (twice: counts and document
+the encoded tokens of the corpus (int codes from the token cache, a few bytes per token); one
+partition's token lists and DTM; the sums, groups × vocabulary (twice: counts and document
 frequencies, sparse); per document only its group codes and token total; for DP, two floats per
 (comparison side × tested term) in keyness (groups × 2 sides × tested terms, dense) and per selected
 (group, term) cell in frequency; for the bootstrap, the stored counts of the selected top terms
 (about documents × ``top_n`` at most) plus the bootstrap's own n_boot × group documents weights.
-Disk: the spilled partitions, about 8 bytes per (document, distinct term).
+Disk: the spilled partitions, about 8 bytes per (document, distinct term), in ``<cache>/spill/``
+(removed when the command ends).
 """
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -186,6 +190,23 @@ def _codes(docvars: pd.DataFrame, cols: list[str], keep: np.ndarray | None) -> t
     return out, gv
 
 
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _bar(total: int, progress: bool) -> Iterator[Any]:
+    """A tqdm bar over the documents, or nothing (tqdm not even imported) without ``progress``."""
+    if not progress:
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="stats", unit="doc", file=sys.stderr) as bar:
+        yield bar
+
+
 def stream_corpus(
     corpus: pd.DataFrame,
     groupings: dict[str, tuple[list[str], np.ndarray | None]],
@@ -198,10 +219,8 @@ def stream_corpus(
 ) -> Streamed:
     """Pass 1 over ``corpus``: sums per group for every grouping ``{name: (columns, rows kept or None)}``
     and the spilled partitions. Close the result (or use it as a context) to remove the spill folder."""
-    from tqdm import tqdm
-
     from analysis.dtm import dtm as build_dtm
-    from analysis.tokens import reuse_workers, tokenize
+    from analysis.tokens import tokenize_parts
 
     if partition_docs < 1:
         raise AnalysisError(f"partition_docs must be at least 1, got {partition_docs}")
@@ -211,13 +230,18 @@ def stream_corpus(
     n = len(corpus)
     n_tokens = np.zeros(n, dtype=np.int64)
     vocab: dict[str, int] = {}
-    folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=spill_dir))
+    from analysis import config
+
+    # under the cache folder by default: derived data on disk (a tmpfs /tmp would hold the spill in memory)
+    base = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=base))
     parts: list[tuple[Path, int, int]] = []
     try:
-        with reuse_workers(), tqdm(total=n, desc="stats", unit="doc", disable=not progress, file=sys.stderr) as bar:
-            for start in range(0, n, partition_docs):
+        parts_of_tokens = tokenize_parts(corpus, partition_docs, tokenizer, progress=progress, engine=engine)
+        with _bar(n, progress) as bar:
+            for start, tokens in zip(range(0, n, partition_docs), parts_of_tokens, strict=True):
                 stop = min(n, start + partition_docs)
-                tokens = tokenize(corpus.iloc[start:stop], tokenizer, progress=False, engine=engine)
                 m = build_dtm(tokens)
                 del tokens
                 n_tokens[start:stop] = m.n_tokens
@@ -350,15 +374,6 @@ def cell_entries(
 
 
 # ----------------------------------------------------------------------------------------- tables
-def idf_transformer(doc_freq: np.ndarray, n_docs: int, *, sublinear_tf: bool = False) -> Any:
-    """scikit-learn's TfidfTransformer (l2, smoothed IDF) as ``fit`` would leave it on a DTM of
-    ``n_docs`` documents with these document frequencies (same arithmetic, without the DTM, and without
-    importing scikit-learn: ``analysis.stats.tfidf._Idf``)."""
-    from analysis.stats.tfidf import _Idf
-
-    return _Idf.from_doc_freq(doc_freq, n_docs, sublinear_tf)
-
-
 def _group_tokens(streamed: Streamed, grouping: Grouping) -> np.ndarray:
     inside = grouping.codes >= 0
     return np.bincount(
@@ -447,8 +462,10 @@ def tfidf_rows(streamed: Streamed, grouping: Grouping, *, sublinear_tf: bool = F
 
     if streamed.n_docs == 0:
         raise AnalysisError("TF-IDF needs at least one document")
+    from analysis.stats.tfidf import _Idf
+
     doc_freq = np.asarray(grouping.docs.sum(axis=0)).ravel()
-    transformer = idf_transformer(doc_freq, streamed.n_docs, sublinear_tf=sublinear_tf)
+    transformer = _Idf.from_doc_freq(doc_freq, streamed.n_docs, sublinear_tf)
     counts = _clean(grouping.counts)
     return sp.csr_matrix(transformer.transform(counts)), counts, grouping.labels
 
