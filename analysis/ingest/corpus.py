@@ -1170,7 +1170,7 @@ def ingest(
 
 # Beside the outputs of ``ingest``: the inputs key they were made from, and each file's size and
 # modification time after writing (an output edited or replaced since is written again).
-_OUTPUTS_NOTE = ".textlab-ingest.json"
+_OUTPUTS_NOTE = "ingest_inputs.json"
 _OUTPUTS = ("corpus.parquet", "corpus.csv", "ingest_report.csv")
 
 
