@@ -94,17 +94,21 @@ class ShardStore:
                 path.unlink()
 
     def _set_aside(self, path: Path, reason: str) -> None:
-        target = self.dir / "damaged" / path.name
-        try:
-            target.parent.mkdir(exist_ok=True)
-            os.replace(path, target)
-            where = f"moved to {target}"
-        except OSError:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            where = "removed"
-        warnings.warn(
-            f"{self.what} file {path.name} is damaged ({reason}); {where}; its documents are computed again",
-            RuntimeWarning,
-            stacklevel=4,
-        )
+        set_aside(self.dir, path, reason, f"{self.what} file", "computed again")
+
+
+def set_aside(folder: Path, path: Path, reason: str, what: str, redo: str) -> None:
+    """Move a damaged shard of ``folder`` to ``folder/damaged/`` (kept for inspection, never read again;
+    removed if it cannot be moved) and warn, at the caller of the cache's read: ``what`` names the file,
+    ``redo`` what happens to its documents."""
+    target = folder / "damaged" / path.name
+    try:
+        target.parent.mkdir(exist_ok=True)
+        os.replace(path, target)
+        where = f"moved to {target}"
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        where = "removed"
+    warnings.warn(f"{what} {path.name} is damaged ({reason}); {where}; its documents are {redo}", RuntimeWarning,
+                  stacklevel=5)  # fmt: skip

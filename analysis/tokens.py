@@ -66,6 +66,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from analysis import _io, config
+from analysis._shards import set_aside
 from analysis._text import read_resource as _read_resource
 from analysis.errors import AnalysisError, ReadError
 
@@ -744,21 +745,7 @@ class _Cache:
         return parts
 
     def _set_aside(self, path: Path, reason: str) -> None:
-        """Move a damaged shard to ``damaged/`` (kept for inspection, never read again) and warn."""
-        target = self.dir / "damaged" / path.name
-        try:
-            target.parent.mkdir(exist_ok=True)
-            os.replace(path, target)
-            where = f"moved to {target}"
-        except OSError:
-            with contextlib.suppress(OSError):
-                path.unlink()
-            where = "removed"
-        warnings.warn(
-            f"token cache file {path.name} is damaged ({reason}); {where}; its documents are segmented again",
-            RuntimeWarning,
-            stacklevel=4,
-        )
+        set_aside(self.dir, path, reason, "token cache file", "segmented again")
 
     def lookup(self, wanted: Iterable[str]) -> dict[str, tuple[_Block, int]]:
         """Cached token lists for the ``wanted`` content hashes: hash -> (block, row)."""
