@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -95,17 +95,35 @@ def frequency(
         kept = values[sel] >= 0
         sel, rank = sel[kept], rank[kept]
     rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
+    return table_of_cells(
+        labels, dtm.features[cols], rows, values, doc_freq.data[sel], rank, dp, group_docs, group_tokens,
+        codes=codes, n_tokens=dtm.n_tokens, cell_counts=lambda docs, at: dtm.counts[docs][:, cols[at]],
+        ci=ci, n_boot=n_boot, seed=seed, thin_docs=thin_docs,
+    )  # fmt: skip
+
+
+def table_of_cells(
+    labels: np.ndarray, terms: np.ndarray, rows: np.ndarray, values: np.ndarray, doc_freq: np.ndarray,
+    rank: np.ndarray, dp: np.ndarray, group_docs: np.ndarray, group_tokens: np.ndarray, *,
+    codes: np.ndarray, n_tokens: np.ndarray, cell_counts: Callable[[np.ndarray, np.ndarray], sp.spmatrix],
+    ci: float | None, n_boot: int, seed: int, thin_docs: int | None,
+) -> pd.DataFrame:
+    """The frequency table of the selected cells (one per output row: group ``rows``, ``terms``, counts,
+    document frequencies, ranks, DP), with the bootstrap interval of each rate when ``ci`` is set.
+    ``cell_counts(docs, at)`` gives the counts of the output rows ``at`` (all of one group) in the
+    documents ``docs`` of that group, as a documents x rows matrix. Shared by :func:`frequency` and
+    the streamed path (``analysis.stats.streamed``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = values / group_tokens[rows] * 10_000.0
     out = pd.DataFrame(
         {
             "group": labels[rows],
-            "term": dtm.features[cols],
+            "term": terms,
             "count": values.astype(np.int64),
             "rate_per_10k": rate,
-            "doc_freq": doc_freq.data[sel].astype(np.int64),
+            "doc_freq": doc_freq.astype(np.int64),
             "rank": rank,
-            "docs_share": doc_freq.data[sel] / np.maximum(group_docs[rows], 1),
+            "docs_share": doc_freq / np.maximum(group_docs[rows], 1),
             "dp": dp,
             "group_docs": group_docs[rows],
             "group_tokens": group_tokens[rows].astype(np.int64),
@@ -121,9 +139,9 @@ def frequency(
             at = np.flatnonzero(rows == g)
             docs = np.flatnonzero(codes == g)
             lo, hi = bootstrap_rate_ci(
-                dtm.counts[docs][:, cols[at]], dtm.n_tokens[docs], np.zeros(len(docs), dtype=np.int64), 1,
+                cell_counts(docs, at), n_tokens[docs], np.zeros(len(docs), dtype=np.int64), 1,
                 level=ci, n_boot=n_boot, seed=seed,
-            )
+            )  # fmt: skip
             low[at], high[at] = lo[0], hi[0]
         out["rate_ci_low"] = low
         out["rate_ci_high"] = high

@@ -387,9 +387,7 @@ def frequency_table(
 ) -> pd.DataFrame:  # fmt: skip
     """``analysis.stats.frequency.frequency(dtm, by, top_n)`` from the sums; DP and the bootstrap
     intervals from the documents' counts of the selected cells only (see the module docstring)."""
-    from analysis.stats.columns import flag_thin, with_vocabulary
-    from analysis.stats.frequency import FREQUENCY_COLUMNS, _coords, _term_keys, rank_within_groups
-    from analysis.stats.uncertainty import bootstrap_rate_ci
+    from analysis.stats.frequency import _coords, _term_keys, rank_within_groups, table_of_cells
 
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
@@ -415,44 +413,20 @@ def frequency_table(
     dev = np.bincount(cell, weights=np.abs(v - s), minlength=len(sel))
     covered = np.bincount(cell, weights=s, minlength=len(sel))
     dp = np.clip(0.5 * (dev + np.maximum(1.0 - covered, 0.0)), 0.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = values / group_tokens[rows] * 10_000.0
-    out = pd.DataFrame(
-        {
-            "group": labels[rows],
-            "term": streamed.features[cols],
-            "count": values.astype(np.int64),
-            "rate_per_10k": rate,
-            "doc_freq": doc_freq.data[sel].astype(np.int64),
-            "rank": rank,
-            "docs_share": doc_freq.data[sel] / np.maximum(group_docs[rows], 1),
-            "dp": dp,
-            "group_docs": group_docs[rows],
-            "group_tokens": group_tokens[rows].astype(np.int64),
-        },
-        columns=FREQUENCY_COLUMNS,
-    )
-    if ci is not None:
-        low = np.full(len(out), np.nan)
-        high = np.full(len(out), np.nan)
-        for grp in np.unique(rows):
-            at = np.flatnonzero(rows == grp)
-            docs = np.flatnonzero(codes == grp)
-            col_of = np.full(len(sel), -1, dtype=np.int64)
-            col_of[at] = np.arange(len(at))
-            mine = col_of[cell] >= 0
-            matrix = sp.csr_matrix(
-                (data[mine], (np.searchsorted(docs, doc[mine]), col_of[cell[mine]])), shape=(len(docs), len(at))
-            )
-            lo, hi = bootstrap_rate_ci(
-                matrix, streamed.n_tokens[docs], np.zeros(len(docs), dtype=np.int64), 1,
-                level=ci, n_boot=n_boot, seed=seed,
-            )  # fmt: skip
-            low[at], high[at] = lo[0], hi[0]
-        out["rate_ci_low"] = low
-        out["rate_ci_high"] = high
-        out.attrs["ci_level"] = ci
-    return flag_thin(with_vocabulary(out, "frequency"), thin_docs)
+
+    def cell_counts(docs: np.ndarray, at: np.ndarray) -> sp.csr_matrix:
+        col_of = np.full(len(sel), -1, dtype=np.int64)
+        col_of[at] = np.arange(len(at))
+        mine = col_of[cell] >= 0
+        return sp.csr_matrix(
+            (data[mine], (np.searchsorted(docs, doc[mine]), col_of[cell[mine]])), shape=(len(docs), len(at))
+        )
+
+    return table_of_cells(
+        labels, streamed.features[cols], rows, values, doc_freq.data[sel], rank, dp, group_docs, group_tokens,
+        codes=codes, n_tokens=streamed.n_tokens, cell_counts=cell_counts,
+        ci=ci, n_boot=n_boot, seed=seed, thin_docs=thin_docs,
+    )  # fmt: skip
 
 
 def tfidf_rows(streamed: Streamed, grouping: Grouping, *, sublinear_tf: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
