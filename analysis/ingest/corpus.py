@@ -410,22 +410,35 @@ _WORKER_FLUSH_CHARS = 16_000_000
 
 
 class _ShardWriter:
-    def __init__(self, base: str) -> None:
-        self.store = IngestCache(base)
+    """Records for the ingestion cache, written as a shard whenever ``limit`` characters of text and
+    prepared text are pending (a failure is a warning: the documents are ingested again next time)."""
+
+    def __init__(self, store: IngestCache, limit: int) -> None:
+        self.store = store
+        self.limit = limit
         self.pending: list[dict[str, Any]] = []
         self.chars = 0
 
     def add(self, record: dict[str, Any]) -> None:
         self.pending.append(record)
         self.chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
-        if self.chars > _WORKER_FLUSH_CHARS:
+        if self.chars > self.limit:
             self.flush()
 
-    def flush(self) -> None:
-        if self.pending:
-            self.store.store(self.pending, compact=False)  # a failure is a warning: the parent re-ingests
+    def flush(self, compact: bool = False) -> None:
+        if self.pending or compact:
+            self.store.store(self.pending, compact=compact)
             self.pending.clear()
             self.chars = 0
+
+
+def _worth_caching(record: dict[str, Any]) -> bool:
+    return record["status"] == "ok" or _cacheable_skip(record)
+
+
+def _drop_prepared(record: dict[str, Any]) -> None:
+    for name in [k for k in record if k.startswith("prep_")]:
+        del record[name]
 
 
 _WRITERS: dict[str, _ShardWriter] = {}
@@ -442,14 +455,13 @@ def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
     cache shard and only ``{"status": "ok", "path": ..., "cached": True}`` comes back for a document."""
     root, rel, keep_repeated, company_files, ocr, base, key, aliases_key = args
     record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr)
-    kept = base is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record))
+    kept = base is not None and key is not None and _worth_caching(record)
     if kept:
         writer = _WRITERS.get(base)
         if writer is None:
-            writer = _WRITERS[base] = _ShardWriter(base)
+            writer = _WRITERS[base] = _ShardWriter(IngestCache(base), _WORKER_FLUSH_CHARS)
         writer.add(dict(record, key=key, alias_key=aliases_key))
-    for name in [k for k in record if k.startswith("prep_")]:
-        del record[name]
+    _drop_prepared(record)
     if kept and record["status"] == "ok":
         return {"status": "ok", "path": rel, "cached": True}
     return dict(record, cached=kept)
@@ -506,21 +518,12 @@ def _run_table(
     other.clear()
     done: dict[str, dict[str, Any]] = {}  # records that came back whole (skips, no cache)
     in_cache: set[str] = set()  # files whose record a worker wrote to the cache
-    pending: list[dict[str, Any]] = []
-
-    pending_chars = 0
+    writer = _ShardWriter(store, _FLUSH_CHARS) if store is not None else None
 
     def keep(record: dict[str, Any], key: str | None) -> None:
-        nonlocal pending_chars
-        if store is not None and key is not None and (record["status"] == "ok" or _cacheable_skip(record)):
-            pending.append(dict(record, key=key, alias_key=aliases_key))
-            pending_chars += len(record.get("prep_text") or "") + len(record.get("text") or "")
-            if pending_chars > _FLUSH_CHARS:
-                store.store(pending, compact=False)
-                pending.clear()
-                pending_chars = 0
-        for field_name in [k for k in record if k.startswith("prep_")]:
-            del record[field_name]
+        if writer is not None and key is not None and _worth_caching(record):
+            writer.add(dict(record, key=key, alias_key=aliases_key))
+        _drop_prepared(record)
 
     bar = dict(
         total=len(ingest_jobs), desc="ingest", unit="file", disable=not progress or len(ingest_jobs) < 50,
@@ -536,9 +539,8 @@ def _run_table(
     for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):
         keep(rec, rec["key"])
         redone[rec["key"]] = rec
-    if store is not None:
-        store.store(pending)
-    pending.clear()
+    if writer is not None:
+        writer.flush(compact=True)
     if in_cache:  # what the workers wrote, read back column by column with what was cached before
         del cached
         cached, _ = store.lookup_table(  # type: ignore[union-attr]
