@@ -104,7 +104,6 @@ def _compute_stats(
     tokens = tokenize(corpus, progress=progress, engine=engine)  # engine: analysis.engine (issue 12)
     matrix = build_dtm(tokens)
     out.mkdir(parents=True, exist_ok=True)
-    result = StatsOutput()
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]] = {
         "frequency.csv": (lambda: frequency(matrix, by=by_arg, top_n=top_n), False, []),
         "tfidf.csv": (lambda: tfidf_profile(matrix, by=by_arg, top_n=top_n), False, []),
@@ -125,6 +124,13 @@ def _compute_stats(
             False,
             KEYNESS_COLUMNS,
         )
+    return _write_tables(tables, out)
+
+
+def _write_tables(tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path) -> StatsOutput:
+    """Compute and write each table; one that cannot be computed is written with its header only (the
+    columns given, or ``group``) and the reason kept in ``notes``."""
+    result = StatsOutput()
     for name, (compute, index, empty_columns) in tables.items():
         try:
             df = compute()
@@ -141,13 +147,5 @@ def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOut
 
     streamed, tables = stats_tables(corpus, **options)
     out.mkdir(parents=True, exist_ok=True)
-    result = StatsOutput()
     with streamed:
-        for name, (compute, index, empty_columns) in tables.items():
-            try:
-                df = compute()
-            except AnalysisError as exc:
-                result.notes.append(f"{name}: not computed: {exc}")
-                df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
-            result.files.append(_write_csv(df, out / name, index=index))
-    return result
+        return _write_tables(tables, out)

@@ -52,7 +52,8 @@ _RUN_IN_MAX_LINE = 3  # the timestamp must stand in the first three lines
 _RUN_IN_MAX_OFFSET = 120  # ... within the first 120 characters of its line
 
 
-def _valid(y: int, m: int, d: int) -> dt.date | None:
+def valid_date(y: int, m: int, d: int) -> dt.date | None:
+    """The date, if it is a real calendar date of a supported year (1990 to next year); else None."""
     if not 1990 <= y <= dt.date.today().year + 1:
         return None
     try:
@@ -64,7 +65,7 @@ def _valid(y: int, m: int, d: int) -> dt.date | None:
 def readings(m: re.Match[str]) -> tuple[dt.date | None, dt.date | None]:
     """The day-first and the month-first reading of a :data:`DAY_MONTH_RE` match (None if impossible)."""
     a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-    return _valid(y, b, a), _valid(y, a, b)
+    return valid_date(y, b, a), valid_date(y, a, b)
 
 
 def resolve(m: re.Match[str], order: Order | None = None) -> dt.date | None:

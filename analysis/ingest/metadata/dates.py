@@ -243,12 +243,7 @@ def _cn_number(s: str) -> int | None:
 def _valid_date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
     if y is None or m is None or d is None:
         return None
-    if not 1990 <= y <= dt.date.today().year + 1:
-        return None
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
+    return datefmt.valid_date(y, m, d)
 
 
 def _hit_date(fmt: str, m: re.Match[str]) -> dt.date | None:
