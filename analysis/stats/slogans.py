@@ -47,9 +47,14 @@ space, full-width letters, digits and ＋ made ASCII. ``start``/``end`` index th
 
 from __future__ import annotations
 
+import bisect
+import collections
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -244,6 +249,8 @@ class _Lexicon:
         # The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed.
         self.every = re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
         self.min_len = min((len(t) for t in self.terms), default=0)
+        self.multiline = any("\n" in t for t in self.terms)
+        self._plain: dict[bool, dict[str, str]] = {}
 
     def occurrences(self, text: str) -> dict[str, int]:
         """Every occurrence of every term in ``text``, including those inside a longer term or overlapping
@@ -302,6 +309,50 @@ class _Lexicon:
                     add_prefixes(rest[:n])
                     break
         return tuple(found.items()), tuple(probe)
+
+    @functools.cached_property
+    def term_kinds(self) -> dict[str, str]:
+        """The kind of each term: numbered or lexicon."""
+        return {t: "numbered" if _is_numbered_memo(t) else "lexicon" for t in self.terms}
+
+    def plain_kinds(self, split_compound: bool) -> dict[str, str]:
+        """term -> kind, for the terms whose leftmost-longest match is exactly one hit (the whole match,
+        no compound): all but the 、-lists."""
+        plain = self._plain.get(split_compound)
+        if plain is None:
+            plain = {}
+            for t in self.terms:
+                hits, compound = _segment_hits(t, "lexicon", self, split_compound)
+                if compound is None and len(hits) == 1 and hits[0][:3] == (0, len(t), t):
+                    plain[t] = hits[0][3]
+            self._plain[split_compound] = plain
+        return plain
+
+    def occurrences_of_matches(
+        self, text: str, by_term: dict[str, list[int]], spans: list[tuple[int, int]]
+    ) -> dict[str, int]:
+        """``occurrences(text)`` from the leftmost-longest matches of the text: their spans, and the
+        matches of each term (indices into ``spans``)."""
+        found: dict[str, int] = {}
+        terms, min_len, every = self.terms, self.min_len, self.every
+        for w, idx in by_term.items():
+            counts, probe = self._inside(w)
+            for term, k in counts:
+                found[term] = found.get(term, 0) + k * len(idx)
+            if not probe:
+                continue
+            assert every is not None
+            for i in idx:
+                start = spans[i][0]
+                for p in probe:
+                    inner = every.match(text, start + p)
+                    if inner is not None and inner.group(1):
+                        longest = inner.group(1)
+                        for n in range(min_len, len(longest) + 1):
+                            piece = longest[:n]
+                            if piece in terms:
+                                found[piece] = found.get(piece, 0) + 1
+        return found
 
     def _add_occurrences(self, line: str, matches: list[tuple[int, int]], found: dict[str, int]) -> None:
         """``occurrences`` of one line from its leftmost-longest matches (same counts, fewer probes)."""
@@ -411,31 +462,53 @@ def _reportable(content: str, family: str) -> bool:
 
 def _quoted_spans(line: str) -> list[tuple[int, int]]:
     """Content spans (start, end) of the quoted slogans in one line (see the module docstring)."""
-    marks = [(m.start(), m.group()) for m in _QUOTE_RE.finditer(line)]
+    return _paired(line, [(m.start(), m.group()) for m in _QUOTE_RE.finditer(line)])
+
+
+def _paired(text: str, marks: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Content spans of the quoted slogans given the quote marks (position in ``text``, mark) of one line."""
     spans: list[tuple[int, int]] = []
     i = 0
-    while i < len(marks):
+    n = len(marks)
+    while i < n:
         pos, ch = marks[i]
         family = _FAMILIES[ch]
         j = i + 1
-        while j < len(marks) and _FAMILIES[marks[j][1]] != family:
+        while j < n and _FAMILIES[marks[j][1]] != family:
             j += 1
-        if ch in _CLOSERS_ONLY or j == len(marks):
+        if ch in _CLOSERS_ONLY or j == n:
             i += 1
             continue
         end_pos, end_ch = marks[j]
         if ch in _OPENERS_ONLY and end_ch != _OPENERS_ONLY[ch]:
             i = j
             continue
-        a, b = _trimmed_span(line, pos + 1, end_pos)
-        content = _normalized(line[a:b])
-        if b > a and _pairable(content):
-            if _reportable(content, family):
-                spans.append((a, b))
+        raw = text[pos + 1 : end_pos]
+        lead, trail, pairable, reportable = (
+            _pair_verdict_memo(raw, family) if len(raw) <= _MEMO_MAX else _pair_verdict(raw, family)
+        )
+        if pairable:
+            if reportable:
+                spans.append((pos + 1 + lead, end_pos - trail))
             i = j + 1  # both marks used
         else:
             i = j  # the closing mark may open the next quote
     return spans
+
+
+def _pair_verdict(raw: str, family: str) -> tuple[int, int, bool, bool]:
+    """(leading whitespace, trailing whitespace, can the marks pair, is the pair a slogan) for the text
+    ``raw`` between two quote marks of ``family``."""
+    a, b = _trimmed_span(raw, 0, len(raw))
+    if b == a:
+        return a, 0, False, False
+    content = _normalized(raw[a:b])
+    if not _pairable(content):
+        return a, len(raw) - b, False, False
+    return a, len(raw) - b, True, _reportable(content, family)
+
+
+_pair_verdict_memo = functools.lru_cache(maxsize=1 << 16)(_pair_verdict)
 
 
 _Hit = tuple[int, int, str, str]  # start, end, normalised text, kind
@@ -629,7 +702,176 @@ def slogan_counts(
 
 def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str, str, int, int]]:
     """(slogan, kind, count, count_standalone) of one document (every kind), count descending, then
-    slogan, ties in order of first occurrence: the rows ``slogan_counts`` gives a document."""
+    slogan, ties in order of first occurrence: the rows ``slogan_counts`` gives a document.
+
+    The rows of ``_scan`` (what ``_scan_rows`` computes from its hits), found in one pass over the whole
+    text instead of line by line (no hit crosses a line: neither a lexicon term nor a title holds a line
+    break, quote marks pair within their line), and with the lexicon matches counted, not made into hits
+    one by one: a match that is a hit of its own (most are: a term that is no compound) counts once,
+    unless another hit has the same span or, with ``split_compound=False``, a compound holds it."""
+    if lex.multiline:  # a term with a line break (only from a hand-made _Lexicon): the line scan
+        return _scan_rows(text, lex, split_compound)
+    rank = _RANK
+    found: list[_Hit] = []  # hits other than the plain lexicon matches
+    compounds: list[tuple[int, int]] = []
+
+    def take(a: int, b: int, how: str) -> None:
+        seg = text[a:b]
+        hits, compound = (_segment_hits_memo if b - a <= _MEMO_MAX else _segment_hits)(seg, how, lex, split_compound)
+        for ra, rb, t, kind in hits:
+            found.append((a + ra, a + rb, t, kind))
+        if compound is not None:
+            compounds.append((a + compound[0], a + compound[1]))
+
+    if "《" in text:
+        for m in _TITLE_RE.finditer(text):
+            take(m.start(1), m.end(1), "title")
+    for a, b in _doc_quoted_spans(text):
+        take(a, b, "quoted")
+    matches = list(lex.regex.finditer(text)) if lex.regex is not None else []
+    words: list[str] = list(map(_MATCH_TEXT, matches))
+    spans: list[tuple[int, int]] = list(map(_MATCH_SPAN, matches))
+    # each term's matches (indices, in text order), grouped by a sort in C rather than a loop per match
+    by_word = {
+        w: list(g) for w, g in itertools.groupby(sorted(range(len(words)), key=words.__getitem__), words.__getitem__)
+    }
+    plain = lex.plain_kinds(split_compound)  # term -> kind, for terms whose match is exactly one hit
+    for w, idx in by_word.items():
+        if w not in plain:  # compounds (their parts are hits too)
+            for i in idx:
+                take(*spans[i], "lexicon")
+    for a, b in _lines_with(text, "+", "＋"):  # the line scan's windows: only lines with a plus sign
+        for m in _PLAIN_FORMULA.finditer(text, a, b):
+            take(m.start(), m.end(), "plain")
+    for m in _PLAN_CORE.finditer(text):  # 十一五 .. 十五五, then the context _PLAIN_PLAN asks for
+        if _PLAIN_PLAN.match(text, m.start()):
+            take(m.start(), m.end(), "plain")
+
+    dropped: set[int] = set()  # plain lexicon matches that are no hit of their own
+    if compounds and not split_compound:  # the hits inside a compound are dropped (titles excepted)
+        compounds.sort()
+        found = [h for h in found if h[3] == "title" or not _inside_compound(compounds, h[0], h[1])]
+        starts = [a for a, _ in spans]
+        for ca, cb in compounds:
+            i = bisect.bisect_left(starts, ca)
+            while i < len(spans) and spans[i][0] < cb:
+                if spans[i][1] <= cb and spans[i] != (ca, cb) and words[i] in plain:
+                    dropped.add(i)
+                i += 1
+    best: dict[tuple[int, int], tuple[str, str]] = {}
+    for a, b, t, kind in found:
+        old = best.get((a, b))
+        if old is None or rank[kind] < rank[old[1]]:
+            best[a, b] = (t, kind)
+    if best and spans:  # a plain match whose span another hit has is that hit (same text; a title wins)
+        at = dict(zip(spans, range(len(spans)), strict=True))
+        for span in best:
+            i = at.get(span, -1)
+            if i >= 0 and words[i] in plain:
+                dropped.add(i)
+
+    # (slogan, kind) -> [standalone count, sort key of the first hit, count of every occurrence]; the key
+    # orders equal (count, slogan) as the line scan's hits come (one slogan may be a title and a term)
+    standalone: dict[tuple[str, str], list[Any]] = {}
+    for (a, b), (t, kind) in best.items():
+        key = (a, -b, rank[kind])
+        entry = standalone.get((t, kind))
+        if entry is None:
+            standalone[t, kind] = [1, key, 0]
+        else:
+            entry[0] += 1
+            if key < entry[1]:
+                entry[1] = key
+    lost = collections.Counter(words[i] for i in dropped) if dropped else {}
+    for w, idx in by_word.items():
+        kind = plain.get(w)
+        if kind is None:
+            continue
+        if w in lost:
+            idx = [i for i in idx if i not in dropped]
+            if not idx:
+                continue
+        a, b = spans[idx[0]]
+        key = (a, -b, rank[kind])
+        entry = standalone.get((w, kind))
+        if entry is None:
+            standalone[w, kind] = [len(idx), key, 0]
+        else:
+            entry[0] += len(idx)
+            if key < entry[1]:
+                entry[1] = key
+
+    last = (len(text) + 1, 0, 0)  # terms met only inside longer ones: after every hit
+    term_kinds = lex.term_kinds
+    for term, n in lex.occurrences_of_matches(text, by_word, spans).items():
+        kind = term_kinds[term]
+        entry = standalone.get((term, kind))
+        if entry is None:
+            standalone[term, kind] = [0, last, n]
+        else:
+            entry[2] = n
+    rows = sorted(
+        (-(n if n > n_alone else n_alone), slogan, key, kind, n_alone)
+        for (slogan, kind), (n_alone, key, n) in standalone.items()
+    )
+    return [(slogan, kind, -negative, n_alone) for negative, slogan, _, kind, n_alone in rows]
+
+
+_MATCH_TEXT = operator.methodcaller("group")
+_MATCH_SPAN = operator.methodcaller("span")
+_QUOTE_OR_LINE_RE = re.compile("[" + re.escape("".join(_FAMILIES)) + "\n]")
+
+
+# _PLAIN_PLAN without its lookarounds: a literal-led pattern the regex engine finds fast; its matches are
+# _PLAIN_PLAN's candidates (three characters, two of them 十 .. 五: two candidates never overlap)
+_PLAN_CORE = re.compile("十[一二三四五]五")
+
+
+def _lines_with(text: str, *marks: str) -> list[tuple[int, int]]:
+    """(start, end) of every line of ``text`` holding one of ``marks``, in order, each once."""
+    found = sorted({i for mark in marks for i in _positions(text, mark)})
+    lines: list[tuple[int, int]] = []
+    for i in found:
+        if lines and i < lines[-1][1]:
+            continue
+        a = text.rfind("\n", 0, i) + 1
+        b = text.find("\n", i)
+        lines.append((a, len(text) if b < 0 else b))
+    return lines
+
+
+def _positions(text: str, mark: str) -> Iterator[int]:
+    i = text.find(mark)
+    while i >= 0:
+        yield i
+        i = text.find(mark, i + 1)
+
+
+def _doc_quoted_spans(text: str) -> list[tuple[int, int]]:
+    """``_quoted_spans`` of every line of ``text``, with offsets into ``text``."""
+    spans: list[tuple[int, int]] = []
+    line: list[tuple[int, str]] = []
+    for m in _QUOTE_OR_LINE_RE.finditer(text):
+        ch = m.group()
+        if ch == "\n":
+            if len(line) > 1:
+                spans += _paired(text, line)
+            line = []
+        else:
+            line.append((m.start(), ch))
+    if len(line) > 1:
+        spans += _paired(text, line)
+    return spans
+
+
+def _inside_compound(compounds: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Is the span a:b inside one of the compound spans (sorted), and not that span itself?"""
+    stop = bisect.bisect_right(compounds, (a, sys.maxsize))  # those starting at or before a
+    return any(b <= cb and (ca, cb) != (a, b) for ca, cb in compounds[:stop])
+
+
+def _scan_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str, str, int, int]]:
+    """``_doc_rows`` from the hits of the line scan ``_scan`` (the reference the fast path is tested on)."""
     standalone: dict[tuple[str, str], int] = {}
     occurrences: dict[str, int] = {}
     for _, _, t, kind in _scan(text, lex, split_compound, occurrences):
