@@ -54,6 +54,7 @@ import sys
 import time
 import uuid
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -1004,6 +1005,9 @@ def _arrow_text_hashes(column: Any) -> list[str] | None:
     import pyarrow as pa
 
     chunked = array.__arrow_array__()
+    last = _LAST_HASHED[0] if _LAST_HASHED else None
+    if last is not None and last[0]() is chunked:  # the same Arrow data (immutable) as the last call
+        return list(last[1])
     chunks = chunked.chunks if isinstance(chunked, pa.ChunkedArray) else [chunked]
     sha256 = hashlib.sha256
     out: list[str] = []
@@ -1023,7 +1027,16 @@ def _arrow_text_hashes(column: Any) -> list[str] | None:
         out.extend(
             sha256(data[offsets[i] : offsets[i + 1]]).hexdigest() if valid[i] else empty for i in range(n)
         )
+    with contextlib.suppress(TypeError):  # an array that takes no weak reference is not remembered
+        _LAST_HASHED[:] = [(weakref.ref(chunked), tuple(out))]
     return out
+
+
+# The digests of the last Arrow text column hashed, with a weak reference to its data: the stats command
+# hashes one column for its results key, the token cache and the slogan cache, and computes them once.
+# Arrow data never changes in place (an edited column holds new arrays), and a weak reference is None once
+# the data is gone, so the digests are those of the data the reference still points to.
+_LAST_HASHED: list[tuple[weakref.ref[Any], tuple[str, ...]]] = []
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ and a changed lexicon or option is a different cache."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from analysis import config
 from analysis.stats import _slogan_cache
-from analysis.stats.slogans import _doc_rows, _get_lexicon, slogan_counts
+from analysis.stats.slogans import _get_lexicon, _scan_rows, slogan_counts
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -37,9 +38,10 @@ def own_cache(tmp_path, monkeypatch):
 
 
 def _reference(corpus: pd.DataFrame, **kw) -> pd.DataFrame:
-    """The counts scanned document by document without any cache (what the table must equal)."""
+    """The counts scanned document by document without any cache, by the line scan behind extract_slogans
+    (what the table must equal)."""
     lex = _get_lexicon(None)
-    rows = [(d, *r) for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) for r in _doc_rows(t, lex, kw.get("split_compound", True))]
+    rows = [(d, *r) for d, t in zip(corpus["doc_id"], corpus["text"], strict=True) for r in _scan_rows(t, lex, kw.get("split_compound", True))]
     return pd.DataFrame(rows, columns=["doc_id", "slogan", "kind", "count", "count_standalone"])
 
 
@@ -114,6 +116,76 @@ def test_parallel_scan_equals_serial(own_cache, monkeypatch):
     monkeypatch.setattr(_slogan_cache, "_CHUNK_CHARS", 500)
     monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
     pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+
+
+@pytest.fixture()
+def ahead(own_cache, monkeypatch):
+    """Background scans started for any amount of text, on two workers, in small chunks."""
+    monkeypatch.setattr(_slogan_cache, "_AHEAD_MIN_CHARS", 0)
+    monkeypatch.setattr(_slogan_cache, "_CHUNK_CHARS", 500)
+    monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
+    yield own_cache
+    for scan in _slogan_cache._AHEAD.values():
+        scan.close()
+    _slogan_cache._AHEAD.clear()
+
+
+def _no_scan(*args, **kwargs):
+    raise AssertionError("scanned in this process although the background scan had the documents")
+
+
+def test_background_scan_gives_the_rows_and_nothing_is_scanned_again(ahead, monkeypatch):
+    corpus = _corpus(40)
+    assert _slogan_cache.scan_ahead(corpus["text"])
+    assert len(_slogan_cache._AHEAD) == 1
+    monkeypatch.setattr(_slogan_cache, "_scan", _no_scan)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+    assert not _slogan_cache._AHEAD  # taken, workers stopped
+    assert len(list(ahead.glob("*/shard-*.arrow"))) == 1  # and kept in the cache
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+    assert not _slogan_cache.scan_ahead(corpus["text"])  # all cached: nothing to scan
+
+
+def test_background_scan_part_by_part_and_only_what_the_cache_lacks(ahead, monkeypatch):
+    corpus = _corpus(40)
+    slogan_counts(corpus.iloc[:10])  # cached before
+    texts = corpus["text"].tolist()
+    hashes = _slogan_cache._text_hashes(corpus["text"])
+    assert not _slogan_cache.scan_ahead(texts[:10], hashes=hashes[:10])
+    assert _slogan_cache.scan_ahead(texts[10:25], hashes=hashes[10:25])
+    assert _slogan_cache.scan_ahead(texts[20:])  # overlapping the part before: those are not sent again
+    (scan,) = _slogan_cache._AHEAD.values()
+    assert scan.submitted == set(hashes[10:])
+    monkeypatch.setattr(_slogan_cache, "_scan", _no_scan)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+
+
+def test_other_lexicon_is_not_served_by_the_background_scan(ahead):
+    corpus = _corpus(12)
+    assert _slogan_cache.scan_ahead(corpus["text"], lexicon=["两个维护"])
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))  # the default lexicon: scanned
+    assert len(_slogan_cache._AHEAD) == 1
+
+
+def _die(*args, **kwargs):
+    os._exit(3)
+
+
+def test_dead_background_worker_its_documents_are_scanned_here(ahead, monkeypatch):
+    corpus = _corpus(30)
+    monkeypatch.setattr(_slogan_cache, "_scan_chunk", _die)  # the workers are forked with it
+    assert _slogan_cache.scan_ahead(corpus["text"])
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+    assert not _slogan_cache._AHEAD
+
+
+def test_no_background_scan_for_little_text_or_one_core(own_cache, monkeypatch):
+    corpus = _corpus(30)
+    assert not _slogan_cache.scan_ahead(corpus["text"])  # a few kB: scanned where needed
+    monkeypatch.setattr(_slogan_cache, "_AHEAD_MIN_CHARS", 0)
+    monkeypatch.setattr(config, "n_jobs_default", lambda: 1)
+    assert not _slogan_cache.scan_ahead(corpus["text"])
+    assert not _slogan_cache._AHEAD
 
 
 def test_many_runs_are_compacted(own_cache):

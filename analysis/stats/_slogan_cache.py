@@ -15,6 +15,11 @@ extraction module (any edit of the rules is a new key). Columns of a shard::
     count_standalone   large_list<int64>                   (the four lists of a row have equal lengths)
 
 A run over unchanged documents reads the rows back and scans no text.
+
+``scan_ahead`` starts scanning the documents the cache lacks in background worker processes (at a lower
+scheduling priority) and returns at once: the ``stats`` command calls it before tokenizing, so the scan
+uses the core the tokenizer's workers and the statistics leave idle, and ``counts_table`` later takes
+the rows from there instead of scanning.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -233,24 +239,178 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
     return out
 
 
-# ---------------------------------------------------------------------------------------------- verb
-def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
-    """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
-    ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
-    (only the texts not in the cache become Python strings)."""
-    from analysis._shards import MAX_SHARDS, ShardStore
-    from analysis.stats.slogans import KINDS
+# ----------------------------------------------------------------------------------- scanning ahead
+_AHEAD_MIN_CHARS = 500_000  # below this a background scan saves less than its worker processes cost
+_NICE = 10  # the background scan yields the CPU to the tokenizer and the statistics
+_AHEAD: dict[str, _Ahead] = {}  # cache key -> the scan running for it
+
+
+def _init_background() -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on this platform: normal priority
+        os.nice(_NICE)
+
+
+class _Ahead:
+    """A scan of documents in background worker processes, fed chunks of (content hashes, texts)."""
+
+    def __init__(self, terms: tuple[str, ...], split_compound: bool, n_jobs: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        from analysis.tokens import _mp_context
+
+        self.terms, self.split_compound = terms, split_compound
+        self.sizes: list[int] = []  # characters of each chunk
+        self.submitted: set[str] = set()
+        self.pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_background)
+        self.jobs: list[tuple[list[str], Any]] = []
+
+    def add(self, hashes: list[str], texts: list[str]) -> None:
+        """Hand these texts to the workers, in chunks of about ``_CHUNK_CHARS`` characters."""
+        chunk_h: list[str] = []
+        chunk_t: list[str] = []
+        size = 0
+        for h, t in zip(hashes, texts, strict=True):
+            chunk_h.append(h)
+            chunk_t.append(t)
+            size += len(t)
+            if size >= _CHUNK_CHARS:
+                self._submit(chunk_h, chunk_t)
+                chunk_h, chunk_t, size = [], [], 0
+        if chunk_h:
+            self._submit(chunk_h, chunk_t)
+
+    def _submit(self, hashes: list[str], texts: list[str]) -> None:
+        self.jobs.append((hashes, self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)))
+        self.submitted.update(hashes)
+        self.sizes.append(sum(len(t) for t in texts))
+
+    def collect(self) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
+        """(content hash -> rows, characters scanned) of the chunks that came back; a chunk that did not
+        (a worker died, say) is left out, and the caller scans its documents itself."""
+        rows: dict[str, list[tuple[str, str, int, int]]] = {}
+        chars = 0
+        try:
+            for (hashes, future), n in zip(self.jobs, self.sizes, strict=True):
+                try:
+                    rows.update(zip(hashes, future.result(), strict=True))
+                    chars += n
+                except Exception:  # any failure there: the rows are computed here instead
+                    continue
+        finally:
+            self.close()
+        return rows, chars
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def scan_ahead(
+    texts: pd.Series | Sequence[str], *, hashes: Sequence[str] | None = None, lexicon: Any = None,
+    split_compound: bool = True,
+) -> bool:  # fmt: skip
+    """Start scanning, in background worker processes at a lower priority, the texts the slogan cache
+    lacks; the next ``counts_table`` with the same lexicon and option takes their rows from there instead
+    of scanning. Returns at once: True if texts were handed to the background scan (not for little
+    text, nor on one core). May be called again, part by part (``hashes``: the texts' sha256 if known):
+    the parts go to the same workers."""
+    from analysis.stats.slogans import _get_lexicon
+
+    n_jobs = config.n_jobs_default()
+    if n_jobs < 2 or len(texts) == 0:
+        return False
+    lex = _get_lexicon(lexicon)
+    key = cache_key(lex, split_compound)
+    if isinstance(texts, pd.Series):
+        texts = texts.reset_index(drop=True)
+        if hashes is None:
+            hashes = _text_hashes(texts)
+        texts = texts.tolist()
+    elif hashes is None:
+        hashes = _text_hashes(pd.Series(list(texts), dtype=object))
+    if len(hashes) != len(texts):
+        raise ValueError(f"{len(hashes)} hashes for {len(texts)} texts")
+    ahead = _AHEAD.get(key)
+    missing = dict.fromkeys(h for h in hashes if ahead is None or h not in ahead.submitted)
+    store = _store(key)
+    for path in reversed(store.shards()):
+        if not missing:
+            break
+        shard = _read(store, path)
+        if shard is not None:
+            for h in shard[0]:
+                missing.pop(h, None)
+    first: dict[str, int] = {}
+    for i, h in enumerate(hashes):
+        if h in missing:
+            first.setdefault(h, i)
+    new_texts = [t if isinstance(t, str) else "" for t in (texts[i] for i in first.values())]
+    if ahead is None and sum(len(t) for t in new_texts) < _AHEAD_MIN_CHARS:
+        return False  # scanned where needed: cheaper than starting workers
+    if not new_texts:
+        return False
+    try:
+        if ahead is None:
+            ahead = _AHEAD[key] = _Ahead(tuple(sorted(lex.terms)), split_compound, n_jobs)
+        ahead.add(list(first), new_texts)
+    except OSError:  # no worker processes here: counts_table scans as usual
+        return False
+    return True
+
+
+def _text_hashes(texts: pd.Series) -> list[str]:
+    """sha256 of every text (UTF-8; a missing text hashes as ""), as the token cache computes them."""
     from analysis.tokens import _arrow_text_hashes
 
-    texts = texts.reset_index(drop=True)
     hashes = _arrow_text_hashes(texts)  # from Arrow's UTF-8 bytes when the column is Arrow-backed
     if hashes is None:
         hashes = [
             hashlib.sha256((t if isinstance(t, str) else "").encode("utf-8", "surrogatepass")).hexdigest()
             for t in texts.tolist()
         ]
+    return hashes
+
+
+def _store(key: str) -> Any:
+    from analysis._shards import ShardStore
+
+    return ShardStore(config.CACHE_DIR / "slogans" / key[:16], key, _parse, "slogan cache")
+
+
+# Shards read and verified in this process, by (path, key, size, mtime): scan_ahead and counts_table of one
+# run read each shard once; a file written since (replaced, damaged) is read and checked again.
+_READ_MEMO: dict[tuple[str, str, int, int], Any] = {}
+
+
+def _read(store: Any, path: Path) -> Any:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    memo = (str(path), store.key, st.st_size, st.st_mtime_ns)
+    if memo in _READ_MEMO:
+        return _READ_MEMO[memo]
+    shard = store.read(path)
+    if shard is not None:
+        _READ_MEMO[memo] = shard
+        while len(_READ_MEMO) > 10:
+            del _READ_MEMO[next(iter(_READ_MEMO))]
+    return shard
+
+
+# ---------------------------------------------------------------------------------------------- verb
+def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
+    """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
+    ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
+    (only the texts not in the cache become Python strings)."""
+    from analysis._shards import MAX_SHARDS
+    from analysis.stats.slogans import KINDS
+
+    texts = texts.reset_index(drop=True)
+    hashes = _text_hashes(texts)
     key = cache_key(lex, split_compound)
-    store = ShardStore(config.CACHE_DIR / "slogans" / key[:16], key, _parse, "slogan cache")
+    store = _store(key)
 
     wanted = dict.fromkeys(hashes)
     # hash -> (source number, row); sources are the flattened shards, newest first, then the new rows
@@ -260,7 +420,7 @@ def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound
     for path in reversed(shard_paths):
         if len(where) == len(wanted):
             break
-        shard = store.read(path)
+        shard = _read(store, path)
         if shard is None:
             continue
         shard_hashes, flat = shard
@@ -270,14 +430,21 @@ def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound
             if h in wanted and h not in where:
                 where[h] = (k, row)
     todo = [h for h in wanted if h not in where]
+    ahead = _AHEAD.pop(key, None)
+    if ahead is not None and not todo:
+        ahead.close()
     if todo:
+        early, early_chars = ahead.collect() if ahead is not None else ({}, 0)  # scanned in the background
+        rest = [h for h in todo if h not in early]
         first = {}
         for i, h in enumerate(hashes):
             first.setdefault(h, i)
-        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
-        rows = _scan(new_texts, lex, split_compound)
+        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in rest]].tolist()]
+        scanned = dict(zip(rest, _scan(new_texts, lex, split_compound), strict=True)) if rest else {}
+        todo += [h for h in early if h not in wanted]  # rows of other documents: valid, so kept too
+        rows = [early[h] if h in early else scanned[h] for h in todo]
         table = _table(todo, rows)
-        if sum(len(t) for t in new_texts) >= _WRITE_MIN_CHARS:
+        if sum(len(t) for t in new_texts) + early_chars >= _WRITE_MIN_CHARS:
             store.write(table)
             if len(store.shards()) > MAX_SHARDS:
                 _compact(store)
@@ -328,7 +495,7 @@ def _compact(store: Any) -> None:
 
     merged = []
     for path in reversed(paths):
-        shard = store.read(path)
+        shard = _read(store, path)
         if shard is None:
             continue
         shard_hashes, (offsets, slogans, kinds, counts, alone) = shard

@@ -245,12 +245,19 @@ class _Lexicon:
 
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = frozenset(t for t in terms if t)
-        self.regex = _trie_regex(self.terms) if self.terms else None
-        # The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed.
-        self.every = re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
         self.min_len = min((len(t) for t in self.terms), default=0)
         self.multiline = any("\n" in t for t in self.terms)
         self._plain: dict[bool, dict[str, str]] = {}
+
+    # compiled on first use: a process that only reads cached counts never builds the regex
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        return _trie_regex(self.terms) if self.terms else None
+
+    @functools.cached_property
+    def every(self) -> re.Pattern[str] | None:
+        """The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed."""
+        return re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
 
     def occurrences(self, text: str) -> dict[str, int]:
         """Every occurrence of every term in ``text``, including those inside a longer term or overlapping

@@ -540,6 +540,9 @@ def stats_tables(
         raise AnalysisError(
             f"cannot group by {missing_by}: not a docvar (docvars are {[c for c in corpus.columns if c != 'text']})"
         )
+    from analysis.stats._slogan_cache import scan_ahead
+
+    scan_ahead(corpus["text"])  # the counts of slogans.csv, scanned in the background meanwhile
     streamed = stream_corpus(corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress)
     g = streamed.groupings["by"]
     docvars = _docvars(corpus, streamed.n_tokens)
