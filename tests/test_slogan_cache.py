@@ -4,6 +4,7 @@ and a changed lexicon or option is a different cache."""
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -165,6 +166,32 @@ def test_other_lexicon_is_not_served_by_the_background_scan(ahead):
     assert _slogan_cache.scan_ahead(corpus["text"], lexicon=["两个维护"])
     pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))  # the default lexicon: scanned
     assert len(_slogan_cache._AHEAD) == 1
+
+
+_REAL_SCAN_CHUNK = _slogan_cache._scan_chunk
+
+
+def _slow_chunk(*args, **kwargs):
+    time.sleep(0.5)
+    return _REAL_SCAN_CHUNK(*args, **kwargs)
+
+
+def test_waiting_for_the_background_scan_this_process_scans_the_chunks_not_started(ahead, monkeypatch):
+    corpus = _corpus(40)
+    monkeypatch.setattr(_slogan_cache, "_scan_chunk", _slow_chunk)  # the workers are forked with it
+    assert _slogan_cache.scan_ahead(corpus["text"])
+    (scan,) = _slogan_cache._AHEAD.values()
+    assert len(scan.jobs) > 6
+    here: list[str] = []
+    real = _slogan_cache._doc_rows_of
+
+    def counting(text, lex, split_compound):
+        here.append(text)
+        return real(text, lex, split_compound)
+
+    monkeypatch.setattr(_slogan_cache, "_doc_rows_of", counting)  # in this process only
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
+    assert 0 < len(here) < len(corpus)  # the workers did some, this process the rest
 
 
 def _die(*args, **kwargs):

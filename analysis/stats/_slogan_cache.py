@@ -261,10 +261,9 @@ class _Ahead:
         from analysis.tokens import _mp_context
 
         self.terms, self.split_compound = terms, split_compound
-        self.sizes: list[int] = []  # characters of each chunk
         self.submitted: set[str] = set()
         self.pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_background)
-        self.jobs: list[tuple[list[str], Any]] = []
+        self.jobs: list[tuple[list[str], list[str], Any]] = []  # (hashes, texts, future) per chunk
 
     def add(self, hashes: list[str], texts: list[str]) -> None:
         """Hand these texts to the workers, in chunks of about ``_CHUNK_CHARS`` characters."""
@@ -282,22 +281,33 @@ class _Ahead:
             self._submit(chunk_h, chunk_t)
 
     def _submit(self, hashes: list[str], texts: list[str]) -> None:
-        self.jobs.append((hashes, self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)))
+        future = self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)
+        self.jobs.append((hashes, texts, future))
         self.submitted.update(hashes)
-        self.sizes.append(sum(len(t) for t in texts))
 
-    def collect(self) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
-        """(content hash -> rows, characters scanned) of the chunks that came back; a chunk that did not
-        (a worker died, say) is left out, and the caller scans its documents itself."""
+    def collect(self, lex: Any) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
+        """(content hash -> rows, characters) of every document handed over. While chunks wait for a
+        worker, this process takes them one by one from the end of the queue and scans them itself (at
+        its own priority: the workers' may get little CPU on a busy machine); a chunk whose worker
+        failed is scanned here too."""
         rows: dict[str, list[tuple[str, str, int, int]]] = {}
         chars = 0
         try:
-            for (hashes, future), n in zip(self.jobs, self.sizes, strict=True):
+            left = list(self.jobs)
+            while left:
+                hashes, texts, future = left[-1]
+                if not future.cancel():  # started (or done): the others before it too
+                    break
+                left.pop()
+                rows.update(zip(hashes, [_doc_rows_of(t, lex, self.split_compound) for t in texts], strict=True))
+                chars += sum(len(t) for t in texts)
+            for hashes, texts, future in left:
                 try:
-                    rows.update(zip(hashes, future.result(), strict=True))
-                    chars += n
-                except Exception:  # any failure there: the rows are computed here instead
-                    continue
+                    found = future.result()
+                except Exception:  # any failure there (a worker died, say): scanned here instead
+                    found = [_doc_rows_of(t, lex, self.split_compound) for t in texts]
+                rows.update(zip(hashes, found, strict=True))
+                chars += sum(len(t) for t in texts)
         finally:
             self.close()
         return rows, chars
@@ -357,6 +367,24 @@ def scan_ahead(
     except OSError:  # no worker processes here: counts_table scans as usual
         return False
     return True
+
+
+def _ahead_rows(key: str, lex: Any, needed: bool) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
+    """The rows of the background scan for ``key`` (content hash -> rows) and the characters it scanned;
+    ({}, 0) if none runs. Not ``needed`` (every document is cached): it is stopped unread."""
+    ahead = _AHEAD.pop(key, None)
+    if ahead is None:
+        return {}, 0
+    if not needed:
+        ahead.close()
+        return {}, 0
+    return ahead.collect(lex)
+
+
+def _doc_rows_of(text: str, lex: Any, split_compound: bool) -> list[tuple[str, str, int, int]]:
+    from analysis.stats.slogans import _doc_rows
+
+    return _doc_rows(text, lex, split_compound)
 
 
 def _text_hashes(texts: pd.Series) -> list[str]:
@@ -430,19 +458,15 @@ def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound
             if h in wanted and h not in where:
                 where[h] = (k, row)
     todo = [h for h in wanted if h not in where]
-    ahead = _AHEAD.pop(key, None)
-    if ahead is not None and not todo:
-        ahead.close()
-    if todo:
-        early, early_chars = ahead.collect() if ahead is not None else ({}, 0)  # scanned in the background
-        rest = [h for h in todo if h not in early]
+    early, early_chars = _ahead_rows(key, lex, bool(todo))  # what a background scan (scan_ahead) found
+    todo = [h for h in todo if h not in early]
+    if todo or early:
         first = {}
         for i, h in enumerate(hashes):
             first.setdefault(h, i)
-        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in rest]].tolist()]
-        scanned = dict(zip(rest, _scan(new_texts, lex, split_compound), strict=True)) if rest else {}
-        todo += [h for h in early if h not in wanted]  # rows of other documents: valid, so kept too
-        rows = [early[h] if h in early else scanned[h] for h in todo]
+        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
+        rows = _scan(new_texts, lex, split_compound) if todo else []
+        todo, rows = todo + list(early), rows + list(early.values())
         table = _table(todo, rows)
         if sum(len(t) for t in new_texts) + early_chars >= _WRITE_MIN_CHARS:
             store.write(table)
