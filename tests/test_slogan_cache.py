@@ -183,15 +183,47 @@ def test_waiting_for_the_background_scan_this_process_scans_the_chunks_not_start
     (scan,) = _slogan_cache._AHEAD.values()
     assert len(scan.jobs) > 6
     here: list[str] = []
-    real = _slogan_cache._doc_rows_of
+    real = _slogan_cache._part_rows
 
-    def counting(text, lex, split_compound):
-        here.append(text)
-        return real(text, lex, split_compound)
+    def counting(texts, lex, split_compound):
+        here.extend(texts)
+        return real(texts, lex, split_compound)
 
-    monkeypatch.setattr(_slogan_cache, "_doc_rows_of", counting)  # in this process only
+    monkeypatch.setattr(_slogan_cache, "_part_rows", counting)  # in this process only
     pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
     assert 0 < len(here) < len(corpus)  # the workers did some, this process the rest
+
+
+class _Source:
+    """A source of texts read part by part, as analysis.engine.texts.CorpusTexts hands them out: content
+    hashes, select(positions), batches(wanted) (each wanted hash once, in order, a few texts at a time)."""
+
+    def __init__(self, texts: list[str], hashes: list[str]) -> None:
+        self.texts, self.hashes = texts, hashes
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def select(self, positions):
+        return _Source([self.texts[i] for i in positions], [self.hashes[i] for i in positions])
+
+    def batches(self, wanted):
+        left = set(wanted)
+        picked = [(h, t) for h, t in zip(self.hashes, self.texts, strict=True) if h in left and not left.discard(h)]
+        for at in range(0, len(picked), 3):
+            yield [h for h, _ in picked[at : at + 3]], [t for _, t in picked[at : at + 3]]
+
+
+def test_background_scan_of_a_source_read_by_the_workers(ahead, monkeypatch):
+    corpus = pd.concat([_corpus(30), _corpus(5, prefix="again")], ignore_index=True)  # repeated texts too
+    slogan_counts(corpus.iloc[:4])
+    source = _Source(corpus["text"].tolist(), _slogan_cache._text_hashes(corpus["text"]))
+    assert _slogan_cache.scan_ahead(source)
+    (scan,) = _slogan_cache._AHEAD.values()
+    assert all(isinstance(texts, _Source) for _, texts, _ in scan.jobs)  # no text handed over from here
+    assert len(scan.submitted) == 26  # 30 distinct texts, 4 of them cached
+    monkeypatch.setattr(_slogan_cache, "_scan", _no_scan)
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
 
 
 def _die(*args, **kwargs):
@@ -202,6 +234,8 @@ def test_dead_background_worker_its_documents_are_scanned_here(ahead, monkeypatc
     corpus = _corpus(30)
     monkeypatch.setattr(_slogan_cache, "_scan_chunk", _die)  # the workers are forked with it
     assert _slogan_cache.scan_ahead(corpus["text"])
+    (scan,) = _slogan_cache._AHEAD.values()
+    assert scan.jobs[-1][2].exception(timeout=60) is not None  # the pool is broken: every chunk failed
     pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))
     assert not _slogan_cache._AHEAD
 

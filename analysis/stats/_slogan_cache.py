@@ -195,11 +195,28 @@ def _worker_lexicon(terms: tuple[str, ...]) -> Any:
     return _Lexicon(terms)
 
 
-def _scan_chunk(terms: tuple[str, ...], split_compound: bool, texts: list[str]) -> list[list[tuple[str, str, int, int]]]:
+def _scan_chunk(terms: tuple[str, ...], split_compound: bool, texts: Any) -> list[list[tuple[str, str, int, int]]]:
+    """Rows of every text of ``texts``: a list of texts, or a source of texts (see ``scan_ahead``)."""
+    return _part_rows(texts, _worker_lexicon(terms), split_compound)
+
+
+def _part_rows(texts: Any, lex: Any, split_compound: bool) -> list[list[tuple[str, str, int, int]]]:
+    """Rows of a list of texts, or of every document of a source (in the order of its ``hashes``, each
+    hash once), whose texts are read here a part at a time."""
     from analysis.stats.slogans import _doc_rows
 
-    lex = _worker_lexicon(terms)
-    return [_doc_rows(t, lex, split_compound) for t in texts]
+    if isinstance(texts, list):
+        return [_doc_rows(t, lex, split_compound) for t in texts]
+    found: dict[str, list[tuple[str, str, int, int]]] = {}
+    for hashes, part in texts.batches(set(texts.hashes)):
+        found.update((h, _doc_rows(t, lex, split_compound)) for h, t in zip(hashes, part, strict=True))
+    return [found[h] for h in texts.hashes]
+
+
+def _is_source(texts: Any) -> bool:
+    """A source of texts read a part at a time (``analysis.engine.texts.CorpusTexts``): content hashes,
+    ``select(positions)`` and ``batches(wanted hashes)``; picklable, so worker processes read it themselves."""
+    return all(hasattr(texts, a) for a in ("hashes", "select", "batches")) and not isinstance(texts, (list, pd.Series))
 
 
 def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[str, str, int, int]]]:
@@ -260,7 +277,7 @@ class _Ahead:
 
         from analysis.tokens import _mp_context
 
-        self.terms, self.split_compound = terms, split_compound
+        self.terms, self.split_compound, self.n_jobs = terms, split_compound, n_jobs
         self.submitted: set[str] = set()
         self.pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_background)
         self.jobs: list[tuple[list[str], list[str], Any]] = []  # (hashes, texts, future) per chunk
@@ -280,7 +297,14 @@ class _Ahead:
         if chunk_h:
             self._submit(chunk_h, chunk_t)
 
-    def _submit(self, hashes: list[str], texts: list[str]) -> None:
+    def add_source(self, source: Any, positions: list[int]) -> None:
+        """Hand the documents at ``positions`` of a source to the workers, which read their texts."""
+        n = max(1, -(-len(positions) // (4 * self.n_jobs)))
+        for start in range(0, len(positions), n):
+            part = source.select(positions[start : start + n])
+            self._submit(list(part.hashes), part)
+
+    def _submit(self, hashes: list[str], texts: Any) -> None:
         future = self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)
         self.jobs.append((hashes, texts, future))
         self.submitted.update(hashes)
@@ -299,15 +323,15 @@ class _Ahead:
                 if not future.cancel():  # started (or done): the others before it too
                     break
                 left.pop()
-                rows.update(zip(hashes, [_doc_rows_of(t, lex, self.split_compound) for t in texts], strict=True))
-                chars += sum(len(t) for t in texts)
+                rows.update(zip(hashes, _part_rows(texts, lex, self.split_compound), strict=True))
+                chars += _chars(texts)
             for hashes, texts, future in left:
                 try:
                     found = future.result()
                 except Exception:  # any failure there (a worker died, say): scanned here instead
-                    found = [_doc_rows_of(t, lex, self.split_compound) for t in texts]
+                    found = _part_rows(texts, lex, self.split_compound)
                 rows.update(zip(hashes, found, strict=True))
-                chars += sum(len(t) for t in texts)
+                chars += _chars(texts)
         finally:
             self.close()
         return rows, chars
@@ -317,14 +341,17 @@ class _Ahead:
 
 
 def scan_ahead(
-    texts: pd.Series | Sequence[str], *, hashes: Sequence[str] | None = None, lexicon: Any = None,
-    split_compound: bool = True,
-) -> bool:  # fmt: skip
+    texts: Any, *, hashes: Sequence[str] | None = None, lexicon: Any = None, split_compound: bool = True
+) -> bool:
     """Start scanning, in background worker processes at a lower priority, the texts the slogan cache
     lacks; the next ``counts_table`` with the same lexicon and option takes their rows from there instead
     of scanning. Returns at once: True if texts were handed to the background scan (not for little
-    text, nor on one core). May be called again, part by part (``hashes``: the texts' sha256 if known):
-    the parts go to the same workers."""
+    text, nor on one core).
+
+    ``texts``: a text column, a list of texts (``hashes``: their sha256, if known), or a source read a
+    part at a time such as ``analysis.engine.texts.CorpusTexts`` (content ``hashes``,
+    ``select(positions)``, ``batches(wanted)``; the workers read the texts themselves, so this process
+    holds none). May be called again, part by part: the parts go to the same workers."""
     from analysis.stats.slogans import _get_lexicon
 
     n_jobs = config.n_jobs_default()
@@ -332,13 +359,15 @@ def scan_ahead(
         return False
     lex = _get_lexicon(lexicon)
     key = cache_key(lex, split_compound)
-    if isinstance(texts, pd.Series):
+    source = texts if _is_source(texts) else None
+    if source is not None:
+        hashes = list(source.hashes)
+    elif isinstance(texts, pd.Series):
         texts = texts.reset_index(drop=True)
-        if hashes is None:
-            hashes = _text_hashes(texts)
-        texts = texts.tolist()
-    elif hashes is None:
-        hashes = _text_hashes(pd.Series(list(texts), dtype=object))
+        hashes = _text_hashes(texts) if hashes is None else list(hashes)
+    else:
+        texts = list(texts)
+        hashes = _text_hashes(pd.Series(texts, dtype=object)) if hashes is None else list(hashes)
     if len(hashes) != len(texts):
         raise ValueError(f"{len(hashes)} hashes for {len(texts)} texts")
     ahead = _AHEAD.get(key)
@@ -355,18 +384,30 @@ def scan_ahead(
     for i, h in enumerate(hashes):
         if h in missing:
             first.setdefault(h, i)
-    new_texts = [t if isinstance(t, str) else "" for t in (texts[i] for i in first.values())]
-    if ahead is None and sum(len(t) for t in new_texts) < _AHEAD_MIN_CHARS:
-        return False  # scanned where needed: cheaper than starting workers
-    if not new_texts:
+    if not first:
         return False
+    positions = list(first.values())
+    new_texts: list[str] = []
+    if source is None:
+        picked = texts.iloc[positions].tolist() if isinstance(texts, pd.Series) else [texts[i] for i in positions]
+        new_texts = [t if isinstance(t, str) else "" for t in picked]
+        if ahead is None and sum(len(t) for t in new_texts) < _AHEAD_MIN_CHARS:
+            return False  # scanned where needed: cheaper than starting workers
     try:
         if ahead is None:
             ahead = _AHEAD[key] = _Ahead(tuple(sorted(lex.terms)), split_compound, n_jobs)
-        ahead.add(list(first), new_texts)
+        if source is None:
+            ahead.add(list(first), new_texts)
+        else:
+            ahead.add_source(source, positions)
     except OSError:  # no worker processes here: counts_table scans as usual
         return False
     return True
+
+
+def _chars(texts: Any) -> int:
+    """Characters of a list of texts; a source's are not known here: counted as worth a shard."""
+    return sum(len(t) for t in texts) if isinstance(texts, list) else _WRITE_MIN_CHARS
 
 
 def _ahead_rows(key: str, lex: Any, needed: bool) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
@@ -379,12 +420,6 @@ def _ahead_rows(key: str, lex: Any, needed: bool) -> tuple[dict[str, list[tuple[
         ahead.close()
         return {}, 0
     return ahead.collect(lex)
-
-
-def _doc_rows_of(text: str, lex: Any, split_compound: bool) -> list[tuple[str, str, int, int]]:
-    from analysis.stats.slogans import _doc_rows
-
-    return _doc_rows(text, lex, split_compound)
 
 
 def _text_hashes(texts: pd.Series) -> list[str]:

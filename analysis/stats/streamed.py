@@ -542,7 +542,8 @@ def stats_tables(
         )
     from analysis.stats._slogan_cache import scan_ahead
 
-    scan_ahead(corpus["text"])  # the counts of slogans.csv, scanned in the background meanwhile
+    if "text" in corpus.columns:
+        scan_ahead(corpus["text"])  # the counts of slogans.csv, scanned in the background meanwhile
     streamed = stream_corpus(corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress)
     g = streamed.groupings["by"]
     docvars = _docvars(corpus, streamed.n_tokens)
