@@ -68,7 +68,7 @@ from analysis.ingest.metadata.lines import (
 from analysis.ingest.metadata.sources import (
     _source,
 )
-from analysis.ingest.metadata.textsearch import window, windowed_matches
+from analysis.ingest.metadata.textsearch import occurrences, window, windowed_spans
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -159,6 +159,7 @@ class CompanyAliases:
     # and the other entries
     _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
     _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _windowed: tuple[tuple[str, tuple[Any, ...]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -180,6 +181,23 @@ class CompanyAliases:
         object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
         object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
+        # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
+        # the needle is the root), window, -weight)
+        object.__setattr__(
+            self,
+            "_windowed",
+            tuple(
+                (
+                    root,
+                    tuple(
+                        (k, compiled[k][0], compiled[k][2], -1 if compiled[k][2] == root else compiled[k][2].find(root),  # type: ignore[union-attr]
+                         compiled[k][3], -compiled[k][1].weight)
+                        for k in ks
+                    ),
+                )
+                for root, ks in groups.items()
+            ),
+        )
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -196,32 +214,37 @@ class CompanyAliases:
         found: list[tuple[int, int, int]] = []  # (start, end, entry index)
         compiled = self._compiled
         if windows:
-            for root, members in self._groups:
-                at_root = t.find(root)
-                if at_root < 0:
+            # the root's occurrences, found once, give every member's: a member's needle holds the root
+            # at offset ``off``
+            for root, members in self._windowed:
+                starts = occurrences(t, root)
+                if not starts:
                     continue  # no needle of the group can occur
-                for k in members:
-                    rx, _, needle, win = compiled[k]
-                    o = at_root if needle == root else t.find(needle)  # type: ignore[arg-type]
-                    if o >= 0:
-                        found.extend((m.start(), m.end(), k) for m in windowed_matches(rx, t, needle, win, o))  # type: ignore[arg-type]
+                for k, rx, needle, off, win, heavy in members:
+                    if off < 0:
+                        at = starts
+                    else:
+                        at = [p - off for p in starts if p >= off and t.startswith(needle, p - off)]
+                        if not at:
+                            continue
+                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
             scanned: Iterable[int] = self._scanned
         else:
             scanned = range(len(compiled))
         lowered = t.lower() if scanned else t
         for k in scanned:
-            rx, _, needle, _ = compiled[k]
+            rx, e, needle, _ = compiled[k]
             if needle is None or needle in lowered:
-                found.extend((m.start(), m.end(), k) for m in rx.finditer(t) if m.end() > m.start())
+                found.extend((m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start())
         # leftmost, then longest, then heaviest, then first in the table
-        found.sort(key=lambda x: (x[0], x[0] - x[1], -compiled[x[2]][1].weight, x[2]))
+        found.sort()
         out: list[Mention] = []
         end = -1
-        for start, stop, k in found:
+        for start, neg_len, _, k in found:
             if start >= end:
                 e = compiled[k][1]
-                out.append(Mention(start, stop, e.company, e.alias, e.weight))
-                end = stop
+                end = start - neg_len
+                out.append(Mention(start, end, e.company, e.alias, e.weight))
         return out
 
     def scores(self, text: str) -> dict[str, float]:
