@@ -302,3 +302,54 @@ def test_type_word_search_from_the_tail_equals_full_search(s: str) -> None:
     m = _ending().search(s.strip())
     expected = (doc_type_words()[m.group(1).lower()], m.group(1)) if m else None
     assert _type_at_end(s) == expected
+
+
+_PROSE_PIECES = ["中国移动", "党建", "㐀", "豈", "一", "。", ",", "，", ";", "!", "?", "…", "a", "1", " ", "\u3000", "ab12"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PROSE_PIECES), max_size=120).map("".join), st.integers(0, 120))
+def test_cjk_at_least_equals_counting(line: str, n: int) -> None:
+    from analysis.ingest.metadata.lines import _cjk_at_least, _cjk_count
+
+    assert _cjk_at_least(line, n) == (_cjk_count.__wrapped__(line) >= n)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PROSE_PIECES), max_size=120).map("".join))
+def test_line_classes_equal_their_counting_definition(line: str) -> None:
+    """``_is_sentence`` and ``_is_body_line`` test the cheap conditions first, and count CJK characters
+    only as far as a threshold needs: the same answers as the definitions written with the count."""
+    from analysis.ingest.metadata.lines import _DISCLAIMER_RE, _SENTENCE_END_RE, _is_body_line, _is_sentence
+
+    cjk = len(re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", line))
+    sentence = (
+        "。" in line
+        or (cjk >= 30 and (line.count(",") >= 2 or bool(_SENTENCE_END_RE.search(line))))
+        or (cjk >= 80 and "," in line)
+    )
+    assert _is_sentence.__wrapped__(line) == sentence
+    body = not _DISCLAIMER_RE.search(line) and ((cjk >= 25 and sentence) or cjk >= 100)
+    assert _is_body_line.__wrapped__(line) == body
+
+
+_SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(_SPAN_PATTERNS),
+    st.lists(st.sampled_from(["联通", "联", "通", "中国", "北京", "上海", "市", "性", "设施", "集团", "a"]), max_size=30).map("".join),
+)
+def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
+    """The list form given the needle's occurrences yields what the generator yields."""
+    from analysis.ingest.metadata.companies import _pattern_needle
+    from analysis.ingest.metadata.textsearch import occurrences, window, windowed_matches, windowed_spans
+
+    rx = re.compile(pattern, re.I)
+    needle = _pattern_needle(pattern)
+    win = window(rx, needle)
+    assert needle is not None and win is not None
+    expected = [(m.start(), m.end()) for m in windowed_matches(rx, t, needle, win, t.find(needle))]
+    assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle)) == expected
+    assert expected == [(m.start(), m.end()) for m in rx.finditer(t)]

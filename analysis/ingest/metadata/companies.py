@@ -419,7 +419,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
             continue
         if _LIST_ITEM_RE.search(norm) or (_dated_headline(norm) and _cjk_count(norm) >= 6):
             skip.add(i)
-    last_body = max((i for i in range(max(first, 0), end) if _is_body_line(lines.norm[i])), default=-1)
+    last_body = next((i for i in range(end - 1, max(first, 0) - 1, -1) if _is_body_line(lines.norm[i])), -1)
     if last_body >= 0:
         run: list[int] = []
         for i in range(last_body + 1, end + 1):

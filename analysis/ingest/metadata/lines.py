@@ -171,6 +171,16 @@ def _cjk_count(s: str) -> int:
     return len(_NON_CJK_RE.sub("", s))
 
 
+def _cjk_at_least(s: str, n: int) -> bool:
+    """``_cjk_count(s) >= n``, mostly without counting the whole line: a line shorter than ``n`` holds
+    fewer, and a prose line's first ``2n`` characters usually hold ``n`` already."""
+    if len(s) < n:
+        return False
+    if len(s) > 2 * n and len(_NON_CJK_RE.sub("", s[: 2 * n])) >= n:
+        return True
+    return _cjk_count(s) >= n
+
+
 @dataclass
 class _Lines:
     """Non-empty lines of a document: as given (``raw``) and normalised (``norm``), aligned.
@@ -334,10 +344,10 @@ def _is_sentence(line: str) -> bool:
     """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
     if "。" in line:
         return True
-    cjk = _cjk_count(line)
-    if cjk >= 30 and (line.count(",") >= 2 or _SENTENCE_END_RE.search(line)):
-        return True
-    return cjk >= 80 and "," in line
+    # (30 CJK characters and two commas or an end mark) or (80 and a comma); the cheap tests first
+    if line.count(",") >= 2 or _SENTENCE_END_RE.search(line):
+        return _cjk_at_least(line, 30)
+    return "," in line and _cjk_at_least(line, 80)
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
@@ -345,8 +355,9 @@ def _is_body_line(line: str) -> bool:
     """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
     if _DISCLAIMER_RE.search(line):
         return False
-    cjk = _cjk_count(line)
-    return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
+    if _cjk_at_least(line, 25) and _is_sentence(line):
+        return True
+    return _cjk_at_least(line, 100)
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
@@ -415,13 +426,26 @@ def _find_line(lines: _Lines, title: str) -> int:
 def _chrome_end(lines: _Lines, end: int) -> int:
     """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
     for i in range(min(end, len(lines.norm)) - 1, -1, -1):
-        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
-            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
+        if _is_chrome(lines.norm[i]):
+            return i
     return -1
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _is_chrome(line: str) -> bool:
+    """A site bar or breadcrumb line (a promotion line under the date, 更多资讯可登录…, is none)."""
+    return bool(_CHROME_RE.search(line)) and not runin.is_promotion(line)
 
 
 def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
+    done: dict[int, int] = lines.memo.setdefault("article_end", {})
+    if body_start not in done:
+        done[body_start] = _find_article_end(lines, body_start)
+    return done[body_start]
+
+
+def _find_article_end(lines: _Lines, body_start: int) -> int:
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
         line = lines.norm[i]
         if _ARTICLE_END_RE.match(line) or (

@@ -65,7 +65,7 @@ _SOURCE_RES = tuple(
 # regex only on a line holding one of the characters every label of it holds (源 of 来源 ..., the o
 # of source in either case). A Han match and a source match never overlap (one holds no Latin letter).
 _SOURCE_FAST = tuple(
-    (prio, re.compile(rf"(?:{rx})\s*(?P<colon>:\s*|\s+)", flags), needles)
+    (prio, re.compile(rf"(?:{rx})\s*(?P<colon>:\s*|\s+)", flags), re.compile(f"[{''.join(needles)}]"))
     for prio, rx, flags, needles in (
         (3, _SOURCE_LABELS[0][1].removesuffix("|" + _SOURCE_EN), 0, ("源", "处", "转")),
         (3, _SOURCE_EN, re.I, ("o", "O")),
@@ -202,8 +202,8 @@ def _find_labelled_source(lines: _Lines, needles: bool = True) -> str:
     best_value = ""
     end = _article_end(lines, _first_body(lines, -1))
     for i, line in enumerate(lines.norm[:end]):
-        for prio, rx, holds in _SOURCE_FAST if needles else ((p, r, ()) for p, r in _SOURCE_RES):
-            if holds and not any(c in line for c in holds):
+        for prio, rx, holds in _SOURCE_FAST if needles else ((p, r, None) for p, r in _SOURCE_RES):
+            if holds is not None and not holds.search(line):
                 continue
             for m in rx.finditer(line):
                 colon = ":" in m.group("colon")
