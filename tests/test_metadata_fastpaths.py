@@ -353,3 +353,45 @@ def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
     expected = [(m.start(), m.end()) for m in windowed_matches(rx, t, needle, win, t.find(needle))]
     assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle)) == expected
     assert expected == [(m.start(), m.end()) for m in rx.finditer(t)]
+
+
+def test_self_lowering_characters_and_ascii_preimages() -> None:
+    """The premises of the scanned needles' test (companies._lowered_needle_test), over every code point:
+    a character of _SELF_LOWER_RE lower-cases to itself and comes out of no other character's lower
+    case; an ASCII letter comes out of its two cases and _LOWERS_TO only."""
+    from analysis.ingest.metadata.companies import _LOWERS_TO, _SELF_LOWER_RE
+
+    for cp in range(0x110000):
+        c = chr(cp)
+        low = c.lower()
+        if _SELF_LOWER_RE.match(c):
+            assert low == c, c
+        for x in low:
+            if x != c:
+                assert not _SELF_LOWER_RE.match(x), (c, x)
+            if x.isascii() and x.isalpha():
+                assert c in (x, x.upper(), *_LOWERS_TO.get(x, "")), (c, x)
+
+
+_NEEDLES = ["china", "unicom", "cmcc", "广电5g", "中国联合网络通信(集团)有限公司", "ik", "kı", "ſi", "é中", "中é", "a(b)"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(_NEEDLES),
+    st.lists(
+        st.sampled_from(["China", "CHINA", "cHiNa", "Unicom", "CMCC", "广电5G", "广电5g", "中国", "(集团)", "İ", "\u212a",
+                         "K", "ı", "ſ", "É", "é", "中", "I", "i", "k", "a", "(", "B)", " ", "Σ"]),
+        max_size=12,
+    ).map("".join),
+)  # fmt: skip
+def test_scanned_needle_test_equals_lowering(needle: str, text: str) -> None:
+    """What the plan decides equals ``needle in text.lower()``, the test it replaces."""
+    from analysis.ingest.metadata.companies import _lowered_needle_test
+
+    plain, hints = _lowered_needle_test(needle)
+    if plain:
+        decided = needle in text
+    else:
+        decided = (hints is None or any(h in text for h in hints)) and needle in text.lower()
+    assert decided == (needle in text.lower())

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from analysis import config
+from analysis._text import HAN_BMP
 from analysis.errors import AnalysisError
 from analysis.ingest.metadata import companyforms, runin
 from analysis.ingest.metadata.lines import (
@@ -128,6 +129,34 @@ def _pattern_needle(pattern: str) -> str | None:
     return best.lower() if len(best) >= 2 else None
 
 
+# Characters that str.lower() leaves alone and makes from no other character (Han, ASCII digits and
+# punctuation), and the only characters whose lower case holds a given ASCII letter besides its two
+# cases (İ -> i̇, the Kelvin sign -> k); the tests check both over every code point.
+_SELF_LOWER_RE = re.compile(f"[{HAN_BMP}\x00-\x40\x5b-\x60\x7b-\x7f]")
+_LOWERS_TO = {"i": "\u0130", "k": "\u212a"}
+
+
+def _lowered_needle_test(needle: str | None) -> tuple[bool, tuple[str, ...] | None]:
+    """How to test ``needle in text.lower()`` cheaply: ``(True, None)``: it is ``needle in text`` (every
+    character of the needle lower-cases only from itself); ``(False, hints)``: only if one of ``hints``
+    is in ``text`` (None: no such hint) is the lower-cased text worth making and searching."""
+    if not needle:
+        return False, None
+    head = ""
+    for c in needle:
+        if not _SELF_LOWER_RE.match(c):
+            break
+        head += c
+    if head == needle:
+        return True, None
+    if head:
+        return False, (head,)
+    first = needle[0]
+    if first.isascii() and first.isalpha():
+        return False, tuple(dict.fromkeys(first.lower() + first.upper() + _LOWERS_TO.get(first.lower(), "")))
+    return False, None
+
+
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -160,6 +189,8 @@ class CompanyAliases:
     _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
     _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _windowed: tuple[tuple[str, tuple[Any, ...]], ...] = field(init=False, repr=False, compare=False)
+    # the scanned entries with how to test their needle (see _lowered_needle_test)
+    _scan_plans: tuple[tuple[int, bool, tuple[str, ...] | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -181,6 +212,7 @@ class CompanyAliases:
         object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
         object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
+        object.__setattr__(self, "_scan_plans", tuple((k, *_lowered_needle_test(compiled[k][2])) for k in self._scanned))
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
         # the needle is the root), window, -weight)
         object.__setattr__(
@@ -217,9 +249,9 @@ class CompanyAliases:
             # the root's occurrences, found once, give every member's: a member's needle holds the root
             # at offset ``off``
             for root, members in self._windowed:
-                starts = occurrences(t, root)
-                if not starts:
+                if root not in t:
                     continue  # no needle of the group can occur
+                starts = occurrences(t, root)
                 for k, rx, needle, off, win, heavy in members:
                     if off < 0:
                         at = starts
@@ -228,14 +260,24 @@ class CompanyAliases:
                         if not at:
                             continue
                     found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
-            scanned: Iterable[int] = self._scanned
+            plans: Iterable[tuple[int, bool, tuple[str, ...] | None]] = self._scan_plans
         else:
-            scanned = range(len(compiled))
-        lowered = t.lower() if scanned else t
-        for k in scanned:
+            plans = ((k, False, None) for k in range(len(compiled)))
+        lowered = None  # t.lower(), made when a needle needs it
+        for k, plain, hints in plans:
             rx, e, needle, _ = compiled[k]
-            if needle is None or needle in lowered:
-                found.extend((m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start())
+            if needle is not None:
+                if plain:  # (its lower case occurs in t.lower() where it occurs in t)
+                    if needle not in t:
+                        continue
+                else:
+                    if hints is not None and not any(h in t for h in hints):
+                        continue  # no character of t lower-cases to the needle's beginning
+                    if lowered is None:
+                        lowered = t.lower()
+                    if needle not in lowered:
+                        continue
+            found.extend((m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start())
         # leftmost, then longest, then heaviest, then first in the table
         found.sort()
         out: list[Mention] = []
@@ -396,7 +438,7 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     for k, m in enumerate(mentions):
         before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
         enumerated = before.endswith("、") or after.startswith("、")
-        if enumerated or _LIST_AFTER_RE.match(after) or _LIST_BEFORE_RE.search(before):
+        if enumerated or _LIST_AFTER_RE.match(after) or ("、" in before and _LIST_BEFORE_RE.search(before)):
             out.add(k)
     return out
 
@@ -457,11 +499,17 @@ def _with_short_forms(text: str, found: list[Mention]) -> list[Mention]:
     return sorted([*found, *extra], key=lambda m: m.start)
 
 
-def _first_line_naming(lines: _Lines, company: str, aliases: CompanyAliases, lo: int, hi: int) -> str:
-    """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence)."""
+def _first_line_naming(
+    lines: _Lines, company: str, aliases: CompanyAliases, lo: int, hi: int, known: dict[str, list[Mention]]
+) -> str:
+    """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence). ``known``: the
+    mentions already found in some prepared texts (the title's, often the title line's too)."""
     for i in range(max(lo, 0), min(hi, len(lines.norm))):
         t = prepare_for_matching(lines.norm[i])
-        if any(m.company == company for m in _with_short_forms(t, aliases._find_prepared(t))):
+        found = known.get(t)
+        if found is None:
+            found = aliases._find_prepared(t)
+        if any(m.company == company for m in _with_short_forms(t, found)):
             snippet = lines.norm[i] if len(lines.norm[i]) <= 40 else lines.norm[i][:39] + "…"
             return f"; line {i + 1}: {snippet}"
     return ""
@@ -585,7 +633,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     lead_in = f"title lists {', '.join(in_title)}; " if in_title else ""
     if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= margin * runner_up:
         reasons = f" ({', '.join(dict.fromkeys(why[leader]))})" if why.get(leader) else ""
-        where = _first_line_naming(lines, leader, aliases, first, end)
+        where = _first_line_naming(lines, leader, aliases, first, end, {title_t: title_found})
         return leader, f"{lead_in}article scores {table}{reasons}{where}"
     if len(ranked) > 1 and top < margin * runner_up:
         listed_lead = "the lead lists several; " if several else ""
