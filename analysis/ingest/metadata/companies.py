@@ -189,8 +189,10 @@ class CompanyAliases:
     _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
     _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _windowed: tuple[tuple[str, tuple[Any, ...]], ...] = field(init=False, repr=False, compare=False)
-    # the scanned entries with how to test their needle (see _lowered_needle_test)
-    _scan_plans: tuple[tuple[int, bool, tuple[str, ...] | None], ...] = field(init=False, repr=False, compare=False)
+    # the scanned entries grouped by how to test their needle (see _lowered_needle_test)
+    _scan_plans: tuple[tuple[bool, tuple[str, ...] | None, tuple[int, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         compiled = []
@@ -212,7 +214,10 @@ class CompanyAliases:
         object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
         object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
-        object.__setattr__(self, "_scan_plans", tuple((k, *_lowered_needle_test(compiled[k][2])) for k in self._scanned))
+        plans: dict[tuple[bool, tuple[str, ...] | None], list[int]] = {}
+        for k in self._scanned:  # (the order of the mentions found does not matter: they are sorted)
+            plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
+        object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
         # the needle is the root), window, -weight)
         object.__setattr__(
@@ -260,24 +265,27 @@ class CompanyAliases:
                         if not at:
                             continue
                     found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
-            plans: Iterable[tuple[int, bool, tuple[str, ...] | None]] = self._scan_plans
+            plans: Iterable[tuple[bool, tuple[str, ...] | None, tuple[int, ...]]] = self._scan_plans
         else:
-            plans = ((k, False, None) for k in range(len(compiled)))
+            plans = ((False, None, tuple(range(len(compiled)))),)
         lowered = None  # t.lower(), made when a needle needs it
-        for k, plain, hints in plans:
-            rx, e, needle, _ = compiled[k]
-            if needle is not None:
-                if plain:  # (its lower case occurs in t.lower() where it occurs in t)
-                    if needle not in t:
-                        continue
-                else:
-                    if hints is not None and not any(h in t for h in hints):
-                        continue  # no character of t lower-cases to the needle's beginning
-                    if lowered is None:
-                        lowered = t.lower()
-                    if needle not in lowered:
-                        continue
-            found.extend((m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start())
+        for plain, hints, ks in plans:
+            if hints is not None and not any(h in t for h in hints):
+                continue  # no character of t lower-cases to the needles' beginning
+            for k in ks:
+                rx, e, needle, _ = compiled[k]
+                if needle is not None:
+                    if plain:  # (its lower case occurs in t.lower() where it occurs in t)
+                        if needle not in t:
+                            continue
+                    else:
+                        if lowered is None:
+                            lowered = t.lower()
+                        if needle not in lowered:
+                            continue
+                found.extend(
+                    (m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start()
+                )
         # leftmost, then longest, then heaviest, then first in the table
         found.sort()
         out: list[Mention] = []
