@@ -395,3 +395,49 @@ def test_scanned_needle_test_equals_lowering(needle: str, text: str) -> None:
     else:
         decided = (hints is None or any(h in text for h in hints)) and needle in text.lower()
     assert decided == (needle in text.lower())
+
+
+def _list_items_reference(text: str, mentions: list) -> set[int]:
+    """companies._list_items as written before its prefilters (every regex tried on every mention)."""
+    from analysis.ingest.metadata.companies import _LIST_AFTER_RE, _LIST_BEFORE_RE, _LIST_SEP_RE
+
+    out: set[int] = set()
+    group: list[int] = []
+    enumerated = False
+
+    def close() -> None:
+        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+            out.update(group)
+
+    for k, m in enumerate(mentions):
+        if group:
+            gap = text[mentions[group[-1]].end : m.start]
+            if _LIST_SEP_RE.fullmatch(gap):
+                group.append(k)
+                enumerated = enumerated or "、" in gap
+                continue
+            close()
+        group, enumerated = [k], False
+    close()
+    for k, m in enumerate(mentions):
+        before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
+        if before.endswith("、") or after.startswith("、") or _LIST_AFTER_RE.match(after) or _LIST_BEFORE_RE.search(before):
+            out.add(k)
+    return out
+
+
+_LIST_PIECES = [
+    "中国移动", "中国电信", "中国联通", "国家电网", "中国石油", "、", "和", "与", "及", "以及", "或", "同", ",", " ",
+    "等", "等待", "等级", "有关", "负责同志", "签署协议", "。", "\n", "党支部", "近日",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), max_size=30).map("".join))
+def test_list_item_prefilters_equal_the_regexes(text: str) -> None:
+    from analysis.ingest.metadata.companies import _list_items
+
+    mentions = load_aliases().find(text)
+    t = prepare_for_matching(text)
+    assert _list_items(t, mentions) == _list_items_reference(t, mentions)

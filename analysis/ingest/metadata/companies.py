@@ -429,9 +429,13 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     enumerated = False
 
     def close() -> None:
-        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
-        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng())):
             out.update(group)  # 中国电信和中国移动等: both items
+
+    def closed_by_deng() -> bool:
+        end = mentions[group[-1]].end
+        after = text[end : end + 3]
+        return "等" in after and bool(_LIST_AFTER_RE.match(after))
 
     for k, m in enumerate(mentions):
         if group:
@@ -446,7 +450,11 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     for k, m in enumerate(mentions):
         before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
         enumerated = before.endswith("、") or after.startswith("、")
-        if enumerated or _LIST_AFTER_RE.match(after) or ("、" in before and _LIST_BEFORE_RE.search(before)):
+        if (
+            enumerated
+            or ("等" in after and _LIST_AFTER_RE.match(after))
+            or ("、" in before and _LIST_BEFORE_RE.search(before))
+        ):
             out.add(k)
     return out
 
