@@ -441,3 +441,21 @@ def test_list_item_prefilters_equal_the_regexes(text: str) -> None:
     mentions = load_aliases().find(text)
     t = prepare_for_matching(text)
     assert _list_items(t, mentions) == _list_items_reference(t, mentions)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.data())
+def test_telecom_context_search_equals_one_test_per_word(data: st.DataObject) -> None:
+    """Two different context words, found with one alternation, as one substring test per word finds."""
+    from analysis.ingest.metadata.companyforms import (
+        _context_words,
+        telecom_context,
+        telecom_context_by_words,
+    )
+
+    words = list(_context_words())
+    halves = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    pieces = st.sampled_from(sorted(set(words + halves + ["中国移动", "，", "。", "a", " "])))
+    text = "".join(data.draw(st.lists(pieces, max_size=8)))
+    assert telecom_context(text) == telecom_context_by_words(text)
+
