@@ -459,3 +459,45 @@ def test_telecom_context_search_equals_one_test_per_word(data: st.DataObject) ->
     text = "".join(data.draw(st.lists(pieces, max_size=8)))
     assert telecom_context(text) == telecom_context_by_words(text)
 
+
+
+_BYLINE_PIECES = [
+    "记者", "通讯员", "摄影", "实习生", "见习记者", "特约记者", "/", "|", ":", " ", "(", "某某网", "新华", "网", "报",
+    "社", "台", "电视台", "讯", "王某", "。", "!", "?", "中国移动", "a", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_BYLINE_PIECES), max_size=14).map("".join))
+def test_byline_branches_apart_equal_the_alternation(line: str) -> None:
+    from analysis.ingest.metadata import runin
+
+    assert runin.is_byline(line) == (
+        bool(runin._BYLINE_RE.search(line)) and not runin._SENTENCE_PUNCT_RE.search(line)
+    )
+
+
+_BLANKS = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2003", "\u2028", "\u202f",
+           "\u3000", "\u200b", "\ufeff"]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_BLANKS, ":", "：", "来源", "中", "a", "、", ",", "和", "以及", "或", "同", "与", "及",
+                                 "等", "x"]), max_size=12).map("".join))  # fmt: skip
+def test_whitespace_tests_by_str_methods_equal_the_regexes(s: str) -> None:
+    """re's \\s is str.isspace: the label-end and list-separator tests written with split/strip."""
+    from analysis.ingest.metadata.companies import _LIST_SEP_RE, _is_list_sep
+    from analysis.ingest.metadata.sources import _LABEL_END_RE, _has_label_end
+
+    assert _has_label_end(s) == bool(_LABEL_END_RE.search(s))
+    assert _is_list_sep(s) == bool(_LIST_SEP_RE.fullmatch(s))
+    assert _is_list_sep(s * 9) == bool(_LIST_SEP_RE.fullmatch(s * 9))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["中", "国", "㐀", "\u4dbf", "\u4dc0", "豈", "\ufaff", "\ufb00", "\u9fff", "a", " ",
+                                         "\t", "\u3000", "\n"])))  # fmt: skip
+def test_cjk_space_runs_equal_the_lookaround_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _CJK_SPACE_RE, _drop_cjk_spaces
+
+    assert _drop_cjk_spaces(s) == _CJK_SPACE_RE.sub("", s)

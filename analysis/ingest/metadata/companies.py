@@ -411,6 +411,15 @@ def load_aliases(path: str | Path | None = None, extra: Iterable[str | Path] = (
 _LEAD_CHARS = 150
 _SUBJECT_CHARS = 40
 _LIST_SEP_RE = re.compile(r"\s*(?:、|,|和|与|及|以及|或|同)\s*")
+_LIST_SEPS = frozenset(("、", ",", "和", "与", "及", "以及", "或", "同"))
+
+
+def _is_list_sep(gap: str) -> bool:
+    """``_LIST_SEP_RE.fullmatch(gap)``: a separator between spaces (re's \\s is str.isspace, what strip
+    removes); a long gap, mostly text between two mentions, goes to the regex, which fails at once."""
+    if len(gap) > 16:
+        return bool(_LIST_SEP_RE.fullmatch(gap))
+    return gap.strip() in _LIST_SEPS
 # Before a mention: an earlier item of an enumeration (中国石油、国家电网和中国移动); after it: 等.
 _LIST_BEFORE_RE = re.compile(r"、[^,。;!?:\n]{1,15}(?:和|及|以及|与|或)\s*$")
 _LIST_AFTER_RE = re.compile(r"\s*等(?![待候级同])")
@@ -440,7 +449,7 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     for k, m in enumerate(mentions):
         if group:
             gap = text[mentions[group[-1]].end : m.start]
-            if _LIST_SEP_RE.fullmatch(gap):
+            if _is_list_sep(gap):
                 group.append(k)
                 enumerated = enumerated or "、" in gap
                 continue
@@ -608,8 +617,8 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
             k
             for k, m in enumerate(in_lead)
             if companyforms.partner_subject(lead, m.start, m.end)
-            and not (k > 0 and _LIST_SEP_RE.fullmatch(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
-            and not (k + 1 < len(in_lead) and _LIST_SEP_RE.fullmatch(lead[m.end : in_lead[k + 1].start]))
+            and not (k > 0 and _is_list_sep(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
+            and not (k + 1 < len(in_lead) and _is_list_sep(lead[m.end : in_lead[k + 1].start]))
             and not _LIST_AFTER_RE.match(lead[m.end : m.end + 3])  # 中国移动等
         }
         lead_list -= partners

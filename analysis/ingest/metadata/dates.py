@@ -267,7 +267,7 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
     ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
     """
     # Every format but 二〇二四年一月三十日 holds a year 19xx/20xx in ASCII digits; that one needs 年 and 月.
-    year = _YEAR_RE.search(line) is not None
+    year = ("19" in line or "20" in line) and _YEAR_RE.search(line) is not None
     cn = "年" in line and "月" in line
     if not (year or cn):
         return ()

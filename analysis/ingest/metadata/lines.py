@@ -38,13 +38,31 @@ _WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 
 
+_BLANK_RUN_RE = re.compile(r"[ \t]+")
+
+
+def _is_cjk_char(c: str) -> bool:
+    return "\u3400" <= c <= "\u4dbf" or "\u4e00" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
 def _drop_cjk_spaces(s: str) -> str:
     """``_CJK_SPACE_RE.sub("", s)``: spaces and tabs between two CJK characters go. Most texts hold
     neither (the spacing repair ran before): a substring test then saves the regex, which (starting
-    with a lookbehind) is tried at every position."""
+    with a lookbehind) is tried at every position; otherwise each run of spaces and tabs is looked at
+    where it stands (the regex removes exactly the whole runs with a CJK character on both sides)."""
     if " " not in s and "\t" not in s:
         return s
-    return _CJK_SPACE_RE.sub("", s)
+    out: list[str] = []
+    pos = 0
+    for m in _BLANK_RUN_RE.finditer(s):
+        a, b = m.span()
+        if a > 0 and b < len(s) and _is_cjk_char(s[a - 1]) and _is_cjk_char(s[b]):
+            out.append(s[pos:a])
+            pos = b
+    if not out:
+        return s
+    out.append(s[pos:])
+    return "".join(out)
 
 # Common characters that exist only in traditional script: one of them means "convert first".
 _TRAD_RE = re.compile(
@@ -56,7 +74,8 @@ _HTML_BREAK_RE = re.compile(
     r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/th|/title|p|div|li|tr|h[1-6])\b[^<>]*>", re.I
 )
 _HTML_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # Mirror-site pinyin glosses after characters: 國(guó)家(jiā) -> 國家.
 _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _GLOSS_RE = re.compile(
@@ -132,7 +151,10 @@ def _nfkc(s: str) -> str:
     u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
     if not unicodedata.is_normalized("NFKC", u):
         u = unicodedata.normalize("NFKC", s)
-    return _ZERO_WIDTH_RE.sub("", u)
+    for c in _ZERO_WIDTH:  # (a few substring tests scan faster than the character class)
+        if c in u:
+            return _ZERO_WIDTH_RE.sub("", u)
+    return u
 
 
 def _strip_glosses(text: str) -> str:

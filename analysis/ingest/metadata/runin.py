@@ -180,6 +180,10 @@ _BYLINE_RE = re.compile(
 )
 
 
+# _BYLINE_RE's two branches apart: a search for the first skips ahead to 记者 ..., the second (anchored)
+# is tried at the start only, where the alternation tried both at every position.
+_BYLINE_WORD_RE = re.compile(r"(?:记者|通讯员|摄影|实习生|见习记者|特约记者)\s*[/|:]")
+_BYLINE_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,14}(?:网|报|社|台|电视台)讯?\s*\(\s*(?:记者|通讯员)")
 _SENTENCE_PUNCT_RE = re.compile(r"[。!?]")
 
 
@@ -189,7 +193,9 @@ def is_byline(line: str) -> bool:
     ``line`` is normalised (NFKC: ``／`` is ``/``, ``（`` is ``(``). A title quoting a reporter does not
     put a slash or a colon right after 记者.
     """
-    return bool(_BYLINE_RE.search(line)) and not _SENTENCE_PUNCT_RE.search(line)
+    if _SENTENCE_PUNCT_RE.search(line):
+        return False  # (a paragraph: the cheap test first)
+    return bool(_BYLINE_WORD_RE.search(line) or _BYLINE_HEAD_RE.match(line))
 
 
 _SENTENCE_END_RE = re.compile(r"[。!?！？;；…][”’」』)）】》]*$")
