@@ -417,6 +417,8 @@ _LIST_SEPS = frozenset(("、", ",", "和", "与", "及", "以及", "或", "同")
 def _is_list_sep(gap: str) -> bool:
     """``_LIST_SEP_RE.fullmatch(gap)``: a separator between spaces (re's \\s is str.isspace, what strip
     removes); a long gap, mostly text between two mentions, goes to the regex, which fails at once."""
+    if len(gap) > 2 and not (gap[0].isspace() or gap[-1].isspace()):
+        return False  # (a separator is one or two characters: the rest are spaces around it)
     if len(gap) > 16:
         return bool(_LIST_SEP_RE.fullmatch(gap))
     return gap.strip() in _LIST_SEPS
