@@ -501,3 +501,13 @@ def test_cjk_space_runs_equal_the_lookaround_regex(s: str) -> None:
     from analysis.ingest.metadata.lines import _CJK_SPACE_RE, _drop_cjk_spaces
 
     assert _drop_cjk_spaces(s) == _CJK_SPACE_RE.sub("", s)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map("".join))
+def test_day_month_prefilter_never_hides_a_match(line: str) -> None:
+    """A line datefmt.may_hold_day_month turns away holds no DAY_MONTH_RE match."""
+    from analysis.ingest.metadata import datefmt
+
+    if datefmt.DAY_MONTH_RE.search(line):
+        assert datefmt.may_hold_day_month(line)

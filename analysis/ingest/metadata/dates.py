@@ -281,6 +281,7 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
         "cn": cn,
         "compact": year and _COMPACT_HINT_RE.search(line) is not None,
         "english": english,
+        "dmy": year and datefmt.may_hold_day_month(line),
     }
     return _scan_dates(line, order, year, cn, english, formats)
 
@@ -309,7 +310,7 @@ def _scan_dates(
             date = _hit_date(fmt, m)
             if date is not None:
                 hits.append(_DateHit(m.start(), m.end(), date, fmt))
-    if year and ("/" in line or "." in line or "-" in line):
+    if year and ("/" in line or "." in line or "-" in line) and (formats is None or formats.get("dmy", True)):
         for m in datefmt.DAY_MONTH_RE.finditer(line):
             date = datefmt.resolve(m, order)
             if date is not None:
