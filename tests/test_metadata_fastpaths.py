@@ -511,3 +511,22 @@ def test_day_month_prefilter_never_hides_a_match(line: str) -> None:
 
     if datefmt.DAY_MONTH_RE.search(line):
         assert datefmt.may_hold_day_month(line)
+
+
+def test_every_white_space_but_the_space_is_unprintable() -> None:
+    """The premise of sources._has_label_end's shortcut (a printable line without " " holds no \\s)."""
+    for cp in range(0x110000):
+        c = chr(cp)
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), hex(cp)
+        if re.fullmatch(r"\s", c):
+            assert c.isspace(), hex(cp)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["。", "!", "?", "！", "？", ";", "；", "…", "”", "’", "」", "』", ")", "）", "】", "》", "中",
+                                 "a", " ", "\n", "(", "“"]), max_size=10).map("".join))  # fmt: skip
+def test_sentence_end_at_the_end_equals_the_regex(s: str) -> None:
+    from analysis.ingest.metadata import runin
+
+    assert runin._ends_sentence(s) == bool(runin._SENTENCE_END_RE.search(s))

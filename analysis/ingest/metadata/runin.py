@@ -199,6 +199,18 @@ def is_byline(line: str) -> bool:
 
 
 _SENTENCE_END_RE = re.compile(r"[。!?！？;；…][”’」』)）】》]*$")
+_ENDERS, _CLOSERS = "。!?！？;；…", "”’」』)）】》"
+
+
+def _ends_sentence(s: str) -> bool:
+    """``_SENTENCE_END_RE.search(s)``, looking at the end only (the regex is tried at every position):
+    the last character before the closing quotes and brackets ends a sentence ($ also matches before
+    a final line break)."""
+    for t in (s, s[:-1]) if s.endswith("\n") else (s,):
+        r = t.rstrip(_CLOSERS)
+        if r and r[-1] in _ENDERS:
+            return True
+    return False
 
 
 def looks_hard_wrapped(lines: list[str]) -> bool:
@@ -221,7 +233,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     if len(stripped) < 3:
         return None
     width = max(len(s) for s in stripped)
-    full = sum(1 for s in stripped if len(s) >= width - 3 and not _SENTENCE_END_RE.search(s))
+    full = sum(1 for s in stripped if len(s) >= width - 3 and not _ends_sentence(s))
     return width if full >= 3 else None
 
 
@@ -249,7 +261,7 @@ def rejoin_hard_wrapped(text: str) -> str:
         else:
             out.append(line)
         s = out[-1].strip()
-        cut = i > 0 and len(line.strip()) >= width - 1 and not _SENTENCE_END_RE.search(s)
+        cut = i > 0 and len(line.strip()) >= width - 1 and not _ends_sentence(s)
     return "\n".join(out)
 
 

@@ -80,7 +80,11 @@ _LABEL_END_RE = re.compile(r"[:\s]")
 def _has_label_end(line: str) -> bool:
     """``_LABEL_END_RE.search(line)``, faster: re's \\s is str.isspace, whose runs str.split cuts at (a
     text holds one iff it splits in two or starts or ends with one)."""
-    return ":" in line or len(line.split(None, 1)) > 1 or line[:1].isspace() or line[-1:].isspace()
+    if ":" in line or " " in line:
+        return True
+    if line.isprintable():
+        return False  # (every white space but " " is unprintable)
+    return len(line.split(None, 1)) > 1 or line[:1].isspace() or line[-1:].isspace()
 _SOURCE_STOP_RE = re.compile(
     r"\s{2,}|\t|[|丨【\[]|\s*(?:发布时间|发布日期|发表时间|更新时间|时\s*间|日\s*期|作者|责任编辑|编辑|责编|记者|"
     r"通讯员|浏览|阅读|点击|字号|字体|打印|分享|审核|摄影|来源|发布人|供稿|关键词|标签)\s*[:：]"
