@@ -530,3 +530,25 @@ def test_sentence_end_at_the_end_equals_the_regex(s: str) -> None:
     from analysis.ingest.metadata import runin
 
     assert runin._ends_sentence(s) == bool(runin._SENTENCE_END_RE.search(s))
+
+
+_SCRIPT_PIECES = [
+    "中国移动", "国家", "國", "聯通", "發佈時間", "\uf92d", "\uf93f", "\ufa3b", "\u2f00", "㈱", "（", "）", "，", "Ａ",
+    "\u3000", " ", "  ", "\t", "\n", "\r\n", "来源：", "记者/", "\u200b", "e\u0301", "\u0301", "2024年1月30日", "a",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SCRIPT_PIECES), max_size=30).map("".join))
+def test_document_without_traditional_script_skips_the_script_test(text: str) -> None:
+    """What the extractors normalise again (a line, a part of one, the article's lines joined) comes
+    out as the general normalisation gives it, whether or not the document shows traditional script."""
+    from analysis.ingest.metadata.lines import _lines, _norm, _norm_joined, _norm_key, _norm_line
+
+    lines = _lines(text)
+    for line in lines.norm:
+        assert _norm_line(lines, line) == _norm(line)
+        assert _norm_line(lines, line[1:]) == _norm(line[1:])
+        assert _norm_key(line, lines) == _norm_key(line)
+    for sub in (lines.raw, lines.raw[1:], [r[1:] for r in lines.raw]):
+        assert _norm_joined(lines, sub, bool(lines.memo.get("no_trad"))) == _norm("\n".join(sub))

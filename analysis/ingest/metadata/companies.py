@@ -65,6 +65,7 @@ from analysis.ingest.metadata.lines import (
     _locate,
     _norm,
     _norm_joined,
+    _norm_line,
 )
 from analysis.ingest.metadata.sources import (
     _source,
@@ -532,7 +533,7 @@ def _first_line_naming(
     """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence). ``known``: the
     mentions already found in some prepared texts (the title's, often the title line's too)."""
     for i in range(max(lo, 0), min(hi, len(lines.norm))):
-        t = prepare_for_matching(lines.norm[i])
+        t = _drop_cjk_spaces(_norm_line(lines, lines.norm[i]))  # prepare_for_matching
         found = known.get(t)
         if found is None:
             found = aliases._find_prepared(t)
@@ -585,7 +586,11 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
         skip = _headline_lines(lines, first, end, title_idx)
-        body = _drop_cjk_spaces(_norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
+        body = _drop_cjk_spaces(
+            _norm_joined(
+                lines, [lines.raw[i] for i in range(first, end) if i not in skip], bool(lines.memo.get("no_trad"))
+            )
+        )
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}
@@ -611,7 +616,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     why: dict[str, list[str]] = {}
     lead_listed: set[str] = set()
     if start < len(lines.norm):
-        lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
+        lead = _drop_cjk_spaces(_norm_line(lines, lines.norm[start]))[:_LEAD_CHARS]  # prepare_for_matching
         in_lead = _with_short_forms(lead, aliases._find_prepared(lead))
         lead_list = _list_items(lead, in_lead)
         # the partner of a joint activity (…党支部与福州电信分公司党支部举行共建…) is no list item

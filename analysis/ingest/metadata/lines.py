@@ -164,8 +164,10 @@ def _strip_glosses(text: str) -> str:
     return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
 
 
-def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
+def _norm_joined(lines: _Lines, raw: Sequence[str], no_trad: bool = False) -> str:
     """``_norm("\n".join(raw))`` for lines of the document, each line's NFKC computed once per document.
+    ``no_trad``: the lines are lines of ``lines.raw`` (or parts of them) in a document without a
+    traditional character (see :func:`_norm_line`): the script test is saved.
 
     NFKC never reaches across a line break (``\n`` is a starter that composes with nothing), so
     normalising line by line and joining is the same as normalising the joined text; the script
@@ -174,6 +176,13 @@ def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
     """
     if any("\n" in ln for ln in raw):  # not lines (never so for _Lines.raw, split on \n)
         return _norm("\n".join(raw))
+    joined = _nfkc_joined(lines, raw)
+    if no_trad:
+        return joined
+    return _to_simplified(joined)
+
+
+def _nfkc_joined(lines: _Lines, raw: Sequence[str]) -> str:
     memo: dict[str, str] = lines.memo.setdefault("nfkc", {})
     parts = []
     for ln in raw:
@@ -181,7 +190,14 @@ def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
         if done is None:
             done = memo[ln] = _nfkc(ln)
         parts.append(done)
-    return _to_simplified("\n".join(parts))
+    return "\n".join(parts)
+
+
+def _norm_line(lines: _Lines, line: str) -> str:
+    """``_norm(line)`` for a line of ``lines.norm`` (or a part of one): in a document whose text shows
+    no traditional character, no part of it does (the characters tested are CJK ideographs, which
+    NFKC neither composes nor makes out of more than one character), and the script test is saved."""
+    return _nfkc(line) if lines.memo.get("no_trad") else _norm(line)
 
 
 _NON_CJK_RE = re.compile(f"[^{_CJK_CHARS}]+")
@@ -237,7 +253,11 @@ def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
     prepared = _Lines(raw, [], fm, text)
     if nfkc is not None:
         prepared.memo["nfkc"] = nfkc
-    joined = _norm_joined(prepared, raw)
+    joined = _nfkc_joined(prepared, raw)  # _norm_joined (raw was split on \n), whose script test is kept
+    if _TRAD_RE.search(joined):
+        joined = convert_script(joined, "t2s")
+    else:
+        prepared.memo["no_trad"] = True
     norm = joined.split("\n")
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
@@ -421,8 +441,9 @@ def _spaced(words: Iterable[str]) -> str:
 _KEY_DROP_RE = re.compile(r"[\s#*]+")
 
 
-def _norm_key(s: str) -> str:
-    return _KEY_DROP_RE.sub("", _norm(s))
+def _norm_key(s: str, lines: _Lines | None = None) -> str:
+    """``s`` normalised without spaces, # and * (``lines``: ``s`` is a line of theirs, see _norm_line)."""
+    return _KEY_DROP_RE.sub("", _norm(s) if lines is None else _norm_line(lines, s))
 
 
 def _locate(lines: _Lines, title: str) -> int:
@@ -441,7 +462,7 @@ def _find_line(lines: _Lines, title: str) -> int:
     for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
         lk = keys.get(line)
         if lk is None:
-            lk = keys[line] = _norm_key(line)
+            lk = keys[line] = _norm_key(line, lines)
         if key in lk or (len(lk) >= 6 and lk in key):
             return i
     return -1
