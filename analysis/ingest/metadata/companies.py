@@ -194,6 +194,7 @@ class CompanyAliases:
     _scan_plans: tuple[tuple[bool, tuple[str, ...] | None, tuple[int, ...]], ...] = field(
         init=False, repr=False, compare=False
     )
+    _any_needed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -219,6 +220,19 @@ class CompanyAliases:
         for k in self._scanned:  # (the order of the mentions found does not matter: they are sorted)
             plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
         object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
+        # one search for what any mention needs (a root, a plain needle, a hint): a text holding none of
+        # them (most short texts) names no company; None when some entry has no such string
+        needed = [*groups, *(n for plain, hints in plans if plain for k in plans[(plain, hints)] if (n := compiled[k][2]))]
+        for plain, hints in plans:
+            if not plain:
+                needed.extend(hints or [""])
+        object.__setattr__(
+            self,
+            "_any_needed",
+            re.compile("|".join(map(re.escape, sorted(set(needed), key=lambda w: (-len(w), w)))))
+            if needed and all(needed)
+            else None,
+        )
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
         # the needle is the root), window, -weight)
         object.__setattr__(
@@ -252,6 +266,8 @@ class CompanyAliases:
         found: list[tuple[int, int, int]] = []  # (start, end, entry index)
         compiled = self._compiled
         if windows:
+            if self._any_needed is not None and not self._any_needed.search(t):
+                return []
             # the root's occurrences, found once, give every member's: a member's needle holds the root
             # at offset ``off``
             for root, members in self._windowed:

@@ -301,17 +301,23 @@ class _Words:
         # a match of a cased word starts with a character re.I takes for the word's first one
         known = all(w[0].isascii() or w[0].lower() == w[0] == w[0].upper() for w in cased)
         self._cased_first = "".join(sorted({c for w in cased for c in _ignorecase_variants(w[0])})) if known else None
+        self._cased_hint = re.compile(f"[{re.escape(self._cased_first)}]") if self._cased_first else None
         self._rest = tuple((needles, re.compile(rx, flags)) for needles, rx in rest)
+        # every needle of the rest as one alternation: a line holding none skips them all
+        all_needles = sorted({n for needles, _ in rest for n in needles}, key=lambda w: (-len(w), w))
+        self._rest_hint = re.compile("|".join(map(re.escape, all_needles))) if all(all_needles) else None
 
     def search(self, line: str) -> bool:
         if self._words_re is not None and self._words_re.search(line):
             return True
         if (
             self._cased is not None
-            and (self._cased_first is None or any(c in line for c in self._cased_first))
+            and (self._cased_hint is None or self._cased_hint.search(line))
             and self._cased.search(line)
         ):
             return True
+        if not self._rest or (self._rest_hint is not None and not self._rest_hint.search(line)):
+            return False
         return any(rx.search(line) for needles, rx in self._rest if any(n in line for n in needles))
 
 
