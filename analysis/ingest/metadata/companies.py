@@ -158,6 +158,14 @@ def _lowered_needle_test(needle: str | None) -> tuple[bool, tuple[str, ...] | No
     return False, None
 
 
+def _is_han_literal(rx: re.Pattern[str], needle: str | None) -> bool:
+    """Is ``rx`` the literal ``needle`` of Han characters alone (caseless: re.I changes nothing)?"""
+    return bool(needle) and rx.pattern == re.escape(needle or "") and _HAN_ONLY_RE.fullmatch(needle or "") is not None
+
+
+_HAN_ONLY_RE = re.compile(f"[{HAN_BMP}]+")
+
+
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -234,7 +242,7 @@ class CompanyAliases:
             else None,
         )
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
-        # the needle is the root), window, -weight)
+        # the needle is the root), window (None: a Han literal, no regex needed), -weight)
         object.__setattr__(
             self,
             "_windowed",
@@ -243,7 +251,8 @@ class CompanyAliases:
                     root,
                     tuple(
                         (k, compiled[k][0], compiled[k][2], -1 if compiled[k][2] == root else compiled[k][2].find(root),  # type: ignore[union-attr]
-                         compiled[k][3], -compiled[k][1].weight)
+                         None if _is_han_literal(compiled[k][0], compiled[k][2]) else compiled[k][3],
+                         -compiled[k][1].weight)
                         for k in ks
                     ),
                 )
@@ -281,6 +290,13 @@ class CompanyAliases:
                         at = [p - off for p in starts if p >= off and t.startswith(needle, p - off)]
                         if not at:
                             continue
+                    if win is None:  # a Han literal: it matches wherever its needle (itself) occurs
+                        size, nxt = len(needle), 0
+                        for a in at:
+                            if a >= nxt:
+                                found.append((a, -size, heavy, k))
+                                nxt = a + size
+                        continue
                     found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
             plans: Iterable[tuple[bool, tuple[str, ...] | None, tuple[int, ...]]] = self._scan_plans
         else:
