@@ -148,9 +148,12 @@ def _nfkc(s: str) -> str:
     Fast path: replacing a fullwidth form by its decomposition keeps the text's NFKD, hence its NFKC;
     when the result is already NFKC (``is_normalized`` is a quick check), it *is* the NFKC of ``s``.
     """
-    u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
-    if not unicodedata.is_normalized("NFKC", u):
-        u = unicodedata.normalize("NFKC", s)
+    if unicodedata.is_normalized("NFKC", s):
+        u = s  # (most lines: NFKC text holds no fullwidth form, each has a decomposition)
+    else:
+        u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
+        if not unicodedata.is_normalized("NFKC", u):
+            u = unicodedata.normalize("NFKC", s)
     for c in _ZERO_WIDTH:  # (a few substring tests scan faster than the character class)
         if c in u:
             return _ZERO_WIDTH_RE.sub("", u)
