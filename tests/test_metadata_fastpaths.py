@@ -552,3 +552,18 @@ def test_document_without_traditional_script_skips_the_script_test(text: str) ->
         assert _norm_key(line, lines) == _norm_key(line)
     for sub in (lines.raw, lines.raw[1:], [r[1:] for r in lines.raw]):
         assert _norm_joined(lines, sub, bool(lines.memo.get("no_trad"))) == _norm("\n".join(sub))
+
+
+_ROOTS = ["天翼", "翼支付", "中移", "移动", "中国广电", "电信", "联通", "通信", "信号", "号码"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_ROOTS, "天", "翼", "支付", "中", "国", "广", "移", "动", "电", "信", "号", "码", "a"]),
+                max_size=12).map("".join))  # fmt: skip
+def test_roots_found_by_one_alternation_equal_substring_tests(t: str) -> None:
+    """Which roots occur: one findall plus a substring test for the roots a match may pass over."""
+    from analysis.ingest.metadata.companies import _roots_search
+
+    rx, hideable = _roots_search(_ROOTS)
+    present = set(rx.findall(t))
+    assert {r for r in _ROOTS if r in present or (r in hideable and r in t)} == {r for r in _ROOTS if r in t}

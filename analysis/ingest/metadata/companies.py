@@ -158,6 +158,20 @@ def _lowered_needle_test(needle: str | None) -> tuple[bool, tuple[str, ...] | No
     return False, None
 
 
+def _roots_search(roots: list[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """An alternation finding which roots occur in a text (``findall``), and the roots it may miss.
+
+    No root holds another (a needle holding a shorter one has that one as its root), so two roots
+    never match at one position and an occurrence of a root is passed over only where it begins
+    inside a match of another: where a proper end of that one begins it. Those roots are tested
+    apart (a substring test)."""
+    hideable = frozenset(
+        r for r in roots if any(a != r and any(r.startswith(a[i:]) for i in range(1, len(a))) for a in roots)
+    )
+    ordered = sorted(roots, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, ordered)) if roots else "(?!)"), hideable
+
+
 def _is_han_literal(rx: re.Pattern[str], needle: str | None) -> bool:
     """Is ``rx`` the literal ``needle`` of Han characters alone (caseless: re.I changes nothing)?"""
     return bool(needle) and rx.pattern == re.escape(needle or "") and _HAN_ONLY_RE.fullmatch(needle or "") is not None
@@ -203,6 +217,8 @@ class CompanyAliases:
         init=False, repr=False, compare=False
     )
     _any_needed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # the roots as one alternation, and the roots an occurrence of which its matches can pass over
+    _roots: tuple[re.Pattern[str], frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -228,6 +244,7 @@ class CompanyAliases:
         for k in self._scanned:  # (the order of the mentions found does not matter: they are sorted)
             plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
         object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
+        object.__setattr__(self, "_roots", _roots_search(list(groups)))
         # one search for what any mention needs (a root, a plain needle, a hint): a text holding none of
         # them (most short texts) names no company; None when some entry has no such string
         needed = [*groups, *(n for plain, hints in plans if plain for k in plans[(plain, hints)] if (n := compiled[k][2]))]
@@ -279,8 +296,10 @@ class CompanyAliases:
                 return []
             # the root's occurrences, found once, give every member's: a member's needle holds the root
             # at offset ``off``
+            roots_rx, hideable = self._roots
+            present = set(roots_rx.findall(t))
             for root, members in self._windowed:
-                if root not in t:
+                if root not in present and (root not in hideable or root not in t):
                     continue  # no needle of the group can occur
                 starts = occurrences(t, root)
                 for k, rx, needle, off, win, heavy in members:
