@@ -567,3 +567,11 @@ def test_roots_found_by_one_alternation_equal_substring_tests(t: str) -> None:
     rx, hideable = _roots_search(_ROOTS)
     present = set(rx.findall(t))
     assert {r for r in _ROOTS if r in present or (r in hideable and r in t)} == {r for r in _ROOTS if r in t}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_BLANKS, "#", "*", "##", "标题", "中国移动", "Ａ", "（", "國", "a"]), max_size=12).map("".join))
+def test_line_key_by_split_equals_the_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _KEY_DROP_RE, _norm, _norm_key
+
+    assert _norm_key(s) == _KEY_DROP_RE.sub("", _norm(s))

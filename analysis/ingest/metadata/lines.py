@@ -160,10 +160,18 @@ def _nfkc(s: str) -> str:
     return u
 
 
+def _bracket_positions(text: str) -> Iterable[int]:
+    for b in "(（":
+        p = text.find(b)
+        while p >= 0:
+            yield p
+            p = text.find(b, p + 1)
+
+
 def _strip_glosses(text: str) -> str:
     """Pinyin glosses after characters and digits go (every gloss opens with a bracket)."""
-    if ("(" not in text and "（" not in text) or not _GLOSS_HINT_RE.search(text):
-        return text
+    if not any(_GLOSS_HINT_RE.match(text, p) for p in _bracket_positions(text)):
+        return text  # (_GLOSS_HINT_RE.search: a hint starts at a bracket)
     return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
 
 
@@ -246,7 +254,8 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
     """The prepared lines of ``text``; ``nfkc``: the per-line NFKC memo of another view of the same
     document (its lines before the spacing repair), shared (NFKC is a function of the line alone)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
     text = runin.rejoin_hard_wrapped(_strip_glosses(_strip_html(text)))
     raw = [ln.strip() for ln in text.split("\n")]
@@ -452,7 +461,9 @@ _KEY_DROP_RE = re.compile(r"[\s#*]+")
 
 def _norm_key(s: str, lines: _Lines | None = None) -> str:
     """``s`` normalised without spaces, # and * (``lines``: ``s`` is a line of theirs, see _norm_line)."""
-    return _KEY_DROP_RE.sub("", _norm(s) if lines is None else _norm_line(lines, s))
+    n = _norm(s) if lines is None else _norm_line(lines, s)
+    # _KEY_DROP_RE.sub("", n): re's \s is str.isspace, where str.split cuts
+    return "".join(n.split()).replace("#", "").replace("*", "")
 
 
 def _locate(lines: _Lines, title: str) -> int:
