@@ -162,8 +162,12 @@ def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
 
     if len(major):
         bits = int(minor.max()).bit_length()
-        if int(major.max()).bit_length() + bits <= 63:
-            both = np.sort((major << bits) | minor)
+        width = int(major.max()).bit_length() + bits
+        if width <= 63:
+            both = (major << bits) | minor
+            if width <= 32:  # a 32-bit sort is about twice as fast
+                both = both.astype(np.uint32)
+            both = np.sort(both).astype(np.int64, copy=False)
             return both >> bits, both & ((1 << bits) - 1)
     order = np.lexsort((minor, major))
     return major[order], minor[order]
@@ -215,7 +219,10 @@ class _Bigrams:
         group = np.flatnonzero(self.first_of_code)
         counts = np.diff(np.append(group, len(self.code)))  # keys per distinct bigram
         rank_of = np.empty(len(group), dtype=np.int64)
-        rank_of[np.lexsort((self.code[group], counts))] = np.arange(len(group))
+        # by count, then by code: the groups are in code order already, so a stable sort by count (a
+        # radix sort for 16-bit counts) is the same as a lexsort of (code, count)
+        small = counts.astype(np.uint16) if len(counts) and int(counts.max()) < 1 << 16 else counts
+        rank_of[np.argsort(small, kind="stable")] = np.arange(len(group))
         ranks = np.repeat(rank_of, counts)
         ranked = _sorted_pairs(self.seg, ranks)[1].tolist()
         bounds = np.concatenate(([0], np.cumsum(self.size))).tolist()
@@ -270,14 +277,7 @@ def _near_duplicates(
     if not any(search):
         return matches
     owner = list(first.values())  # distinct key -> sentence
-    ranked, bounds = bigrams.ranked()
     key_id = {i: d for d, i in enumerate(owner)}
-
-    def prefix(d: int) -> list[int]:
-        ordered = ranked[bounds[d] : bounds[d + 1]]
-        size = len(ordered)
-        return ordered[: size - math.ceil(threshold * size) + 1]
-
     last_same: dict[str, int] = {}  # key -> latest sentence with exactly this key
     searched: list[int] = []  # distinct keys searched at their first sentence
     for i, key in enumerate(keys):
@@ -289,8 +289,15 @@ def _near_duplicates(
         elif search[i]:
             searched.append(key_id[i])
         last_same[key] = i
-    if not searched:
+    if not searched:  # only identical sentences to match
         return matches
+    ranked, bounds = bigrams.ranked()
+
+    def prefix(d: int) -> list[int]:
+        ordered = ranked[bounds[d] : bounds[d + 1]]
+        size = len(ordered)
+        return ordered[: size - math.ceil(threshold * size) + 1]
+
     # The index: for each bigram rank that a searched sentence looks up, the earlier indexed sentences
     # with that rank in their prefix, in order.
     wanted = set(itertools.chain.from_iterable(prefix(d) for d in searched))
