@@ -37,6 +37,7 @@ __all__ = [
     "detect_script",
     "read_resource",
     "resource_lines",
+    "script_and_simplified",
     "to_simplified",
     "to_traditional",
     "word_list",
@@ -176,15 +177,22 @@ class _ScriptTable:
             import numpy as np
 
             self._flags = np.zeros(0x110000, dtype=np.uint8)
+            for c in _t2s_context_chars():
+                self._flags[ord(c)] |= 4
         return self._flags
 
-    def count(self, text: str) -> tuple[int, int]:
-        """(traditional-only, simplified-only) character occurrences in ``text``."""
+    def flag_counts(self, text: str) -> Any:
+        """Occurrences in ``text`` of each combination of the flags (1 traditional, 2 simplified, 4 changed by
+        t2s inside a phrase only, see :func:`_t2s_context_chars`)."""
         import numpy as np
 
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        counts = np.bincount(self.flags()[codes], minlength=4)
-        return int(counts[1] + counts[3]), int(counts[2] + counts[3])
+        return np.bincount(self.flags()[codes], minlength=8)
+
+    def count(self, text: str) -> tuple[int, int]:
+        """(traditional-only, simplified-only) character occurrences in ``text``."""
+        counts = self.flag_counts(text)
+        return int(counts[1::2].sum()), int(counts[2::4].sum() + counts[3::4].sum())
 
 
 _SCRIPT = _ScriptTable()
@@ -196,6 +204,53 @@ def _convert_each(chars: list[str], config: str) -> list[str]:
     if len(out) != len(chars):  # pragma: no cover - defensive
         out = [convert_script(c, config) for c in chars]
     return out
+
+
+@functools.cache
+def _t2s_context_chars() -> frozenset[str]:
+    """The characters OpenCC's t2s changes only inside a phrase (回覆 -> 回复), from
+    ``resources/t2s_context_chars.txt``; empty (every text is converted) unless the file was built from
+    the installed OpenCC version (``tools/build_t2s_context_chars.py``)."""
+    import importlib.metadata
+
+    path = config.RESOURCES_DIR / "t2s_context_chars.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+        installed = importlib.metadata.version("opencc")
+    except (OSError, UnicodeDecodeError, importlib.metadata.PackageNotFoundError):
+        return frozenset()
+    if f"# opencc-version\t{installed}\n" not in text:
+        return frozenset()
+    return frozenset(resource_lines(text))
+
+
+def _script_of(trad: int, simp: int) -> str:
+    specific = trad + simp
+    if specific == 0 or trad <= 0.1 * specific:
+        return "simplified"
+    if simp <= 0.1 * specific:
+        return "traditional"
+    return "mixed"
+
+
+def script_and_simplified(text: str) -> tuple[str, str]:
+    """``(detect_script(text), to_simplified(text))``, without running the converter over a text that it
+    would leave as it is: one where no character is traditional-only and none is changed by t2s inside
+    a phrase (see :func:`_t2s_context_chars`). Converting phrase by phrase, t2s changes a text only in a
+    phrase or a character that it changes; the phrases made of characters unchanged alone that it
+    changes all hold such a character."""
+    if not _HAN_RE.search(text):
+        return "none", text
+    _SCRIPT.learn(text)
+    counts = _SCRIPT.flag_counts(text)
+    trad = int(counts[1::2].sum())
+    if trad == 0:
+        if not _t2s_context_chars() or int(counts[4:].sum()):
+            return "simplified", convert_script(text, "t2s")
+        return "simplified", text
+    _SCRIPT.learn_simplified(text)
+    trad, simp = _SCRIPT.count(text)
+    return _script_of(trad, simp), convert_script(text, "t2s")
 
 
 def detect_script(text: str) -> str:
@@ -214,13 +269,7 @@ def detect_script(text: str) -> str:
     if trad == 0:  # whatever the simplified-only count, the text reads as simplified
         return "simplified"
     _SCRIPT.learn_simplified(text)
-    trad, simp = _SCRIPT.count(text)
-    specific = trad + simp
-    if specific == 0 or trad <= 0.1 * specific:
-        return "simplified"
-    if simp <= 0.1 * specific:
-        return "traditional"
-    return "mixed"
+    return _script_of(*_SCRIPT.count(text))
 
 
 def resource_lines(text: str) -> list[str]:
