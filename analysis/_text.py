@@ -183,7 +183,7 @@ class _ScriptTable:
 
     def flag_counts(self, text: str) -> Any:
         """Occurrences in ``text`` of each combination of the flags (1 traditional, 2 simplified, 4 changed by
-        t2s inside a phrase only, see :func:`_t2s_context_chars`)."""
+        t2s inside a phrase only, see :func:`_t2s_context_phrases`)."""
         import numpy as np
 
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -207,21 +207,38 @@ def _convert_each(chars: list[str], config: str) -> list[str]:
 
 
 @functools.cache
-def _t2s_context_chars() -> frozenset[str]:
-    """The characters OpenCC's t2s changes only inside a phrase (回覆 -> 回复), from
-    ``resources/t2s_context_chars.txt``; empty (every text is converted) unless the file was built from
-    the installed OpenCC version (``tools/build_t2s_context_chars.py``)."""
+def _t2s_context_phrases() -> dict[str, str]:
+    """The phrases in which OpenCC's t2s changes characters it leaves alone (回覆 -> 回复), with their
+    conversion, from ``resources/t2s_context_phrases.txt``; empty (every text is converted) unless the
+    file was built from the installed OpenCC version (``tools/build_t2s_context_phrases.py``)."""
     import importlib.metadata
 
-    path = config.RESOURCES_DIR / "t2s_context_chars.txt"
+    path = config.RESOURCES_DIR / "t2s_context_phrases.txt"
     try:
         text = path.read_text(encoding="utf-8")
         installed = importlib.metadata.version("opencc")
     except (OSError, UnicodeDecodeError, importlib.metadata.PackageNotFoundError):
-        return frozenset()
+        return {}
     if f"# opencc-version\t{installed}\n" not in text:
-        return frozenset()
-    return frozenset(resource_lines(text))
+        return {}
+    pairs = (line.split("\t") for line in resource_lines(text))
+    return {p[0]: p[1] for p in pairs if len(p) == 2 and p[0] and p[0] != p[1]}
+
+
+def _t2s_context_chars() -> set[str]:
+    """The characters those phrases change (all of a phrase's when the conversion changes its length)."""
+    chars: set[str] = set()
+    for key, value in _t2s_context_phrases().items():
+        if len(key) == len(value):
+            chars.update(a for a, b in zip(key, value, strict=True) if a != b)
+        else:
+            chars.update(key)
+    return chars
+
+
+@functools.cache
+def _t2s_context_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_t2s_context_phrases(), key=lambda p: (-len(p), p)))))
 
 
 def _script_of(trad: int, simp: int) -> str:
@@ -235,17 +252,17 @@ def _script_of(trad: int, simp: int) -> str:
 
 def script_and_simplified(text: str) -> tuple[str, str]:
     """``(detect_script(text), to_simplified(text))``, without running the converter over a text that it
-    would leave as it is: one where no character is traditional-only and none is changed by t2s inside
-    a phrase (see :func:`_t2s_context_chars`). Converting phrase by phrase, t2s changes a text only in a
-    phrase or a character that it changes; the phrases made of characters unchanged alone that it
-    changes all hold such a character."""
+    would leave as it is: one where no character is traditional-only and none of the phrases of
+    :func:`_t2s_context_phrases` occurs. Converting phrase by phrase, t2s changes a text only in a
+    character that it changes alone or in a phrase; a phrase made of characters it leaves alone that
+    it changes is one of those."""
     if not _HAN_RE.search(text):
         return "none", text
     _SCRIPT.learn(text)
     counts = _SCRIPT.flag_counts(text)
     trad = int(counts[1::2].sum())
     if trad == 0:
-        if not _t2s_context_chars() or int(counts[4:].sum()):
+        if not _t2s_context_phrases() or (int(counts[4:].sum()) and _t2s_context_re().search(text)):
             return "simplified", convert_script(text, "t2s")
         return "simplified", text
     _SCRIPT.learn_simplified(text)

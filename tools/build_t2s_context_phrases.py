@@ -1,13 +1,14 @@
-"""Build analysis/resources/t2s_context_chars.txt: the characters OpenCC's t2s changes only inside a phrase.
+"""Build analysis/resources/t2s_context_phrases.txt: the phrases in which OpenCC's t2s changes characters it leaves alone.
 
 t2s converts phrase by phrase (``TSPhrases``), then character by character. A text in which t2s changes
 no character on its own can still change where a phrase rewrites a character that is unchanged alone
-(回覆 -> 回复, 深沈 -> 深沉). This lists those characters, read from the installed OpenCC's own
+(回覆 -> 回复, 深沈 -> 深沉). This lists those phrases, read from the installed OpenCC's own
 dictionary (dumped with the ``opencc_dict`` program the wheel ships), so that ``analysis._text`` can
-tell, without converting, that t2s leaves a text as it is: no character changed alone and none of these.
+tell, without converting, that t2s leaves a text as it is: no character changed alone and none of these
+phrases.
 
-    .venv/bin/python tools/build_t2s_context_chars.py            # write the file
-    .venv/bin/python tools/build_t2s_context_chars.py --check    # exit 1 if it differs
+    .venv/bin/python tools/build_t2s_context_phrases.py            # write the file
+    .venv/bin/python tools/build_t2s_context_phrases.py --check    # exit 1 if it differs
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "analysis" / "resources" / "t2s_context_chars.txt"
+OUT = ROOT / "analysis" / "resources" / "t2s_context_phrases.txt"
 
 
 def opencc_phrases() -> list[tuple[str, str]]:
@@ -48,31 +49,28 @@ def opencc_phrases() -> list[tuple[str, str]]:
     return pairs
 
 
-def context_chars() -> tuple[str, set[str]]:
-    """(OpenCC version, the characters): of each phrase made only of characters t2s leaves alone but
-    that t2s changes, the characters that differ (all of them when the length changes)."""
+def context_phrases() -> tuple[str, dict[str, str]]:
+    """(OpenCC version, {phrase: its t2s conversion}) of the phrases made only of characters t2s leaves
+    alone that t2s changes."""
     from analysis._text import convert_script
 
-    chars: set[str] = set()
+    phrases: dict[str, str] = {}
     for key, _ in opencc_phrases():
         if any(convert_script(c, "t2s") != c for c in key):
             continue  # a text holding it has a character changed alone
         converted = convert_script(key, "t2s")
-        if converted == key:
-            continue
-        if len(converted) == len(key):
-            chars.update(a for a, b in zip(key, converted, strict=True) if a != b)
-        else:
-            chars.update(key)
-    return importlib.metadata.version("opencc"), chars
+        if converted != key:
+            phrases[key] = converted
+    return importlib.metadata.version("opencc"), phrases
 
 
-def render(version: str, chars: set[str]) -> str:
+def render(version: str, phrases: dict[str, str]) -> str:
     lines = [
-        "# Characters that OpenCC's t2s changes only inside a phrase (回覆 -> 回复), one a line.",
-        f"# opencc {version}; built by tools/build_t2s_context_chars.py from its TSPhrases; do not edit by hand.",
+        "# Phrases that OpenCC's t2s changes although it leaves each of their characters alone, and what",
+        "# it makes of them (回覆 -> 回复). Tab-separated: phrase, conversion.",
+        f"# opencc {version}; built by tools/build_t2s_context_phrases.py from its TSPhrases; do not edit by hand.",
         f"# opencc-version\t{version}",
-        *sorted(chars),
+        *(f"{key}\t{value}" for key, value in sorted(phrases.items())),
     ]
     return "\n".join(lines) + "\n"
 
@@ -82,7 +80,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare with the committed file instead of writing")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    text = render(*context_chars())
+    text = render(*context_phrases())
     if args.check:
         same = OUT.read_text(encoding="utf-8") == text
         print("up to date" if same else f"{OUT} differs from the installed OpenCC's dictionary")
