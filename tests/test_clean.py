@@ -861,3 +861,11 @@ def test_markdown_line_pre_check_agrees_with_every_rule(text: str) -> None:
         assert markup._markdown(text) == fast
     finally:
         markup._MD_INLINE_CHARS_RE = hint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("wW./:中a\n "), max_size=20))
+def test_url_hint_by_substrings_equals_the_hint_regex(text: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    assert boilerplate._has_url_hint(text) == (boilerplate._URL_HINT_RE.search(text) is not None)

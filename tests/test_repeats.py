@@ -287,3 +287,40 @@ def test_bigram_ranks_order_rarest_first_then_by_code(keys: list[str | None]) ->
     ranked, bounds = repeats._Bigrams(distinct).ranked()
     for d, gs in enumerate(grams):
         assert ranked[bounds[d] : bounds[d + 1]] == sorted(rank[g] for g in gs)
+
+
+_LINE_PIECES = ["中国联通召开会议", "。", "！”", "）", "’", " ", "\u3000", "：", "…", "a", "?", ")", "」 "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_LINE_PIECES, "会议强调要坚持全面从严治党推动企业高质量发展"]), max_size=12).map("".join))
+def test_a_line_continues_unless_it_ends_complete(line: str) -> None:
+    """_continues reads the line's end; its definition is a search of the whole stripped line."""
+    stripped = line.strip()
+    want = len(stripped) >= repeats._WRAPPED_LINE_MIN_CHARS and not repeats._LINE_COMPLETE_RE.search(stripped)
+    assert repeats._continues(line) == want
+
+
+def _sentences_line_by_line(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = None
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
+        if start is None:
+            start = a
+        pos = a
+        for m in repeats._SENTENCE_END_RE.finditer(text, a, b):
+            out.append((start, m.end()))
+            start = pos = m.end()
+        if not goes_on:
+            if text[pos:b].strip():
+                out.append((start, b))
+            start = None
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WRAPPED_PIECES, "！", "?!", "”", "）"]), max_size=30).map("".join))
+def test_sentence_ends_found_in_one_pass_equal_those_found_line_by_line(text: str) -> None:
+    lines = repeats._line_spans(text)
+    wrapped = repeats._wrapped(text, lines)
+    assert repeats._sentences(text, lines, wrapped) == _sentences_line_by_line(text, lines, wrapped)

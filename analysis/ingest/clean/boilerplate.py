@@ -119,6 +119,12 @@ _WORD_RE = re.compile(r"\w")
 _URL_HINT_RE = re.compile(r"//|www\.", re.IGNORECASE)  # every URL the rule removes has one
 
 
+def _has_url_hint(text: str) -> bool:
+    """``_URL_HINT_RE.search(text) is not None``, by substring tests: a case-insensitive regex search
+    tries every position, ``in`` skips ahead (only W and w match ``w`` case-insensitively)."""
+    return "//" in text or ("." in text and ("w" in text or "W" in text) and _URL_HINT_RE.search(text) is not None)
+
+
 def _strip_url(m: re.Match[str]) -> str:
     url = m.group(0)
     kept = url.rstrip(_URL_TRAIL)
@@ -214,11 +220,11 @@ def remove_boilerplate(text: str) -> str:
     """
     lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
     in_related = False
-    urls = _URL_HINT_RE.search(text) is not None
+    urls = _has_url_hint(text)
     for raw in text.split("\n"):
         # each substitution only where its required text occurs (most lines have none)
         line = _PAGE_DIV_RE.sub(" ", raw) if "<" in raw else raw
-        if urls and _URL_HINT_RE.search(line):
+        if urls and _has_url_hint(line):
             line = _URL_RE.sub(_strip_url, line)
         if "本文档为" in line:
             line = _DISCLAIMER_RE.sub("", line)

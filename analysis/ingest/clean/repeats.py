@@ -76,10 +76,15 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_CLOSERS = "”’」』)）"
+_LINE_ENDS = tuple("。！？!?；;：:…")
+
+
 def _continues(line: str) -> bool:
     """Does a sentence go on after this line's break (a hard-wrapped line)?"""
     stripped = line.strip()
-    return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not _LINE_COMPLETE_RE.search(stripped)
+    # not _LINE_COMPLETE_RE.search(stripped), read from the end (the search tries every position)
+    return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not stripped.rstrip(_CLOSERS).endswith(_LINE_ENDS)
 
 
 def _wrapped(text: str, lines: list[tuple[int, int]]) -> list[bool]:
@@ -94,13 +99,18 @@ def _sentences(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> 
     character other than whitespace."""
     out: list[tuple[int, int]] = []
     start = None
+    # sentence ends over the whole text at once: an end never spans a line break, so these are the
+    # ends of each line's own search
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    k, n = 0, len(ends)
     for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
         pos = a
-        for m in _SENTENCE_END_RE.finditer(text, a, b):
-            out.append((start, m.end()))
-            start = pos = m.end()
+        while k < n and ends[k] <= b:
+            out.append((start, ends[k]))
+            start = pos = ends[k]
+            k += 1
         if not goes_on:
             if text[pos:b].strip():
                 out.append((start, b))
