@@ -218,3 +218,18 @@ def test_a_filtered_table_is_written_even_when_the_inputs_are_unchanged(tmp_path
     result.corpus = result.corpus.iloc[:1]
     corpus_mod.write_corpus(result, out)
     assert len(pd.read_parquet(out / "corpus.parquet")) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 1 << 20, (1 << 20) + 1, 3 << 20])
+def test_file_digest_is_the_sha256_of_the_bytes_small_or_large(tmp_path: Path, size: int) -> None:
+    import hashlib
+
+    import analysis.ingest.cache as cache_mod
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    assert cache_mod.file_digest(path, 4 << 20) == hashlib.sha256(data).hexdigest()
+    if size:
+        assert cache_mod.file_digest(path, size - 1) is None  # over the limit: not hashed
+    assert cache_mod.file_digest(tmp_path / "missing.txt", 4 << 20) is None
