@@ -118,6 +118,7 @@ class _ScriptTable:
         self.simp: set[str] = set()
         self.seen_simp: set[str] = set()  # characters whose s2t form is known
         self._flags: Any = None
+        self._trad_re: re.Pattern[str] | None = None  # the traditional-only characters learnt so far
         self._unseen_re: re.Pattern[str] | None = None
         self._missed = 0
 
@@ -151,6 +152,7 @@ class _ScriptTable:
                 if simp_form != c:
                     self.trad.add(c)
                     flags[ord(c)] |= 1
+                    self._trad_re = None
         self.seen |= new
 
     def learn_simplified(self, text: str) -> None:
@@ -177,22 +179,23 @@ class _ScriptTable:
             import numpy as np
 
             self._flags = np.zeros(0x110000, dtype=np.uint8)
-            for c in _t2s_context_chars():
-                self._flags[ord(c)] |= 4
         return self._flags
 
-    def flag_counts(self, text: str) -> Any:
-        """Occurrences in ``text`` of each combination of the flags (1 traditional, 2 simplified, 4 changed by
-        t2s inside a phrase only, see :func:`_t2s_context_phrases`)."""
-        import numpy as np
-
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return np.bincount(self.flags()[codes], minlength=8)
+    def has_traditional(self, text: str) -> bool:
+        """Does ``text`` (learnt already) hold a traditional-only character? One regex scan: they are few."""
+        if not self.trad:
+            return False
+        if self._trad_re is None:
+            self._trad_re = re.compile(char_class(self.trad))
+        return self._trad_re.search(text) is not None
 
     def count(self, text: str) -> tuple[int, int]:
         """(traditional-only, simplified-only) character occurrences in ``text``."""
-        counts = self.flag_counts(text)
-        return int(counts[1::2].sum()), int(counts[2::4].sum() + counts[3::4].sum())
+        import numpy as np
+
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        counts = np.bincount(self.flags()[codes], minlength=4)
+        return int(counts[1] + counts[3]), int(counts[2] + counts[3])
 
 
 _SCRIPT = _ScriptTable()
@@ -225,20 +228,33 @@ def _t2s_context_phrases() -> dict[str, str]:
     return {p[0]: p[1] for p in pairs if len(p) == 2 and p[0] and p[0] != p[1]}
 
 
-def _t2s_context_chars() -> set[str]:
-    """The characters those phrases change (all of a phrase's when the conversion changes its length)."""
-    chars: set[str] = set()
-    for key, value in _t2s_context_phrases().items():
-        if len(key) == len(value):
-            chars.update(a for a, b in zip(key, value, strict=True) if a != b)
-        else:
-            chars.update(key)
-    return chars
-
-
 @functools.cache
-def _t2s_context_re() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(_t2s_context_phrases(), key=lambda p: (-len(p), p)))))
+def _t2s_context_index() -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each character those phrases change (all of a phrase's when the conversion changes its
+    length): the phrases that change it, each with the character's offset in the phrase."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for key, value in _t2s_context_phrases().items():
+        same_length = len(key) == len(value)
+        for at, c in enumerate(key):
+            if not same_length or c != value[at]:
+                index.setdefault(c, []).append((key, at))
+    return {c: tuple(found) for c, found in index.items()}
+
+
+def _t2s_context_chars() -> set[str]:
+    return set(_t2s_context_index())
+
+
+def _has_t2s_context_phrase(text: str) -> bool:
+    """Does one of the phrases of :func:`_t2s_context_phrases` occur in ``text``? Looked up around each
+    occurrence of a character they change (a few characters, rare, found with ``str.find``)."""
+    for c, phrases in _t2s_context_index().items():
+        pos = text.find(c)
+        while pos >= 0:
+            if any(text.startswith(key, pos - at) for key, at in phrases if pos >= at):
+                return True
+            pos = text.find(c, pos + 1)
+    return False
 
 
 def _script_of(trad: int, simp: int) -> str:
@@ -259,10 +275,8 @@ def script_and_simplified(text: str) -> tuple[str, str]:
     if not _HAN_RE.search(text):
         return "none", text
     _SCRIPT.learn(text)
-    counts = _SCRIPT.flag_counts(text)
-    trad = int(counts[1::2].sum())
-    if trad == 0:
-        if not _t2s_context_phrases() or (int(counts[4:].sum()) and _t2s_context_re().search(text)):
+    if not _SCRIPT.has_traditional(text):
+        if not _t2s_context_phrases() or _has_t2s_context_phrase(text):
             return "simplified", convert_script(text, "t2s")
         return "simplified", text
     _SCRIPT.learn_simplified(text)
