@@ -869,3 +869,11 @@ def test_url_hint_by_substrings_equals_the_hint_regex(text: str) -> None:
     from analysis.ingest.clean import boilerplate
 
     assert boilerplate._has_url_hint(text) == (boilerplate._URL_HINT_RE.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["中国联通召开会议", "。", " ", "\u3000", "a", "会议强调要坚持全面从严治党推动企业高质量发展" * 2]), max_size=8).map("".join))
+def test_body_line_test_equals_its_regex(line: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    assert boilerplate._is_body_line(line) == (boilerplate._BODY_LINE_RE.search(line) is not None)

@@ -251,6 +251,12 @@ def remove_boilerplate(text: str) -> str:
     return "\n".join(line for line, kind in lines if kind == "keep")
 
 
+def _is_body_line(line: str) -> bool:
+    """``_BODY_LINE_RE.search(line)``: its ``\\S{40}`` (a repeat first) is tried at every position; a
+    line with 。 or shorter than 40 characters is decided without it."""
+    return "。" in line or (len(line) >= 40 and _BODY_LINE_RE.search(line) is not None)
+
+
 def _is_menu_label(line: str) -> bool:
     stripped = line.strip()
     return len(stripped) <= _MENU_ITEM_MAX_CHARS and not _SENTENCE_PUNCT_RE.search(stripped)
@@ -262,7 +268,7 @@ def _drop_menu_labels(lines: list[tuple[str, str]]) -> None:
     last body sentence, where site headers and footers are) and a short label between two navigation
     lines (a site name)."""
     n = len(lines)
-    body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _BODY_LINE_RE.search(line)]
+    body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _is_body_line(line)]
     first_body, last_body = (body[0], body[-1]) if body else (n, -1)
     i = 0
     while i < n:

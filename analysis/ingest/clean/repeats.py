@@ -49,7 +49,10 @@ RESTATED_PASSAGE = "restated passage"
 
 # A sentence ends at 。！？!? (with closing quotes/brackets), or at a line break after a line that is
 # complete in itself (it ends with punctuation, or it is short: a title, a heading, a header line).
-_SENTENCE_END_RE = re.compile(r"[。！？!?]+[”’」』)）]*")
+# (the first mark written apart from the rest of the run: a pattern that starts with a character class
+# lets the regex engine skip ahead to the next candidate; one that starts with a repeat is tried at
+# every position)
+_SENTENCE_END_RE = re.compile(r"[。！？!?][。！？!?]*[”’」』)）]*")
 _KEY_DROP_RE = re.compile(r"[\W_]+")
 _LINE_COMPLETE_RE = re.compile(r"[。！？!?；;：:…][”’」』)）]*\s*$")
 _WRAPPED_LINE_MIN_CHARS = 40  # shorter lines without closing punctuation are titles, headings, labels

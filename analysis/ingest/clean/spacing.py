@@ -49,7 +49,7 @@ _HSPACE = r"[^\S\n]"  # any whitespace except the line break
 # The same characters written out (what \s matches, minus the line break): a positive class lets the
 # regex engine skip ahead, a negated one (as in _HSPACE) is tested at every position.
 _HSPACE_CHARS = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}]+")
+_HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}][{_HSPACE_CHARS}]*")  # (a class first: see _HSPACE_CHANGE_RE)
 # The runs that collapsing to one space changes (a lone plain space stays): text without them is returned
 # as it is, without building a copy.
 # A run starting with a space needs a second character; the pattern starts with a class, so the regex
