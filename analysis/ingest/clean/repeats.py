@@ -163,9 +163,10 @@ def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     before = np.zeros(len(codes) + 1, dtype=np.int64)
     kept = table[codes]
     np.cumsum(kept, out=before[1:])
-    ends = before[np.array(spans, dtype=np.int64).ravel()].tolist()
+    flat = np.fromiter(itertools.chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    ends = iter(before[flat].tolist())
     whole = codes[kept].tobytes().decode("utf-32-le")  # kept characters are never lone surrogates
-    return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
+    return [whole[a:b] for a, b in zip(ends, ends, strict=True)]
 
 
 def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:

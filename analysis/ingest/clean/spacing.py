@@ -280,7 +280,7 @@ def remove_pinyin_glosses(text: str) -> str:
     character, with a tone mark, a tone digit (``guo2``) or at least two letters. ``(CCF)``, ``(5G)``,
     ``(以下简称公司)`` and English words that are not pinyin syllables are kept.
     """
-    if not _GLOSS_HINT_RE.search(text):
+    if ("(" not in text and "（" not in text) or not _GLOSS_HINT_RE.search(text):  # (in: a faster scan)
         return text
     return _GLOSS_RUN_RE.sub(_gloss_repl, text)
 
