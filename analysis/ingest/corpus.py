@@ -287,7 +287,8 @@ def _process_file(
         "removed_reasons": json.dumps(sorted({r.reason for r in removals})) if removals else "[]",
         "content_hash": _content_hash(text),
         "prep_text": prepared.text,
-        "prep_spaced": prepared.spaced_text,
+        # '' when it is the text (usually: no spacing repair changed it); the cache keeps one copy
+        "prep_spaced": "" if prepared.spaced_text == prepared.text else prepared.spaced_text,
         "prep_front_matter": _dumps(prepared.front_matter),
         "prep_spaced_headings": _dumps(prepared.spaced_headings),
         "prep_date_front_matter": _dumps(front_matter),
@@ -310,7 +311,7 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         meta = describe(
             record["prep_text"],
             front_matter=json.loads(record["prep_front_matter"] or "{}"),
-            spaced_text=record["prep_spaced"],
+            spaced_text=record["prep_spaced"] or record["prep_text"],  # '' is never the spacing of a text
             spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
             date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
             aliases=_aliases(company_files),
