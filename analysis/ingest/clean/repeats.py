@@ -201,18 +201,30 @@ class _Bigrams:
         n = self.n = len(distinct)
         lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=n)
         chars = np.frombuffer("".join(distinct).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        inside = np.ones(len(chars), dtype=bool)
-        inside[np.cumsum(lengths) - 1] = False  # a bigram never spans two keys
-        starts = np.flatnonzero(inside)
-        code = (chars[starts] << 21) | chars[starts + 1]
-        seg = np.repeat(np.arange(n, dtype=np.int64), lengths - 1)
-        code, seg = _sorted_pairs(code, seg)  # by bigram, then key
-        first_of_code = np.ones(len(code), dtype=bool)
-        first_of_code[1:] = code[1:] != code[:-1]
-        distinct_pair = first_of_code.copy()
-        distinct_pair[1:] |= seg[1:] != seg[:-1]
-        self.code, self.seg = code[distinct_pair], seg[distinct_pair]
-        self.first_of_code = first_of_code[distinct_pair]
+        code = (chars[:-1] << 21) | chars[1:]  # the bigram at every position
+        seg = np.repeat(np.arange(n, dtype=np.int64), lengths)[:-1]
+        inside = np.ones(len(code), dtype=bool)
+        inside[np.cumsum(lengths[:-1]) - 1] = False  # a bigram never spans two keys
+        code, seg = code[inside], seg[inside]
+        bits = (n - 1).bit_length()
+        if len(code) and int(code.max()).bit_length() + bits <= 63:
+            # one sort of (bigram, key) as one number; equal numbers are the repeated pairs
+            both = np.sort((code << bits) | seg)
+            distinct_pair = np.ones(len(both), dtype=bool)
+            distinct_pair[1:] = both[1:] != both[:-1]
+            both = both[distinct_pair]
+            code, seg = both >> bits, both & ((1 << bits) - 1)
+            first_of_code = np.ones(len(code), dtype=bool)
+            first_of_code[1:] = code[1:] != code[:-1]
+            self.code, self.seg, self.first_of_code = code, seg, first_of_code
+        else:
+            code, seg = _sorted_pairs(code, seg)  # by bigram, then key
+            first_of_code = np.ones(len(code), dtype=bool)
+            first_of_code[1:] = code[1:] != code[:-1]
+            distinct_pair = first_of_code.copy()
+            distinct_pair[1:] |= seg[1:] != seg[:-1]
+            self.code, self.seg = code[distinct_pair], seg[distinct_pair]
+            self.first_of_code = first_of_code[distinct_pair]
         self.size = np.bincount(self.seg, minlength=n)
 
     def novel(self, threshold: float) -> list[bool]:
