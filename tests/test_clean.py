@@ -877,3 +877,12 @@ def test_body_line_test_equals_its_regex(line: str) -> None:
     from analysis.ingest.clean import boilerplate
 
     assert boilerplate._is_body_line(line) == (boilerplate._BODY_LINE_RE.search(line) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \n\u3000\t\r\x1c\x85中a"), max_size=16))
+def test_normalize_whitespace_fast_path_equals_the_general_rule(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    general = "\n".join(filter(None, map(str.strip, spacing._HSPACE_CHANGE_RE.sub(" ", text).split("\n"))))
+    assert normalize_whitespace(text) == general

@@ -227,8 +227,12 @@ def fix_cjk_spacing(text: str) -> str:
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    text = _HSPACE_CHANGE_RE.sub(" ", text)
-    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
+    changed = _HSPACE_CHANGE_RE.sub(" ", text)
+    if changed is text and not (  # only lone spaces and line breaks, none at a line's edge, no empty line
+        text.startswith((" ", "\n")) or text.endswith((" ", "\n")) or " \n" in text or "\n " in text or "\n\n" in text
+    ):
+        return text  # (cleaning calls this on text it normalised before: usually nothing to do)
+    return "\n".join(filter(None, map(str.strip, changed.split("\n"))))
 
 
 # ---------------------------------------------------------------------------------------------------
