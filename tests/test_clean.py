@@ -886,3 +886,13 @@ def test_normalize_whitespace_fast_path_equals_the_general_rule(text: str) -> No
 
     general = "\n".join(filter(None, map(str.strip, spacing._HSPACE_CHANGE_RE.sub(" ", text).split("\n"))))
     assert normalize_whitespace(text) == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("\r\x0b&\t\u3000⼀Ａ１豈\ufeff\u200b中a \n\ud800\U000e0001"), st.characters()), max_size=300))
+def test_hint_table_finds_what_the_hint_regex_finds(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    assert spacing._has_hinted_char(text) == (spacing._normalize_hint_re().search(text) is not None)
+    padded = "中" * spacing._TABLE_SCAN_MIN_CHARS + text  # long enough for the table path of normalize_unicode
+    assert normalize_unicode(padded) == "中" * spacing._TABLE_SCAN_MIN_CHARS + normalize_unicode(text)

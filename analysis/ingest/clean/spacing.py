@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 from analysis._text import HAN, HAN_URO, char_class
 from analysis.ingest.clean.chars import _mapped_re, map_chars
@@ -112,6 +113,8 @@ def normalize_unicode(text: str) -> str:
     # Each step only where the text has a character it acts on: one scan finds which (most texts have
     # none or a few kinds). No step produces a character that a later step acts on, except the line
     # breaks of the first, which none does.
+    if len(text) >= _TABLE_SCAN_MIN_CHARS and not _has_hinted_char(text):
+        return text  # the usual case, found by a table lookup (faster than a regex scan of a long text)
     present = "".join(set(_normalize_hint_re().findall(text)))
     if not present:
         return text
@@ -141,6 +144,30 @@ def _normalize_hint_re() -> re.Pattern[str]:
         _table_regex().pattern[1:-1],
     )
     return re.compile("[" + "".join(classes) + "]")
+
+
+# Below this length a regex scan is cheaper than encoding the text for a table lookup.
+_TABLE_SCAN_MIN_CHARS = 256
+
+
+@functools.lru_cache(maxsize=1)
+def _hint_table() -> Any:
+    """Per code point: True when :func:`_normalize_hint_re` matches it (found by running that regex over
+    every code point)."""
+    import numpy as np
+
+    every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(0x110000, dtype=bool)
+    table[[m.start() for m in _normalize_hint_re().finditer(every)]] = True
+    return table
+
+
+def _has_hinted_char(text: str) -> bool:
+    """``_normalize_hint_re().search(text) is not None``, by a table lookup of every code point."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_hint_table()[codes].any())
 
 
 @functools.lru_cache(maxsize=1)
