@@ -16,10 +16,10 @@ extraction module (any edit of the rules is a new key). Columns of a shard::
 
 A run over unchanged documents reads the rows back and scans no text.
 
-``scan_ahead`` starts scanning the documents the cache lacks in background worker processes (at a lower
-scheduling priority) and returns at once: the ``stats`` command calls it before tokenizing, so the scan
-uses the core the tokenizer's workers and the statistics leave idle, and ``counts_table`` later takes
-the rows from there instead of scanning.
+``scan_ahead`` starts scanning the documents the cache lacks in background worker processes (one core
+fewer than ``n_jobs``: the calling process keeps one) and returns at once: the ``stats`` command calls
+it once the corpus is tokenized, so the scan runs on the core its statistics leave idle, and
+``counts_table`` later takes the rows from there (scanning the chunks no worker has started itself).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -258,15 +257,7 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
 
 # ----------------------------------------------------------------------------------- scanning ahead
 _AHEAD_MIN_CHARS = 500_000  # below this a background scan saves less than its worker processes cost
-_NICE = 10  # the background scan yields the CPU to the tokenizer and the statistics
 _AHEAD: dict[str, _Ahead] = {}  # cache key -> the scan running for it
-
-
-def _init_background() -> None:
-    import contextlib
-
-    with contextlib.suppress(OSError, AttributeError):  # no os.nice on this platform: normal priority
-        os.nice(_NICE)
 
 
 class _Ahead:
@@ -279,7 +270,7 @@ class _Ahead:
 
         self.terms, self.split_compound, self.n_jobs = terms, split_compound, n_jobs
         self.submitted: set[str] = set()
-        self.pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_background)
+        self.pool = ProcessPoolExecutor(max_workers=max(1, n_jobs - 1), mp_context=_mp_context())
         self.jobs: list[tuple[list[str], list[str], Any]] = []  # (hashes, texts, future) per chunk
 
     def add(self, hashes: list[str], texts: list[str]) -> None:
@@ -311,9 +302,8 @@ class _Ahead:
 
     def collect(self, lex: Any) -> tuple[dict[str, list[tuple[str, str, int, int]]], int]:
         """(content hash -> rows, characters) of every document handed over. While chunks wait for a
-        worker, this process takes them one by one from the end of the queue and scans them itself (at
-        its own priority: the workers' may get little CPU on a busy machine); a chunk whose worker
-        failed is scanned here too."""
+        worker, this process takes them one by one from the end of the queue and scans them itself; a
+        chunk whose worker failed is scanned here too."""
         rows: dict[str, list[tuple[str, str, int, int]]] = {}
         chars = 0
         try:
@@ -343,7 +333,7 @@ class _Ahead:
 def scan_ahead(
     texts: Any, *, hashes: Sequence[str] | None = None, lexicon: Any = None, split_compound: bool = True
 ) -> bool:
-    """Start scanning, in background worker processes at a lower priority, the texts the slogan cache
+    """Start scanning, in background worker processes (``n_jobs - 1`` of them), the texts the slogan cache
     lacks; the next ``counts_table`` with the same lexicon and option takes their rows from there instead
     of scanning. Returns at once: True if texts were handed to the background scan (not for little
     text, nor on one core).

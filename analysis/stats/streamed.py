@@ -540,11 +540,11 @@ def stats_tables(
         raise AnalysisError(
             f"cannot group by {missing_by}: not a docvar (docvars are {[c for c in corpus.columns if c != 'text']})"
         )
+    streamed = stream_corpus(corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress)
     from analysis.stats._slogan_cache import scan_ahead
 
     if "text" in corpus.columns:
         scan_ahead(corpus["text"])  # the counts of slogans.csv, scanned in the background meanwhile
-    streamed = stream_corpus(corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress)
     g = streamed.groupings["by"]
     docvars = _docvars(corpus, streamed.n_tokens)
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]] = {
