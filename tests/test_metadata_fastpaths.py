@@ -575,3 +575,20 @@ def test_line_key_by_split_equals_the_regex(s: str) -> None:
     from analysis.ingest.metadata.lines import _KEY_DROP_RE, _norm, _norm_key
 
     assert _norm_key(s) == _KEY_DROP_RE.sub("", _norm(s))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "基站", "通信", "宽带", "咪咕", "天翼", "翼支付", "中国铁通", "铁塔"]),
+                max_size=30).map("".join))  # fmt: skip
+def test_naming_hint_never_hides_a_mention(text: str) -> None:
+    """A prepared text in which a company's naming hint finds nothing names that company nowhere."""
+    from analysis.ingest.metadata.companies import _with_short_forms
+
+    aliases = load_aliases()
+    t = prepare_for_matching(text)
+    named = {m.company for m in _with_short_forms(t, aliases._find_prepared(t))}
+    for company in aliases.companies:
+        hint = aliases._naming_hint(company)
+        assert hint is not None
+        if not hint.search(t):
+            assert company not in named, company

@@ -219,6 +219,7 @@ class CompanyAliases:
     _any_needed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     # the roots as one alternation, and the roots an occurrence of which its matches can pass over
     _roots: tuple[re.Pattern[str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _hints: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)  # _naming_hint
 
     def __post_init__(self) -> None:
         compiled = []
@@ -245,6 +246,7 @@ class CompanyAliases:
             plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
         object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
         object.__setattr__(self, "_roots", _roots_search(list(groups)))
+        object.__setattr__(self, "_hints", {})
         # one search for what any mention needs (a root, a plain needle, a hint): a text holding none of
         # them (most short texts) names no company; None when some entry has no such string
         needed = [*groups, *(n for plain, hints in plans if plain for k in plans[(plain, hints)] if (n := compiled[k][2]))]
@@ -348,6 +350,28 @@ class CompanyAliases:
                 end = start - neg_len
                 out.append(Mention(start, end, e.company, e.alias, e.weight))
         return out
+
+    def _naming_hint(self, company: str) -> re.Pattern[str] | None:
+        """One search for what a mention of ``company`` needs (the roots of its windowed aliases, the
+        needles or hints of its scanned ones, its bare short forms): a prepared text holding none of
+        them names it nowhere. None when one of its aliases has no such string."""
+        done = self._hints
+        if company not in done:
+            needed: list[str] = []
+            for root, members in self._windowed:
+                if any(self._compiled[m[0]][1].company == company for m in members):
+                    needed.append(root)
+            for plain, hints, ks in self._scan_plans:
+                for k in ks:
+                    if self._compiled[k][1].company == company:
+                        needed.extend([self._compiled[k][2] or ""] if plain else (hints or [""]))
+            needed.extend(short for _, c, short, _ in companyforms._short_forms() if c == company)
+            done[company] = (
+                re.compile("|".join(map(re.escape, sorted(set(needed), key=lambda w: (-len(w), w)))))
+                if needed and all(needed)
+                else None
+            )
+        return done[company]
 
     def scores(self, text: str) -> dict[str, float]:
         """Sum of mention weights per company."""
@@ -583,8 +607,11 @@ def _first_line_naming(
 ) -> str:
     """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence). ``known``: the
     mentions already found in some prepared texts (the title's, often the title line's too)."""
+    hint = aliases._naming_hint(company)
     for i in range(max(lo, 0), min(hi, len(lines.norm))):
         t = _drop_cjk_spaces(_norm_line(lines, lines.norm[i]))  # prepare_for_matching
+        if hint is not None and not hint.search(t):
+            continue  # nothing the company's aliases or short forms need occurs: the line cannot name it
         found = known.get(t)
         if found is None:
             found = aliases._find_prepared(t)
