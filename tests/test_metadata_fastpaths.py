@@ -333,7 +333,10 @@ def test_line_classes_equal_their_counting_definition(line: str) -> None:
     assert _is_body_line.__wrapped__(line) == body
 
 
-_SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?"]
+_SPAN_PATTERNS = [
+    "中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?",
+    "(?:北京|上海|中国)(?:市)?联通", "(?:北京|上海市)联通", "(?<=[中北])(?:国联|京联)?联通", "(北京|上海)联通", "北京联通",
+]  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)
@@ -344,7 +347,13 @@ _SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(
 def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
     """The list form given the needle's occurrences yields what the generator yields."""
     from analysis.ingest.metadata.companies import _pattern_needle
-    from analysis.ingest.metadata.textsearch import occurrences, window, windowed_matches, windowed_spans
+    from analysis.ingest.metadata.textsearch import (
+        first_pairs,
+        occurrences,
+        window,
+        windowed_matches,
+        windowed_spans,
+    )
 
     rx = re.compile(pattern, re.I)
     needle = _pattern_needle(pattern)
@@ -352,7 +361,10 @@ def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
     assert needle is not None and win is not None
     expected = [(m.start(), m.end()) for m in windowed_matches(rx, t, needle, win, t.find(needle))]
     assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle)) == expected
+    assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle), first_pairs(rx)) == expected
     assert expected == [(m.start(), m.end()) for m in rx.finditer(t)]
+    pairs = first_pairs(rx)
+    assert pairs is None or all(t[m.start() : m.start() + 2] in pairs for m in rx.finditer(t))
 
 
 def test_self_lowering_characters_and_ascii_preimages() -> None:

@@ -70,7 +70,7 @@ from analysis.ingest.metadata.lines import (
 from analysis.ingest.metadata.sources import (
     _source,
 )
-from analysis.ingest.metadata.textsearch import occurrences, window, windowed_spans
+from analysis.ingest.metadata.textsearch import first_pairs, occurrences, window, windowed_spans
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -261,7 +261,8 @@ class CompanyAliases:
             else None,
         )
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
-        # the needle is the root), window (None: a Han literal, no regex needed), -weight)
+        # the needle is the root), window (None: a Han literal, no regex needed), -weight, the two
+        # characters a match begins with (textsearch.first_pairs))
         object.__setattr__(
             self,
             "_windowed",
@@ -271,7 +272,7 @@ class CompanyAliases:
                     tuple(
                         (k, compiled[k][0], compiled[k][2], -1 if compiled[k][2] == root else compiled[k][2].find(root),  # type: ignore[union-attr]
                          None if _is_han_literal(compiled[k][0], compiled[k][2]) else compiled[k][3],
-                         -compiled[k][1].weight)
+                         -compiled[k][1].weight, first_pairs(compiled[k][0]))
                         for k in ks
                     ),
                 )
@@ -304,7 +305,7 @@ class CompanyAliases:
                 if root not in present and (root not in hideable or root not in t):
                     continue  # no needle of the group can occur
                 starts = occurrences(t, root)
-                for k, rx, needle, off, win, heavy in members:
+                for k, rx, needle, off, win, heavy, pairs in members:
                     if off < 0:
                         at = starts
                     else:
@@ -318,7 +319,7 @@ class CompanyAliases:
                                 found.append((a, -size, heavy, k))
                                 nxt = a + size
                         continue
-                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
+                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at, pairs))
             plans: Iterable[tuple[bool, tuple[str, ...] | None, tuple[int, ...]]] = self._scan_plans
         else:
             plans = ((False, None, tuple(range(len(compiled)))),)
