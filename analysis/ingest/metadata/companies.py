@@ -558,7 +558,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
         if i == title_idx:
             continue
         norm = lines.norm[i]
-        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20 and not runin.is_promotion(norm):
+        if len(norm) <= 20 and _LIST_HEADER_RE.match(norm) and not runin.is_promotion(norm):
             skip.update(range(i, end))
             break
         if _is_sentence(norm) or _META_LABEL_RE.search(norm):
