@@ -1115,6 +1115,75 @@ def load_corpus(
     return corpus
 
 
+def load_corpus_texts(
+    path: str | Path,
+    metadata: str | Path | None = None,
+    *,
+    companies: Sequence[str | Path] = (),
+    progress: bool = True,
+    engine: Any = None,
+    path_vars: str | None = None,
+    spill_dir: str | Path | None = None,
+) -> tuple[pd.DataFrame, Any]:
+    """``load_corpus`` without the text column: (the corpus table without ``text``, its texts as an
+    ``analysis.engine.texts.CorpusTexts`` aligned with the rows) for work that reads the texts a
+    partition at a time (the ``stats`` command; issue 12).
+
+    A ``corpus.parquet`` written by ``ingest`` (no metadata file, no path pattern) is read without its
+    ``text`` column, whose cells are then read from the file itself. Anything else is loaded as
+    ``load_corpus`` does, and the texts are written to a spill file in ``spill_dir`` (default
+    ``<cache>/spill``), removed when the returned ``CorpusTexts`` is closed. ``corpus.attrs["ingest"]``
+    is set as ``load_corpus`` sets it (nothing is printed).
+    """
+    from analysis.engine.texts import CorpusTexts
+
+    root = Path(path)
+    if metadata is None and not path_vars and root.suffix == ".parquet" and root.is_file():
+        read = _read_ingested_docvars(root, companies)
+        if read is not None:
+            result, hashes = read
+            result.corpus.attrs["ingest"] = result.summary
+            return result.corpus, CorpusTexts(root, hashes)
+    corpus = load_corpus(
+        path, metadata, companies=companies, progress=progress, engine=engine, path_vars=path_vars, quiet=True
+    )
+    folder = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
+    texts = CorpusTexts.spill(corpus["text"], corpus["content_hash"].astype(str).tolist(), folder)
+    attrs = dict(corpus.attrs)
+    corpus = corpus.drop(columns=["text"])
+    corpus.attrs = attrs
+    return corpus, texts
+
+
+def _read_ingested_docvars(parquet: Path, companies: Sequence[str | Path]) -> tuple[IngestResult, list[str]] | None:
+    """A ``corpus.parquet`` of ``ingest`` without its text column, and the texts' content hashes; None
+    when the file has no usable ``content_hash`` (the texts must then be read and hashed)."""
+    import pyarrow.parquet as pq
+
+    company_files = tuple(str(p) for p in (config.COMPANIES_FILE, *companies))
+    try:  # as read_corpus: a bad alias file is an error even when the corpus needs none
+        load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
+    except AnalysisError as exc:
+        raise CorpusError(str(exc)) from None
+    try:
+        names = pq.ParquetFile(parquet).schema_arrow.names
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"{parquet}: not a readable Parquet file ({exc})") from None
+    if "text" not in names or "content_hash" not in names:
+        return None
+    corpus = pd.read_parquet(parquet, columns=[n for n in names if n != "text"])
+    hashes = corpus["content_hash"].tolist()
+    if not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+        return None
+    report_file = parquet.with_name("ingest_report.csv")
+    report = (
+        pd.read_csv(report_file, dtype=str, keep_default_na=False)
+        if report_file.exists()
+        else pd.DataFrame(columns=REPORT_COLUMNS)
+    )
+    return IngestResult(corpus=corpus, report=report), hashes
+
+
 def _inside(child: Path, parent: Path) -> bool:
     try:
         child.resolve().relative_to(parent.resolve())

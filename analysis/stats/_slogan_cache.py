@@ -234,16 +234,21 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
 
 
 # ---------------------------------------------------------------------------------------------- verb
-def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
+def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
     """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
     ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
-    (only the texts not in the cache become Python strings)."""
+    (only the texts not in the cache become Python strings), or an ``analysis.engine.texts.CorpusTexts``
+    (its content hashes; the texts not in the cache are read and scanned a partition at a time)."""
     from analysis._shards import MAX_SHARDS, ShardStore
     from analysis.stats.slogans import KINDS
     from analysis.tokens import _arrow_text_hashes
 
-    texts = texts.reset_index(drop=True)
-    hashes = _arrow_text_hashes(texts)  # from Arrow's UTF-8 bytes when the column is Arrow-backed
+    source = None if isinstance(texts, pd.Series) else texts
+    if source is not None:
+        hashes = list(source.hashes)
+    else:
+        texts = texts.reset_index(drop=True)
+        hashes = _arrow_text_hashes(texts)  # from Arrow's UTF-8 bytes when the column is Arrow-backed
     if hashes is None:
         hashes = [
             hashlib.sha256((t if isinstance(t, str) else "").encode("utf-8", "surrogatepass")).hexdigest()
@@ -271,13 +276,21 @@ def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound
                 where[h] = (k, row)
     todo = [h for h in wanted if h not in where]
     if todo:
-        first = {}
-        for i, h in enumerate(hashes):
-            first.setdefault(h, i)
-        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
-        rows = _scan(new_texts, lex, split_compound)
+        if source is not None:  # a partition of text at a time (issue 12)
+            todo, rows, n_chars = [], [], 0
+            for part_hashes, part_texts in source.batches(set(wanted) - set(where)):
+                todo += part_hashes
+                rows += _scan(part_texts, lex, split_compound)
+                n_chars += sum(len(t) for t in part_texts)
+        else:
+            first = {}
+            for i, h in enumerate(hashes):
+                first.setdefault(h, i)
+            new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
+            rows = _scan(new_texts, lex, split_compound)
+            n_chars = sum(len(t) for t in new_texts)
         table = _table(todo, rows)
-        if sum(len(t) for t in new_texts) >= _WRITE_MIN_CHARS:
+        if n_chars >= _WRITE_MIN_CHARS:
             store.write(table)
             if len(store.shards()) > MAX_SHARDS:
                 _compact(store)
