@@ -34,8 +34,11 @@ class CorpusTexts:
 
     ``hashes``: the content hash (sha256 of the UTF-8 text) of every selected row, in order; ``rows``:
     the positions in the file of the selected rows, ascending (None: every row of the file, in order).
-    ``owned``: the file is a spill file of this object, removed by :meth:`close`.
+    ``owned``: the file is a spill file of this object, removed by :meth:`close`. ``partition_docs``:
+    documents per partition when a caller gives none.
     """
+
+    partition_docs: int = PARTITION_DOCS
 
     def __init__(
         self, path: str | Path, hashes: Sequence[str], *, rows: np.ndarray | None = None, column: str = "text",
@@ -86,7 +89,9 @@ class CorpusTexts:
         object reads the same file and does not own it."""
         pos = np.asarray(positions, dtype=np.int64)
         rows = pos if self.rows is None else self.rows[pos]
-        return CorpusTexts(self.path, [self.hashes[i] for i in pos.tolist()], rows=rows, column=self.column)
+        out = CorpusTexts(self.path, [self.hashes[i] for i in pos.tolist()], rows=rows, column=self.column)
+        out.partition_docs = self.partition_docs
+        return out
 
     def close(self) -> None:
         """Remove the spill file (only when this object wrote it)."""
@@ -133,12 +138,12 @@ class CorpusTexts:
         if taken != len(self):
             raise AnalysisError(f"{self.path}: {taken} texts read, {len(self)} expected (the file changed?)")
 
-    def parts(self, partition_docs: int = PARTITION_DOCS) -> Iterator[tuple[int, list[str]]]:
-        """(first position, texts) of consecutive partitions of about ``partition_docs`` documents."""
-        for start, picked in self._batches(partition_docs):
+    def parts(self, partition_docs: int | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(first position, texts) of consecutive partitions of at most ``partition_docs`` documents."""
+        for start, picked in self._batches(partition_docs or self.partition_docs):
             yield start, [t if isinstance(t, str) else "" for t in picked.to_pylist()]
 
-    def batches(self, wanted: Collection[str], partition_docs: int = PARTITION_DOCS) -> Iterator[tuple[list[str], list[str]]]:
+    def batches(self, wanted: Collection[str], partition_docs: int | None = None) -> Iterator[tuple[list[str], list[str]]]:
         """(content hashes, texts) of the documents whose hash is in ``wanted``, each hash once (its first
         document), in corpus order, at most ``partition_docs`` documents per batch. Nothing is read when
         nothing is wanted."""
@@ -147,19 +152,21 @@ class CorpusTexts:
             return
         hashes: list[str] = []
         texts: list[str] = []
-        for start, picked in self._batches(partition_docs):
+        size = max(1, partition_docs or self.partition_docs)
+        for start, picked in self._batches(size):
             take = []
             for i, h in enumerate(self.hashes[start : start + len(picked)]):
                 if h in remaining:
                     remaining.discard(h)
                     take.append(i)
-                    hashes.append(h)
-            if take:
-                chosen = picked if len(take) == len(picked) else picked.take(take)
-                texts.extend(t if isinstance(t, str) else "" for t in chosen.to_pylist())
-            if len(hashes) >= partition_docs:
-                yield hashes, texts
-                hashes, texts = [], []
+            for at in range(0, len(take), size):  # never more than ``size`` texts as Python strings
+                rows = take[at : at + size]
+                if len(hashes) + len(rows) > size:
+                    yield hashes, texts
+                    hashes, texts = [], []
+                chosen = picked if len(rows) == len(picked) else picked.take(rows)
+                hashes += [self.hashes[start + i] for i in rows]
+                texts += [t if isinstance(t, str) else "" for t in chosen.to_pylist()]
             if not remaining:
                 break
         if hashes:

@@ -1148,7 +1148,10 @@ def load_corpus_texts(
         path, metadata, companies=companies, progress=progress, engine=engine, path_vars=path_vars, quiet=True
     )
     folder = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
-    texts = CorpusTexts.spill(corpus["text"], corpus["content_hash"].astype(str).tolist(), folder)
+    hashes = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else []
+    if len(hashes) != len(corpus) or not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+        hashes = [_content_hash(t if isinstance(t, str) else "") for t in corpus["text"].tolist()]
+    texts = CorpusTexts.spill(corpus["text"], hashes, folder)
     attrs = dict(corpus.attrs)
     corpus = corpus.drop(columns=["text"])
     corpus.attrs = attrs
