@@ -51,6 +51,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             ocr=args.ocr,
             path_vars=args.path_vars,
             engine=engine,
+            arrow_texts=True,  # the texts go to corpus.parquet from Arrow, never as Python strings (issue 12)
         )
     summary = str(result.summary).split("; ", 2)  # the words load_corpus prints in a notebook
     print(f"{'; '.join(summary[:2])} -> {Path(args.out) / 'corpus.parquet'}")

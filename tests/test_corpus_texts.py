@@ -183,3 +183,26 @@ def test_stats_command_holds_no_text_column(parquet: Path, tmp_path: Path, monke
         kept = select(load_corpus(parquet, quiet=True), where=where)
         real(kept, tmp_path / "api", by=["company", "year"], progress=False, streaming=False)
     assert _files(tmp_path / "cli") == _files(tmp_path / "api")
+
+
+def test_ingest_arrow_texts_writes_the_same_corpus(raw_dir: Path, tmp_path: Path) -> None:
+    """``ingest`` with the texts kept as one Arrow column (the command's way) writes the corpus.parquet,
+    corpus.csv and report of the DataFrame way: same cells, types and pandas metadata."""
+    import pyarrow.parquet as pq
+
+    from analysis.ingest.corpus import ingest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = ingest(raw_dir, tmp_path / "a", progress=False)
+        b = ingest(raw_dir, tmp_path / "b", progress=False, arrow_texts=True)
+    assert "text" not in b.corpus.columns and b.texts is not None and a.texts is None
+    pd.testing.assert_frame_equal(a.corpus.drop(columns=["text"]), b.corpus)
+    assert b.texts.to_pylist() == a.corpus["text"].tolist()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "corpus.parquet"), pd.read_parquet(tmp_path / "b" / "corpus.parquet"))
+    assert pq.read_schema(tmp_path / "a" / "corpus.parquet").equals(
+        pq.read_schema(tmp_path / "b" / "corpus.parquet"), check_metadata=True
+    )
+    for name in ("corpus.csv", "ingest_report.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert pq.ParquetFile(tmp_path / "b" / "corpus.parquet").metadata.num_row_groups == 1  # 5 documents
