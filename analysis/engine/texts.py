@@ -70,7 +70,7 @@ class CorpusTexts:
         import pyarrow.parquet as pq
 
         if isinstance(texts, pd.Series):
-            array = pa.array(texts.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+            array = pa.array(texts.astype(str).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
         else:
             array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.large_string())
         Path(folder).mkdir(parents=True, exist_ok=True)

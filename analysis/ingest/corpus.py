@@ -1173,17 +1173,23 @@ def load_corpus_texts(
             result, hashes = read
             result.corpus.attrs["ingest"] = result.summary
             return result.corpus, CorpusTexts(root, hashes)
-    corpus = load_corpus(
-        path, metadata, companies=companies, progress=progress, engine=engine, path_vars=path_vars, quiet=True
+    # a folder: the texts come as one Arrow column (no Python string made), written to the spill file
+    result = read_corpus(
+        path, metadata, companies=companies, progress=progress, engine=engine, path_vars=path_vars, arrow_texts=True
     )
+    corpus, column = result.corpus, result.texts
+    if column is None:  # a corpus.parquet with a metadata file or a path pattern: read whole
+        column = corpus["text"]
+        corpus = corpus.drop(columns=["text"])
+    result.texts = None
     folder = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
     hashes = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else []
     if len(hashes) != len(corpus) or not all(isinstance(h, str) and len(h) == 64 for h in hashes):
-        hashes = [_content_hash(t if isinstance(t, str) else "") for t in corpus["text"].tolist()]
-    texts = CorpusTexts.spill(corpus["text"], hashes, folder)
-    attrs = dict(corpus.attrs)
-    corpus = corpus.drop(columns=["text"])
-    corpus.attrs = attrs
+        values = column.tolist() if isinstance(column, pd.Series) else column.to_pylist()
+        hashes = [_content_hash(t if isinstance(t, str) else "") for t in values]
+    texts = CorpusTexts.spill(column, hashes, folder)
+    del column
+    corpus.attrs["ingest"] = result.summary
     return corpus, texts
 
 
