@@ -661,9 +661,17 @@ class _Merger:
             self.lengths.append(lengths[i : i + 1])
 
     def result(self) -> tuple[list[str], _Encoded]:
-        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        # the parts are copied into one array and let go one by one: the codes are not held twice
+        codes = np.empty(sum(len(p) for p in self.parts), dtype=np.int32)
+        at = 0
+        for i, part in enumerate(self.parts):
+            codes[at : at + len(part)] = part
+            at += len(part)
+            self.parts[i] = codes[:0]
+        self.parts = [codes]
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
-        return self.hashes, _Encoded(list(self.index), codes.astype(np.int32, copy=False), lengths)
+        self.lengths = [lengths]
+        return self.hashes, _Encoded(list(self.index), codes, lengths)
 
 
 @dataclass
@@ -924,9 +932,11 @@ def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
 
 
 def _segment_all(
-    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None
+    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None,
+    pool: bool | None = None,
 ) -> tuple[list[str], _Encoded]:
-    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
+    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work (``pool``:
+    True for worker processes whatever the size, as for a small last part of a large job)."""
     from tqdm import tqdm
 
     sizes = [len(t) for t in texts]
@@ -939,6 +949,8 @@ def _segment_all(
             merger.add([hashes[i] for i in idx], enc)
         return merger.result()
     parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS
+    if pool and n_jobs > 1 and texts:
+        parallel = True
     chunks = _chunks(sizes, n_jobs if parallel else 1)
     results: list[_Encoded | None] = [None] * len(chunks)
     with tqdm(total=len(texts), unit="doc", desc="tokenize", disable=not progress) as bar:
@@ -994,7 +1006,8 @@ def _segment_parts(
     merger = _Merger()
     with reuse_workers(), tqdm(total=len(todo), unit="doc", desc="tokenize", disable=not progress) as bar:
         for part_hashes, part_texts in texts.batches(todo):
-            merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine))
+            # several parts: every one in the workers (a small last part would build the dictionary here)
+            merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine, len(part_hashes) < len(todo) or None))
             bar.update(len(part_hashes))
             del part_texts
     return merger.result()
