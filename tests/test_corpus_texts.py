@@ -206,3 +206,18 @@ def test_ingest_arrow_texts_writes_the_same_corpus(raw_dir: Path, tmp_path: Path
     for name in ("corpus.csv", "ingest_report.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert pq.ParquetFile(tmp_path / "b" / "corpus.parquet").metadata.num_row_groups == 1  # 5 documents
+
+
+def test_parts_are_segmented_in_the_workers(tmp_path: Path) -> None:
+    """A job of several parts is segmented in worker processes, its small parts too: the command's process
+    never builds the dictionary (about 100 MB) for a last part of a few documents."""
+    from analysis.tokens import Tokenizer, tokenize, tokenize_parts
+
+    texts = ["中国联通召开警示教育大会。", "中国移动推进全面从严治党。", "中国电信学习贯彻会议精神。"]
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"]})
+    tokenizer = Tokenizer()
+    with CorpusTexts.spill(pd.Series(texts), [_sha(t) for t in texts], tmp_path, partition_docs=2) as ct:
+        parts = list(tokenize_parts(corpus, 2, tokenizer, cache_dir=tmp_path / "cache", n_jobs=2, texts=ct))
+    assert not tokenizer.is_initialized
+    expected = tokenize(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}), Tokenizer(), cache_dir=tmp_path / "other", n_jobs=1, progress=False)
+    assert [list(d) for p in parts for d in p.docs] == [list(d) for d in expected.docs]

@@ -65,7 +65,8 @@ class CorpusTexts:
     @classmethod
     def spill(cls, texts: Any, hashes: Sequence[str], folder: str | Path, partition_docs: int = PARTITION_DOCS) -> CorpusTexts:
         """Write ``texts`` (a column: pandas Series or Arrow array) to a new Parquet file in ``folder``,
-        in row groups of ``partition_docs`` rows; the returned object removes the file on :meth:`close`."""
+        in row groups of ``partition_docs`` rows (the object's partition size); the returned object
+        removes the file on :meth:`close`."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -82,7 +83,9 @@ class CorpusTexts:
             with contextlib.suppress(OSError):
                 os.unlink(name)
             raise
-        return cls(name, hashes, owned=True)
+        out = cls(name, hashes, owned=True)
+        out.partition_docs = max(1, partition_docs)
+        return out
 
     def select(self, positions: Sequence[int] | np.ndarray) -> CorpusTexts:
         """The texts of the selected rows ``positions`` (ascending positions in this object); the new
