@@ -37,6 +37,7 @@ __all__ = [
     "detect_script",
     "read_resource",
     "resource_lines",
+    "script_and_simplified",
     "to_simplified",
     "to_traditional",
     "word_list",
@@ -117,6 +118,7 @@ class _ScriptTable:
         self.simp: set[str] = set()
         self.seen_simp: set[str] = set()  # characters whose s2t form is known
         self._flags: Any = None
+        self._trad_re: re.Pattern[str] | None = None  # the traditional-only characters learnt so far
         self._unseen_re: re.Pattern[str] | None = None
         self._missed = 0
 
@@ -150,6 +152,7 @@ class _ScriptTable:
                 if simp_form != c:
                     self.trad.add(c)
                     flags[ord(c)] |= 1
+                    self._trad_re = None
         self.seen |= new
 
     def learn_simplified(self, text: str) -> None:
@@ -178,6 +181,14 @@ class _ScriptTable:
             self._flags = np.zeros(0x110000, dtype=np.uint8)
         return self._flags
 
+    def has_traditional(self, text: str) -> bool:
+        """Does ``text`` (learnt already) hold a traditional-only character? One regex scan: they are few."""
+        if not self.trad:
+            return False
+        if self._trad_re is None:
+            self._trad_re = re.compile(char_class(self.trad))
+        return self._trad_re.search(text) is not None
+
     def count(self, text: str) -> tuple[int, int]:
         """(traditional-only, simplified-only) character occurrences in ``text``."""
         import numpy as np
@@ -198,6 +209,81 @@ def _convert_each(chars: list[str], config: str) -> list[str]:
     return out
 
 
+@functools.cache
+def _t2s_context_phrases() -> dict[str, str]:
+    """The phrases in which OpenCC's t2s changes characters it leaves alone (回覆 -> 回复), with their
+    conversion, from ``resources/t2s_context_phrases.txt``; empty (every text is converted) unless the
+    file was built from the installed OpenCC version (``tools/build_t2s_context_phrases.py``)."""
+    import importlib.metadata
+
+    path = config.RESOURCES_DIR / "t2s_context_phrases.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+        installed = importlib.metadata.version("opencc")
+    except (OSError, UnicodeDecodeError, importlib.metadata.PackageNotFoundError):
+        return {}
+    if f"# opencc-version\t{installed}\n" not in text:
+        return {}
+    pairs = (line.split("\t") for line in resource_lines(text))
+    return {p[0]: p[1] for p in pairs if len(p) == 2 and p[0] and p[0] != p[1]}
+
+
+@functools.cache
+def _t2s_context_index() -> dict[str, tuple[tuple[str, int], ...]]:
+    """For each character those phrases change (all of a phrase's when the conversion changes its
+    length): the phrases that change it, each with the character's offset in the phrase."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for key, value in _t2s_context_phrases().items():
+        same_length = len(key) == len(value)
+        for at, c in enumerate(key):
+            if not same_length or c != value[at]:
+                index.setdefault(c, []).append((key, at))
+    return {c: tuple(found) for c, found in index.items()}
+
+
+def _t2s_context_chars() -> set[str]:
+    return set(_t2s_context_index())
+
+
+def _has_t2s_context_phrase(text: str) -> bool:
+    """Does one of the phrases of :func:`_t2s_context_phrases` occur in ``text``? Looked up around each
+    occurrence of a character they change (a few characters, rare, found with ``str.find``)."""
+    for c, phrases in _t2s_context_index().items():
+        pos = text.find(c)
+        while pos >= 0:
+            if any(text.startswith(key, pos - at) for key, at in phrases if pos >= at):
+                return True
+            pos = text.find(c, pos + 1)
+    return False
+
+
+def _script_of(trad: int, simp: int) -> str:
+    specific = trad + simp
+    if specific == 0 or trad <= 0.1 * specific:
+        return "simplified"
+    if simp <= 0.1 * specific:
+        return "traditional"
+    return "mixed"
+
+
+def script_and_simplified(text: str) -> tuple[str, str]:
+    """``(detect_script(text), to_simplified(text))``, without running the converter over a text that it
+    would leave as it is: one where no character is traditional-only and none of the phrases of
+    :func:`_t2s_context_phrases` occurs. Converting phrase by phrase, t2s changes a text only in a
+    character that it changes alone or in a phrase; a phrase made of characters it leaves alone that
+    it changes is one of those."""
+    if not _HAN_RE.search(text):
+        return "none", text
+    _SCRIPT.learn(text)
+    if not _SCRIPT.has_traditional(text):
+        if not _t2s_context_phrases() or _has_t2s_context_phrase(text):
+            return "simplified", convert_script(text, "t2s")
+        return "simplified", text
+    _SCRIPT.learn_simplified(text)
+    trad, simp = _SCRIPT.count(text)
+    return _script_of(trad, simp), convert_script(text, "t2s")
+
+
 def detect_script(text: str) -> str:
     """Which Chinese script the text is written in: "simplified", "traditional", "mixed" or "none".
 
@@ -214,13 +300,7 @@ def detect_script(text: str) -> str:
     if trad == 0:  # whatever the simplified-only count, the text reads as simplified
         return "simplified"
     _SCRIPT.learn_simplified(text)
-    trad, simp = _SCRIPT.count(text)
-    specific = trad + simp
-    if specific == 0 or trad <= 0.1 * specific:
-        return "simplified"
-    if simp <= 0.1 * specific:
-        return "traditional"
-    return "mixed"
+    return _script_of(*_SCRIPT.count(text))
 
 
 def resource_lines(text: str) -> list[str]:

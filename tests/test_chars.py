@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.ingest.clean import clean_text, normalize_unicode
@@ -114,3 +114,23 @@ def test_corpus_records_mapped_characters(tmp_path: Path) -> None:
     assert df.loc["clean.txt", "chars_mapped"] == 0
     assert "以人民为中心" in df.loc["copied.txt", "text"]
     assert str(df["chars_mapped"].dtype) == "int64"
+
+
+_MAPPED_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("⻓⼀人民中國ＡＢ１２＋％，。\u3000\u200b\ufeff\u00ad a\n豈\U0002f800\U0002fa1d\ud800"),
+        st.characters(),
+    ),
+    min_size=0,
+    max_size=400,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MAPPED_TEXT)
+def test_count_mapped_by_table_equals_the_regex_count(text: str) -> None:
+    """Long texts are counted with a table lookup, short ones with the regex: both give the regex count."""
+    from analysis.ingest.clean import chars
+
+    assert count_mapped(text) == len(chars._mapped_re().findall(text))
+    assert count_mapped(text * 3) == 3 * len(chars._mapped_re().findall(text))

@@ -861,3 +861,38 @@ def test_markdown_line_pre_check_agrees_with_every_rule(text: str) -> None:
         assert markup._markdown(text) == fast
     finally:
         markup._MD_INLINE_CHARS_RE = hint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("wW./:中a\n "), max_size=20))
+def test_url_hint_by_substrings_equals_the_hint_regex(text: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    assert boilerplate._has_url_hint(text) == (boilerplate._URL_HINT_RE.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["中国联通召开会议", "。", " ", "\u3000", "a", "会议强调要坚持全面从严治党推动企业高质量发展" * 2]), max_size=8).map("".join))
+def test_body_line_test_equals_its_regex(line: str) -> None:
+    from analysis.ingest.clean import boilerplate
+
+    assert boilerplate._is_body_line(line) == (boilerplate._BODY_LINE_RE.search(line) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \n\u3000\t\r\x1c\x85中a"), max_size=16))
+def test_normalize_whitespace_fast_path_equals_the_general_rule(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    general = "\n".join(filter(None, map(str.strip, spacing._HSPACE_CHANGE_RE.sub(" ", text).split("\n"))))
+    assert normalize_whitespace(text) == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("\r\x0b&\t\u3000⼀Ａ１豈\ufeff\u200b中a \n\ud800\U000e0001"), st.characters()), max_size=300))
+def test_hint_table_finds_what_the_hint_regex_finds(text: str) -> None:
+    from analysis.ingest.clean import spacing
+
+    assert spacing._has_hinted_char(text) == (spacing._normalize_hint_re().search(text) is not None)
+    padded = "中" * spacing._TABLE_SCAN_MIN_CHARS + text  # long enough for the table path of normalize_unicode
+    assert normalize_unicode(padded) == "中" * spacing._TABLE_SCAN_MIN_CHARS + normalize_unicode(text)

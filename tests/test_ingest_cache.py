@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis.ingest.corpus as corpus_mod
+from analysis import config
 from analysis.ingest.cache import IngestCache
 from analysis.ingest.corpus import read_corpus
 
@@ -218,3 +219,35 @@ def test_a_filtered_table_is_written_even_when_the_inputs_are_unchanged(tmp_path
     result.corpus = result.corpus.iloc[:1]
     corpus_mod.write_corpus(result, out)
     assert len(pd.read_parquet(out / "corpus.parquet")) == 1
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 1 << 20, (1 << 20) + 1, 3 << 20])
+def test_file_digest_is_the_sha256_of_the_bytes_small_or_large(tmp_path: Path, size: int) -> None:
+    import hashlib
+
+    import analysis.ingest.cache as cache_mod
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    assert cache_mod.file_digest(path, 4 << 20) == hashlib.sha256(data).hexdigest()
+    if size:
+        assert cache_mod.file_digest(path, size - 1) is None  # over the limit: not hashed
+    assert cache_mod.file_digest(tmp_path / "missing.txt", 4 << 20) is None
+
+
+def test_a_document_redescribed_from_the_cache_keeps_its_spaced_form(tmp_path: Path) -> None:
+    """The cache keeps the spaced form apart only where the spacing repair changed the text ('' means
+    the same as the text); a redescribed document reads the right one either way."""
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    (folder / "3.txt").write_text("中国卫通召开 党建工作会议\n\n发布时间：2022-05-10\n\n反腐败工 作取得新成效。\n", encoding="utf-8")
+    _read(folder, cache)
+    record = corpus_mod._process_file(str(folder), "3.txt", False, (str(config.COMPANIES_FILE),), True)
+    assert record["prep_spaced"] and record["prep_spaced"] != record["prep_text"]
+    plain = corpus_mod._process_file(str(folder), "1.txt", False, (str(config.COMPANIES_FILE),), True)
+    assert plain["prep_spaced"] == ""
+    extra = tmp_path / "more.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
+    redescribed = _read(folder, cache, companies=[extra]).corpus
+    fresh = _read(folder, tmp_path / "other-cache", companies=[extra]).corpus
+    pd.testing.assert_frame_equal(redescribed, fresh)

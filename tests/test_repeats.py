@@ -11,8 +11,10 @@ restated sentences (0.59 and 0.52) and is removed.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -257,3 +259,68 @@ def test_sentences_are_non_blank_ordered_and_inside_their_paragraphs(text: str) 
     assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(sentences))
     assert all(any(a <= s and e <= b for a, b in paragraphs) for s, e in sentences)
     assert paragraphs[-1][1] == len(text) and paragraphs[0][0] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2**40), st.integers(0, 2**20)), max_size=40), st.integers(0, 40))
+def test_sorted_pairs_sort_by_major_then_minor(pairs: list[tuple[int, int]], shift: int) -> None:
+    """Whichever width the combined key takes (32-bit, 64-bit or the lexsort fallback)."""
+    major = np.array([a >> shift for a, _ in pairs], dtype=np.int64)
+    minor = np.array([b for _, b in pairs], dtype=np.int64)
+    got = repeats._sorted_pairs(major, minor)
+    want = sorted(zip(major.tolist(), minor.tolist(), strict=True))
+    assert list(zip(got[0].tolist(), got[1].tolist(), strict=True)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(_KEYS)
+def test_bigram_ranks_order_rarest_first_then_by_code(keys: list[str | None]) -> None:
+    """The ranks of _Bigrams.ranked against their definition: the document's distinct bigrams ordered by
+    how many keys hold them, then by code point; each key's ranks sorted."""
+    distinct = list(dict.fromkeys(k for k in keys if k is not None and len(k) > 1))
+    if not distinct:
+        return
+    grams = [sorted({k[i : i + 2] for i in range(len(k) - 1)}) for k in distinct]
+    holders = Counter(g for gs in grams for g in gs)
+    order = sorted(holders, key=lambda g: (holders[g], [ord(c) for c in g]))
+    rank = {g: r for r, g in enumerate(order)}
+    ranked, bounds = repeats._Bigrams(distinct).ranked()
+    for d, gs in enumerate(grams):
+        assert ranked[bounds[d] : bounds[d + 1]] == sorted(rank[g] for g in gs)
+
+
+_LINE_PIECES = ["中国联通召开会议", "。", "！”", "）", "’", " ", "\u3000", "：", "…", "a", "?", ")", "」 "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_LINE_PIECES, "会议强调要坚持全面从严治党推动企业高质量发展"]), max_size=12).map("".join))
+def test_a_line_continues_unless_it_ends_complete(line: str) -> None:
+    """_continues reads the line's end; its definition is a search of the whole stripped line."""
+    stripped = line.strip()
+    want = len(stripped) >= repeats._WRAPPED_LINE_MIN_CHARS and not repeats._LINE_COMPLETE_RE.search(stripped)
+    assert repeats._continues(line) == want
+
+
+def _sentences_line_by_line(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = None
+    for (a, b), goes_on in zip(lines, wrapped, strict=True):
+        if start is None:
+            start = a
+        pos = a
+        for m in repeats._SENTENCE_END_RE.finditer(text, a, b):
+            out.append((start, m.end()))
+            start = pos = m.end()
+        if not goes_on:
+            if text[pos:b].strip():
+                out.append((start, b))
+            start = None
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WRAPPED_PIECES, "！", "?!", "”", "）"]), max_size=30).map("".join))
+def test_sentence_ends_found_in_one_pass_equal_those_found_line_by_line(text: str) -> None:
+    lines = repeats._line_spans(text)
+    wrapped = repeats._wrapped(text, lines)
+    assert repeats._sentences(text, lines, wrapped) == _sentences_line_by_line(text, lines, wrapped)

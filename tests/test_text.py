@@ -120,3 +120,48 @@ def test_conversion_without_a_surrogate_scan_equals_the_split_path(text: str) ->
     conv = _text.opencc_converter("t2s")
     expected = "".join(p if i % 2 else conv.convert(p) for i, p in enumerate(parts))
     assert _text.convert_script(text, "t2s") == expected
+
+
+# Phrases that t2s rewrites although each of their characters is unchanged alone (from OpenCC's TSPhrases),
+# phrases it keeps, and characters of both scripts: the fast path must convert exactly when t2s would.
+_PHRASE_PIECES = ["回覆", "答覆", "覆盖", "深沈", "沈阳", "打坏", "土坏", "坏", "慰藉", "憑藉", "凭借", "瞭望", "明瞭", "甦醒", "衹有", "英哩", "回", "覆"]
+_T2S_TEXT = st.lists(
+    st.one_of(st.sampled_from(_PHRASE_PIECES), _SCRIPT_TEXT.map(lambda t: t[:6])), max_size=12
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_T2S_TEXT)
+def test_script_and_simplified_equals_detection_and_conversion(text: str) -> None:
+    conv = _text.opencc_converter("t2s")
+    parts = _text._SURROGATE_RE.split(text)
+    converted = "".join(p if i % 2 else conv.convert(p) for i, p in enumerate(parts))
+    assert _text.script_and_simplified(text) == (_text.detect_script(text), converted)
+
+
+def test_t2s_context_phrases_are_those_of_the_installed_opencc() -> None:
+    """The resource lists the phrases that rewrite characters unchanged alone (回覆 -> 回复); rebuilt from
+    the installed dictionary when the OpenCC build ships its dictionary tool."""
+    phrases = _text._t2s_context_phrases()
+    assert phrases["回覆"] == "回复" and {"覆", "沈", "坏"} <= _text._t2s_context_chars()
+    assert _text.script_and_simplified("回覆") == ("simplified", "回复")
+    assert _text.script_and_simplified("覆盖") == ("simplified", "覆盖")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    try:
+        import build_t2s_context_phrases as tool
+    finally:
+        sys.path.pop(0)
+    try:
+        _, built = tool.context_phrases()
+    except FileNotFoundError:
+        pytest.skip("this OpenCC build ships no opencc_dict tool")
+    assert built == phrases
+
+
+def test_t2s_context_phrases_of_another_opencc_version_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.0-other")
+    assert _text._t2s_context_phrases.__wrapped__() == {}

@@ -102,14 +102,24 @@ def alias_key(files: Sequence[str | Path]) -> str:
     return h.hexdigest()
 
 
+_READ_WHOLE_BYTES = 1 << 20
+
+
 def file_digest(path: Path, max_bytes: int) -> str | None:
     """sha256 of a file's bytes, or None when it cannot be read or is too large (the reader then
     reports why, and nothing is cached)."""
     try:
-        if path.stat().st_size > max_bytes:
-            return None
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        with open(path, "rb", buffering=0) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return None
+            if size > _READ_WHOLE_BYTES:
+                return hashlib.file_digest(fh, "sha256").hexdigest()
+            # a small file in one read (file_digest allocates a 256 kB buffer for each file)
+            h = hashlib.sha256(fh.read(size + 1))
+            while chunk := fh.read(1 << 18):  # it grew since fstat: the rest too, as file_digest would
+                h.update(chunk)
+            return h.hexdigest()
     except OSError:
         return None
 

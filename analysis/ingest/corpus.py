@@ -237,6 +237,13 @@ def _content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _dumps(value: dict[str, Any] | list[Any]) -> str:
+    """``json.dumps(value, ensure_ascii=False)``; most documents have no front matter nor headings."""
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _skip(rel: str, reason: str) -> dict[str, Any]:
     return {"status": "skipped", "path": rel, "reason": reason}
 
@@ -280,13 +287,14 @@ def _process_file(
         "text": text,
         "removed_chars": sum(len(r.text) for r in removals),
         "removed_text": removals_to_json(removals),
-        "removed_reasons": json.dumps(sorted({r.reason for r in removals})),
+        "removed_reasons": json.dumps(sorted({r.reason for r in removals})) if removals else "[]",
         "content_hash": _content_hash(text),
         "prep_text": prepared.text,
-        "prep_spaced": prepared.spaced_text,
-        "prep_front_matter": json.dumps(prepared.front_matter, ensure_ascii=False),
-        "prep_spaced_headings": json.dumps(prepared.spaced_headings, ensure_ascii=False),
-        "prep_date_front_matter": json.dumps(front_matter, ensure_ascii=False),
+        # '' when it is the text (usually: no spacing repair changed it); the cache keeps one copy
+        "prep_spaced": "" if prepared.spaced_text == prepared.text else prepared.spaced_text,
+        "prep_front_matter": _dumps(prepared.front_matter),
+        "prep_spaced_headings": _dumps(prepared.spaced_headings),
+        "prep_date_front_matter": _dumps(front_matter),
         # what the reader had to say (e.g. PDF pages without usable text, ingest/pdf.py)
         "prep_read_warning": str(raw.meta.get("warning", "")),
     }
@@ -306,7 +314,7 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         meta = describe(
             record["prep_text"],
             front_matter=json.loads(record["prep_front_matter"] or "{}"),
-            spaced_text=record["prep_spaced"],
+            spaced_text=record["prep_spaced"] or record["prep_text"],  # '' is never the spacing of a text
             spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
             date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
             aliases=_aliases(company_files),

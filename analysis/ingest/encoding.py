@@ -88,6 +88,9 @@ _GB_ALIASES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "x-euc-cn
 _BIG5_ALIASES = {"big5", "big-5", "cn-big5", "x-x-big5", "cp950", "big5-hkscs", "big5hkscs"}
 # C0 controls except the whitespace ones (\t \n \v \f \r), DEL and C1 controls.
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# The bytes of UTF-8 text that are not (the start of) such a character: deleting them from the bytes leaves
+# only C0 controls, DEL and the lead byte 0xC2 of U+0080-U+00BF (the C1 controls among them).
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 0x09 or 0x0E <= b <= 0x1F or b in (0x7F, 0xC2)))
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,9 @@ def _decode(data: bytes, *, declared: str | None = None) -> _Decoded:
             decoded = _Decoded(data.decode("utf-8"), "utf-8")
         except UnicodeDecodeError:
             decoded = _decode_legacy(data, _normalise_declared(declared))
+        else:
+            if not data.translate(None, _NOT_CONTROL_BYTES):  # no control character anywhere: the usual case
+                return decoded
     if _control_share(decoded.text) > _MAX_CONTROL_SHARE:
         raise BinaryContentError("binary file, not text (control characters)")
     return decoded

@@ -293,7 +293,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
 
 def reader_for(path: str | Path) -> Reader:
     """The reader for ``path``'s suffix (case-insensitive); ReadError for an unsupported one."""
-    suffix = Path(path).suffix.lower()
+    suffix = (path if isinstance(path, Path) else Path(path)).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
         raise ReadError(path, f"unsupported format {suffix}" if suffix else "unsupported format (no suffix)")
@@ -313,7 +313,8 @@ def read_document(
     empty and not larger than ``max_bytes`` (from ``stat``, before reading), it can be read; then the
     format's reader decodes it. Never writes anything.
     """
-    path = Path(path)
+    if not isinstance(path, Path):
+        path = Path(path)
     try:
         st = path.stat()
     except FileNotFoundError:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from analysis._text import detect_script, to_simplified
+from analysis._text import detect_script, script_and_simplified, to_simplified
 from analysis.errors import AnalysisError
 from analysis.ingest.clean.boilerplate import remove_boilerplate
 from analysis.ingest.clean.markup import (
@@ -144,8 +144,7 @@ def prepare(raw_text: str, *, fmt: str = "text") -> Prepared:
         body = join_wrapped_lines(body)
     body, md_heads = _markdown(body)
     body = remove_pinyin_glosses(body)
-    script = detect_script(body)
-    body = to_simplified(body)
+    script, body = script_and_simplified(body)  # the script is detected before conversion
     spaced = normalize_whitespace(body)
     fixed = fix_cjk_spacing(body)
     body = spaced if fixed == body else normalize_whitespace(fixed)

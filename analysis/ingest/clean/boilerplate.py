@@ -119,6 +119,12 @@ _WORD_RE = re.compile(r"\w")
 _URL_HINT_RE = re.compile(r"//|www\.", re.IGNORECASE)  # every URL the rule removes has one
 
 
+def _has_url_hint(text: str) -> bool:
+    """``_URL_HINT_RE.search(text) is not None``, by substring tests: a case-insensitive regex search
+    tries every position, ``in`` skips ahead (only W and w match ``w`` case-insensitively)."""
+    return "//" in text or ("." in text and ("w" in text or "W" in text) and _URL_HINT_RE.search(text) is not None)
+
+
 def _strip_url(m: re.Match[str]) -> str:
     url = m.group(0)
     kept = url.rstrip(_URL_TRAIL)
@@ -214,11 +220,11 @@ def remove_boilerplate(text: str) -> str:
     """
     lines: list[tuple[str, str]] = []  # (line, kind) with kind "keep", "nav" or "drop"
     in_related = False
-    urls = _URL_HINT_RE.search(text) is not None
+    urls = _has_url_hint(text)
     for raw in text.split("\n"):
         # each substitution only where its required text occurs (most lines have none)
         line = _PAGE_DIV_RE.sub(" ", raw) if "<" in raw else raw
-        if urls and _URL_HINT_RE.search(line):
+        if urls and _has_url_hint(line):
             line = _URL_RE.sub(_strip_url, line)
         if "本文档为" in line:
             line = _DISCLAIMER_RE.sub("", line)
@@ -245,6 +251,12 @@ def remove_boilerplate(text: str) -> str:
     return "\n".join(line for line, kind in lines if kind == "keep")
 
 
+def _is_body_line(line: str) -> bool:
+    """``_BODY_LINE_RE.search(line)``: its ``\\S{40}`` (a repeat first) is tried at every position; a
+    line with 。 or shorter than 40 characters is decided without it."""
+    return "。" in line or (len(line) >= 40 and _BODY_LINE_RE.search(line) is not None)
+
+
 def _is_menu_label(line: str) -> bool:
     stripped = line.strip()
     return len(stripped) <= _MENU_ITEM_MAX_CHARS and not _SENTENCE_PUNCT_RE.search(stripped)
@@ -256,7 +268,7 @@ def _drop_menu_labels(lines: list[tuple[str, str]]) -> None:
     last body sentence, where site headers and footers are) and a short label between two navigation
     lines (a site name)."""
     n = len(lines)
-    body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _BODY_LINE_RE.search(line)]
+    body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _is_body_line(line)]
     first_body, last_body = (body[0], body[-1]) if body else (n, -1)
     i = 0
     while i < n:

@@ -49,7 +49,10 @@ RESTATED_PASSAGE = "restated passage"
 
 # A sentence ends at 。！？!? (with closing quotes/brackets), or at a line break after a line that is
 # complete in itself (it ends with punctuation, or it is short: a title, a heading, a header line).
-_SENTENCE_END_RE = re.compile(r"[。！？!?]+[”’」』)）]*")
+# (the first mark written apart from the rest of the run: a pattern that starts with a character class
+# lets the regex engine skip ahead to the next candidate; one that starts with a repeat is tried at
+# every position)
+_SENTENCE_END_RE = re.compile(r"[。！？!?][。！？!?]*[”’」』)）]*")
 _KEY_DROP_RE = re.compile(r"[\W_]+")
 _LINE_COMPLETE_RE = re.compile(r"[。！？!?；;：:…][”’」』)）]*\s*$")
 _WRAPPED_LINE_MIN_CHARS = 40  # shorter lines without closing punctuation are titles, headings, labels
@@ -76,10 +79,15 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_CLOSERS = "”’」』)）"
+_LINE_ENDS = tuple("。！？!?；;：:…")
+
+
 def _continues(line: str) -> bool:
     """Does a sentence go on after this line's break (a hard-wrapped line)?"""
     stripped = line.strip()
-    return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not _LINE_COMPLETE_RE.search(stripped)
+    # not _LINE_COMPLETE_RE.search(stripped), read from the end (the search tries every position)
+    return len(stripped) >= _WRAPPED_LINE_MIN_CHARS and not stripped.rstrip(_CLOSERS).endswith(_LINE_ENDS)
 
 
 def _wrapped(text: str, lines: list[tuple[int, int]]) -> list[bool]:
@@ -94,13 +102,18 @@ def _sentences(text: str, lines: list[tuple[int, int]], wrapped: list[bool]) -> 
     character other than whitespace."""
     out: list[tuple[int, int]] = []
     start = None
+    # sentence ends over the whole text at once: an end never spans a line break, so these are the
+    # ends of each line's own search
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
+    k, n = 0, len(ends)
     for (a, b), goes_on in zip(lines, wrapped, strict=True):
         if start is None:
             start = a
         pos = a
-        for m in _SENTENCE_END_RE.finditer(text, a, b):
-            out.append((start, m.end()))
-            start = pos = m.end()
+        while k < n and ends[k] <= b:
+            out.append((start, ends[k]))
+            start = pos = ends[k]
+            k += 1
         if not goes_on:
             if text[pos:b].strip():
                 out.append((start, b))
@@ -150,9 +163,10 @@ def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     before = np.zeros(len(codes) + 1, dtype=np.int64)
     kept = table[codes]
     np.cumsum(kept, out=before[1:])
-    ends = before[np.array(spans, dtype=np.int64).ravel()].tolist()
+    flat = np.fromiter(itertools.chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    ends = iter(before[flat].tolist())
     whole = codes[kept].tobytes().decode("utf-32-le")  # kept characters are never lone surrogates
-    return [whole[ends[k] : ends[k + 1]] for k in range(0, len(ends), 2)]
+    return [whole[a:b] for a, b in zip(ends, ends, strict=True)]
 
 
 def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
@@ -162,8 +176,12 @@ def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
 
     if len(major):
         bits = int(minor.max()).bit_length()
-        if int(major.max()).bit_length() + bits <= 63:
-            both = np.sort((major << bits) | minor)
+        width = int(major.max()).bit_length() + bits
+        if width <= 63:
+            both = (major << bits) | minor
+            if width <= 32:  # a 32-bit sort is about twice as fast
+                both = both.astype(np.uint32)
+            both = np.sort(both).astype(np.int64, copy=False)
             return both >> bits, both & ((1 << bits) - 1)
     order = np.lexsort((minor, major))
     return major[order], minor[order]
@@ -183,18 +201,30 @@ class _Bigrams:
         n = self.n = len(distinct)
         lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=n)
         chars = np.frombuffer("".join(distinct).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        inside = np.ones(len(chars), dtype=bool)
-        inside[np.cumsum(lengths) - 1] = False  # a bigram never spans two keys
-        starts = np.flatnonzero(inside)
-        code = (chars[starts] << 21) | chars[starts + 1]
-        seg = np.repeat(np.arange(n, dtype=np.int64), lengths - 1)
-        code, seg = _sorted_pairs(code, seg)  # by bigram, then key
-        first_of_code = np.ones(len(code), dtype=bool)
-        first_of_code[1:] = code[1:] != code[:-1]
-        distinct_pair = first_of_code.copy()
-        distinct_pair[1:] |= seg[1:] != seg[:-1]
-        self.code, self.seg = code[distinct_pair], seg[distinct_pair]
-        self.first_of_code = first_of_code[distinct_pair]
+        code = (chars[:-1] << 21) | chars[1:]  # the bigram at every position
+        seg = np.repeat(np.arange(n, dtype=np.int64), lengths)[:-1]
+        inside = np.ones(len(code), dtype=bool)
+        inside[np.cumsum(lengths[:-1]) - 1] = False  # a bigram never spans two keys
+        code, seg = code[inside], seg[inside]
+        bits = (n - 1).bit_length()
+        if len(code) and int(code.max()).bit_length() + bits <= 63:
+            # one sort of (bigram, key) as one number; equal numbers are the repeated pairs
+            both = np.sort((code << bits) | seg)
+            distinct_pair = np.ones(len(both), dtype=bool)
+            distinct_pair[1:] = both[1:] != both[:-1]
+            both = both[distinct_pair]
+            code, seg = both >> bits, both & ((1 << bits) - 1)
+            first_of_code = np.ones(len(code), dtype=bool)
+            first_of_code[1:] = code[1:] != code[:-1]
+            self.code, self.seg, self.first_of_code = code, seg, first_of_code
+        else:
+            code, seg = _sorted_pairs(code, seg)  # by bigram, then key
+            first_of_code = np.ones(len(code), dtype=bool)
+            first_of_code[1:] = code[1:] != code[:-1]
+            distinct_pair = first_of_code.copy()
+            distinct_pair[1:] |= seg[1:] != seg[:-1]
+            self.code, self.seg = code[distinct_pair], seg[distinct_pair]
+            self.first_of_code = first_of_code[distinct_pair]
         self.size = np.bincount(self.seg, minlength=n)
 
     def novel(self, threshold: float) -> list[bool]:
@@ -215,7 +245,10 @@ class _Bigrams:
         group = np.flatnonzero(self.first_of_code)
         counts = np.diff(np.append(group, len(self.code)))  # keys per distinct bigram
         rank_of = np.empty(len(group), dtype=np.int64)
-        rank_of[np.lexsort((self.code[group], counts))] = np.arange(len(group))
+        # by count, then by code: the groups are in code order already, so a stable sort by count (a
+        # radix sort for 16-bit counts) is the same as a lexsort of (code, count)
+        small = counts.astype(np.uint16) if len(counts) and int(counts.max()) < 1 << 16 else counts
+        rank_of[np.argsort(small, kind="stable")] = np.arange(len(group))
         ranks = np.repeat(rank_of, counts)
         ranked = _sorted_pairs(self.seg, ranks)[1].tolist()
         bounds = np.concatenate(([0], np.cumsum(self.size))).tolist()
@@ -270,14 +303,7 @@ def _near_duplicates(
     if not any(search):
         return matches
     owner = list(first.values())  # distinct key -> sentence
-    ranked, bounds = bigrams.ranked()
     key_id = {i: d for d, i in enumerate(owner)}
-
-    def prefix(d: int) -> list[int]:
-        ordered = ranked[bounds[d] : bounds[d + 1]]
-        size = len(ordered)
-        return ordered[: size - math.ceil(threshold * size) + 1]
-
     last_same: dict[str, int] = {}  # key -> latest sentence with exactly this key
     searched: list[int] = []  # distinct keys searched at their first sentence
     for i, key in enumerate(keys):
@@ -289,8 +315,15 @@ def _near_duplicates(
         elif search[i]:
             searched.append(key_id[i])
         last_same[key] = i
-    if not searched:
+    if not searched:  # only identical sentences to match
         return matches
+    ranked, bounds = bigrams.ranked()
+
+    def prefix(d: int) -> list[int]:
+        ordered = ranked[bounds[d] : bounds[d + 1]]
+        size = len(ordered)
+        return ordered[: size - math.ceil(threshold * size) + 1]
+
     # The index: for each bigram rank that a searched sentence looks up, the earlier indexed sentences
     # with that rank in their prefix, in order.
     wanted = set(itertools.chain.from_iterable(prefix(d) for d in searched))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 from analysis._text import HAN, HAN_URO, char_class
 from analysis.ingest.clean.chars import _mapped_re, map_chars
@@ -49,7 +50,7 @@ _HSPACE = r"[^\S\n]"  # any whitespace except the line break
 # The same characters written out (what \s matches, minus the line break): a positive class lets the
 # regex engine skip ahead, a negated one (as in _HSPACE) is tested at every position.
 _HSPACE_CHARS = "\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}]+")
+_HSPACE_RUN_RE = re.compile(f"[{_HSPACE_CHARS}][{_HSPACE_CHARS}]*")  # (a class first: see _HSPACE_CHANGE_RE)
 # The runs that collapsing to one space changes (a lone plain space stays): text without them is returned
 # as it is, without building a copy.
 # A run starting with a space needs a second character; the pattern starts with a class, so the regex
@@ -112,6 +113,8 @@ def normalize_unicode(text: str) -> str:
     # Each step only where the text has a character it acts on: one scan finds which (most texts have
     # none or a few kinds). No step produces a character that a later step acts on, except the line
     # breaks of the first, which none does.
+    if len(text) >= _TABLE_SCAN_MIN_CHARS and not _has_hinted_char(text):
+        return text  # the usual case, found by a table lookup (faster than a regex scan of a long text)
     present = "".join(set(_normalize_hint_re().findall(text)))
     if not present:
         return text
@@ -141,6 +144,30 @@ def _normalize_hint_re() -> re.Pattern[str]:
         _table_regex().pattern[1:-1],
     )
     return re.compile("[" + "".join(classes) + "]")
+
+
+# Below this length a regex scan is cheaper than encoding the text for a table lookup.
+_TABLE_SCAN_MIN_CHARS = 256
+
+
+@functools.lru_cache(maxsize=1)
+def _hint_table() -> Any:
+    """Per code point: True when :func:`_normalize_hint_re` matches it (found by running that regex over
+    every code point)."""
+    import numpy as np
+
+    every = np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(0x110000, dtype=bool)
+    table[[m.start() for m in _normalize_hint_re().finditer(every)]] = True
+    return table
+
+
+def _has_hinted_char(text: str) -> bool:
+    """``_normalize_hint_re().search(text) is not None``, by a table lookup of every code point."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(_hint_table()[codes].any())
 
 
 @functools.lru_cache(maxsize=1)
@@ -227,8 +254,12 @@ def fix_cjk_spacing(text: str) -> str:
 def normalize_whitespace(text: str) -> str:
     """One paragraph per line: lines stripped, inner whitespace runs collapsed to one space, empty lines
     dropped, no trailing newline."""
-    text = _HSPACE_CHANGE_RE.sub(" ", text)
-    return "\n".join(filter(None, map(str.strip, text.split("\n"))))
+    changed = _HSPACE_CHANGE_RE.sub(" ", text)
+    if changed is text and not (  # only lone spaces and line breaks, none at a line's edge, no empty line
+        text.startswith((" ", "\n")) or text.endswith((" ", "\n")) or " \n" in text or "\n " in text or "\n\n" in text
+    ):
+        return text  # (cleaning calls this on text it normalised before: usually nothing to do)
+    return "\n".join(filter(None, map(str.strip, changed.split("\n"))))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -280,7 +311,7 @@ def remove_pinyin_glosses(text: str) -> str:
     character, with a tone mark, a tone digit (``guo2``) or at least two letters. ``(CCF)``, ``(5G)``,
     ``(以下简称公司)`` and English words that are not pinyin syllables are kept.
     """
-    if not _GLOSS_HINT_RE.search(text):
+    if ("(" not in text and "（" not in text) or not _GLOSS_HINT_RE.search(text):  # (in: a faster scan)
         return text
     return _GLOSS_RUN_RE.sub(_gloss_repl, text)
 
