@@ -302,3 +302,276 @@ def test_type_word_search_from_the_tail_equals_full_search(s: str) -> None:
     m = _ending().search(s.strip())
     expected = (doc_type_words()[m.group(1).lower()], m.group(1)) if m else None
     assert _type_at_end(s) == expected
+
+
+_PROSE_PIECES = ["中国移动", "党建", "㐀", "豈", "一", "。", ",", "，", ";", "!", "?", "…", "a", "1", " ", "\u3000", "ab12"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PROSE_PIECES), max_size=120).map("".join), st.integers(0, 120))
+def test_cjk_at_least_equals_counting(line: str, n: int) -> None:
+    from analysis.ingest.metadata.lines import _cjk_at_least, _cjk_count
+
+    assert _cjk_at_least(line, n) == (_cjk_count.__wrapped__(line) >= n)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PROSE_PIECES), max_size=120).map("".join))
+def test_line_classes_equal_their_counting_definition(line: str) -> None:
+    """``_is_sentence`` and ``_is_body_line`` test the cheap conditions first, and count CJK characters
+    only as far as a threshold needs: the same answers as the definitions written with the count."""
+    from analysis.ingest.metadata.lines import _DISCLAIMER_RE, _SENTENCE_END_RE, _is_body_line, _is_sentence
+
+    cjk = len(re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", line))
+    sentence = (
+        "。" in line
+        or (cjk >= 30 and (line.count(",") >= 2 or bool(_SENTENCE_END_RE.search(line))))
+        or (cjk >= 80 and "," in line)
+    )
+    assert _is_sentence.__wrapped__(line) == sentence
+    body = not _DISCLAIMER_RE.search(line) and ((cjk >= 25 and sentence) or cjk >= 100)
+    assert _is_body_line.__wrapped__(line) == body
+
+
+_SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from(_SPAN_PATTERNS),
+    st.lists(st.sampled_from(["联通", "联", "通", "中国", "北京", "上海", "市", "性", "设施", "集团", "a"]), max_size=30).map("".join),
+)
+def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
+    """The list form given the needle's occurrences yields what the generator yields."""
+    from analysis.ingest.metadata.companies import _pattern_needle
+    from analysis.ingest.metadata.textsearch import occurrences, window, windowed_matches, windowed_spans
+
+    rx = re.compile(pattern, re.I)
+    needle = _pattern_needle(pattern)
+    win = window(rx, needle)
+    assert needle is not None and win is not None
+    expected = [(m.start(), m.end()) for m in windowed_matches(rx, t, needle, win, t.find(needle))]
+    assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle)) == expected
+    assert expected == [(m.start(), m.end()) for m in rx.finditer(t)]
+
+
+def test_self_lowering_characters_and_ascii_preimages() -> None:
+    """The premises of the scanned needles' test (companies._lowered_needle_test), over every code point:
+    a character of _SELF_LOWER_RE lower-cases to itself and comes out of no other character's lower
+    case; an ASCII letter comes out of its two cases and _LOWERS_TO only."""
+    from analysis.ingest.metadata.companies import _LOWERS_TO, _SELF_LOWER_RE
+
+    for cp in range(0x110000):
+        c = chr(cp)
+        low = c.lower()
+        if _SELF_LOWER_RE.match(c):
+            assert low == c, c
+        for x in low:
+            if x != c:
+                assert not _SELF_LOWER_RE.match(x), (c, x)
+            if x.isascii() and x.isalpha():
+                assert c in (x, x.upper(), *_LOWERS_TO.get(x, "")), (c, x)
+
+
+_NEEDLES = ["china", "unicom", "cmcc", "广电5g", "中国联合网络通信(集团)有限公司", "ik", "kı", "ſi", "é中", "中é", "a(b)"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.sampled_from(_NEEDLES),
+    st.lists(
+        st.sampled_from(["China", "CHINA", "cHiNa", "Unicom", "CMCC", "广电5G", "广电5g", "中国", "(集团)", "İ", "\u212a",
+                         "K", "ı", "ſ", "É", "é", "中", "I", "i", "k", "a", "(", "B)", " ", "Σ"]),
+        max_size=12,
+    ).map("".join),
+)  # fmt: skip
+def test_scanned_needle_test_equals_lowering(needle: str, text: str) -> None:
+    """What the plan decides equals ``needle in text.lower()``, the test it replaces."""
+    from analysis.ingest.metadata.companies import _lowered_needle_test
+
+    plain, hints = _lowered_needle_test(needle)
+    if plain:
+        decided = needle in text
+    else:
+        decided = (hints is None or any(h in text for h in hints)) and needle in text.lower()
+    assert decided == (needle in text.lower())
+
+
+def _list_items_reference(text: str, mentions: list) -> set[int]:
+    """companies._list_items as written before its prefilters (every regex tried on every mention)."""
+    from analysis.ingest.metadata.companies import _LIST_AFTER_RE, _LIST_BEFORE_RE, _LIST_SEP_RE
+
+    out: set[int] = set()
+    group: list[int] = []
+    enumerated = False
+
+    def close() -> None:
+        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+            out.update(group)
+
+    for k, m in enumerate(mentions):
+        if group:
+            gap = text[mentions[group[-1]].end : m.start]
+            if _LIST_SEP_RE.fullmatch(gap):
+                group.append(k)
+                enumerated = enumerated or "、" in gap
+                continue
+            close()
+        group, enumerated = [k], False
+    close()
+    for k, m in enumerate(mentions):
+        before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
+        if before.endswith("、") or after.startswith("、") or _LIST_AFTER_RE.match(after) or _LIST_BEFORE_RE.search(before):
+            out.add(k)
+    return out
+
+
+_LIST_PIECES = [
+    "中国移动", "中国电信", "中国联通", "国家电网", "中国石油", "、", "和", "与", "及", "以及", "或", "同", ",", " ",
+    "等", "等待", "等级", "有关", "负责同志", "签署协议", "。", "\n", "党支部", "近日",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_LIST_PIECES), max_size=30).map("".join))
+def test_list_item_prefilters_equal_the_regexes(text: str) -> None:
+    from analysis.ingest.metadata.companies import _list_items
+
+    mentions = load_aliases().find(text)
+    t = prepare_for_matching(text)
+    assert _list_items(t, mentions) == _list_items_reference(t, mentions)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.data())
+def test_telecom_context_search_equals_one_test_per_word(data: st.DataObject) -> None:
+    """Two different context words, found with one alternation, as one substring test per word finds."""
+    from analysis.ingest.metadata.companyforms import (
+        _context_words,
+        telecom_context,
+        telecom_context_by_words,
+    )
+
+    words = list(_context_words())
+    halves = [w[: len(w) // 2] for w in words] + [w[len(w) // 2 :] for w in words]
+    pieces = st.sampled_from(sorted(set(words + halves + ["中国移动", "，", "。", "a", " "])))
+    text = "".join(data.draw(st.lists(pieces, max_size=8)))
+    assert telecom_context(text) == telecom_context_by_words(text)
+
+
+
+_BYLINE_PIECES = [
+    "记者", "通讯员", "摄影", "实习生", "见习记者", "特约记者", "/", "|", ":", " ", "(", "某某网", "新华", "网", "报",
+    "社", "台", "电视台", "讯", "王某", "。", "!", "?", "中国移动", "a", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_BYLINE_PIECES), max_size=14).map("".join))
+def test_byline_branches_apart_equal_the_alternation(line: str) -> None:
+    from analysis.ingest.metadata import runin
+
+    assert runin.is_byline(line) == (
+        bool(runin._BYLINE_RE.search(line)) and not runin._SENTENCE_PUNCT_RE.search(line)
+    )
+
+
+_BLANKS = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2003", "\u2028", "\u202f",
+           "\u3000", "\u200b", "\ufeff"]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_BLANKS, ":", "：", "来源", "中", "a", "、", ",", "和", "以及", "或", "同", "与", "及",
+                                 "等", "x"]), max_size=12).map("".join))  # fmt: skip
+def test_whitespace_tests_by_str_methods_equal_the_regexes(s: str) -> None:
+    """re's \\s is str.isspace: the label-end and list-separator tests written with split/strip."""
+    from analysis.ingest.metadata.companies import _LIST_SEP_RE, _is_list_sep
+    from analysis.ingest.metadata.sources import _LABEL_END_RE, _has_label_end
+
+    assert _has_label_end(s) == bool(_LABEL_END_RE.search(s))
+    assert _is_list_sep(s) == bool(_LIST_SEP_RE.fullmatch(s))
+    assert _is_list_sep(s * 9) == bool(_LIST_SEP_RE.fullmatch(s * 9))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["中", "国", "㐀", "\u4dbf", "\u4dc0", "豈", "\ufaff", "\ufb00", "\u9fff", "a", " ",
+                                         "\t", "\u3000", "\n"])))  # fmt: skip
+def test_cjk_space_runs_equal_the_lookaround_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _CJK_SPACE_RE, _drop_cjk_spaces
+
+    assert _drop_cjk_spaces(s) == _CJK_SPACE_RE.sub("", s)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map("".join))
+def test_day_month_prefilter_never_hides_a_match(line: str) -> None:
+    """A line datefmt.may_hold_day_month turns away holds no DAY_MONTH_RE match."""
+    from analysis.ingest.metadata import datefmt
+
+    if datefmt.DAY_MONTH_RE.search(line):
+        assert datefmt.may_hold_day_month(line)
+
+
+def test_every_white_space_but_the_space_is_unprintable() -> None:
+    """The premise of sources._has_label_end's shortcut (a printable line without " " holds no \\s)."""
+    for cp in range(0x110000):
+        c = chr(cp)
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), hex(cp)
+        if re.fullmatch(r"\s", c):
+            assert c.isspace(), hex(cp)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["。", "!", "?", "！", "？", ";", "；", "…", "”", "’", "」", "』", ")", "）", "】", "》", "中",
+                                 "a", " ", "\n", "(", "“"]), max_size=10).map("".join))  # fmt: skip
+def test_sentence_end_at_the_end_equals_the_regex(s: str) -> None:
+    from analysis.ingest.metadata import runin
+
+    assert runin._ends_sentence(s) == bool(runin._SENTENCE_END_RE.search(s))
+
+
+_SCRIPT_PIECES = [
+    "中国移动", "国家", "國", "聯通", "發佈時間", "\uf92d", "\uf93f", "\ufa3b", "\u2f00", "㈱", "（", "）", "，", "Ａ",
+    "\u3000", " ", "  ", "\t", "\n", "\r\n", "来源：", "记者/", "\u200b", "e\u0301", "\u0301", "2024年1月30日", "a",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SCRIPT_PIECES), max_size=30).map("".join))
+def test_document_without_traditional_script_skips_the_script_test(text: str) -> None:
+    """What the extractors normalise again (a line, a part of one, the article's lines joined) comes
+    out as the general normalisation gives it, whether or not the document shows traditional script."""
+    from analysis.ingest.metadata.lines import _lines, _norm, _norm_joined, _norm_key, _norm_line
+
+    lines = _lines(text)
+    for line in lines.norm:
+        assert _norm_line(lines, line) == _norm(line)
+        assert _norm_line(lines, line[1:]) == _norm(line[1:])
+        assert _norm_key(line, lines) == _norm_key(line)
+    for sub in (lines.raw, lines.raw[1:], [r[1:] for r in lines.raw]):
+        assert _norm_joined(lines, sub, bool(lines.memo.get("no_trad"))) == _norm("\n".join(sub))
+
+
+_ROOTS = ["天翼", "翼支付", "中移", "移动", "中国广电", "电信", "联通", "通信", "信号", "号码"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from([*_ROOTS, "天", "翼", "支付", "中", "国", "广", "移", "动", "电", "信", "号", "码", "a"]),
+                max_size=12).map("".join))  # fmt: skip
+def test_roots_found_by_one_alternation_equal_substring_tests(t: str) -> None:
+    """Which roots occur: one findall plus a substring test for the roots a match may pass over."""
+    from analysis.ingest.metadata.companies import _roots_search
+
+    rx, hideable = _roots_search(_ROOTS)
+    present = set(rx.findall(t))
+    assert {r for r in _ROOTS if r in present or (r in hideable and r in t)} == {r for r in _ROOTS if r in t}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_BLANKS, "#", "*", "##", "标题", "中国移动", "Ａ", "（", "國", "a"]), max_size=12).map("".join))
+def test_line_key_by_split_equals_the_regex(s: str) -> None:
+    from analysis.ingest.metadata.lines import _KEY_DROP_RE, _norm, _norm_key
+
+    assert _norm_key(s) == _KEY_DROP_RE.sub("", _norm(s))

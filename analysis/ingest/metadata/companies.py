@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from analysis import config
+from analysis._text import HAN_BMP
 from analysis.errors import AnalysisError
 from analysis.ingest.metadata import companyforms, runin
 from analysis.ingest.metadata.lines import (
@@ -64,11 +65,12 @@ from analysis.ingest.metadata.lines import (
     _locate,
     _norm,
     _norm_joined,
+    _norm_line,
 )
 from analysis.ingest.metadata.sources import (
     _source,
 )
-from analysis.ingest.metadata.textsearch import window, windowed_matches
+from analysis.ingest.metadata.textsearch import occurrences, window, windowed_spans
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -128,6 +130,56 @@ def _pattern_needle(pattern: str) -> str | None:
     return best.lower() if len(best) >= 2 else None
 
 
+# Characters that str.lower() leaves alone and makes from no other character (Han, ASCII digits and
+# punctuation), and the only characters whose lower case holds a given ASCII letter besides its two
+# cases (İ -> i̇, the Kelvin sign -> k); the tests check both over every code point.
+_SELF_LOWER_RE = re.compile(f"[{HAN_BMP}\x00-\x40\x5b-\x60\x7b-\x7f]")
+_LOWERS_TO = {"i": "\u0130", "k": "\u212a"}
+
+
+def _lowered_needle_test(needle: str | None) -> tuple[bool, tuple[str, ...] | None]:
+    """How to test ``needle in text.lower()`` cheaply: ``(True, None)``: it is ``needle in text`` (every
+    character of the needle lower-cases only from itself); ``(False, hints)``: only if one of ``hints``
+    is in ``text`` (None: no such hint) is the lower-cased text worth making and searching."""
+    if not needle:
+        return False, None
+    head = ""
+    for c in needle:
+        if not _SELF_LOWER_RE.match(c):
+            break
+        head += c
+    if head == needle:
+        return True, None
+    if head:
+        return False, (head,)
+    first = needle[0]
+    if first.isascii() and first.isalpha():
+        return False, tuple(dict.fromkeys(first.lower() + first.upper() + _LOWERS_TO.get(first.lower(), "")))
+    return False, None
+
+
+def _roots_search(roots: list[str]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """An alternation finding which roots occur in a text (``findall``), and the roots it may miss.
+
+    No root holds another (a needle holding a shorter one has that one as its root), so two roots
+    never match at one position and an occurrence of a root is passed over only where it begins
+    inside a match of another: where a proper end of that one begins it. Those roots are tested
+    apart (a substring test)."""
+    hideable = frozenset(
+        r for r in roots if any(a != r and any(r.startswith(a[i:]) for i in range(1, len(a))) for a in roots)
+    )
+    ordered = sorted(roots, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, ordered)) if roots else "(?!)"), hideable
+
+
+def _is_han_literal(rx: re.Pattern[str], needle: str | None) -> bool:
+    """Is ``rx`` the literal ``needle`` of Han characters alone (caseless: re.I changes nothing)?"""
+    return bool(needle) and rx.pattern == re.escape(needle or "") and _HAN_ONLY_RE.fullmatch(needle or "") is not None
+
+
+_HAN_ONLY_RE = re.compile(f"[{HAN_BMP}]+")
+
+
 def _alias_regex(entry: AliasEntry) -> str:
     if entry.kind == "pattern":
         return entry.alias
@@ -159,6 +211,14 @@ class CompanyAliases:
     # and the other entries
     _groups: tuple[tuple[str, tuple[int, ...]], ...] = field(init=False, repr=False, compare=False)
     _scanned: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _windowed: tuple[tuple[str, tuple[Any, ...]], ...] = field(init=False, repr=False, compare=False)
+    # the scanned entries grouped by how to test their needle (see _lowered_needle_test)
+    _scan_plans: tuple[tuple[bool, tuple[str, ...] | None, tuple[int, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    _any_needed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # the roots as one alternation, and the roots an occurrence of which its matches can pass over
+    _roots: tuple[re.Pattern[str], frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         compiled = []
@@ -180,6 +240,42 @@ class CompanyAliases:
         object.__setattr__(self, "_compiled", tuple(compiled))
         object.__setattr__(self, "_groups", tuple((r, tuple(ks)) for r, ks in groups.items()))
         object.__setattr__(self, "_scanned", tuple(k for k, c in enumerate(compiled) if c[3] is None))
+        plans: dict[tuple[bool, tuple[str, ...] | None], list[int]] = {}
+        for k in self._scanned:  # (the order of the mentions found does not matter: they are sorted)
+            plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
+        object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
+        object.__setattr__(self, "_roots", _roots_search(list(groups)))
+        # one search for what any mention needs (a root, a plain needle, a hint): a text holding none of
+        # them (most short texts) names no company; None when some entry has no such string
+        needed = [*groups, *(n for plain, hints in plans if plain for k in plans[(plain, hints)] if (n := compiled[k][2]))]
+        for plain, hints in plans:
+            if not plain:
+                needed.extend(hints or [""])
+        object.__setattr__(
+            self,
+            "_any_needed",
+            re.compile("|".join(map(re.escape, sorted(set(needed), key=lambda w: (-len(w), w)))))
+            if needed and all(needed)
+            else None,
+        )
+        # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
+        # the needle is the root), window (None: a Han literal, no regex needed), -weight)
+        object.__setattr__(
+            self,
+            "_windowed",
+            tuple(
+                (
+                    root,
+                    tuple(
+                        (k, compiled[k][0], compiled[k][2], -1 if compiled[k][2] == root else compiled[k][2].find(root),  # type: ignore[union-attr]
+                         None if _is_han_literal(compiled[k][0], compiled[k][2]) else compiled[k][3],
+                         -compiled[k][1].weight)
+                        for k in ks
+                    ),
+                )
+                for root, ks in groups.items()
+            ),
+        )
 
     @property
     def companies(self) -> tuple[str, ...]:
@@ -196,32 +292,61 @@ class CompanyAliases:
         found: list[tuple[int, int, int]] = []  # (start, end, entry index)
         compiled = self._compiled
         if windows:
-            for root, members in self._groups:
-                at_root = t.find(root)
-                if at_root < 0:
+            if self._any_needed is not None and not self._any_needed.search(t):
+                return []
+            # the root's occurrences, found once, give every member's: a member's needle holds the root
+            # at offset ``off``
+            roots_rx, hideable = self._roots
+            present = set(roots_rx.findall(t))
+            for root, members in self._windowed:
+                if root not in present and (root not in hideable or root not in t):
                     continue  # no needle of the group can occur
-                for k in members:
-                    rx, _, needle, win = compiled[k]
-                    o = at_root if needle == root else t.find(needle)  # type: ignore[arg-type]
-                    if o >= 0:
-                        found.extend((m.start(), m.end(), k) for m in windowed_matches(rx, t, needle, win, o))  # type: ignore[arg-type]
-            scanned: Iterable[int] = self._scanned
+                starts = occurrences(t, root)
+                for k, rx, needle, off, win, heavy in members:
+                    if off < 0:
+                        at = starts
+                    else:
+                        at = [p - off for p in starts if p >= off and t.startswith(needle, p - off)]
+                        if not at:
+                            continue
+                    if win is None:  # a Han literal: it matches wherever its needle (itself) occurs
+                        size, nxt = len(needle), 0
+                        for a in at:
+                            if a >= nxt:
+                                found.append((a, -size, heavy, k))
+                                nxt = a + size
+                        continue
+                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
+            plans: Iterable[tuple[bool, tuple[str, ...] | None, tuple[int, ...]]] = self._scan_plans
         else:
-            scanned = range(len(compiled))
-        lowered = t.lower() if scanned else t
-        for k in scanned:
-            rx, _, needle, _ = compiled[k]
-            if needle is None or needle in lowered:
-                found.extend((m.start(), m.end(), k) for m in rx.finditer(t) if m.end() > m.start())
+            plans = ((False, None, tuple(range(len(compiled)))),)
+        lowered = None  # t.lower(), made when a needle needs it
+        for plain, hints, ks in plans:
+            if hints is not None and not any(h in t for h in hints):
+                continue  # no character of t lower-cases to the needles' beginning
+            for k in ks:
+                rx, e, needle, _ = compiled[k]
+                if needle is not None:
+                    if plain:  # (its lower case occurs in t.lower() where it occurs in t)
+                        if needle not in t:
+                            continue
+                    else:
+                        if lowered is None:
+                            lowered = t.lower()
+                        if needle not in lowered:
+                            continue
+                found.extend(
+                    (m.start(), m.start() - m.end(), -e.weight, k) for m in rx.finditer(t) if m.end() > m.start()
+                )
         # leftmost, then longest, then heaviest, then first in the table
-        found.sort(key=lambda x: (x[0], x[0] - x[1], -compiled[x[2]][1].weight, x[2]))
+        found.sort()
         out: list[Mention] = []
         end = -1
-        for start, stop, k in found:
+        for start, neg_len, _, k in found:
             if start >= end:
                 e = compiled[k][1]
-                out.append(Mention(start, stop, e.company, e.alias, e.weight))
-                end = stop
+                end = start - neg_len
+                out.append(Mention(start, end, e.company, e.alias, e.weight))
         return out
 
     def scores(self, text: str) -> dict[str, float]:
@@ -338,6 +463,17 @@ def load_aliases(path: str | Path | None = None, extra: Iterable[str | Path] = (
 _LEAD_CHARS = 150
 _SUBJECT_CHARS = 40
 _LIST_SEP_RE = re.compile(r"\s*(?:、|,|和|与|及|以及|或|同)\s*")
+_LIST_SEPS = frozenset(("、", ",", "和", "与", "及", "以及", "或", "同"))
+
+
+def _is_list_sep(gap: str) -> bool:
+    """``_LIST_SEP_RE.fullmatch(gap)``: a separator between spaces (re's \\s is str.isspace, what strip
+    removes); a long gap, mostly text between two mentions, goes to the regex, which fails at once."""
+    if len(gap) > 2 and not (gap[0].isspace() or gap[-1].isspace()):
+        return False  # (a separator is one or two characters: the rest are spaces around it)
+    if len(gap) > 16:
+        return bool(_LIST_SEP_RE.fullmatch(gap))
+    return gap.strip() in _LIST_SEPS
 # Before a mention: an earlier item of an enumeration (中国石油、国家电网和中国移动); after it: 等.
 _LIST_BEFORE_RE = re.compile(r"、[^,。;!?:\n]{1,15}(?:和|及|以及|与|或)\s*$")
 _LIST_AFTER_RE = re.compile(r"\s*等(?![待候级同])")
@@ -356,14 +492,18 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     enumerated = False
 
     def close() -> None:
-        closed_by_deng = bool(group) and _LIST_AFTER_RE.match(text[mentions[group[-1]].end :][:3])
-        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng)):
+        if len(group) >= 3 or (len(group) >= 2 and (enumerated or closed_by_deng())):
             out.update(group)  # 中国电信和中国移动等: both items
+
+    def closed_by_deng() -> bool:
+        end = mentions[group[-1]].end
+        after = text[end : end + 3]
+        return "等" in after and bool(_LIST_AFTER_RE.match(after))
 
     for k, m in enumerate(mentions):
         if group:
             gap = text[mentions[group[-1]].end : m.start]
-            if _LIST_SEP_RE.fullmatch(gap):
+            if _is_list_sep(gap):
                 group.append(k)
                 enumerated = enumerated or "、" in gap
                 continue
@@ -373,7 +513,11 @@ def _list_items(text: str, mentions: Sequence[Mention]) -> set[int]:
     for k, m in enumerate(mentions):
         before, after = text[max(0, m.start - 25) : m.start], text[m.end : m.end + 3]
         enumerated = before.endswith("、") or after.startswith("、")
-        if enumerated or _LIST_AFTER_RE.match(after) or _LIST_BEFORE_RE.search(before):
+        if (
+            enumerated
+            or ("等" in after and _LIST_AFTER_RE.match(after))
+            or ("、" in before and _LIST_BEFORE_RE.search(before))
+        ):
             out.add(k)
     return out
 
@@ -396,7 +540,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
             continue
         if _LIST_ITEM_RE.search(norm) or (_dated_headline(norm) and _cjk_count(norm) >= 6):
             skip.add(i)
-    last_body = max((i for i in range(max(first, 0), end) if _is_body_line(lines.norm[i])), default=-1)
+    last_body = next((i for i in range(end - 1, max(first, 0) - 1, -1) if _is_body_line(lines.norm[i])), -1)
     if last_body >= 0:
         run: list[int] = []
         for i in range(last_body + 1, end + 1):
@@ -434,11 +578,17 @@ def _with_short_forms(text: str, found: list[Mention]) -> list[Mention]:
     return sorted([*found, *extra], key=lambda m: m.start)
 
 
-def _first_line_naming(lines: _Lines, company: str, aliases: CompanyAliases, lo: int, hi: int) -> str:
-    """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence)."""
+def _first_line_naming(
+    lines: _Lines, company: str, aliases: CompanyAliases, lo: int, hi: int, known: dict[str, list[Mention]]
+) -> str:
+    """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence). ``known``: the
+    mentions already found in some prepared texts (the title's, often the title line's too)."""
     for i in range(max(lo, 0), min(hi, len(lines.norm))):
-        t = prepare_for_matching(lines.norm[i])
-        if any(m.company == company for m in _with_short_forms(t, aliases._find_prepared(t))):
+        t = _drop_cjk_spaces(_norm_line(lines, lines.norm[i]))  # prepare_for_matching
+        found = known.get(t)
+        if found is None:
+            found = aliases._find_prepared(t)
+        if any(m.company == company for m in _with_short_forms(t, found)):
             snippet = lines.norm[i] if len(lines.norm[i]) <= 40 else lines.norm[i][:39] + "…"
             return f"; line {i + 1}: {snippet}"
     return ""
@@ -487,7 +637,11 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     end = _article_end(lines, start)
     if first > 0 or end < len(lines.raw) or len(text or "") <= _MAX_MATCH_CHARS:
         skip = _headline_lines(lines, first, end, title_idx)
-        body = _drop_cjk_spaces(_norm_joined(lines, [lines.raw[i] for i in range(first, end) if i not in skip]))
+        body = _drop_cjk_spaces(
+            _norm_joined(
+                lines, [lines.raw[i] for i in range(first, end) if i not in skip], bool(lines.memo.get("no_trad"))
+            )
+        )
     else:
         body = prepare_for_matching((text or "")[:_MAX_MATCH_CHARS])
     scores: dict[str, float] = {}
@@ -513,7 +667,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     why: dict[str, list[str]] = {}
     lead_listed: set[str] = set()
     if start < len(lines.norm):
-        lead = prepare_for_matching(lines.norm[start])[:_LEAD_CHARS]
+        lead = _drop_cjk_spaces(_norm_line(lines, lines.norm[start]))[:_LEAD_CHARS]  # prepare_for_matching
         in_lead = _with_short_forms(lead, aliases._find_prepared(lead))
         lead_list = _list_items(lead, in_lead)
         # the partner of a joint activity (…党支部与福州电信分公司党支部举行共建…) is no list item
@@ -521,8 +675,8 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
             k
             for k, m in enumerate(in_lead)
             if companyforms.partner_subject(lead, m.start, m.end)
-            and not (k > 0 and _LIST_SEP_RE.fullmatch(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
-            and not (k + 1 < len(in_lead) and _LIST_SEP_RE.fullmatch(lead[m.end : in_lead[k + 1].start]))
+            and not (k > 0 and _is_list_sep(lead[in_lead[k - 1].end : m.start]))  # 中国电信和中国移动
+            and not (k + 1 < len(in_lead) and _is_list_sep(lead[m.end : in_lead[k + 1].start]))
             and not _LIST_AFTER_RE.match(lead[m.end : m.end + 3])  # 中国移动等
         }
         lead_list -= partners
@@ -562,7 +716,7 @@ def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None
     lead_in = f"title lists {', '.join(in_title)}; " if in_title else ""
     if top >= 3 and counts.get(leader, 0) + strong.get(leader, 0) >= needed and top >= margin * runner_up:
         reasons = f" ({', '.join(dict.fromkeys(why[leader]))})" if why.get(leader) else ""
-        where = _first_line_naming(lines, leader, aliases, first, end)
+        where = _first_line_naming(lines, leader, aliases, first, end, {title_t: title_found})
         return leader, f"{lead_in}article scores {table}{reasons}{where}"
     if len(ranked) > 1 and top < margin * runner_up:
         listed_lead = "the lead lists several; " if several else ""

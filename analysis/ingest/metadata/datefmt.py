@@ -28,6 +28,17 @@ DAY_MONTH_RE = re.compile(
     r"(?<![0-9./\-])(?P<a>[0-9]{1,2})\s*(?P<sep>[/.\-])\s*(?P<b>[0-9]{1,2})\s*(?P=sep)\s*"
     r"(?P<y>(?:19|20)[0-9]{2})(?![0-9]|\.[0-9])"
 )
+
+
+def may_hold_day_month(line: str) -> bool:
+    """What a :data:`DAY_MONTH_RE` match holds, tested before the regex (which, opening with a
+    lookbehind, is tried at every position): one separator twice and a year 19xx/20xx."""
+    return (
+        (line.count("/") >= 2 or line.count(".") >= 2 or line.count("-") >= 2)
+        and ("19" in line or "20" in line)
+    )
+
+
 _MONTH_DAY_RE = re.compile(r"(?<![0-9])(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*[日号]")
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _EN_MONTH_DAY_RE = re.compile(
@@ -102,7 +113,7 @@ def page_order(lines: Sequence[str]) -> OrderEvidence | None:
     certain: dict[str, tuple[int, str]] = {}
     ambiguous: list[tuple[int, re.Match[str], str]] = []
     for i, line in enumerate(lines):
-        if "/" not in line and "." not in line and "-" not in line:
+        if not may_hold_day_month(line):
             continue
         for m in DAY_MONTH_RE.finditer(line):
             dmy, mdy = readings(m)

@@ -267,30 +267,50 @@ def _find_dates(line: str, order: datefmt.Order | None = None) -> tuple[_DateHit
     ``22/09/2025``-style dates only when their day/month order is certain (``order``: the page's own).
     """
     # Every format but 二〇二四年一月三十日 holds a year 19xx/20xx in ASCII digits; that one needs 年 and 月.
-    year = _YEAR_RE.search(line) is not None
+    year = ("19" in line or "20" in line) and _YEAR_RE.search(line) is not None
     cn = "年" in line and "月" in line
     if not (year or cn):
         return ()
     # an English date needs a letter a month name can start with (in any case re.I allows)
     english = year and any(c in line for c in _MONTH_FIRST)
-    return _scan_dates(line, order, year, cn, english)
+    # what the other formats hold besides the year (their regexes, opening with a lookbehind, are tried
+    # at every position of the line): 年 and 月; a separator; eight digits in a row
+    formats = {
+        "cjk": year and cn,
+        "numeric": year and ("-" in line or "/" in line or "." in line),
+        "cn": cn,
+        "compact": year and _COMPACT_HINT_RE.search(line) is not None,
+        "english": english,
+        "dmy": year and datefmt.may_hold_day_month(line),
+    }
+    return _scan_dates(line, order, year, cn, english, formats)
+
+
+_COMPACT_HINT_RE = re.compile(r"(?:19|20)[0-9]{6}")
 
 
 def _scan_dates(
-    line: str, order: datefmt.Order | None, year: bool = True, cn: bool = True, english: bool = True
+    line: str,
+    order: datefmt.Order | None,
+    year: bool = True,
+    cn: bool = True,
+    english: bool = True,
+    formats: dict[str, bool] | None = None,
 ) -> tuple[_DateHit, ...]:
     """:func:`_find_dates` without the prefilter: ``year`` / ``cn`` / ``english`` False skip the formats
-    that need a 19xx/20xx year in ASCII digits / the 年 and 月 of 二〇二四年一月三十日 / a month's name
-    (the tests call it with all True)."""
+    that need a 19xx/20xx year in ASCII digits / the 年 and 月 of 二〇二四年一月三十日 / a month's name,
+    ``formats`` (format -> False) any other (the tests call it with all True)."""
     hits: list[_DateHit] = []
     for fmt, rx in _DATE_RES:
         if not (cn if fmt == "cn" else year) or (fmt == "english" and not english):
+            continue
+        if formats is not None and not formats.get(fmt, True):
             continue
         for m in rx.finditer(line):
             date = _hit_date(fmt, m)
             if date is not None:
                 hits.append(_DateHit(m.start(), m.end(), date, fmt))
-    if year and ("/" in line or "." in line or "-" in line):
+    if year and ("/" in line or "." in line or "-" in line) and (formats is None or formats.get("dmy", True)):
         for m in datefmt.DAY_MONTH_RE.finditer(line):
             date = datefmt.resolve(m, order)
             if date is not None:

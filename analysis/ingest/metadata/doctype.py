@@ -110,7 +110,12 @@ def extract_doc_type(title: str, text: str, front_matter: Mapping[str, Any] | No
             if own_heading or not _reporting().search(before):
                 return kind, f"title ends with {word}: {title.strip()[:80]}"
     found: dict[str, str] = {}
-    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()][:_FIRST_LINES]
+    lines: list[str] = []  # the first _FIRST_LINES non-empty lines, stripped
+    for ln in (text or "").splitlines():
+        if stripped_line := ln.strip():
+            lines.append(stripped_line)
+            if len(lines) == _FIRST_LINES:
+                break
     for n, line in enumerate(lines, start=1):
         if title and line == title.strip():
             continue

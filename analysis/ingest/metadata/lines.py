@@ -38,13 +38,31 @@ _WORD_CHAR_RE = re.compile(rf"{_CJK}|[A-Za-z]")
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK})")
 
 
+_BLANK_RUN_RE = re.compile(r"[ \t]+")
+
+
+def _is_cjk_char(c: str) -> bool:
+    return "\u3400" <= c <= "\u4dbf" or "\u4e00" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
 def _drop_cjk_spaces(s: str) -> str:
     """``_CJK_SPACE_RE.sub("", s)``: spaces and tabs between two CJK characters go. Most texts hold
     neither (the spacing repair ran before): a substring test then saves the regex, which (starting
-    with a lookbehind) is tried at every position."""
+    with a lookbehind) is tried at every position; otherwise each run of spaces and tabs is looked at
+    where it stands (the regex removes exactly the whole runs with a CJK character on both sides)."""
     if " " not in s and "\t" not in s:
         return s
-    return _CJK_SPACE_RE.sub("", s)
+    out: list[str] = []
+    pos = 0
+    for m in _BLANK_RUN_RE.finditer(s):
+        a, b = m.span()
+        if a > 0 and b < len(s) and _is_cjk_char(s[a - 1]) and _is_cjk_char(s[b]):
+            out.append(s[pos:a])
+            pos = b
+    if not out:
+        return s
+    out.append(s[pos:])
+    return "".join(out)
 
 # Common characters that exist only in traditional script: one of them means "convert first".
 _TRAD_RE = re.compile(
@@ -56,7 +74,8 @@ _HTML_BREAK_RE = re.compile(
     r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|/td|/th|/title|p|div|li|tr|h[1-6])\b[^<>]*>", re.I
 )
 _HTML_DROP_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # Mirror-site pinyin glosses after characters: 國(guó)家(jiā) -> 國家.
 _PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _GLOSS_RE = re.compile(
@@ -129,21 +148,37 @@ def _nfkc(s: str) -> str:
     Fast path: replacing a fullwidth form by its decomposition keeps the text's NFKD, hence its NFKC;
     when the result is already NFKC (``is_normalized`` is a quick check), it *is* the NFKC of ``s``.
     """
-    u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
-    if not unicodedata.is_normalized("NFKC", u):
-        u = unicodedata.normalize("NFKC", s)
-    return _ZERO_WIDTH_RE.sub("", u)
+    if unicodedata.is_normalized("NFKC", s):
+        u = s  # (most lines: NFKC text holds no fullwidth form, each has a decomposition)
+    else:
+        u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
+        if not unicodedata.is_normalized("NFKC", u):
+            u = unicodedata.normalize("NFKC", s)
+    for c in _ZERO_WIDTH:  # (a few substring tests scan faster than the character class)
+        if c in u:
+            return _ZERO_WIDTH_RE.sub("", u)
+    return u
+
+
+def _bracket_positions(text: str) -> Iterable[int]:
+    for b in "(（":
+        p = text.find(b)
+        while p >= 0:
+            yield p
+            p = text.find(b, p + 1)
 
 
 def _strip_glosses(text: str) -> str:
     """Pinyin glosses after characters and digits go (every gloss opens with a bracket)."""
-    if ("(" not in text and "（" not in text) or not _GLOSS_HINT_RE.search(text):
-        return text
+    if not any(_GLOSS_HINT_RE.match(text, p) for p in _bracket_positions(text)):
+        return text  # (_GLOSS_HINT_RE.search: a hint starts at a bracket)
     return _DIGIT_GLOSS_RE.sub("", _GLOSS_RE.sub("", text))
 
 
-def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
+def _norm_joined(lines: _Lines, raw: Sequence[str], no_trad: bool = False) -> str:
     """``_norm("\n".join(raw))`` for lines of the document, each line's NFKC computed once per document.
+    ``no_trad``: the lines are lines of ``lines.raw`` (or parts of them) in a document without a
+    traditional character (see :func:`_norm_line`): the script test is saved.
 
     NFKC never reaches across a line break (``\n`` is a starter that composes with nothing), so
     normalising line by line and joining is the same as normalising the joined text; the script
@@ -152,6 +187,13 @@ def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
     """
     if any("\n" in ln for ln in raw):  # not lines (never so for _Lines.raw, split on \n)
         return _norm("\n".join(raw))
+    joined = _nfkc_joined(lines, raw)
+    if no_trad:
+        return joined
+    return _to_simplified(joined)
+
+
+def _nfkc_joined(lines: _Lines, raw: Sequence[str]) -> str:
     memo: dict[str, str] = lines.memo.setdefault("nfkc", {})
     parts = []
     for ln in raw:
@@ -159,7 +201,14 @@ def _norm_joined(lines: _Lines, raw: Sequence[str]) -> str:
         if done is None:
             done = memo[ln] = _nfkc(ln)
         parts.append(done)
-    return _to_simplified("\n".join(parts))
+    return "\n".join(parts)
+
+
+def _norm_line(lines: _Lines, line: str) -> str:
+    """``_norm(line)`` for a line of ``lines.norm`` (or a part of one): in a document whose text shows
+    no traditional character, no part of it does (the characters tested are CJK ideographs, which
+    NFKC neither composes nor makes out of more than one character), and the script test is saved."""
+    return _nfkc(line) if lines.memo.get("no_trad") else _norm(line)
 
 
 _NON_CJK_RE = re.compile(f"[^{_CJK_CHARS}]+")
@@ -169,6 +218,16 @@ _NON_CJK_RE = re.compile(f"[^{_CJK_CHARS}]+")
 def _cjk_count(s: str) -> int:
     """How many CJK characters ``s`` holds (what is left when everything else goes: no list of matches)."""
     return len(_NON_CJK_RE.sub("", s))
+
+
+def _cjk_at_least(s: str, n: int) -> bool:
+    """``_cjk_count(s) >= n``, mostly without counting the whole line: a line shorter than ``n`` holds
+    fewer, and a prose line's first ``2n`` characters usually hold ``n`` already."""
+    if len(s) < n:
+        return False
+    if len(s) > 2 * n and len(_NON_CJK_RE.sub("", s[: 2 * n])) >= n:
+        return True
+    return _cjk_count(s) >= n
 
 
 @dataclass
@@ -195,7 +254,8 @@ _MAX_MATCH_CHARS = 2_000_000  # company mentions are counted in the first 2 M ch
 def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
     """The prepared lines of ``text``; ``nfkc``: the per-line NFKC memo of another view of the same
     document (its lines before the spacing repair), shared (NFKC is a function of the line alone)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, text = _split_front_matter(text)
     text = runin.rejoin_hard_wrapped(_strip_glosses(_strip_html(text)))
     raw = [ln.strip() for ln in text.split("\n")]
@@ -205,7 +265,11 @@ def _lines(text: str, nfkc: dict[str, str] | None = None) -> _Lines:
     prepared = _Lines(raw, [], fm, text)
     if nfkc is not None:
         prepared.memo["nfkc"] = nfkc
-    joined = _norm_joined(prepared, raw)
+    joined = _nfkc_joined(prepared, raw)  # _norm_joined (raw was split on \n), whose script test is kept
+    if _TRAD_RE.search(joined):
+        joined = convert_script(joined, "t2s")
+    else:
+        prepared.memo["no_trad"] = True
     norm = joined.split("\n")
     if len(norm) != len(raw):  # defensive: a conversion changed the line structure
         norm = [_norm(ln) for ln in raw]
@@ -231,8 +295,8 @@ def _ignorecase_variants(c: str) -> str:
 class _Words:
     """Does a line hold one of ``words`` or match one of the ``rest`` regexes? The same answer as
     ``re.compile(pattern, flags).search(line)`` for ``pattern``, the alternation of them all
-    (:attr:`pattern`), found faster: Python's ``re`` tries every alternative at every position of the
-    line, a substring test is one fast scan. Each regex of ``rest`` comes with the substrings one of
+    (:attr:`pattern`), found faster: the words without cased letters are one alternation without
+    ``re.I`` (``re`` then skips ahead to a word's first character), the rest apart. Each regex of ``rest`` comes with the substrings one of
     which every match contains, and runs only on a line holding one; under ``re.I`` a word with cased
     letters stays a regex (the tests check the equivalence on generated lines)."""
 
@@ -242,22 +306,30 @@ class _Words:
         self.flags = flags
         cased = [w for w in ordered if flags & re.I and any(c.lower() != c or c.upper() != c for c in w)]
         self._words = tuple(w for w in ordered if w not in cased)
+        # the uncased words as one alternation: re skips ahead to a word's first character, faster than
+        # one substring test per word (a word occurs in the line iff the alternation matches somewhere)
+        self._words_re = re.compile("|".join(map(re.escape, self._words))) if self._words else None
         self._cased = re.compile("|".join(map(re.escape, cased)), flags) if cased else None
         # a match of a cased word starts with a character re.I takes for the word's first one
         known = all(w[0].isascii() or w[0].lower() == w[0] == w[0].upper() for w in cased)
         self._cased_first = "".join(sorted({c for w in cased for c in _ignorecase_variants(w[0])})) if known else None
+        self._cased_hint = re.compile(f"[{re.escape(self._cased_first)}]") if self._cased_first else None
         self._rest = tuple((needles, re.compile(rx, flags)) for needles, rx in rest)
+        # every needle of the rest as one alternation: a line holding none skips them all
+        all_needles = sorted({n for needles, _ in rest for n in needles}, key=lambda w: (-len(w), w))
+        self._rest_hint = re.compile("|".join(map(re.escape, all_needles))) if all(all_needles) else None
 
     def search(self, line: str) -> bool:
-        for w in self._words:
-            if w in line:
-                return True
+        if self._words_re is not None and self._words_re.search(line):
+            return True
         if (
             self._cased is not None
-            and (self._cased_first is None or any(c in line for c in self._cased_first))
+            and (self._cased_hint is None or self._cased_hint.search(line))
             and self._cased.search(line)
         ):
             return True
+        if not self._rest or (self._rest_hint is not None and not self._rest_hint.search(line)):
+            return False
         return any(rx.search(line) for needles, rx in self._rest if any(n in line for n in needles))
 
 
@@ -334,10 +406,10 @@ def _is_sentence(line: str) -> bool:
     """Prose rather than a title or meta line (works on NFKC text: fullwidth ， is ',')."""
     if "。" in line:
         return True
-    cjk = _cjk_count(line)
-    if cjk >= 30 and (line.count(",") >= 2 or _SENTENCE_END_RE.search(line)):
-        return True
-    return cjk >= 80 and "," in line
+    # (30 CJK characters and two commas or an end mark) or (80 and a comma); the cheap tests first
+    if line.count(",") >= 2 or _SENTENCE_END_RE.search(line):
+        return _cjk_at_least(line, 30)
+    return "," in line and _cjk_at_least(line, 80)
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
@@ -345,8 +417,9 @@ def _is_body_line(line: str) -> bool:
     """A paragraph of the article (not boilerplate such as the corpus disclaimer)."""
     if _DISCLAIMER_RE.search(line):
         return False
-    cjk = _cjk_count(line)
-    return (cjk >= 25 and _is_sentence(line)) or cjk >= 100
+    if _cjk_at_least(line, 25) and _is_sentence(line):
+        return True
+    return _cjk_at_least(line, 100)
 
 
 @functools.lru_cache(maxsize=_LINE_CACHE)
@@ -386,8 +459,11 @@ def _spaced(words: Iterable[str]) -> str:
 _KEY_DROP_RE = re.compile(r"[\s#*]+")
 
 
-def _norm_key(s: str) -> str:
-    return _KEY_DROP_RE.sub("", _norm(s))
+def _norm_key(s: str, lines: _Lines | None = None) -> str:
+    """``s`` normalised without spaces, # and * (``lines``: ``s`` is a line of theirs, see _norm_line)."""
+    n = _norm(s) if lines is None else _norm_line(lines, s)
+    # _KEY_DROP_RE.sub("", n): re's \s is str.isspace, where str.split cuts
+    return "".join(n.split()).replace("#", "").replace("*", "")
 
 
 def _locate(lines: _Lines, title: str) -> int:
@@ -406,7 +482,7 @@ def _find_line(lines: _Lines, title: str) -> int:
     for i, line in enumerate(lines.norm[:_MAX_HEAD_LINES]):
         lk = keys.get(line)
         if lk is None:
-            lk = keys[line] = _norm_key(line)
+            lk = keys[line] = _norm_key(line, lines)
         if key in lk or (len(lk) >= 6 and lk in key):
             return i
     return -1
@@ -415,13 +491,26 @@ def _find_line(lines: _Lines, title: str) -> int:
 def _chrome_end(lines: _Lines, end: int) -> int:
     """Index of the last page-chrome line (site bar, breadcrumbs) before line ``end``, else -1."""
     for i in range(min(end, len(lines.norm)) - 1, -1, -1):
-        if _CHROME_RE.search(lines.norm[i]) and not runin.is_promotion(lines.norm[i]):
-            return i  # (a promotion line under the date, 更多资讯可登录…, is not a site bar)
+        if _is_chrome(lines.norm[i]):
+            return i
     return -1
+
+
+@functools.lru_cache(maxsize=_LINE_CACHE)
+def _is_chrome(line: str) -> bool:
+    """A site bar or breadcrumb line (a promotion line under the date, 更多资讯可登录…, is none)."""
+    return bool(_CHROME_RE.search(line)) and not runin.is_promotion(line)
 
 
 def _article_end(lines: _Lines, body_start: int) -> int:
     """Index of the first line after the body start that opens related links or comments, else len."""
+    done: dict[int, int] = lines.memo.setdefault("article_end", {})
+    if body_start not in done:
+        done[body_start] = _find_article_end(lines, body_start)
+    return done[body_start]
+
+
+def _find_article_end(lines: _Lines, body_start: int) -> int:
     for i in range(max(body_start, 0) + 1, len(lines.norm)):
         line = lines.norm[i]
         if _ARTICLE_END_RE.match(line) or (

@@ -180,6 +180,10 @@ _BYLINE_RE = re.compile(
 )
 
 
+# _BYLINE_RE's two branches apart: a search for the first skips ahead to 记者 ..., the second (anchored)
+# is tried at the start only, where the alternation tried both at every position.
+_BYLINE_WORD_RE = re.compile(r"(?:记者|通讯员|摄影|实习生|见习记者|特约记者)\s*[/|:]")
+_BYLINE_HEAD_RE = re.compile(r"[\u4e00-\u9fff]{2,14}(?:网|报|社|台|电视台)讯?\s*\(\s*(?:记者|通讯员)")
 _SENTENCE_PUNCT_RE = re.compile(r"[。!?]")
 
 
@@ -189,10 +193,24 @@ def is_byline(line: str) -> bool:
     ``line`` is normalised (NFKC: ``／`` is ``/``, ``（`` is ``(``). A title quoting a reporter does not
     put a slash or a colon right after 记者.
     """
-    return bool(_BYLINE_RE.search(line)) and not _SENTENCE_PUNCT_RE.search(line)
+    if _SENTENCE_PUNCT_RE.search(line):
+        return False  # (a paragraph: the cheap test first)
+    return bool(_BYLINE_WORD_RE.search(line) or _BYLINE_HEAD_RE.match(line))
 
 
 _SENTENCE_END_RE = re.compile(r"[。!?！？;；…][”’」』)）】》]*$")
+_ENDERS, _CLOSERS = "。!?！？;；…", "”’」』)）】》"
+
+
+def _ends_sentence(s: str) -> bool:
+    """``_SENTENCE_END_RE.search(s)``, looking at the end only (the regex is tried at every position):
+    the last character before the closing quotes and brackets ends a sentence ($ also matches before
+    a final line break)."""
+    for t in (s, s[:-1]) if s.endswith("\n") else (s,):
+        r = t.rstrip(_CLOSERS)
+        if r and r[-1] in _ENDERS:
+            return True
+    return False
 
 
 def looks_hard_wrapped(lines: list[str]) -> bool:
@@ -215,7 +233,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     if len(stripped) < 3:
         return None
     width = max(len(s) for s in stripped)
-    full = sum(1 for s in stripped if len(s) >= width - 3 and not _SENTENCE_END_RE.search(s))
+    full = sum(1 for s in stripped if len(s) >= width - 3 and not _ends_sentence(s))
     return width if full >= 3 else None
 
 
@@ -243,7 +261,7 @@ def rejoin_hard_wrapped(text: str) -> str:
         else:
             out.append(line)
         s = out[-1].strip()
-        cut = i > 0 and len(line.strip()) >= width - 1 and not _SENTENCE_END_RE.search(s)
+        cut = i > 0 and len(line.strip()) >= width - 1 and not _ends_sentence(s)
     return "\n".join(out)
 
 

@@ -65,7 +65,7 @@ _SOURCE_RES = tuple(
 # regex only on a line holding one of the characters every label of it holds (源 of 来源 ..., the o
 # of source in either case). A Han match and a source match never overlap (one holds no Latin letter).
 _SOURCE_FAST = tuple(
-    (prio, re.compile(rf"(?:{rx})\s*(?P<colon>:\s*|\s+)", flags), needles)
+    (prio, re.compile(rf"(?:{rx})\s*(?P<colon>:\s*|\s+)", flags), re.compile(f"[{''.join(needles)}]"))
     for prio, rx, flags, needles in (
         (3, _SOURCE_LABELS[0][1].removesuffix("|" + _SOURCE_EN), 0, ("源", "处", "转")),
         (3, _SOURCE_EN, re.I, ("o", "O")),
@@ -73,6 +73,18 @@ _SOURCE_FAST = tuple(
         (1, _SOURCE_LABELS[2][1], 0, ("布",)),
     )
 )
+# What a label's separator (``\s*(?P<colon>:\s*|\s+)`` above) holds in any case: a colon or a space.
+_LABEL_END_RE = re.compile(r"[:\s]")
+
+
+def _has_label_end(line: str) -> bool:
+    """``_LABEL_END_RE.search(line)``, faster: re's \\s is str.isspace, whose runs str.split cuts at (a
+    text holds one iff it splits in two or starts or ends with one)."""
+    if ":" in line or " " in line:
+        return True
+    if line.isprintable():
+        return False  # (every white space but " " is unprintable)
+    return len(line.split(None, 1)) > 1 or line[:1].isspace() or line[-1:].isspace()
 _SOURCE_STOP_RE = re.compile(
     r"\s{2,}|\t|[|丨【\[]|\s*(?:发布时间|发布日期|发表时间|更新时间|时\s*间|日\s*期|作者|责任编辑|编辑|责编|记者|"
     r"通讯员|浏览|阅读|点击|字号|字体|打印|分享|审核|摄影|来源|发布人|供稿|关键词|标签)\s*[:：]"
@@ -173,7 +185,9 @@ def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
         return best_value
     for source in (fm, lines.front_matter):
         for key in _SITE_KEYS:
-            cleaned = _clean_source_value(_norm(str(source.get(key) or "")))
+            if not source.get(key):
+                continue  # (nothing to clean: "")
+            cleaned = _clean_source_value(_norm(str(source.get(key))))
             if cleaned:
                 return cleaned
     for source in (fm, lines.front_matter):
@@ -202,8 +216,10 @@ def _find_labelled_source(lines: _Lines, needles: bool = True) -> str:
     best_value = ""
     end = _article_end(lines, _first_body(lines, -1))
     for i, line in enumerate(lines.norm[:end]):
-        for prio, rx, holds in _SOURCE_FAST if needles else ((p, r, ()) for p, r in _SOURCE_RES):
-            if holds and not any(c in line for c in holds):
+        if needles and not _has_label_end(line):
+            continue  # every label is followed by a colon or a space (most prose lines hold neither)
+        for prio, rx, holds in _SOURCE_FAST if needles else ((p, r, None) for p, r in _SOURCE_RES):
+            if holds is not None and not holds.search(line):
                 continue
             for m in rx.finditer(line):
                 colon = ":" in m.group("colon")

@@ -96,3 +96,47 @@ def windowed_matches(
             s += 1
         nxt = s
         o = t.find(needle, o + 1)
+
+
+def occurrences(t: str, needle: str) -> list[int]:
+    """Every start of ``needle`` in ``t``, overlapping ones included, in order."""
+    out = []
+    o = t.find(needle)
+    while o >= 0:
+        out.append(o)
+        o = t.find(needle, o + 1)
+    return out
+
+
+def windowed_spans(
+    rx: re.Pattern[str], t: str, needle_len: int, window: tuple[int, frozenset[str] | None], starts: list[int]
+) -> list[tuple[int, int]]:
+    """``(start, end)`` of what :func:`windowed_matches` yields, given every start of the needle
+    (``starts``, increasing) instead of finding them: one list, no generator; a literal (whose longest
+    match is its needle) is tried once per occurrence."""
+    width, first = window
+    back = width - needle_len
+    out: list[tuple[int, int]] = []
+    nxt = 0
+    match = rx.match
+    if back == 0:
+        for o in starts:
+            if o >= nxt and (first is None or t[o] in first):
+                m = match(t, o)
+                if m is not None:
+                    nxt = m.end()
+                    out.append((o, nxt))
+        return out
+    for o in starts:
+        s = o - back
+        if s < nxt:
+            s = nxt
+        while s <= o:
+            m = match(t, s) if first is None or t[s] in first else None
+            if m is not None:
+                out.append((s, m.end()))
+                s = m.end()
+                break
+            s += 1
+        nxt = s
+    return out

@@ -31,6 +31,7 @@ from analysis.ingest.metadata.lines import (
     _ZERO_WIDTH_RE,
     _canonical,
     _chrome_end,
+    _cjk_at_least,
     _cjk_count,
     _first_body,
     _is_nav,
@@ -361,7 +362,7 @@ def _title(
     if headings and str(headings[0]).strip():
         return _clean_title(str(headings[0]), aliases)
     for raw, norm in zip(lines.raw, lines.norm, strict=True):
-        if _cjk_count(norm) >= 6 and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm) and not runin.is_byline(norm):
+        if _cjk_at_least(norm, 6) and not _DISCLAIMER_RE.search(norm) and not _is_nav(norm) and not runin.is_byline(norm):
             first = runin.strip_dateline(re.split(r"[。!?！？]", raw, maxsplit=1)[0])  # no XX新闻电（记者…）
             return _clean_title(first[:60], aliases)
     return ""
