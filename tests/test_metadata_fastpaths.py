@@ -333,7 +333,10 @@ def test_line_classes_equal_their_counting_definition(line: str) -> None:
     assert _is_body_line.__wrapped__(line) == body
 
 
-_SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?"]
+_SPAN_PATTERNS = [
+    "中国联通", "联通", "联通联通", "(?:北京|上海)?(?:市)?联通", "联通(?!性)", "(?<!设施)联通", "[北上]?联通集?团?",
+    "(?:北京|上海|中国)(?:市)?联通", "(?:北京|上海市)联通", "(?<=[中北])(?:国联|京联)?联通", "(北京|上海)联通", "北京联通",
+]  # fmt: skip
 
 
 @settings(max_examples=500, deadline=None)
@@ -344,7 +347,13 @@ _SPAN_PATTERNS = ["中国联通", "联通", "联通联通", "(?:北京|上海)?(
 def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
     """The list form given the needle's occurrences yields what the generator yields."""
     from analysis.ingest.metadata.companies import _pattern_needle
-    from analysis.ingest.metadata.textsearch import occurrences, window, windowed_matches, windowed_spans
+    from analysis.ingest.metadata.textsearch import (
+        first_pairs,
+        occurrences,
+        window,
+        windowed_matches,
+        windowed_spans,
+    )
 
     rx = re.compile(pattern, re.I)
     needle = _pattern_needle(pattern)
@@ -352,7 +361,10 @@ def test_windowed_spans_equal_windowed_matches(pattern: str, t: str) -> None:
     assert needle is not None and win is not None
     expected = [(m.start(), m.end()) for m in windowed_matches(rx, t, needle, win, t.find(needle))]
     assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle)) == expected
+    assert windowed_spans(rx, t, len(needle), win, occurrences(t, needle), first_pairs(rx)) == expected
     assert expected == [(m.start(), m.end()) for m in rx.finditer(t)]
+    pairs = first_pairs(rx)
+    assert pairs is None or all(t[m.start() : m.start() + 2] in pairs for m in rx.finditer(t))
 
 
 def test_self_lowering_characters_and_ascii_preimages() -> None:
@@ -575,3 +587,20 @@ def test_line_key_by_split_equals_the_regex(s: str) -> None:
     from analysis.ingest.metadata.lines import _KEY_DROP_RE, _norm, _norm_key
 
     assert _norm_key(s) == _KEY_DROP_RE.sub("", _norm(s))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "基站", "通信", "宽带", "咪咕", "天翼", "翼支付", "中国铁通", "铁塔"]),
+                max_size=30).map("".join))  # fmt: skip
+def test_naming_hint_never_hides_a_mention(text: str) -> None:
+    """A prepared text in which a company's naming hint finds nothing names that company nowhere."""
+    from analysis.ingest.metadata.companies import _with_short_forms
+
+    aliases = load_aliases()
+    t = prepare_for_matching(text)
+    named = {m.company for m in _with_short_forms(t, aliases._find_prepared(t))}
+    for company in aliases.companies:
+        hint = aliases._naming_hint(company)
+        assert hint is not None
+        if not hint.search(t):
+            assert company not in named, company

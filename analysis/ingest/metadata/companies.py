@@ -70,7 +70,7 @@ from analysis.ingest.metadata.lines import (
 from analysis.ingest.metadata.sources import (
     _source,
 )
-from analysis.ingest.metadata.textsearch import occurrences, window, windowed_spans
+from analysis.ingest.metadata.textsearch import first_pairs, occurrences, window, windowed_spans
 from analysis.ingest.metadata.titles import (
     _dated_headline,
     _is_title_candidate,
@@ -219,6 +219,7 @@ class CompanyAliases:
     _any_needed: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     # the roots as one alternation, and the roots an occurrence of which its matches can pass over
     _roots: tuple[re.Pattern[str], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _hints: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)  # _naming_hint
 
     def __post_init__(self) -> None:
         compiled = []
@@ -245,6 +246,7 @@ class CompanyAliases:
             plans.setdefault(_lowered_needle_test(compiled[k][2]), []).append(k)
         object.__setattr__(self, "_scan_plans", tuple((*test, tuple(ks)) for test, ks in plans.items()))
         object.__setattr__(self, "_roots", _roots_search(list(groups)))
+        object.__setattr__(self, "_hints", {})
         # one search for what any mention needs (a root, a plain needle, a hint): a text holding none of
         # them (most short texts) names no company; None when some entry has no such string
         needed = [*groups, *(n for plain, hints in plans if plain for k in plans[(plain, hints)] if (n := compiled[k][2]))]
@@ -259,7 +261,8 @@ class CompanyAliases:
             else None,
         )
         # the same groups, each member as (index, regex, needle, offset of the root in the needle (-1:
-        # the needle is the root), window (None: a Han literal, no regex needed), -weight)
+        # the needle is the root), window (None: a Han literal, no regex needed), -weight, the two
+        # characters a match begins with (textsearch.first_pairs))
         object.__setattr__(
             self,
             "_windowed",
@@ -269,7 +272,7 @@ class CompanyAliases:
                     tuple(
                         (k, compiled[k][0], compiled[k][2], -1 if compiled[k][2] == root else compiled[k][2].find(root),  # type: ignore[union-attr]
                          None if _is_han_literal(compiled[k][0], compiled[k][2]) else compiled[k][3],
-                         -compiled[k][1].weight)
+                         -compiled[k][1].weight, first_pairs(compiled[k][0]))
                         for k in ks
                     ),
                 )
@@ -302,7 +305,7 @@ class CompanyAliases:
                 if root not in present and (root not in hideable or root not in t):
                     continue  # no needle of the group can occur
                 starts = occurrences(t, root)
-                for k, rx, needle, off, win, heavy in members:
+                for k, rx, needle, off, win, heavy, pairs in members:
                     if off < 0:
                         at = starts
                     else:
@@ -316,7 +319,7 @@ class CompanyAliases:
                                 found.append((a, -size, heavy, k))
                                 nxt = a + size
                         continue
-                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at))
+                    found.extend((a, a - b, heavy, k) for a, b in windowed_spans(rx, t, len(needle), win, at, pairs))
             plans: Iterable[tuple[bool, tuple[str, ...] | None, tuple[int, ...]]] = self._scan_plans
         else:
             plans = ((False, None, tuple(range(len(compiled)))),)
@@ -348,6 +351,28 @@ class CompanyAliases:
                 end = start - neg_len
                 out.append(Mention(start, end, e.company, e.alias, e.weight))
         return out
+
+    def _naming_hint(self, company: str) -> re.Pattern[str] | None:
+        """One search for what a mention of ``company`` needs (the roots of its windowed aliases, the
+        needles or hints of its scanned ones, its bare short forms): a prepared text holding none of
+        them names it nowhere. None when one of its aliases has no such string."""
+        done = self._hints
+        if company not in done:
+            needed: list[str] = []
+            for root, members in self._windowed:
+                if any(self._compiled[m[0]][1].company == company for m in members):
+                    needed.append(root)
+            for plain, hints, ks in self._scan_plans:
+                for k in ks:
+                    if self._compiled[k][1].company == company:
+                        needed.extend([self._compiled[k][2] or ""] if plain else (hints or [""]))
+            needed.extend(short for _, c, short, _ in companyforms._short_forms() if c == company)
+            done[company] = (
+                re.compile("|".join(map(re.escape, sorted(set(needed), key=lambda w: (-len(w), w)))))
+                if needed and all(needed)
+                else None
+            )
+        return done[company]
 
     def scores(self, text: str) -> dict[str, float]:
         """Sum of mention weights per company."""
@@ -533,7 +558,7 @@ def _headline_lines(lines: _Lines, first: int, end: int, title_idx: int) -> set[
         if i == title_idx:
             continue
         norm = lines.norm[i]
-        if _LIST_HEADER_RE.match(norm) and len(norm) <= 20 and not runin.is_promotion(norm):
+        if len(norm) <= 20 and _LIST_HEADER_RE.match(norm) and not runin.is_promotion(norm):
             skip.update(range(i, end))
             break
         if _is_sentence(norm) or _META_LABEL_RE.search(norm):
@@ -583,8 +608,11 @@ def _first_line_naming(
 ) -> str:
     """``; line N: …`` for the first line in ``lo:hi`` that names ``company`` (evidence). ``known``: the
     mentions already found in some prepared texts (the title's, often the title line's too)."""
+    hint = aliases._naming_hint(company)
     for i in range(max(lo, 0), min(hi, len(lines.norm))):
         t = _drop_cjk_spaces(_norm_line(lines, lines.norm[i]))  # prepare_for_matching
+        if hint is not None and not hint.search(t):
+            continue  # nothing the company's aliases or short forms need occurs: the line cannot name it
         found = known.get(t)
         if found is None:
             found = aliases._find_prepared(t)

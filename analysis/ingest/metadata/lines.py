@@ -138,6 +138,9 @@ def _norm(s: str) -> str:
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
+_COMMON_FULLWIDTH = (*((c, chr(ord(c) - 0xFEE0)) for c in "，：（）！？；"), ("\u3000", " "))
+
+
 def _fullwidth_to_ascii(m: re.Match[str]) -> str:
     return " " if m[0] == "\u3000" else chr(ord(m[0]) - 0xFEE0)
 
@@ -151,7 +154,11 @@ def _nfkc(s: str) -> str:
     if unicodedata.is_normalized("NFKC", s):
         u = s  # (most lines: NFKC text holds no fullwidth form, each has a decomposition)
     else:
-        u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, s)
+        u = s
+        for wide, narrow in _COMMON_FULLWIDTH:  # (the usual ones by str.replace, no call per character)
+            if wide in u:
+                u = u.replace(wide, narrow)
+        u = _FULLWIDTH_RE.sub(_fullwidth_to_ascii, u)
         if not unicodedata.is_normalized("NFKC", u):
             u = unicodedata.normalize("NFKC", s)
     for c in _ZERO_WIDTH:  # (a few substring tests scan faster than the character class)

@@ -172,6 +172,15 @@ def extract_source(front_matter: Mapping[str, object], text: str) -> str:
 
 
 def _source(front_matter: Mapping[str, object], lines: _Lines) -> str:
+    if front_matter:
+        return _find_source(front_matter, lines)
+    # without front matter of its own, once per document (the company rule asks for it, then describe)
+    if "source" not in lines.memo:
+        lines.memo["source"] = _find_source({}, lines)
+    return lines.memo["source"]
+
+
+def _find_source(front_matter: Mapping[str, object], lines: _Lines) -> str:
     fm = {str(k).strip().lower(): v for k, v in front_matter.items()}
     for source in (fm, lines.front_matter):
         for key in _SOURCE_KEYS:

@@ -72,6 +72,34 @@ def window(rx: re.Pattern[str], needle: str | None) -> tuple[int, frozenset[str]
     return (hi, first) if len(needle) <= hi <= _MAX_WINDOW else None
 
 
+def first_pairs(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """The two characters every match of ``rx`` begins with, when the pattern begins (after
+    zero-width assertions) with an alternation whose every branch opens with two Han literals (the
+    city names of the branch patterns), or with two Han literals; else None."""
+    try:
+        from re import _parser
+
+        parsed = list(_parser.parse(rx.pattern, rx.flags))
+    except Exception:
+        return None
+    items = [(op, arg) for op, arg in parsed if op not in (_parser.ASSERT, _parser.ASSERT_NOT)]
+    if items and items[0][0] is _parser.SUBPATTERN and items[0][1][1] == 0 and items[0][1][2] == 0:
+        items = list(items[0][1][-1]) + items[1:]  # (?:…) opening the pattern, no flags of its own
+    if not items:
+        return None
+    branches = items[0][1][1] if items[0][0] is _parser.BRANCH else [items]
+    pairs: set[str] = set()
+    for branch in branches:
+        head = list(branch)[:2]
+        if len(head) < 2 or any(op is not _parser.LITERAL for op, _ in head):
+            return None
+        pair = "".join(chr(arg) for _, arg in head)
+        if not _HAN_NEEDLE_RE.fullmatch(pair):
+            return None  # a cased letter may match in another case
+        pairs.add(pair)
+    return frozenset(pairs)
+
+
 def windowed_matches(
     rx: re.Pattern[str], t: str, needle: str, window: tuple[int, frozenset[str] | None], o: int
 ) -> Iterator[re.Match[str]]:
@@ -109,11 +137,17 @@ def occurrences(t: str, needle: str) -> list[int]:
 
 
 def windowed_spans(
-    rx: re.Pattern[str], t: str, needle_len: int, window: tuple[int, frozenset[str] | None], starts: list[int]
+    rx: re.Pattern[str],
+    t: str,
+    needle_len: int,
+    window: tuple[int, frozenset[str] | None],
+    starts: list[int],
+    pairs: frozenset[str] | None = None,
 ) -> list[tuple[int, int]]:
     """``(start, end)`` of what :func:`windowed_matches` yields, given every start of the needle
     (``starts``, increasing) instead of finding them: one list, no generator; a literal (whose longest
-    match is its needle) is tried once per occurrence."""
+    match is its needle) is tried once per occurrence. ``pairs``: :func:`first_pairs` of ``rx``, the
+    two characters a match begins with (tested instead of the first one)."""
     width, first = window
     back = width - needle_len
     out: list[tuple[int, int]] = []
@@ -132,7 +166,10 @@ def windowed_spans(
         if s < nxt:
             s = nxt
         while s <= o:
-            m = match(t, s) if first is None or t[s] in first else None
+            if pairs is not None:
+                m = match(t, s) if t[s : s + 2] in pairs else None
+            else:
+                m = match(t, s) if first is None or t[s] in first else None
             if m is not None:
                 out.append((s, m.end()))
                 s = m.end()

@@ -185,8 +185,8 @@ def _clean_title(s: str, aliases: Any = None) -> str:
 def _is_title_candidate(norm: str) -> bool:
     """Could this (normalised) line be a title? Rejects navigation, meta, site names, prose."""
     s = _HEADING_MARK_RE.sub("", norm).strip()
-    if not s or s.startswith(("---", "<!--", "<", "![", "image")) or _URL_RE.match(s):
-        return False
+    if not s or len(s) > 100 or s.startswith(("---", "<!--", "<", "![", "image")) or _URL_RE.match(s):
+        return False  # (longer than 100 characters: the last test refuses it, the others only refuse)
     if _DISCLAIMER_RE.search(s) or _is_nav(s) or _LEAD_LABEL_RE.match(s) or _META_LABEL_RE.search(s):
         return False
     if s.startswith(("—", "--", "-", "－")) or (
