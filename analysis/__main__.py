@@ -51,6 +51,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             ocr=args.ocr,
             path_vars=args.path_vars,
             engine=engine,
+            arrow_texts=True,  # the texts go to corpus.parquet from Arrow, never as Python strings (issue 12)
         )
     summary = str(result.summary).split("; ", 2)  # the words load_corpus prints in a notebook
     print(f"{'; '.join(summary[:2])} -> {Path(args.out) / 'corpus.parquet'}")
@@ -66,29 +67,23 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from analysis.ingest.corpus import load_corpus
+    import contextlib
+
+    from analysis.ingest.corpus import load_corpus_texts
     from analysis.pipeline import write_stats
 
     _refuse_output_inside(args.dir, args.out)
-    with _open_engine(args) as engine:
-        corpus = load_corpus(
+    with _open_engine(args) as engine, contextlib.ExitStack() as stack:
+        # the document variables whole, the texts read a partition at a time (issue 12)
+        corpus, texts = load_corpus_texts(
             args.dir, args.metadata, companies=args.companies, progress=not args.quiet,
-            path_vars=args.path_vars, quiet=True, engine=engine,
+            path_vars=args.path_vars, engine=engine,
         )  # fmt: skip
+        stack.callback(texts.close)
         if corpus.empty:
             raise AnalysisError(f"{args.dir}: no readable document")
         if args.where:
-            import warnings
-
-            from analysis.select import select
-
-            with warnings.catch_warnings():  # said once, below, not as a warning
-                warnings.simplefilter("ignore")
-                corpus = select(corpus, where=args.where)
-            left = sum(corpus.attrs.get("left_out", {}).values())
-            print(f"--where {args.where}: {len(corpus)} documents kept, {left} left out", file=sys.stderr)
-            if corpus.empty:
-                raise AnalysisError(f"--where {args.where}: no document matches")
+            corpus, texts = _where(corpus, texts, args.where)
         by = [b.strip() for b in args.by.split(",") if b.strip()]
         written = write_stats(
             corpus,
@@ -101,11 +96,38 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             family=args.family,
             progress=not args.quiet,
             engine=engine,
+            texts=texts,
         )
     print("wrote " + ", ".join(str(p) for p in written.files))
     for note in written.notes:
         print(f"note: {note}", file=sys.stderr)
     return EXIT_PARTIAL if written.notes else EXIT_OK
+
+
+def _where(corpus: Any, texts: Any, where: str) -> tuple[Any, Any]:
+    """``stats --where``: the documents matching the filter, and their texts."""
+    import warnings
+
+    import numpy as np
+
+    from analysis.select import select
+    from analysis.where import parse_where
+
+    named_text = any(c.name == "text" for c in parse_where(where))
+    if named_text or not corpus["doc_id"].is_unique:  # the filter reads the text: it is read whole
+        from analysis.pipeline import with_texts
+
+        corpus, texts = with_texts(corpus, texts), None
+    with warnings.catch_warnings():  # said once, below, not as a warning
+        warnings.simplefilter("ignore")
+        kept = select(corpus, where=where)
+    left = sum(kept.attrs.get("left_out", {}).values())
+    print(f"--where {where}: {len(kept)} documents kept, {left} left out", file=sys.stderr)
+    if kept.empty:
+        raise AnalysisError(f"--where {where}: no document matches")
+    if texts is not None:  # doc_id is unique: the kept rows, in order
+        texts = texts.select(np.flatnonzero(corpus["doc_id"].isin(kept["doc_id"]).to_numpy()))
+    return kept, texts
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -55,18 +55,24 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def key(corpus: Any, params: dict[str, Any]) -> str | None:
-    """The cache key of ``write_stats(corpus, **params)``, or None when the corpus cannot be hashed."""
+def key(corpus: Any, params: dict[str, Any], hashes: Sequence[str] | None = None) -> str | None:
+    """The cache key of ``write_stats(corpus, **params)``, or None when the corpus cannot be hashed.
+
+    ``hashes``: the content hashes of the texts of a corpus table without ``text`` (the ``stats``
+    command's, from the ``content_hash`` that ingestion wrote); the key is the one of the same table with
+    its texts. Without them, the texts are hashed (a caller may have edited them)."""
     import numpy as np
     import pandas as pd
     from pandas.api.types import infer_dtype
 
     from analysis.tokens import Tokenizer, _content_hashes
 
-    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+    if not isinstance(corpus, pd.DataFrame) or ("text" not in corpus.columns and hashes is None):
+        return None
+    if hashes is not None and ("text" in corpus.columns or len(hashes) != len(corpus)):
         return None
     try:
-        docvars = corpus.drop(columns=["text"]).reset_index(drop=True)
+        docvars = corpus.drop(columns=["text"], errors="ignore").reset_index(drop=True)
         rows = pd.util.hash_pandas_object(docvars, index=False).to_numpy()
         kinds = {}  # object columns holding other values than str (ints, dates ...): their types count too
         for name in docvars.columns:
@@ -89,7 +95,7 @@ def key(corpus: Any, params: dict[str, Any]) -> str | None:
     h.update(rows.tobytes())
     for name in sorted(kinds):
         h.update(name.encode() + b"\0" + kinds[name])
-    h.update("".join(_content_hashes(corpus)).encode())
+    h.update("".join(_content_hashes(corpus) if hashes is None else hashes).encode())
     return h.hexdigest()
 
 

@@ -48,6 +48,7 @@ def write_stats(
     progress: bool = True,
     engine: Any = None,
     streaming: bool = True,
+    texts: Any = None,
 ) -> StatsOutput:
     """Compute the standard tables for ``corpus`` grouped ``by`` and write them to ``out`` (UTF-8 CSV).
 
@@ -61,13 +62,18 @@ def write_stats(
     The files are cached (``analysis._results``): a run on the same documents (text and docvars) with the
     same settings, resources and code writes the files of the first run again, with its notes and
     warnings, without tokenizing or computing anything.
+
+    ``texts`` (the ``stats`` command; issue 12): an ``analysis.engine.texts.CorpusTexts`` holding the
+    texts of ``corpus``, which then has no ``text`` column. The streamed path reads them a partition at a
+    time, so the process never holds the text of the whole corpus; the cache key uses their content
+    hashes. The whole-matrix path (and a grouping by a column the corpus lacks) reads them whole first.
     """
     # The path and the engine are in the key although they give the same files: a comparison of two
     # paths or engines must compute both, never read one from the other's run.
     params = {"by": list(by), "target": target, "reference": reference, "top_n": top_n,
               "min_count": min_count, "family": family, "streaming": bool(streaming),
               "engine": engine if engine is None or isinstance(engine, str) else type(engine).__name__}  # fmt: skip
-    key = _results.key(corpus, params)
+    key = _results.key(corpus, params, hashes=None if texts is None else texts.hashes)
     if key is not None:
         cached = _results.load(key)
         if cached is not None:  # the same corpus, settings and code as a run before: its files again
@@ -80,8 +86,11 @@ def write_stats(
     with _results.Recorder() as recorder:
         if streaming and len(corpus) and all(c in corpus.columns for c in by):
             result = _write_streamed(corpus, out, by=by, target=target, reference=reference, top_n=top_n,
-                                     min_count=min_count, family=family, progress=progress, engine=engine)  # fmt: skip
+                                     min_count=min_count, family=family, progress=progress, engine=engine,
+                                     texts=texts)  # fmt: skip
         else:
+            if texts is not None:  # the whole-matrix path reads the text column whole
+                corpus = with_texts(corpus, texts)
             result = _compute_stats(corpus, out, by, target, reference, top_n, min_count, family, progress, engine)
     if key is not None:
         _results.store(key, result.files, result.notes, recorder.kept)
@@ -139,6 +148,17 @@ def _write_tables(tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list
             df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
         result.files.append(_write_csv(df, out / name, index=index))
     return result
+
+
+def with_texts(corpus: pd.DataFrame, texts: Any) -> pd.DataFrame:
+    """``corpus`` (no ``text`` column) with the texts of ``texts`` (a ``CorpusTexts``) as its ``text``
+    column, placed where ``load_corpus`` puts it."""
+    if len(texts) != len(corpus):
+        raise AnalysisError(f"{len(texts)} texts for {len(corpus)} documents")
+    out = corpus.copy()
+    at = out.columns.get_loc("chars_mapped") + 1 if "chars_mapped" in out.columns else len(out.columns)
+    out.insert(int(at), "text", texts.read_all().to_numpy(dtype=object))
+    return out
 
 
 def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOutput:

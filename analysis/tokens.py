@@ -662,9 +662,17 @@ class _Merger:
             self.lengths.append(lengths[i : i + 1])
 
     def result(self) -> tuple[list[str], _Encoded]:
-        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int32)
+        # the parts are copied into one array and let go one by one: the codes are not held twice
+        codes = np.empty(sum(len(p) for p in self.parts), dtype=np.int32)
+        at = 0
+        for i, part in enumerate(self.parts):
+            codes[at : at + len(part)] = part
+            at += len(part)
+            self.parts[i] = codes[:0]
+        self.parts = [codes]
         lengths = np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.int64)
-        return self.hashes, _Encoded(list(self.index), codes.astype(np.int32, copy=False), lengths)
+        self.lengths = [lengths]
+        return self.hashes, _Encoded(list(self.index), codes, lengths)
 
 
 @dataclass
@@ -925,9 +933,11 @@ def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
 
 
 def _segment_all(
-    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None
+    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None,
+    pool: bool | None = None,
 ) -> tuple[list[str], _Encoded]:
-    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
+    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work (``pool``:
+    True for worker processes whatever the size, as for a small last part of a large job)."""
     from tqdm import tqdm
 
     sizes = [len(t) for t in texts]
@@ -940,6 +950,8 @@ def _segment_all(
             merger.add([hashes[i] for i in idx], enc)
         return merger.result()
     parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS
+    if pool and n_jobs > 1 and texts:
+        parallel = True
     chunks = _chunks(sizes, n_jobs if parallel else 1)
     results: list[_Encoded | None] = [None] * len(chunks)
     with tqdm(total=len(texts), unit="doc", desc="tokenize", disable=not progress) as bar:
@@ -982,6 +994,23 @@ def _segment_all(
     for idx, enc in zip(chunks, results, strict=True):
         assert enc is not None
         merger.add([hashes[i] for i in idx], enc)
+    return merger.result()
+
+
+def _segment_parts(
+    tokenizer: Tokenizer, texts: Any, todo: list[str], n_jobs: int, progress: bool, engine: Any = None
+) -> tuple[list[str], _Encoded]:
+    """``_segment_all`` of the documents ``todo`` (content hashes), their texts read from ``texts`` (a
+    ``CorpusTexts``) a partition at a time; the worker processes are kept from one partition to the next."""
+    from tqdm import tqdm
+
+    merger = _Merger()
+    with reuse_workers(), tqdm(total=len(todo), unit="doc", desc="tokenize", disable=not progress) as bar:
+        for part_hashes, part_texts in texts.batches(todo):
+            # several parts: every one in the workers (a small last part would build the dictionary here)
+            merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine, len(part_hashes) < len(todo) or None))
+            bar.update(len(part_hashes))
+            del part_texts
     return merger.result()
 
 
@@ -1110,9 +1139,12 @@ def _cached_blocks(
     n_jobs: int,
     progress: bool,
     engine: Any,
+    texts: Any = None,
 ) -> dict[str, tuple[_Block, int]]:
     """Every document's encoded tokens (content hash -> (block, row)): read from the cache in one
-    lookup, the missing ones segmented (on ``engine`` if given) and added to the cache."""
+    lookup, the missing ones segmented (on ``engine`` if given) and added to the cache. ``texts``: an
+    ``analysis.engine.texts.CorpusTexts`` to read the missing texts from, a partition at a time (the
+    corpus then has no ``text`` column)."""
     cache = _Cache(Path(cache_dir) if cache_dir is not None else config.CACHE_DIR, tokenizer)
     first_row: dict[str, int] = {}
     for i, h in enumerate(hashes):
@@ -1121,12 +1153,16 @@ def _cached_blocks(
         found = cache.lookup(first_row)
     todo = [h for h in first_row if h not in found]
     if todo:
-        texts = [_as_text(t) for t in corpus["text"].iloc[[first_row[h] for h in todo]].tolist()]
         from analysis.engine import resolve
 
         runner, owned = resolve(engine)
         try:
-            new_hashes, enc = _segment_all(tokenizer, todo, texts, n_jobs, progress, runner)
+            if texts is None:
+                todo_texts = [_as_text(t) for t in corpus["text"].iloc[[first_row[h] for h in todo]].tolist()]
+                new_hashes, enc = _segment_all(tokenizer, todo, todo_texts, n_jobs, progress, runner)
+                del todo_texts
+            else:
+                new_hashes, enc = _segment_parts(tokenizer, texts, todo, n_jobs, progress, runner)
         finally:
             if owned and runner is not None:
                 runner.close()
@@ -1148,22 +1184,30 @@ def tokenize_parts(
     n_jobs: int | None = None,
     progress: bool = False,
     engine: Any = None,
+    texts: Any = None,
 ) -> Iterator[Tokens]:
     """``tokenize(corpus.iloc[i:i + partition_docs])`` for consecutive partitions, with one cache lookup
     for the whole corpus (not one per partition): the encoded tokens (int codes, a few bytes per token)
-    of the whole corpus are held, and each partition's ``TokenLists`` (issue 12)."""
+    of the whole corpus are held, and each partition's ``TokenLists`` (issue 12).
+
+    ``texts`` (an ``analysis.engine.texts.CorpusTexts`` aligned with the rows of ``corpus``, which then
+    has no ``text`` column): the content hashes are its hashes, and the documents the cache does not
+    know are read and segmented a partition at a time, so no more than a partition of text is held."""
     if partition_docs < 1:
         raise AnalysisError(f"partition_docs must be at least 1, got {partition_docs}")
-    missing = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    needed = ("doc_id",) if texts is not None else ("doc_id", "text")
+    missing = [c for c in needed if c not in corpus.columns]
     if missing:
         raise AnalysisError(f"corpus table lacks column(s) {missing}; build it with analysis.load_corpus")
+    if texts is not None and len(texts) != len(corpus):
+        raise AnalysisError(f"{len(texts)} texts for {len(corpus)} documents")
     tokenizer = tokenizer or Tokenizer()
     n_jobs = config.n_jobs_default() if n_jobs is None else int(n_jobs)
     progress = bool(progress) and os.environ.get("TEXTLAB_PROGRESS", "1") != "0"
-    hashes = _content_hashes(corpus)
-    found = _cached_blocks(corpus, hashes, tokenizer, cache_dir, n_jobs, progress, engine)
+    hashes = list(texts.hashes) if texts is not None else _content_hashes(corpus)
+    found = _cached_blocks(corpus, hashes, tokenizer, cache_dir, n_jobs, progress, engine, texts)
     for start in range(0, len(corpus), partition_docs):
         part = corpus.iloc[start : start + partition_docs]
-        docvars = part.drop(columns=["text"]).reset_index(drop=True)
+        docvars = part.drop(columns=["text"], errors="ignore").reset_index(drop=True)
         docvars["content_hash"] = hashes[start : start + partition_docs]
         yield Tokens(TokenLists([found[h] for h in hashes[start : start + partition_docs]]), docvars, tokenizer.hash)

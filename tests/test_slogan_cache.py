@@ -123,6 +123,7 @@ def test_parallel_scan_equals_serial(own_cache, monkeypatch):
 def ahead(own_cache, monkeypatch):
     """Background scans started for any amount of text, on two workers, in small chunks."""
     monkeypatch.setattr(_slogan_cache, "_AHEAD_MIN_CHARS", 0)
+    monkeypatch.setattr(_slogan_cache, "_AHEAD_MIN_DOCS", 0)
     monkeypatch.setattr(_slogan_cache, "_CHUNK_CHARS", 500)
     monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
     yield own_cache

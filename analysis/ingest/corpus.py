@@ -118,6 +118,9 @@ class IngestResult:
     #: hash of everything the tables were made from, when all of it is known (every file's record came
     #: from the ingestion cache): ``ingest`` leaves outputs made from the same inputs as they are
     inputs_key: str | None = field(default=None, repr=False, compare=False)
+    #: the texts as one Arrow column aligned with the rows, when ``corpus`` has no ``text`` column
+    #: (``ingest`` writes them to corpus.parquet without making a Python string of any; issue 12)
+    texts: Any = field(default=None, repr=False, compare=False)
 
     @property
     def n_skipped(self) -> int:
@@ -890,28 +893,38 @@ def _finish(rows: pd.DataFrame | list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def _derive(df: pd.DataFrame, *, hashed: bool = False) -> pd.DataFrame:
+def _derive(df: pd.DataFrame, *, hashed: bool = False, texts: Any = None) -> pd.DataFrame:
     """Columns computed from others: year, chars, content_hash, duplicate_of.
 
     ``hashed``: the ``content_hash`` column already holds the hash of every text (ingestion computed it).
+    ``texts``: the texts as an Arrow string column aligned with the rows of ``df``, which then has no
+    ``text`` column (nor gets one).
     """
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
     for col in ("doc_type", "doc_type_source"):  # absent from older corpus files
         df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
     _ensure_from(df)
     _fill_years(df)
-    df["text"] = df["text"].astype(str)
-    df["chars"] = df["text"].str.len().astype("int64")
+    if texts is None:
+        df["text"] = df["text"].astype(str)
+        df["chars"] = df["text"].str.len().astype("int64")
+    else:
+        import pyarrow.compute as pc
+
+        df["chars"] = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype("int64")
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
         df["chars_mapped"] = 0
     df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
+    def text_at(i: int) -> str:
+        return df["text"].iat[i] if texts is None else texts[i].as_py() or ""
+
     if not hashed or "content_hash" not in df.columns:
-        df["content_hash"] = [_content_hash(t) for t in df["text"]]
+        df["content_hash"] = [_content_hash(text_at(i)) for i in range(len(df))]
     else:  # a record from a worker running older code has none
         missing = np.flatnonzero((df["content_hash"].fillna("") == "").to_numpy(dtype=bool))
         if len(missing):
             hashes = df["content_hash"].astype(object).to_numpy(copy=True)
-            hashes[missing] = [_content_hash(df["text"].iat[i]) for i in missing]
+            hashes[missing] = [_content_hash(text_at(i)) for i in missing]
             df["content_hash"] = hashes
     df["content_hash"] = df["content_hash"].astype(str)
     if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded
@@ -929,7 +942,8 @@ def _derive(df: pd.DataFrame, *, hashed: bool = False) -> pd.DataFrame:
     for col in ("title", "company", "source", "script", "encoding", "format", "path", "doc_id"):
         df[col] = df[col].fillna("").astype(str)
     extra = [c for v in _user_vars(df) for c in (v, f"{v}_from") if c in df.columns]
-    return df[CORPUS_COLUMNS + extra].reset_index(drop=True)
+    columns = CORPUS_COLUMNS if texts is None else [c for c in CORPUS_COLUMNS if c != "text"]
+    return df[columns + extra].reset_index(drop=True)
 
 
 def _read_ingested(
@@ -965,6 +979,7 @@ def read_corpus(
     ocr: bool = False,
     engine: Any = None,
     path_vars: str | None = None,
+    arrow_texts: bool = False,
 ) -> IngestResult:
     """Ingest a folder, one file, or a ``corpus.parquet`` written by ``ingest``: corpus table + report.
 
@@ -974,7 +989,9 @@ def read_corpus(
     PDF pages without a usable text layer (see :mod:`analysis.ingest.pdf`). ``engine``: ``"dask"`` or an
     engine of :mod:`analysis.engine` reads the files as tasks over file partitions (same table). ``path_vars``: variables
     from the folder layout, e.g. ``"{genre}/*"`` (see :class:`analysis.ingest.docvars.PathVars`); the
-    metadata file wins over them, and they win over extraction.
+    metadata file wins over them, and they win over extraction. ``arrow_texts`` (a folder or a file):
+    the texts are not a column of the corpus table but one Arrow column in ``result.texts``, aligned with
+    the rows (no Python string is made of them: what ``ingest`` writes from; issue 12).
     """
     root = Path(path)
     pattern = PathVars.parse(path_vars, CORPUS_COLUMNS) if path_vars else None  # a bad pattern: error now
@@ -1035,7 +1052,9 @@ def read_corpus(
     ok = (table.column("status").to_numpy(zero_copy_only=False) == "ok")
     if not ok.all():  # skipped files: out of the table, before it becomes a DataFrame
         table = take_rows(table, np.flatnonzero(ok).tolist())
-    rows = table.select([*_ROW_FIELDS, "content_hash"]).to_pandas()
+    # the texts stay one Arrow column, apart from the rest, until the end (one copy of them at a time)
+    texts = table.column("text")
+    rows = table.select([f for f in (*_ROW_FIELDS, "content_hash") if f != "text"]).to_pandas()
     del table
     corpus = _finish(rows)
     del rows
@@ -1044,9 +1063,14 @@ def read_corpus(
     if metadata is not None or pattern is not None:
         corpus, problems = _attach_docvars(corpus, metadata, pattern, aliases)
         report.extend(problems)
-    corpus = _derive(corpus, hashed=True)
+    corpus = _derive(corpus, hashed=True, texts=texts)
     if not corpus["path"].is_monotonic_increasing:  # listed in order already, unless names were escaped
-        corpus = corpus.sort_values("path", kind="stable").reset_index(drop=True)
+        order = np.argsort(corpus["path"].to_numpy(dtype=object), kind="stable")
+        corpus = corpus.iloc[order].reset_index(drop=True)
+        texts = texts.take(order)
+    if not arrow_texts:
+        corpus.insert(CORPUS_COLUMNS.index("text"), "text", _text_column(texts).to_numpy())
+        texts = None
 
     for d, p in zip(corpus["duplicate_of"].tolist(), corpus["path"].tolist(), strict=True):
         if d:
@@ -1057,7 +1081,12 @@ def read_corpus(
     if "keys" in seen:
         listed = [(r["path"], r["reason"]) for r in report[: len(entries) - len(todo)]]
         inputs = _inputs_key(seen, listed, metadata, path_vars)
-    return IngestResult(corpus=corpus, report=report_df, inputs_key=inputs)
+    return IngestResult(corpus=corpus, report=report_df, inputs_key=inputs, texts=texts)
+
+
+def _text_column(texts: Any) -> pd.Series:
+    """An Arrow string column as the corpus table's ``text`` column (``astype(str)``, as ``_derive`` makes it)."""
+    return texts.to_pandas().astype(str)
 
 
 def _inputs_key(
@@ -1123,6 +1152,84 @@ def load_corpus(
     return corpus
 
 
+def load_corpus_texts(
+    path: str | Path,
+    metadata: str | Path | None = None,
+    *,
+    companies: Sequence[str | Path] = (),
+    progress: bool = True,
+    engine: Any = None,
+    path_vars: str | None = None,
+    spill_dir: str | Path | None = None,
+) -> tuple[pd.DataFrame, Any]:
+    """``load_corpus`` without the text column: (the corpus table without ``text``, its texts as an
+    ``analysis.engine.texts.CorpusTexts`` aligned with the rows) for work that reads the texts a
+    partition at a time (the ``stats`` command; issue 12).
+
+    A ``corpus.parquet`` written by ``ingest`` (no metadata file, no path pattern) is read without its
+    ``text`` column, whose cells are then read from the file itself. Anything else is loaded as
+    ``load_corpus`` does, and the texts are written to a spill file in ``spill_dir`` (default
+    ``<cache>/spill``), removed when the returned ``CorpusTexts`` is closed. ``corpus.attrs["ingest"]``
+    is set as ``load_corpus`` sets it (nothing is printed).
+    """
+    from analysis.engine.texts import CorpusTexts
+
+    root = Path(path)
+    if metadata is None and not path_vars and root.suffix == ".parquet" and root.is_file():
+        read = _read_ingested_docvars(root, companies)
+        if read is not None:
+            result, hashes = read
+            result.corpus.attrs["ingest"] = result.summary
+            return result.corpus, CorpusTexts(root, hashes)
+    # a folder: the texts come as one Arrow column (no Python string made), written to the spill file
+    result = read_corpus(
+        path, metadata, companies=companies, progress=progress, engine=engine, path_vars=path_vars, arrow_texts=True
+    )
+    corpus, column = result.corpus, result.texts
+    if column is None:  # a corpus.parquet with a metadata file or a path pattern: read whole
+        column = corpus["text"]
+        corpus = corpus.drop(columns=["text"])
+    result.texts = None
+    folder = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
+    hashes = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else []
+    if len(hashes) != len(corpus) or not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+        values = column.tolist() if isinstance(column, pd.Series) else column.to_pylist()
+        hashes = [_content_hash(t if isinstance(t, str) else "") for t in values]
+    texts = CorpusTexts.spill(column, hashes, folder)
+    del column
+    corpus.attrs["ingest"] = result.summary
+    return corpus, texts
+
+
+def _read_ingested_docvars(parquet: Path, companies: Sequence[str | Path]) -> tuple[IngestResult, list[str]] | None:
+    """A ``corpus.parquet`` of ``ingest`` without its text column, and the texts' content hashes; None
+    when the file has no usable ``content_hash`` (the texts must then be read and hashed)."""
+    import pyarrow.parquet as pq
+
+    company_files = tuple(str(p) for p in (config.COMPANIES_FILE, *companies))
+    try:  # as read_corpus: a bad alias file is an error even when the corpus needs none
+        load_aliases(Path(company_files[0]), extra=tuple(Path(p) for p in company_files[1:]))
+    except AnalysisError as exc:
+        raise CorpusError(str(exc)) from None
+    try:
+        names = pq.ParquetFile(parquet).schema_arrow.names
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"{parquet}: not a readable Parquet file ({exc})") from None
+    if "text" not in names or "content_hash" not in names:
+        return None
+    corpus = pd.read_parquet(parquet, columns=[n for n in names if n != "text"])
+    hashes = corpus["content_hash"].tolist()
+    if not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+        return None
+    report_file = parquet.with_name("ingest_report.csv")
+    report = (
+        pd.read_csv(report_file, dtype=str, keep_default_na=False)
+        if report_file.exists()
+        else pd.DataFrame(columns=REPORT_COLUMNS)
+    )
+    return IngestResult(corpus=corpus, report=report), hashes
+
+
 def _inside(child: Path, parent: Path) -> bool:
     try:
         child.resolve().relative_to(parent.resolve())
@@ -1143,12 +1250,14 @@ def ingest(
     ocr: bool = False,
     engine: Any = None,
     path_vars: str | None = None,
+    arrow_texts: bool = False,
 ) -> IngestResult:
     """Ingest ``path`` and write ``out/corpus.parquet``, ``out/corpus.csv`` (no text), ``out/ingest_report.csv``.
 
     Refuses to write inside the input folder. Files are written atomically. When no document at all
     could be ingested, only the report is written and CorpusError is raised (an existing corpus in
-    ``out`` is left as it was).
+    ``out`` is left as it was). ``arrow_texts``: the returned corpus table has no ``text`` column, the
+    texts are ``result.texts`` (Arrow), and no Python string is made of them (the ``ingest`` command).
     """
     src, out = Path(path), Path(out)
     if src.is_dir() and _inside(out, src):
@@ -1165,6 +1274,7 @@ def ingest(
         ocr=ocr,
         engine=engine,
         path_vars=path_vars,
+        arrow_texts=arrow_texts and not (src.suffix == ".parquet" and (src.is_file() or src.is_dir())),
     )
     out.mkdir(parents=True, exist_ok=True)
     if result.corpus.empty:
@@ -1214,8 +1324,11 @@ def write_corpus(result: IngestResult, out: Path) -> None:
         return
     with contextlib.suppress(OSError):  # from here on the outputs are not known to be current
         (out / _OUTPUTS_NOTE).unlink()
-    _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
-    table = result.corpus.drop(columns=["text"]).copy()
+    if result.texts is None:
+        _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
+    else:
+        _io.write_with(out / "corpus.parquet", lambda t: _write_parquet_texts(result.corpus, result.texts, t))
+    table = result.corpus.drop(columns=["text"], errors="ignore").copy()
     table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
     _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
     _io.write_csv(result.report, out / "ingest_report.csv")
@@ -1223,6 +1336,33 @@ def write_corpus(result: IngestResult, out: Path) -> None:
     if key is not None and state is not None:
         with contextlib.suppress(OSError):
             _io.write_text(out / _OUTPUTS_NOTE, json.dumps({"inputs": key, "files": state}))
+
+
+def _write_parquet_texts(corpus: pd.DataFrame, texts: Any, target: Any, rows: int = 2_000) -> None:
+    """``corpus`` with ``texts`` (Arrow) as its ``text`` column, written as ``DataFrame.to_parquet`` would
+    write the table with the texts (same columns, types and pandas metadata), in row groups of ``rows``
+    documents: the texts go from their Arrow column to the file, never as Python strings."""
+    import json as json_module
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    at = CORPUS_COLUMNS.index("text")
+    docvars = pa.Table.from_pandas(corpus, preserve_index=False)
+    # the text column's type and pandas metadata as pandas gives them for the table with its texts
+    one = corpus.head(1).copy()
+    one.insert(at, "text", _text_column(texts.slice(0, 1)).to_numpy())
+    field_text = pa.Table.from_pandas(one, preserve_index=False).schema.field("text")
+    meta_one = json_module.loads(pa.Table.from_pandas(one, preserve_index=False).schema.metadata[b"pandas"])
+    meta = json_module.loads(docvars.schema.metadata[b"pandas"])
+    meta["columns"].insert(at, next(c for c in meta_one["columns"] if c["name"] == "text"))
+    schema = docvars.schema.insert(at, field_text)
+    schema = schema.with_metadata({**docvars.schema.metadata, b"pandas": json_module.dumps(meta).encode()})
+    with pq.ParquetWriter(target, schema) as writer:
+        for start in range(0, max(len(corpus), 1), rows):  # one row group at a time: no copy of all texts
+            part = docvars.slice(start, rows)
+            text = texts.slice(start, rows).cast(field_text.type)
+            writer.write_table(part.add_column(at, field_text, text).replace_schema_metadata(schema.metadata))
 
 
 def corpus_summary(corpus: pd.DataFrame) -> dict[str, Any]:

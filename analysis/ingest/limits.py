@@ -141,12 +141,19 @@ def _mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _vm_bytes() -> int | None:
+def _vm_bytes(statm: int | None = None) -> int | None:
+    """This process's virtual memory size; ``statm``: a descriptor of its ``/proc/self/statm`` opened
+    by this process, read again from the start (a worker asks after every file: no open and close)."""
     try:
+        if statm is not None:
+            return int(os.pread(statm, 128, 0).split()[0]) * _PAGE_SIZE
         with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            return int(fh.read().split()[0]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _resident_bytes(pid: int) -> int | None:
@@ -200,7 +207,11 @@ def _worker_main(
     global _active
     _active = limits
     budget = limits.memory_mb * 1024 * 1024
-    base = _vm_bytes()
+    try:  # opened here, in the worker: /proc/self is the process that opens it
+        statm: int | None = os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        statm = None
+    base = _vm_bytes(statm)
     if base is not None:
         with contextlib.suppress(ValueError, OverflowError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (base + 2 * budget, resource.RLIM_INFINITY))
@@ -225,7 +236,7 @@ def _worker_main(
                 ok, value = False, f"memory limit: more than {limits.memory_mb} MB (--file-memory-limit)"
             except Exception as exc:  # fn should not raise; say what it raised rather than die
                 ok, value = False, f"unexpected error: {type(exc).__name__}: {exc}"
-            vm = _vm_bytes()
+            vm = _vm_bytes(statm)
             # grown (fragmented) after a big file: this worker retires, a fresh one takes over (the
             # parent gives the rest of its batch to another)
             retiring = vm is not None and base is not None and vm > base + budget

@@ -257,6 +257,7 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
 
 # ----------------------------------------------------------------------------------- scanning ahead
 _AHEAD_MIN_CHARS = 500_000  # below this a background scan saves less than its worker processes cost
+_AHEAD_MIN_DOCS = 200  # the same for a source, whose texts are not read here: about as many documents
 _AHEAD: dict[str, _Ahead] = {}  # cache key -> the scan running for it
 
 
@@ -377,6 +378,8 @@ def scan_ahead(
     if not first:
         return False
     positions = list(first.values())
+    if source is not None and ahead is None and len(positions) < _AHEAD_MIN_DOCS:
+        return False
     new_texts: list[str] = []
     if source is None:
         picked = texts.iloc[positions].tolist() if isinstance(texts, pd.Series) else [texts[i] for i in positions]
@@ -453,15 +456,20 @@ def _read(store: Any, path: Path) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- verb
-def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
+def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
     """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
     ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
-    (only the texts not in the cache become Python strings)."""
+    (only the texts not in the cache become Python strings), or an ``analysis.engine.texts.CorpusTexts``
+    (its content hashes; the texts not in the cache are read and scanned a partition at a time)."""
     from analysis._shards import MAX_SHARDS
     from analysis.stats.slogans import KINDS
 
-    texts = texts.reset_index(drop=True)
-    hashes = _text_hashes(texts)
+    source = None if isinstance(texts, pd.Series) else texts
+    if source is not None:
+        hashes = list(source.hashes)
+    else:
+        texts = texts.reset_index(drop=True)
+        hashes = _text_hashes(texts)
     key = cache_key(lex, split_compound)
     store = _store(key)
 
@@ -486,14 +494,22 @@ def counts_table(texts: pd.Series, doc_ids: np.ndarray, lex: Any, split_compound
     early, early_chars = _ahead_rows(key, lex, bool(todo))  # what a background scan (scan_ahead) found
     todo = [h for h in todo if h not in early]
     if todo or early:
-        first = {}
-        for i, h in enumerate(hashes):
-            first.setdefault(h, i)
-        new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
-        rows = _scan(new_texts, lex, split_compound) if todo else []
+        if source is not None:  # a partition of text at a time (issue 12)
+            rest, todo, rows, n_chars = set(todo), [], [], 0
+            for part_hashes, part_texts in source.batches(rest) if rest else ():
+                todo += part_hashes
+                rows += _scan(part_texts, lex, split_compound)
+                n_chars += sum(len(t) for t in part_texts)
+        else:
+            first = {}
+            for i, h in enumerate(hashes):
+                first.setdefault(h, i)
+            new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
+            rows = _scan(new_texts, lex, split_compound) if todo else []
+            n_chars = sum(len(t) for t in new_texts)
         todo, rows = todo + list(early), rows + list(early.values())
         table = _table(todo, rows)
-        if sum(len(t) for t in new_texts) + early_chars >= _WRITE_MIN_CHARS:
+        if n_chars + early_chars >= _WRITE_MIN_CHARS:
             store.write(table)
             if len(store.shards()) > MAX_SHARDS:
                 _compact(store)

@@ -638,8 +638,10 @@ def extract_slogans(
 
 
 # ------------------------------------------------------------------------------------ corpus tables
-def _require_columns(corpus: Any, cols: Sequence[str], what: str) -> None:
-    if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
+def _require_columns(corpus: Any, cols: Sequence[str], what: str, texts: Any = None) -> None:
+    if texts is not None:  # the texts are read from ``texts`` (a CorpusTexts), not from a column
+        cols = [c for c in cols if c != "text"]
+    if not isinstance(corpus, pd.DataFrame) or ("text" not in corpus.columns and texts is None):
         from analysis.stats._suggest import refuse
 
         refuse(what, corpus, "corpus", f"{what}(corpus, tokens, ...) with corpus = tl.load_corpus(folder)")
@@ -664,6 +666,7 @@ def slogan_counts(
     lexicon: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
     split_compound: bool = True,
+    texts: Any = None,
 ) -> pd.DataFrame:
     """Slogan counts per document, long format: the one source of slogan counts for every table.
 
@@ -679,15 +682,17 @@ def slogan_counts(
                         inside a longer lexicon term); equal to ``count`` for non-lexicon slogans
     Rows: one per (document, slogan, kind) that occurs, in corpus order, then count descending, slogan.
     ``kinds`` keeps only those kinds. A document's rows are cached by its text, the lexicon and the rules
-    (``analysis.stats._slogan_cache``): an unchanged document is not scanned again.
+    (``analysis.stats._slogan_cache``): an unchanged document is not scanned again. ``texts``: an
+    ``analysis.engine.texts.CorpusTexts`` aligned with the rows of a corpus table without ``text``
+    (the ``stats`` command: the texts are read a partition at a time).
     """
-    _require_columns(corpus, ["doc_id", "text"], "slogan_counts")
+    _require_columns(corpus, ["doc_id", "text"], "slogan_counts", texts)
     ks = _check_kinds(kinds)
     lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
     from analysis.stats._slogan_cache import counts_table
 
     doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
-    out = counts_table(corpus["text"], doc_ids, lex, split_compound)  # cached per document text
+    out = counts_table(corpus["text"] if texts is None else texts, doc_ids, lex, split_compound)  # cached per text
     if ks is not None and len(out):
         keep = out["kind"].isin(ks).to_numpy(copy=True)
         if "lexicon" in ks:  # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
@@ -953,12 +958,12 @@ def _dates(corpus: pd.DataFrame) -> pd.Series:
 
 def _prepare(
     corpus: pd.DataFrame, what: str, lexicon: Iterable[str] | None, kinds: Iterable[str] | None,
-    split_compound: bool,
+    split_compound: bool, texts: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-document counts joined with the document's row number, the corpus with a clean index)."""
-    _require_columns(corpus, ["doc_id", "text"], what)
+    _require_columns(corpus, ["doc_id", "text"], what, texts)
     corpus = corpus.reset_index(drop=True)
-    counts = slogan_counts(corpus, lexicon=lexicon, kinds=kinds, split_compound=split_compound)
+    counts = slogan_counts(corpus, lexicon=lexicon, kinds=kinds, split_compound=split_compound, texts=texts)
     row_of = pd.Series(np.arange(len(corpus)), index=corpus["doc_id"].astype(str).to_numpy())
     row_of = row_of[~row_of.index.duplicated()]
     counts["_row"] = counts["doc_id"].map(row_of).astype(np.int64)
@@ -989,6 +994,7 @@ def slogan_profile(
     ci: float | None = 0.95,
     n_boot: int = 1000,
     seed: int = 0,
+    texts: Any = None,
 ) -> pd.DataFrame:
     """Slogan use per group: how often, how densely, in how many documents, first and last seen.
 
@@ -1025,16 +1031,18 @@ def slogan_profile(
     Rows: slogans used in at least ``min_docs`` documents of the whole corpus (so every group is
     profiled on the same slogans); only (group, slogan) pairs that occur; groups in label order, then
     count descending, slogan.
+
+    ``texts``: see ``slogan_counts`` (a corpus table without ``text``, its texts read from ``texts``).
     """
     base = load_slogan_lexicon() if lexicon is None else [normalize_slogan(t) for t in lexicon]
     wanted = _wanted(slogans, pool)
     if wanted is None:
-        counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound)
+        counts, corpus = _prepare(corpus, "slogan_profile", lexicon, kinds, split_compound, texts)
         counts = _min_docs_filter(counts, min_docs)
     else:
-        texts = [t for members in wanted.values() for t in members]
+        asked = [t for members in wanted.values() for t in members]
         counts, corpus = _prepare(
-            corpus, "slogan_profile", list(dict.fromkeys([*base, *texts])), None, split_compound
+            corpus, "slogan_profile", list(dict.fromkeys([*base, *asked])), None, split_compound, texts
         )
         counts = _as_wanted(counts, wanted, base)
     sizes, rate_col = _doc_sizes(corpus, tokens)

@@ -21,8 +21,10 @@ consecutive documents, and two passes run over them in corpus order:
    whole-matrix path (``analysis.stats.frequency``, ``keyness``). The bootstrap needs, for each group,
    its documents' counts of the group's top terms: only those cells are kept.
 
-Memory, beyond the corpus table itself (its text is still one DataFrame, read by the slogan counts):
-the encoded tokens of the corpus (int codes from the token cache, a few bytes per token); one
+Memory, beyond the corpus table itself (the ``stats`` command holds its document variables only: the
+texts are an ``analysis.engine.texts.CorpusTexts`` read a partition at a time by the tokenizer and the
+slogan counts, and only for the documents their caches do not know; a DataFrame with ``text`` is held
+whole): the encoded tokens of the corpus (int codes from the token cache, a few bytes per token); one
 partition's token lists and DTM; the sums, groups × vocabulary (twice: counts and document
 frequencies, sparse); per document only its group codes and token total; for DP, two floats per
 (comparison side × tested term) in keyness (groups × 2 sides × tested terms, dense) and per selected
@@ -48,12 +50,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.dtm import DTM, TOKENS_COLUMN, _indicator
+from analysis.engine.texts import PARTITION_DOCS  # per partition: its text, tokens and DTM are held
 from analysis.errors import AnalysisError
 
 __all__ = ["PARTITION_DOCS", "Streamed", "stream_corpus"]
-
-#: Documents per partition (a partition's tokens and DTM are what is held at once).
-PARTITION_DOCS = 2_000
 
 
 # ------------------------------------------------------------------------------------------- sums
@@ -173,7 +173,7 @@ class Streamed:
 
 
 def _docvars(corpus: pd.DataFrame, n_tokens: np.ndarray | None = None) -> pd.DataFrame:
-    docvars = corpus.drop(columns=["text"]).reset_index(drop=True)
+    docvars = corpus.drop(columns=["text"], errors="ignore").reset_index(drop=True)
     docvars[TOKENS_COLUMN] = np.zeros(len(docvars), dtype=np.int64) if n_tokens is None else n_tokens
     return docvars
 
@@ -216,9 +216,12 @@ def stream_corpus(
     partition_docs: int = PARTITION_DOCS,
     progress: bool = False,
     spill_dir: str | Path | None = None,
+    texts: Any = None,
 ) -> Streamed:
     """Pass 1 over ``corpus``: sums per group for every grouping ``{name: (columns, rows kept or None)}``
-    and the spilled partitions. Close the result (or use it as a context) to remove the spill folder."""
+    and the spilled partitions. Close the result (or use it as a context) to remove the spill folder.
+    ``texts``: the corpus's texts as an ``analysis.engine.texts.CorpusTexts`` (``corpus`` then has no
+    ``text`` column; see ``analysis.tokens.tokenize_parts``)."""
     from analysis.dtm import dtm as build_dtm
     from analysis.tokens import tokenize_parts
 
@@ -238,7 +241,9 @@ def stream_corpus(
     folder = Path(tempfile.mkdtemp(prefix="textlab-stats-", dir=base))
     parts: list[tuple[Path, int, int]] = []
     try:
-        parts_of_tokens = tokenize_parts(corpus, partition_docs, tokenizer, progress=progress, engine=engine)
+        parts_of_tokens = tokenize_parts(
+            corpus, partition_docs, tokenizer, progress=progress, engine=engine, texts=texts
+        )
         with _bar(n, progress) as bar:
             for start, tokens in zip(range(0, n, partition_docs), parts_of_tokens, strict=True):
                 stop = min(n, start + partition_docs)
@@ -512,14 +517,17 @@ def stats_tables(
     progress: bool,
     engine: Any,
     partition_docs: int = PARTITION_DOCS,
+    texts: Any = None,
 ) -> tuple[Streamed, dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]]]:
     """The tables of ``write_stats`` ({file name: (compute, index, header if empty)}) computed from
-    per-partition sums; the caller closes the returned :class:`Streamed` when done."""
+    per-partition sums; the caller closes the returned :class:`Streamed` when done. ``texts``: an
+    ``analysis.engine.texts.CorpusTexts`` holding the texts of ``corpus`` (which then has no ``text``
+    column): they are read a partition at a time, by the tokenizer and the slogan counts."""
     from analysis.dtm import _is_missing, as_columns
     from analysis.stats.keyness import KEYNESS_COLUMNS, keyness_from, year_over_year_from
     from analysis.stats.slogans import slogan_profile
 
-    missing_cols = [c for c in ("doc_id", "text") if c not in corpus.columns]
+    missing_cols = [c for c in ("doc_id", "text") if c not in corpus.columns and (c != "text" or texts is None)]
     if missing_cols:
         raise AnalysisError(f"corpus table lacks column(s) {missing_cols}; build it with analysis.load_corpus")
     by_arg: str | list[str] = by[0] if len(by) == 1 else list(by)
@@ -540,18 +548,22 @@ def stats_tables(
         raise AnalysisError(
             f"cannot group by {missing_by}: not a docvar (docvars are {[c for c in corpus.columns if c != 'text']})"
         )
-    streamed = stream_corpus(corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress)
+    streamed = stream_corpus(
+        corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress, texts=texts
+    )
     from analysis.stats._slogan_cache import scan_ahead
 
-    if "text" in corpus.columns:
-        scan_ahead(corpus["text"])  # the counts of slogans.csv, scanned in the background meanwhile
+    # the counts of slogans.csv, scanned in the background meanwhile (a CorpusTexts is read by the workers)
+    scan_ahead(corpus["text"] if texts is None else texts)
     g = streamed.groupings["by"]
     docvars = _docvars(corpus, streamed.n_tokens)
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]] = {
         "frequency.csv": (lambda: frequency_table(streamed, g, top_n=top_n), False, []),
         "tfidf.csv": (lambda: tfidf_table(streamed, g, top_n=top_n), False, []),
         "slogans.csv": (
-            lambda: slogan_profile(corpus, _TokenCounts(streamed.n_tokens, docvars), by=by_arg), False, []
+            lambda: slogan_profile(corpus, _TokenCounts(streamed.n_tokens, docvars), by=by_arg, texts=texts),
+            False,
+            [],
         ),
         "keyness.csv": (
             lambda: keyness_from(

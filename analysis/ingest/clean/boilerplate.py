@@ -267,6 +267,8 @@ def _drop_menu_labels(lines: list[tuple[str, str]]) -> None:
     run of >= 3 short lines/navigation lines containing a navigation line, above the first or below the
     last body sentence, where site headers and footers are) and a short label between two navigation
     lines (a site name)."""
+    if all(kind != "nav" for _, kind in lines):
+        return  # both rules need a navigation line (most documents have none)
     n = len(lines)
     body = [k for k, (line, kind) in enumerate(lines) if kind == "keep" and _is_body_line(line)]
     first_body, last_body = (body[0], body[-1]) if body else (n, -1)

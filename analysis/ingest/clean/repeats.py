@@ -29,7 +29,6 @@ import bisect
 import functools
 import itertools
 import json
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -240,6 +239,11 @@ class _Bigrams:
     def ranked(self) -> tuple[list[int], list[int]]:
         """``(ranked, bounds)``: ``ranked[bounds[d]:bounds[d + 1]]`` are key ``d``'s distinct bigrams as
         ranks in one global order (rarest in this document first, ties by code point), sorted."""
+        ranked, bounds = self.ranked_arrays()
+        return ranked.tolist(), bounds.tolist()
+
+    def ranked_arrays(self) -> tuple[Any, Any]:
+        """:meth:`ranked` as numpy arrays."""
         import numpy as np
 
         group = np.flatnonzero(self.first_of_code)
@@ -250,8 +254,8 @@ class _Bigrams:
         small = counts.astype(np.uint16) if len(counts) and int(counts.max()) < 1 << 16 else counts
         rank_of[np.argsort(small, kind="stable")] = np.arange(len(group))
         ranks = np.repeat(rank_of, counts)
-        ranked = _sorted_pairs(self.seg, ranks)[1].tolist()
-        bounds = np.concatenate(([0], np.cumsum(self.size))).tolist()
+        ranked = _sorted_pairs(self.seg, ranks)[1]
+        bounds = np.concatenate(([0], np.cumsum(self.size)))
         return ranked, bounds
 
 
@@ -317,28 +321,42 @@ def _near_duplicates(
         last_same[key] = i
     if not searched:  # only identical sentences to match
         return matches
-    ranked, bounds = bigrams.ranked()
+    import numpy as np
 
-    def prefix(d: int) -> list[int]:
-        ordered = ranked[bounds[d] : bounds[d + 1]]
-        size = len(ordered)
-        return ordered[: size - math.ceil(threshold * size) + 1]
+    ranked_np, bounds_np = bigrams.ranked_arrays()
+    sizes = bigrams.size
+    # the prefix of a key: its first size - ceil(threshold * size) + 1 ranks (at most all of them)
+    plen_np = np.minimum(sizes - np.ceil(threshold * sizes).astype(np.int64) + 1, sizes)
+    bounds, plen = bounds_np.tolist(), plen_np.tolist()
+
+    def ranks_of(d: int) -> list[int]:
+        return ranked_np[bounds[d] : bounds[d + 1]].tolist()  # type: ignore[no-any-return]
 
     # The index: for each bigram rank that a searched sentence looks up, the earlier indexed sentences
-    # with that rank in their prefix, in order.
-    wanted = set(itertools.chain.from_iterable(prefix(d) for d in searched))
+    # with that rank in their prefix, in order (found for all earlier keys at once).
+    prefixes = {d: ranked_np[bounds[d] : bounds[d] + plen[d]].tolist() for d in searched}
     index: dict[int, list[int]] = {}
-    for d in range(searched[-1]):
-        for g in wanted.intersection(prefix(d)):
+    last = searched[-1]
+    if last:
+        want = np.zeros(int(ranked_np.max()) + 1, dtype=bool)
+        want[list(itertools.chain.from_iterable(prefixes.values()))] = True
+        stop = bounds[last]
+        seg_of = np.repeat(np.arange(last, dtype=np.int64), sizes[:last])
+        pos = np.arange(stop, dtype=np.int64) - np.repeat(bounds_np[:last], sizes[:last])
+        head = ranked_np[:stop]
+        take = (pos < plen_np[seg_of]) & want[head]
+        g_sel, d_sel = head[take], seg_of[take]
+        order = np.argsort(g_sel, kind="stable")  # by rank, each rank's keys in order
+        for g, d in zip(g_sel[order].tolist(), d_sel[order].tolist(), strict=True):
             index.setdefault(g, []).append(owner[d])
     sets: dict[int, set[int]] = {}
     for d in searched:
         i = owner[d]
-        own = set(ranked[bounds[d] : bounds[d + 1]])
+        own = set(ranks_of(d))
         size = len(own)
         found = matches[i]
         checked: set[int] = set()
-        for g in prefix(d):
+        for g in prefixes[d]:
             earlier = index.get(g, [])
             for at in range(bisect.bisect_left(earlier, i) - 1, -1, -1):  # nearest earlier sentences first
                 j = earlier[at]
@@ -350,7 +368,7 @@ def _near_duplicates(
                 if threshold * size <= other_size <= size / threshold:
                     other = sets.get(dj)
                     if other is None:
-                        other = sets[dj] = set(ranked[bounds[dj] : bounds[dj + 1]])
+                        other = sets[dj] = set(ranks_of(dj))
                     inter = len(own & other)
                     if inter / (size + other_size - inter) >= threshold:
                         found.append(j)
