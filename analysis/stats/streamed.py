@@ -548,13 +548,13 @@ def stats_tables(
         raise AnalysisError(
             f"cannot group by {missing_by}: not a docvar (docvars are {[c for c in corpus.columns if c != 'text']})"
         )
-    streamed = stream_corpus(
-        corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress, texts=texts
-    )
     from analysis.stats._slogan_cache import scan_ahead
 
     # the counts of slogans.csv, scanned in the background meanwhile (a CorpusTexts is read by the workers)
     scan_ahead(corpus["text"] if texts is None else texts)
+    streamed = stream_corpus(
+        corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress, texts=texts
+    )
     g = streamed.groupings["by"]
     docvars = _docvars(corpus, streamed.n_tokens)
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]] = {
