@@ -136,18 +136,102 @@ def _compute_stats(
     return _write_tables(tables, out)
 
 
-def _write_tables(tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path) -> StatsOutput:
+def _write_tables(
+    tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]],
+    out: Path,
+    *,
+    aside: Sequence[str] = (),
+) -> StatsOutput:
     """Compute and write each table; one that cannot be computed is written with its header only (the
-    columns given, or ``group``) and the reason kept in ``notes``."""
+    columns given, or ``group``) and the reason kept in ``notes``.
+
+    ``aside``: tables computed meanwhile in one forked process (where fork is the start method and there
+    are two cores or more), so that the single-threaded table work uses both cores; their notes and
+    warnings come back here, and if that process fails they are computed here instead."""
+    done: dict[str, tuple[Path, str | None]] = {}
+    child = _start_aside(tables, out, [n for n in aside if n in tables])
+    for name in tables:
+        if child is None or name not in child[2]:
+            done[name] = _write_table(name, tables[name], out)
+    if child is not None:
+        done.update(_finish_aside(tables, out, child))
     result = StatsOutput()
-    for name, (compute, index, empty_columns) in tables.items():
-        try:
-            df = compute()
-        except AnalysisError as exc:
-            result.notes.append(f"{name}: not computed: {exc}")
-            df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
-        result.files.append(_write_csv(df, out / name, index=index))
+    for name in tables:  # files and notes in table order, wherever they were computed
+        path, note = done[name]
+        result.files.append(path)
+        if note is not None:
+            result.notes.append(note)
     return result
+
+
+def _write_table(
+    name: str, spec: tuple[Callable[[], pd.DataFrame], bool, list[str]], out: Path
+) -> tuple[Path, str | None]:
+    compute, index, empty_columns = spec
+    note = None
+    try:
+        df = compute()
+    except AnalysisError as exc:
+        note = f"{name}: not computed: {exc}"
+        df, index = pd.DataFrame(columns=empty_columns or ["group"]), False
+    return _write_csv(df, out / name, index=index), note
+
+
+def _start_aside(
+    tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path, names: list[str]
+) -> tuple[Any, Any, list[str]] | None:
+    """Fork a process that writes the tables ``names``; None where that does not pay or cannot be done."""
+    import multiprocessing
+    import sys
+
+    from analysis import config
+
+    if len(names) == 0 or len(names) == len(tables) or config.n_jobs_default() < 2:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods() or sys.version_info >= (3, 12):
+        return None  # (Python 3.12+ warns on forking a process with threads; no copy of the state otherwise)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            written = {name: _write_table(name, tables[name], out) for name in names}
+        said = [(w.message, w.category, w.filename, w.lineno) for w in caught]
+        send.send((written, said))
+
+    try:
+        proc = ctx.Process(target=run, daemon=True)
+        proc.start()
+    except OSError:
+        return None
+    send.close()
+    return proc, receive, names
+
+
+def _finish_aside(
+    tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path, child: tuple[Any, Any, list[str]]
+) -> dict[str, tuple[Path, str | None]]:
+    """The forked process's tables, its warnings shown here; computed here if it failed."""
+    import warnings
+
+    proc, receive, names = child
+    answer = None
+    try:
+        answer = receive.recv()
+    except (EOFError, OSError):
+        pass
+    finally:
+        receive.close()
+        proc.join()
+    if answer is None:  # the process died (its files, if any, are rewritten whole)
+        return {name: _write_table(name, tables[name], out) for name in names}
+    written, said = answer
+    for message, category, filename, lineno in said:
+        warnings.warn_explicit(message, category, filename, lineno)
+    return written
 
 
 def with_texts(corpus: pd.DataFrame, texts: Any) -> pd.DataFrame:
@@ -168,4 +252,5 @@ def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOut
     streamed, tables = stats_tables(corpus, **options)
     out.mkdir(parents=True, exist_ok=True)
     with streamed:
-        return _write_tables(tables, out)
+        # slogans.csv here (it collects the background slogan scan); the others meanwhile in a fork
+        return _write_tables(tables, out, aside=[name for name in tables if name != "slogans.csv"])

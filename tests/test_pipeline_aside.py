@@ -1,0 +1,87 @@
+"""pipeline._write_tables with tables computed aside in a forked process: same files, notes and warnings
+as computing every table here, and a fallback when that process dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.errors import AnalysisError
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods() or sys.version_info >= (3, 12),
+    reason="tables are computed aside only where fork is the start method",
+)
+
+PARENT = os.getpid()
+
+
+def _where() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["a"], "here": [os.getpid() == PARENT]})
+
+
+def _refused() -> pd.DataFrame:
+    raise AnalysisError("only one group")
+
+
+def _warns() -> pd.DataFrame:
+    warnings.warn("thin groups were flagged", UserWarning, stacklevel=1)
+    return pd.DataFrame({"group": ["b"], "n": [2]})
+
+
+def _dies_aside() -> pd.DataFrame:
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return pd.DataFrame({"group": ["c"], "n": [3]})
+
+
+def _tables() -> dict:
+    return {
+        "one.csv": (_where, False, []),
+        "two.csv": (_refused, False, ["group", "score"]),
+        "three.csv": (_warns, False, []),
+        "four.csv": (_where, True, []),
+    }
+
+
+def _run(out: Path, aside: list[str]) -> tuple[pipeline.StatsOutput, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = pipeline._write_tables(_tables(), out, aside=aside)
+    return result, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def test_tables_aside_give_the_same_files_notes_and_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTLAB_JOBS", "2")
+    here, said_here = _run(tmp_path / "here", [])
+    aside, said_aside = _run(tmp_path / "aside", ["two.csv", "three.csv", "four.csv"])
+    assert [p.name for p in aside.files] == [p.name for p in here.files] == ["one.csv", "two.csv", "three.csv", "four.csv"]
+    assert aside.notes == here.notes == ["two.csv: not computed: only one group"]
+    assert said_aside == said_here == ["thin groups were flagged"]
+    for name in ("one.csv", "two.csv", "three.csv"):
+        assert (tmp_path / "aside" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
+    # four.csv was computed in the forked process, one.csv here
+    assert pd.read_csv(tmp_path / "aside" / "one.csv")["here"].tolist() == [True]
+    assert pd.read_csv(tmp_path / "aside" / "four.csv", index_col=0)["here"].tolist() == [False]
+    assert pd.read_csv(tmp_path / "here" / "four.csv", index_col=0)["here"].tolist() == [True]
+
+
+def test_one_core_computes_every_table_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTLAB_JOBS", "1")
+    pipeline._write_tables(_tables(), tmp_path, aside=["four.csv"])
+    assert pd.read_csv(tmp_path / "four.csv", index_col=0)["here"].tolist() == [True]
+
+
+def test_a_dead_aside_process_leaves_its_tables_to_this_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTLAB_JOBS", "2")
+    tables = {"one.csv": (_where, False, []), "dies.csv": (_dies_aside, False, [])}
+    result = pipeline._write_tables(tables, tmp_path, aside=["dies.csv"])
+    assert [p.name for p in result.files] == ["one.csv", "dies.csv"] and result.notes == []
+    assert pd.read_csv(tmp_path / "dies.csv")["n"].tolist() == [3]
