@@ -341,42 +341,36 @@ class _Lexicon:
         """``occurrences(text)`` from the leftmost-longest matches of the text: their spans, and the
         matches of each term (indices into ``spans``)."""
         found: dict[str, int] = {}
-        terms, min_len, every = self.terms, self.min_len, self.every
         for w, idx in by_term.items():
             counts, probe = self._inside(w)
             for term, k in counts:
                 found[term] = found.get(term, 0) + k * len(idx)
-            if not probe:
-                continue
-            assert every is not None
-            for i in idx:
-                start = spans[i][0]
-                for p in probe:
-                    inner = every.match(text, start + p)
-                    if inner is not None and inner.group(1):
-                        longest = inner.group(1)
-                        for n in range(min_len, len(longest) + 1):
-                            piece = longest[:n]
-                            if piece in terms:
-                                found[piece] = found.get(piece, 0) + 1
+            for i in idx if probe else ():
+                self._probe(text, spans[i][0], probe, found)
         return found
+
+    def _probe(self, text: str, start: int, probe: Any, found: dict[str, int]) -> None:
+        """Count the terms that begin at the probe offsets of a match starting at ``start`` (the
+        occurrences inside it that the leftmost-longest match passed over)."""
+        terms, min_len, every = self.terms, self.min_len, self.every
+        assert every is not None
+        for p in probe:
+            inner = every.match(text, start + p)
+            if inner is not None and inner.group(1):
+                longest = inner.group(1)
+                for n in range(min_len, len(longest) + 1):
+                    piece = longest[:n]
+                    if piece in terms:
+                        found[piece] = found.get(piece, 0) + 1
 
     def _add_occurrences(self, line: str, matches: list[tuple[int, int]], found: dict[str, int]) -> None:
         """``occurrences`` of one line from its leftmost-longest matches (same counts, fewer probes)."""
-        terms, min_len, every = self.terms, self.min_len, self.every
-        assert every is not None
         for start, end in matches:
             counts, probe = self._inside(line[start:end])
             for term, n in counts:
                 found[term] = found.get(term, 0) + n
-            for p in probe:
-                inner = every.match(line, start + p)
-                if inner is not None and inner.group(1):
-                    longest = inner.group(1)
-                    for n in range(min_len, len(longest) + 1):
-                        piece = longest[:n]
-                        if piece in terms:
-                            found[piece] = found.get(piece, 0) + 1
+            if probe:
+                self._probe(line, start, probe, found)
 
 
 def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
