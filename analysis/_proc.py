@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import sys
@@ -17,6 +18,17 @@ import threading
 import time
 
 _PR_SET_PDEATHSIG = 1
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start. "fork" where Python < 3.12 has it: a worker starts in milliseconds
+    with everything imported (and sees test monkeypatches), and the workers never take a lock another
+    thread of the parent may hold. Python 3.12+ warns when a multi-threaded process forks (pyarrow, tqdm
+    and Jupyter start threads), so there, and on platforms without fork, "forkserver" or "spawn"."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.version_info < (3, 12):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def die_with_parent(parent_pid: int | None = None) -> None:

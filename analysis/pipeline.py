@@ -181,16 +181,14 @@ def _start_aside(
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path, names: list[str]
 ) -> tuple[Any, Any, list[str]] | None:
     """Fork a process that writes the tables ``names``; None where that does not pay or cannot be done."""
-    import multiprocessing
-    import sys
-
     from analysis import config
+    from analysis._proc import mp_context
 
     if len(names) == 0 or len(names) == len(tables) or config.n_jobs_default() < 2:
         return None
-    if "fork" not in multiprocessing.get_all_start_methods() or sys.version_info >= (3, 12):
-        return None  # (Python 3.12+ warns on forking a process with threads; no copy of the state otherwise)
-    ctx = multiprocessing.get_context("fork")
+    ctx = mp_context()
+    if ctx.get_start_method() != "fork":
+        return None  # the tables' state (closures over the streamed corpus) reaches a child by fork only
     receive, send = ctx.Pipe(duplex=False)
 
     def run() -> None:

@@ -47,10 +47,8 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import multiprocessing
 import os
 import re
-import sys
 import time
 import uuid
 import warnings
@@ -67,6 +65,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from analysis import _io, config
+from analysis._proc import mp_context as _mp_context  # a module name: tests choose the start method
 from analysis._shards import set_aside
 from analysis._text import read_resource as _read_resource
 from analysis.errors import AnalysisError, ReadError
@@ -885,17 +884,6 @@ def _init_worker(settings: _Settings) -> None:
 
 def _encode_chunk(settings: _Settings, texts: list[str]) -> _Encoded:
     return _worker_tokenizer(settings)._encode(texts)
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start. "fork" where Python < 3.12 has it: cheapest, and safe here because
-    the workers only run rjieba and numpy, never a lock another thread of the parent may hold. Python 3.12+
-    warns when a multi-threaded process forks (pyarrow, tqdm and Jupyter start threads), so there, and on
-    platforms without fork, "forkserver" or "spawn"."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.version_info < (3, 12):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 _SCOPES: list[dict[tuple[str, int], ProcessPoolExecutor]] = []

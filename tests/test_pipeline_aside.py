@@ -3,9 +3,7 @@ as computing every table here, and a fallback when that process dies."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 import warnings
 from pathlib import Path
 
@@ -13,11 +11,11 @@ import pandas as pd
 import pytest
 
 from analysis import pipeline
+from analysis._proc import mp_context
 from analysis.errors import AnalysisError
 
 pytestmark = pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods() or sys.version_info >= (3, 12),
-    reason="tables are computed aside only where fork is the start method",
+    mp_context().get_start_method() != "fork", reason="tables are computed aside only where fork is the start method"
 )
 
 PARENT = os.getpid()

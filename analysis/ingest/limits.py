@@ -26,11 +26,9 @@ import contextlib
 import faulthandler
 import gc
 import io
-import multiprocessing
 import os
 import resource
 import signal
-import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -39,6 +37,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
+from analysis._proc import mp_context
 from analysis.errors import AnalysisError, ReadError
 
 __all__ = ["BUDGET_REASONS", "Limits", "active", "applied", "check_chars", "check_zip", "iter_budgeted", "run_budgeted"]
@@ -132,15 +131,6 @@ def check_chars(text: str, path: Path) -> str:
 
 
 # --------------------------------------------------------------------------------------- runner
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork: the worker starts in milliseconds with everything imported (and sees test monkeypatches);
-    # Python 3.12+ warns when a threaded process forks, so there forkserver.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.version_info < (3, 12):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
 def _vm_bytes(statm: int | None = None) -> int | None:
     """This process's virtual memory size; ``statm``: a descriptor of its ``/proc/self/statm`` opened
     by this process, read again from the start (a worker asks after every file: no open and close)."""
@@ -350,7 +340,7 @@ def iter_budgeted(
     if not jobs:
         return
     next_out = 0
-    ctx = _mp_context()
+    ctx = mp_context()
     budget = limits.memory_mb * 1024 * 1024
     todo = list(range(len(jobs) - 1, -1, -1))  # popped from the end: jobs in order
     workers: list[_Worker] = []

@@ -229,7 +229,7 @@ def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[s
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from analysis.tokens import _mp_context
+    from analysis._proc import mp_context as _mp_context
 
     chunks: list[list[int]] = []
     current: list[int] = []
@@ -267,7 +267,7 @@ class _Ahead:
     def __init__(self, terms: tuple[str, ...], split_compound: bool, n_jobs: int) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        from analysis.tokens import _mp_context
+        from analysis._proc import mp_context as _mp_context
 
         self.terms, self.split_compound, self.n_jobs = terms, split_compound, n_jobs
         self.submitted: set[str] = set()
