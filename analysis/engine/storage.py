@@ -79,15 +79,23 @@ def _is_local(fs: Any) -> bool:
     return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
 
 
+def _resolve(value: Path | str | None) -> tuple[Path | None, Any, str]:
+    """``(path, None, "")`` for None, a plain path or a file:// URL (the local path, or None); ``(None,
+    filesystem, path)`` for a URL of any other filesystem."""
+    if value is None or not is_url(value):
+        return (None if value is None else Path(value)), None, ""
+    fs, path = filesystem(str(value))
+    if _is_local(fs):
+        return Path(path), None, ""
+    return None, fs, path
+
+
 @contextlib.contextmanager
 def local_input(value: Path | str | None) -> Iterator[Path | None]:
     """A local path for the input ``value``: itself, or a temporary copy of a URL's file or folder."""
-    if value is None or not is_url(value):
-        yield None if value is None else Path(value)
-        return
-    fs, path = filesystem(str(value))
-    if _is_local(fs):
-        yield Path(path)
+    local, fs, path = _resolve(value)
+    if fs is None:
+        yield local
         return
     try:
         if not fs.exists(path):
@@ -117,12 +125,9 @@ def local_input(value: Path | str | None) -> Iterator[Path | None]:
 def local_output(value: Path | str | None) -> Iterator[Path | None]:
     """A local folder for the output ``value``: itself, or a temporary folder uploaded to the URL when
     the block finishes without an exception."""
-    if value is None or not is_url(value):
-        yield None if value is None else Path(value)
-        return
-    fs, path = filesystem(str(value))
-    if _is_local(fs):
-        yield Path(path)
+    local, fs, path = _resolve(value)
+    if fs is None:
+        yield local
         return
     folder = Path(tempfile.mkdtemp(prefix="textlab-out-"))
     try:
