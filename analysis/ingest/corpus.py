@@ -311,9 +311,10 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
     warning = record.get("prep_read_warning") or ""
     date_source = company_source = doc_type = doc_type_source = ""
     try:
+        front_matter = json.loads(record["prep_front_matter"] or "{}")  # read-only below: shared
         meta = describe(
             record["prep_text"],
-            front_matter=json.loads(record["prep_front_matter"] or "{}"),
+            front_matter=front_matter,
             spaced_text=record["prep_spaced"] or record["prep_text"],  # '' is never the spacing of a text
             spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
             date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
@@ -321,9 +322,7 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
         )
         title, date, company, source = meta.title, meta.date, meta.company, meta.source
         date_source, company_source = meta.date_source, meta.company_source
-        doc_type, doc_type_source = extract_doc_type(
-            title, record.get("text") or "", json.loads(record["prep_front_matter"] or "{}")
-        )
+        doc_type, doc_type_source = extract_doc_type(title, record.get("text") or "", front_matter)
     except Exception as exc:  # the text is good: keep the document, undescribed, and say so
         warning = "; ".join(filter(None, [warning, (
             f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
