@@ -31,8 +31,11 @@ class DocumentsLeftOut(UserWarning):
     """Some documents were left out of an answer; the message says how many and why."""
 
 
-def report_left_out(target: pd.DataFrame, what: str, reasons: dict[str, int], total: int) -> None:
-    """Record ``reasons`` ({why: n}) in ``target.attrs["left_out"]`` and warn when any n > 0."""
+def report_left_out(
+    target: pd.DataFrame, what: str, reasons: dict[str, int], total: int, *, stacklevel: int = 3
+) -> None:
+    """Record ``reasons`` ({why: n}) in ``target.attrs["left_out"]`` and warn when any n > 0
+    (``stacklevel`` as for ``warnings.warn`` here: the default 3 names the line that called the caller)."""
     reasons = {k: int(v) for k, v in reasons.items() if int(v) > 0}
     previous = dict(target.attrs.get("left_out", {}))
     for k, v in reasons.items():
@@ -42,7 +45,7 @@ def report_left_out(target: pd.DataFrame, what: str, reasons: dict[str, int], to
         n = sum(reasons.values())
         parts = "; ".join(f"{v} {k}" for k, v in reasons.items())
         warnings.warn(
-            f"{what}: {n} of {total} documents left out ({parts})", DocumentsLeftOut, stacklevel=3
+            f"{what}: {n} of {total} documents left out ({parts})", DocumentsLeftOut, stacklevel=stacklevel
         )
 
 

@@ -298,6 +298,19 @@ def test_keyness_skips_groups_without_tokens_against_the_rest():
     assert k["group"].unique().tolist() == ["X", "Z"]
     with pytest.raises(AnalysisError, match="'Y' has no tokens"):
         keyness(m, target="Y")
+
+
+def test_keyness_says_what_it_left_out_at_the_callers_line():
+    from analysis.stats.keyness import _MatrixSides, keyness_from
+
+    m = build([["a", "b", "a"], [], ["b", "b"]], ["X", "Y", "Z"], [2024, 2024, 2024])
+    grouped = m.group("company")
+    sides = _MatrixSides(m, m.group_codes("company")[0])
+    with pytest.warns(UserWarning, match="left out") as caught:
+        keyness(m, min_count=1)
+        keyness_from(m.features, grouped.counts, grouped.docvars, sides, min_count=1)
+    assert [w.filename for w in caught] == [__file__, __file__]
+    assert keyness(m, target="X", min_count=1).attrs["left_out"] == {}
     assert keyness(m, min_count=100).empty
 
 

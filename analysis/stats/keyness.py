@@ -166,15 +166,11 @@ def keyness(
     _check_options(correction, family, alpha, min_count, min_docs, prior_size, target, reference)
     grouped = dtm.group(by)
     codes, _ = dtm.group_codes(by)
-    out, left_out, total = _keyness_grouped(
+    return _keyness_grouped(
         dtm.features, grouped.counts, grouped.docvars, _MatrixSides(dtm, codes), by=by, target=target,
         reference=reference, min_count=min_count, min_docs=min_docs, correction=correction, family=family,
         alpha=alpha, prior_size=prior_size,
     )  # fmt: skip
-    from analysis.select import report_left_out
-
-    report_left_out(out, "keyness", left_out, total)  # warns at the caller's line
-    return out
 
 
 def keyness_from(
@@ -197,14 +193,10 @@ def keyness_from(
     ``DTM.group`` (group, n_docs, n_tokens), ``sides`` the documents behind them (DP, documents with
     the term), e.g. summed partition by partition (``analysis.stats.streamed``)."""
     _check_options(correction, family, alpha, min_count, min_docs, prior_size, target, reference)
-    out, left_out, total = _keyness_grouped(
+    return _keyness_grouped(
         features, counts, gv, sides, by=by, target=target, reference=reference, min_count=min_count,
         min_docs=min_docs, correction=correction, family=family, alpha=alpha, prior_size=prior_size,
     )  # fmt: skip
-    from analysis.select import report_left_out
-
-    report_left_out(out, "keyness", left_out, total)  # warns at the caller's line
-    return out
 
 
 
@@ -243,7 +235,9 @@ def _keyness_grouped(
     family: Family,
     alpha: float,
     prior_size: float | None,
-) -> tuple[pd.DataFrame, dict[str, int], int]:
+) -> pd.DataFrame:
+    """The keyness table of ``keyness`` and ``keyness_from`` (called by them: the groups left out are
+    reported at their caller's line)."""
     labels = [str(x) for x in gv["group"]]
     if len(labels) < 2:
         raise AnalysisError(f"keyness needs at least two groups of {by!r}, found {labels}")
@@ -259,12 +253,18 @@ def _keyness_grouped(
         features, counts, gv, sides, pairs, min_count=min_count, correction=correction, family=family,
         alpha=alpha, prior_size=prior_size, min_docs=min_docs,
     )  # fmt: skip
+    from analysis.select import report_left_out
+
+    reasons: dict[str, int] = {}
+    total = 0
     if target is None:  # groups without tokens have nothing to compare: say so
         compared = {t for t, _ in pairs}
         skipped = [i for i in range(len(labels)) if i not in compared]
         n_skipped = int(gv["n_docs"].to_numpy()[skipped].sum()) if skipped else 0
-        return out, {f"in groups without tokens ({', '.join(labels[i] for i in skipped)})": n_skipped}, int(gv["n_docs"].sum())
-    return out, {}, 0
+        reasons = {f"in groups without tokens ({', '.join(labels[i] for i in skipped)})": n_skipped}
+        total = int(gv["n_docs"].sum())
+    report_left_out(out, "keyness", reasons, total, stacklevel=4)  # warns at the line calling our caller
+    return out
 
 
 class Sides(Protocol):
