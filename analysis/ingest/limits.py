@@ -179,11 +179,21 @@ def _rss_bytes(pid: int) -> int | None:
 
 
 def _worker_main(
-    conn: Connection, fn: Callable[[Any], Any], limits: Limits, parent: int, at_exit: Callable[[], Any] | None = None
+    conn: Connection,
+    fn: Callable[[Any], Any],
+    limits: Limits,
+    parent: int,
+    at_exit: Callable[[], Any] | None = None,
+    running: Any = None,
 ) -> None:
-    """Worker loop: receive a batch of (index, job), send (index, ok, value, retiring) for each job as
-    soon as it is done; ends on None or a closed pipe. ``at_exit`` runs before a worker that is told to
-    stop (or retires) ends, e.g. to write out what it kept."""
+    """Worker loop: receive a batch of (index, job), send lists of (index, ok, value, retiring) as jobs
+    finish; ends on None or a closed pipe. ``at_exit`` runs before a worker that is told to stop (or
+    retires) ends, e.g. to write out what it kept.
+
+    Answers go in groups (the last two jobs of a batch, or every :data:`_SEND_EVERY` seconds), not one
+    message per job: each message wakes the parent, which then competes with the workers for a core.
+    So that the parent can still tell which job a stuck or dead worker was on, the worker writes the
+    job's index and start time into ``running`` (shared memory) before it starts it."""
     from analysis._proc import die_with_parent
 
     die_with_parent(parent)
@@ -211,6 +221,8 @@ def _worker_main(
             with contextlib.suppress(Exception):
                 at_exit()
 
+    pending: list[tuple[int, bool, Any, bool]] = []
+    sent = time.monotonic()
     while True:
         try:
             batch = conn.recv()
@@ -219,7 +231,11 @@ def _worker_main(
         if batch is None:
             leave()
             return
-        for index, job in batch:
+        for pos, (index, job) in enumerate(batch):
+            if running is not None:
+                # the start first: read together with the previous index, it only looks later
+                running[1] = time.monotonic()
+                running[0] = index
             try:
                 ok, value = True, fn(job)
             except MemoryError:
@@ -230,10 +246,14 @@ def _worker_main(
             # grown (fragmented) after a big file: this worker retires, a fresh one takes over (the
             # parent gives the rest of its batch to another)
             retiring = vm is not None and base is not None and vm > base + budget
-            try:
-                conn.send((index, ok, value, retiring))
-            except (OSError, ValueError):
-                return
+            pending.append((index, ok, value, retiring))
+            if retiring or pos >= len(batch) - 2 or time.monotonic() - sent >= _SEND_EVERY:
+                try:
+                    conn.send(pending)
+                except (OSError, ValueError):
+                    return
+                pending = []
+                sent = time.monotonic()
             if retiring:
                 leave()
                 return
@@ -244,7 +264,9 @@ def _worker_main(
 _MEMORY_CHECK_EVERY = 0.25
 # At most this many jobs go to a worker in one message (fewer towards the end of the run, so that
 # the workers finish together); the worker starts the next job without waiting for the parent.
-_MAX_BATCH = 16
+_MAX_BATCH = 32
+# A worker sends the answers it holds at least this often (progress, and results in order).
+_SEND_EVERY = 0.05
 
 
 class _Worker:
@@ -252,8 +274,10 @@ class _Worker:
         self, ctx: Any, fn: Callable[[Any], Any], limits: Limits, at_exit: Callable[[], Any] | None = None
     ) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
+        # [index, start] of the job the worker is on (written by the worker, read here)
+        self.running = ctx.RawArray("d", [-1.0, 0.0])
         self.proc = ctx.Process(
-            target=_worker_main, args=(child, fn, limits, os.getpid(), at_exit), daemon=True
+            target=_worker_main, args=(child, fn, limits, os.getpid(), at_exit, self.running), daemon=True
         )
         self.proc.start()
         child.close()
@@ -266,8 +290,17 @@ class _Worker:
 
     @property
     def index(self) -> int | None:
-        """The job running now, if any."""
-        return self.queue[0] if self.queue else None
+        """The job running now, if any: the one the worker says it is on, when that one is unanswered
+        (the answers of the jobs before it may still be in the worker, unsent)."""
+        if not self.queue:
+            return None
+        on = int(self.running[0])
+        return on if on in self.queue else self.queue[0]
+
+    def since(self) -> float:
+        """When the job running now started (as far as the parent can tell)."""
+        on = int(self.running[0])
+        return max(self.started, self.running[1]) if self.queue and on in self.queue else self.started
 
     def submit(self, batch: list[tuple[int, Any]]) -> None:
         self.conn.send(batch)
@@ -346,14 +379,16 @@ def iter_budgeted(
     workers: list[_Worker] = []
     done = 0
 
-    def finish(w: _Worker, value: Any) -> None:
+    def settle(i: int, value: Any) -> None:
         nonlocal done
-        i = w.queue.pop(0)
         results[i] = value
-        w.started = time.monotonic()  # the next job of its queue starts now
         done += 1
         if progress is not None:
             progress(1)
+
+    def finish(w: _Worker, value: Any) -> None:
+        settle(w.queue.pop(0), value)
+        w.started = time.monotonic()  # the next job of its queue starts now
 
     def give_back(w: _Worker) -> None:
         """The jobs sent to ``w`` that it will not run go back to the front of the line."""
@@ -387,13 +422,13 @@ def iter_budgeted(
                 if w.conn in ready or w.proc.sentinel in ready:
                     try:
                         while w.queue and w.conn.poll():  # every answer already there (a dead worker's too)
-                            index, ok, value, retiring = w.conn.recv()
-                            if index != w.queue[0]:  # cannot happen: never pair a result with another job
-                                raise OSError(f"worker answered job {index}, expected {w.queue[0]}")
-                            finish(w, value if ok else failed(jobs[index], value))
-                            if retiring:
-                                w.retiring = True
-                                give_back(w)
+                            for index, ok, value, retiring in w.conn.recv():
+                                if index != w.queue[0]:  # cannot happen: never pair a result with another job
+                                    raise OSError(f"worker answered job {index}, expected {w.queue[0]}")
+                                finish(w, value if ok else failed(jobs[index], value))
+                                if retiring:
+                                    w.retiring = True
+                                    give_back(w)
                     except (EOFError, OSError):
                         pass
                     now = time.monotonic()
@@ -414,7 +449,7 @@ def iter_budgeted(
                         reason = f"the reader crashed (worker process killed by {name})"
                     else:
                         reason = f"the reader crashed (worker process exited with code {code})"
-                elif now - w.started > limits.seconds:
+                elif now - w.since() > limits.seconds:
                     reason = f"time limit: still running after {limits.seconds:g} s (--file-time-limit)"
                 elif now - w.checked >= _MEMORY_CHECK_EVERY:  # reading a process's memory costs time
                     w.checked = now
@@ -426,7 +461,9 @@ def iter_budgeted(
                 if reason is not None:
                     w.kill()
                     workers.remove(w)
-                    finish(w, failed(jobs[i], reason))
+                    # job i failed; the jobs before it whose answers died with the worker run again
+                    w.queue.remove(i)
+                    settle(i, failed(jobs[i], reason))
                     give_back(w)
             while next_out in results:
                 yield results.pop(next_out)
