@@ -316,32 +316,49 @@ class SideRequest:
 
 
 def side_dispersion(streamed: Streamed, requests: Sequence[SideRequest]) -> list[np.ndarray]:
-    """DP per request (NaN for a term with no occurrence on that side), in one pass over the partitions."""
+    """DP per request (NaN for a term with no occurrence on that side), in one pass over the partitions.
+
+    Requests that test the same terms (the two sides of a comparison) share one lookup of the partition's
+    entries: a table from feature to the term's position, not a binary search per entry and side (with
+    many groups, every entry of the corpus is looked up once per side)."""
     sizes = streamed.n_tokens.astype(np.float64)
+    n_features = len(streamed.features)
+    shared: dict[int, tuple[np.ndarray, list[SideRequest]]] = {}  # id(terms) -> (feature -> bin, requests)
     for r in requests:
         r.total = float(sizes[r.member].sum())
         r.acc = _Accumulator(len(r.terms))
-    if requests:
+        if not len(r.terms):
+            continue
+        key = id(r.terms)
+        if key not in shared:
+            lut = np.full(max(n_features, int(r.terms.max()) + 1), -1, dtype=np.int64)
+            order = np.arange(len(r.terms), dtype=np.int64)
+            lut[r.terms[::-1]] = order[::-1]  # a repeated term: its first position, as searchsorted gives
+            shared[key] = (lut, [])
+        shared[key][1].append(r)
+    if shared:
         for start, m in streamed.rows():
             coo = m.tocoo()
             keep = coo.data > 0
             rows = coo.row[keep].astype(np.int64) + start
             cols = coo.col[keep].astype(np.int64)
             data = coo.data[keep].astype(np.float64)
-            for r in requests:
-                inside = r.member[rows]
-                if not inside.any() or not len(r.terms):
+            for lut, same in shared.values():
+                bins = lut[cols]
+                hit = bins >= 0
+                if not hit.any():
                     continue
-                c = cols[inside]
-                pos = np.searchsorted(r.terms, c)
-                hit = pos < len(r.terms)
-                hit[hit] = r.terms[pos[hit]] == c[hit]
-                bins = pos[hit]
-                share = (sizes[rows[inside][hit]] / r.total) if r.total > 0 else np.zeros(int(hit.sum()))
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    v = data[inside][hit] / r.term_totals[bins]
-                assert r.acc is not None
-                r.acc.add(bins, np.abs(v - share), share)
+                h_rows, h_bins, h_data = rows[hit], bins[hit], data[hit]
+                for r in same:
+                    inside = r.member[h_rows]
+                    if not inside.any():
+                        continue
+                    b = h_bins[inside]
+                    share = (sizes[h_rows[inside]] / r.total) if r.total > 0 else np.zeros(len(b))
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        v = h_data[inside] / r.term_totals[b]
+                    assert r.acc is not None
+                    r.acc.add(b, np.abs(v - share), share)
     out = []
     for r in requests:
         assert r.acc is not None
