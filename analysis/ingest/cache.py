@@ -255,6 +255,9 @@ class IngestCache:
         found: set[str] = set()
         parts: list[tuple[int, Any]] = []
         other: dict[str, dict[str, Any]] = {}
+        # every wanted key, made into an Arrow array once (keys found in a newer shard are passed over
+        # below, row by row, rather than by a new array of the keys still wanted for each shard)
+        value_set = pa.array(list(wanted), type=pa.string())
         for age, path in reversed(list(enumerate(self.shards()))):  # newest first
             if len(found) == len(wanted):
                 break
@@ -262,8 +265,7 @@ class IngestCache:
             if index is None:
                 continue
             key_col = index.column("key")
-            todo = pa.array(sorted(wanted - found), type=pa.string())
-            hit = pc.is_in(key_col, value_set=todo)
+            hit = pc.is_in(key_col, value_set=value_set)
             # a skipped file stays skipped whatever the alias files say
             usable = pc.or_(
                 pc.equal(index.column("alias_key"), alias), pc.equal(index.column("status"), "skipped")
@@ -271,12 +273,17 @@ class IngestCache:
             same = pc.and_(hit, usable)
             rows_full = pc.indices_nonzero(same).to_numpy()
             rows_other = pc.indices_nonzero(pc.and_(hit, pc.invert(same))).to_pylist()
+            if rows_other:  # (a key found in a newer shard is not looked at again)
+                rows_other = [
+                    r for r, k in zip(rows_other, key_col.take(rows_other).to_pylist(), strict=True) if k not in found
+                ]
+            keep: list[int] = []  # the first row of each key (a run stores identical files once each)
             if len(rows_full):
-                keep = []  # the first row of each key (a run stores identical files once each)
                 for row, key in zip(rows_full.tolist(), key_col.take(rows_full).to_pylist(), strict=True):
                     if key not in found:
                         found.add(key)
                         keep.append(row)
+            if keep:
                 table = self._read(path, RESULT_COLUMNS)
                 if table is None:
                     found.difference_update(key_col.take(keep).to_pylist())
