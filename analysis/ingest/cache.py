@@ -105,6 +105,19 @@ def alias_key(files: Sequence[str | Path]) -> str:
 _READ_WHOLE_BYTES = 1 << 20
 
 
+def stat_digest(path: Path, max_bytes: int) -> tuple[tuple[int, int, int, int], str] | None:
+    """``(size, mtime_ns, ctime_ns, inode)`` taken before reading, and :func:`file_digest`: what
+    :class:`DigestMemo` keeps of a file (None when it cannot be read or is too large)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if st.st_size > max_bytes:
+        return None
+    digest = file_digest(path, max_bytes)
+    return None if digest is None else ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest)
+
+
 def file_digest(path: Path, max_bytes: int) -> str | None:
     """sha256 of a file's bytes, or None when it cannot be read or is too large (the reader then
     reports why, and nothing is cached)."""
@@ -148,6 +161,16 @@ class DigestMemo:
                 self.known[row[0]] = tuple(row[1:])  # type: ignore[assignment]
         except Exception:  # absent, vanished or damaged: every file is hashed
             self.known = {}
+
+    def knows(self, path: str | Path) -> bool:
+        """A digest of ``path`` is remembered (it may be out of date: :meth:`digest` checks)."""
+        return os.fsencode(path).hex() in self.known
+
+    def remember(self, path: str | Path, stat: Sequence[int], digest: str) -> None:
+        """Keep a digest computed elsewhere (a worker process) from the file's ``stat`` (size,
+        modification time, change time, inode; taken before it read the file) and bytes."""
+        self.known[os.fsencode(path).hex()] = (*stat, digest)  # type: ignore[assignment]
+        self.changed = True
 
     def digest(self, path: str | Path, max_bytes: int) -> str | None:
         try:
@@ -233,6 +256,16 @@ class IngestCache:
             with contextlib.suppress(OSError):
                 path.rename(path.with_suffix(".damaged"))
             return None
+
+    def known_keys(self) -> set[str]:
+        """Every key the cache holds a record of (whatever its alias files): from the shards' key
+        columns only; empty for a new cache."""
+        known: set[str] = set()
+        for path in self.shards():
+            index = self._read(path, ["key"])
+            if index is not None:
+                known.update(index.column("key").to_pylist())
+        return known
 
     def lookup(
         self, keys: Iterable[str], alias: str

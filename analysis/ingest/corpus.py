@@ -61,9 +61,10 @@ from tqdm import tqdm
 
 from analysis import _io, config
 from analysis._checks import override_date
+from analysis._proc import mp_context
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, take_rows
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, stat_digest, take_rows
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
@@ -460,10 +461,29 @@ def _flush_writers() -> None:
         writer.flush()
 
 
+# ``key`` of a job whose file the worker hashes itself (see _run_table), and the keys the cache held
+# when the workers started (inherited by fork: set only where that is the start method)
+_HASH_HERE = "?"
+_KNOWN_KEYS: set[str] = set()
+
+
 def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
     """One file in a worker. With a cache (``base``), a record worth keeping goes to the worker's own
-    cache shard and only ``{"status": "ok", "path": ..., "cached": True}`` comes back for a document."""
+    cache shard and only ``{"status": "ok", "path": ..., "cached": True}`` comes back for a document.
+
+    A job whose key is ``_HASH_HERE`` hashes the file first: the answer then carries ``hashed`` (the
+    file's stat, digest and key), and is ``{"status": "known", ...}`` without reading the document when
+    the cache already holds a record of that key."""
     root, rel, keep_repeated, company_files, ocr, base, key, aliases_key = args
+    hashed: dict[str, Any] = {}
+    if key == _HASH_HERE:
+        path = paths.on_disk(root, rel)
+        made = stat_digest(path, config.MAX_FILE_BYTES)
+        key = None if made is None else record_key(made[1], _suffix(path.name), keep_repeated, ocr=ocr)
+        if made is not None:
+            hashed = {"hashed": (made[0], made[1], key)}
+            if key in _KNOWN_KEYS:
+                return {"status": "known", "path": rel, **hashed}
     record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr)
     kept = base is not None and key is not None and _worth_caching(record)
     if kept:
@@ -473,8 +493,8 @@ def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
         writer.add(dict(record, key=key, alias_key=aliases_key))
     _drop_prepared(record)
     if kept and record["status"] == "ok":
-        return {"status": "ok", "path": rel, "cached": True}
-    return dict(record, cached=kept)
+        return {"status": "ok", "path": rel, "cached": True, **hashed}
+    return dict(record, cached=kept, **hashed)
 
 
 def _run_table(
@@ -501,10 +521,19 @@ def _run_table(
     cached: Any = None
     other: dict[str, dict[str, Any]] = {}
     aliases_key = ""
+    unhashed: dict[str, str | Path] = {}  # rel -> file, for the files the workers hash
+    memo = None
     if store is not None:
         aliases_key = alias_key(company_files)
         memo = DigestMemo(store.base, root)
+        # A file whose digest is not remembered is hashed by the worker that ingests it, on every core
+        # and with one read of the file, rather than here before any worker starts. Only where workers
+        # fork: they pass over what the cache holds by the set of its keys, which they inherit.
+        in_workers = mp_context().get_start_method() == "fork"
         for f, rel in todo:
+            if in_workers and not memo.knows(f):
+                unhashed[rel] = f
+                continue
             digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
                 keys[rel] = record_key(digest, _suffix(os.path.basename(f)), keep_repeated, ocr=ocr)
@@ -518,7 +547,10 @@ def _run_table(
 
     def jobs(rels: Iterable[str], to_cache: bool) -> list[tuple[Any, ...]]:
         return [
-            (str(root), rel, keep_repeated, company_files, ocr, base if to_cache else None, keys.get(rel), aliases_key)
+            (
+                str(root), rel, keep_repeated, company_files, ocr, base if to_cache else None,
+                keys.get(rel, _HASH_HERE if rel in unhashed else None), aliases_key,
+            )
             for rel in rels
         ]
 
@@ -539,11 +571,30 @@ def _run_table(
         total=len(ingest_jobs), desc="ingest", unit="file", disable=not progress or len(ingest_jobs) < 50,
         file=sys.stderr,
     )  # fmt: skip
-    for rec in _records(_ingest_star, ingest_jobs, n_jobs, bar):
-        if rec.pop("cached", False) and rec["status"] == "ok":
-            in_cache.add(rec["path"])
-        else:
-            done[rec["path"]] = rec
+    known_later: list[str] = []  # files a worker hashed and found in the cache
+    if unhashed:
+        _KNOWN_KEYS.update(store.known_keys())  # type: ignore[union-attr]
+    try:
+        for rec in _records(_ingest_star, ingest_jobs, n_jobs, bar):
+            made = rec.pop("hashed", None)
+            if made is not None:
+                stat, digest, keys[rec["path"]] = made
+                memo.remember(unhashed[rec["path"]], stat, digest)  # type: ignore[union-attr]
+            if rec["status"] == "known":
+                known_later.append(rec["path"])
+            elif rec.pop("cached", False) and rec["status"] == "ok":
+                in_cache.add(rec["path"])
+            else:
+                done[rec["path"]] = rec
+    finally:
+        _KNOWN_KEYS.clear()
+    if unhashed:
+        memo.save()  # type: ignore[union-attr]
+    if known_later:  # as if hashed here: ready records are read back below, others described again
+        _, other = store.lookup_table([keys[rel] for rel in known_later], aliases_key)  # type: ignore[union-attr]
+        redo_jobs += [(dict(other[k]), company_files) for k in dict.fromkeys(keys[r] for r in known_later) if k in other]
+        in_cache.update(rel for rel in known_later if keys[rel] not in other)
+        other.clear()
     bar = dict(bar, total=len(redo_jobs), desc="describe", disable=not progress or len(redo_jobs) < 50)
     redone: dict[str, dict[str, Any]] = {}
     for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):

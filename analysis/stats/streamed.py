@@ -282,21 +282,19 @@ def stream_corpus(
 
 # ------------------------------------------------------------------------------ pass 2: documents
 class _Accumulator:
-    """Sums over documents carried across partitions: ``np.bincount`` adds weights bin by bin in input
-    order, so putting the running totals first gives the additions of one bincount over all entries."""
+    """Sums over documents carried across partitions, added in entry order (``np.add.at`` adds one entry
+    after another, so the sums are those of one ``np.bincount`` over the entries of every partition)."""
 
     def __init__(self, n_bins: int) -> None:
         self.n = n_bins
         self.dev = np.zeros(n_bins)
         self.covered = np.zeros(n_bins)
-        self._head = np.arange(n_bins, dtype=np.int64)
 
     def add(self, bins: np.ndarray, dev: np.ndarray, covered: np.ndarray) -> None:
         if not len(bins):
             return
-        idx = np.concatenate([self._head, bins])
-        self.dev = np.bincount(idx, weights=np.concatenate([self.dev, dev]), minlength=self.n)
-        self.covered = np.bincount(idx, weights=np.concatenate([self.covered, covered]), minlength=self.n)
+        np.add.at(self.dev, bins, dev)
+        np.add.at(self.covered, bins, covered)
 
     def dp(self) -> np.ndarray:
         return 0.5 * (self.dev + np.maximum(1.0 - self.covered, 0.0))
