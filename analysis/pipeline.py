@@ -140,21 +140,40 @@ def _write_tables(
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]],
     out: Path,
     *,
-    aside: Sequence[str] = (),
+    aside: Sequence[str] | Sequence[Sequence[str]] = (),
 ) -> StatsOutput:
     """Compute and write each table; one that cannot be computed is written with its header only (the
     columns given, or ``group``) and the reason kept in ``notes``.
 
-    ``aside``: tables computed meanwhile in one forked process (where fork is the start method and there
-    are two cores or more), so that the single-threaded table work uses both cores; their notes and
-    warnings come back here, and if that process fails they are computed here instead."""
+    ``aside``: tables computed meanwhile in a forked process (where fork is the start method and there
+    are two cores or more), so that the single-threaded table work uses every core: a list of names (one
+    process), or a list of such lists (one process each). Their notes and warnings come back here, and
+    if a process fails its tables are computed here instead."""
     done: dict[str, tuple[Path, str | None]] = {}
-    child = _start_aside(tables, out, [n for n in aside if n in tables])
+    groups = [list(aside)] if all(isinstance(n, str) for n in aside) else [list(g) for g in aside]
+    groups = [[n for n in g if n in tables] for g in groups]
+    groups = [g for g in groups if g]
+    children = []
+    if sum(len(g) for g in groups) < len(tables):  # at least one table is left to this process
+        for g in groups:
+            child = _start_aside(tables, out, g)
+            if child is not None:
+                children.append(child)
+    away = {name for child in children for name in child[2]}
     for name in tables:
-        if child is None or name not in child[2]:
+        if name not in away:
             done[name] = _write_table(name, tables[name], out)
-    if child is not None:
-        done.update(_finish_aside(tables, out, child))
+    said: dict[str, list[Any]] = {}
+    for child in children:
+        written, heard = _finish_aside(tables, out, child)
+        done.update(written)
+        said.update(heard)
+    if said:
+        import warnings
+
+        for name in tables:
+            for message, category, filename, lineno in said.get(name, []):
+                warnings.warn_explicit(message, category, filename, lineno)
     result = StatsOutput()
     for name in tables:  # files and notes in table order, wherever they were computed
         path, note = done[name]
@@ -184,7 +203,7 @@ def _start_aside(
     from analysis import config
     from analysis._proc import mp_context
 
-    if len(names) == 0 or len(names) == len(tables) or config.n_jobs_default() < 2:
+    if len(names) == 0 or config.n_jobs_default() < 2:
         return None
     ctx = mp_context()
     if ctx.get_start_method() != "fork":
@@ -194,10 +213,12 @@ def _start_aside(
     def run() -> None:
         import warnings
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            written = {name: _write_table(name, tables[name], out) for name in names}
-        said = [(w.message, w.category, w.filename, w.lineno) for w in caught]
+        written, said = {}, {}
+        for name in names:  # the warnings of each table apart: they are shown in table order
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                written[name] = _write_table(name, tables[name], out)
+            said[name] = [(w.message, w.category, w.filename, w.lineno) for w in caught]
         send.send((written, said))
 
     try:
@@ -211,10 +232,9 @@ def _start_aside(
 
 def _finish_aside(
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]], out: Path, child: tuple[Any, Any, list[str]]
-) -> dict[str, tuple[Path, str | None]]:
-    """The forked process's tables, its warnings shown here; computed here if it failed."""
-    import warnings
-
+) -> tuple[dict[str, tuple[Path, str | None]], dict[str, list[Any]]]:
+    """The forked process's tables and the warnings of each (to be shown here); computed here if it
+    failed (their warnings then shown as they come)."""
     proc, receive, names = child
     answer = None
     try:
@@ -225,11 +245,8 @@ def _finish_aside(
         receive.close()
         proc.join()
     if answer is None:  # the process died (its files, if any, are rewritten whole)
-        return {name: _write_table(name, tables[name], out) for name in names}
-    written, said = answer
-    for message, category, filename, lineno in said:
-        warnings.warn_explicit(message, category, filename, lineno)
-    return written
+        return {name: _write_table(name, tables[name], out) for name in names}, {}
+    return answer  # type: ignore[no-any-return]
 
 
 def with_texts(corpus: pd.DataFrame, texts: Any) -> pd.DataFrame:
@@ -250,5 +267,7 @@ def _write_streamed(corpus: pd.DataFrame, out: Path, **options: Any) -> StatsOut
     streamed, tables = stats_tables(corpus, **options)
     out.mkdir(parents=True, exist_ok=True)
     with streamed:
-        # slogans.csv here (it collects the background slogan scan); the others meanwhile in a fork
-        return _write_tables(tables, out, aside=[name for name in tables if name != "slogans.csv"])
+        # slogans.csv here (it collects the background slogan scan); the others meanwhile in two forks,
+        # keyness (the most work: a dispersion pass per comparison) in one, the rest in the other
+        rest = [name for name in tables if name not in ("slogans.csv", "keyness.csv")]
+        return _write_tables(tables, out, aside=[["keyness.csv"], rest])

@@ -83,3 +83,40 @@ def test_a_dead_aside_process_leaves_its_tables_to_this_one(tmp_path: Path, monk
     result = pipeline._write_tables(tables, tmp_path, aside=["dies.csv"])
     assert [p.name for p in result.files] == ["one.csv", "dies.csv"] and result.notes == []
     assert pd.read_csv(tmp_path / "dies.csv")["n"].tolist() == [3]
+
+
+def _pid() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["p"], "pid": [os.getpid()]})
+
+
+def _warns_first() -> pd.DataFrame:
+    warnings.warn("first table's warning", UserWarning, stacklevel=1)
+    return pd.DataFrame({"group": ["f"]})
+
+
+def _warns_second() -> pd.DataFrame:
+    warnings.warn("second table's warning", UserWarning, stacklevel=1)
+    return pd.DataFrame({"group": ["s"]})
+
+
+def test_groups_of_tables_aside_each_get_a_process_and_warnings_keep_table_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEXTLAB_JOBS", "2")
+    tables = {
+        "here.csv": (_where, False, []),
+        "first.csv": (_warns_first, False, []),
+        "pid_a.csv": (_pid, False, []),
+        "second.csv": (_warns_second, False, []),
+        "pid_b.csv": (_pid, False, []),
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # the second table's process is listed first: its warning must still come second
+        result = pipeline._write_tables(tables, tmp_path, aside=[["second.csv", "pid_b.csv"], ["first.csv", "pid_a.csv"]])
+    assert [p.name for p in result.files] == list(tables)
+    said = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert said == ["first table's warning", "second table's warning"]
+    assert pd.read_csv(tmp_path / "here.csv")["here"].tolist() == [True]
+    a, b = (int(pd.read_csv(tmp_path / n)["pid"].iloc[0]) for n in ("pid_a.csv", "pid_b.csv"))
+    assert PARENT not in (a, b) and a != b
