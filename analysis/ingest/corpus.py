@@ -1374,14 +1374,33 @@ def write_corpus(result: IngestResult, out: Path) -> None:
         return
     with contextlib.suppress(OSError):  # from here on the outputs are not known to be current
         (out / _OUTPUTS_NOTE).unlink()
-    if result.texts is None:
-        _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
-    else:
-        _io.write_with(out / "corpus.parquet", lambda t: _write_parquet_texts(result.corpus, result.texts, t))
-    table = result.corpus.drop(columns=["text"], errors="ignore").copy()
-    table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
-    _io.write_csv(table, out / "corpus.csv")  # for spreadsheets: formula-like cells neutralised
-    _io.write_csv(result.report, out / "ingest_report.csv")
+
+    # The CSVs are written in a thread meanwhile (Arrow compresses and writes the Parquet file without
+    # the GIL), under names of their own, and take their place only once the Parquet file is written.
+    pending = {name: out / f".{name}.{os.getpid()}.pending" for name in ("corpus.csv", "ingest_report.csv")}
+
+    def write_csvs() -> None:
+        table = result.corpus.drop(columns=["text"], errors="ignore").copy()
+        table["date"] = table["date"].dt.strftime("%Y-%m-%d").fillna("")
+        _io.write_csv(table, pending["corpus.csv"])  # for spreadsheets: formula-like cells neutralised
+        _io.write_csv(result.report, pending["ingest_report.csv"])
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="textlab-csv") as pool:
+            csvs = pool.submit(write_csvs)
+            if result.texts is None:
+                _io.write_with(out / "corpus.parquet", lambda t: result.corpus.to_parquet(t, index=False))
+            else:
+                _io.write_with(out / "corpus.parquet", lambda t: _write_parquet_texts(result.corpus, result.texts, t))
+            csvs.result()  # (raises what the thread raised)
+        for name, path in pending.items():
+            os.replace(path, out / name)
+    finally:
+        for path in pending.values():
+            with contextlib.suppress(OSError):
+                path.unlink()
     state = _outputs_state(out)
     if key is not None and state is not None:
         with contextlib.suppress(OSError):
