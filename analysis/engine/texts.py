@@ -78,7 +78,9 @@ class CorpusTexts:
         fd, name = tempfile.mkstemp(prefix="textlab-texts-", suffix=".parquet", dir=folder)
         os.close(fd)
         try:
-            pq.write_table(pa.table({"text": array}), name, row_group_size=max(1, partition_docs))
+            pq.write_table(  # (no dictionary: every text is another string; plain pages read faster)
+                pa.table({"text": array}), name, row_group_size=max(1, partition_docs), use_dictionary=False
+            )
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(name)

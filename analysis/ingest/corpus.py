@@ -1427,7 +1427,9 @@ def _write_parquet_texts(corpus: pd.DataFrame, texts: Any, target: Any, rows: in
     meta["columns"].insert(at, next(c for c in meta_one["columns"] if c["name"] == "text"))
     schema = docvars.schema.insert(at, field_text)
     schema = schema.with_metadata({**docvars.schema.metadata, b"pandas": json_module.dumps(meta).encode()})
-    with pq.ParquetWriter(target, schema) as writer:
+    # the long text columns without dictionary encoding (every cell another string): read faster
+    plain = {"text", "removed_text"}
+    with pq.ParquetWriter(target, schema, use_dictionary=[n for n in schema.names if n not in plain]) as writer:
         for start in range(0, max(len(corpus), 1), rows):  # one row group at a time: no copy of all texts
             part = docvars.slice(start, rows)
             text = texts.slice(start, rows).cast(field_text.type)
