@@ -251,3 +251,53 @@ def test_a_document_redescribed_from_the_cache_keeps_its_spaced_form(tmp_path: P
     redescribed = _read(folder, cache, companies=[extra]).corpus
     fresh = _read(folder, tmp_path / "other-cache", companies=[extra]).corpus
     pd.testing.assert_frame_equal(redescribed, fresh)
+
+
+def test_a_copied_folder_is_found_in_the_cache_without_reading_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder the digest memo has never seen: its files are hashed by the workers (where they fork),
+    # which pass over every file the cache knows, and what they hashed is remembered for the next run.
+    import shutil
+
+    import analysis.ingest.cache as cache_mod
+
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    first = _read(folder, cache)
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    counter = Counter(corpus_mod.read_document, tmp_path / "calls.log")
+    monkeypatch.setattr(corpus_mod, "read_document", counter)
+    again = _read(copy, cache)
+    assert counter.calls == []
+    pd.testing.assert_frame_equal(again.corpus, first.corpus)
+    pd.testing.assert_frame_equal(again.report, first.report)
+    hashed: list[str] = []
+    real = cache_mod.file_digest
+    monkeypatch.setattr(cache_mod, "file_digest", lambda p, m: hashed.append(p.name) or real(p, m))
+    pd.testing.assert_frame_equal(_read(copy, cache).corpus, first.corpus)
+    assert hashed == []  # the digests hashed in the workers were remembered
+    extra = tmp_path / "more.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
+    other = tmp_path / "copy2"
+    shutil.copytree(folder, other)
+    with_alias = _read(other, cache, companies=[extra]).corpus.set_index("path")
+    assert counter.calls == []  # described again from the cached prepared form
+    assert with_alias.loc["0.txt", "company"] == "中国卫通"
+    monkeypatch.undo()
+    fresh = _read(folder, tmp_path / "other-cache", companies=[extra]).corpus
+    pd.testing.assert_frame_equal(with_alias.reset_index()[fresh.columns], fresh)
+
+
+def test_files_hashed_in_the_workers_give_the_table_of_files_hashed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    (folder / "dup.txt").write_bytes((folder / "1.txt").read_bytes())  # the same bytes twice
+    in_workers = _read(folder, tmp_path / "a")
+    monkeypatch.setattr(corpus_mod, "mp_context", lambda: type("Ctx", (), {"get_start_method": lambda self: "spawn"})())
+    here = _read(folder, tmp_path / "b")
+    pd.testing.assert_frame_equal(in_workers.corpus, here.corpus)
+    pd.testing.assert_frame_equal(in_workers.report, here.report)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(_read(folder, tmp_path / "a").corpus, here.corpus)  # and from the cache
