@@ -318,9 +318,7 @@ def side_dispersion(streamed: Streamed, requests: Sequence[SideRequest]) -> list
 
     Requests that test the same terms (the two sides of a comparison) share one lookup of the partition's
     entries: a table from feature to the term's position, not a binary search per entry and side (with
-    many groups, every entry of the corpus is looked up once per side). When their documents are
-    disjoint (the two sides of a comparison always are), each entry is taken once, for the side its
-    document is on, and added into one array of every side's sums."""
+    many groups, every entry of the corpus is looked up once per side)."""
     sizes = streamed.n_tokens.astype(np.float64)
     n_features = len(streamed.features)
     shared: dict[int, tuple[np.ndarray, list[SideRequest]]] = {}  # id(terms) -> (feature -> bin, requests)
@@ -336,18 +334,29 @@ def side_dispersion(streamed: Streamed, requests: Sequence[SideRequest]) -> list
             lut[r.terms[::-1]] = order[::-1]  # a repeated term: its first position, as searchsorted gives
             shared[key] = (lut, [])
         shared[key][1].append(r)
-    groups = [_SideGroup(lut, same, len(sizes)) for lut, same in shared.values()]
-    if groups:
+    if shared:
         for start, m in streamed.rows():
             coo = m.tocoo()
             keep = coo.data > 0
             rows = coo.row[keep].astype(np.int64) + start
             cols = coo.col[keep].astype(np.int64)
             data = coo.data[keep].astype(np.float64)
-            for group in groups:
-                group.add(rows, cols, data, sizes)
-        for group in groups:
-            group.finish()
+            for lut, same in shared.values():
+                bins = lut[cols]
+                hit = bins >= 0
+                if not hit.any():
+                    continue
+                h_rows, h_bins, h_data = rows[hit], bins[hit], data[hit]
+                for r in same:
+                    inside = r.member[h_rows]
+                    if not inside.any():
+                        continue
+                    b = h_bins[inside]
+                    share = (sizes[h_rows[inside]] / r.total) if r.total > 0 else np.zeros(len(b))
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        v = h_data[inside] / r.term_totals[b]
+                    assert r.acc is not None
+                    r.acc.add(b, np.abs(v - share), share)
     out = []
     for r in requests:
         assert r.acc is not None
@@ -356,70 +365,6 @@ def side_dispersion(streamed: Streamed, requests: Sequence[SideRequest]) -> list
         out.append(np.clip(dp, 0.0, 1.0))
         r.acc = None
     return out
-
-
-class _SideGroup:
-    """The requests of :func:`side_dispersion` that test the same terms (``lut``: feature -> term bin)."""
-
-    def __init__(self, lut: np.ndarray, same: list[SideRequest], n_docs: int) -> None:
-        self.lut, self.same = lut, same
-        self.n_bins = len(same[0].terms)
-        side = np.full(n_docs, -1, dtype=np.int64)  # the request each document is on
-        self.disjoint = True
-        for i, r in enumerate(same):
-            if (side[r.member] >= 0).any():
-                self.disjoint = False
-                break
-            side[r.member] = i
-        if self.disjoint:
-            self.side = side
-            self.totals = np.array([r.total for r in same], dtype=np.float64)
-            self.term_totals = np.concatenate([np.asarray(r.term_totals) for r in same])
-            self.dev = np.zeros(len(same) * self.n_bins)
-            self.covered = np.zeros(len(same) * self.n_bins)
-
-    def add(self, rows: np.ndarray, cols: np.ndarray, data: np.ndarray, sizes: np.ndarray) -> None:
-        bins = self.lut[cols]
-        hit = bins >= 0
-        if not hit.any():
-            return
-        h_rows, h_bins, h_data = rows[hit], bins[hit], data[hit]
-        if not self.disjoint:
-            for r in self.same:
-                inside = r.member[h_rows]
-                if not inside.any():
-                    continue
-                b = h_bins[inside]
-                share = (sizes[h_rows[inside]] / r.total) if r.total > 0 else np.zeros(len(b))
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    v = h_data[inside] / r.term_totals[b]
-                assert r.acc is not None
-                r.acc.add(b, np.abs(v - share), share)
-            return
-        side = self.side[h_rows]
-        on = side >= 0
-        if not on.all():
-            side, h_rows, h_bins, h_data = side[on], h_rows[on], h_bins[on], h_data[on]
-        if not len(side):
-            return
-        # one entry per document and term, on its document's side: the additions of each (side, term)
-        # come in entry order, as if each side were summed on its own
-        at = side * self.n_bins + h_bins
-        total = self.totals[side]
-        share = np.divide(sizes[h_rows], total, out=np.zeros(len(at)), where=total > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v = h_data / self.term_totals[at]
-        np.add.at(self.dev, at, np.abs(v - share))
-        np.add.at(self.covered, at, share)
-
-    def finish(self) -> None:
-        """Each request's sums into its accumulator."""
-        if not self.disjoint:
-            return
-        for i, r in enumerate(self.same):
-            assert r.acc is not None
-            r.acc.dev = self.dev[i * self.n_bins : (i + 1) * self.n_bins].copy()
-            r.acc.covered = self.covered[i * self.n_bins : (i + 1) * self.n_bins].copy()
 
 
 def cell_entries(
