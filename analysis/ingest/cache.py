@@ -105,17 +105,24 @@ def alias_key(files: Sequence[str | Path]) -> str:
 _READ_WHOLE_BYTES = 1 << 20
 
 
-def stat_digest(path: Path, max_bytes: int) -> tuple[tuple[int, int, int, int], str] | None:
-    """``(size, mtime_ns, ctime_ns, inode)`` taken before reading, and :func:`file_digest`: what
-    :class:`DigestMemo` keeps of a file (None when it cannot be read or is too large)."""
+def _stat_key(path: str | Path, max_bytes: int) -> tuple[int, int, int, int] | None:
+    """``(size, mtime_ns, ctime_ns, inode)`` of a file no larger than ``max_bytes`` (None otherwise, or
+    when it cannot be looked at): what tells :class:`DigestMemo` that a file is unchanged."""
     try:
         st = os.stat(path)
     except OSError:
         return None
     if st.st_size > max_bytes:
         return None
-    digest = file_digest(path, max_bytes)
-    return None if digest is None else ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def stat_digest(path: Path, max_bytes: int) -> tuple[tuple[int, int, int, int], str] | None:
+    """:func:`_stat_key`, taken before reading, and :func:`file_digest`: what :class:`DigestMemo` keeps
+    of a file (None when it cannot be read or is too large)."""
+    key = _stat_key(path, max_bytes)
+    digest = None if key is None else file_digest(path, max_bytes)
+    return None if key is None or digest is None else (key, digest)
 
 
 def file_digest(path: Path, max_bytes: int) -> str | None:
@@ -173,13 +180,9 @@ class DigestMemo:
         self.changed = True
 
     def digest(self, path: str | Path, max_bytes: int) -> str | None:
-        try:
-            st = os.stat(path)
-        except OSError:
+        key = _stat_key(path, max_bytes)
+        if key is None:
             return None
-        if st.st_size > max_bytes:
-            return None
-        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         name = os.fsencode(path).hex()  # file names may hold any bytes (not always valid UTF-8)
         known = self.known.get(name)
         if known is not None and known[:4] == key:
