@@ -221,6 +221,11 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
+def _file_key(digest: str, path: str | Path, keep_repeated: bool, ocr: bool) -> str:
+    """The ingestion cache key of the file ``path`` whose bytes hash to ``digest`` (here or in a worker)."""
+    return record_key(digest, _suffix(os.path.basename(path)), keep_repeated, ocr=ocr)
+
+
 # Alias tables of this run, per process (read_corpus clears it: alias files may change between runs).
 _ALIASES: dict[tuple[str, ...], CompanyAliases] = {}
 
@@ -479,7 +484,7 @@ def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
     if key == _HASH_HERE:
         path = paths.on_disk(root, rel)
         made = stat_digest(path, config.MAX_FILE_BYTES)
-        key = None if made is None else record_key(made[1], _suffix(path.name), keep_repeated, ocr=ocr)
+        key = None if made is None else _file_key(made[1], path, keep_repeated, ocr)
         if made is not None:
             hashed = {"hashed": (made[0], made[1], key)}
             if key in _KNOWN_KEYS:
@@ -536,7 +541,7 @@ def _run_table(
                 continue
             digest = memo.digest(f, config.MAX_FILE_BYTES)
             if digest is not None:
-                keys[rel] = record_key(digest, _suffix(os.path.basename(f)), keep_repeated, ocr=ocr)
+                keys[rel] = _file_key(digest, f, keep_repeated, ocr)
         memo.save()
         cached, other = store.lookup_table(keys.values(), aliases_key)
     found = set(cached.column("key").to_pylist()) if cached is not None else set()
