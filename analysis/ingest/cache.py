@@ -169,28 +169,31 @@ class DigestMemo:
         except Exception:  # absent, vanished or damaged: every file is hashed
             self.known = {}
 
+    @staticmethod
+    def _name(path: str | Path) -> str:
+        """How a file is named in the memo: file names may hold any bytes (not always valid UTF-8)."""
+        return os.fsencode(path).hex()
+
     def knows(self, path: str | Path) -> bool:
         """A digest of ``path`` is remembered (it may be out of date: :meth:`digest` checks)."""
-        return os.fsencode(path).hex() in self.known
+        return self._name(path) in self.known
 
     def remember(self, path: str | Path, stat: Sequence[int], digest: str) -> None:
         """Keep a digest computed elsewhere (a worker process) from the file's ``stat`` (size,
         modification time, change time, inode; taken before it read the file) and bytes."""
-        self.known[os.fsencode(path).hex()] = (*stat, digest)  # type: ignore[assignment]
+        self.known[self._name(path)] = (*stat, digest)  # type: ignore[assignment]
         self.changed = True
 
     def digest(self, path: str | Path, max_bytes: int) -> str | None:
         key = _stat_key(path, max_bytes)
         if key is None:
             return None
-        name = os.fsencode(path).hex()  # file names may hold any bytes (not always valid UTF-8)
-        known = self.known.get(name)
+        known = self.known.get(self._name(path))
         if known is not None and known[:4] == key:
             return known[4]
         digest = file_digest(Path(path), max_bytes)
         if digest is not None:
-            self.known[name] = (*key, digest)
-            self.changed = True
+            self.remember(path, key, digest)
         return digest
 
     def save(self) -> None:

@@ -243,6 +243,11 @@ def _content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _all_hashes(values: Sequence[Any]) -> bool:
+    """Every value looks like a ``content_hash`` (a sha256 in hex), as ``ingest`` writes them."""
+    return all(isinstance(h, str) and len(h) == 64 for h in values)
+
+
 def _dumps(value: dict[str, Any] | list[Any]) -> str:
     """``json.dumps(value, ensure_ascii=False)``; most documents have no front matter nor headings."""
     if not value:
@@ -1247,7 +1252,7 @@ def load_corpus_texts(
     result.texts = None
     folder = Path(spill_dir) if spill_dir is not None else Path(config.CACHE_DIR) / "spill"
     hashes = corpus["content_hash"].tolist() if "content_hash" in corpus.columns else []
-    if len(hashes) != len(corpus) or not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+    if len(hashes) != len(corpus) or not _all_hashes(hashes):
         values = column.tolist() if isinstance(column, pd.Series) else column.to_pylist()
         hashes = [_content_hash(t if isinstance(t, str) else "") for t in values]
     texts = CorpusTexts.spill(column, hashes, folder)
@@ -1274,7 +1279,7 @@ def _read_ingested_docvars(parquet: Path, companies: Sequence[str | Path]) -> tu
         return None
     corpus = pd.read_parquet(parquet, columns=[n for n in names if n != "text"])
     hashes = corpus["content_hash"].tolist()
-    if not all(isinstance(h, str) and len(h) == 64 for h in hashes):
+    if not _all_hashes(hashes):
         return None
     report_file = parquet.with_name("ingest_report.csv")
     report = (
