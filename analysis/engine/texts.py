@@ -146,7 +146,7 @@ class CorpusTexts:
     def parts(self, partition_docs: int | None = None) -> Iterator[tuple[int, list[str]]]:
         """(first position, texts) of consecutive partitions of at most ``partition_docs`` documents."""
         for start, picked in self._batches(partition_docs or self.partition_docs):
-            yield start, [t if isinstance(t, str) else "" for t in picked.to_pylist()]
+            yield start, _strings(picked)
 
     def batches(self, wanted: Collection[str], partition_docs: int | None = None) -> Iterator[tuple[list[str], list[str]]]:
         """(content hashes, texts) of the documents whose hash is in ``wanted``, each hash once (its first
@@ -171,7 +171,7 @@ class CorpusTexts:
                     hashes, texts = [], []
                 chosen = picked if len(rows) == len(picked) else picked.take(rows)
                 hashes += [self.hashes[start + i] for i in rows]
-                texts += [t if isinstance(t, str) else "" for t in chosen.to_pylist()]
+                texts += _strings(chosen)
             if not remaining:
                 break
         if hashes:
@@ -183,3 +183,8 @@ class CorpusTexts:
         for _, part in self.parts(max(len(self), 1)):
             texts.extend(part)
         return pd.Series(texts, dtype=object)
+
+
+def _strings(column: Any) -> list[str]:
+    """An Arrow string column as Python strings (a null text: "")."""
+    return [t if isinstance(t, str) else "" for t in column.to_pylist()]

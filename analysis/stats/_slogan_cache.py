@@ -371,10 +371,7 @@ def scan_ahead(
         if shard is not None:
             for h in shard[0]:
                 missing.pop(h, None)
-    first: dict[str, int] = {}
-    for i, h in enumerate(hashes):
-        if h in missing:
-            first.setdefault(h, i)
+    first = {h: i for h, i in _first_positions(hashes).items() if h in missing}
     if not first:
         return False
     positions = list(first.values())
@@ -382,8 +379,7 @@ def scan_ahead(
         return False
     new_texts: list[str] = []
     if source is None:
-        picked = texts.iloc[positions].tolist() if isinstance(texts, pd.Series) else [texts[i] for i in positions]
-        new_texts = [t if isinstance(t, str) else "" for t in picked]
+        new_texts = _texts_at(texts, positions)
         if ahead is None and sum(len(t) for t in new_texts) < _AHEAD_MIN_CHARS:
             return False  # scanned where needed: cheaper than starting workers
     try:
@@ -396,6 +392,20 @@ def scan_ahead(
     except OSError:  # no worker processes here: counts_table scans as usual
         return False
     return True
+
+
+def _first_positions(hashes: Sequence[str]) -> dict[str, int]:
+    """The position of each content hash's first document, in order of first occurrence."""
+    first: dict[str, int] = {}
+    for i, h in enumerate(hashes):
+        first.setdefault(h, i)
+    return first
+
+
+def _texts_at(texts: pd.Series | list[Any], positions: list[int]) -> list[str]:
+    """The texts at ``positions`` of a text column or list (a text that is no str: "")."""
+    picked = texts.iloc[positions].tolist() if isinstance(texts, pd.Series) else [texts[i] for i in positions]
+    return [t if isinstance(t, str) else "" for t in picked]
 
 
 def _chars(texts: Any) -> int:
@@ -501,10 +511,8 @@ def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool
                 rows += _scan(part_texts, lex, split_compound)
                 n_chars += sum(len(t) for t in part_texts)
         else:
-            first = {}
-            for i, h in enumerate(hashes):
-                first.setdefault(h, i)
-            new_texts = [t if isinstance(t, str) else "" for t in texts.iloc[[first[h] for h in todo]].tolist()]
+            first = _first_positions(hashes)
+            new_texts = _texts_at(texts, [first[h] for h in todo])
             rows = _scan(new_texts, lex, split_compound) if todo else []
             n_chars = sum(len(t) for t in new_texts)
         todo, rows = todo + list(early), rows + list(early.values())
