@@ -140,19 +140,17 @@ def _write_tables(
     tables: dict[str, tuple[Callable[[], pd.DataFrame], bool, list[str]]],
     out: Path,
     *,
-    aside: Sequence[str] | Sequence[Sequence[str]] = (),
+    aside: Sequence[Sequence[str]] = (),
 ) -> StatsOutput:
     """Compute and write each table; one that cannot be computed is written with its header only (the
     columns given, or ``group``) and the reason kept in ``notes``.
 
-    ``aside``: tables computed meanwhile in a forked process (where fork is the start method and there
-    are two cores or more), so that the single-threaded table work uses every core: a list of names (one
-    process), or a list of such lists (one process each). Their notes and warnings come back here, and
-    if a process fails its tables are computed here instead."""
+    ``aside``: groups of tables, each computed meanwhile in a forked process of its own (where fork is
+    the start method and there are two cores or more), so that the single-threaded table work uses every
+    core. Their notes and warnings come back here, and if a process fails its tables are computed here
+    instead."""
     done: dict[str, tuple[Path, str | None]] = {}
-    groups = [list(aside)] if all(isinstance(n, str) for n in aside) else [list(g) for g in aside]
-    groups = [[n for n in g if n in tables] for g in groups]
-    groups = [g for g in groups if g]
+    groups = [g for g in ([n for n in names if n in tables] for names in aside) if g]
     children = []
     if sum(len(g) for g in groups) < len(tables):  # at least one table is left to this process
         for g in groups:

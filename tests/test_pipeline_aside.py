@@ -49,7 +49,7 @@ def _tables() -> dict:
     }
 
 
-def _run(out: Path, aside: list[str]) -> tuple[pipeline.StatsOutput, list[str]]:
+def _run(out: Path, aside: list[list[str]]) -> tuple[pipeline.StatsOutput, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = pipeline._write_tables(_tables(), out, aside=aside)
@@ -59,7 +59,7 @@ def _run(out: Path, aside: list[str]) -> tuple[pipeline.StatsOutput, list[str]]:
 def test_tables_aside_give_the_same_files_notes_and_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTLAB_JOBS", "2")
     here, said_here = _run(tmp_path / "here", [])
-    aside, said_aside = _run(tmp_path / "aside", ["two.csv", "three.csv", "four.csv"])
+    aside, said_aside = _run(tmp_path / "aside", [["two.csv", "three.csv", "four.csv"]])
     assert [p.name for p in aside.files] == [p.name for p in here.files] == ["one.csv", "two.csv", "three.csv", "four.csv"]
     assert aside.notes == here.notes == ["two.csv: not computed: only one group"]
     assert said_aside == said_here == ["thin groups were flagged"]
@@ -73,14 +73,14 @@ def test_tables_aside_give_the_same_files_notes_and_warnings(tmp_path: Path, mon
 
 def test_one_core_computes_every_table_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTLAB_JOBS", "1")
-    pipeline._write_tables(_tables(), tmp_path, aside=["four.csv"])
+    pipeline._write_tables(_tables(), tmp_path, aside=[["four.csv"]])
     assert pd.read_csv(tmp_path / "four.csv", index_col=0)["here"].tolist() == [True]
 
 
 def test_a_dead_aside_process_leaves_its_tables_to_this_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTLAB_JOBS", "2")
     tables = {"one.csv": (_where, False, []), "dies.csv": (_dies_aside, False, [])}
-    result = pipeline._write_tables(tables, tmp_path, aside=["dies.csv"])
+    result = pipeline._write_tables(tables, tmp_path, aside=[["dies.csv"]])
     assert [p.name for p in result.files] == ["one.csv", "dies.csv"] and result.notes == []
     assert pd.read_csv(tmp_path / "dies.csv")["n"].tolist() == [3]
 
