@@ -131,6 +131,9 @@ def check_chars(text: str, path: Path) -> str:
 
 
 # --------------------------------------------------------------------------------------- runner
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 def _vm_bytes(statm: int | None = None) -> int | None:
     """This process's virtual memory size; ``statm``: a descriptor of its ``/proc/self/statm`` opened
     by this process, read again from the start (a worker asks after every file: no open and close)."""
@@ -143,15 +146,12 @@ def _vm_bytes(statm: int | None = None) -> int | None:
         return None
 
 
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
 def _resident_bytes(pid: int) -> int | None:
     """Resident memory of a process, shared pages included (an upper bound of :func:`_rss_bytes`, read
     far more cheaply: smaps_rollup walks every mapping of a large process)."""
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(fh.read().split()[1]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return None
 
@@ -173,7 +173,7 @@ def _rss_bytes(pid: int) -> int | None:
         pass
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(fh.read().split()[1]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return None
 
