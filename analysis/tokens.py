@@ -565,6 +565,30 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         _, _, _, starts, ends = self._gathered()
         return ends - starts
 
+    def flat_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(vocabulary: object array of distinct str, int32 codes of every document's tokens concatenated
+        in document order, tokens per document), without making the lists; None once the lists exist."""
+        if self._lists is not None:
+            return None
+        import pandas as pd
+
+        blocks, which, _, starts, ends = self._gathered()
+        lengths = ends - starts
+        bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
+        vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
+        global_code, uniques = pd.factorize(vocab)  # the same word in two blocks: one code
+        global_code = np.asarray(global_code, dtype=np.int32)
+        out_start = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=out_start[1:])
+        codes = np.empty(int(lengths.sum()), dtype=np.int32)
+        for k, block in enumerate(blocks):
+            at = np.flatnonzero(which == k)
+            n = lengths[at]
+            step = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # 0.. within a doc
+            source = np.asarray(block.codes)[np.repeat(starts[at], n) + step]
+            codes[np.repeat(out_start[at], n) + step] = global_code[bases[k] : bases[k + 1]][source]
+        return np.asarray(uniques, dtype=object), codes, lengths.astype(np.int64)
+
     def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:
         """(documents x terms CSR counts, sorted terms, tokens per document), exactly what counting the
         lists gives (``analysis.dtm.dtm``); None once the lists exist (they may have been edited)."""

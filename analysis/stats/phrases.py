@@ -15,13 +15,16 @@ Two signals say whether a candidate is a word the segmenter does not know:
 
 ``score = max(pmi, 0) * min(left_entropy, right_entropy)``: high only if the parts are tied together
 *and* the whole is free on both sides. Counting is vectorised (numpy) with Apriori pruning: an n-gram
-is only counted where its first n-1 tokens are a frequent (n-1)-gram, so memory stays proportional to
-the frequent n-grams even on a 20 MB corpus.
+is only counted where its first n-1 tokens are a frequent (n-1)-gram. It runs over chunks of whole
+documents with hash counts summed across chunks, on the token cache's integer codes (no Python string
+per token), so memory is the int32 codes (one array per level kept) plus the distinct n-grams: about
+1.3 GB for a 100 MB corpus with its text loaded.
 
 Note: ``tokens.docs`` from ``analysis.tokens.tokenize`` have stopwords and punctuation removed, so two
 tokens that were separated by a stopword look adjacent (习近平同志 核心 党中央 from 以习近平同志为核心的党中央).
-Pass the corpus (``corpus=``): every candidate is then looked up in the cleaned text, and only phrases
-that occur there verbatim are kept, with their verbatim count and number of documents.
+Pass the corpus (``corpus=``): candidates are then looked up in the cleaned text, and only phrases
+that occur there verbatim are kept, with their verbatim count and number of documents. The look-up
+goes in score order a batch at a time and stops once ``top_n`` phrases occur.
 """
 
 from __future__ import annotations
@@ -91,19 +94,187 @@ def known_words(dictionary: Iterable[str] | str | Path | None = None) -> set[str
     return {str(w) for w in dictionary}
 
 
-def _entropy(gram_ids: np.ndarray, neighbours: np.ndarray, totals: np.ndarray, n_grams: int) -> np.ndarray:
-    """Branching entropy (bits) per gram; a neighbour -1 (boundary) is a distinct value every time."""
-    ok = neighbours >= 0
-    g, nb = gram_ids[ok], neighbours[ok]
-    if len(g):
-        width = np.int64(neighbours.max() + 1)
-        pairs, counts = np.unique(g.astype(np.int64) * width + nb, return_counts=True)
-        owner = pairs // width
-        clogc = np.bincount(owner, weights=counts * np.log2(counts), minlength=n_grams)
-    else:
-        clogc = np.zeros(n_grams)
+#: Positions per counting step (cut at document boundaries): bounds the temporary arrays, so memory
+#: grows with the token codes (4 bytes a token per level kept) and the distinct n-grams, not more.
+_CHUNK = 1 << 22
+
+
+def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(vocabulary as an object array, int32 codes of every token in document order, tokens per document).
+
+    Codes are numbered by first appearance, as factorising the concatenated tokens would; the cached
+    ``TokenLists`` of ``tokenize`` give theirs without a Python string per token."""
+    from analysis.tokens import TokenLists
+
+    docs = getattr(tokens, "docs", tokens)
+    flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
+    if flat is not None:
+        vocab, codes, lengths = flat
+        first, uniques = pd.factorize(codes)  # block order -> first-appearance order
+        return np.asarray(vocab, dtype=object)[uniques], first.astype(np.int32), lengths
+    lists = _docs_of(tokens)
+    lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
+    words = np.empty(int(lengths.sum()), dtype=object)
+    words[:] = list(chain.from_iterable(lists))
+    codes, uniques = pd.factorize(words)
+    return np.asarray(uniques, dtype=object), codes.astype(np.int32), lengths
+
+
+def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (first-appearance order) and how often each occurs: a hash count, no sort."""
+    codes, uniques = pd.factorize(keys)
+    return np.asarray(uniques, dtype=np.int64), np.bincount(codes, minlength=len(uniques)).astype(np.int64)
+
+
+class _KeyCounts:
+    """Per-chunk key counts summed into one table; ``result`` gives the keys sorted with their totals."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.pending = 0
+
+    def add(self, keys: np.ndarray) -> None:
+        part = _counted(keys)
+        self.parts.append(part)
+        self.pending += len(part[0])
+        if len(self.parts) > 1 and self.pending > 4 * _CHUNK:
+            self.parts = [self._merged()]
+            self.pending = len(self.parts[0][0])
+
+    def _merged(self) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        keys = np.concatenate([k for k, _ in self.parts])
+        counts = np.concatenate([c for _, c in self.parts])
+        codes, uniques = pd.factorize(keys)
+        # float sums of int64 counts are exact below 2**53
+        return np.asarray(uniques, dtype=np.int64), np.bincount(codes, weights=counts).astype(np.int64)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        if not self.parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        keys, counts = self._merged()
+        order = np.argsort(keys, kind="stable")
+        return keys[order], counts[order]
+
+
+def _entropy(pairs: _KeyCounts, width: int, totals: np.ndarray) -> np.ndarray:
+    """Branching entropy (bits) per gram from the counts of (gram * width + neighbour); occurrences whose
+    neighbour is a boundary (not counted in ``pairs``) are each a distinct value of their own."""
+    keys, counts = pairs.result()
+    clogc = np.bincount(keys // width, weights=counts * np.log2(counts), minlength=len(totals))
     t = totals.astype(np.float64)
     return np.log2(t) - clogc / t
+
+
+def _count_ngrams(
+    vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray, *, min_count: int, max_len: int
+) -> list[pd.DataFrame]:
+    """The candidate n-grams (2..``max_len``) of each length, one frame per length (rows in the order of
+    their (n-1)-gram and last token), with count, minimum PMI, branching entropies and documents.
+
+    Apriori: an n-gram is counted only where its first n-1 tokens are a frequent (n-1)-gram and its last
+    token is frequent. Counting runs over chunks of whole documents and sums the per-chunk counts."""
+    is_cjk = np.fromiter((bool(_CJK_TOKEN.fullmatch(u)) for u in vocab), dtype=bool, count=len(vocab))
+    # non-CJK tokens become -1, and one -1 after every document: n-grams never cross either
+    seq = np.insert(np.where(is_cjk[codes], codes, -1).astype(np.int32), np.cumsum(lengths), -1)
+    size, n_docs, V = len(seq), len(lengths), np.int64(len(vocab))
+    doc_start = np.zeros(n_docs, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=doc_start[1:])
+    wanted = np.searchsorted(doc_start, np.arange(_CHUNK, size, _CHUNK))
+    edges = np.unique(np.concatenate([[0], doc_start[np.minimum(wanted, n_docs - 1)], [size]]))
+    chunks = list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
+
+    uni_counts = np.zeros(len(vocab), dtype=np.int64)
+    for a, b in chunks:
+        part = seq[a:b]
+        uni_counts += np.bincount(part[part >= 0], minlength=len(vocab))
+    n_tokens = int(uni_counts.sum())
+    if n_tokens == 0:
+        return []
+    frequent = uni_counts >= min_count
+
+    def level_one(a: int, b: int) -> np.ndarray:  # a position's 1-gram id: its code if frequent, else -1
+        part = seq[a:b]
+        return np.where((part >= 0) & frequent[np.maximum(part, 0)], part, -1)
+
+    ids: dict[int, np.ndarray] = {}  # level -> gram id at every position (-1: none), levels 2..max_len-1
+    counts: dict[int, np.ndarray] = {1: uni_counts}
+
+    def grams_at(n: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in [a, b) where a countable n-gram starts, and its key (n-1)-gram id * V + last code."""
+        prev = level_one(a, b) if n == 2 else ids[n - 1][a:b]
+        pos = np.flatnonzero(prev[: max(0, min(b, size - n + 1) - a)] >= 0)
+        last = seq[a + pos + n - 1]
+        ok = (last >= 0) & frequent[np.maximum(last, 0)]
+        pos = pos[ok]
+        return pos + a, prev[pos].astype(np.int64) * V + last[ok]
+
+    def gram_id(n: int, first_pos: np.ndarray, k: int) -> np.ndarray:
+        return seq[first_pos].astype(np.int64) if k == 1 else ids[k][first_pos]
+
+    frames = []
+    for n in range(2, max_len + 1):
+        found = _KeyCounts()
+        for a, b in chunks:
+            found.add(grams_at(n, a, b)[1])
+        keys, cnt = found.result()
+        keep = cnt >= min_count
+        if not keep.any():
+            break
+        keys, counts[n] = keys[keep], cnt[keep]
+        n_grams = len(keys)
+        level = np.full(size, -1, dtype=np.int32) if n < max_len else None
+        first_pos = np.full(n_grams, size, dtype=np.int64)
+        left, right = _KeyCounts(), _KeyCounts()
+        gram_docs = []
+        for a, b in chunks:
+            pos, key = grams_at(n, a, b)
+            at = np.minimum(np.searchsorted(keys, key), n_grams - 1)
+            hit = keys[at] == key
+            pos, gid = pos[hit], at[hit].astype(np.int64)
+            if level is not None:
+                level[pos] = gid
+            first = ~pd.Series(gid).duplicated().to_numpy()  # positions rise: the first of each gram
+            first_pos[gid[first]] = np.minimum(first_pos[gid[first]], pos[first])
+            left_nb = np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1)
+            right_nb = np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1)
+            for pairs, nb in ((left, left_nb), (right, right_nb)):
+                ok = nb >= 0
+                pairs.add(gid[ok] * V + nb[ok])
+            doc = np.searchsorted(doc_start, pos, side="right") - 1
+            gram_docs.append(pd.unique(gid * n_docs + doc))  # a chunk holds whole documents
+        if level is not None:
+            ids[n] = level
+
+        # PMI at every split point: the parts of a frequent n-gram are frequent, so both have ids.
+        pmi = np.full(n_grams, np.inf)
+        for k in range(1, n):
+            left_c = counts[k][gram_id(n, first_pos, k)]
+            right_c = counts[n - k][gram_id(n, first_pos + k, n - k)]
+            pmi = np.minimum(pmi, np.log2(counts[n] * float(n_tokens) / (left_c * right_c.astype(np.float64))))
+        n_docs_gram = np.bincount(np.concatenate(gram_docs) // n_docs, minlength=n_grams).astype(np.int64)
+
+        parts = [vocab[seq[first_pos + j]] for j in range(n)]
+        phrase = parts[0].copy()
+        joined = parts[0].copy()
+        for p in parts[1:]:
+            phrase = phrase + p
+            joined = joined + " " + p
+        frames.append(
+            pd.DataFrame(
+                {
+                    "phrase": phrase,
+                    "count": counts[n],
+                    "pmi": pmi,
+                    "left_entropy": _entropy(left, int(V), counts[n]),
+                    "right_entropy": _entropy(right, int(V), counts[n]),
+                    "tokens": joined,
+                    "docs_with_term": n_docs_gram,
+                }
+            )
+        )
+    return frames
 
 
 def discover_phrases(
@@ -142,87 +313,11 @@ def discover_phrases(
         raise AnalysisError(f"max_len must be >= 2, got {max_len}")
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
-    docs = _docs_of(tokens)
+    vocab, codes, lengths = _flat_of(tokens)
     known = known_words(dictionary)
-
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    flat = np.empty(int(lengths.sum()), dtype=object)
-    flat[:] = list(chain.from_iterable(docs))
-    if len(flat) == 0:
+    if len(codes) == 0:
         return _empty()
-    codes, uniques = pd.factorize(flat)
-    uniques = np.asarray(uniques, dtype=object)
-    is_cjk = np.fromiter((bool(_CJK_TOKEN.fullmatch(u)) for u in uniques), dtype=bool, count=len(uniques))
-    codes = np.where(is_cjk[codes], codes, -1).astype(np.int64)
-    # One -1 after every document: n-grams never cross documents.
-    seq = np.insert(codes, np.cumsum(lengths), -1)
-    size = len(seq)
-    doc_of = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths + 1)  # document of every position
-    valid = seq >= 0
-    n_tokens = int(valid.sum())
-    if n_tokens == 0:
-        return _empty()
-    V = np.int64(len(uniques))
-    uni_counts = np.bincount(seq[valid], minlength=len(uniques))
-
-    # Level 1: a token's gram id is its code, if frequent enough to start a frequent n-gram.
-    ids = {1: np.where(valid & (uni_counts[np.maximum(seq, 0)] >= min_count), seq, -1)}
-    counts = {1: uni_counts}
-    frames = []
-    for n in range(2, max_len + 1):
-        prev = ids[n - 1]
-        pos = np.flatnonzero(prev[: size - n + 1] >= 0)
-        pos = pos[ids[1][pos + n - 1] >= 0]
-        if len(pos) == 0:
-            break
-        keys = prev[pos] * V + seq[pos + n - 1]
-        uniq, first, inverse, cnt = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-        keep = cnt >= min_count
-        if not keep.any():
-            break
-        remap = np.full(len(uniq), -1, dtype=np.int64)
-        remap[keep] = np.arange(int(keep.sum()))
-        level = np.full(size, -1, dtype=np.int64)
-        level[pos] = remap[np.asarray(inverse).ravel()]
-        ids[n], counts[n] = level, cnt[keep].astype(np.int64)
-        first_pos = pos[first[keep]]
-        n_grams = len(first_pos)
-
-        # PMI at every split point: the parts of a frequent n-gram are frequent, so both have ids.
-        pmi = np.full(n_grams, np.inf)
-        for k in range(1, n):
-            left = counts[k][ids[k][first_pos]]
-            right = counts[n - k][ids[n - k][first_pos + k]]
-            pmi = np.minimum(pmi, np.log2(counts[n] * float(n_tokens) / (left * right.astype(np.float64))))
-
-        occ = np.flatnonzero(level >= 0)
-        gid = level[occ]
-        left_nb = np.where(occ > 0, seq[np.maximum(occ - 1, 0)], -1)
-        right_nb = np.where(occ + n < size, seq[np.minimum(occ + n, size - 1)], -1)
-        h_left = _entropy(gid, left_nb, counts[n], n_grams)
-        h_right = _entropy(gid, right_nb, counts[n], n_grams)
-        gram_docs = np.unique(gid.astype(np.int64) * len(lengths) + doc_of[occ]) // len(lengths)
-        n_docs_gram = np.bincount(gram_docs, minlength=n_grams).astype(np.int64)
-
-        parts = [uniques[seq[first_pos + j]] for j in range(n)]
-        phrase = parts[0].copy()
-        joined = parts[0].copy()
-        for p in parts[1:]:
-            phrase = phrase + p
-            joined = joined + " " + p
-        frames.append(
-            pd.DataFrame(
-                {
-                    "phrase": phrase,
-                    "count": counts[n],
-                    "pmi": pmi,
-                    "left_entropy": h_left,
-                    "right_entropy": h_right,
-                    "tokens": joined,
-                    "docs_with_term": n_docs_gram,
-                }
-            )
-        )
+    frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len)
     if not frames:
         return _empty()
     out = pd.concat(frames, ignore_index=True)
@@ -235,7 +330,7 @@ def discover_phrases(
     out["count_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["docs_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
     if corpus is not None:
-        out = _verbatim(out, corpus)
+        out = _verbatim(out, corpus, top_n)
     if top_n is not None:
         out = out.head(top_n)
     out["phrase"] = out["phrase"].astype(str)
@@ -243,27 +338,44 @@ def discover_phrases(
     return out.reset_index(drop=True)[PHRASE_COLUMNS]
 
 
-def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame) -> pd.DataFrame:
-    """Count every candidate in the corpus text (one pass per document) and keep those that occur."""
+#: Candidates looked up in the text per pass when all of them are wanted: one regex of every candidate
+#: of a large corpus (hundreds of thousands sharing prefixes) takes longer to compile than to scan.
+_VERBATIM_BATCH = 2000
+#: With ``top_n``: the first batch holds this many candidates at least (4 x top_n otherwise).
+_VERBATIM_MIN = 50
+
+
+def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd.DataFrame:
+    """The candidates, in order, that occur in the corpus text, with their count and documents there.
+
+    Looked up a batch at a time in ``out``'s order (one pass over the texts per batch), stopping once
+    ``wanted`` of them occur (None: all are looked up): the first ``wanted`` rows are those that
+    looking up every candidate would give."""
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
         raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
     from analysis.stats.slogans import _Lexicon
 
-    phrases = tuple(out["phrase"])
-    if not phrases:
-        return out
-    lex = _Lexicon(phrases)
-    count: dict[str, int] = dict.fromkeys(phrases, 0)
-    docs: dict[str, int] = dict.fromkeys(phrases, 0)
-    for text in corpus["text"]:
-        if not isinstance(text, str):
-            continue
-        for phrase, n in lex.occurrences(text).items():
-            count[phrase] += n
-            docs[phrase] += 1
-    out["count_verbatim"] = out["phrase"].map(count).astype("Int64")
-    out["docs_verbatim"] = out["phrase"].map(docs).astype("Int64")
-    return out[out["count_verbatim"] > 0]
+    texts = [text for text in corpus["text"] if isinstance(text, str)]
+    batch = _VERBATIM_BATCH if wanted is None else max(4 * wanted, _VERBATIM_MIN)
+    kept, n_kept = [], 0
+    for start in range(0, len(out), batch):
+        part = out.iloc[start : start + batch].copy()
+        phrases = tuple(part["phrase"])
+        lex = _Lexicon(phrases)
+        count: dict[str, int] = dict.fromkeys(phrases, 0)
+        docs: dict[str, int] = dict.fromkeys(phrases, 0)
+        for text in texts:
+            for phrase, n in lex.occurrences(text).items():
+                count[phrase] += n
+                docs[phrase] += 1
+        part["count_verbatim"] = part["phrase"].map(count).astype("Int64")
+        part["docs_verbatim"] = part["phrase"].map(docs).astype("Int64")
+        part = part[part["count_verbatim"] > 0]
+        kept.append(part)
+        n_kept += len(part)
+        if wanted is not None and n_kept >= wanted:
+            break
+    return pd.concat(kept) if kept else out.iloc[:0]
 
 
 def _empty() -> pd.DataFrame:
