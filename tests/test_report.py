@@ -350,3 +350,33 @@ def test_only_keeps_the_other_reports_in_the_index(tmp_path: Path, small_corpus:
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count('href="a-one.html"') == 1 and index.count('href="b-two.html"') == 1
     assert index.count("本次未重新运行") == 1  # a-one is kept from the first run, and says so
+
+
+def test_runner_never_holds_the_whole_text_and_warms_the_token_cache(
+    tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner reads the texts a partition at a time (issue 12: at 1 GB it held them twice while the
+    notebooks ran); the notebooks then find every document's tokens in the cache."""
+    from analysis.engine.texts import CorpusTexts
+    from analysis.ingest import corpus as ingest_corpus
+
+    def whole(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the runner read the whole corpus text")
+
+    monkeypatch.setattr(ingest_corpus, "load_corpus", whole)  # this process only: the kernels are others
+    monkeypatch.setattr(CorpusTexts, "read_all", whole)
+    (small_corpus / "b.txt").write_text("中国移动开展主题党日活动\n\n2023-05-04\n\n中国移动坚持党建引领。\n", encoding="utf-8")
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    check = (
+        "import os, pathlib\nimport analysis as tl\n"
+        "shards = lambda: sorted(pathlib.Path(os.environ['TEXTLAB_CACHE']).rglob('shard-*'))\n"
+        "before = shards()\n"
+        "tokens = tl.tokenize(tl.load_corpus(corpus, progress=False), progress=False)\n"
+        "assert before and shards() == before, (before, shards())\n"
+        "assert len(tokens) == 2 and all(len(d) for d in tokens.docs)\n"
+    )
+    _notebook(nbs / "a-cache.ipynb", check, "缓存")
+    out = tmp_path / "out"
+    assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False) == 0
+    assert (out / "a-cache.html").is_file()

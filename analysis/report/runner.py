@@ -1,7 +1,8 @@
 """Report runner: corpus folder -> executed notebooks -> HTML reports, figures and an index page.
 
 ``run_reports`` ingests the corpus once (``out/data/corpus.parquet``), tokenises it once to warm the
-shared token cache, then executes every notebook of ``notebooks/`` with papermill in two worker
+shared token cache (reading the texts a partition at a time: the runner, whose worker processes are
+forked after this, never holds the corpus text), then executes every notebook of ``notebooks/`` with papermill in two worker
 processes (each notebook reads the ingested corpus and the cached tokens; each worker keeps one kernel
 for the notebooks it runs, see "shared kernels" below), converts each executed notebook to HTML in the
 worker with nbconvert's ``HTMLExporter`` (code hidden unless ``show_code``), and writes
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -497,8 +499,9 @@ def run_reports(
     Returns the exit code: 0 when every notebook succeeded, 1 when any failed (its previous HTML, if
     any, is kept). Raises AnalysisError for unusable input (no corpus, unknown parameter, ...).
     """
-    from analysis.ingest.corpus import corpus_hash, corpus_summary, ingest, load_corpus
-    from analysis.tokens import tokenize
+    from analysis.engine.texts import PARTITION_DOCS
+    from analysis.ingest.corpus import corpus_hash, corpus_summary, ingest, load_corpus_texts
+    from analysis.tokens import tokenize_parts
 
     t_start = time.perf_counter()
     started = datetime.now().astimezone()
@@ -533,19 +536,29 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     t = time.perf_counter()
+    # The texts go from Arrow to corpus.parquet without a Python string each (a -p where filter may
+    # read the text: it gets the table with its text column).
     result = ingest(
-        corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars, engine=engine
-    )
+        corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars, engine=engine,
+        arrow_texts=where is None,
+    )  # fmt: skip
     timings["ingest_s"] = time.perf_counter() - t
     parquet = stage / "data" / "corpus.parquet"
     if result.corpus.empty:
         raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
     if where is not None:
         effective["where"] = _apply_where(result, where, stage / "data")
+    report_df = result.report
+    del result  # the notebook workers are forked later: they must not inherit the corpus
 
     t = time.perf_counter()
-    docs = load_corpus(parquet, progress=False, quiet=True)
-    tokenize(docs, progress=False, engine=engine)  # warms the shared cache: the notebooks only read it
+    # The document variables whole, the texts a partition at a time: the runner never holds the corpus
+    # text while the notebooks run (each kernel loads it itself).
+    docs, texts = load_corpus_texts(parquet, progress=False)
+    with texts:
+        for _ in tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts):
+            pass  # warms the shared cache: the notebooks only read it
+    gc.collect()
     timings["tokenize_s"] = time.perf_counter() - t
 
     tasks = [
@@ -598,7 +611,6 @@ def run_reports(
         out, nb_dir, ordered, started.strftime("%Y-%m-%d %H:%M:%S"), page_lang, record_dir=stage
     )
     summary = corpus_summary(docs)
-    report_df = result.report
     digest = corpus_hash(docs)
     t = time.perf_counter()
     deck, deck_note = "", ""
