@@ -31,29 +31,122 @@ __all__ = ["DISPERSION_COLUMNS", "dispersion", "dispersion_by_group", "dispersio
 DISPERSION_COLUMNS = ["group", "term", "count", "docs_with_term", "group_docs", "docs_share", "dp"]
 
 
-def dispersion_over(counts: sp.csr_matrix, n_tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(docs_with_term, dp) for every column of ``counts`` over all its rows as the parts.
+#: Stored entries per step of the dispersion passes: the per-entry arrays stay this long, whatever the
+#: size of the matrix (at 1 GB of text one pass over all entries held about 5 GB of them).
+_ENTRIES_PER_STEP = 1 << 22
+#: Largest group x term table looked up densely (int32); larger ones are searched.
+_DENSE_CELLS = 1 << 25
 
-    ``n_tokens`` are the rows' token totals. dp is NaN for a column with no occurrence.
+
+def _row_steps(counts: sp.csr_matrix, rows: np.ndarray | None) -> list[np.ndarray]:
+    """The (selected) rows in runs of about ``_ENTRIES_PER_STEP`` stored entries, in order."""
+    chosen = np.arange(counts.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    sizes = np.diff(counts.indptr)[chosen]
+    ends = np.cumsum(sizes)
+    cuts = np.searchsorted(ends, np.arange(_ENTRIES_PER_STEP, int(ends[-1]) if len(ends) else 0, _ENTRIES_PER_STEP))
+    return [part for part in np.split(chosen, np.unique(cuts + 1)) if len(part)]
+
+
+def _entries(counts: sp.csr_matrix, step: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row position within ``step``, column, count as float) of the positive entries of rows ``step``."""
+    part = counts[step] if not _contiguous(step) else counts[int(step[0]) : int(step[-1]) + 1]
+    local = np.repeat(np.arange(part.shape[0], dtype=np.int64), np.diff(part.indptr))
+    keep = part.data > 0
+    return local[keep], part.indices[keep].astype(np.int64), part.data[keep].astype(np.float64)
+
+
+def _contiguous(step: np.ndarray) -> bool:
+    return len(step) > 0 and int(step[-1]) - int(step[0]) + 1 == len(step)
+
+
+def _cell_totals(
+    counts: sp.csr_matrix, codes: np.ndarray, n_groups: int, rows: np.ndarray | None, steps: list[np.ndarray]
+) -> sp.csr_matrix:
+    """Group x term sums of the positive entries of the rows (sorted CSR, no stored zero)."""
+    shape = (n_groups, counts.shape[1])
+    if len(counts.data) == 0 or counts.data.min() > 0:  # every entry counts: one product, no copy
+        from analysis.dtm import group_sums
+
+        totals = group_sums(counts, codes, n_groups, rows)
+    else:
+        totals = sp.csr_matrix(shape, dtype=np.float64)
+        at = 0
+        for step in steps:
+            local, cols, data = _entries(counts, step)
+            totals = totals + sp.csr_matrix((data, (codes[at : at + len(step)][local], cols)), shape=shape)
+            at += len(step)
+    totals.sum_duplicates()
+    totals.eliminate_zeros()
+    totals.sort_indices()
+    return totals
+
+
+def _cell_dispersion(
+    counts: sp.csr_matrix, n_tokens: np.ndarray, codes: np.ndarray, n_groups: int, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(group, term, docs_with_term, dp) of every (group, term) cell with an occurrence, sorted by group
+    then term. ``rows``: the rows that are the documents (None: all), ``codes`` their groups (aligned
+    with ``rows``), ``n_tokens`` every row's token total.
+
+    The cells and their totals come from one sparse product (or a pass over the entries when some are
+    not positive); then each entry's deviation is added, a step of rows at a time. The sums are added in entry order (``np.add.at``), the order one pass over all
+    entries would add them in, so the values do not depend on the step size."""
+    counts = sp.csr_matrix(counts)
+    n_features = np.int64(counts.shape[1])
+    codes = np.asarray(codes, dtype=np.int64)
+    sizes = np.asarray(n_tokens, dtype=np.float64)
+    if rows is not None:
+        sizes = sizes[np.asarray(rows, dtype=np.int64)]
+    group_tokens = np.bincount(codes, weights=sizes, minlength=n_groups)
+    steps = _row_steps(counts, rows)
+    totals = _cell_totals(counts, codes, n_groups, rows, steps)
+    cell_group = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(totals.indptr))
+    cell_term = totals.indices.astype(np.int64)
+    cell_total = totals.data.astype(np.float64)
+    n_cells = len(cell_total)
+    if n_groups * int(n_features) <= _DENSE_CELLS:
+        lookup = np.full(n_groups * int(n_features), -1, dtype=np.int32 if n_cells < 2**31 else np.int64)
+        lookup[cell_group * n_features + cell_term] = np.arange(n_cells)
+        cell_of = lambda keys: lookup[keys]  # noqa: E731
+    else:
+        cell_keys = cell_group * n_features + cell_term  # sorted: CSR order
+        cell_of = lambda keys: np.searchsorted(cell_keys, keys)  # noqa: E731
+    dev = np.zeros(n_cells)
+    covered = np.zeros(n_cells)
+    docs = np.zeros(n_cells, dtype=np.int64)
+    at = 0
+    for step in steps:  # pass 2: every entry's |v - s| and s, added to its cell
+        local, cols, data = _entries(counts, step)
+        g = codes[at : at + len(step)][local]
+        doc_tokens = sizes[at : at + len(step)][local]
+        at += len(step)
+        cell = cell_of(g * n_features + cols)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(group_tokens[g] > 0, doc_tokens / group_tokens[g], 0.0)
+        v = data / cell_total[cell]
+        np.add.at(dev, cell, np.abs(v - s))
+        np.add.at(covered, cell, s)
+        docs += np.bincount(cell, minlength=n_cells)
+    dp = np.clip(0.5 * (dev + np.maximum(1.0 - covered, 0.0)), 0.0, 1.0)
+    return cell_group, cell_term, docs, dp
+
+
+def dispersion_over(
+    counts: sp.csr_matrix, n_tokens: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(docs_with_term, dp) for every column of ``counts`` over its rows as the parts (``rows``: only
+    these rows, without copying the matrix). ``n_tokens`` are every row's token totals. dp is NaN for
+    a column with no occurrence.
     """
     counts = sp.csr_matrix(counts)
     n_features = counts.shape[1]
-    coo = counts.tocoo()
-    keep = coo.data > 0
-    rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep].astype(np.float64)
-    sizes = np.asarray(n_tokens, dtype=np.float64)
-    total = sizes.sum()
-    share = sizes / total if total > 0 else np.zeros_like(sizes)
-    col_total = np.bincount(cols, weights=data, minlength=n_features)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = data / col_total[cols]
-    s = share[rows]
-    dev = np.bincount(cols, weights=np.abs(v - s), minlength=n_features)
-    covered = np.bincount(cols, weights=s, minlength=n_features)
-    docs = np.bincount(cols, minlength=n_features).astype(np.int64)
-    dp = 0.5 * (dev + np.maximum(1.0 - covered, 0.0))
-    dp[col_total == 0] = np.nan
-    return docs, np.clip(dp, 0.0, 1.0)
+    n_parts = counts.shape[0] if rows is None else len(rows)
+    _, term, docs_cell, dp_cell = _cell_dispersion(counts, n_tokens, np.zeros(n_parts, dtype=np.int64), 1, rows)
+    docs = np.zeros(n_features, dtype=np.int64)
+    dp = np.full(n_features, np.nan)
+    docs[term] = docs_cell
+    dp[term] = dp_cell
+    return docs, dp
 
 
 def dispersion_by_group(
@@ -61,25 +154,7 @@ def dispersion_by_group(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per (group, term) with at least one occurrence: (group, term index, docs_with_term, dp), sorted
     by group then term (the order of a CSR matrix's stored entries)."""
-    coo = sp.csr_matrix(counts).tocoo()
-    keep = coo.data > 0
-    rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep].astype(np.float64)
-    n_features = np.int64(counts.shape[1])
-    sizes = np.asarray(n_tokens, dtype=np.float64)
-    group_tokens = np.bincount(codes, weights=sizes, minlength=n_groups)
-    g = codes[rows].astype(np.int64)
-    keys = g * n_features + cols.astype(np.int64)
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    inverse = np.asarray(inverse).ravel()
-    cell_total = np.bincount(inverse, weights=data, minlength=len(uniq))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = np.where(group_tokens[g] > 0, sizes[rows] / group_tokens[g], 0.0)
-    v = data / cell_total[inverse]
-    dev = np.bincount(inverse, weights=np.abs(v - s), minlength=len(uniq))
-    covered = np.bincount(inverse, weights=s, minlength=len(uniq))
-    docs = np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
-    dp = np.clip(0.5 * (dev + np.maximum(1.0 - covered, 0.0)), 0.0, 1.0)
-    return uniq // n_features, uniq % n_features, docs, dp
+    return _cell_dispersion(counts, n_tokens, codes, n_groups)
 
 
 def dispersion(dtm: DTM, by: str | Sequence[str] | None = None) -> pd.DataFrame:

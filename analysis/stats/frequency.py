@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.dtm import DTM, _indicator
+from analysis.dtm import DTM, group_sums
 from analysis.errors import AnalysisError
 
 __all__ = ["ALL_LABEL", "frequency"]
@@ -70,20 +70,16 @@ def frequency(
     else:
         codes, gv = dtm.group_codes(by)
         labels = gv["group"].to_numpy(dtype=object)
-    indicator = _indicator(codes, len(labels), dtm.n_docs)
-    counts = _clean(indicator @ dtm.counts)
-    present = dtm.counts.copy()
-    present.data = (present.data > 0).astype(np.int64)
-    doc_freq = _clean(indicator @ present)
-    if not (
-        np.array_equal(counts.indptr, doc_freq.indptr) and np.array_equal(counts.indices, doc_freq.indices)
-    ):
-        raise AnalysisError("frequency needs non-negative counts")  # only negative counts can cause this
+    counts = _clean(group_sums(dtm.counts, codes, len(labels)))
 
     from analysis.stats.dispersion import dispersion_by_group
 
     rows, cols = _coords(counts)
-    _, _, _, dp = dispersion_by_group(dtm.counts, dtm.n_tokens, codes, len(labels))
+    # the cells with a positive entry, each with its documents (entries > 0) and DP
+    cell_rows, cell_cols, n_docs, dp = dispersion_by_group(dtm.counts, dtm.n_tokens, codes, len(labels))
+    if not (np.array_equal(rows, cell_rows) and np.array_equal(cols, cell_cols)):
+        raise AnalysisError("frequency needs non-negative counts")  # only negative counts can cause this
+    doc_freq = sp.csr_matrix((n_docs, counts.indices, counts.indptr), shape=counts.shape)
     group_docs = np.bincount(codes, minlength=len(labels)).astype(np.int64)
     # Denominator: the documents' token totals (docvar n_tokens), not the row sums of a trimmed matrix.
     group_tokens = np.bincount(codes, weights=dtm.n_tokens.astype(np.float64), minlength=len(labels))
@@ -97,7 +93,7 @@ def frequency(
     rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
     return table_of_cells(
         labels, dtm.features[cols], rows, values, doc_freq.data[sel], rank, dp, group_docs, group_tokens,
-        codes=codes, n_tokens=dtm.n_tokens, cell_counts=lambda docs, at: dtm.counts[docs][:, cols[at]],
+        codes=codes, n_tokens=dtm.n_tokens, cell_counts=lambda docs, at: dtm.counts[:, cols[at]][docs],  # columns first: no copy of all rows
         ci=ci, n_boot=n_boot, seed=seed, thin_docs=thin_docs,
     )  # fmt: skip
 

@@ -294,7 +294,7 @@ class _MatrixSides:
             in_t = self.codes == t
             in_r = ~in_t if r is None else self.codes == r
             self._done[(t, r)] = tuple(
-                dispersion_over(self.dtm.counts[np.flatnonzero(mask)], self.dtm.n_tokens[mask]) for mask in (in_t, in_r)
+                dispersion_over(self.dtm.counts, self.dtm.n_tokens, rows=np.flatnonzero(mask)) for mask in (in_t, in_r)
             )
         return self._done[(t, r)]
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.dtm import DTM, _indicator
+from analysis.dtm import DTM, group_sums
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _clean, _coords, _require_counts, _term_keys, rank_within_groups
 
@@ -103,7 +103,7 @@ def tfidf_matrix(
         labels = dtm.group_labels
     else:
         codes, gv = dtm.group_codes(by)
-        counts = _clean(_indicator(codes, len(gv), dtm.n_docs) @ dtm.counts)
+        counts = _clean(group_sums(dtm.counts, codes, len(gv)))
         labels = gv["group"].to_numpy(dtype=object)
     weights = sp.csr_matrix(transformer.transform(counts))
     return weights, counts, labels

@@ -26,6 +26,23 @@ __all__ = ["DEFAULT_BOOT", "bootstrap_rate_ci"]
 
 DEFAULT_BOOT = 1000
 _MAX_CELLS = 4_000_000  # resampled values held at once (n_boot x terms): chunk the terms beyond this
+#: Resampling weights (resamples x documents) drawn and used as floats at once; the rest wait as small
+#: integers. One float matrix of all of them took 1.3 GB for a group of 160,000 documents.
+_MAX_WEIGHTS = 1 << 22
+
+
+def _resample_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
+    """``n_boot`` multinomial resamples of ``n`` documents (how often each is drawn), as uint16 (uint32
+    in the unlikely case a document is drawn more than 65,535 times). Drawn a block of rows at a time:
+    the generator gives the same rows as one call for all of them."""
+    rows = max(1, _MAX_WEIGHTS // n)
+    out = np.empty((n_boot, n), dtype=np.uint16)
+    for a in range(0, n_boot, rows):
+        drawn = rng.multinomial(n, np.full(n, 1.0 / n), size=min(rows, n_boot - a))
+        if out.dtype == np.uint16 and drawn.max(initial=0) > np.iinfo(np.uint16).max:
+            out = out.astype(np.uint32)
+        out[a : a + len(drawn)] = drawn
+    return out
 
 
 def bootstrap_rate_ci(
@@ -60,13 +77,14 @@ def bootstrap_rate_ci(
         n = len(idx)
         if n < 2:
             continue
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(np.float64)  # n_boot x n
-        denom = weights @ tokens[idx]
+        weights = _resample_weights(rng, n, n_boot)  # n_boot x n
+        chunks = [slice(a, a + max(1, _MAX_WEIGHTS // n)) for a in range(0, n_boot, max(1, _MAX_WEIGHTS // n))]
+        denom = np.concatenate([weights[c].astype(np.float64) @ tokens[idx] for c in chunks])
         sub = counts[idx]
         step = max(1, _MAX_CELLS // n_boot)
         for start in range(0, n_terms, step):
             block = sub[:, start : start + step]
-            num = np.asarray(block.T @ weights.T).T  # n_boot x terms
+            num = np.concatenate([np.asarray(block.T @ weights[c].astype(np.float64).T).T for c in chunks])
             with np.errstate(divide="ignore", invalid="ignore"):
                 rates = num / denom[:, None] * per
             if (denom == 0).any():  # a resample of documents without tokens has no rate
