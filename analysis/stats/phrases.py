@@ -120,8 +120,19 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.asarray(uniques, dtype=object), codes.astype(np.int32), lengths
 
 
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array."""
+    if len(ordered) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
 def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (first-appearance order) and how often each occurs: a hash count, no sort."""
+    """Distinct keys (first-appearance order) and how often each occurs: a hash count, no sort (the
+    keys repeat a lot; a sort would cost more)."""
     codes, uniques = pd.factorize(keys)
     return np.asarray(uniques, dtype=np.int64), np.bincount(codes, minlength=len(uniques)).astype(np.int64)
 
@@ -227,11 +238,12 @@ def _count_ngrams(
         level = np.full(size, -1, dtype=np.int32) if n < max_len else None
         first_pos = np.full(n_grams, size, dtype=np.int64)
         left, right = _KeyCounts(), _KeyCounts()
-        gram_docs = []
+        n_docs_gram = np.zeros(n_grams, dtype=np.int64)
+        index = pd.Index(keys)  # a hash table: much faster than a binary search of a large array
         for a, b in chunks:
             pos, key = grams_at(n, a, b)
-            at = np.minimum(np.searchsorted(keys, key), n_grams - 1)
-            hit = keys[at] == key
+            at = index.get_indexer(key)
+            hit = at >= 0
             pos, gid = pos[hit], at[hit].astype(np.int64)
             if level is not None:
                 level[pos] = gid
@@ -243,7 +255,8 @@ def _count_ngrams(
                 ok = nb >= 0
                 pairs.add(gid[ok] * V + nb[ok])
             doc = np.searchsorted(doc_start, pos, side="right") - 1
-            gram_docs.append(pd.unique(gid * n_docs + doc))  # a chunk holds whole documents
+            pairs = np.sort(doc * n_grams + gid)  # a chunk holds whole documents: pairs never repeat across
+            n_docs_gram += np.bincount(pairs[_run_starts(pairs)] % n_grams, minlength=n_grams)
         if level is not None:
             ids[n] = level
 
@@ -253,7 +266,6 @@ def _count_ngrams(
             left_c = counts[k][gram_id(n, first_pos, k)]
             right_c = counts[n - k][gram_id(n, first_pos + k, n - k)]
             pmi = np.minimum(pmi, np.log2(counts[n] * float(n_tokens) / (left_c * right_c.astype(np.float64))))
-        n_docs_gram = np.bincount(np.concatenate(gram_docs) // n_docs, minlength=n_grams).astype(np.int64)
 
         parts = [vocab[seq[first_pos + j]] for j in range(n)]
         phrase = parts[0].copy()
