@@ -29,6 +29,19 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
+def memory_budget() -> int:
+    """Bytes the heavy processes of one run may hold together: TEXTLAB_MEMORY_MB, or a third of the
+    machine's memory (room for the system, the page cache and the user's own work)."""
+    env = os.environ.get("TEXTLAB_MEMORY_MB")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env) * 2**20
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not a POSIX system: assume a small machine
+        total = 8 * 2**30
+    return int(total // 3)
+
+
 def n_jobs_default() -> int:
     """Worker processes for heavy work: all cores, overridable with TEXTLAB_JOBS."""
     env = os.environ.get("TEXTLAB_JOBS")

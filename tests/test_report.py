@@ -380,3 +380,27 @@ def test_runner_never_holds_the_whole_text_and_warms_the_token_cache(
     out = tmp_path / "out"
     assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False) == 0
     assert (out / "a-cache.html").is_file()
+
+
+def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
+    tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    docs = pd.DataFrame({"chars": [100_000_000, 200_000_000]})  # 300 M characters: about 5.5 GB a kernel
+    monkeypatch.setenv("TEXTLAB_MEMORY_MB", str(16 * 1024))
+    assert report._kernels_that_fit(docs) == 2
+    monkeypatch.setenv("TEXTLAB_MEMORY_MB", str(8 * 1024))
+    assert report._kernels_that_fit(docs) == 1
+    assert report._kernels_that_fit(docs.iloc[:0]) == 2  # the libraries alone fit twice
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "a-one.ipynb", "print('one')", "第一份")
+    _notebook(nbs / "b-two.ipynb", "print('two')", "第二份")
+    monkeypatch.setenv("TEXTLAB_MEMORY_MB", "1")  # below one kernel: still one at a time, and said
+    assert report.run_reports(small_corpus, None, tmp_path / "out", notebooks_dir=nbs, progress=True) == 0
+    assert json.loads((tmp_path / "out" / "timings.json").read_text(encoding="utf-8"))["jobs"] == 1
+    assert "1 notebook at a time" in capsys.readouterr().err
+    monkeypatch.delenv("TEXTLAB_MEMORY_MB")
+    assert report.run_reports(small_corpus, None, tmp_path / "out2", notebooks_dir=nbs, progress=False) == 0
+    assert json.loads((tmp_path / "out2" / "timings.json").read_text(encoding="utf-8"))["jobs"] == 2

@@ -523,3 +523,27 @@ def test_slogan_profile_rates_carry_document_bootstrap_intervals(sample_corpus, 
     assert (p["rate_ci_low"] <= p["rate_per_10k"] + 1e-9).all() and (p["rate_per_10k"] <= p["rate_ci_high"] + 1e-9).all()
     one = slogan_profile(sample_corpus, sample_tokens, by="doc_id")  # groups of one document: no interval
     assert one["rate_ci_low"].isna().all()
+
+
+def test_slogan_trend_counts_a_title_only_where_the_slogan_has_no_other_occurrence():
+    """全面从严治党 in 《…》 is inside its lexicon count already; 数字经济新论 is found only as a title."""
+    import pandas as pd
+
+    from analysis.stats.trends import slogan_trend
+    from analysis.tokens import tokenize
+
+    corpus = pd.DataFrame({
+        "doc_id": ["a", "b", "c"],
+        "text": ["学习《全面从严治党》一书，推进全面从严治党。", "学习《数字经济新论》一书。", "全面从严治党，《数字经济新论》。"],
+        "year": [2023, 2024, 2024],
+        "date": pd.to_datetime(["2023-01-01", "2024-01-01", "2024-02-01"]),
+        "company": ["中国联通"] * 3,
+    })  # fmt: skip
+    trend = slogan_trend(corpus, tokenize(corpus, progress=False), ["全面从严治党", "数字经济新论"], ci=None)
+    got = {(r.year, r.term): (r.count, r.count_standalone) for r in trend.itertuples()}
+    assert got == {
+        (2023, "全面从严治党"): (2, 1),
+        (2023, "数字经济新论"): (0, 0),
+        (2024, "全面从严治党"): (1, 1),
+        (2024, "数字经济新论"): (2, 2),
+    }

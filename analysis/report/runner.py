@@ -384,6 +384,24 @@ def _versions() -> dict[str, str]:
     return out
 
 
+#: A report kernel's peak memory: the libraries, plus this much per character of corpus text (every
+#: notebook loads the corpus with its text, its tokens and its document-term matrix; measured 2.2 GB
+#: for 35 M characters and 5.8 GB for 345 M, on the generated corpora of benchmarks/bench_scale.py).
+KERNEL_BASE_BYTES = 1 * 2**30
+KERNEL_BYTES_PER_CHAR = 16
+
+
+def _kernel_bytes(docs: pd.DataFrame) -> int:
+    """Estimated peak memory of one report kernel on the corpus ``docs`` (its docvars)."""
+    chars = int(pd.to_numeric(docs["chars"], errors="coerce").fillna(0).sum()) if "chars" in docs.columns else 0
+    return KERNEL_BASE_BYTES + KERNEL_BYTES_PER_CHAR * chars
+
+
+def _kernels_that_fit(docs: pd.DataFrame) -> int:
+    """``DEFAULT_JOBS`` kernels, fewer if their estimated peaks exceed the memory budget."""
+    return int(max(1, min(DEFAULT_JOBS, config.memory_budget() // _kernel_bytes(docs))))
+
+
 def _mp_context() -> Any:
     import multiprocessing as mp
 
@@ -480,7 +498,8 @@ def run_reports(
               notebook's default ("10" -> 10, "全面从严治党,主题教育" -> a list).
     only:     notebook names to run (stem, stem without number, or number); default all.
     show_code: keep the code cells in the HTML.
-    jobs:     notebooks executed at once (default 2), each worker with its own kernel.
+    jobs:     notebooks executed at once, each worker with its own kernel (default: 2, or 1 when two
+              kernels of this corpus would not fit in ``config.memory_budget()``).
     notebooks_dir: folder of notebooks (default ``config.NOTEBOOKS_DIR``).
     companies: extra company alias CSV files (see ``analysis.ingest.metadata.load_aliases``).
     engine:   "dask" or an engine of ``analysis.engine``: ingestion and tokenisation as Dask tasks (the
@@ -578,7 +597,14 @@ def run_reports(
         }
         for nb in notebooks
     ]
-    n_workers = max(1, min(jobs or DEFAULT_JOBS, len(tasks)))
+    n_workers = max(1, min(jobs or _kernels_that_fit(docs), len(tasks)))
+    if jobs is None and n_workers < min(DEFAULT_JOBS, len(tasks)) and progress:
+        print(
+            f"report: {n_workers} notebook at a time: {DEFAULT_JOBS} kernels of this corpus (about "
+            f"{_kernel_bytes(docs) / 2**30:.1f} GB each) would exceed the memory budget of "
+            f"{config.memory_budget() / 2**30:.1f} GB (set TEXTLAB_MEMORY_MB to change it)",
+            file=sys.stderr,
+        )
     t = time.perf_counter()
     results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
     timings["notebooks_wall_s"] = time.perf_counter() - t
