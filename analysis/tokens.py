@@ -500,6 +500,10 @@ class Tokens:
         return pd.Series(counts, index=self.docvars.index, name="n_tokens")
 
 
+#: Tokens per run of documents gathered at once by ``TokenLists.flat_codes``.
+_FLAT_RUN = 1 << 22
+
+
 class TokenLists(Sequence):  # type: ignore[type-arg]
     """The token lists of ``tokenize``, kept as the cache's codes until a list is asked for.
 
@@ -582,11 +586,19 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         np.cumsum(lengths[:-1], out=out_start[1:])
         codes = np.empty(int(lengths.sum()), dtype=np.int32)
         for k, block in enumerate(blocks):
-            at = np.flatnonzero(which == k)
-            n = lengths[at]
-            step = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # 0.. within a doc
-            source = np.asarray(block.codes)[np.repeat(starts[at], n) + step]
-            codes[np.repeat(out_start[at], n) + step] = global_code[bases[k] : bases[k + 1]][source]
+            remap = global_code[bases[k] : bases[k + 1]]
+            block_codes = np.asarray(block.codes)
+            docs = np.flatnonzero(which == k)
+            ends = np.cumsum(lengths[docs])
+            # documents in runs of about _FLAT_RUN tokens: the index arrays stay small whatever the corpus
+            cuts = np.unique(np.searchsorted(ends, np.arange(_FLAT_RUN, int(ends[-1]) if len(ends) else 0, _FLAT_RUN)) + 1)
+            for at in np.split(docs, cuts):
+                n = lengths[at]
+                if not len(at) or not n.sum():
+                    continue
+                step = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # 0.. within a doc
+                source = block_codes[np.repeat(starts[at], n) + step]
+                codes[np.repeat(out_start[at], n) + step] = remap[source]
         return np.asarray(uniques, dtype=object), codes, lengths.astype(np.int64)
 
     def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:

@@ -7,6 +7,7 @@ The oracle of the property test counts n-grams with a plain Counter, written her
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -106,6 +107,7 @@ def test_token_cache_codes_give_the_lists_and_the_same_phrases(tmp_path, monkeyp
     corpus, tokens = _sample_tokens(tmp_path)
     tokenize(corpus.iloc[::-1].reset_index(drop=True), cache_dir=tmp_path, n_jobs=1, progress=False)
     assert isinstance(tokens.docs, TokenLists)
+    monkeypatch.setattr(sys.modules["analysis.tokens"], "_FLAT_RUN", 7)  # many runs of documents
     vocab, codes, lengths = tokens.docs.flat_codes()
     assert codes.dtype == np.int32 and len(set(vocab)) == len(vocab)
     ends = np.cumsum(lengths)

@@ -110,8 +110,16 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
     if flat is not None:
         vocab, codes, lengths = flat
-        first, uniques = pd.factorize(codes)  # block order -> first-appearance order
-        return np.asarray(vocab, dtype=object)[uniques], first.astype(np.int32), lengths
+        # renumbered by first appearance, a chunk at a time (no int64 array of every token)
+        first = np.full(len(vocab), len(codes), dtype=np.int64)
+        for a in range(0, len(codes), _CHUNK):
+            part = codes[a : a + _CHUNK]
+            np.minimum.at(first, part, np.arange(a, a + len(part), dtype=np.int64))
+        used = np.flatnonzero(first < len(codes))
+        used = used[np.argsort(first[used], kind="stable")]
+        number = np.full(len(vocab), -1, dtype=np.int32)
+        number[used] = np.arange(len(used), dtype=np.int32)
+        return np.asarray(vocab, dtype=object)[used], number[codes], lengths
     lists = _docs_of(tokens)
     lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
     words = np.empty(int(lengths.sum()), dtype=object)
