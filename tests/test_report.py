@@ -404,3 +404,36 @@ def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
     monkeypatch.delenv("TEXTLAB_MEMORY_MB")
     assert report.run_reports(small_corpus, None, tmp_path / "out2", notebooks_dir=nbs, progress=False) == 0
     assert json.loads((tmp_path / "out2" / "timings.json").read_text(encoding="utf-8"))["jobs"] == 2
+
+
+def test_workers_start_before_the_corpus_is_loaded_and_stop_when_ingestion_fails(
+    tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forked before ingestion, the notebook workers inherit none of the corpus (at 1 GB a worker forked
+    after it carried 1.3 GB of the runner's pages); a failed ingestion leaves no worker behind."""
+    import multiprocessing
+
+    from analysis.ingest import corpus as ingest_corpus
+
+    real_ingest = ingest_corpus.ingest
+    seen: list[int] = []
+
+    def counting_ingest(*args: object, **kwargs: object) -> object:
+        seen.append(len(multiprocessing.active_children()))
+        return real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_corpus, "ingest", counting_ingest)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    _notebook(nbs / "a-one.ipynb", "print('one')", "第一份")
+    _notebook(nbs / "b-two.ipynb", "print('two')", "第二份")
+    assert report.run_reports(small_corpus, None, tmp_path / "out", notebooks_dir=nbs, progress=False) == 0
+    assert seen == [2]
+    assert multiprocessing.active_children() == []
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_bytes(b"")
+    with pytest.raises(AnalysisError):
+        report.run_reports(empty, None, tmp_path / "out2", notebooks_dir=nbs, progress=False)
+    assert multiprocessing.active_children() == []

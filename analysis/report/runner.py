@@ -1,9 +1,11 @@
 """Report runner: corpus folder -> executed notebooks -> HTML reports, figures and an index page.
 
-``run_reports`` ingests the corpus once (``out/data/corpus.parquet``), tokenises it once to warm the
-shared token cache (reading the texts a partition at a time: the runner, whose worker processes are
-forked after this, never holds the corpus text), then executes every notebook of ``notebooks/`` with papermill in two worker
-processes (each notebook reads the ingested corpus and the cached tokens; each worker keeps one kernel
+``run_reports`` starts its worker processes, ingests the corpus once (``out/data/corpus.parquet``),
+tokenises it once to warm the shared token cache (reading the texts a partition at a time: the runner
+never holds the corpus text, and the workers, forked before, inherit none of it), then executes every
+notebook of ``notebooks/`` with papermill in two of the worker processes, or one when two kernels of
+the corpus would not fit in ``config.memory_budget()`` (each notebook reads the ingested corpus and
+the cached tokens; each worker keeps one kernel
 for the notebooks it runs, see "shared kernels" below), converts each executed notebook to HTML in the
 worker with nbconvert's ``HTMLExporter`` (code hidden unless ``show_code``), and writes
 ``out/index.html`` and ``out/timings.json``.
@@ -411,36 +413,63 @@ def _mp_context() -> Any:
     )
 
 
-def _run_workers(
-    tasks: list[dict[str, Any]],
-    n_workers: int,
-    cwd: str,
-    show_code: bool,
-    fresh_kernels: bool,
-    progress: bool,
-) -> dict[str, dict[str, Any]]:
-    """Run ``tasks`` on ``n_workers`` worker processes; a result for every task, whatever happens."""
+@dataclass
+class _Pool:
+    """Worker processes started before the corpus is loaded (so that a forked worker inherits none of
+    it); ``run`` gives them the notebooks."""
+
+    procs: list[Any]
+    tasks: Any
+    results: Any
+    stopped: bool = False
+
+    @classmethod
+    def start(cls, n_workers: int, cwd: str, show_code: bool, fresh_kernels: bool) -> _Pool:
+        ctx = _mp_context()
+        if ctx.get_start_method() == "fork":
+            # imported once here rather than once in every forked worker
+            import jupyter_client.manager  # noqa: F401
+            import nbconvert  # noqa: F401
+            import papermill  # noqa: F401
+        task_q, result_q = ctx.Queue(), ctx.Queue()
+        procs = [
+            ctx.Process(target=_worker, args=(task_q, result_q, cwd, show_code, fresh_kernels), daemon=False)
+            for _ in range(n_workers)
+        ]
+        for proc in procs:
+            proc.start()
+        return cls(procs, task_q, result_q)
+
+    def stop(self) -> None:
+        """Let every worker still waiting go (each takes one ``None``), and wait for them."""
+        if not self.stopped:
+            self.stopped = True
+            for _ in self.procs:
+                self.tasks.put(None)
+        for proc in self.procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _run_workers(tasks: list[dict[str, Any]], n_workers: int, pool: _Pool, progress: bool) -> dict[str, dict[str, Any]]:
+    """Run ``tasks`` on ``n_workers`` of the pool's workers (the others leave first); a result for every
+    task, whatever happens."""
     import queue
 
     from tqdm.auto import tqdm
 
-    ctx = _mp_context()
-    if ctx.get_start_method() == "fork":
-        # imported once here rather than once in every forked worker
-        import jupyter_client.manager  # noqa: F401
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
-    task_q, result_q = ctx.Queue(), ctx.Queue()
+    procs = pool.procs
+    result_q = pool.results
+    # Every waiting worker takes one item at a time: the surplus workers each take a leading None and
+    # leave; the others share the notebooks and leave at the trailing Nones.
+    for _ in range(len(procs) - n_workers):
+        pool.tasks.put(None)
     for task in tasks:
-        task_q.put(task)
+        pool.tasks.put(task)
     for _ in range(n_workers):
-        task_q.put(None)
-    procs = [
-        ctx.Process(target=_worker, args=(task_q, result_q, cwd, show_code, fresh_kernels), daemon=False)
-        for _ in range(n_workers)
-    ]
-    for p in procs:
-        p.start()
+        pool.tasks.put(None)
+    pool.stopped = True
     results: dict[str, dict[str, Any]] = {}
     bar = tqdm(total=len(tasks), desc="reports", unit="notebook", disable=not progress, file=sys.stderr)
     try:
@@ -456,10 +485,7 @@ def _run_workers(
             bar.update(1)
     finally:
         bar.close()
-        for p in procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.terminate()
+        pool.stop()
     for task in tasks:
         if task["name"] not in results:
             results[task["name"]] = {
@@ -554,59 +580,66 @@ def run_reports(
     stage = _runguard.stage_for(out)  # everything of this run is built here; commit() moves it into out
     timings: dict[str, Any] = {}
 
-    t = time.perf_counter()
-    # The texts go from Arrow to corpus.parquet without a Python string each (a -p where filter may
-    # read the text: it gets the table with its text column).
-    result = ingest(
-        corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars, engine=engine,
-        arrow_texts=where is None,
-    )  # fmt: skip
-    timings["ingest_s"] = time.perf_counter() - t
-    parquet = stage / "data" / "corpus.parquet"
-    if result.corpus.empty:
-        raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
-    if where is not None:
-        effective["where"] = _apply_where(result, where, stage / "data")
-    report_df = result.report
-    del result  # the notebook workers are forked later: they must not inherit the corpus
+    # started before the corpus is loaded: a forked worker inherits none of it
+    pool = _Pool.start(
+        max(1, min(jobs or DEFAULT_JOBS, len(notebooks))), str(nb_dir.resolve()), show_code, fresh_kernels
+    )
+    try:
+        t = time.perf_counter()
+        # The texts go from Arrow to corpus.parquet without a Python string each (a -p where filter may
+        # read the text: it gets the table with its text column).
+        result = ingest(
+            corpus, stage / "data", metadata, companies=companies, progress=False, path_vars=path_vars, engine=engine,
+            arrow_texts=where is None,
+        )  # fmt: skip
+        timings["ingest_s"] = time.perf_counter() - t
+        parquet = stage / "data" / "corpus.parquet"
+        if result.corpus.empty:
+            raise AnalysisError(f"{corpus}: no readable document (see {out / 'data' / 'ingest_report.csv'})")
+        if where is not None:
+            effective["where"] = _apply_where(result, where, stage / "data")
+        report_df = result.report
+        del result  # the corpus table is not kept while the notebooks run
 
-    t = time.perf_counter()
-    # The document variables whole, the texts a partition at a time: the runner never holds the corpus
-    # text while the notebooks run (each kernel loads it itself).
-    docs, texts = load_corpus_texts(parquet, progress=False)
-    with texts:
-        for _ in tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts):
-            pass  # warms the shared cache: the notebooks only read it
-    gc.collect()
-    timings["tokenize_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        # The document variables whole, the texts a partition at a time: the runner never holds the corpus
+        # text while the notebooks run (each kernel loads it itself).
+        docs, texts = load_corpus_texts(parquet, progress=False)
+        with texts:
+            for _ in tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts):
+                pass  # warms the shared cache: the notebooks only read it
+        gc.collect()
+        timings["tokenize_s"] = time.perf_counter() - t
 
-    tasks = [
-        {
-            "name": nb.stem,
-            "title": _notebook_title(nb, page_lang),
-            "lang": page_lang,
-            "path": str(nb),
-            "cwd": str(nb.parent.resolve()),
-            "out": str(stage.resolve()),
-            "params": {
-                **per_nb_params[nb.stem],
-                "corpus": str(parquet.resolve()),
-                "metadata": None,
-                "progress": False,
-            },
-        }
-        for nb in notebooks
-    ]
-    n_workers = max(1, min(jobs or _kernels_that_fit(docs), len(tasks)))
-    if jobs is None and n_workers < min(DEFAULT_JOBS, len(tasks)) and progress:
-        print(
-            f"report: {n_workers} notebook at a time: {DEFAULT_JOBS} kernels of this corpus (about "
-            f"{_kernel_bytes(docs) / 2**30:.1f} GB each) would exceed the memory budget of "
-            f"{config.memory_budget() / 2**30:.1f} GB (set TEXTLAB_MEMORY_MB to change it)",
-            file=sys.stderr,
-        )
-    t = time.perf_counter()
-    results = _run_workers(tasks, n_workers, str(nb_dir.resolve()), show_code, fresh_kernels, progress)
+        tasks = [
+            {
+                "name": nb.stem,
+                "title": _notebook_title(nb, page_lang),
+                "lang": page_lang,
+                "path": str(nb),
+                "cwd": str(nb.parent.resolve()),
+                "out": str(stage.resolve()),
+                "params": {
+                    **per_nb_params[nb.stem],
+                    "corpus": str(parquet.resolve()),
+                    "metadata": None,
+                    "progress": False,
+                },
+            }
+            for nb in notebooks
+        ]
+        n_workers = max(1, min(jobs or _kernels_that_fit(docs), len(tasks)))
+        if jobs is None and n_workers < min(DEFAULT_JOBS, len(tasks)) and progress:
+            print(
+                f"report: {n_workers} notebook at a time: {DEFAULT_JOBS} kernels of this corpus (about "
+                f"{_kernel_bytes(docs) / 2**30:.1f} GB each) would exceed the memory budget of "
+                f"{config.memory_budget() / 2**30:.1f} GB (set TEXTLAB_MEMORY_MB to change it)",
+                file=sys.stderr,
+            )
+        t = time.perf_counter()
+        results = _run_workers(tasks, n_workers, pool, progress)
+    finally:
+        pool.stop()
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
     t = time.perf_counter()
