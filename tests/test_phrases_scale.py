@@ -131,7 +131,7 @@ def test_verbatim_lookup_in_batches_keeps_the_first_top_n(tmp_path, monkeypatch)
     assert 0 < len(everything) < len(candidates)  # some candidates never occur verbatim (stopwords removed)
     assert (everything["count_verbatim"] > 0).all()
     monkeypatch.setattr(phrases, "_VERBATIM_MIN", 1)
-    for top_n in (1, 3, 7):  # batches of 4 x top_n candidates, several passes
+    for top_n in (1, 3, 7):  # batches of 1.5 x top_n candidates, several passes
         pd.testing.assert_frame_equal(
             discover_phrases(tokens, min_count=2, top_n=top_n, corpus=corpus), everything.head(top_n)
         )
