@@ -88,9 +88,10 @@ def _cell_dispersion(
     then term. ``rows``: the rows that are the documents (None: all), ``codes`` their groups (aligned
     with ``rows``), ``n_tokens`` every row's token total.
 
-    The cells and their totals come from one sparse product (or a pass over the entries when some are
-    not positive); then each entry's deviation is added, a step of rows at a time. The sums are added in entry order (``np.add.at``), the order one pass over all
-    entries would add them in, so the values do not depend on the step size."""
+    The cells and their totals come from the group sums (or a pass over the entries when some are not
+    positive); then each entry's deviation is added, a step of rows at a time, in entry order
+    (``np.add.at``): the order one pass over all entries adds them in, so the values do not depend on
+    the step size."""
     counts = sp.csr_matrix(counts)
     n_features = np.int64(counts.shape[1])
     codes = np.asarray(codes, dtype=np.int64)
