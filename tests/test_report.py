@@ -386,7 +386,7 @@ def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
     tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    docs = pd.DataFrame({"chars": [100_000_000, 200_000_000]})  # 300 M characters: about 5.5 GB a kernel
+    docs = pd.DataFrame({"chars": [100_000_000, 200_000_000]})  # 300 M characters: about 7.5 GB a kernel
     monkeypatch.setenv("TEXTLAB_MEMORY_MB", str(16 * 1024))
     assert report._kernels_that_fit(docs) == 2
     monkeypatch.setenv("TEXTLAB_MEMORY_MB", str(8 * 1024))

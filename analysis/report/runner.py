@@ -387,10 +387,11 @@ def _versions() -> dict[str, str]:
 
 
 #: A report kernel's peak memory: the libraries, plus this much per character of corpus text (every
-#: notebook loads the corpus with its text, its tokens and its document-term matrix; measured 2.2 GB
-#: for 35 M characters and 5.8 GB for 345 M, on the generated corpora of benchmarks/bench_scale.py).
-KERNEL_BASE_BYTES = 1 * 2**30
-KERNEL_BYTES_PER_CHAR = 16
+#: notebook loads the corpus with its text, its tokens and its document-term matrix). Fitted, rounded
+#: up, to the largest report process measured cold on the generated corpora of bench_scale.py: 1.4 GB
+#: for 34 M characters (100 MB) and 8.2 GB for 345 M (1 GB).
+KERNEL_BASE_BYTES = 3 * 2**28  # 0.75 GB
+KERNEL_BYTES_PER_CHAR = 24
 
 
 def _kernel_bytes(docs: pd.DataFrame) -> int:
@@ -416,7 +417,7 @@ def _mp_context() -> Any:
 @dataclass
 class _Pool:
     """Worker processes started before the corpus is loaded (so that a forked worker inherits none of
-    it); ``run`` gives them the notebooks."""
+    it); ``_run_workers`` gives them the notebooks, ``stop`` lets them go."""
 
     procs: list[Any]
     tasks: Any
