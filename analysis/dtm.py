@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis._steps import picked_rows, runs
 from analysis.errors import AnalysisError
 
 __all__ = ["DTM", "NONE_LABEL", "TOKENS_COLUMN", "UNDATED_LABEL", "build_dtm", "dtm"]
@@ -379,20 +380,13 @@ def group_sums(
     counts = sp.csr_matrix(counts)
     codes = np.asarray(codes, dtype=np.int64)
     chosen = np.arange(counts.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
-    ends = np.cumsum(np.diff(counts.indptr)[chosen])
-    if not np.issubdtype(counts.dtype, np.integer) or (len(ends) and ends[-1] <= _SUM_ENTRIES):
-        steps = [np.arange(len(chosen))]
+    if np.issubdtype(counts.dtype, np.integer):
+        steps = runs(np.diff(counts.indptr)[chosen], _SUM_ENTRIES)
     else:
-        cuts = np.unique(np.searchsorted(ends, np.arange(_SUM_ENTRIES, int(ends[-1]), _SUM_ENTRIES)) + 1)
-        steps = [part for part in np.split(np.arange(len(chosen)), cuts) if len(part)]
+        steps = [np.arange(len(chosen))]
     out = sp.csr_matrix((n_groups, counts.shape[1]), dtype=counts.dtype)
     for step in steps:
-        picked = chosen[step]
-        if len(picked) and int(picked[-1]) - int(picked[0]) + 1 == len(picked):
-            part = counts[int(picked[0]) : int(picked[-1]) + 1]  # a run of rows: a view-like slice
-        else:
-            part = counts[picked]
-        out = out + _indicator(codes[step], n_groups, len(step)) @ part
+        out = out + _indicator(codes[step], n_groups, len(step)) @ picked_rows(counts, chosen[step])
     out = sp.csr_matrix(out)
     out.sum_duplicates()
     out.sort_indices()

@@ -67,6 +67,7 @@ import numpy as np
 from analysis import _io, config
 from analysis._proc import mp_context as _mp_context  # a module name: tests choose the start method
 from analysis._shards import set_aside
+from analysis._steps import runs
 from analysis._text import read_resource as _read_resource
 from analysis.errors import AnalysisError, ReadError
 
@@ -574,14 +575,9 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         in document order, tokens per document), without making the lists; None once the lists exist."""
         if self._lists is not None:
             return None
-        import pandas as pd
-
         blocks, which, _, starts, ends = self._gathered()
         lengths = ends - starts
-        bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
-        vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
-        global_code, uniques = pd.factorize(vocab)  # the same word in two blocks: one code
-        global_code = np.asarray(global_code, dtype=np.int32)
+        bases, global_code, uniques = _one_vocabulary(blocks, sort=False)
         out_start = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(lengths[:-1], out=out_start[1:])
         codes = np.empty(int(lengths.sum()), dtype=np.int32)
@@ -589,34 +585,29 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
             remap = global_code[bases[k] : bases[k + 1]]
             block_codes = np.asarray(block.codes)
             docs = np.flatnonzero(which == k)
-            ends = np.cumsum(lengths[docs])
             # documents in runs of about _FLAT_RUN tokens: the index arrays stay small whatever the corpus
-            cuts = np.unique(np.searchsorted(ends, np.arange(_FLAT_RUN, int(ends[-1]) if len(ends) else 0, _FLAT_RUN)) + 1)
-            for at in np.split(docs, cuts):
+            for run in runs(lengths[docs], _FLAT_RUN):
+                at = docs[run]
                 n = lengths[at]
-                if not len(at) or not n.sum():
+                if not n.sum():
                     continue
                 step = np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)  # 0.. within a doc
                 source = block_codes[np.repeat(starts[at], n) + step]
                 codes[np.repeat(out_start[at], n) + step] = remap[source]
-        return np.asarray(uniques, dtype=object), codes, lengths.astype(np.int64)
+        return uniques, codes, lengths.astype(np.int64)
 
     def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:
         """(documents x terms CSR counts, sorted terms, tokens per document), exactly what counting the
         lists gives (``analysis.dtm.dtm``); None once the lists exist (they may have been edited)."""
         if self._lists is not None:
             return None
-        import pandas as pd
         import scipy.sparse as sp
 
         blocks, which, rows, starts, ends = self._gathered()
         lengths = ends - starts
         n_docs = len(lengths)
         # one sorted vocabulary over the blocks; each block's codes mapped into it
-        bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
-        vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
-        global_code, uniques = pd.factorize(vocab, sort=True)
-        global_code = np.asarray(global_code, dtype=np.int32)
+        bases, global_code, uniques = _one_vocabulary(blocks, sort=True)
         n_terms = len(uniques)
         pieces, order = [], []
         for k, block in enumerate(blocks):
@@ -652,6 +643,18 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         )
         counts.has_sorted_indices = True  # the renumbering keeps the order
         return counts, features, lengths.astype(np.int64)
+
+
+def _one_vocabulary(blocks: list[_Block], *, sort: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One vocabulary over the blocks (a word in two blocks: one code; ``sort``: in code point order,
+    else by first appearance): (where each block's words start in the concatenation, int32 code of
+    every concatenated word, the vocabulary as an object array)."""
+    import pandas as pd
+
+    bases = np.cumsum([0] + [len(b.vocab) for b in blocks])
+    vocab = np.concatenate([b.vocab for b in blocks]) if blocks else np.zeros(0, dtype=object)
+    global_code, uniques = pd.factorize(vocab, sort=sort)
+    return bases, np.asarray(global_code, dtype=np.int32), np.asarray(uniques, dtype=object)
 
 
 # ------------------------------------------------------------------------------- encoded token lists

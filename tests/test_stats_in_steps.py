@@ -126,3 +126,13 @@ def test_bootstrap_weights_in_blocks_are_the_draws_of_one_call(monkeypatch: pyte
     for a, b in zip(whole, stepped, strict=True):
         assert np.array_equal(a, b, equal_nan=True)
     assert np.isfinite(whole[0]).sum() > 10
+
+
+def test_no_rows_sum_to_nothing_and_have_no_dispersion():
+    """A side of a comparison may hold no document: the sums are empty and every DP missing."""
+    counts, n_tokens, _ = _random_counts(2, n_docs=10, n_terms=4)
+    none = np.zeros(0, dtype=np.int64)
+    sums = group_sums(counts, none, 1, rows=none)
+    assert sums.shape == (1, 4) and sums.nnz == 0
+    docs, dp = dispersion_over(counts, n_tokens, rows=none)
+    assert (docs == 0).all() and np.isnan(dp).all()

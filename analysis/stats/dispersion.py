@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.dtm import DTM
+from analysis._steps import picked_rows, runs
+from analysis.dtm import DTM, group_sums
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _require_counts
 
@@ -38,43 +39,26 @@ _ENTRIES_PER_STEP = 1 << 22
 _DENSE_CELLS = 1 << 25
 
 
-def _row_steps(counts: sp.csr_matrix, rows: np.ndarray | None) -> list[np.ndarray]:
-    """The (selected) rows in runs of about ``_ENTRIES_PER_STEP`` stored entries, in order."""
-    chosen = np.arange(counts.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
-    sizes = np.diff(counts.indptr)[chosen]
-    ends = np.cumsum(sizes)
-    cuts = np.searchsorted(ends, np.arange(_ENTRIES_PER_STEP, int(ends[-1]) if len(ends) else 0, _ENTRIES_PER_STEP))
-    return [part for part in np.split(chosen, np.unique(cuts + 1)) if len(part)]
-
-
-def _entries(counts: sp.csr_matrix, step: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row position within ``step``, column, count as float) of the positive entries of rows ``step``."""
-    part = counts[step] if not _contiguous(step) else counts[int(step[0]) : int(step[-1]) + 1]
+def _entries(counts: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``."""
+    part = picked_rows(counts, rows)
     local = np.repeat(np.arange(part.shape[0], dtype=np.int64), np.diff(part.indptr))
     keep = part.data > 0
     return local[keep], part.indices[keep].astype(np.int64), part.data[keep].astype(np.float64)
 
 
-def _contiguous(step: np.ndarray) -> bool:
-    return len(step) > 0 and int(step[-1]) - int(step[0]) + 1 == len(step)
-
-
 def _cell_totals(
-    counts: sp.csr_matrix, codes: np.ndarray, n_groups: int, rows: np.ndarray | None, steps: list[np.ndarray]
+    counts: sp.csr_matrix, codes: np.ndarray, n_groups: int, chosen: np.ndarray, steps: list[np.ndarray]
 ) -> sp.csr_matrix:
-    """Group x term sums of the positive entries of the rows (sorted CSR, no stored zero)."""
+    """Group x term sums of the positive entries of the rows ``chosen`` (sorted CSR, no stored zero)."""
     shape = (n_groups, counts.shape[1])
-    if len(counts.data) == 0 or counts.data.min() > 0:  # every entry counts: one product, no copy
-        from analysis.dtm import group_sums
-
-        totals = group_sums(counts, codes, n_groups, rows)
+    if len(counts.data) == 0 or counts.data.min() > 0:  # every entry counts: the group sums
+        totals = group_sums(counts, codes, n_groups, chosen)
     else:
         totals = sp.csr_matrix(shape, dtype=np.float64)
-        at = 0
         for step in steps:
-            local, cols, data = _entries(counts, step)
-            totals = totals + sp.csr_matrix((data, (codes[at : at + len(step)][local], cols)), shape=shape)
-            at += len(step)
+            local, cols, data = _entries(counts, chosen[step])
+            totals = totals + sp.csr_matrix((data, (codes[step][local], cols)), shape=shape)
     totals.sum_duplicates()
     totals.eliminate_zeros()
     totals.sort_indices()
@@ -95,12 +79,11 @@ def _cell_dispersion(
     counts = sp.csr_matrix(counts)
     n_features = np.int64(counts.shape[1])
     codes = np.asarray(codes, dtype=np.int64)
-    sizes = np.asarray(n_tokens, dtype=np.float64)
-    if rows is not None:
-        sizes = sizes[np.asarray(rows, dtype=np.int64)]
+    chosen = np.arange(counts.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    sizes = np.asarray(n_tokens, dtype=np.float64)[chosen]
     group_tokens = np.bincount(codes, weights=sizes, minlength=n_groups)
-    steps = _row_steps(counts, rows)
-    totals = _cell_totals(counts, codes, n_groups, rows, steps)
+    steps = runs(np.diff(counts.indptr)[chosen], _ENTRIES_PER_STEP)  # positions in ``chosen``
+    totals = _cell_totals(counts, codes, n_groups, chosen, steps)
     cell_group = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(totals.indptr))
     cell_term = totals.indices.astype(np.int64)
     cell_total = totals.data.astype(np.float64)
@@ -115,12 +98,10 @@ def _cell_dispersion(
     dev = np.zeros(n_cells)
     covered = np.zeros(n_cells)
     docs = np.zeros(n_cells, dtype=np.int64)
-    at = 0
     for step in steps:  # pass 2: every entry's |v - s| and s, added to its cell
-        local, cols, data = _entries(counts, step)
-        g = codes[at : at + len(step)][local]
-        doc_tokens = sizes[at : at + len(step)][local]
-        at += len(step)
+        local, cols, data = _entries(counts, chosen[step])
+        g = codes[step][local]
+        doc_tokens = sizes[step][local]
         cell = cell_of(g * n_features + cols)
         with np.errstate(divide="ignore", invalid="ignore"):
             s = np.where(group_tokens[g] > 0, doc_tokens / group_tokens[g], 0.0)

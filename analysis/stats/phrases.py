@@ -138,11 +138,13 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
     return np.flatnonzero(new)
 
 
-def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (first-appearance order) and how often each occurs: a hash count, no sort (the
-    keys repeat a lot; a sort would cost more)."""
+def _counted(keys: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (first-appearance order) and how often each occurs (with ``weights``: the sum of
+    theirs; float sums of int64 counts are exact below 2**53): a hash count, no sort (the keys repeat
+    a lot; a sort would cost more)."""
     codes, uniques = pd.factorize(keys)
-    return np.asarray(uniques, dtype=np.int64), np.bincount(codes, minlength=len(uniques)).astype(np.int64)
+    total = np.bincount(codes, weights=weights, minlength=len(uniques))
+    return np.asarray(uniques, dtype=np.int64), total.astype(np.int64)
 
 
 class _KeyCounts:
@@ -163,11 +165,7 @@ class _KeyCounts:
     def _merged(self) -> tuple[np.ndarray, np.ndarray]:
         if len(self.parts) == 1:
             return self.parts[0]
-        keys = np.concatenate([k for k, _ in self.parts])
-        counts = np.concatenate([c for _, c in self.parts])
-        codes, uniques = pd.factorize(keys)
-        # float sums of int64 counts are exact below 2**53
-        return np.asarray(uniques, dtype=np.int64), np.bincount(codes, weights=counts).astype(np.int64)
+        return _counted(np.concatenate([k for k, _ in self.parts]), np.concatenate([c for _, c in self.parts]))
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         if not self.parts:
@@ -229,8 +227,8 @@ def _count_ngrams(
         pos = pos[ok]
         return pos + a, prev[pos].astype(np.int64) * V + last[ok]
 
-    def gram_id(n: int, first_pos: np.ndarray, k: int) -> np.ndarray:
-        return seq[first_pos].astype(np.int64) if k == 1 else ids[k][first_pos]
+    def gram_id(positions: np.ndarray, k: int) -> np.ndarray:  # the k-gram id starting at each position
+        return seq[positions].astype(np.int64) if k == 1 else ids[k][positions]
 
     frames = []
     for n in range(2, max_len + 1):
@@ -263,16 +261,16 @@ def _count_ngrams(
                 ok = nb >= 0
                 pairs.add(gid[ok] * V + nb[ok])
             doc = np.searchsorted(doc_start, pos, side="right") - 1
-            pairs = np.sort(doc * n_grams + gid)  # a chunk holds whole documents: pairs never repeat across
-            n_docs_gram += np.bincount(pairs[_run_starts(pairs)] % n_grams, minlength=n_grams)
+            doc_grams = np.sort(doc * n_grams + gid)  # a chunk holds whole documents: no pair in two chunks
+            n_docs_gram += np.bincount(doc_grams[_run_starts(doc_grams)] % n_grams, minlength=n_grams)
         if level is not None:
             ids[n] = level
 
         # PMI at every split point: the parts of a frequent n-gram are frequent, so both have ids.
         pmi = np.full(n_grams, np.inf)
         for k in range(1, n):
-            left_c = counts[k][gram_id(n, first_pos, k)]
-            right_c = counts[n - k][gram_id(n, first_pos + k, n - k)]
+            left_c = counts[k][gram_id(first_pos, k)]
+            right_c = counts[n - k][gram_id(first_pos + k, n - k)]
             pmi = np.minimum(pmi, np.log2(counts[n] * float(n_tokens) / (left_c * right_c.astype(np.float64))))
 
         parts = [vocab[seq[first_pos + j]] for j in range(n)]

@@ -31,11 +31,16 @@ _MAX_CELLS = 4_000_000  # resampled values held at once (n_boot x terms): chunk 
 _MAX_WEIGHTS = 1 << 22
 
 
+def _weight_rows(n: int) -> int:
+    """Resamples of ``n`` documents drawn, and used as floats, at once."""
+    return max(1, _MAX_WEIGHTS // n)
+
+
 def _resample_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
     """``n_boot`` multinomial resamples of ``n`` documents (how often each is drawn), as uint16 (uint32
     in the unlikely case a document is drawn more than 65,535 times). Drawn a block of rows at a time:
     the generator gives the same rows as one call for all of them."""
-    rows = max(1, _MAX_WEIGHTS // n)
+    rows = _weight_rows(n)
     out = np.empty((n_boot, n), dtype=np.uint16)
     for a in range(0, n_boot, rows):
         drawn = rng.multinomial(n, np.full(n, 1.0 / n), size=min(rows, n_boot - a))
@@ -78,7 +83,8 @@ def bootstrap_rate_ci(
         if n < 2:
             continue
         weights = _resample_weights(rng, n, n_boot)  # n_boot x n
-        chunks = [slice(a, a + max(1, _MAX_WEIGHTS // n)) for a in range(0, n_boot, max(1, _MAX_WEIGHTS // n))]
+        rows = _weight_rows(n)
+        chunks = [slice(a, a + rows) for a in range(0, n_boot, rows)]
         denom = np.concatenate([weights[c].astype(np.float64) @ tokens[idx] for c in chunks])
         sub = counts[idx]
         step = max(1, _MAX_CELLS // n_boot)
