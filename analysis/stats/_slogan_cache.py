@@ -31,7 +31,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -87,7 +87,7 @@ def _hash_re() -> Any:
     return re.compile(r"[0-9a-f]{64}")
 
 
-def _parse(table: Any) -> tuple[list[str], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+def _parse(table: Any) -> tuple[list[str], _Flat]:
     """(content hashes, flattened rows) of a shard table; ValueError unless it is well-formed (after
     Arrow's own full validation)."""
     from analysis.stats.slogans import KINDS
@@ -102,8 +102,8 @@ def _parse(table: Any) -> tuple[list[str], tuple[np.ndarray, np.ndarray, np.ndar
     flat = _flatten(table)
     if flat is None:
         raise ValueError("malformed lists (lengths differ within a row, or slogan codes out of range)")
-    _, _, kinds, counts, alone = flat
-    if len(hashes) != len(flat[0]) - 1:
+    kinds, counts, alone = flat.kind, flat.count, flat.alone
+    if len(hashes) != len(flat.offsets) - 1:
         raise ValueError("columns of different lengths")
     if len(kinds) and (kinds.min() < 0 or kinds.max() >= len(KINDS)):
         raise ValueError("kind codes out of range")
@@ -112,11 +112,27 @@ def _parse(table: Any) -> tuple[list[str], tuple[np.ndarray, np.ndarray, np.ndar
     return hashes, flat
 
 
-def _flatten(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """(row offsets, slogans as an object array, kind codes, counts, standalone counts) of a shard
-    table, or None when the four list columns do not share their offsets."""
-    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("offsets", "slogan", "kind", "count", "count_standalone")}
+class _Flat(NamedTuple):
+    """The rows of a shard, flattened: document ``r`` owns rows ``offsets[r]:offsets[r + 1]``; a row's
+    slogan is ``vocab[codes[row]]`` (the vocabulary may repeat a string: one per Arrow batch)."""
+
+    offsets: np.ndarray
+    codes: np.ndarray
+    vocab: np.ndarray
+    kind: np.ndarray
+    count: np.ndarray
+    alone: np.ndarray
+
+    def slogans(self) -> np.ndarray:
+        return self.vocab[self.codes] if len(self.codes) else np.zeros(0, dtype=object)
+
+
+def _flatten(table: Any) -> _Flat | None:
+    """The rows of a shard table (see ``_Flat``), or None when the four list columns do not share their
+    offsets or a slogan code is out of range."""
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("offsets", "codes", "vocab", "kind", "count", "count_standalone")}
     base = 0
+    vocab_base = 0
     for batch in table.to_batches():
         offsets = None
         for col in ("slogan", "kind", "count", "count_standalone"):
@@ -129,22 +145,23 @@ def _flatten(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
             elif not np.array_equal(off, offsets):
                 return None
             if col == "slogan":
-                vocab = values.dictionary.to_numpy(zero_copy_only=False)
-                codes = values.indices.to_numpy(zero_copy_only=False)
+                vocab = values.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+                codes = values.indices.to_numpy(zero_copy_only=False).astype(np.int64)
                 if len(codes) and (codes.min() < 0 or codes.max() >= len(vocab)):
                     return None
-                parts[col].append(vocab[codes] if len(codes) else np.zeros(0, dtype=object))
+                parts["codes"].append(codes + vocab_base)
+                parts["vocab"].append(vocab)
+                vocab_base += len(vocab)
             else:
                 parts[col].append(values.to_numpy(zero_copy_only=False))
         assert offsets is not None
         parts["offsets"].append(offsets[:-1] + base if len(offsets) > 1 else np.zeros(0, dtype=np.int64))
         base += int(offsets[-1])
     cat = {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in parts.items()}
-    starts = cat["offsets"].astype(np.int64)
-    offsets = np.append(starts, np.int64(base))
-    return (
-        offsets,
-        cat["slogan"].astype(object, copy=False),
+    return _Flat(
+        np.append(cat["offsets"].astype(np.int64), np.int64(base)),
+        cat["codes"].astype(np.int64, copy=False),
+        cat["vocab"].astype(object, copy=False),
         cat["kind"].astype(np.int8, copy=False),
         cat["count"].astype(np.int64, copy=False),
         cat["count_standalone"].astype(np.int64, copy=False),
@@ -466,14 +483,41 @@ def _read(store: Any, path: Path) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------- verb
+class SloganRows(NamedTuple):
+    """Every document's slogan rows, in corpus order (a document's rows as ``slogans._doc_rows`` gives
+    them): row ``i`` belongs to the document at position ``doc[i]`` of the texts; its slogan is
+    ``vocab[codes[i]]`` (``vocab`` holds each string once) and its kind ``slogans.KINDS[kind[i]]``."""
+
+    doc: np.ndarray
+    codes: np.ndarray
+    vocab: np.ndarray
+    kind: np.ndarray
+    count: np.ndarray
+    alone: np.ndarray
+
+
 def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
-    """Columns doc_id, slogan, kind, count, count_standalone: every document's rows (see
-    ``slogans._doc_rows``) in corpus order; a text that is no str has none. ``texts``: the text column
-    (only the texts not in the cache become Python strings), or an ``analysis.engine.texts.CorpusTexts``
-    (its content hashes; the texts not in the cache are read and scanned a partition at a time)."""
-    from analysis._shards import MAX_SHARDS
+    """Columns doc_id, slogan, kind, count, count_standalone: the rows of ``slogan_rows`` with strings."""
     from analysis.stats.slogans import KINDS
 
+    r = slogan_rows(texts, lex, split_compound)
+    return pd.DataFrame(
+        {
+            "doc_id": np.asarray(doc_ids, dtype=object)[r.doc],
+            "slogan": r.vocab[r.codes] if len(r.codes) else np.zeros(0, dtype=object),
+            "kind": np.asarray(KINDS, dtype=object)[r.kind.astype(np.int64)],
+            "count": r.count,
+            "count_standalone": r.alone,
+        }
+    )
+
+
+def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:
+    """Every document's rows (see ``slogans._doc_rows``) in corpus order; a text that is no str has none.
+    ``texts``: the text column (only the texts not in the cache become Python strings), or an
+    ``analysis.engine.texts.CorpusTexts`` (its content hashes; the texts not in the cache are read and
+    scanned a partition at a time)."""
+    from analysis._shards import MAX_SHARDS
     source = None if isinstance(texts, pd.Series) else texts
     if source is not None:
         hashes = list(source.hashes)
@@ -486,7 +530,7 @@ def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool
     wanted = dict.fromkeys(hashes)
     # hash -> (source number, row); sources are the flattened shards, newest first, then the new rows
     where: dict[str, tuple[int, int]] = {}
-    sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    sources: list[_Flat] = []
     shard_paths = store.shards()
     for path in reversed(shard_paths):
         if len(where) == len(wanted):
@@ -526,35 +570,34 @@ def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool
         k = len(sources)
         sources.append(flat)
         where.update((h, (k, row)) for row, h in enumerate(todo))
-    return _assemble(hashes, doc_ids, where, sources, KINDS)
+    return _gather(hashes, where, sources)
 
 
-def _assemble(
-    hashes: list[str], doc_ids: np.ndarray, where: dict[str, tuple[int, int]],
-    sources: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]], kinds: Sequence[str],
-) -> pd.DataFrame:
+def _gather(hashes: list[str], where: dict[str, tuple[int, int]], sources: list[_Flat]) -> SloganRows:
     """The rows of every document, in corpus order, gathered from the sources with numpy."""
-    bases = np.cumsum([0] + [len(s[1]) for s in sources])
-    offsets = np.concatenate([s[0][:-1] + b for s, b in zip(sources, bases, strict=False)]) if sources else np.zeros(0, np.int64)
-    ends = np.concatenate([s[0][1:] + b for s, b in zip(sources, bases, strict=False)]) if sources else np.zeros(0, np.int64)
-    row_base = np.cumsum([0] + [len(s[0]) - 1 for s in sources])
+    if not sources:
+        empty = np.zeros(0, dtype=np.int64)
+        return SloganRows(empty, empty, np.zeros(0, dtype=object), np.zeros(0, dtype=np.int8), empty, empty)
+    bases = np.cumsum([0] + [len(s.codes) for s in sources])
+    offsets = np.concatenate([s.offsets[:-1] + b for s, b in zip(sources, bases, strict=False)])
+    ends = np.concatenate([s.offsets[1:] + b for s, b in zip(sources, bases, strict=False)])
+    row_base = np.cumsum([0] + [len(s.offsets) - 1 for s in sources])
     idx = np.fromiter((row_base[k] + r for k, r in map(where.__getitem__, hashes)), dtype=np.int64, count=len(hashes))
     starts, stops = offsets[idx], ends[idx]
     lengths = stops - starts
     n = int(lengths.sum())
     take = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(n, dtype=np.int64)
-    slogan = np.concatenate([s[1] for s in sources])[take] if sources else np.zeros(0, dtype=object)
-    kind = np.concatenate([s[2] for s in sources])[take] if sources else np.zeros(0, dtype=np.int8)
-    count = np.concatenate([s[3] for s in sources])[take] if sources else np.zeros(0, dtype=np.int64)
-    alone = np.concatenate([s[4] for s in sources])[take] if sources else np.zeros(0, dtype=np.int64)
-    return pd.DataFrame(
-        {
-            "doc_id": np.repeat(np.asarray(doc_ids, dtype=object), lengths),
-            "slogan": slogan.astype(object, copy=False),
-            "kind": np.asarray(kinds, dtype=object)[kind.astype(np.int64)],
-            "count": count.astype(np.int64, copy=False),
-            "count_standalone": alone.astype(np.int64, copy=False),
-        }
+    # one vocabulary: the sources' (small) vocabularies numbered together, each string once
+    vocab_bases = np.cumsum([0] + [len(s.vocab) for s in sources])
+    uniq_of, vocab = pd.factorize(np.concatenate([s.vocab for s in sources]))
+    codes = np.concatenate([s.codes + b for s, b in zip(sources, vocab_bases, strict=False)])
+    return SloganRows(
+        np.repeat(np.arange(len(hashes), dtype=np.int64), lengths),
+        np.asarray(uniq_of, dtype=np.int64)[codes[take]],
+        np.asarray(vocab, dtype=object),
+        np.concatenate([s.kind for s in sources])[take],
+        np.concatenate([s.count for s in sources])[take],
+        np.concatenate([s.alone for s in sources])[take],
     )
 
 
@@ -571,7 +614,8 @@ def _compact(store: Any) -> None:
         shard = _read(store, path)
         if shard is None:
             continue
-        shard_hashes, (offsets, slogans, kinds, counts, alone) = shard
+        shard_hashes, flat = shard
+        offsets, slogans, kinds, counts, alone = flat.offsets, flat.slogans(), flat.kind, flat.count, flat.alone
         merged.append(path)
         for r, h in enumerate(shard_hashes):
             if h in seen:

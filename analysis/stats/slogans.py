@@ -954,14 +954,64 @@ def _prepare(
     corpus: pd.DataFrame, what: str, lexicon: Iterable[str] | None, kinds: Iterable[str] | None,
     split_compound: bool, texts: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-document counts joined with the document's row number, the corpus with a clean index)."""
+    """(per-document counts, the corpus with a clean index): ``_doc_counts`` of the corpus."""
     _require_columns(corpus, ["doc_id", "text"], what, texts)
     corpus = corpus.reset_index(drop=True)
-    counts = slogan_counts(corpus, lexicon=lexicon, kinds=kinds, split_compound=split_compound, texts=texts)
-    row_of = pd.Series(np.arange(len(corpus)), index=corpus["doc_id"].astype(str).to_numpy())
-    row_of = row_of[~row_of.index.duplicated()]
-    counts["_row"] = counts["doc_id"].map(row_of).astype(np.int64)
-    return counts, corpus
+    return _doc_counts(corpus, lexicon, kinds, split_compound, texts), corpus
+
+
+def _doc_counts(
+    corpus: pd.DataFrame, lexicon: Iterable[str] | None, kinds: Iterable[str] | None, split_compound: bool,
+    texts: Any = None, *, merge_repeats: bool = True,
+) -> pd.DataFrame:
+    """The rows of ``slogan_counts`` for statistics: ``_row`` (the corpus row of the document; the
+    first row of its doc_id, whose rows are summed, when a doc_id repeats, unless ``merge_repeats`` is
+    False) in place of ``doc_id``, and
+    ``slogan`` and ``kind`` as categoricals (millions of rows on a large corpus: no string per row).
+    ``corpus`` has a clean index."""
+    ks = _check_kinds(kinds)
+    lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
+    from analysis.stats._slogan_cache import slogan_rows
+
+    r = slogan_rows(corpus["text"] if texts is None else texts, lex, split_compound)  # cached per text
+    doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
+    unique = not merge_repeats or pd.Index(doc_ids).is_unique
+    rows = r.doc if unique else np.asarray(pd.Series(np.arange(len(doc_ids))).groupby(doc_ids, sort=False).transform("first"))[r.doc]
+    out = pd.DataFrame(
+        {
+            "_row": rows.astype(np.int64, copy=False),
+            "slogan": pd.Categorical.from_codes(r.codes, categories=pd.Index(r.vocab, dtype=object)),
+            "kind": pd.Categorical.from_codes(r.kind.astype(np.int64), categories=pd.Index(KINDS, dtype=object)),
+            "count": r.count,
+            "count_standalone": r.alone,
+        }
+    )
+    if ks is not None and len(out):
+        keep = out["kind"].isin(ks).to_numpy(copy=True)
+        if "lexicon" in ks:  # as in slogan_counts: the lexicon's formulations, numbered ones included
+            keep |= out["slogan"].isin(lex.terms).to_numpy()
+        out = out[keep].reset_index(drop=True)
+    if unique or out.empty:
+        return out
+    # as slogan_counts: the rows of a doc_id summed, in order of its first row, count descending, slogan
+    out = out.groupby(["_row", "slogan", "kind"], sort=False, observed=True, as_index=False)[
+        ["count", "count_standalone"]
+    ].sum()
+    order = np.lexsort((_text_rank(out["slogan"]), -out["count"].to_numpy(), out["_row"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _text_rank(values: pd.Series) -> np.ndarray:
+    """Per row of a categorical column, the rank of its string among the categories (code point order)."""
+    cats = values.cat.categories.to_numpy(dtype=object)
+    rank = np.empty(len(cats), dtype=np.int64)
+    rank[np.argsort(cats, kind="stable")] = np.arange(len(cats))
+    return rank[values.cat.codes.to_numpy(dtype=np.int64)]
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """A categorical column of slogans or kinds as the string column the tables have always had."""
+    return pd.Series(np.asarray(values.astype(object)), index=values.index, dtype="str")
 
 
 def _min_docs_filter(counts: pd.DataFrame, min_docs: int) -> pd.DataFrame:
@@ -969,7 +1019,7 @@ def _min_docs_filter(counts: pd.DataFrame, min_docs: int) -> pd.DataFrame:
         raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
     if min_docs == 1 or counts.empty:
         return counts
-    n = counts.groupby(["slogan", "kind"])["doc_id"].transform("nunique")
+    n = counts.groupby(["slogan", "kind"], observed=True)["_row"].transform("nunique")
     return counts[n >= min_docs]
 
 
@@ -1055,28 +1105,31 @@ def slogan_profile(
     df = pd.DataFrame(
         {
             "_g": codes[rows],
-            "slogan": counts["slogan"].to_numpy(),
-            "kind": counts["kind"].to_numpy(),
+            "slogan": counts["slogan"],
+            "kind": counts["kind"],
             "count": counts["count"].to_numpy(),
             "count_standalone": counts["count_standalone"].to_numpy(),
-            "doc_id": counts["doc_id"].to_numpy(),
+            "_row": rows,
             "date": dates.to_numpy()[rows],
         }
     )
     out = (
-        df.groupby(["_g", "slogan", "kind"], sort=False)
+        df.groupby(["_g", "slogan", "kind"], sort=False, observed=True)
         .agg(count=("count", "sum"), count_standalone=("count_standalone", "sum"),
-             n_docs=("doc_id", "nunique"), first_date=("date", "min"),
+             n_docs=("_row", "nunique"), first_date=("date", "min"),
              last_date=("date", "max"))
         .reset_index()
     )
     if wanted is not None:  # every group x every slogan asked for, zeros included, in the order given
         kinds_of = _wanted_kinds(wanted, counts, base)
         grid = pd.DataFrame(
-            [(gi, label, kinds_of[label]) for gi in range(len(labels)) for label in wanted],
-            columns=["_g", "slogan", "kind"],
+            {
+                "_g": np.repeat(np.arange(len(labels), dtype=np.int64), len(wanted)),
+                "slogan": pd.Categorical(list(wanted) * len(labels), dtype=counts["slogan"].dtype),
+                "kind": pd.Categorical([kinds_of[label] for label in wanted] * len(labels), dtype=counts["kind"].dtype),
+            }
         )
-        out = grid.merge(out, on=["_g", "slogan", "kind"], how="left")
+        out = grid.merge(out.astype({"_g": np.int64}), on=["_g", "slogan", "kind"], how="left")
         for c in ("count", "count_standalone", "n_docs"):
             out[c] = out[c].fillna(0)
     g = out["_g"].to_numpy()
@@ -1091,10 +1144,15 @@ def slogan_profile(
     if ci is not None:
         _rate_ci(out, counts, codes, len(labels), sizes.to_numpy(dtype=np.float64), (ci, n_boot, seed))
     lex_terms = set(base)
-    out["in_lexicon"] = [
-        all(t in lex_terms for t in wanted[sl]) if wanted is not None and sl in wanted else sl in lex_terms
-        for sl in out["slogan"]
-    ]
+    names = out["slogan"].cat.categories.to_numpy(dtype=object)
+    known = np.array(
+        [all(t in lex_terms for t in wanted[sl]) if wanted is not None and sl in wanted else sl in lex_terms
+         for sl in names],
+        dtype=bool,
+    )
+    out["in_lexicon"] = known[out["slogan"].cat.codes.to_numpy(dtype=np.int64)]
+    out["slogan"] = _as_text(out["slogan"])
+    out["kind"] = _as_text(out["kind"])
     if wanted is None:
         out = out.sort_values(["_g", "count", "slogan", "kind"], ascending=[True, False, True, True], kind="stable")
 
@@ -1105,16 +1163,18 @@ def _rate_ci(
     out: pd.DataFrame, counts: pd.DataFrame, codes: np.ndarray, n_groups: int, sizes: np.ndarray,
     boot: tuple[float, int, int],
 ) -> None:
-    """Bootstrap intervals of every (group, slogan) rate of ``out``, resampling documents."""
+    """Bootstrap intervals of every (group, slogan) rate of ``out``, resampling documents. The slogan
+    and kind columns of both are categoricals of the same categories."""
     from analysis.stats._slogan_cache import cached_rate_ci
 
-    # (slogan, kind) pairs numbered in order of first appearance in ``out`` (vectorised: no Python loop)
-    key_out = pd.MultiIndex.from_arrays([out["slogan"].to_numpy(dtype=object), out["kind"].to_numpy(dtype=object)])
-    at, keys = pd.factorize(key_out)
-    key_counts = pd.MultiIndex.from_arrays(
-        [counts["slogan"].to_numpy(dtype=object), counts["kind"].to_numpy(dtype=object)]
-    )
-    cols = np.asarray(pd.Index(keys).get_indexer(key_counts), dtype=np.int64)
+    n_kinds = len(counts["kind"].cat.categories)
+
+    def pair(df: pd.DataFrame) -> np.ndarray:
+        return df["slogan"].cat.codes.to_numpy(dtype=np.int64) * n_kinds + df["kind"].cat.codes.to_numpy(dtype=np.int64)
+
+    # (slogan, kind) pairs numbered in order of first appearance in ``out``
+    at, keys = pd.factorize(pair(out))
+    cols = np.asarray(pd.Index(keys).get_indexer(pair(counts)), dtype=np.int64)
     ok = cols >= 0
     matrix = sp.csr_matrix(
         (counts["count"].to_numpy(dtype=np.float64)[ok], (counts["_row"].to_numpy()[ok], cols[ok])),
@@ -1160,31 +1220,43 @@ def _one_kind(counts: pd.DataFrame) -> pd.DataFrame:
     if counts.empty:
         return counts
     not_title = counts["kind"] != "title"
-    other = not_title.groupby([counts["doc_id"], counts["slogan"]]).transform("any")  # vectorised: no per-group lambda
+    other = not_title.groupby([counts["_row"], counts["slogan"]], observed=True).transform("any")  # vectorised: no per-group lambda
     return counts[not_title | ~other]
 
 
 def _as_wanted(counts: pd.DataFrame, wanted: dict[str, list[str]], base: list[str]) -> pd.DataFrame:
-    """The per-document counts relabelled to the slogans and pools asked for."""
-    counts = _one_kind(counts)
+    """The per-document counts relabelled to the slogans and pools asked for (``slogan`` and ``kind``
+    categoricals: the labels asked for, and their kinds)."""
+    members = {t for ms in wanted.values() for t in ms}
+    counts = _one_kind(counts[counts["slogan"].isin(members)])
     kinds_of = _wanted_kinds(wanted, counts, base)
     parts = []
-    for label, members in wanted.items():
-        sub = counts[counts["slogan"].isin(members)]
+    for label, members_of in wanted.items():
+        sub = counts[counts["slogan"].isin(members_of)]
         if sub.empty:
             continue
-        agg = sub.groupby("doc_id", sort=False).agg(
-            count=("count", "sum"), count_standalone=("count_standalone", "sum"), _row=("_row", "first")
+        agg = sub.groupby("_row", sort=False).agg(
+            count=("count", "sum"), count_standalone=("count_standalone", "sum")
         ).reset_index()
         agg["slogan"], agg["kind"] = label, kinds_of[label]
         parts.append(agg)
-    if not parts:
-        return counts.iloc[:0]
-    return pd.concat(parts, ignore_index=True)
+    slogan_type = pd.CategoricalDtype(pd.Index(list(wanted), dtype=object))
+    kind_type = pd.CategoricalDtype(pd.Index(list(dict.fromkeys(kinds_of.values())), dtype=object))
+    out = (
+        pd.concat(parts, ignore_index=True) if parts
+        else pd.DataFrame({"_row": np.zeros(0, np.int64), "count": np.zeros(0, np.int64),
+                           "count_standalone": np.zeros(0, np.int64), "slogan": [], "kind": []})
+    )
+    return out.astype({"slogan": slogan_type, "kind": kind_type})
 
 
 def _wanted_kinds(wanted: dict[str, list[str]], counts: pd.DataFrame, base: list[str]) -> dict[str, str]:
-    found = dict(zip(counts["slogan"], counts["kind"], strict=True)) if len(counts) else {}
+    """The kind of each label asked for: "pooled" for a pool, else the kind its rows were found as (the
+    last row's, after ``_one_kind``), else what the text is."""
+    found: dict[str, str] = {}
+    if len(counts):
+        last = counts.drop_duplicates("slogan", keep="last")
+        found = dict(zip(last["slogan"].astype(object), last["kind"].astype(object), strict=True))
     out = {}
     for label, members in wanted.items():
         if len(members) > 1 or label != members[0]:
@@ -1242,24 +1314,26 @@ def adoption_timeline(
     dates = _dates(corpus).to_numpy()[rows]
     df = pd.DataFrame(
         {
-            "slogan": counts["slogan"].to_numpy(),
-            "kind": counts["kind"].to_numpy(),
-            "company": company.to_numpy()[rows],
+            "slogan": counts["slogan"],
+            "kind": counts["kind"],
+            "company": pd.Categorical(company.to_numpy(dtype=object)[rows]),
             "count": counts["count"].to_numpy(),
             "count_standalone": counts["count_standalone"].to_numpy(),
-            "doc_id": counts["doc_id"].to_numpy(),
+            "_row": rows,
             "date": dates,
             "dated": ~pd.isna(dates),
         }
     )
     out = (
-        df.groupby(["slogan", "kind", "company"], sort=False)
-        .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("doc_id", "nunique"),
+        df.groupby(["slogan", "kind", "company"], sort=False, observed=True)
+        .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("_row", "nunique"),
              n_dated=("dated", "sum"), count=("count", "sum"), count_standalone=("count_standalone", "sum"))
         .reset_index()
     )
     for c in ("n_docs", "n_dated", "count", "count_standalone"):
         out[c] = out[c].astype(np.int64)
+    for c in ("slogan", "kind", "company"):
+        out[c] = _as_text(out[c])
     out["_first"] = out.groupby(["slogan", "kind"])["first_date"].transform("min")
     out = out.sort_values(
         ["_first", "slogan", "kind", "first_date", "company"], na_position="last", kind="stable"

@@ -121,7 +121,7 @@ def slogan_trend(
     a longer lexicon term) after ``count``. A slogan found as a 《title》 and as a lexicon term is
     counted once (the title occurrence is part of the lexicon term's count).
     """
-    from analysis.stats.slogans import _doc_sizes, _require_columns, normalize_slogan, slogan_counts
+    from analysis.stats.slogans import _doc_counts, _doc_sizes, _require_columns, normalize_slogan
 
     _require_columns(corpus, ["doc_id", "text"], "slogan_trend")
     if tokens is None:
@@ -137,37 +137,42 @@ def slogan_trend(
     corpus, placed, hinted = _place(corpus, cols, use_year_hint)
     keep = in_company & placed
     n_undated = int((in_company & ~placed).sum())
-    sub = corpus[keep].reset_index(drop=True)
     hinted = hinted[keep]
     doc_tokens = sizes.to_numpy()[keep]
-    if sub.empty:
+    if not keep.any():
         out = _empty(cols, corpus, ["count_standalone"], ci)
         report_left_out(out, "slogan_trend", {"undated (no period)": n_undated}, int(in_company.sum()))
         return out
-    counts = slogan_counts(sub, lexicon=lexicon)
-    counts = counts[counts["slogan"].isin(term_list)]
+    if corpus["doc_id"].astype(str)[keep].is_unique:  # counted on the whole corpus (its text not copied)
+        counts = _doc_counts(corpus, lexicon, None, True, merge_repeats=False)
+        counts = counts[keep[counts["_row"].to_numpy()]]
+        counts = counts.assign(_row=(np.cumsum(keep) - 1)[counts["_row"].to_numpy()])
+        sub = corpus.drop(columns=["text"])[keep].reset_index(drop=True)
+    else:  # repeated doc_ids: their rows are summed within the kept rows only
+        sub = corpus[keep].reset_index(drop=True)
+        counts = _doc_counts(sub, lexicon, None, True)
+    counts = counts[counts["slogan"].isin(term_list)]  # _row: the row of ``sub``
     # A text is one slogan whatever the kind it was found as; a title occurrence of a lexicon term is
     # already inside the term's count, so titles count only for slogans found only as titles.
     not_title = (counts["kind"] != "title").to_numpy(dtype=bool)
     # per (document, slogan): found as anything but a title? (a built-in reduction: one Python call
     # per group took 4 minutes for the 837,000 pairs of 1 GB)
     has_other = pd.Series(not_title, index=counts.index).groupby(
-        [counts["doc_id"].to_numpy(), counts["slogan"].to_numpy()]
+        [counts["_row"].to_numpy(), counts["slogan"].cat.codes.to_numpy()]
     ).transform("any")
-    counts = counts[(counts["kind"] != "title") | ~has_other]
-    row_of = pd.Series(np.arange(len(sub)), index=sub["doc_id"].astype(str).to_numpy())
-    row_of = row_of[~row_of.index.duplicated()]
+    counts = counts[not_title | ~has_other.to_numpy(dtype=bool)]
     col_of = {t: j for j, t in enumerate(term_list)}
+    cols_of = np.array([col_of.get(t, -1) for t in counts["slogan"].cat.categories], dtype=np.int64)
     matrices = {}
     for name in ("count", "count_standalone"):
         mat = np.zeros((len(sub), len(term_list)), dtype=np.int64)
         np.add.at(
             mat,
-            (counts["doc_id"].map(row_of).to_numpy(dtype=np.int64), counts["slogan"].map(col_of).to_numpy(dtype=np.int64)),
+            (counts["_row"].to_numpy(dtype=np.int64), cols_of[counts["slogan"].cat.codes.to_numpy(dtype=np.int64)]),
             counts[name].to_numpy(dtype=np.int64),
         )
         matrices[name] = mat
-    docvars = sub.drop(columns=["text"])
+    docvars = sub.drop(columns=["text"], errors="ignore")
     docvars[TOKENS_COLUMN] = doc_tokens
     out = _period_table(
         docvars, cols, term_list, matrices, doc_tokens, (ci, n_boot, seed, thin_docs), hinted if use_year_hint else None
