@@ -18,9 +18,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_token_lists import _corpus
 
-from analysis.stats import phrases
+from analysis.stats import _phrase_cache, phrases
 from analysis.stats.phrases import discover_phrases
 from analysis.tokens import TokenLists, tokenize
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _counted_every_time():
+    """Every call here counts and looks up (the phrase cache would answer repeats: tests/test_phrase_cache.py)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_phrase_cache, "_read", lambda path, columns: None)
+        yield
 
 
 @dataclass

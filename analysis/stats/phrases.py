@@ -335,10 +335,16 @@ def discover_phrases(
     known = known_words(dictionary)
     if len(codes) == 0:
         return _empty()
-    frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len)
-    if not frames:
+    from analysis.stats import _phrase_cache
+
+    def count() -> pd.DataFrame:
+        frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len)
+        out = pd.concat(frames, ignore_index=True) if frames else _empty()[list(_phrase_cache.CANDIDATE_COLUMNS)]
+        return out.astype(_phrase_cache.CANDIDATE_COLUMNS)
+
+    out = _phrase_cache.candidates(vocab, codes, lengths, min_count, max_len, count)  # counted once per stream
+    if out.empty:
         return _empty()
-    out = pd.concat(frames, ignore_index=True)
     out["score"] = np.maximum(out["pmi"], 0.0) * np.minimum(out["left_entropy"], out["right_entropy"])
     out["in_dictionary"] = out["phrase"].isin(known)
     if exclude_known:
@@ -372,28 +378,39 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     looking up every candidate would give."""
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
         raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
+    from analysis.stats._phrase_cache import VerbatimCounts, texts_key
     from analysis.stats.slogans import _Lexicon
 
-    texts = [text for text in corpus["text"] if isinstance(text, str)]
-    batch = _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
-    kept, n_kept = [], 0
-    for start in range(0, len(out), batch):
-        part = out.iloc[start : start + batch].copy()
-        phrases = tuple(part["phrase"])
-        lex = _Lexicon(phrases)
+    texts: list[str] | None = None
+
+    def count(phrases: list[str]) -> dict[str, tuple[int, int]]:
+        nonlocal texts
+        if texts is None:
+            texts = [text for text in corpus["text"] if isinstance(text, str)]
+        lex = _Lexicon(tuple(phrases))
         count: dict[str, int] = dict.fromkeys(phrases, 0)
         docs: dict[str, int] = dict.fromkeys(phrases, 0)
         for text in texts:
             for phrase, n in lex.occurrences(text).items():
                 count[phrase] += n
                 docs[phrase] += 1
-        part["count_verbatim"] = part["phrase"].map(count).astype("Int64")
-        part["docs_verbatim"] = part["phrase"].map(docs).astype("Int64")
+        return {p: (count[p], docs[p]) for p in phrases}
+
+    known = VerbatimCounts(texts_key(corpus["text"]))  # phrases looked up in these texts before
+    batch = _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
+    kept, n_kept = [], 0
+    for start in range(0, len(out), batch):
+        part = out.iloc[start : start + batch].copy()
+        found = known.lookup(list(part["phrase"]), count)  # one pass over the texts for the new ones
+        pairs = [found[p] for p in part["phrase"]]
+        part["count_verbatim"] = pd.array([c for c, _ in pairs], dtype="Int64")
+        part["docs_verbatim"] = pd.array([d for _, d in pairs], dtype="Int64")
         part = part[part["count_verbatim"] > 0]
         kept.append(part)
         n_kept += len(part)
         if wanted is not None and n_kept >= wanted:
             break
+    known.save()
     return pd.concat(kept) if kept else out.iloc[:0]
 
 
