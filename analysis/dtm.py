@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis import _dtm_cache
 from analysis._steps import picked_rows, runs
 from analysis.errors import AnalysisError
 
@@ -298,12 +299,14 @@ class DTM:
 
 
 # ------------------------------------------------------------------------------------------ building
-def dtm(tokens: TokensLike) -> DTM:
+def dtm(tokens: TokensLike, *, cache: bool = True) -> DTM:
     """Build a DTM from token lists (``tokens.docs``) and their docvars (``tokens.docvars``, same order).
 
     Tokens are counted exactly as given (one-character words included). Features come out sorted.
     The docvar ``n_tokens`` records every document's token count: the denominator of rates, kept
-    through any later trimming.
+    through any later trimming. ``cache``: the counts of ``tokenize``'s cached token lists are kept
+    on disk and read back by the next call on the same tokens (``analysis._dtm_cache``); the streamed
+    statistics, which count one partition at a time, pass False.
     """
     docs = getattr(tokens, "docs", None)
     docvars = getattr(tokens, "docvars", None)
@@ -314,8 +317,12 @@ def dtm(tokens: TokensLike) -> DTM:
     if len(docs) != len(docvars):
         raise AnalysisError(f"{len(docs)} token lists but {len(docvars)} docvars rows")
 
-    from_codes = getattr(docs, "sparse_counts", None)  # analysis.tokens.TokenLists: counted from the cache's codes
-    built = from_codes() if callable(from_codes) else None
+    from analysis.tokens import TokenLists
+
+    # cached token lists: counted from the token cache's codes, or read back from the count cache
+    built = None
+    if isinstance(docs, TokenLists):
+        built = _dtm_cache.counts_of(docs) if cache else docs.sparse_counts()
     if built is not None:
         counts, features, lengths = built
         docvars = docvars.reset_index(drop=True).copy()

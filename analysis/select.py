@@ -240,9 +240,10 @@ def select(
         out.attrs = dict(data.attrs)
         target = out
     else:
-        out = type(data)(
-            **{**vars(data), "docs": [data.docs[i] for i in idx], "docvars": data.docvars.iloc[idx].reset_index(drop=True)}
-        )
+        from analysis.tokens import TokenLists
+
+        docs = data.docs.take(idx) if isinstance(data.docs, TokenLists) else [data.docs[i] for i in idx]  # no lists made
+        out = type(data)(**{**vars(data), "docs": docs, "docvars": data.docvars.iloc[idx].reset_index(drop=True)})
         target = out.docvars
     if use_year_hint and hinted[idx].any():
         target["year"] = year.to_numpy()[idx]

@@ -596,6 +596,26 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
                 codes[np.repeat(out_start[at], n) + step] = remap[source]
         return uniques, codes, lengths.astype(np.int64)
 
+    def take(self, positions: Sequence[int]) -> TokenLists | list[list[str]]:
+        """The lists at ``positions``, in that order: a TokenLists of the same codes (no list is made),
+        or plain lists once this one's lists exist."""
+        if self._lists is not None:
+            return [self._lists[i] for i in positions]
+        return TokenLists([self._rows[i] for i in positions])
+
+    def content_key(self) -> str | None:
+        """sha256 of what the lists hold (each block's vocabulary and codes, and which of its rows are
+        taken), without making them; None once the lists exist (they may have been edited)."""
+        if self._lists is not None:
+            return None
+        blocks, which, rows, _, _ = self._gathered()
+        h = hashlib.sha256(b"token-lists-1")
+        for block in blocks:
+            h.update(block.digest().encode())
+        h.update(which.astype(np.int64).tobytes())
+        h.update(rows.astype(np.int64).tobytes())
+        return h.hexdigest()
+
     def sparse_counts(self) -> tuple[Any, np.ndarray, np.ndarray] | None:
         """(documents x terms CSR counts, sorted terms, tokens per document), exactly what counting the
         lists gives (``analysis.dtm.dtm``); None once the lists exist (they may have been edited)."""
@@ -732,6 +752,24 @@ class _Block:
     def tokens(self, row: int) -> list[str]:
         # fancy indexing an object array shares the str objects: no string is copied
         return self.vocab[self.codes[self.offsets[row] : self.offsets[row + 1]]].tolist()
+
+    def digest(self) -> str:
+        """sha256 of the block's vocabulary, codes and offsets (computed once: a block is never changed)."""
+        known = _BLOCK_DIGESTS.get(id(self))
+        if known is not None and known[0]() is self:
+            return known[1]
+        h = hashlib.sha256("\x00".join(map(str, self.vocab)).encode("utf-8", "surrogatepass"))
+        for arr in (self.codes, self.offsets):
+            h.update(b"|")
+            h.update(np.ascontiguousarray(arr).view(np.uint8))
+        _BLOCK_DIGESTS[id(self)] = (weakref.ref(self), h.hexdigest())
+        if len(_BLOCK_DIGESTS) > 4 * _READ_MEMO_MAX:
+            for k in [k for k, (ref, _) in _BLOCK_DIGESTS.items() if ref() is None]:
+                del _BLOCK_DIGESTS[k]
+        return h.hexdigest()
+
+
+_BLOCK_DIGESTS: dict[int, tuple[Any, str]] = {}
 
 
 # ------------------------------------------------------------------------------------------- cache

@@ -77,8 +77,8 @@ def test_a_damaged_file_is_computed_again_with_a_warning(sample):
                    [_phrase_cache.CANDIDATE_COLUMNS, _phrase_cache._VERBATIM_COLUMNS], strict=True))
 
 
-def test_a_file_of_the_wrong_shape_is_not_trusted(sample, tmp_path):
-    corpus, tokens = sample
+def test_a_file_of_the_wrong_shape_is_not_trusted(sample):
+    _, tokens = sample
     discover_phrases(tokens, min_count=2, top_n=None)
     (path,) = (config.CACHE_DIR / "phrases").glob("candidates-*.parquet")
     table = pd.read_parquet(path)

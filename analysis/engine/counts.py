@@ -42,7 +42,7 @@ class PartCounts:
 def _part_counts(tokens: Any, by: list[str]) -> PartCounts:
     from analysis.dtm import dtm
 
-    matrix = dtm(tokens)
+    matrix = dtm(tokens, cache=False)  # one partition: not worth a cache file
     grouped = matrix.group(by)
     present = matrix.counts.copy()
     present.data = np.ones_like(present.data)

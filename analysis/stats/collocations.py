@@ -176,11 +176,10 @@ def collocations(
             "unit='sentence' needs sentence-level tokens: collocations(sentence_tokens(corpus), term, "
             "unit='sentence')"
         )
-    docs = _docs_of(tokens)
     if unit == "window":
-        observed, term_total, totals, near, space = _window_counts(docs, term, window)
+        observed, term_total, totals, near, space = _window_counts(*_codes_of(tokens), term, window)
     else:
-        observed, term_total, totals, near, space = _sentence_counts(docs, term)
+        observed, term_total, totals, near, space = _sentence_counts(_docs_of(tokens), term)
 
     rows = [(c, o) for c, o in observed.items() if o >= min_count and c != term]
     if term_total == 0:
@@ -212,29 +211,56 @@ def collocations(
     return out[COLLOCATION_COLUMNS]
 
 
-def _window_counts(docs: list[list[str]], term: str, window: int) -> tuple[Counter[str], int, Counter[str], int, int]:
-    """(O per collocate, f(term), f per token, R = positions near the term, M = positions not the term)."""
-    totals: Counter[str] = Counter()
+def _codes_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(vocabulary, integer code of every token in document order, tokens per document): the token
+    cache's codes when ``tokens`` holds them (no Python list is made), else the lists factorised."""
+    from analysis.tokens import TokenLists
+
+    docs = getattr(tokens, "docs", tokens)
+    flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
+    if flat is not None:
+        vocab, codes, lengths = flat
+        return np.asarray(vocab, dtype=object), codes, np.asarray(lengths, dtype=np.int64)
+    lists = _docs_of(tokens)
+    lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
+    words = np.empty(int(lengths.sum()), dtype=object)
+    words[:] = [t for d in lists for t in d]
+    codes, vocab = pd.factorize(words)
+    return np.asarray(vocab, dtype=object), np.asarray(codes, dtype=np.int64), lengths
+
+
+def _window_counts(
+    vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray, term: str, window: int
+) -> tuple[Counter[str], int, Counter[str], int, int]:
+    """(O per collocate, f(term), f per token, R = positions near the term, M = positions not the term).
+
+    Every occurrence of the term covers the positions within ``window`` tokens of it inside its
+    document; the covered positions (the union of those ranges, the term's own positions taken out)
+    are R, and O counts the tokens there."""
+    n_tokens = len(codes)
+    tally = np.bincount(codes, minlength=len(vocab)) if n_tokens else np.zeros(len(vocab), dtype=np.int64)
+    where = np.flatnonzero(vocab == term)
+    hits = np.flatnonzero(codes == where[0]) if len(where) else np.zeros(0, dtype=np.int64)
     observed: Counter[str] = Counter()
-    n_tokens = 0
     near = 0
-    term_total = 0
-    for doc in docs:
-        totals.update(doc)
-        n = len(doc)
-        n_tokens += n
-        hits = [i for i, tok in enumerate(doc) if tok == term]
-        if not hits:
-            continue
-        term_total += len(hits)
-        covered = np.zeros(n, dtype=bool)
-        for i in hits:
-            covered[max(0, i - window) : min(n, i + window + 1)] = True
-        covered[hits] = False  # the term's own positions are not its neighbours
-        positions = np.flatnonzero(covered)
-        near += len(positions)
-        observed.update(doc[i] for i in positions)
-    return observed, term_total, totals, near, n_tokens - term_total
+    if len(hits):
+        ends = np.cumsum(lengths)
+        doc = np.searchsorted(ends, hits, side="right")  # the document of every occurrence
+        lo = np.maximum(ends[doc] - lengths[doc], hits - window)
+        hi = np.minimum(ends[doc], hits + window + 1)
+        # the union of the ranges [lo, hi) (sorted by lo, as the hits are): merged runs, then every position
+        reach = np.maximum.accumulate(hi)
+        new_run = np.ones(len(hits), dtype=bool)
+        new_run[1:] = lo[1:] >= reach[:-1]
+        starts, stops = lo[new_run], reach[np.r_[np.flatnonzero(new_run)[1:] - 1, len(hits) - 1]]
+        sizes = stops - starts
+        positions = np.repeat(starts - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(int(sizes.sum()))
+        positions = positions[codes[positions] != where[0]]  # the term's own positions are not its neighbours
+        near = len(positions)
+        found = np.bincount(codes[positions], minlength=len(vocab))
+        observed = Counter({vocab[c]: int(found[c]) for c in np.flatnonzero(found)})
+    totals: Counter[str] = Counter(dict(zip(vocab[tally > 0].tolist(), tally[tally > 0].tolist(), strict=True)))
+    return observed, len(hits), totals, near, n_tokens - len(hits)
 
 
 def _sentence_counts(docs: list[list[str]], term: str) -> tuple[Counter[str], int, Counter[str], int, int]:

@@ -247,7 +247,7 @@ def stream_corpus(
         with _bar(n, progress) as bar:
             for start, tokens in zip(range(0, n, partition_docs), parts_of_tokens, strict=True):
                 stop = min(n, start + partition_docs)
-                m = build_dtm(tokens)
+                m = build_dtm(tokens, cache=False)  # one partition: not worth a cache file
                 del tokens
                 n_tokens[start:stop] = m.n_tokens
                 ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in m.features), dtype=np.int64,
