@@ -78,3 +78,15 @@ def test_a_term_that_is_no_token_gives_an_empty_table_with_near_variants():
     with pytest.warns(UserWarning):
         out = collocations([["党建", "工作"], ["党建"]], "党建工作")
     assert out.empty and out.attrs["near_variants"]
+
+
+def test_the_document_table_counts_tokens_without_making_lists(tmp_path, sample_corpus):
+    from analysis.report import notebook
+
+    docs = sample_corpus
+    tokens = tokenize(docs, cache_dir=tmp_path, n_jobs=1, progress=False)
+    table = notebook.document_table(docs, tokens)
+    assert isinstance(tokens.docs, TokenLists) and tokens.docs._lists is None
+    by_hand = dict(zip(tokens.docvars["doc_id"], [len(d) for d in tokens.docs], strict=True))
+    assert table["tokens"].tolist() == [by_hand[d] for d in docs.set_index("path").loc[table["path"], "doc_id"]]
+    assert table["tokens"].gt(0).all()

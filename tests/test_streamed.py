@@ -82,9 +82,10 @@ def test_no_document_term_matrix_larger_than_a_partition(
     real = module.dtm
     sizes: list[int] = []
 
-    def spy(tokens):
+    def spy(tokens, **options):
         sizes.append(len(tokens.docs))
-        return real(tokens)
+        assert options == {"cache": False}  # one partition: no count cache file
+        return real(tokens, **options)
 
     monkeypatch.setattr(module, "dtm", spy)
     from analysis import config

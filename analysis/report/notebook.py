@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
@@ -162,7 +163,10 @@ def document_table(docs: pd.DataFrame, tokens: Any | None = None) -> pd.DataFram
         }
     )
     if tokens is not None:
-        lengths = {d: len(t) for d, t in zip(tokens.docvars["doc_id"], tokens.docs, strict=True)}
+        counted = getattr(tokens.docs, "lengths", None)  # TokenLists: from the codes, no list made
+        n = counted() if callable(counted) else [len(t) for t in tokens.docs]
+        lengths = pd.Series(np.asarray(n, dtype=np.int64), index=tokens.docvars["doc_id"].to_numpy())
+        lengths = lengths[~lengths.index.duplicated(keep="last")]  # as a dict would: the last of a doc_id wins
         out.insert(4, "tokens", docs["doc_id"].map(lengths).astype("Int64"))
     return out.sort_values("chars", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -29,8 +29,10 @@ goes in score order a batch at a time and stops once ``top_n`` phrases occur.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -155,7 +157,10 @@ class _KeyCounts:
         self.pending = 0
 
     def add(self, keys: np.ndarray) -> None:
-        part = _counted(keys)
+        self.add_counted(_counted(keys))
+
+    def add_counted(self, part: tuple[np.ndarray, np.ndarray]) -> None:
+        """Add the (distinct keys, counts) of a chunk (``_counted``)."""
         self.parts.append(part)
         self.pending += len(part[0])
         if len(self.parts) > 1 and self.pending > 4 * _CHUNK:
@@ -173,6 +178,28 @@ class _KeyCounts:
         keys, counts = self._merged()
         order = np.argsort(keys, kind="stable")
         return keys[order], counts[order]
+
+
+#: Chunks counted at once, in threads (numpy and pandas' hash tables release the GIL for most of the work).
+_THREADS = max(1, min(2, os.cpu_count() or 1))
+
+
+def _in_threads(work: Callable[..., Any], chunks: list[tuple[int, int]]) -> Iterator[Any]:
+    """``work(a, b)`` of every chunk, in chunk order (so the sums are made in the same order as in one
+    thread), up to ``_THREADS`` chunks at a time and a few ahead."""
+    if _THREADS == 1 or len(chunks) < 2:
+        for a, b in chunks:
+            yield work(a, b)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(_THREADS) as pool:
+        pending = [pool.submit(work, a, b) for a, b in chunks[: 2 * _THREADS]]
+        for a, b in chunks[2 * _THREADS :]:
+            yield pending.pop(0).result()
+            pending.append(pool.submit(work, a, b))
+        for future in pending:
+            yield future.result()
 
 
 def _entropy(pairs: _KeyCounts, width: int, totals: np.ndarray) -> np.ndarray:
@@ -230,11 +257,14 @@ def _count_ngrams(
     def gram_id(positions: np.ndarray, k: int) -> np.ndarray:  # the k-gram id starting at each position
         return seq[positions].astype(np.int64) if k == 1 else ids[k][positions]
 
+    def chunk_keys(n: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        return _counted(grams_at(n, a, b)[1])
+
     frames = []
     for n in range(2, max_len + 1):
         found = _KeyCounts()
-        for a, b in chunks:
-            found.add(grams_at(n, a, b)[1])
+        for part in _in_threads(functools.partial(chunk_keys, n), chunks):
+            found.add_counted(part)
         keys, cnt = found.result()
         keep = cnt >= min_count
         if not keep.any():
@@ -246,7 +276,11 @@ def _count_ngrams(
         left, right = _KeyCounts(), _KeyCounts()
         n_docs_gram = np.zeros(n_grams, dtype=np.int64)
         index = pd.Index(keys)  # a hash table: much faster than a binary search of a large array
-        for a, b in chunks:
+
+        def chunk_grams(a: int, b: int, n: int = n, index: pd.Index = index, n_grams: int = n_grams,
+                        level: np.ndarray | None = level) -> tuple[np.ndarray, ...]:  # fmt: skip
+            """One chunk's part: (first gram ids, their positions, left and right pair counts, grams per
+            document), its gram ids written into ``level`` (chunks are disjoint)."""
             pos, key = grams_at(n, a, b)
             at = index.get_indexer(key)
             hit = at >= 0
@@ -254,15 +288,21 @@ def _count_ngrams(
             if level is not None:
                 level[pos] = gid
             first = ~pd.Series(gid).duplicated().to_numpy()  # positions rise: the first of each gram
-            first_pos[gid[first]] = np.minimum(first_pos[gid[first]], pos[first])
-            left_nb = np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1)
-            right_nb = np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1)
-            for pairs, nb in ((left, left_nb), (right, right_nb)):
+            sides = []
+            for nb in (np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1),
+                       np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1)):  # fmt: skip
                 ok = nb >= 0
-                pairs.add(gid[ok] * V + nb[ok])
+                sides.append(_counted(gid[ok] * V + nb[ok]))
             doc = np.searchsorted(doc_start, pos, side="right") - 1
             doc_grams = np.sort(doc * n_grams + gid)  # a chunk holds whole documents: no pair in two chunks
-            n_docs_gram += np.bincount(doc_grams[_run_starts(doc_grams)] % n_grams, minlength=n_grams)
+            per_doc = np.bincount(doc_grams[_run_starts(doc_grams)] % n_grams, minlength=n_grams)
+            return gid[first], pos[first], sides[0], sides[1], per_doc
+
+        for first_gid, first_at, left_part, right_part, per_doc in _in_threads(chunk_grams, chunks):
+            first_pos[first_gid] = np.minimum(first_pos[first_gid], first_at)
+            left.add_counted(left_part)
+            right.add_counted(right_part)
+            n_docs_gram += per_doc
         if level is not None:
             ids[n] = level
 
