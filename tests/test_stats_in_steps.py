@@ -118,7 +118,8 @@ def test_bootstrap_weights_in_blocks_are_the_draws_of_one_call(monkeypatch: pyte
     uncertainty = sys.modules["analysis.stats.uncertainty"]
     counts, n_tokens, codes = _random_counts(5, n_docs=120, n_terms=6)
     whole = uncertainty.bootstrap_rate_ci(counts, n_tokens, codes, 3, n_boot=200, seed=4)
-    one_call = np.random.default_rng(9).multinomial(50, np.full(50, 1 / 50), size=200)
+    picks = np.random.default_rng(9).integers(0, 50, size=(200, 50))  # 200 resamples of 50 documents
+    one_call = np.stack([np.bincount(row, minlength=50) for row in picks])
     monkeypatch.setattr(uncertainty, "_MAX_WEIGHTS", 170)  # blocks of 3 resamples of 50 documents
     weights = uncertainty._resample_weights(np.random.default_rng(9), 50, 200)
     assert weights.dtype == np.uint16 and np.array_equal(weights, one_call)

@@ -6,7 +6,7 @@ the *document* as the unit (a nonparametric bootstrap of documents within the gr
 1993, the usual cluster bootstrap): resample the group's documents with replacement ``n_boot`` times,
 recompute the pooled rate sum(count) / sum(tokens) each time, and report the percentile interval.
 In simulation (tests/test_stats_meaning.py: 40 documents of random length, gamma-distributed document
-rates) the 95% interval covers the true rate 86% of the time with 10 documents, 91.5% with 40 and 94%
+rates) the 95% interval covers the true rate 86% of the time with 10 documents, 92% with 40 and 94%
 with 100 (BCa did no better there), against 83% for the token-level Poisson interval it replaces.
 Seeded, so a report is reproducible. Groups with fewer than two documents have no document-level
 variation to resample: their interval is NaN (say so; never draw it as certain). With only a handful of
@@ -37,16 +37,22 @@ def _weight_rows(n: int) -> int:
 
 
 def _resample_weights(rng: np.random.Generator, n: int, n_boot: int) -> np.ndarray:
-    """``n_boot`` multinomial resamples of ``n`` documents (how often each is drawn), as uint16 (uint32
-    in the unlikely case a document is drawn more than 65,535 times). Drawn a block of rows at a time:
-    the generator gives the same rows as one call for all of them."""
+    """``n_boot`` resamples of ``n`` documents drawn with replacement, as how often each document is
+    drawn (uint16; uint32 in the unlikely case a document is drawn more than 65,535 times).
+
+    Each resample is ``n`` uniform draws of a document, counted: the multinomial(n, 1/n, ..., 1/n)
+    weights of the document bootstrap, drawn a block of resamples at a time (numpy's own multinomial
+    makes one binomial draw per document and took 9 s for 1,000 resamples of 160,000 documents)."""
     rows = _weight_rows(n)
     out = np.empty((n_boot, n), dtype=np.uint16)
     for a in range(0, n_boot, rows):
-        drawn = rng.multinomial(n, np.full(n, 1.0 / n), size=min(rows, n_boot - a))
+        k = min(rows, n_boot - a)
+        picks = rng.integers(0, n, size=(k, n), dtype=np.int64)
+        picks += np.arange(k, dtype=np.int64)[:, None] * n  # resample r counts into its own row
+        drawn = np.bincount(picks.ravel(), minlength=k * n).reshape(k, n)
         if out.dtype == np.uint16 and drawn.max(initial=0) > np.iinfo(np.uint16).max:
             out = out.astype(np.uint32)
-        out[a : a + len(drawn)] = drawn
+        out[a : a + k] = drawn
     return out
 
 
