@@ -9,6 +9,7 @@ ingestion children and tokenizer pools included) every 0.2 s and keeps each proc
 peak of the whole tree. Parallel efficiency of 2 workers = T(1 worker) / (2 x T(2 workers)).
 
     .venv/bin/python benchmarks/bench_scale.py --sizes 100,1000 [--configs local,dask1,dask2] [--json out.json]
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000 --configs "" --report   # the report set alone
     make bench-scale
 
 The machine may be shared: the load average is printed before and after each run. The corpus folders go
@@ -153,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--report", action="store_true",
+                    help="also `report --no-slides` on each corpus (local engine, cold), after the configs")
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="textlab-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -164,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             n_files, real_mb = generate(corpus, mb)
             print(f"\n{real_mb:.0f} MB, {n_files} files (generated in {time.perf_counter() - t:.0f} s)", flush=True)
-            for name in args.configs.split(","):
+            for name in [c for c in args.configs.split(",") if c]:
                 extra = CONFIGS[name]
                 base = work / f"run-{mb:g}-{name}"
                 shutil.rmtree(base, ignore_errors=True)
@@ -190,6 +193,21 @@ def main(argv: list[str] | None = None) -> int:
                 for r in (ing, st):
                     if r["stderr_tail"]:
                         print(r["stderr_tail"], file=sys.stderr)
+                shutil.rmtree(base, ignore_errors=True)
+            if args.report:
+                base = work / f"run-{mb:g}-report"
+                shutil.rmtree(base, ignore_errors=True)
+                rep = run([sys.executable, "-m", "analysis", "report", "--corpus", str(corpus), "--out",
+                           str(base / "reports"), "--no-slides"], base / "cache")  # fmt: skip
+                results.append({"mb": round(real_mb), "files": n_files, "config": "report", "report": rep})
+                print(
+                    f"{real_mb:6.0f} MB report {rep['wall_s']:>7} s (rc {rep['rc']}, main {rep['main_peak_mb']:.0f} MB, "
+                    f"largest other (a notebook kernel) {rep['max_other_peak_mb']:.0f} MB, tree {rep['tree_peak_mb']:.0f} MB; "
+                    f"load {rep['load_before']} -> {rep['load_after']})",
+                    flush=True,
+                )
+                if rep["stderr_tail"]:
+                    print(rep["stderr_tail"], file=sys.stderr)
                 shutil.rmtree(base, ignore_errors=True)
             by = {r["config"]: r for r in results if r["mb"] == round(real_mb)}
             if "dask1" in by and "dask2" in by:
