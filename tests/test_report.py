@@ -395,15 +395,21 @@ def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
 
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
-    _notebook(nbs / "a-one.ipynb", "print('one')", "第一份")
-    _notebook(nbs / "b-two.ipynb", "print('two')", "第二份")
+    show_jobs = "import os; print('jobs=' + os.environ.get('TEXTLAB_JOBS', '?'))"
+    _notebook(nbs / "a-one.ipynb", show_jobs, "第一份")
+    _notebook(nbs / "b-two.ipynb", show_jobs, "第二份")
+    monkeypatch.delenv("TEXTLAB_JOBS", raising=False)
+    cores = config.n_jobs_default()
     monkeypatch.setenv("TEXTLAB_MEMORY_MB", "1")  # below one kernel: still one at a time, and said
     assert report.run_reports(small_corpus, None, tmp_path / "out", notebooks_dir=nbs, progress=True) == 0
     assert json.loads((tmp_path / "out" / "timings.json").read_text(encoding="utf-8"))["jobs"] == 1
     assert "1 notebook at a time" in capsys.readouterr().err
+    assert f"jobs={cores}" in (tmp_path / "out" / "a-one.html").read_text(encoding="utf-8")  # one kernel: every core
     monkeypatch.delenv("TEXTLAB_MEMORY_MB")
     assert report.run_reports(small_corpus, None, tmp_path / "out2", notebooks_dir=nbs, progress=False) == 0
     assert json.loads((tmp_path / "out2" / "timings.json").read_text(encoding="utf-8"))["jobs"] == 2
+    # two kernels share the cores: each one's worker processes and threads take half of them
+    assert f"jobs={max(1, cores // 2)}" in (tmp_path / "out2" / "b-two.html").read_text(encoding="utf-8")
 
 
 def test_workers_start_before_the_corpus_is_loaded_and_stop_when_ingestion_fails(

@@ -355,6 +355,9 @@ def _worker(tasks: Any, results: Any, cwd: str, show_code: bool, fresh_kernels: 
                 if km is None or not kernels.kernel_alive(km):
                     if km is not None:
                         kernels.stop_kernel(km)
+                    if task.get("kernel_jobs") and "TEXTLAB_JOBS" not in os.environ:
+                        # the kernels share the cores: a kernel's worker processes and threads take its share
+                        os.environ["TEXTLAB_JOBS"] = str(task["kernel_jobs"])
                     t0 = time.perf_counter()
                     km = None
                     km = kernels.start_kernel(cwd)
@@ -630,6 +633,8 @@ def run_reports(
             for nb in notebooks
         ]
         n_workers = max(1, min(jobs or _kernels_that_fit(docs), len(tasks)))
+        for task in tasks:
+            task["kernel_jobs"] = max(1, config.n_jobs_default() // n_workers)
         if jobs is None and n_workers < min(DEFAULT_JOBS, len(tasks)) and progress:
             print(
                 f"report: {n_workers} notebook at a time: {DEFAULT_JOBS} kernels of this corpus (about "

@@ -30,7 +30,6 @@ goes in score order a batch at a time and stops once ``top_n`` phrases occur.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
@@ -180,22 +179,25 @@ class _KeyCounts:
         return keys[order], counts[order]
 
 
-#: Chunks counted at once, in threads (numpy and pandas' hash tables release the GIL for most of the work).
-_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Chunks counted at once at most, in threads (numpy and pandas' hash tables release the GIL for most of
+#: the work); no more than ``config.n_jobs_default()`` (a report running two kernels gives each one core).
+_MAX_THREADS = 2
 
 
 def _in_threads(work: Callable[..., Any], chunks: list[tuple[int, int]]) -> Iterator[Any]:
     """``work(a, b)`` of every chunk, in chunk order (so the sums are made in the same order as in one
-    thread), up to ``_THREADS`` chunks at a time and a few ahead."""
-    if _THREADS == 1 or len(chunks) < 2:
+    thread), in up to ``_MAX_THREADS`` threads (no more than ``config.n_jobs_default()``), one chunk
+    ahead per thread."""
+    threads = min(_MAX_THREADS, config.n_jobs_default())
+    if threads == 1 or len(chunks) < 2:
         for a, b in chunks:
             yield work(a, b)
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(_THREADS) as pool:
-        pending = [pool.submit(work, a, b) for a, b in chunks[: 2 * _THREADS]]
-        for a, b in chunks[2 * _THREADS :]:
+    with ThreadPoolExecutor(threads) as pool:
+        pending = [pool.submit(work, a, b) for a, b in chunks[:threads]]
+        for a, b in chunks[threads:]:
             yield pending.pop(0).result()
             pending.append(pool.submit(work, a, b))
         for future in pending:
