@@ -45,10 +45,9 @@ def counts_of(docs: Any) -> tuple[Any, np.ndarray, np.ndarray] | None:
     if content is None:
         return None
     path = _folder() / f"{_key(content)}.npz"
-    if path.exists():
-        found = _read(path)
-        if found is not None:
-            return found
+    found = _read(path)
+    if found is not None:
+        return found
     built = docs.sparse_counts()
     if built is not None:
         _write(path, *built)
@@ -59,7 +58,11 @@ def _read(path: Path) -> tuple[Any, np.ndarray, np.ndarray] | None:
     import scipy.sparse as sp
 
     try:
-        with np.load(path, allow_pickle=False) as f:
+        handle = path.open("rb")  # once open, a file replaced or removed meanwhile is still read whole
+    except OSError:
+        return None
+    try:
+        with handle, np.load(handle, allow_pickle=False) as f:
             a = {name: f[name] for name in _ARRAYS}
         n_docs, n_terms = (int(x) for x in a["shape"])
         data, indices, indptr, lengths = a["data"], a["indices"], a["indptr"], a["lengths"]
