@@ -19,7 +19,7 @@ A run over unchanged documents reads the rows back and scans no text.
 ``scan_ahead`` starts scanning the documents the cache lacks in background worker processes (one core
 fewer than ``n_jobs``: the calling process keeps one) and returns at once: the ``stats`` command calls
 it once the corpus is tokenized, so the scan runs on the core its statistics leave idle, and
-``counts_table`` later takes the rows from there (scanning the chunks no worker has started itself).
+``slogan_rows`` later takes the rows from there (scanning the chunks no worker has started itself).
 """
 
 from __future__ import annotations
@@ -352,7 +352,7 @@ def scan_ahead(
     texts: Any, *, hashes: Sequence[str] | None = None, lexicon: Any = None, split_compound: bool = True
 ) -> bool:
     """Start scanning, in background worker processes (``n_jobs - 1`` of them), the texts the slogan cache
-    lacks; the next ``counts_table`` with the same lexicon and option takes their rows from there instead
+    lacks; the next ``slogan_rows`` with the same lexicon and option takes their rows from there instead
     of scanning. Returns at once: True if texts were handed to the background scan (not for little
     text, nor on one core).
 
@@ -406,7 +406,7 @@ def scan_ahead(
             ahead.add(list(first), new_texts)
         else:
             ahead.add_source(source, positions)
-    except OSError:  # no worker processes here: counts_table scans as usual
+    except OSError:  # no worker processes here: slogan_rows scans as usual
         return False
     return True
 
@@ -461,7 +461,7 @@ def _store(key: str) -> Any:
     return ShardStore(config.CACHE_DIR / "slogans" / key[:16], key, _parse, "slogan cache")
 
 
-# Shards read and verified in this process, by (path, key, size, mtime): scan_ahead and counts_table of one
+# Shards read and verified in this process, by (path, key, size, mtime): scan_ahead and slogan_rows of one
 # run read each shard once; a file written since (replaced, damaged) is read and checked again.
 _READ_MEMO: dict[tuple[str, str, int, int], Any] = {}
 
@@ -494,22 +494,6 @@ class SloganRows(NamedTuple):
     kind: np.ndarray
     count: np.ndarray
     alone: np.ndarray
-
-
-def counts_table(texts: Any, doc_ids: np.ndarray, lex: Any, split_compound: bool) -> pd.DataFrame:
-    """Columns doc_id, slogan, kind, count, count_standalone: the rows of ``slogan_rows`` with strings."""
-    from analysis.stats.slogans import KINDS
-
-    r = slogan_rows(texts, lex, split_compound)
-    return pd.DataFrame(
-        {
-            "doc_id": np.asarray(doc_ids, dtype=object)[r.doc],
-            "slogan": r.vocab[r.codes] if len(r.codes) else np.zeros(0, dtype=object),
-            "kind": np.asarray(KINDS, dtype=object)[r.kind.astype(np.int64)],
-            "count": r.count,
-            "count_standalone": r.alone,
-        }
-    )
 
 
 def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:

@@ -681,29 +681,21 @@ def slogan_counts(
     (the ``stats`` command: the texts are read a partition at a time).
     """
     _require_columns(corpus, ["doc_id", "text"], "slogan_counts", texts)
-    ks = _check_kinds(kinds)
-    lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
-    from analysis.stats._slogan_cache import counts_table
-
-    doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
-    out = counts_table(corpus["text"] if texts is None else texts, doc_ids, lex, split_compound)  # cached per text
-    if ks is not None and len(out):
-        keep = out["kind"].isin(ks).to_numpy(copy=True)
-        if "lexicon" in ks:  # kinds=["lexicon"] means the lexicon's formulations, numbered ones (两个维护) included
-            keep |= out["slogan"].isin(lex.terms).to_numpy()
-        out = out[keep].reset_index(drop=True)
+    corpus = corpus.reset_index(drop=True)
+    counts = _doc_counts(corpus, lexicon, kinds, split_compound, texts)  # cached per text
     cols = ["doc_id", "slogan", "kind", "count", "count_standalone"]
-    if out.empty:
+    if counts.empty:
         return pd.DataFrame({c: pd.Series(dtype=np.int64 if c.startswith("count") else object) for c in cols})
-    if pd.Index(doc_ids).is_unique:
-        return out  # one document per doc_id: its rows are already in the order below
-    out = out.groupby(["doc_id", "slogan", "kind"], sort=False, as_index=False)[["count", "count_standalone"]].sum()
-    out["count"] = out["count"].astype(np.int64)
-    out["count_standalone"] = out["count_standalone"].astype(np.int64)
-    order = {d: i for i, d in enumerate(dict.fromkeys(doc_ids))}
-    out["_o"] = out["doc_id"].map(order)
-    out = out.sort_values(["_o", "count", "slogan"], ascending=[True, False, True], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)[cols]
+    doc_ids = corpus["doc_id"].astype(str).to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "doc_id": doc_ids[counts["_row"].to_numpy()],
+            "slogan": counts["slogan"].to_numpy(dtype=object),
+            "kind": counts["kind"].to_numpy(dtype=object),
+            "count": counts["count"].to_numpy(dtype=np.int64),
+            "count_standalone": counts["count_standalone"].to_numpy(dtype=np.int64),
+        }
+    )
 
 
 def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str, str, int, int]]:
