@@ -12,6 +12,7 @@ atomically; only the newest ``MAX_FILES`` are kept (each is about half the size 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -31,10 +32,15 @@ def _folder() -> Path:
     return config.CACHE_DIR / "dtm"
 
 
-def _key(content: str) -> str:
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
     from analysis import tokens
 
-    spec = {"format": _FORMAT, "content": content, "code": hashlib.sha256(Path(tokens.__file__).read_bytes()).hexdigest()}
+    return hashlib.sha256(Path(tokens.__file__).read_bytes()).hexdigest()
+
+
+def _key(content: str) -> str:
+    spec = {"format": _FORMAT, "content": content, "code": _code_digest()}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
@@ -102,8 +108,6 @@ def _write(path: Path, counts: Any, features: np.ndarray, lengths: np.ndarray) -
     }  # fmt: skip
     try:
         _io.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
-        files = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime_ns)
-        for old in files[:-MAX_FILES]:
-            old.unlink(missing_ok=True)
+        _io.keep_newest(path.parent, "*.npz", MAX_FILES)
     except OSError as exc:
         warnings.warn(f"document-term cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)

@@ -50,6 +50,17 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     return Path(target)
 
 
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the ``keep`` most recently written files of ``folder`` matching ``pattern`` (a
+    cache's bound). A file another process removes meanwhile is simply gone."""
+    dated = []
+    for path in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            dated.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(dated)[: max(0, len(dated) - keep)]:
+        path.unlink(missing_ok=True)
+
+
 def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Atomically write ``text`` to ``target`` (UTF-8 by default).
 

@@ -13,6 +13,7 @@ is computed again with a warning. Only the newest ``MAX_FILES`` files are kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -38,6 +39,7 @@ def _folder() -> Path:
     return config.CACHE_DIR / "phrases"
 
 
+@functools.lru_cache(maxsize=1)
 def _rules_digest() -> str:
     from analysis.stats import phrases
 
@@ -71,9 +73,7 @@ def _write(path: Path, table: pd.DataFrame) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _io.write_bytes(path, buf.getvalue())
-        files = sorted(path.parent.glob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
-        for old in files[:-MAX_FILES]:
-            old.unlink(missing_ok=True)
+        _io.keep_newest(path.parent, "*.parquet", MAX_FILES)
     except OSError as exc:
         warnings.warn(f"phrase cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
 
