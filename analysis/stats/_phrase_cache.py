@@ -1,7 +1,8 @@
 """Phrase discovery's two costly results, kept under ``<cache_dir>/phrases/``.
 
 * ``candidates-<key>.parquet``: the counted and scored n-grams of a token stream (``phrases._count_ngrams``),
-  keyed by the sha256 of the stream itself (vocabulary, codes, document lengths), ``min_count``,
+  keyed by the stream's name (the token cache's ``TokenLists.content_key``, else the sha256 of the
+  vocabulary, codes and document lengths), ``min_count``,
   ``max_len`` and the source code of ``phrases.py`` (any edit of the rules is a new key). Counting takes
   about a minute for 1 GB of text; reading the table back takes a second.
 * ``verbatim-<key>.parquet``: how often each phrase looked up so far occurs in a set of texts, and in
@@ -78,20 +79,21 @@ def _write(path: Path, table: pd.DataFrame) -> None:
         warnings.warn(f"phrase cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
 
 
-def candidates(
-    vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray, min_count: int, max_len: int,
-    count: Callable[[], pd.DataFrame],
-) -> pd.DataFrame:
-    """The table ``count()`` gives for this token stream and these settings, from the cache when there."""
-    h = hashlib.sha256()
-    spec = {"format": _FORMAT, "rules": _rules_digest(), "min_count": int(min_count), "max_len": int(max_len),
-            "pandas": pd.__version__}  # fmt: skip
-    h.update(json.dumps(spec, sort_keys=True).encode())
-    h.update("\x00".join(map(str, vocab)).encode("utf-8", "surrogatepass"))
+def stream_digest(vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray) -> str:
+    """sha256 naming a token stream (vocabulary, codes, document lengths) that has no cheaper name."""
+    h = hashlib.sha256("\x00".join(map(str, vocab)).encode("utf-8", "surrogatepass"))
     for arr, dtype in ((codes, np.int32), (lengths, np.int64)):
         h.update(b"|")
         h.update(np.ascontiguousarray(arr, dtype=dtype).data)
-    path = _folder() / f"candidates-{h.hexdigest()}.parquet"
+    return h.hexdigest()
+
+
+def candidates(stream: str, min_count: int, max_len: int, count: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The table ``count()`` gives for the token stream named ``stream`` (``TokenLists.content_key`` or
+    ``stream_digest``) and these settings, from the cache when there."""
+    spec = {"format": _FORMAT, "rules": _rules_digest(), "min_count": int(min_count), "max_len": int(max_len),
+            "pandas": pd.__version__, "stream": stream}  # fmt: skip
+    path = _folder() / f"candidates-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()}.parquet"
     table = _read(path, CANDIDATE_COLUMNS)
     if table is not None:
         return table

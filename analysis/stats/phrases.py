@@ -373,18 +373,24 @@ def discover_phrases(
         raise AnalysisError(f"max_len must be >= 2, got {max_len}")
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
-    vocab, codes, lengths = _flat_of(tokens)
-    known = known_words(dictionary)
-    if len(codes) == 0:
-        return _empty()
     from analysis.stats import _phrase_cache
+    from analysis.tokens import TokenLists
+
+    known = known_words(dictionary)
+    docs = getattr(tokens, "docs", tokens)
+    # the token cache's lists name their content cheaply: a cached count is then found without
+    # gathering the codes; other token lists are named by the stream itself
+    content = docs.content_key() if isinstance(docs, TokenLists) else None
+    flat = _flat_of(tokens) if content is None else None
+    key = f"token-lists:{content}" if content is not None else _phrase_cache.stream_digest(*flat)
 
     def count() -> pd.DataFrame:
-        frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len)
+        vocab, codes, lengths = flat if flat is not None else _flat_of(tokens)
+        frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len) if len(codes) else []
         out = pd.concat(frames, ignore_index=True) if frames else _empty()[list(_phrase_cache.CANDIDATE_COLUMNS)]
         return out.astype(_phrase_cache.CANDIDATE_COLUMNS)
 
-    out = _phrase_cache.candidates(vocab, codes, lengths, min_count, max_len, count)  # counted once per stream
+    out = _phrase_cache.candidates(key, min_count, max_len, count)  # counted once per stream
     if out.empty:
         return _empty()
     out["score"] = np.maximum(out["pmi"], 0.0) * np.minimum(out["left_entropy"], out["right_entropy"])
@@ -425,7 +431,7 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
 
     texts: list[str] | None = None
 
-    def count(phrases: list[str]) -> dict[str, tuple[int, int]]:
+    def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
         nonlocal texts
         if texts is None:
             texts = [text for text in corpus["text"] if isinstance(text, str)]
@@ -443,7 +449,7 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     kept, n_kept = [], 0
     for start in range(0, len(out), batch):
         part = out.iloc[start : start + batch].copy()
-        found = known.lookup(list(part["phrase"]), count)  # one pass over the texts for the new ones
+        found = known.lookup(list(part["phrase"]), look_up)  # one pass over the texts for the new ones
         pairs = [found[p] for p in part["phrase"]]
         part["count_verbatim"] = pd.array([c for c, _ in pairs], dtype="Int64")
         part["docs_verbatim"] = pd.array([d for _, d in pairs], dtype="Int64")
