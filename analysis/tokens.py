@@ -56,7 +56,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
@@ -740,6 +740,7 @@ class _Block:
     vocab: np.ndarray  # object (str)
     codes: np.ndarray  # integer codes into vocab, all rows concatenated
     offsets: np.ndarray  # int64, rows + 1
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_encoded(cls, enc: _Encoded) -> _Block:
@@ -755,21 +756,13 @@ class _Block:
 
     def digest(self) -> str:
         """sha256 of the block's vocabulary, codes and offsets (computed once: a block is never changed)."""
-        known = _BLOCK_DIGESTS.get(id(self))
-        if known is not None and known[0]() is self:
-            return known[1]
-        h = hashlib.sha256("\x00".join(map(str, self.vocab)).encode("utf-8", "surrogatepass"))
-        for arr in (self.codes, self.offsets):
-            h.update(b"|")
-            h.update(np.ascontiguousarray(arr).view(np.uint8))
-        _BLOCK_DIGESTS[id(self)] = (weakref.ref(self), h.hexdigest())
-        if len(_BLOCK_DIGESTS) > 4 * _READ_MEMO_MAX:
-            for k in [k for k, (ref, _) in _BLOCK_DIGESTS.items() if ref() is None]:
-                del _BLOCK_DIGESTS[k]
-        return h.hexdigest()
-
-
-_BLOCK_DIGESTS: dict[int, tuple[Any, str]] = {}
+        if self._digest is None:
+            h = hashlib.sha256("\x00".join(map(str, self.vocab)).encode("utf-8", "surrogatepass"))
+            for arr in (self.codes, self.offsets):
+                h.update(b"|")
+                h.update(np.ascontiguousarray(arr).view(np.uint8))
+            self._digest = h.hexdigest()
+        return self._digest
 
 
 # ------------------------------------------------------------------------------------------- cache
