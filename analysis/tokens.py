@@ -665,6 +665,18 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         return counts, features, lengths.astype(np.int64)
 
 
+def factorized(lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Token lists as (vocabulary in order of first appearance, int32 code of every token in document
+    order, tokens per document): the form ``TokenLists.flat_codes`` gives, for plain lists."""
+    import pandas as pd
+
+    lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
+    words = np.empty(int(lengths.sum()), dtype=object)
+    words[:] = [t for d in lists for t in d]
+    codes, uniques = pd.factorize(words)
+    return np.asarray(uniques, dtype=object), np.asarray(codes, dtype=np.int32), lengths
+
+
 def _one_vocabulary(blocks: list[_Block], *, sort: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One vocabulary over the blocks (a word in two blocks: one code; ``sort``: in code point order,
     else by first appearance): (where each block's words start in the concatenation, int32 code of

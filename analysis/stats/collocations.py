@@ -214,19 +214,14 @@ def collocations(
 def _codes_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(vocabulary, integer code of every token in document order, tokens per document): the token
     cache's codes when ``tokens`` holds them (no Python list is made), else the lists factorised."""
-    from analysis.tokens import TokenLists
+    from analysis.tokens import TokenLists, factorized
 
     docs = getattr(tokens, "docs", tokens)
     flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
     if flat is not None:
         vocab, codes, lengths = flat
         return np.asarray(vocab, dtype=object), codes, np.asarray(lengths, dtype=np.int64)
-    lists = _docs_of(tokens)
-    lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
-    words = np.empty(int(lengths.sum()), dtype=object)
-    words[:] = [t for d in lists for t in d]
-    codes, vocab = pd.factorize(words)
-    return np.asarray(vocab, dtype=object), np.asarray(codes, dtype=np.int64), lengths
+    return factorized(_docs_of(tokens))
 
 
 def _window_counts(

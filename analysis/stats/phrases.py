@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +104,7 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Codes are numbered by first appearance, as factorising the concatenated tokens would; the cached
     ``TokenLists`` of ``tokenize`` give theirs without a Python string per token."""
-    from analysis.tokens import TokenLists
+    from analysis.tokens import TokenLists, factorized
 
     docs = getattr(tokens, "docs", tokens)
     flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
@@ -121,12 +120,7 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         number = np.full(len(vocab), -1, dtype=np.int32)
         number[used] = np.arange(len(used), dtype=np.int32)
         return np.asarray(vocab, dtype=object)[used], number[codes], lengths
-    lists = _docs_of(tokens)
-    lengths = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
-    words = np.empty(int(lengths.sum()), dtype=object)
-    words[:] = list(chain.from_iterable(lists))
-    codes, uniques = pd.factorize(words)
-    return np.asarray(uniques, dtype=object), codes.astype(np.int32), lengths
+    return factorized(_docs_of(tokens))
 
 
 def _run_starts(ordered: np.ndarray) -> np.ndarray:
