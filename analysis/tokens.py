@@ -665,6 +665,13 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         return counts, features, lengths.astype(np.int64)
 
 
+def list_lengths(docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """Tokens per document (int64): from a ``TokenLists``'s codes without making its lists, else counted."""
+    if isinstance(docs, TokenLists):
+        return docs.lengths()
+    return np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+
+
 def factorized(lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Token lists as (vocabulary in order of first appearance, int32 code of every token in document
     order, tokens per document): the form ``TokenLists.flat_codes`` gives, for plain lists."""

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis.errors import AnalysisError
@@ -163,9 +162,9 @@ def document_table(docs: pd.DataFrame, tokens: Any | None = None) -> pd.DataFram
         }
     )
     if tokens is not None:
-        counted = getattr(tokens.docs, "lengths", None)  # TokenLists: from the codes, no list made
-        n = counted() if callable(counted) else [len(t) for t in tokens.docs]
-        lengths = pd.Series(np.asarray(n, dtype=np.int64), index=tokens.docvars["doc_id"].to_numpy())
+        from analysis.tokens import list_lengths
+
+        lengths = pd.Series(list_lengths(tokens.docs), index=tokens.docvars["doc_id"].to_numpy())  # no list made
         lengths = lengths[~lengths.index.duplicated(keep="last")]  # as a dict would: the last of a doc_id wins
         out.insert(4, "tokens", docs["doc_id"].map(lengths).astype("Int64"))
     return out.sort_values("chars", ascending=False, kind="stable").reset_index(drop=True)

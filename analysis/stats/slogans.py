@@ -896,8 +896,9 @@ def _doc_sizes(corpus: pd.DataFrame, tokens: Any | None) -> tuple[pd.Series, str
     docs = getattr(tokens, "docs", None)
     if docs is None:
         raise AnalysisError("tokens must have .docs (token lists), e.g. analysis.tokens.tokenize(corpus)")
-    counted = getattr(docs, "lengths", None)  # analysis.tokens.TokenLists: no list is made
-    lengths = counted() if callable(counted) else np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    from analysis.tokens import list_lengths
+
+    lengths = list_lengths(docs)  # analysis.tokens.TokenLists: no list is made
     docvars = getattr(tokens, "docvars", None)
     if isinstance(docvars, pd.DataFrame) and "doc_id" in docvars.columns:
         if len(docvars) != len(lengths):
