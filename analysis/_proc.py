@@ -51,3 +51,18 @@ def _watch_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="textlab-parent-watch", daemon=True).start()
+
+
+def release_memory() -> None:
+    """Give the memory freed since the last large work back to the operating system: a collection,
+    Arrow's unused pool memory, and the C heap's free pages (glibc ``malloc_trim``). Freed memory
+    otherwise stays in the process's resident set while its children (notebook kernels) run."""
+    import gc
+
+    gc.collect()
+    if "pyarrow" in sys.modules:
+        with contextlib.suppress(Exception):
+            sys.modules["pyarrow"].default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

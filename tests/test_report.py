@@ -412,6 +412,43 @@ def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
     assert f"jobs={max(1, cores // 2)}" in (tmp_path / "out2" / "b-two.html").read_text(encoding="utf-8")
 
 
+def test_one_kernel_leaves_a_core_that_warms_the_slogan_cache(
+    tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one kernel at a time (a large corpus) the idle core scans the slogans in a process of its
+    own; the notebook's count waits for it and scans nothing itself (issue 12: at 1 GB the kernel forked
+    two scan processes of its own size)."""
+    monkeypatch.setattr(report, "WARMUP_MIN_DOCS", 0)
+    monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    check = (
+        "import importlib, pathlib, time\nimport analysis as tl\n"
+        "sc = importlib.import_module('analysis.stats._slogan_cache')\n"
+        "locks = lambda: list(pathlib.Path(sc.config.CACHE_DIR, 'slogans').rglob('warming.lock'))\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not locks() and time.monotonic() < deadline:\n    time.sleep(0.05)\n"
+        "assert locks(), 'no warm-up ran'\n"
+        "def no_scan(*args, **kwargs):\n    raise AssertionError('the kernel scanned')\n"
+        "sc._scan = no_scan\n"
+        "counts = tl.slogan_counts(tl.load_corpus(corpus, progress=False))\n"
+        "assert '全面从严治党' in set(counts['slogan']), counts\n"
+    )
+    _notebook(nbs / "a-warm.ipynb", check, "提法")
+    out = tmp_path / "out"
+    assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False) == 0
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert timings["slogan_warmup"]["returncode"] in (0, -15)  # done, or stopped as it ended
+    assert list(private_cache.glob("slogans/*/shard-*.arrow"))
+    # a small corpus: no warm-up (its kernel scans faster than a process starts)
+    monkeypatch.setattr(report, "WARMUP_MIN_DOCS", 2)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    _notebook(plain / "a-plain.ipynb", "print('plain')", "无")
+    assert report.run_reports(small_corpus, None, tmp_path / "out2", notebooks_dir=plain, jobs=1, progress=False) == 0
+    assert "slogan_warmup" not in json.loads((tmp_path / "out2" / "timings.json").read_text(encoding="utf-8"))
+
+
 def test_workers_start_before_the_corpus_is_loaded_and_stop_when_ingestion_fails(
     tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -69,9 +69,9 @@ def test_only_new_documents_are_scanned(own_cache, monkeypatch):
     scanned: list[int] = []
     real = _slogan_cache._scan
 
-    def counting(texts, lex, split_compound):
+    def counting(texts, lex, split_compound, *rest):
         scanned.append(len(texts))
-        return real(texts, lex, split_compound)
+        return real(texts, lex, split_compound, *rest)
 
     monkeypatch.setattr(_slogan_cache, "_scan", counting)
     more = pd.concat([_corpus(10), pd.DataFrame({"doc_id": ["new"], "text": ["新的“两个维护”"]})], ignore_index=True)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import gc
 import hashlib
 import json
 import os
@@ -48,10 +47,10 @@ import pandas as pd
 
 from analysis import _io, _runguard, config
 from analysis._checks import require_finite
-from analysis._proc import die_with_parent
+from analysis._proc import die_with_parent, release_memory
 from analysis.errors import AnalysisError
 from analysis.plots.style import FIGURE_STYLES, resolve_lang
-from analysis.report import kernels, pages
+from analysis.report import kernels, pages, warmup
 
 __all__ = [
     "NotebookResult",
@@ -63,6 +62,8 @@ __all__ = [
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: Notebooks executed at the same time (worker processes, each with its own kernel).
 DEFAULT_JOBS = 2
+# From this many documents up, a core the kernels leave idle warms the slogan cache (report.warmup).
+WARMUP_MIN_DOCS = 2_000
 #: Longest time one notebook cell may run, in seconds.
 CELL_TIMEOUT = 1800
 #: Parameters the runner sets itself for every notebook (users set the others with ``params``).
@@ -585,6 +586,7 @@ def run_reports(
     timings: dict[str, Any] = {}
 
     # started before the corpus is loaded: a forked worker inherits none of it
+    warm: warmup.Warmup | None = None
     pool = _Pool.start(
         max(1, min(jobs or DEFAULT_JOBS, len(notebooks))), str(nb_dir.resolve()), show_code, fresh_kernels
     )
@@ -604,6 +606,7 @@ def run_reports(
             effective["where"] = _apply_where(result, where, stage / "data")
         report_df = result.report
         del result  # the corpus table is not kept while the notebooks run
+        release_memory()
 
         t = time.perf_counter()
         # The document variables whole, the texts a partition at a time: the runner never holds the corpus
@@ -612,7 +615,7 @@ def run_reports(
         with texts:
             for _ in tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts):
                 pass  # warms the shared cache: the notebooks only read it
-        gc.collect()
+        release_memory()
         timings["tokenize_s"] = time.perf_counter() - t
 
         tasks = [
@@ -642,10 +645,15 @@ def run_reports(
                 f"{config.memory_budget() / 2**30:.1f} GB (set TEXTLAB_MEMORY_MB to change it)",
                 file=sys.stderr,
             )
+        if n_workers < config.n_jobs_default() and len(docs) >= WARMUP_MIN_DOCS:
+            # one kernel at a time leaves a core idle: it scans the slogans the notebooks will count
+            warm = warmup.start(parquet)
         t = time.perf_counter()
         results = _run_workers(tasks, n_workers, pool, progress)
     finally:
         pool.stop()
+        if warm is not None:
+            timings["slogan_warmup"] = warm.finish()
     timings["notebooks_wall_s"] = time.perf_counter() - t
     ordered = [results[task["name"]] for task in tasks]
     t = time.perf_counter()

@@ -20,16 +20,24 @@ A run over unchanged documents reads the rows back and scans no text.
 fewer than ``n_jobs``: the calling process keeps one) and returns at once: the ``stats`` command calls
 it once the corpus is tokenized, so the scan runs on the core its statistics leave idle, and
 ``slogan_rows`` later takes the rows from there (scanning the chunks no worker has started itself).
+
+``warm`` fills the cache for an ingested ``corpus.parquet`` in a process of its own (the report runner
+starts it on the core its one notebook kernel leaves idle). While it runs it holds an exclusive lock on
+``<store>/warming.lock``; a ``slogan_rows`` that lacks documents waits for that lock, then reads what
+the warm-up wrote, instead of scanning the same texts again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import sys
+import time
 import unicodedata
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -235,12 +243,15 @@ def _is_source(texts: Any) -> bool:
     return all(hasattr(texts, a) for a in ("hashes", "select", "batches")) and not isinstance(texts, (list, pd.Series))
 
 
-def _scan(texts: list[str], lex: Any, split_compound: bool) -> list[list[tuple[str, str, int, int]]]:
-    """Rows of every text: in worker processes (as the tokenizer's) when there is enough text."""
+def _scan(
+    texts: list[str], lex: Any, split_compound: bool, parallel: bool = True
+) -> list[list[tuple[str, str, int, int]]]:
+    """Rows of every text: in worker processes (as the tokenizer's) when there is enough text, unless
+    not ``parallel``."""
     from analysis.stats.slogans import _doc_rows
 
     total = sum(len(t) for t in texts)
-    n_jobs = config.n_jobs_default()
+    n_jobs = config.n_jobs_default() if parallel else 1
     if n_jobs < 2 or total < _PARALLEL_MIN_CHARS or len(texts) < 2:
         return [_doc_rows(t, lex, split_compound) for t in texts]
     from concurrent.futures import ProcessPoolExecutor
@@ -496,11 +507,15 @@ class SloganRows(NamedTuple):
     alone: np.ndarray
 
 
-def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:
+def slogan_rows(
+    texts: Any, lex: Any, split_compound: bool, *, wait: bool = True, parallel: bool = True, keep: bool = False
+) -> SloganRows:
     """Every document's rows (see ``slogans._doc_rows``) in corpus order; a text that is no str has none.
     ``texts``: the text column (only the texts not in the cache become Python strings), or an
     ``analysis.engine.texts.CorpusTexts`` (its content hashes; the texts not in the cache are read and
-    scanned a partition at a time)."""
+    scanned a partition at a time). ``wait``: when documents are missing and a ``warm`` of this cache
+    runs, wait for it and take its rows (``warm`` itself passes False). ``parallel=False``: scan in this
+    process only. ``keep``: write the new rows to the cache however little text they come from."""
     from analysis._shards import MAX_SHARDS
     source = None if isinstance(texts, pd.Series) else texts
     if source is not None:
@@ -515,19 +530,28 @@ def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:
     # hash -> (source number, row); sources are the flattened shards, newest first, then the new rows
     where: dict[str, tuple[int, int]] = {}
     sources: list[_Flat] = []
-    shard_paths = store.shards()
-    for path in reversed(shard_paths):
-        if len(where) == len(wanted):
-            break
-        shard = _read(store, path)
-        if shard is None:
-            continue
-        shard_hashes, flat = shard
-        k = len(sources)
-        sources.append(flat)
-        for row, h in enumerate(shard_hashes):
-            if h in wanted and h not in where:
-                where[h] = (k, row)
+    seen: set[Path] = set()
+
+    def take_shards() -> None:
+        for path in reversed(store.shards()):
+            if len(where) == len(wanted):
+                break
+            if path in seen:
+                continue
+            seen.add(path)
+            shard = _read(store, path)
+            if shard is None:
+                continue
+            shard_hashes, flat = shard
+            k = len(sources)
+            sources.append(flat)
+            for row, h in enumerate(shard_hashes):
+                if h in wanted and h not in where:
+                    where[h] = (k, row)
+
+    take_shards()
+    if wait and len(where) < len(wanted) and _wait_for_warm(store):
+        take_shards()  # what the warm-up wrote meanwhile
     todo = [h for h in wanted if h not in where]
     early, early_chars = _ahead_rows(key, lex, bool(todo))  # what a background scan (scan_ahead) found
     todo = [h for h in todo if h not in early]
@@ -536,16 +560,16 @@ def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:
             rest, todo, rows, n_chars = set(todo), [], [], 0
             for part_hashes, part_texts in source.batches(rest) if rest else ():
                 todo += part_hashes
-                rows += _scan(part_texts, lex, split_compound)
+                rows += _scan(part_texts, lex, split_compound, parallel)
                 n_chars += sum(len(t) for t in part_texts)
         else:
             first = _first_positions(hashes)
             new_texts = _texts_at(texts, [first[h] for h in todo])
-            rows = _scan(new_texts, lex, split_compound) if todo else []
+            rows = _scan(new_texts, lex, split_compound, parallel) if todo else []
             n_chars = sum(len(t) for t in new_texts)
         todo, rows = todo + list(early), rows + list(early.values())
         table = _table(todo, rows)
-        if n_chars + early_chars >= _WRITE_MIN_CHARS:
+        if keep or n_chars + early_chars >= _WRITE_MIN_CHARS:
             store.write(table)
             if len(store.shards()) > MAX_SHARDS:
                 _compact(store)
@@ -555,6 +579,87 @@ def slogan_rows(texts: Any, lex: Any, split_compound: bool) -> SloganRows:
         sources.append(flat)
         where.update((h, (k, row)) for row, h in enumerate(todo))
     return _gather(hashes, where, sources)
+
+
+# ------------------------------------------------------------------------------------------ warming
+_WARM_LOCK = "warming.lock"
+# A kernel waits this long at most for a warm-up (a stuck one must not hold a report forever).
+_WARM_WAIT_S = 1800.0
+
+
+@contextlib.contextmanager
+def _warming(store: Any) -> Iterator[bool]:
+    """Hold the store's warm-up lock (exclusive) for the block; yields False when another warm-up
+    holds it already (or locks are not available here)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock on this platform: no warm-up to wait for
+        yield False
+        return
+    store.dir.mkdir(parents=True, exist_ok=True)
+    with open(store.dir / _WARM_LOCK, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _wait_for_warm(store: Any, timeout: float | None = None) -> bool:
+    """Wait until no warm-up of this store holds its lock; True if one did (its rows are then in the
+    store's shards, unless it failed)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    path = store.dir / _WARM_LOCK
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed below, also on every early return)
+    except OSError:
+        return False  # never warmed here
+    with fh:
+        limit = time.monotonic() + (_WARM_WAIT_S if timeout is None else timeout)
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                if time.monotonic() >= limit:
+                    warnings.warn(
+                        f"slogan cache: a warm-up still holds {path}; scanning here instead",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    return False
+                waited = True
+                time.sleep(0.1)
+                continue
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return waited
+
+
+def warm(parquet: str | Path, *, lexicon: Any = None, split_compound: bool = True) -> bool:
+    """Fill the slogan cache with the rows of every document of an ingested ``corpus.parquet``, reading
+    the texts a partition at a time, in this process only. True when it scanned documents and wrote
+    their rows; False when every document was cached already, or another warm-up of the same cache
+    runs."""
+    from analysis.ingest.corpus import load_corpus_texts
+    from analysis.stats.slogans import _get_lexicon
+
+    lex = _get_lexicon(lexicon)
+    store = _store(cache_key(lex, split_compound))
+    with _warming(store) as mine:
+        if not mine:
+            return False
+        _docs, texts = load_corpus_texts(parquet, progress=False)
+        with texts:
+            before = set(store.shards())
+            slogan_rows(texts, lex, split_compound, wait=False, parallel=False, keep=True)
+        return bool(set(store.shards()) - before)
 
 
 def _gather(hashes: list[str], where: dict[str, tuple[int, int]], sources: list[_Flat]) -> SloganRows:
