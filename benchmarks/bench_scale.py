@@ -147,6 +147,22 @@ def run(cmd: list[str], cache: Path) -> dict[str, object]:
     }
 
 
+def _report_phases(path: Path) -> str:
+    """The runner's own timings of a report run (timings.json): ingestion, token cache, each notebook
+    (kernel start + execution) and the slogan warm-up; '' when the file is missing."""
+    try:
+        t = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    parts = [f"ingest {t.get('ingest_s', 0):.0f} s", f"token cache {t.get('tokenize_s', 0):.0f} s"]
+    for name, nb in t.get("notebooks", {}).items():
+        parts.append(f"{name.split('-')[0]} {nb.get('kernel_start_s', 0) + nb.get('execute_s', 0):.0f} s")
+    warm = t.get("slogan_warmup")
+    if warm:
+        parts.append(f"slogan warm-up {warm['seconds']:.0f} s ({'done' if warm['finished'] else 'stopped'})")
+    return ", ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100,1000", help="corpus sizes in MB, comma-separated")
@@ -208,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if rep["stderr_tail"]:
                     print(rep["stderr_tail"], file=sys.stderr)
+                phases = _report_phases(base / "reports" / "timings.json")
+                if phases:
+                    rep["phases"] = phases
+                    print(f"         phases: {phases}", flush=True)
                 shutil.rmtree(base, ignore_errors=True)
             by = {r["config"]: r for r in results if r["mb"] == round(real_mb)}
             if "dask1" in by and "dask2" in by:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +34,18 @@ class Warmup:
 
     proc: subprocess.Popen[bytes]
     started: float = field(default_factory=time.perf_counter)
+    ended: float | None = None
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._watch, name="textlab-warmup-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        self.proc.wait()
+        self.ended = time.perf_counter()
 
     def finish(self, timeout: float = 5.0) -> dict[str, Any]:
         """Stop it if it still runs (its cache writes are atomic: nothing is left half written); what it
-        did, for the run's timings."""
+        did, for the run's timings (``seconds``: until it ended, or was stopped)."""
         running = self.proc.poll() is None
         if running:
             self.proc.terminate()
@@ -45,10 +54,11 @@ class Warmup:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        ended = self.ended if self.ended is not None and not running else time.perf_counter()
         return {
             "finished": not running,
             "returncode": self.proc.returncode,
-            "seconds": round(time.perf_counter() - self.started, 3),
+            "seconds": round(ended - self.started, 3),
         }
 
 
