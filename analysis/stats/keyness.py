@@ -73,7 +73,6 @@ import scipy.sparse as sp
 
 from analysis.dtm import DTM, TOKENS_COLUMN
 from analysis.errors import AnalysisError
-from analysis.stats.dispersion import dispersion_over
 from analysis.stats.frequency import _require_counts, _term_keys
 
 __all__ = [
@@ -286,16 +285,17 @@ class _MatrixSides:
     """Sides of a document-level DTM in memory (``codes``: the group of every row)."""
 
     def __init__(self, dtm: DTM, codes: np.ndarray) -> None:
+        from analysis.stats._dispersion_cache import SideDispersion
+
         self.dtm, self.codes = dtm, codes
         self._done: dict[tuple[int, int | None], tuple[tuple[np.ndarray, np.ndarray], ...]] = {}
+        self._over = SideDispersion(sp.csr_matrix(dtm.counts), dtm.n_tokens)  # a side seen before: from the cache
 
     def _sides(self, t: int, r: int | None) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
         if (t, r) not in self._done:
             in_t = self.codes == t
             in_r = ~in_t if r is None else self.codes == r
-            self._done[(t, r)] = tuple(
-                dispersion_over(self.dtm.counts, self.dtm.n_tokens, rows=np.flatnonzero(mask)) for mask in (in_t, in_r)
-            )
+            self._done[(t, r)] = tuple(self._over.over(np.flatnonzero(mask)) for mask in (in_t, in_r))
         return self._done[(t, r)]
 
     def docs(self, t: int, r: int | None) -> tuple[np.ndarray, np.ndarray]:
