@@ -368,6 +368,31 @@ def test_show_kwic_and_message_escape(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "2024-01-30" in shown[0] and "全面从严治党" in shown[0]
 
 
+def test_long_kwic_embeds_the_first_rows_only_and_says_how_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A KWIC of a frequent slogan on a large corpus has a million lines: only the embedded ones are
+    formatted (at 1 GB, formatting every line took 19 s of a notebook), and the caption gives the total."""
+    shown: list[str] = []
+    monkeypatch.setattr(tables, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(tables, "_embed_library", lambda: None)
+    monkeypatch.setattr(tables, "INTERACTIVE_MAX_ROWS", 40)
+    formatted: list[object] = []
+    real_cell = tables._cell
+    monkeypatch.setattr(tables, "_cell", lambda v, *a, **k: formatted.append(v) or real_cell(v, *a, **k))
+    n = 1_000
+    lines = pd.DataFrame(
+        {
+            "company": ["中国联通"] * n,
+            "left": [f"L{i}x" for i in range(n)],
+            "match": ["全面从严治党"] * n,
+            "right": [f"右{i}" for i in range(n)],
+        }
+    )
+    plots.show_kwic(lines, lang="en")
+    assert len(formatted) <= 8 * 40  # (4 columns, each formatted here and again for display)
+    assert "(first 40 of 1000 rows)" in shown[-1]
+    assert "L39x" in shown[-1] and "L40x" not in shown[-1]
+
+
 # ------------------------------------------------------------------------------ language and style
 
 

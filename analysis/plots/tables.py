@@ -179,17 +179,19 @@ def interactive_table_html(
     index: bool = False,
     right_align: tuple[str, ...] = (),
     lang: str | None = None,
+    total: int | None = None,
 ) -> str:
     """A sortable, filterable, paged table (itables, offline) with a CSV button for the whole table.
 
     Needs the table library earlier in the same notebook (``show_table`` embeds it). Cells and headers are escaped by
     itables; the caption here. At most ``INTERACTIVE_MAX_ROWS`` rows are embedded (the caption says so).
+    ``total``: the rows of the whole table when ``df`` holds only its first rows.
     """
     import itables
 
     lang = resolve_lang(lang)
     frame = df.reset_index() if index else df
-    total = len(frame)
+    total = len(frame) if total is None else max(int(total), len(frame))
     if total > INTERACTIVE_MAX_ROWS:
         frame = frame.head(INTERACTIVE_MAX_ROWS)
     shown = _display_frame(frame, float_decimals, lang)
@@ -316,12 +318,14 @@ def show_kwic(
         interactive = len(df) > INTERACTIVE_MIN_ROWS
     if interactive:
         _embed_library()
-        frame = pd.DataFrame({names[c]: [_kwic_meta(c, v, lang) for v in df[c]] for c in meta_cols})
-        frame[msg("kwic_left", lang)] = [_cell(v, 3, lang) for v in df["left"]]
-        frame[msg("kwic_match", lang)] = [_cell(v, 3, lang) for v in df["match"]]
-        frame[msg("kwic_right", lang)] = [_cell(v, 3, lang) for v in df["right"]]
+        head = df.head(INTERACTIVE_MAX_ROWS)  # only these are embedded: no cell is made for the others
+        frame = pd.DataFrame({names[c]: [_kwic_meta(c, v, lang) for v in head[c]] for c in meta_cols})
+        frame[msg("kwic_left", lang)] = [_cell(v, 3, lang) for v in head["left"]]
+        frame[msg("kwic_match", lang)] = [_cell(v, 3, lang) for v in head["match"]]
+        frame[msg("kwic_right", lang)] = [_cell(v, 3, lang) for v in head["right"]]
         _display(HTML(interactive_table_html(
-            frame, caption=caption, name=name or "kwic", right_align=(msg("kwic_left", lang),), lang=lang
+            frame, caption=caption, name=name or "kwic", right_align=(msg("kwic_left", lang),), lang=lang,
+            total=len(df),
         )))  # fmt: skip
         return
     frame = df if max_rows is None else df.head(max_rows)
