@@ -15,13 +15,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from analysis import config
+from analysis import _npz, config
 
 _FORMAT = 1
 MAX_FILES = 3
@@ -63,13 +62,7 @@ def counts_of(docs: Any) -> tuple[Any, np.ndarray, np.ndarray] | None:
 def _read(path: Path) -> tuple[Any, np.ndarray, np.ndarray] | None:
     import scipy.sparse as sp
 
-    try:
-        handle = path.open("rb")  # once open, a file replaced or removed meanwhile is still read whole
-    except OSError:
-        return None
-    try:
-        with handle, np.load(handle, allow_pickle=False) as f:
-            a = {name: f[name] for name in _ARRAYS}
+    def check(a: dict[str, np.ndarray]) -> tuple[Any, np.ndarray, np.ndarray]:
         n_docs, n_terms = (int(x) for x in a["shape"])
         data, indices, indptr, lengths = a["data"], a["indices"], a["indptr"], a["lengths"]
         raw, offsets = a["features_utf8"], a["features_offsets"]
@@ -87,14 +80,11 @@ def _read(path: Path) -> tuple[Any, np.ndarray, np.ndarray] | None:
         counts = sp.csr_matrix((data.astype(np.int64), indices, indptr), shape=(n_docs, n_terms))
         counts.has_sorted_indices = True  # written from a matrix with sorted indices
         return counts, features, lengths.astype(np.int64)
-    except Exception as exc:  # any damage: counted again (and the file replaced)
-        warnings.warn(f"document-term cache file {path.name} is damaged ({exc}); counted again", RuntimeWarning, stacklevel=3)
-        return None
+
+    return _npz.read(path, _ARRAYS, check, "document-term cache", "counted again")
 
 
 def _write(path: Path, counts: Any, features: np.ndarray, lengths: np.ndarray) -> None:
-    from analysis import _io
-
     data = counts.data
     if len(data) and int(data.max()) <= np.iinfo(np.int32).max and int(data.min()) >= 0:
         data = data.astype(np.int32)  # counts: half the bytes on disk
@@ -106,8 +96,4 @@ def _write(path: Path, counts: Any, features: np.ndarray, lengths: np.ndarray) -
         "features_utf8": np.frombuffer(b"".join(encoded), dtype=np.uint8), "features_offsets": offsets,
         "shape": np.array(counts.shape, dtype=np.int64),
     }  # fmt: skip
-    try:
-        _io.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
-        _io.keep_newest(path.parent, "*.npz", MAX_FILES)
-    except OSError as exc:
-        warnings.warn(f"document-term cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
+    _npz.write(path, arrays, "document-term cache", keep=MAX_FILES)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from analysis import config
+from analysis import _npz, config
 
 _FORMAT = 1
 MAX_FILES = 32
@@ -82,13 +81,8 @@ class SideDispersion:
 
 
 def _read(path: Path, n_terms: int) -> tuple[np.ndarray, np.ndarray] | None:
-    try:
-        handle = path.open("rb")  # once open, a file replaced or removed meanwhile is still read whole
-    except OSError:
-        return None
-    try:
-        with handle, np.load(handle, allow_pickle=False) as f:
-            docs, dp = f["docs"], f["dp"]
+    def check(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        docs, dp = a["docs"], a["dp"]
         ok = (
             docs.shape == (n_terms,) and dp.shape == (n_terms,) and docs.dtype == np.int64 and dp.dtype == np.float64
             and bool((docs >= 0).all())
@@ -98,16 +92,9 @@ def _read(path: Path, n_terms: int) -> tuple[np.ndarray, np.ndarray] | None:
         if not ok:
             raise ValueError("inconsistent arrays")
         return docs, dp
-    except Exception as exc:  # any damage: computed again (and the file replaced)
-        warnings.warn(f"dispersion cache file {path.name} is damaged ({exc}); computed again", RuntimeWarning, stacklevel=4)
-        return None
+
+    return _npz.read(path, ("docs", "dp"), check, "dispersion cache", "computed again")
 
 
 def _write(path: Path, docs: np.ndarray, dp: np.ndarray) -> None:
-    from analysis import _io
-
-    try:
-        _io.write_with(path, lambda tmp: np.savez(tmp, docs=docs, dp=dp), suffix=".npz")
-        _io.keep_newest(path.parent, "*.npz", MAX_FILES)
-    except OSError as exc:
-        warnings.warn(f"dispersion cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=4)
+    _npz.write(path, {"docs": docs, "dp": dp}, "dispersion cache", keep=MAX_FILES)

@@ -727,12 +727,9 @@ def cached_rate_ci(
     its result depends only on the arrays given, the parameters, the numpy version (the random stream)
     and the bootstrap code: a file named by the sha256 of all of them holds the two arrays (``.npz``,
     read without pickle); an unreadable file is recomputed with a warning."""
-    import io
-    import warnings
-
     import scipy.sparse as sp
 
-    from analysis import _io
+    from analysis import _npz
     from analysis.stats import uncertainty
 
     m = sp.csr_matrix(matrix, dtype=np.float64)
@@ -751,26 +748,18 @@ def cached_rate_ci(
         h.update(b"|")
     path = config.CACHE_DIR / "slogans" / "ci" / f"{h.hexdigest()}.npz"
     shape = (int(n_groups), m.shape[1])
-    if path.exists():
-        try:
-            with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as f:
-                low, high = f["low"], f["high"]
-            if low.shape == high.shape == shape and low.dtype == high.dtype == np.float64:
-                return low, high
-            raise ValueError(f"arrays of shape {low.shape} / {high.shape}, expected {shape}")
-        except Exception as exc:  # any damage: recompute (the file is replaced below)
-            warnings.warn(
-                f"slogan interval cache file {path.name} is damaged ({type(exc).__name__}); recomputed",
-                RuntimeWarning, stacklevel=3,
-            )
+
+    def check(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        low, high = a["low"], a["high"]
+        if low.shape == high.shape == shape and low.dtype == high.dtype == np.float64:
+            return low, high
+        raise ValueError(f"arrays of shape {low.shape} / {high.shape}, expected {shape}")
+
+    found = _npz.read(path, ("low", "high"), check, "slogan interval cache", "recomputed")
+    if found is not None:
+        return found
     low, high = uncertainty.bootstrap_rate_ci(
         matrix, sizes, codes, n_groups, level=boot[0], n_boot=boot[1], seed=boot[2]
     )
-    buf = io.BytesIO()
-    np.savez(buf, low=low, high=high)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _io.write_bytes(path, buf.getvalue())
-    except OSError as exc:
-        warnings.warn(f"slogan interval cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
+    _npz.write(path, {"low": low, "high": high}, "slogan interval cache")
     return low, high
