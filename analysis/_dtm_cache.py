@@ -12,7 +12,6 @@ atomically; only the newest ``MAX_FILES`` are kept (each is about half the size 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import _npz, config
+from analysis import _io, _npz, config
 
 _FORMAT = 1
 MAX_FILES = 3
@@ -31,11 +30,10 @@ def _folder() -> Path:
     return config.CACHE_DIR / "dtm"
 
 
-@functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
     from analysis import tokens
 
-    return hashlib.sha256(Path(tokens.__file__).read_bytes()).hexdigest()
+    return _io.source_digest(tokens.__file__)
 
 
 def _key(content: str) -> str:

@@ -6,6 +6,8 @@ A crash never leaves a half-written report, CSV or cache file behind.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
 import re
 import tempfile
@@ -48,6 +50,16 @@ def write_bytes(target: str | Path, data: bytes) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
+
+
+@functools.cache
+def source_digest(*files: str) -> str:
+    """sha256 of these source files' bytes, one after the other, read once per process: the name of the
+    code a cache's contents depend on (any edit of it is a new key)."""
+    h = hashlib.sha256()
+    for file in files:
+        h.update(Path(file).read_bytes())
+    return h.hexdigest()
 
 
 def keep_newest(folder: Path, pattern: str, keep: int) -> None:

@@ -1163,7 +1163,7 @@ def _inputs_key(
 
     h = hashlib.sha256()
     parts = [rules_key(), seen["aliases"], str(path_vars or ""), pd.__version__, pa.__version__]
-    parts.append(hashlib.sha256(Path(io_module.__file__).read_bytes()).hexdigest())
+    parts.append(io_module.source_digest(io_module.__file__))
     parts.append(hashlib.sha256(Path(metadata).read_bytes()).hexdigest() if metadata is not None else "")
     for part in parts:
         h.update(part.encode() + b"\0")

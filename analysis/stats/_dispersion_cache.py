@@ -13,14 +13,13 @@ dispersion costs less than hashing them and reading a file.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from analysis import _npz, config
+from analysis import _io, _npz, config
 
 _FORMAT = 1
 MAX_FILES = 32
@@ -32,12 +31,8 @@ def _folder() -> Path:
     return config.CACHE_DIR / "dispersion"
 
 
-@functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    from analysis.stats import _dispersion_cache as this
-
-    dispersion = Path(this.__file__).with_name("dispersion.py")
-    return hashlib.sha256(dispersion.read_bytes() + Path(this.__file__).read_bytes()).hexdigest()
+    return _io.source_digest(str(Path(__file__).with_name("dispersion.py")), __file__)
 
 
 def _update(h: Any, array: np.ndarray) -> None:

@@ -14,7 +14,6 @@ is computed again with a warning. Only the newest ``MAX_FILES`` files are kept.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -25,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import config
+from analysis import _io, config
 
 _FORMAT = 1
 MAX_FILES = 16
@@ -40,11 +39,10 @@ def _folder() -> Path:
     return config.CACHE_DIR / "phrases"
 
 
-@functools.lru_cache(maxsize=1)
 def _rules_digest() -> str:
     from analysis.stats import phrases
 
-    return hashlib.sha256(Path(phrases.__file__).read_bytes()).hexdigest()
+    return _io.source_digest(phrases.__file__)
 
 
 def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame | None:
@@ -67,8 +65,6 @@ def _read(path: Path, columns: dict[str, str]) -> pd.DataFrame | None:
 
 
 def _write(path: Path, table: pd.DataFrame) -> None:
-    from analysis import _io
-
     buf = io.BytesIO()
     table.to_parquet(buf, index=False)
     try:

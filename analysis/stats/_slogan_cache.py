@@ -54,11 +54,11 @@ _PARALLEL_MIN_CHARS = 1_500_000
 _CHUNK_CHARS = 400_000
 
 
-@functools.lru_cache(maxsize=1)
 def _rules_digest() -> str:
+    from analysis import _io
     from analysis.stats import slogans
 
-    return hashlib.sha256(Path(slogans.__file__).read_bytes()).hexdigest()
+    return _io.source_digest(slogans.__file__)
 
 
 def cache_key(lex: Any, split_compound: bool) -> str:
@@ -729,7 +729,7 @@ def cached_rate_ci(
     read without pickle); an unreadable file is recomputed with a warning."""
     import scipy.sparse as sp
 
-    from analysis import _npz
+    from analysis import _io, _npz
     from analysis.stats import uncertainty
 
     m = sp.csr_matrix(matrix, dtype=np.float64)
@@ -739,7 +739,7 @@ def cached_rate_ci(
     spec = {
         "format": _FORMAT, "numpy": np.__version__, "shape": list(m.shape), "n_groups": int(n_groups),
         "boot": [float(boot[0]), int(boot[1]), int(boot[2])],
-        "code": hashlib.sha256(Path(uncertainty.__file__).read_bytes()).hexdigest(),
+        "code": _io.source_digest(uncertainty.__file__),
     }
     h.update(json.dumps(spec, sort_keys=True).encode())
     for arr, dtype in ((m.data, np.float64), (m.indices, np.int64), (m.indptr, np.int64),
