@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -176,7 +177,8 @@ def chromium(fonts: str = "system") -> Iterator[Page]:
     exe = chromium_path()
     if exe is None:
         raise RuntimeError("chromium is not installed (apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="textlab-chromium-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="textlab-chromium-")
+    try:
         profile = Path(tmp) / "profile"
         profile.mkdir()
         env = dict(os.environ)
@@ -187,6 +189,7 @@ def chromium(fonts: str = "system") -> Iterator[Page]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
+            start_new_session=True,  # its renderer and helper processes too: ended together below
         )
         page = None
         try:
@@ -205,9 +208,33 @@ def chromium(fonts: str = "system") -> Iterator[Page]:
         finally:
             if page is not None:
                 page.close()
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
+    finally:
+        _remove(Path(tmp))
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End Chromium, then every process of its session: a helper that outlives the browser process
+    kept writing into the profile while the folder was being removed (a flaky teardown error)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _remove(folder: Path) -> None:
+    """Remove the browser's temporary folder; a file written as it goes (a helper still ending) gets
+    a few more tries before the error is raised."""
+    for attempt in range(5):
+        try:
+            shutil.rmtree(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            if attempt == 4:
+                raise
+            time.sleep(0.2)
