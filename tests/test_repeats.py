@@ -239,6 +239,23 @@ def test_the_pre_check_never_changes_what_is_removed(keys: list[str | None], thr
 
 
 @settings(max_examples=300, deadline=None)
+@given(_KEYS, _THRESHOLDS)
+def test_a_key_ruled_out_has_no_similar_earlier_key(keys: list[str | None], threshold: float) -> None:
+    """_Bigrams.may_match is False exactly when the brute force finds no earlier key similar enough."""
+    distinct = list(dict.fromkeys(k for k in keys if k is not None and len(k) > 1))
+    if not distinct:
+        return
+    grams = [{k[i : i + 2] for i in range(len(k) - 1)} for k in distinct]
+
+    def similar(a: set[str], b: set[str]) -> bool:
+        inter = len(a & b)
+        return inter / (len(a) + len(b) - inter) >= threshold
+
+    want = [any(similar(grams[d], grams[e]) for e in range(d)) for d in range(len(distinct))]
+    assert repeats._Bigrams(distinct).may_match(list(range(len(distinct))), threshold) == want
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.text(), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
 def test_span_keys_equal_the_keys_of_the_slices(text: str, spans: list[tuple[int, int]]) -> None:
     spans = [(min(a, b, len(text)), min(max(a, b), len(text))) for a, b in spans]

@@ -59,6 +59,7 @@ _WRAPPED_LINE_MIN_CHARS = 40  # shorter lines without closing punctuation are ti
 _MAX_COMPARISONS = 64
 _MAX_MATCHES = 8
 _RUN_GAP = 2  # the earlier run may skip one sentence (a paraphrase merges or splits sentences)
+_MAX_PAIR_WORK = 4_000_000  # keys x (bigram, key) pairs up to which _Bigrams.may_match compares all at once
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,31 @@ class _Bigrams:
         # the similarity is compared in floating point: a margin far above its rounding keeps this exact
         return (shared < threshold * (1 - 1e-9) * self.size).tolist()  # type: ignore[no-any-return]
 
+    def may_match(self, ids: list[int], threshold: float) -> list[bool]:
+        """Per key of ``ids``: False when no key before it reaches ``threshold`` bigram Jaccard
+        similarity with it, so a search can find nothing for it (every earlier key compared at once,
+        by counting the bigrams they share; True for all when that would be much work)."""
+        import numpy as np
+
+        seg, size = self.seg, self.size
+        if len(ids) * len(seg) > _MAX_PAIR_WORK:
+            return [True] * len(ids)
+        group = np.cumsum(self.first_of_code) - 1  # the bigram of each (bigram, key) pair, numbered
+        mark = np.zeros(int(group[-1]) + 1 if len(group) else 0, dtype=bool)
+        out = []
+        for d in ids:
+            if d == 0:
+                out.append(False)
+                continue
+            own = group[seg == d]
+            mark[own] = True
+            shared = np.bincount(seg[mark[group] & (seg < d)], minlength=d)
+            mark[own] = False
+            # as the search computes it, with a margin far above its rounding (never a false False)
+            similarity = shared / (size[d] + size[:d] - shared)
+            out.append(bool((similarity >= threshold * (1 - 1e-9)).any()))
+        return out
+
     def ranked(self) -> tuple[list[int], list[int]]:
         """``(ranked, bounds)``: ``ranked[bounds[d]:bounds[d + 1]]`` are key ``d``'s distinct bigrams as
         ranks in one global order (rarest in this document first, ties by code point), sorted."""
@@ -319,6 +345,8 @@ def _near_duplicates(
         elif search[i]:
             searched.append(key_id[i])
         last_same[key] = i
+    if searched:  # most searched keys resemble no single earlier key enough: nothing to search
+        searched = [d for d, maybe in zip(searched, bigrams.may_match(searched, threshold), strict=True) if maybe]
     if not searched:  # only identical sentences to match
         return matches
     import numpy as np
