@@ -163,6 +163,14 @@ def test_real_scheduler_and_two_worker_processes(
         _same_csvs(stats_local, tmp_path / "stats")
         # the workers wrote the shared ingestion cache they were given (the client's cache folder)
         assert list((tmp_path / "cache" / "ingest").rglob("shard-*.parquet"))
+        # and scanned the slogans: the scan grows with the cluster (a LocalCluster leaves it here)
+        seen = subprocess.run(
+            [sys.executable, "-c", "import sys, distributed; c = distributed.Client(sys.argv[1], timeout='30s'); "
+             "print(' '.join(c.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)))); "
+             "c.close()", address],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert "scan_chunk" in seen.stdout.split(), (seen.stdout, seen.stderr[-2000:])  # (prefix: no leading _)
     finally:
         for p in reversed(procs):
             p.terminate()

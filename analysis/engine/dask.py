@@ -105,6 +105,11 @@ class DaskEngine:
             for future in futures:
                 future.cancel()
 
+    def submit(self, fn: Callable[..., Any], *args: Any, priority: int = 0) -> Any:
+        """``fn(*args)`` as one task, started now (a Dask future: ``result()``, ``cancel()``); tasks of
+        lower ``priority`` wait while others are queued."""
+        return self.client.submit(fn, *args, pure=False, priority=priority)
+
     def close(self) -> None:
         client, cluster = getattr(self, "client", None), getattr(self, "cluster", None)
         if client is not None:

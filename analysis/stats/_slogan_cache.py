@@ -290,16 +290,20 @@ _AHEAD: dict[str, _Ahead] = {}  # cache key -> the scan running for it
 
 
 class _Ahead:
-    """A scan of documents in background worker processes, fed chunks of (content hashes, texts)."""
+    """A scan of documents in background worker processes, fed chunks of (content hashes, texts); with
+    a distributed ``engine`` (``analysis.engine.dask``), as tasks of its cluster instead."""
 
-    def __init__(self, terms: tuple[str, ...], split_compound: bool, n_jobs: int) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        from analysis._proc import mp_context as _mp_context
-
+    def __init__(self, terms: tuple[str, ...], split_compound: bool, n_jobs: int, engine: Any = None) -> None:
         self.terms, self.split_compound, self.n_jobs = terms, split_compound, n_jobs
         self.submitted: set[str] = set()
-        self.pool = ProcessPoolExecutor(max_workers=max(1, n_jobs - 1), mp_context=_mp_context())
+        self.engine = engine
+        self.pool: Any = None
+        if engine is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            from analysis._proc import mp_context as _mp_context
+
+            self.pool = ProcessPoolExecutor(max_workers=max(1, n_jobs - 1), mp_context=_mp_context())
         self.jobs: list[tuple[list[str], list[str], Any]] = []  # (hashes, texts, future) per chunk
 
     def add(self, hashes: list[str], texts: list[str]) -> None:
@@ -325,7 +329,10 @@ class _Ahead:
             self._submit(list(part.hashes), part)
 
     def _submit(self, hashes: list[str], texts: Any) -> None:
-        future = self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)
+        if self.engine is not None:  # after the tokenizer's tasks when both wait for a worker
+            future = self.engine.submit(_scan_chunk, self.terms, self.split_compound, texts, priority=-1)
+        else:
+            future = self.pool.submit(_scan_chunk, self.terms, self.split_compound, texts)
         self.jobs.append((hashes, texts, future))
         self.submitted.update(hashes)
 
@@ -337,7 +344,7 @@ class _Ahead:
         chars = 0
         try:
             left = list(self.jobs)
-            while left:
+            while left and self.engine is None:
                 hashes, texts, future = left[-1]
                 if not future.cancel():  # started (or done): the others before it too
                     break
@@ -356,11 +363,21 @@ class _Ahead:
         return rows, chars
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            for _, _, future in self.jobs:
+                with contextlib.suppress(Exception):
+                    future.cancel()
 
 
 def scan_ahead(
-    texts: Any, *, hashes: Sequence[str] | None = None, lexicon: Any = None, split_compound: bool = True
+    texts: Any,
+    *,
+    hashes: Sequence[str] | None = None,
+    lexicon: Any = None,
+    split_compound: bool = True,
+    engine: Any = None,
 ) -> bool:
     """Start scanning, in background worker processes (``n_jobs - 1`` of them), the texts the slogan cache
     lacks; the next ``slogan_rows`` with the same lexicon and option takes their rows from there instead
@@ -370,10 +387,20 @@ def scan_ahead(
     ``texts``: a text column, a list of texts (``hashes``: their sha256, if known), or a source read a
     part at a time such as ``analysis.engine.texts.CorpusTexts`` (content ``hashes``,
     ``select(positions)``, ``batches(wanted)``; the workers read the texts themselves, so this process
-    holds none). May be called again, part by part: the parts go to the same workers."""
+    holds none). May be called again, part by part: the parts go to the same workers.
+
+    ``engine``: a distributed engine (``analysis.engine``) connected to a scheduler elsewhere scans as
+    tasks of its cluster, whose workers read a source's texts themselves (the folder it reads from must
+    be shared with them; a chunk that fails there is scanned here), so that the scan grows with the
+    cluster rather than waiting on this machine. A ``LocalCluster``'s workers share this machine's cores
+    with this process: there the scan stays in a background process here (measured faster on 2 cores)."""
+    from analysis.engine import resolve
     from analysis.stats.slogans import _get_lexicon
 
-    n_jobs = config.n_jobs_default()
+    runner = resolve(engine)[0] if not isinstance(engine, str) else None
+    if runner is not None and not getattr(runner, "scheduler", None):
+        runner = None
+    n_jobs = config.n_jobs_default() if runner is None else runner.n_workers + 1
     if n_jobs < 2 or len(texts) == 0:
         return False
     lex = _get_lexicon(lexicon)
@@ -412,7 +439,7 @@ def scan_ahead(
             return False  # scanned where needed: cheaper than starting workers
     try:
         if ahead is None:
-            ahead = _AHEAD[key] = _Ahead(tuple(sorted(lex.terms)), split_compound, n_jobs)
+            ahead = _AHEAD[key] = _Ahead(tuple(sorted(lex.terms)), split_compound, n_jobs, runner)
         if source is None:
             ahead.add(list(first), new_texts)
         else:

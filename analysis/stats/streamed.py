@@ -566,7 +566,7 @@ def stats_tables(
     from analysis.stats._slogan_cache import scan_ahead
 
     # the counts of slogans.csv, scanned in the background meanwhile (a CorpusTexts is read by the workers)
-    scan_ahead(corpus["text"] if texts is None else texts)
+    scan_ahead(corpus["text"] if texts is None else texts, engine=engine)
     streamed = stream_corpus(
         corpus, groupings, engine=engine, partition_docs=partition_docs, progress=progress, texts=texts
     )
