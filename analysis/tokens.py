@@ -1081,6 +1081,8 @@ def _segment_parts(
     ``CorpusTexts``) a partition at a time; the worker processes are kept from one partition to the next."""
     from tqdm import tqdm
 
+    if engine is not None and getattr(engine, "distributed", False) and hasattr(texts, "select"):
+        return _segment_on_workers(tokenizer, texts, todo, progress, engine)
     merger = _Merger()
     with reuse_workers(), tqdm(total=len(todo), unit="doc", desc="tokenize", disable=not progress) as bar:
         for part_hashes, part_texts in texts.batches(todo):
@@ -1088,6 +1090,37 @@ def _segment_parts(
             merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine, len(part_hashes) < len(todo) or None))
             bar.update(len(part_hashes))
             del part_texts
+    return merger.result()
+
+
+def _segment_on_workers(
+    tokenizer: Tokenizer, texts: Any, todo: list[str], progress: bool, engine: Any
+) -> tuple[list[str], _Encoded]:
+    """``_segment_parts`` as tasks of a distributed engine whose workers read the texts themselves from
+    the file of ``texts`` (a ``CorpusTexts``): no text goes through this process nor the task graph. A
+    chunk whose task fails (a worker that cannot read the file) is read here and sent as text."""
+    from tqdm import tqdm
+
+    from analysis.engine.partitions import encode_chunks, encode_source
+
+    wanted = set(todo)
+    positions: list[int] = []
+    for i, h in enumerate(texts.hashes):
+        if h in wanted:
+            wanted.discard(h)
+            positions.append(i)
+    n_chunks = max(1, min(len(positions), 8 * engine.n_workers))
+    size = -(-len(positions) // n_chunks)
+    chunks = [texts.select(positions[k : k + size]) for k in range(0, len(positions), size)]
+    merger = _Merger()
+    settings = tokenizer._settings
+    with tqdm(total=len(positions), unit="doc", desc="tokenize", disable=not progress) as bar:
+        for chunk, done in zip(chunks, engine.map(encode_source, [(settings, c) for c in chunks], errors=True), strict=True):
+            if isinstance(done, BaseException):
+                hashes, part = next(chunk.batches(set(chunk.hashes), partition_docs=len(chunk)))
+                done = (hashes, encode_chunks(engine, settings, part, [list(range(len(part)))])[0])
+            merger.add(*done)
+            bar.update(len(chunk))
     return merger.result()
 
 

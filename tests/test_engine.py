@@ -171,6 +171,7 @@ def test_real_scheduler_and_two_worker_processes(
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert "scan_chunk" in seen.stdout.split(), (seen.stdout, seen.stderr[-2000:])  # (prefix: no leading _)
+        assert "encode_source" in seen.stdout.split()  # the tokenizer's tasks read the texts themselves
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -341,3 +342,62 @@ def test_streamed_stats_on_a_dask_cluster_in_small_partitions_equal_the_whole_ma
     assert len(names) == 6 and names == sorted(p.name for p in (tmp_path / "dask").glob("*.csv"))
     for name in names:
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+class _ReadsNothing:
+    """A distributed engine whose workers cannot read the corpus files: every task that reads one
+    fails, as on a cluster without the shared folder; tasks given their texts run."""
+
+    name, distributed, n_workers = "fake", True, 2
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def map(self, fn, args, errors=False):  # type: ignore[no-untyped-def]
+        for a in args:
+            self.calls.append(fn.__name__)
+            if fn.__name__ == "encode_source":
+                exc = OSError("no such file on this worker")
+                if not errors:
+                    raise exc
+                yield exc
+            else:
+                yield fn(*a)
+
+
+def _decoded(hashes: list[str], enc) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    out, at = {}, 0
+    for h, n in zip(hashes, enc.lengths.tolist(), strict=True):
+        out[h] = [enc.vocab[c] for c in enc.codes[at : at + n].tolist()]
+        at += n
+    return out
+
+
+@pytest.mark.parametrize("readable", [True, False])
+def test_workers_read_the_texts_they_tokenize_or_are_sent_them(
+    sample_corpus: pd.DataFrame, tmp_path: Path, readable: bool
+) -> None:
+    """With a distributed engine the tokenizer's tasks read the texts from the corpus file themselves
+    (none goes through the task graph); a worker that cannot read it gets the chunk's texts instead.
+    Either way every document gets the tokens of the local tokenizer."""
+    from analysis.engine.local import LocalEngine
+    from analysis.engine.texts import CorpusTexts
+    from analysis.tokens import Tokenizer, _content_hashes, _segment_all, _segment_on_workers
+
+    corpus = pd.concat([sample_corpus] * 3, ignore_index=True)  # repeated texts: each tokenized once
+    hashes = _content_hashes(corpus)
+    texts = CorpusTexts.spill(corpus["text"], hashes, tmp_path)
+    todo = list(dict.fromkeys(hashes))
+    tok = Tokenizer()
+    want = _decoded(*_segment_all(tok, todo, [corpus["text"][hashes.index(h)] for h in todo], 1, False))
+    class Readable(LocalEngine):  # runs each task here, as a worker that can read the file would
+        distributed = True  # type: ignore[assignment]
+        n_workers = 2  # type: ignore[assignment]
+
+    engine = Readable() if readable else _ReadsNothing()
+    got_hashes, enc = _segment_on_workers(tok, texts, todo, False, engine)
+    assert sorted(got_hashes) == sorted(todo) and len(got_hashes) == len(todo)
+    assert _decoded(got_hashes, enc) == want
+    if not readable:
+        assert engine.calls.count("encode_source") == engine.calls.count("encode_partition") >= 1
+    texts.close()

@@ -37,8 +37,9 @@ class Engine(Protocol):
     @property
     def n_workers(self) -> int: ...
 
-    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
-        """``fn(*a)`` for every ``a`` of ``args``, results yielded in the order of ``args``."""
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], errors: bool = False) -> Iterator[Any]:
+        """``fn(*a)`` for every ``a`` of ``args``, results yielded in the order of ``args`` (with
+        ``errors``, a call's exception is yielded as its result instead of raised)."""
         ...
 
     def close(self) -> None: ...

@@ -92,13 +92,18 @@ class DaskEngine:
     def n_workers(self) -> int:
         return max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
 
-    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], errors: bool = False) -> Iterator[Any]:
         if not args:
             return
         futures = self.client.map(fn, *zip(*args, strict=True), pure=False)
         try:
             for future in futures:
-                result = future.result()
+                try:
+                    result = future.result()
+                except Exception as exc:  # errors=True: the task's exception as its result
+                    if not errors:
+                        raise
+                    result = exc
                 future.release()
                 yield result
         finally:

@@ -21,9 +21,15 @@ class LocalEngine:
     def n_workers(self) -> int:
         return 1
 
-    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]]) -> Iterator[Any]:
+    def map(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], errors: bool = False) -> Iterator[Any]:
         for a in args:
-            yield fn(*a)
+            try:
+                result = fn(*a)
+            except Exception as exc:
+                if not errors:
+                    raise
+                result = exc
+            yield result
 
     def close(self) -> None:
         pass

@@ -70,6 +70,15 @@ def encode_partition(settings: Any, texts: list[str]) -> Any:
     return _encode_chunk(settings, texts)
 
 
+def encode_source(settings: Any, texts: Any) -> tuple[list[str], Any]:
+    """(content hashes, token codes) of the documents of ``texts`` (a ``CorpusTexts``, each hash once),
+    read here from its file."""
+    from analysis.tokens import _encode_chunk
+
+    hashes, part = next(texts.batches(set(texts.hashes), partition_docs=max(1, len(texts))), ([], []))
+    return hashes, _encode_chunk(settings, part)
+
+
 # ------------------------------------------------------------------------------- driver side
 def ingest_records(
     engine: Any,
