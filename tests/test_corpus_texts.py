@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis import _results, config
 from analysis.engine.texts import CorpusTexts
@@ -76,6 +78,29 @@ def test_parts_batches_select(tmp_path: Path) -> None:
         assert ct.path.exists()
         path = ct.path
     assert not path.exists()  # the spill file goes with its owner
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.integers(1, 40), st.integers(1, 7), st.integers(1, 9), st.data(),
+)
+def test_a_selection_reads_the_row_groups_holding_its_rows(
+    tmp_path: Path, n: int, group_rows: int, batch: int, data: st.DataObject
+) -> None:
+    """Whatever row groups the file has and whichever rows are selected (a selection of a selection
+    too), the selected texts come out, in order, from the row groups holding them."""
+    texts = [f"第{i}篇" * (1 + i % 3) for i in range(n)]
+    hashes = [_sha(t) for t in texts]
+    folder = tmp_path / f"g{n}-{group_rows}-{batch}"
+    with CorpusTexts.spill(pd.Series(texts), hashes, folder, partition_docs=group_rows) as ct:
+        picked = sorted(data.draw(st.sets(st.integers(0, n - 1), max_size=n)))
+        sel = ct.select(picked)
+        assert [t for _, part in sel.parts(batch) for t in part] == [texts[i] for i in picked]
+        inner = sorted(data.draw(st.sets(st.integers(0, max(0, len(picked) - 1)), max_size=len(picked)))) if picked else []
+        again = sel.select(inner)
+        assert again.read_all().tolist() == [texts[picked[i]] for i in inner]
+        got = [t for _, ts in again.batches(set(again.hashes), batch) for t in ts]
+        assert got == [texts[picked[i]] for i in inner]
 
 
 def test_load_corpus_texts_is_load_corpus_without_text(parquet: Path) -> None:

@@ -118,15 +118,19 @@ class CorpusTexts:
 
         if not len(self):
             return
+        rows = self.rows
         try:
             f = pq.ParquetFile(self.path, pre_buffer=False, buffer_size=1 << 20)
-            batches = f.iter_batches(batch_size=max(1, partition_docs), columns=[self.column])
+            batches = self._row_group_batches(f, max(1, partition_docs)) if rows is not None else (
+                (None, b) for b in f.iter_batches(batch_size=max(1, partition_docs), columns=[self.column])
+            )
         except (OSError, ValueError, KeyError) as exc:
             raise AnalysisError(f"{self.path}: cannot read the text column: {exc}") from None
-        rows = self.rows
         first = 0  # file row of the batch's first row
         taken = 0  # selected rows handed out so far
-        for batch in batches:
+        for start, batch in batches:
+            if start is not None:
+                first = start
             n = batch.num_rows
             column = batch.column(0)
             if rows is None:
@@ -142,6 +146,22 @@ class CorpusTexts:
                 break
         if taken != len(self):
             raise AnalysisError(f"{self.path}: {taken} texts read, {len(self)} expected (the file changed?)")
+
+    def _row_group_batches(self, f: Any, size: int) -> Iterator[tuple[int | None, Any]]:
+        """(file row of the batch's first row, batch) over the row groups holding a selected row only: a
+        selection from the end of a large file reads none of its beginning."""
+        meta = f.metadata
+        starts = np.zeros(meta.num_row_groups + 1, dtype=np.int64)
+        np.cumsum([meta.row_group(g).num_rows for g in range(meta.num_row_groups)], out=starts[1:])
+        rows = self.rows
+        assert rows is not None
+        lo = np.searchsorted(rows, starts[:-1])  # selected rows before each group's start
+        hi = np.searchsorted(rows, starts[1:])
+        for g in np.flatnonzero(hi > lo).tolist():
+            first: int | None = int(starts[g])
+            for batch in f.iter_batches(batch_size=size, row_groups=[g], columns=[self.column]):
+                yield first, batch
+                first = None  # the next batch of the group follows this one
 
     def parts(self, partition_docs: int | None = None) -> Iterator[tuple[int, list[str]]]:
         """(first position, texts) of consecutive partitions of at most ``partition_docs`` documents."""
