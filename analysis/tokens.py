@@ -1081,7 +1081,7 @@ def _segment_parts(
     ``CorpusTexts``) a partition at a time; the worker processes are kept from one partition to the next."""
     from tqdm import tqdm
 
-    if engine is not None and getattr(engine, "distributed", False) and hasattr(texts, "select"):
+    if engine is not None:  # (a distributed one: resolve() gives no other)
         return _segment_on_workers(tokenizer, texts, todo, progress, engine)
     merger = _Merger()
     with reuse_workers(), tqdm(total=len(todo), unit="doc", desc="tokenize", disable=not progress) as bar:
@@ -1117,8 +1117,8 @@ def _segment_on_workers(
     with tqdm(total=len(positions), unit="doc", desc="tokenize", disable=not progress) as bar:
         for chunk, done in zip(chunks, engine.map(encode_source, [(settings, c) for c in chunks], errors=True), strict=True):
             if isinstance(done, BaseException):
-                hashes, part = next(chunk.batches(set(chunk.hashes), partition_docs=len(chunk)))
-                done = (hashes, encode_chunks(engine, settings, part, [list(range(len(part)))])[0])
+                part = chunk.read_all().tolist()
+                done = (chunk.hashes, encode_chunks(engine, settings, part, [list(range(len(part)))])[0])
             merger.add(*done)
             bar.update(len(chunk))
     return merger.result()

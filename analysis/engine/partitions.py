@@ -71,12 +71,11 @@ def encode_partition(settings: Any, texts: list[str]) -> Any:
 
 
 def encode_source(settings: Any, texts: Any) -> tuple[list[str], Any]:
-    """(content hashes, token codes) of the documents of ``texts`` (a ``CorpusTexts``, each hash once),
-    read here from its file."""
+    """(content hashes, token codes) of the documents of ``texts`` (a ``CorpusTexts`` selection, one
+    document per hash), read here from its file."""
     from analysis.tokens import _encode_chunk
 
-    hashes, part = next(texts.batches(set(texts.hashes), partition_docs=max(1, len(texts))), ([], []))
-    return hashes, _encode_chunk(settings, part)
+    return list(texts.hashes), _encode_chunk(settings, texts.read_all().tolist())
 
 
 # ------------------------------------------------------------------------------- driver side
