@@ -253,6 +253,32 @@ def test_a_document_redescribed_from_the_cache_keeps_its_spaced_form(tmp_path: P
     pd.testing.assert_frame_equal(redescribed, fresh)
 
 
+def test_the_prepared_text_is_kept_once_unless_cleaning_changed_it(tmp_path: Path) -> None:
+    """A shard stores '' for a prepared text that is the cleaned text, and the prepared text itself where
+    cleaning removed something; either way a redescribed document gets what a fresh run gets."""
+    import pyarrow.parquet as pq
+
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    para = "中国卫通党委坚持全面从严治党，推动高质量发展，取得新成效，各项工作扎实推进。"
+    # the same paragraph twice: the repeat is removed, so the cleaned text is not the prepared one
+    (folder / "3.txt").write_text(f"中国卫通召开党建工作会议\n\n发布时间：2022-05-10\n\n{para}\n\n{para}\n", encoding="utf-8")
+    _read(folder, cache)
+    shards = IngestCache(cache).shards()
+    table = pq.read_table(shards, columns=["status", "text", "prep_text", "removed_chars"]).to_pylist()
+    ok = [r for r in table if r["status"] == "ok"]
+    assert len(ok) == 4
+    cleaned = [r for r in ok if r["removed_chars"]]
+    assert len(cleaned) == 1 and cleaned[0]["prep_text"] and cleaned[0]["prep_text"] != cleaned[0]["text"]
+    assert para in cleaned[0]["text"] and cleaned[0]["prep_text"].count(para) == 2
+    assert all(r["prep_text"] == "" for r in ok if not r["removed_chars"])
+    extra = tmp_path / "more.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
+    redescribed = _read(folder, cache, companies=[extra]).corpus
+    fresh = _read(folder, tmp_path / "other-cache", companies=[extra]).corpus
+    pd.testing.assert_frame_equal(redescribed, fresh)
+    assert (redescribed.set_index("path").loc[["0.txt", "3.txt"], "company"] == "中国卫通").all()
+
+
 def test_a_copied_folder_is_found_in_the_cache_without_reading_a_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

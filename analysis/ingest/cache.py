@@ -9,9 +9,9 @@ The *rules key* hashes :data:`INGEST_VERSION`, the source code of ``analysis.ing
 word lists, and the versions of the libraries that read and convert text, so any change to the rules
 starts a fresh cache. Inside, a record is found by ``key`` = sha256 of (file suffix, keep-repeated
 setting, sha256 of the file's bytes), and its metadata by ``alias_key`` (a hash of the content of every
-company alias file in use). A record keeps the document's prepared form (``prep_*`` columns), so a new
-alias file re-derives title, date and company from it without reading, decoding or cleaning the file
-again (PDFs are not parsed again).
+company alias file in use). A record keeps the document's prepared form (``prep_*`` columns; the prepared
+text only where cleaning changed it, '' otherwise), so a new alias file re-derives title, date and
+company from it without reading, decoding or cleaning the file again (PDFs are not parsed again).
 
 Safety, as for the token cache: shards are Parquet files written atomically (temporary file, then
 rename) under unique names, so concurrent runs never see a half-written shard and never overwrite each
@@ -42,7 +42,7 @@ __all__ = ["INGEST_VERSION", "DigestMemo", "IngestCache", "alias_key", "file_dig
 
 # Bump when ingestion changes in a way the source hash cannot see (it sees analysis/ingest and the
 # word lists, not e.g. a changed default passed in from elsewhere).
-INGEST_VERSION = "2"
+INGEST_VERSION = "3"
 MAX_SHARDS = 8
 # A shard of at least this many bytes of uncompressed data is never merged again: the records of a
 # large run stay where its workers wrote them (merging would rewrite the whole corpus every time).
@@ -334,6 +334,7 @@ class IngestCache:
                     continue
                 for rec in table.take(rows_other).to_pylist():
                     if rec["key"] not in found and rec["status"] == "ok":
+                        rec["prep_text"] = rec["prep_text"] or rec["text"]  # '' is the text (see _write)
                         other.setdefault(rec["key"], rec)
         table = None
         if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
@@ -367,7 +368,15 @@ class IngestCache:
                 type=pa.int64() if c in _INT_COLUMNS else pa.large_string(),
             )
             for c in RECORD_COLUMNS
+            if c != "prep_text"
         }
+        # '' where the prepared text is the cleaned text (most documents: cleaning removed nothing); a
+        # record with text always has a prepared text, so '' is never a prepared text of its own
+        columns["prep_text"] = pa.array(
+            ["" if (prep := r.get("prep_text") or "") == (r.get("text") or "") else str(prep) for r in records],
+            type=pa.large_string(),
+        )
+        columns = {c: columns[c] for c in RECORD_COLUMNS}
         table = pa.table(columns)
         return self._write_table(table)
 
