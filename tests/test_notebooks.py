@@ -207,6 +207,11 @@ def test_coverage_check_can_fail() -> None:
 def test_characters_inside_table_data_count() -> None:
     chars = pages.page_characters('<script>{"data_json": "[[\\"\\u4e2d\\u56fd\\"]]"}</script>')
     assert {"中", "国"} <= chars
+    # each escape counted once however often it repeats; a pair of escapes beyond the BMP is one character,
+    # a lone surrogate none
+    many = pages.page_characters("<script>" + "\\u8054\\u901a" * 1000 + "\\ud83d\\ude00 \\ud800</script>")
+    assert {"联", "通", "\U0001F600"} <= many
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in many)
 
 
 def test_slide_deck_has_one_picture_per_chart(reports: Path) -> None:

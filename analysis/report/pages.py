@@ -75,8 +75,8 @@ def page_characters(page: str) -> set[str]:
     written as ``\\uXXXX`` escapes (JSON data of interactive tables), plus printable ASCII."""
     text = html.unescape(page)
     chars = set(text) | set(_PRINTABLE_ASCII)
-    for m in _U_ESCAPE.finditer(text):
-        cp = int(m.group(1), 16)
+    for digits in set(_U_ESCAPE.findall(text)):  # a table's data repeats a few hundred escapes millions of times
+        cp = int(digits, 16)
         if not 0xD800 <= cp <= 0xDFFF:
             chars.add(chr(cp))
     # surrogate pairs written as two escapes (characters beyond the BMP)
