@@ -100,6 +100,20 @@ def test_counts_match_brute_force_whatever_the_chunks(docs, min_count, max_len, 
         assert row.left_entropy == pytest.approx(left, abs=1e-9) and row.right_entropy == pytest.approx(right, abs=1e-9)
 
 
+@settings(max_examples=200, deadline=None)
+@given(lengths=st.lists(st.integers(0, 6), min_size=1, max_size=20), data=st.data())
+def test_documents_of_rising_positions_is_a_search_per_position(lengths, data):
+    """The document of each position, found with one search per document, is what a search per position
+    finds (documents laid out as the counter lays them out: each followed by one separator)."""
+    doc_start = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(np.array(lengths[:-1], dtype=np.int64) + 1, out=doc_start[1:])
+    size = int(doc_start[-1]) + lengths[-1] + 1
+    picked = data.draw(st.sets(st.integers(0, size - 1), max_size=size))
+    positions = np.array(sorted(picked), dtype=np.int64)
+    want = np.searchsorted(doc_start, positions, side="right") - 1
+    assert np.array_equal(phrases._documents_of(positions, doc_start), want)
+
+
 @pytest.fixture(scope="module")
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as mp:
