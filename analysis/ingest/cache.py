@@ -334,7 +334,6 @@ class IngestCache:
                     continue
                 for rec in table.take(rows_other).to_pylist():
                     if rec["key"] not in found and rec["status"] == "ok":
-                        rec["prep_text"] = rec["prep_text"] or rec["text"]  # '' is the text (see _write)
                         other.setdefault(rec["key"], rec)
         table = None
         if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
@@ -368,15 +367,7 @@ class IngestCache:
                 type=pa.int64() if c in _INT_COLUMNS else pa.large_string(),
             )
             for c in RECORD_COLUMNS
-            if c != "prep_text"
         }
-        # '' where the prepared text is the cleaned text (most documents: cleaning removed nothing); a
-        # record with text always has a prepared text, so '' is never a prepared text of its own
-        columns["prep_text"] = pa.array(
-            ["" if (prep := r.get("prep_text") or "") == (r.get("text") or "") else str(prep) for r in records],
-            type=pa.large_string(),
-        )
-        columns = {c: columns[c] for c in RECORD_COLUMNS}
         table = pa.table(columns)
         return self._write_table(table)
 

@@ -300,8 +300,9 @@ def _process_file(
         "removed_text": removals_to_json(removals),
         "removed_reasons": json.dumps(sorted({r.reason for r in removals})) if removals else "[]",
         "content_hash": _content_hash(text),
-        "prep_text": prepared.text,
-        # '' when it is the text (usually: no spacing repair changed it); the cache keeps one copy
+        # '' when it is the cleaned text (usually: cleaning removed nothing), and the spaced form '' when
+        # it is the prepared text (usually: no spacing repair changed it); the cache keeps one copy
+        "prep_text": "" if prepared.text == text else prepared.text,
         "prep_spaced": "" if prepared.spaced_text == prepared.text else prepared.spaced_text,
         "prep_front_matter": _dumps(prepared.front_matter),
         "prep_spaced_headings": _dumps(prepared.spaced_headings),
@@ -323,10 +324,11 @@ def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> 
     date_source = company_source = doc_type = doc_type_source = ""
     try:
         front_matter = json.loads(record["prep_front_matter"] or "{}")  # read-only below: shared
+        prepared = record["prep_text"] or record["text"]  # '' is never the prepared form of a text
         meta = describe(
-            record["prep_text"],
+            prepared,
             front_matter=front_matter,
-            spaced_text=record["prep_spaced"] or record["prep_text"],  # '' is never the spacing of a text
+            spaced_text=record["prep_spaced"] or prepared,
             spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
             date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
             aliases=_aliases(company_files),
