@@ -977,8 +977,15 @@ def _derive(df: pd.DataFrame, *, hashed: bool = False, texts: Any = None) -> pd.
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
         df["chars_mapped"] = 0
     df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
+    column: list[str] | None = None
+
     def text_at(i: int) -> str:
-        return df["text"].iat[i] if texts is None else texts[i].as_py() or ""
+        nonlocal column
+        if texts is not None:
+            return texts[i].as_py() or ""  # type: ignore[no-any-return]
+        if column is None:  # one pass over the column, not a frame look-up per row
+            column = df["text"].tolist()
+        return column[i]
 
     if not hashed or "content_hash" not in df.columns:
         df["content_hash"] = [_content_hash(text_at(i)) for i in range(len(df))]
@@ -1022,8 +1029,10 @@ def _read_ingested(
         else pd.DataFrame(columns=REPORT_COLUMNS)
     )
     if metadata is not None or path_vars:
-        corpus, problems = _attach_docvars(_derive(corpus), metadata, path_vars, aliases)
-        corpus = _derive(corpus)
+        # overrides never touch the text, so the hashes ingestion stored stay right (_derive computes
+        # any that are missing)
+        corpus, problems = _attach_docvars(_derive(corpus, hashed=True), metadata, path_vars, aliases)
+        corpus = _derive(corpus, hashed=True)
         report = pd.concat([report, pd.DataFrame(problems, columns=REPORT_COLUMNS)], ignore_index=True)
     return IngestResult(corpus=corpus, report=report)
 
