@@ -22,3 +22,16 @@ def picked_rows(matrix: Any, rows: np.ndarray) -> Any:
     if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
         return matrix[int(rows[0]) : int(rows[-1]) + 1]
     return matrix[rows]
+
+
+def row_arrays(matrix: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(indptr from 0, indices, data) of the rows ``rows`` (ascending) of a CSR matrix, to read only:
+    views of the matrix's own arrays when the rows are consecutive (a scipy matrix built over them, or
+    its row slice, copies them), else those of a copy."""
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+        indptr = matrix.indptr[int(rows[0]) : int(rows[-1]) + 2]
+        start, end = int(indptr[0]), int(indptr[-1])
+        return indptr - start, matrix.indices[start:end], matrix.data[start:end]
+    part = matrix[rows]
+    return part.indptr, part.indices, part.data
+

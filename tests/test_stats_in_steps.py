@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis._steps import row_arrays
 from analysis.dtm import DTM, group_sums
 from analysis.errors import AnalysisError
 from analysis.stats.dispersion import dispersion_by_group, dispersion_over
@@ -137,3 +138,18 @@ def test_no_rows_sum_to_nothing_and_have_no_dispersion():
     assert sums.shape == (1, 4) and sums.nnz == 0
     docs, dp = dispersion_over(counts, n_tokens, rows=none)
     assert (docs == 0).all() and np.isnan(dp).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), a=st.integers(0, 29), n=st.integers(1, 30), picked=st.booleans())
+def test_row_arrays_are_the_rows_and_views_of_consecutive_ones(seed, a, n, picked):
+    counts = _random_counts(seed)[0]
+    rows = np.arange(a, min(a + n, 30))
+    if picked:  # a gap: not consecutive
+        rows = rows[rows != rows[len(rows) // 2]] if len(rows) > 2 else np.array([0, 29])
+    indptr, indices, data = row_arrays(counts, rows)
+    part = counts[rows]
+    assert np.array_equal(indptr, part.indptr) and np.array_equal(indices, part.indices)
+    assert np.array_equal(data, part.data)
+    consecutive = int(rows[-1]) - int(rows[0]) + 1 == len(rows)
+    assert np.shares_memory(data, counts.data) == (consecutive and len(data) > 0)

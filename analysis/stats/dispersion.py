@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._steps import picked_rows, runs
+from analysis._steps import row_arrays, runs
 from analysis.dtm import DTM, group_sums
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _require_counts
@@ -41,10 +41,10 @@ _DENSE_CELLS = 1 << 25
 
 def _entries(counts: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``."""
-    part = picked_rows(counts, rows)
-    local = np.repeat(np.arange(part.shape[0], dtype=np.int64), np.diff(part.indptr))
-    keep = part.data > 0
-    return local[keep], part.indices[keep].astype(np.int64), part.data[keep].astype(np.float64)
+    indptr, indices, data = row_arrays(counts, rows)
+    local = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
+    keep = data > 0
+    return local[keep], indices[keep].astype(np.int64), data[keep].astype(np.float64)
 
 
 def _cell_totals(
