@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 import random
+import re
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
 from analysis.stats.collocations import collocations, sentence_tokens, split_sentences
@@ -254,3 +258,26 @@ def test_traditional_search_terms_find_simplified_text() -> None:
         }
     )
     assert kwic(corpus, "全面從嚴治黨")["match"].tolist() == ["全面从严治党"]
+
+
+_KWIC_CHARS = "党建中国移动两个维护\n ，。Aa"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet=_KWIC_CHARS, max_size=60), min_size=1, max_size=4),
+    term=st.text(alphabet=_KWIC_CHARS.replace("\n", ""), min_size=1, max_size=3),
+    window=st.integers(0, 6),
+    cross=st.booleans(),
+    ignore_case=st.booleans(),
+)
+def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, term, window, cross, ignore_case):
+    """A literal term is searched over the whole text at once: the same lines as the escaped term as a
+    regular expression, which is searched one paragraph at a time."""
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    options = {"window": window, "cross_paragraphs": cross, "ignore_case": ignore_case}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a term that never occurs: the not-found warning
+        fast = kwic(corpus, term, **options)
+        by_line = kwic(corpus, re.escape(term), regex=True, **options)
+    pd.testing.assert_frame_equal(fast.reset_index(drop=True), by_line.reset_index(drop=True))

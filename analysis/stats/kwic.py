@@ -105,8 +105,18 @@ def kwic(
         else np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     )
     rows: list[tuple[Any, ...]] = []
+    # A literal term without a line break cannot match across one: the whole text is searched at once,
+    # and only where the term occurs (a case-insensitive one is searched everywhere).
+    literal = None if regex or "\n" in term else term
     for i, text in enumerate(corpus["text"].to_numpy()):
         if not isinstance(text, str):
+            continue
+        if literal is not None:
+            if ignore_case or literal in text:
+                for m in pattern.finditer(text):
+                    a, b = m.start(), m.end()
+                    left, right = _context(text, a, b, window, cross_paragraphs)
+                    rows.append((i, left, m.group(), right, a))
             continue
         offset = 0
         for line in text.split("\n"):
