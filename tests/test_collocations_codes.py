@@ -5,6 +5,7 @@ keeps them as codes."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import numpy as np
@@ -45,10 +46,13 @@ def _brute(docs: list[list[str]], term: str, window: int) -> tuple[Counter, int,
     docs=st.lists(st.lists(st.sampled_from(ALPHABET), max_size=25), min_size=1, max_size=8),
     term=st.sampled_from(ALPHABET),
     window=st.integers(1, 6),
+    step=st.sampled_from([1, 3, 1 << 22]),
 )
-def test_window_counts_equal_brute_force(docs, term, window):
+def test_window_counts_equal_brute_force(docs, term, window, step):
     observed, term_total, near, space = _brute(docs, term, window)
-    got = collocations(docs, term, window=window, min_count=1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys.modules["analysis.stats.collocations"], "_TALLY_STEP", step)  # the corpus tally's steps
+        got = collocations(docs, term, window=window, min_count=1)
     want = {c: o for c, o in observed.items() if c != term}
     assert dict(zip(got["collocate"], got["count"], strict=True)) == want
     if len(got):
