@@ -39,12 +39,21 @@ _ENTRIES_PER_STEP = 1 << 22
 _DENSE_CELLS = 1 << 25
 
 
-def _entries(counts: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``."""
+def _entries(
+    counts: sp.csr_matrix, rows: np.ndarray, positive: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``
+    (``positive``: every stored entry is positive, none is left out)."""
     indptr, indices, data = row_arrays(counts, rows)
     local = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
+    if positive:
+        return local, indices.astype(np.int64), data.astype(np.float64)
     keep = data > 0
     return local[keep], indices[keep].astype(np.int64), data[keep].astype(np.float64)
+
+
+def _all_positive(counts: sp.csr_matrix) -> bool:
+    return len(counts.data) == 0 or bool(counts.data.min() > 0)
 
 
 def _cell_totals(
@@ -52,7 +61,7 @@ def _cell_totals(
 ) -> sp.csr_matrix:
     """Group x term sums of the positive entries of the rows ``chosen`` (sorted CSR, no stored zero)."""
     shape = (n_groups, counts.shape[1])
-    if len(counts.data) == 0 or counts.data.min() > 0:  # every entry counts: the group sums
+    if _all_positive(counts):  # every entry counts: the group sums
         totals = group_sums(counts, codes, n_groups, chosen)
     else:
         totals = sp.csr_matrix(shape, dtype=np.float64)
@@ -98,13 +107,15 @@ def _cell_dispersion(
     dev = np.zeros(n_cells)
     covered = np.zeros(n_cells)
     docs = np.zeros(n_cells, dtype=np.int64)
+    positive = _all_positive(counts)
     for step in steps:  # pass 2: every entry's |v - s| and s, added to its cell
-        local, cols, data = _entries(counts, chosen[step])
-        g = codes[step][local]
-        doc_tokens = sizes[step][local]
+        local, cols, data = _entries(counts, chosen[step], positive)
+        row_group = codes[step]
+        with np.errstate(divide="ignore", invalid="ignore"):  # s: the document's share of its group's tokens
+            row_share = np.where(group_tokens[row_group] > 0, sizes[step] / group_tokens[row_group], 0.0)
+        g = row_group[local]
+        s = row_share[local]
         cell = cell_of(g * n_features + cols)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = np.where(group_tokens[g] > 0, doc_tokens / group_tokens[g], 0.0)
         v = data / cell_total[cell]
         np.add.at(dev, cell, np.abs(v - s))
         np.add.at(covered, cell, s)
