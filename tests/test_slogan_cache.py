@@ -323,3 +323,22 @@ def test_bootstrap_intervals_cached_equal_computed_and_damage_is_recomputed(own_
     other = slogan_profile(corpus, by="company", seed=1)  # another seed: another file, other intervals
     assert len(list(own_cache.glob("ci/*.npz"))) == 2
     assert not other["rate_ci_low"].equals(first["rate_ci_low"]) or not other["rate_ci_high"].equals(first["rate_ci_high"])
+
+
+def test_occurrences_are_every_overlapping_occurrence_whatever_the_terms():
+    """``_Lexicon.occurrences`` (one scan, each distinct match worked out once) against a count at every
+    position, with terms that nest, overlap themselves or span a line break."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.stats.slogans import _Lexicon
+
+    terms_st = st.lists(st.text(alphabet="甲乙丙\n", min_size=1, max_size=5), min_size=1, max_size=8, unique=True)
+
+    @settings(max_examples=300, deadline=None)
+    @given(terms=terms_st, text=st.text(alphabet="甲乙丙丁\n", max_size=60))
+    def check(terms: list[str], text: str) -> None:
+        terms = [t for t in terms if t.strip()] or ["甲"]
+        assert _Lexicon(tuple(terms)).occurrences(text) == _brute_occurrences(text, terms)
+
+    check()

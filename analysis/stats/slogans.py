@@ -264,28 +264,13 @@ class _Lexicon:
         another one (中国特色社会主义 inside 习近平新时代中国特色社会主义思想 counts).
 
         An occurrence that starts outside every leftmost-longest match would itself have been matched
-        there, so only the positions inside a match need a second look: one scan plus a few probes.
+        there, so only the positions inside a match need a second look, and what a match holds is worked
+        out once per distinct match (``_inside``): one scan plus a few probes.
         """
         found: dict[str, int] = {}
-        if self.regex is None or self.every is None:
-            return found
-        terms, min_len, every = self.terms, self.min_len, self.every
-
-        def add_prefixes(longest: str) -> None:  # the longest term starting here and the terms it begins with
-            for n in range(min_len, len(longest) + 1):
-                piece = longest[:n]
-                if piece in terms:
-                    found[piece] = found.get(piece, 0) + 1
-
-        for m in self.regex.finditer(text):
-            start, end = m.span()
-            add_prefixes(m.group())
-            for pos in range(start + 1, end):
-                inner = every.match(text, pos)
-                if inner is not None and inner.group(1):
-                    add_prefixes(inner.group(1))
+        if self.regex is not None:
+            self._add_occurrences(text, [m.span() for m in self.regex.finditer(text)], found)
         return found
-
 
     @functools.cached_property
     def _proper_prefixes(self) -> frozenset[str]:
