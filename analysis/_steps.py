@@ -34,4 +34,3 @@ def row_arrays(matrix: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
         return indptr - start, matrix.indices[start:end], matrix.data[start:end]
     part = matrix[rows]
     return part.indptr, part.indices, part.data
-
