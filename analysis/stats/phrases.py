@@ -424,6 +424,9 @@ _VERBATIM_BATCH = 2000
 #: With ``top_n``: a batch holds this many candidates at least (1.5 x top_n otherwise; most candidates
 #: do occur verbatim, and every batch is one pass over all the texts).
 _VERBATIM_MIN = 20
+#: Texts made Python strings at a time by the verbatim look-up (all of them at once held about 0.7 GB
+#: at 1 GB of text).
+_TEXT_STEP = 4096
 
 
 def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd.DataFrame:
@@ -437,16 +440,17 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     from analysis.stats._phrase_cache import VerbatimCounts, texts_key
     from analysis.stats.slogans import _Lexicon
 
-    texts: list[str] | None = None
+    column = corpus["text"]
+
+    def texts() -> Iterator[str]:  # a slice at a time: never the whole corpus as Python strings at once
+        for a in range(0, len(column), _TEXT_STEP):
+            yield from (text for text in column.iloc[a : a + _TEXT_STEP].tolist() if isinstance(text, str))
 
     def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
-        nonlocal texts
-        if texts is None:
-            texts = [text for text in corpus["text"] if isinstance(text, str)]
         lex = _Lexicon(tuple(phrases))
         count: dict[str, int] = dict.fromkeys(phrases, 0)
         docs: dict[str, int] = dict.fromkeys(phrases, 0)
-        for text in texts:
+        for text in texts():
             for phrase, n in lex.occurrences(text).items():
                 count[phrase] += n
                 docs[phrase] += 1
