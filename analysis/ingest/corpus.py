@@ -977,23 +977,19 @@ def _derive(df: pd.DataFrame, *, hashed: bool = False, texts: Any = None) -> pd.
     if "chars_mapped" not in df:  # a corpus.parquet written before the column existed
         df["chars_mapped"] = 0
     df["chars_mapped"] = df["chars_mapped"].fillna(0).astype("int64")
-    column: list[str] | None = None
 
-    def text_at(i: int) -> str:
-        nonlocal column
-        if texts is not None:
-            return texts[i].as_py() or ""  # type: ignore[no-any-return]
-        if column is None:  # one pass over the column, not a frame look-up per row
-            column = df["text"].tolist()
-        return column[i]
+    def texts_at(rows: Sequence[int]) -> list[str]:  # (one pass over the column, not a look-up per row)
+        if texts is None:
+            return df["text"].iloc[rows].tolist()  # type: ignore[no-any-return]
+        return [texts[i].as_py() or "" for i in rows]
 
     if not hashed or "content_hash" not in df.columns:
-        df["content_hash"] = [_content_hash(text_at(i)) for i in range(len(df))]
+        df["content_hash"] = [_content_hash(t) for t in texts_at(range(len(df)))]
     else:  # a record from a worker running older code has none
         missing = np.flatnonzero((df["content_hash"].fillna("") == "").to_numpy(dtype=bool))
         if len(missing):
             hashes = df["content_hash"].astype(object).to_numpy(copy=True)
-            hashes[missing] = [_content_hash(text_at(i)) for i in missing]
+            hashes[missing] = [_content_hash(t) for t in texts_at(missing.tolist())]
             df["content_hash"] = hashes
     df["content_hash"] = df["content_hash"].astype(str)
     if "removed_chars" not in df:  # a corpus.parquet written before repeats were recorded

@@ -52,16 +52,18 @@ def _entries(
     return local[keep], indices[keep].astype(np.int64), data[keep].astype(np.float64)
 
 
-def _all_positive(counts: sp.csr_matrix) -> bool:
-    return len(counts.data) == 0 or bool(counts.data.min() > 0)
-
-
 def _cell_totals(
-    counts: sp.csr_matrix, codes: np.ndarray, n_groups: int, chosen: np.ndarray, steps: list[np.ndarray]
+    counts: sp.csr_matrix,
+    codes: np.ndarray,
+    n_groups: int,
+    chosen: np.ndarray,
+    steps: list[np.ndarray],
+    positive: bool,
 ) -> sp.csr_matrix:
-    """Group x term sums of the positive entries of the rows ``chosen`` (sorted CSR, no stored zero)."""
+    """Group x term sums of the positive entries of the rows ``chosen`` (sorted CSR, no stored zero);
+    ``positive``: every stored entry of ``counts`` is positive."""
     shape = (n_groups, counts.shape[1])
-    if _all_positive(counts):  # every entry counts: the group sums
+    if positive:  # every entry counts: the group sums
         totals = group_sums(counts, codes, n_groups, chosen)
     else:
         totals = sp.csr_matrix(shape, dtype=np.float64)
@@ -92,7 +94,8 @@ def _cell_dispersion(
     sizes = np.asarray(n_tokens, dtype=np.float64)[chosen]
     group_tokens = np.bincount(codes, weights=sizes, minlength=n_groups)
     steps = runs(np.diff(counts.indptr)[chosen], _ENTRIES_PER_STEP)  # positions in ``chosen``
-    totals = _cell_totals(counts, codes, n_groups, chosen, steps)
+    positive = len(counts.data) == 0 or bool(counts.data.min() > 0)
+    totals = _cell_totals(counts, codes, n_groups, chosen, steps, positive)
     cell_group = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(totals.indptr))
     cell_term = totals.indices.astype(np.int64)
     cell_total = totals.data.astype(np.float64)
@@ -107,7 +110,6 @@ def _cell_dispersion(
     dev = np.zeros(n_cells)
     covered = np.zeros(n_cells)
     docs = np.zeros(n_cells, dtype=np.int64)
-    positive = _all_positive(counts)
     for step in steps:  # pass 2: every entry's |v - s| and s, added to its cell
         local, cols, data = _entries(counts, chosen[step], positive)
         row_group = codes[step]
