@@ -15,6 +15,7 @@ before putting it into HTML).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,14 @@ def _compile(term: str, regex: bool, ignore_case: bool) -> re.Pattern[str]:
         return re.compile(term, flags)
     except re.error as exc:
         raise AnalysisError(f"invalid regular expression {term!r}: {exc}") from None
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset in ``text``, paragraph) of every paragraph (line)."""
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
 
 
 def _context(text: str, a: int, b: int, window: int, cross: bool) -> tuple[str, str]:
@@ -111,22 +120,19 @@ def kwic(
     for i, text in enumerate(corpus["text"].to_numpy()):
         if not isinstance(text, str):
             continue
-        if literal is not None:
-            if ignore_case or literal in text:
-                for m in pattern.finditer(text):
-                    a, b = m.start(), m.end()
-                    left, right = _context(text, a, b, window, cross_paragraphs)
-                    rows.append((i, left, m.group(), right, a))
+        if literal is None:
+            parts: Iterable[tuple[int, str]] = _paragraphs(text)
+        elif ignore_case or literal in text:
+            parts = ((0, text),)
+        else:
             continue
-        offset = 0
-        for line in text.split("\n"):
-            for m in pattern.finditer(line):
+        for offset, part in parts:
+            for m in pattern.finditer(part):
                 if m.end() == m.start():
                     continue
                 a, b = offset + m.start(), offset + m.end()
                 left, right = _context(text, a, b, window, cross_paragraphs)
                 rows.append((i, left, m.group(), right, a))
-            offset += len(line) + 1
     if not rows:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in KWIC_COLUMNS})
         out["date"] = pd.Series(dtype="datetime64[ns]")
