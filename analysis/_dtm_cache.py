@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis import _io, _npz, config
+from analysis import _io, _memo, _npz, config
 
 _FORMAT = 1
 MAX_FILES = 3
@@ -48,13 +48,37 @@ def counts_of(docs: Any) -> tuple[Any, np.ndarray, np.ndarray] | None:
     if content is None:
         return None
     path = _folder() / f"{_key(content)}.npz"
+    kept = _LAST.get(_memo.identity(path))
+    if kept is not None:
+        return _handed_out(*kept)
     found = _read(path)
-    if found is not None:
-        return found
-    built = docs.sparse_counts()
-    if built is not None:
-        _write(path, *built)
-    return built
+    if found is None:
+        found = docs.sparse_counts()
+        if found is None:
+            return None
+        _write(path, *found)
+    _keep(path, *found)
+    return _handed_out(*found)
+
+
+#: The last counts read or written, for the next call on the same tokens in this process (a report's
+#: notebooks each count the same tokens in one kernel; see ``analysis._memo``). Their arrays are made
+#: read-only: what is handed out shares them and cannot change them.
+_LAST = _memo.Last()
+
+
+def _keep(path: Path, counts: Any, features: np.ndarray, lengths: np.ndarray) -> None:
+    for a in (counts.data, counts.indices, counts.indptr, features, lengths):
+        a.flags.writeable = False
+    _LAST.put(_memo.identity(path), (counts, features, lengths))
+
+
+def _handed_out(counts: Any, features: np.ndarray, lengths: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+
+    out = sp.csr_matrix((counts.data, counts.indices, counts.indptr), shape=counts.shape, copy=False)
+    out.has_sorted_indices = True  # as the kept matrix: its indices are sorted
+    return out, features, lengths
 
 
 def _read(path: Path) -> tuple[Any, np.ndarray, np.ndarray] | None:

@@ -234,6 +234,57 @@ def test_an_ingested_corpus_read_with_overrides_keeps_its_hashes(
     assert again["content_hash"].tolist() == res.corpus["content_hash"].tolist()
 
 
+def _settle(*paths: Path, age_s: float = 60.0) -> None:
+    """Date the files back: a file changed within the last seconds is always read again (analysis._memo)."""
+    import time
+
+    for p in paths:
+        t = time.time() - age_s
+        os.utime(p, (t, t))
+
+
+def test_a_second_read_of_an_unchanged_corpus_file_gives_the_kept_table(
+    tmp_path: Path, raw_dir: Path, metadata_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report's notebooks each read corpus.parquet in one kernel: the second read of the same unchanged
+    files reads nothing, and nothing a caller does to a table it got reaches the next one."""
+    out = tmp_path / "out"
+    ingest(raw_dir, out, progress=False)
+    parquet = out / "corpus.parquet"
+    meta = tmp_path / "meta.csv"
+    meta.write_bytes(metadata_csv.read_bytes())
+    _settle(parquet, out / "ingest_report.csv", meta)
+    corpus_module = sys.modules[read_corpus.__module__]
+    reads: list[Path] = []
+    real = corpus_module._read_ingested
+    monkeypatch.setattr(corpus_module, "_read_ingested", lambda p, *a, **k: reads.append(p) or real(p, *a, **k))
+    first = read_corpus(parquet, progress=False)
+    expected = first.corpus.copy(deep=True)
+    first.corpus.loc[0, "title"] = "改过的标题"  # the caller's table is its own
+    first.corpus["extra"] = 1
+    first.report.loc[len(first.report)] = ["x.txt", "skipped", "a note"]
+    again = read_corpus(parquet, progress=False)
+    assert reads == [parquet]
+    pd.testing.assert_frame_equal(again.corpus, expected)
+    assert "x.txt" not in again.report["path"].tolist()
+    with_meta = read_corpus(parquet, meta, progress=False)  # other settings: read
+    assert len(reads) == 2
+    assert with_meta.corpus.set_index("path").loc["004_83744d454e603408.txt", "date"] == pd.Timestamp("2024-02-22")
+    meta.write_text(meta.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # an edited metadata file
+    _settle(meta, age_s=30)
+    read_corpus(parquet, meta, progress=False)
+    assert len(reads) == 3
+    table = pd.read_parquet(parquet)  # corpus.parquet rewritten
+    table.loc[0, "title"] = "新的标题"
+    table.to_parquet(parquet)
+    assert read_corpus(parquet, progress=False).corpus.loc[0, "title"] == "新的标题"  # just written: read
+    _settle(parquet, age_s=10)
+    assert read_corpus(parquet, progress=False).corpus.loc[0, "title"] == "新的标题"
+    n = len(reads)
+    assert read_corpus(parquet, progress=False).corpus.loc[0, "title"] == "新的标题"
+    assert len(reads) == n  # settled and unchanged: kept
+
+
 def test_bad_metadata_file_is_a_clear_error(tmp_path: Path, raw_dir: Path) -> None:
     bad = tmp_path / "meta.csv"
     bad.write_text("file,date\nx.txt,2024-01-01\n", encoding="utf-8")

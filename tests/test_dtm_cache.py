@@ -80,3 +80,33 @@ def test_a_damaged_file_is_counted_again_with_a_warning(sample, monkeypatch):
     path.write_bytes(b"not a zip file")
     with pytest.warns(RuntimeWarning, match="damaged"):
         _same(dtm(tok(corpus)), first)
+
+
+def test_the_counts_of_this_process_are_kept_read_only(sample, monkeypatch):
+    """A report's notebooks each call dtm on the same tokens in one kernel: once the file has settled, the
+    next call reads nothing, and the matrix it gets shares arrays that nobody can change."""
+    import os
+    import sys
+    import time
+
+    cache_module = sys.modules["analysis._dtm_cache"]
+    corpus, tok = sample
+    first = dtm(tok(corpus))
+    (path,) = (config.CACHE_DIR / "dtm").glob("*.npz")
+    t = time.time() - 60
+    os.utime(path, (t, t))
+    reads: list[object] = []
+    real = cache_module._read
+    monkeypatch.setattr(cache_module, "_read", lambda p: reads.append(p) or real(p))
+    kept = dtm(tok(corpus))
+    assert len(reads) == 1  # read once after it settled, then kept
+    again = dtm(tok(corpus))
+    assert len(reads) == 1
+    _same(again, first)
+    _same(kept, first)
+    for arr in (again.counts.data, again.counts.indices, again.counts.indptr):
+        with pytest.raises(ValueError, match="read-only"):
+            arr[0] = 7
+    subset = again.subset(np.arange(again.n_docs) < 5)  # what the statistics do with it works as before
+    assert subset.n_docs == 5
+    _same(dtm(tok(corpus)), first)

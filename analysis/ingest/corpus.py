@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from analysis import _io, config
+from analysis import _io, _memo, config
 from analysis._checks import override_date
 from analysis._proc import mp_context
 from analysis.errors import AnalysisError, CorpusError, ReadError
@@ -226,6 +226,9 @@ def _file_key(digest: str, path: str | Path, keep_repeated: bool, ocr: bool) -> 
     return record_key(digest, _suffix(os.path.basename(path)), keep_repeated, ocr=ocr)
 
 
+#: The last ingested corpus read (``read_corpus`` of a corpus.parquet), for the next read of the same
+#: unchanged files: a report's notebooks each read it in one kernel (see ``analysis._memo``).
+_LAST_READ = _memo.Last()
 # Alias tables of this run, per process (read_corpus clears it: alias files may change between runs).
 _ALIASES: dict[tuple[str, ...], CompanyAliases] = {}
 
@@ -1070,7 +1073,13 @@ def read_corpus(
     except AnalysisError as exc:
         raise CorpusError(str(exc)) from None
     if root.suffix == ".parquet" and (root.is_file() or root.is_dir()):  # a dir: a partitioned dataset
-        return _read_ingested(root, metadata, aliases, pattern)
+        key = _memo.identity(root, root.with_name("ingest_report.csv"), metadata, *company_files)
+        key = None if key is None else (key, path_vars)
+        read = _LAST_READ.get(key)
+        if read is None:
+            read = _read_ingested(root, metadata, aliases, pattern)
+            _LAST_READ.put(key, read)
+        return IngestResult(corpus=_memo.frame(read.corpus), report=_memo.frame(read.report))
     if root.is_file():
         entries, root = [(os.fspath(root), root.name, False)], root.parent
     else:
