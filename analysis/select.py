@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis._frames import rows_at
 from analysis.errors import AnalysisError
 
 __all__ = ["DocumentsLeftOut", "add_year_hint", "report_left_out", "select", "year_hints"]
@@ -236,7 +237,7 @@ def select(
         out = data.subset(keep)
         target = out.docvars
     elif isinstance(data, pd.DataFrame):
-        out = data.iloc[idx].reset_index(drop=True)
+        out = rows_at(data, idx).reset_index(drop=True)
         out.attrs = dict(data.attrs)
         target = out
     else:

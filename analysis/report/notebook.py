@@ -175,7 +175,8 @@ def incomplete_documents(docs: pd.DataFrame, lang: str | None = None) -> pd.Data
     en = resolve_lang(lang) == "en"
     undated = docs["date"].isna()
     nocompany = docs["company"].fillna("").astype(str) == ""
-    sel = docs[(undated | nocompany).to_numpy(dtype=bool)]
+    # the two columns shown, not the whole table: taking rows of the text column copies all of it (_frames)
+    sel = docs[["path", "title"]][(undated | nocompany).to_numpy(dtype=bool)]
     words = ("date", "company", ", ") if en else ("日期", "公司", "、")
     missing = [
         words[2].join(w for w, flag in ((words[0], u), (words[1], c)) if flag)
