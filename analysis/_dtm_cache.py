@@ -48,7 +48,7 @@ def counts_of(docs: Any) -> tuple[Any, np.ndarray, np.ndarray] | None:
     if content is None:
         return None
     path = _folder() / f"{_key(content)}.npz"
-    kept = _LAST.get(_memo.identity(path))
+    kept = _LAST.get(_memo.identity(path, named_by_content=True))
     if kept is not None:
         return _handed_out(*kept)
     found = _read(path)
@@ -70,7 +70,7 @@ _LAST = _memo.Last()
 def _keep(path: Path, counts: Any, features: np.ndarray, lengths: np.ndarray) -> None:
     for a in (counts.data, counts.indices, counts.indptr, features, lengths):
         a.flags.writeable = False
-    _LAST.put(_memo.identity(path), (counts, features, lengths))
+    _LAST.put(_memo.identity(path, named_by_content=True), (counts, features, lengths))
 
 
 def _handed_out(counts: Any, features: np.ndarray, lengths: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:

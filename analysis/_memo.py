@@ -28,10 +28,11 @@ _COPY_ON_WRITE = int(pd.__version__.split(".", 1)[0]) >= 3
 SETTLED_S = 2.0
 
 
-def identity(*paths: str | Path | None) -> tuple[Any, ...] | None:
+def identity(*paths: str | Path | None, named_by_content: bool = False) -> tuple[Any, ...] | None:
     """What names the files' current content cheaply; None when one of them cannot be looked at or was
     changed within ``SETTLED_S``. A folder stands for the files under it, a ``None`` path for no file; an
-    absent file is named as absent."""
+    absent file is named as absent. ``named_by_content``: the files' names say what they hold (a cache
+    keyed by content hash, written atomically), so a fresh one is named too."""
     settled = time.time_ns() - int(SETTLED_S * 1e9)
     out: list[Any] = []
     for p in paths:
@@ -47,7 +48,7 @@ def identity(*paths: str | Path | None) -> tuple[Any, ...] | None:
             stats = tuple((os.fspath(f.resolve()), *_stat(f)) for f in files)
         except OSError:
             return None
-        if any(st[-1] > settled for st in stats):
+        if not named_by_content and any(st[-1] > settled for st in stats):
             return None
         out.append(stats)
     return tuple(out)

@@ -792,6 +792,12 @@ _READ_MEMO: dict[tuple[str, str, int, int], list[tuple[list[str], _Block]]] = {}
 _READ_MEMO_MAX = _MAX_SHARDS + 2
 
 
+def forget_read_shards() -> None:
+    """Drop the shards this process read and kept (``_READ_MEMO``): a process done with tokens (the report
+    runner once it has warmed the cache for its kernels) gives their memory back."""
+    _READ_MEMO.clear()
+
+
 class _Cache:
     """Arrow IPC shards holding one tokenizer's results (layout in the module docstring)."""
 

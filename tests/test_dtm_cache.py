@@ -91,17 +91,19 @@ def test_the_counts_of_this_process_are_kept_read_only(sample, monkeypatch):
 
     cache_module = sys.modules["analysis._dtm_cache"]
     corpus, tok = sample
-    first = dtm(tok(corpus))
-    (path,) = (config.CACHE_DIR / "dtm").glob("*.npz")
-    t = time.time() - 60
-    os.utime(path, (t, t))
     reads: list[object] = []
     real = cache_module._read
     monkeypatch.setattr(cache_module, "_read", lambda p: reads.append(p) or real(p))
-    kept = dtm(tok(corpus))
-    assert len(reads) == 1  # read once after it settled, then kept
-    again = dtm(tok(corpus))
+    first = dtm(tok(corpus))  # counted and written (named by its content: kept although just written)
     assert len(reads) == 1
+    kept = dtm(tok(corpus))
+    assert len(reads) == 1
+    (path,) = (config.CACHE_DIR / "dtm").glob("*.npz")
+    t = time.time() - 60
+    os.utime(path, (t, t))  # the file touched since: read again, then kept
+    again = dtm(tok(corpus))
+    assert len(reads) == 2
+    assert dtm(tok(corpus)).counts is not again.counts and len(reads) == 2  # a new matrix over the kept arrays
     _same(again, first)
     _same(kept, first)
     for arr in (again.counts.data, again.counts.indices, again.counts.indptr):

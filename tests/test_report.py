@@ -382,6 +382,26 @@ def test_runner_never_holds_the_whole_text_and_warms_the_token_cache(
     assert (out / "a-cache.html").is_file()
 
 
+def test_the_runner_keeps_no_tokens_once_it_has_warmed_the_cache(
+    tmp_path: Path, small_corpus: Path, private_cache: Path
+) -> None:
+    """At 1 GB the runner kept 0.4 GB of token codes through every notebook: the last partition it was
+    given (which refers to the corpus's whole token block) and the shards it had read."""
+    import gc
+
+    from analysis import tokens as tokens_module
+    from analysis.ingest.corpus import ingest, load_corpus_texts
+
+    ingest(small_corpus, tmp_path / "data", progress=False)
+    for _ in range(2):  # a cold cache, then a warm one (as when a report runs again): its shards are read
+        docs, texts = load_corpus_texts(tmp_path / "data" / "corpus.parquet", progress=False)
+        report._warm_token_cache(docs, texts, None)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, tokens_module._Block)]
+    assert not tokens_module._READ_MEMO
+    assert sorted(private_cache.rglob("shard-*"))  # the cache is warm: the kernels read it
+
+
 def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
     tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
