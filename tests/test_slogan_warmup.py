@@ -103,3 +103,35 @@ def test_a_stuck_warm_up_is_waited_for_a_bounded_time(parquet: Path) -> None:
             assert time.monotonic() - started < 5
         assert any("warm-up still holds" in str(w.message) for w in caught)
     assert not _slogan_cache._wait_for_warm(store)  # released: nothing to wait for
+
+
+def test_a_warm_up_in_small_partitions_writes_the_table_of_all_rows(
+    parquet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each partition's rows become a table at once (their Python tuples held 1.2 GB more at 1 GB of
+    text); the shard written is the table of all rows, with one slogan dictionary (an IPC file holds one)."""
+    import pyarrow as pa
+
+    from analysis.engine.texts import CorpusTexts
+
+    real = CorpusTexts.batches
+    monkeypatch.setattr(CorpusTexts, "batches", lambda self, wanted, partition_docs=None: real(self, wanted, 2))
+    scans: list[int] = []
+    real_scan = _slogan_cache._scan
+    monkeypatch.setattr(_slogan_cache, "_scan", lambda texts, *a, **k: scans.append(len(texts)) or real_scan(texts, *a, **k))
+    tables: list[int] = []
+    real_table = _slogan_cache._table
+    monkeypatch.setattr(_slogan_cache, "_table", lambda hashes, rows: tables.append(len(rows)) or real_table(hashes, rows))
+    assert _slogan_cache.warm(parquet)
+    assert scans == [2, 2, 2]
+    assert max(tables) == 2  # no table of every row at once: a partition's at a time
+    monkeypatch.setattr(_slogan_cache, "_table", real_table)
+    (shard,) = _store().shards()
+    with pa.ipc.open_file(shard) as f:
+        written = f.read_all()
+    assert written.column("slogan").num_chunks == 1
+    corpus = load_corpus(parquet, progress=False)
+    lex = _get_lexicon(None)
+    whole = _slogan_cache._table(list(corpus["content_hash"]), [_scan_rows(t, lex, True) for t in corpus["text"]])
+    assert written.replace_schema_metadata(None).equals(whole.replace_schema_metadata(None))
+    pd.testing.assert_frame_equal(slogan_counts(corpus), _reference(corpus))

@@ -211,6 +211,15 @@ def _table(hashes: Sequence[str], rows: Sequence[Sequence[tuple[str, str, int, i
     )
 
 
+def _joined(tables: list[Any]) -> Any:
+    """One shard table of the rows of ``tables`` in order, with one slogan dictionary (an IPC file holds
+    one per column): the table ``_table`` makes of all their rows at once."""
+    import pyarrow as pa
+
+    tables = [t for t in tables if t.num_rows] or tables[:1]
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
+
+
 # ------------------------------------------------------------------------------------------ scanning
 @functools.lru_cache(maxsize=4)
 def _worker_lexicon(terms: tuple[str, ...]) -> Any:
@@ -583,19 +592,20 @@ def slogan_rows(
     early, early_chars = _ahead_rows(key, lex, bool(todo))  # what a background scan (scan_ahead) found
     todo = [h for h in todo if h not in early]
     if todo or early:
-        if source is not None:  # a partition of text at a time (issue 12)
-            rest, todo, rows, n_chars = set(todo), [], [], 0
+        if source is not None:  # a partition of text at a time (issue 12), and its rows made a table at
+            # once: the rows of every partition as Python tuples held 1.2 GB more at 1 GB of text
+            rest, todo, tables, n_chars = set(todo), [], [], 0
             for part_hashes, part_texts in source.batches(rest) if rest else ():
                 todo += part_hashes
-                rows += _scan(part_texts, lex, split_compound, parallel)
+                tables.append(_table(part_hashes, _scan(part_texts, lex, split_compound, parallel)))
                 n_chars += sum(len(t) for t in part_texts)
         else:
             first = _first_positions(hashes)
             new_texts = _texts_at(texts, [first[h] for h in todo])
-            rows = _scan(new_texts, lex, split_compound, parallel) if todo else []
+            tables = [_table(todo, _scan(new_texts, lex, split_compound, parallel) if todo else [])]
             n_chars = sum(len(t) for t in new_texts)
-        todo, rows = todo + list(early), rows + list(early.values())
-        table = _table(todo, rows)
+        todo = todo + list(early)
+        table = _joined([*tables, _table(list(early), list(early.values()))])
         if keep or n_chars + early_chars >= _WRITE_MIN_CHARS:
             store.write(table)
             if len(store.shards()) > MAX_SHARDS:
