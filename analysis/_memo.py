@@ -78,6 +78,3 @@ class Last:
     def put(self, key: Any, value: Any) -> None:
         """Keep ``value`` for ``key`` (a None key keeps nothing, and drops what was kept)."""
         self._key, self._value = (key, value) if key is not None else (None, None)
-
-    def clear(self) -> None:
-        self._key = self._value = None

@@ -509,7 +509,8 @@ def _warm_token_cache(docs: pd.DataFrame, texts: Any, engine: Any) -> None:
     from analysis.tokens import forget_read_shards, tokenize_parts
 
     with texts:
-        collections.deque(tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts), maxlen=0)
+        parts = tokenize_parts(docs, PARTITION_DOCS, progress=False, engine=engine, texts=texts)
+        collections.deque(parts, maxlen=0)  # consumed, none kept
     forget_read_shards()
 
 
