@@ -17,9 +17,14 @@ def runs(sizes: np.ndarray, limit: int) -> list[np.ndarray]:
     return [part for part in np.split(np.arange(len(ends)), cuts) if len(part)]
 
 
+def _consecutive(rows: np.ndarray) -> bool:
+    """Whether the ascending positions ``rows`` are one unbroken run (at least one)."""
+    return bool(len(rows)) and int(rows[-1]) - int(rows[0]) + 1 == len(rows)
+
+
 def picked_rows(matrix: Any, rows: np.ndarray) -> Any:
     """The rows ``rows`` (ascending) of a CSR matrix: a slice when they are consecutive, else a copy."""
-    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+    if _consecutive(rows):
         return matrix[int(rows[0]) : int(rows[-1]) + 1]
     return matrix[rows]
 
@@ -28,7 +33,7 @@ def row_arrays(matrix: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     """(indptr from 0, indices, data) of the rows ``rows`` (ascending) of a CSR matrix, to read only:
     views of the matrix's own arrays when the rows are consecutive (a scipy matrix built over them, or
     its row slice, copies them), else those of a copy."""
-    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+    if _consecutive(rows):
         indptr = matrix.indptr[int(rows[0]) : int(rows[-1]) + 2]
         start, end = int(indptr[0]), int(indptr[-1])
         return indptr - start, matrix.indices[start:end], matrix.data[start:end]

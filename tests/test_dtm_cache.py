@@ -83,8 +83,9 @@ def test_a_damaged_file_is_counted_again_with_a_warning(sample, monkeypatch):
 
 
 def test_the_counts_of_this_process_are_kept_read_only(sample, monkeypatch):
-    """A report's notebooks each call dtm on the same tokens in one kernel: once the file has settled, the
-    next call reads nothing, and the matrix it gets shares arrays that nobody can change."""
+    """A report's notebooks each call dtm on the same tokens in one kernel: the next call reads nothing
+    (the file is named by its content, so it is kept even when just written; a touched file is read
+    again), and the matrix it gets shares arrays that nobody can change."""
     import os
     import sys
     import time
