@@ -315,6 +315,32 @@ def test_a_copied_folder_is_found_in_the_cache_without_reading_a_document(
     pd.testing.assert_frame_equal(with_alias.reset_index()[fresh.columns], fresh)
 
 
+def test_a_file_hashed_in_a_worker_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bytes that are hashed are the bytes that are ingested: one read of each file, not a read for
+    # the digest and another for the reader
+    import builtins
+    import io
+
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    expected = _read(folder, tmp_path / "other-cache").corpus
+    log, real_open = tmp_path / "opened.log", io.open
+
+    def counting_open(file, *args, **kwargs):  # the workers are forked: they log through a file
+        if isinstance(file, (str, Path)) and Path(file).parent == folder:
+            with real_open(log, "a", encoding="utf-8") as fh:
+                fh.write(Path(file).name + "\n")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", counting_open)  # what Path.open calls
+    monkeypatch.setattr(builtins, "open", counting_open)
+    result = _read(folder, cache)
+    opened = log.read_text(encoding="utf-8").split()
+    pd.testing.assert_frame_equal(result.corpus, expected)
+    assert sorted(opened) == ["0.txt", "1.txt", "2.txt", "bad.txt"]
+    pd.testing.assert_frame_equal(_read(folder, cache).corpus, expected)
+    assert len(log.read_text(encoding="utf-8").split()) == 4  # the digests were remembered: none read again
+
+
 def test_files_hashed_in_the_workers_give_the_table_of_files_hashed_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

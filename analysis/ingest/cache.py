@@ -114,15 +114,13 @@ def _stat_key(path: str | Path, max_bytes: int) -> tuple[int, int, int, int] | N
         return None
     if st.st_size > max_bytes:
         return None
+    return stat_key(st)
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """``(size, mtime_ns, ctime_ns, inode)`` of a ``stat`` result: with the digest of the bytes read after
+    it, what :class:`DigestMemo` keeps of a file."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def stat_digest(path: Path, max_bytes: int) -> tuple[tuple[int, int, int, int], str] | None:
-    """:func:`_stat_key`, taken before reading, and :func:`file_digest`: what :class:`DigestMemo` keeps
-    of a file (None when it cannot be read or is too large)."""
-    key = _stat_key(path, max_bytes)
-    digest = None if key is None else file_digest(path, max_bytes)
-    return None if key is None or digest is None else (key, digest)
 
 
 def file_digest(path: Path, max_bytes: int) -> str | None:

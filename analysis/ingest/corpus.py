@@ -64,7 +64,7 @@ from analysis._checks import override_date
 from analysis._proc import mp_context
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
-from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, stat_digest, take_rows
+from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, stat_key, take_rows
 from analysis.ingest.clean import clean_body_recorded, prepare
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
@@ -72,7 +72,7 @@ from analysis.ingest.docvars import BUILTIN_VARS, PathVars, check_name, infer_ty
 from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
 from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
 from analysis.ingest.metadata.doctype import extract_doc_type
-from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_document
+from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_document
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
 CORPUS_COLUMNS = [
@@ -269,15 +269,17 @@ def _process_file(
     company_files: tuple[str, ...],
     keep_prepared: bool = False,
     ocr: bool = False,
+    data: bytes | None = None,
 ) -> dict[str, Any]:
     """Read, clean and describe one file into a record (the ingestion cache's columns, plus ``path``).
 
     Never raises: failures come back as a skip record. ``keep_prepared`` keeps the prepared form
-    (``prep_*``), from which :func:`_describe_record` can describe the document again.
+    (``prep_*``), from which :func:`_describe_record` can describe the document again. ``data``: the
+    file's bytes, already read (and hashed) by the caller.
     """
     path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
     try:
-        raw = read_document(path, ocr=ocr)
+        raw = read_document(path, ocr=ocr) if data is None else read_document(path, ocr=ocr, data=data)
         prepared = prepare(raw.text, fmt=raw.format)
         text, removals = clean_body_recorded(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
@@ -491,15 +493,20 @@ def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
     the cache already holds a record of that key."""
     root, rel, keep_repeated, company_files, ocr, base, key, aliases_key = args
     hashed: dict[str, Any] = {}
+    data = None
     if key == _HASH_HERE:
+        # one read of the file, hashed and then ingested; a file that cannot be read is left to
+        # _process_file, which says why
         path = paths.on_disk(root, rel)
-        made = stat_digest(path, config.MAX_FILE_BYTES)
-        key = None if made is None else _file_key(made[1], path, keep_repeated, ocr)
-        if made is not None:
-            hashed = {"hashed": (made[0], made[1], key)}
+        key = None
+        with contextlib.suppress(ReadError):
+            st, data = read_bytes(path)
+            digest = hashlib.sha256(data).hexdigest()
+            key = _file_key(digest, path, keep_repeated, ocr)
+            hashed = {"hashed": (stat_key(st), digest, key)}
             if key in _KNOWN_KEYS:
                 return {"status": "known", "path": rel, **hashed}
-    record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr)
+    record = _process_file(root, rel, keep_repeated, company_files, base is not None and key is not None, ocr, data)
     kept = base is not None and key is not None and _worth_caching(record)
     if kept:
         writer = _WRITERS.get(base)

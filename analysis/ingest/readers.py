@@ -40,6 +40,7 @@ __all__ = [
     "RawDocument",
     "Reader",
     "decode_bytes",
+    "read_bytes",
     "read_document",
     "read_docx",
     "read_html",
@@ -304,14 +305,11 @@ def _format_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB ({n} bytes)"
 
 
-def read_document(
-    path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES, ocr: bool = False
-) -> RawDocument:
-    """Read one file into a :class:`RawDocument`; any problem raises ``ReadError(path, reason)``.
+def read_bytes(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -> tuple[Any, bytes]:
+    """The checks of :func:`read_document` and the read: ``(stat before reading, bytes)``.
 
-    Checked in this order: the path is an existing regular file, its suffix is supported, it is not
-    empty and not larger than ``max_bytes`` (from ``stat``, before reading), it can be read; then the
-    format's reader decodes it. Never writes anything.
+    Raises ``ReadError(path, reason)``: not an existing regular file, unsupported suffix, empty, larger
+    than ``max_bytes`` (from ``stat``, before reading, and again after), unreadable.
     """
     if not isinstance(path, Path):
         path = Path(path)
@@ -325,7 +323,7 @@ def read_document(
         raise ReadError(path, f"cannot stat file ({_describe(exc)})") from None
     if not stat.S_ISREG(st.st_mode):
         raise ReadError(path, "not a regular file")
-    reader = reader_for(path)
+    reader_for(path)
     if st.st_size == 0:
         raise ReadError(path, "empty file (0 bytes)")
     if st.st_size > max_bytes:
@@ -345,6 +343,24 @@ def read_document(
         raise ReadError(path, f"file too large: more than {_format_size(max_bytes)}")
     if not data:
         raise ReadError(path, "empty file (0 bytes)")
+    return st, data
+
+
+def read_document(
+    path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES, ocr: bool = False, data: bytes | None = None
+) -> RawDocument:
+    """Read one file into a :class:`RawDocument`; any problem raises ``ReadError(path, reason)``.
+
+    Checked in this order: the path is an existing regular file, its suffix is supported, it is not
+    empty and not larger than ``max_bytes`` (from ``stat``, before reading), it can be read; then the
+    format's reader decodes it. ``data``: the file's bytes as :func:`read_bytes` returned them (read once
+    for hashing and reading). Never writes anything.
+    """
+    if not isinstance(path, Path):
+        path = Path(path)
+    if data is None:
+        data = read_bytes(path, max_bytes=max_bytes)[1]
+    reader = reader_for(path)
     raw = read_pdf(data, path, ocr=ocr) if reader is read_pdf else reader(data, path)  # OCR: PDF only
     limits.check_chars(raw.text, path)
     return raw
