@@ -281,3 +281,29 @@ def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, 
         fast = kwic(corpus, term, **options)
         by_line = kwic(corpus, re.escape(term), regex=True, **options)
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), by_line.reset_index(drop=True))
+
+
+class _Watched(list):
+    """A list of texts that records which of them are read."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.read: list[int] = []
+
+    def __getitem__(self, i):
+        self.read.append(i)
+        return super().__getitem__(i)
+
+
+def test_near_variants_of_a_missing_term_read_a_bounded_sample_spread_over_the_corpus() -> None:
+    from analysis.stats._suggest import text_variants
+
+    filler = "公司召开会议研究部署相关工作。" * 60  # 900 characters, none of them in the term
+    texts = _Watched([filler] * 4999 + ["深入推进全面从严治党工作。"])
+    assert text_variants("全面从严治党向", texts, max_chars=90_000) == []
+    assert len(texts.read) <= 101  # 90,000 characters: about a hundred texts, not five thousand
+    assert max(texts.read) > 4000  # from across the corpus, not only its beginning
+    # read whole when the budget allows: the one text that holds a variant is found
+    small = _Watched([filler] * 999 + ["深入推进全面从严治党工作。"])
+    assert text_variants("全面从严治党向", small)[:1] == ["全面从严治党"]
+    assert sorted(small.read) == list(range(1000))

@@ -6,7 +6,7 @@ import difflib
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -64,26 +64,65 @@ def near_variants(term: str, candidates: Iterable[str] | Counter[str], n: int = 
     return [c for *_, c in scored[:n]]
 
 
-def text_variants(term: str, texts: Iterable[Any], n: int = 5, limit: int = 300_000) -> list[str]:
-    """Near variants of ``term`` found in raw texts: substrings of about its length around its characters."""
+#: Characters of text that ``text_variants`` looks at, spread over the corpus: the variants are a
+#: suggestion, not a count, so a term that never occurs in a large corpus is said at once (every text of
+#: 1 GB took 77 s) while a small corpus is still read whole.
+VARIANT_CHARS = 4_000_000
+_SEPARATOR = re.compile(r"\s|[，。、；：！？“”（）]")
+
+
+def _spread(texts: Iterable[Any]) -> Iterable[Any]:
+    """``texts`` in an order of which every beginning is spread over the whole corpus: the first text,
+    the middle one, the quarters, the eighths... (each text once). A plain iterable stays in order."""
+    if not isinstance(texts, Sequence) and not hasattr(texts, "__array__"):
+        return texts
+    n = len(texts)  # type: ignore[arg-type]
+    if n == 0:
+        return ()
+
+    def order() -> Iterator[Any]:
+        yield texts[0]  # type: ignore[index]
+        step = 1 << (n - 1).bit_length()
+        while step > 1:  # the texts at an odd multiple of step / 2: those no coarser step reached
+            half = step // 2
+            for i in range(half, n, step):
+                yield texts[i]  # type: ignore[index]
+            step = half
+
+    return order()
+
+
+def text_variants(
+    term: str, texts: Iterable[Any], n: int = 5, limit: int = 300_000, max_chars: int = VARIANT_CHARS
+) -> list[str]:
+    """Near variants of ``term`` found in raw texts: substrings of about its length around its characters.
+
+    At most ``max_chars`` characters of text are looked at, spread over ``texts`` when it is a sequence
+    (see :func:`_spread`), and no more once ``limit`` distinct substrings are found."""
     chars = set(term)
     if not chars:
         return []
     pattern = re.compile("[" + re.escape("".join(sorted(chars))) + "]")
     length = len(term)
+    sizes = sorted({max(1, length - 1), length, length + 1})
     found: Counter[str] = Counter()
-    for text in texts:
+    seen = 0
+    for text in _spread(texts):
         if not isinstance(text, str):
             continue
         for m in pattern.finditer(text):
             i = m.start()
-            for size in {max(1, length - 1), length, length + 1}:
-                for start in (i, i - size + 1):
-                    piece = text[max(0, start) : max(0, start) + size]
-                    if len(piece) == size and not re.search(r"\s|[，。、；：！？“”（）]", piece):
+            for size in sizes:
+                for start in (i, max(0, i - size + 1)):
+                    piece = text[start : start + size]
+                    # near_variants keeps a longer piece only when it shares two characters with the term
+                    if len(piece) != size or (length > 1 and size > 1 and len(chars.intersection(piece)) < 2):
+                        continue
+                    if not _SEPARATOR.search(piece):
                         found[piece] += 1
-            if len(found) > limit:
-                break
+        seen += len(text)
+        if len(found) > limit or seen >= max_chars:
+            break
     return near_variants(term, found, n)
 
 

@@ -117,7 +117,8 @@ def kwic(
     # A literal term without a line break cannot match across one: the whole text is searched at once,
     # and only where the term occurs (a case-insensitive one is searched everywhere).
     literal = None if regex or "\n" in term else term
-    for i, text in enumerate(corpus["text"].to_numpy()):
+    texts = corpus["text"].to_numpy()
+    for i, text in enumerate(texts):
         if not isinstance(text, str):
             continue
         if literal is None:
@@ -138,7 +139,7 @@ def kwic(
         out["date"] = pd.Series(dtype="datetime64[ns]")
         out["start"] = pd.Series(dtype=np.int64)
         out = out[KWIC_COLUMNS]
-        variants = [] if regex else text_variants(term, corpus["text"])
+        variants = [] if regex else text_variants(term, texts)
         say_not_found(out, "kwic", term, variants, asked)
         return out
     idx = np.array([r[0] for r in rows], dtype=np.int64)
