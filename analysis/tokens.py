@@ -575,8 +575,11 @@ class TokenLists(Sequence):  # type: ignore[type-arg]
         in document order, tokens per document), without making the lists; None once the lists exist."""
         if self._lists is not None:
             return None
-        blocks, which, _, starts, ends = self._gathered()
+        blocks, which, rows, starts, ends = self._gathered()
         lengths = ends - starts
+        whole = _whole_block(blocks, rows)
+        if whole is not None:  # every row of one block, in order: its own codes are the answer
+            return whole[0], whole[1], lengths.astype(np.int64)
         bases, global_code, uniques = _one_vocabulary(blocks, sort=False)
         out_start = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(lengths[:-1], out=out_start[1:])
@@ -682,6 +685,29 @@ def factorized(lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, 
     words[:] = [t for d in lists for t in d]
     codes, uniques = pd.factorize(words)
     return np.asarray(uniques, dtype=object), np.asarray(codes, dtype=np.int32), lengths
+
+
+def _whole_block(blocks: list[_Block], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(vocabulary, codes) of the one block whose rows, all of them in order, ``rows`` are, as read-only
+    views (what ``flat_codes`` would copy out: a distinct vocabulary numbers its words by first
+    appearance already); None otherwise. At 1 GB of text this is 0.8 GB not copied."""
+    if len(blocks) != 1:
+        return None
+    block = blocks[0]
+    codes = np.asarray(block.codes)
+    n_rows = len(block.offsets) - 1
+    if (
+        codes.dtype != np.int32
+        or len(rows) != n_rows
+        or int(block.offsets[0]) != 0
+        or int(block.offsets[-1]) != len(codes)
+        or not np.array_equal(rows, np.arange(n_rows))
+        or len(set(block.vocab.tolist())) != len(block.vocab)
+    ):
+        return None
+    vocab, codes = block.vocab.view(), codes.view()
+    vocab.flags.writeable = codes.flags.writeable = False
+    return vocab, codes
 
 
 def _one_vocabulary(blocks: list[_Block], *, sort: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

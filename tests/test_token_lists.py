@@ -107,3 +107,27 @@ def test_content_hashes_from_arrow_bytes_equal_hashes_of_the_text():
     assert _arrow_text_hashes(pd.Series(["a"], dtype=object)) is None
     objects = pd.DataFrame({"text": pd.Series(s.tolist(), dtype=object)})
     assert _content_hashes(objects) == _content_hashes(pd.DataFrame({"text": s})) == expected
+
+
+def test_flat_codes_of_one_whole_block_are_its_own_codes_unchanged(tmp_path, monkeypatch):
+    import analysis.tokens as tokens_module
+
+    corpus = _corpus(range(0, 30))
+    docs = tokenize(corpus, cache_dir=tmp_path, n_jobs=1, progress=False).docs
+    (block,) = docs._gathered()[0]
+    vocab, codes, lengths = docs.flat_codes()
+    assert np.shares_memory(codes, block.codes)  # not copied (0.8 GB at 1 GB of text)
+    assert not codes.flags.writeable and not vocab.flags.writeable  # the block's own: never written through
+    monkeypatch.setattr(tokens_module, "_whole_block", lambda blocks, rows: None)  # the general path
+    general = docs.flat_codes()
+    assert np.array_equal(general[0], vocab) and np.array_equal(general[2], lengths)
+    assert np.array_equal(general[1], codes) and general[1].dtype == codes.dtype == np.int32
+    monkeypatch.undo()
+    part = docs.take(list(range(29, -1, -1)))  # the rows in another order: copied as before
+    p_vocab, p_codes, p_lengths = part.flat_codes()
+    assert not np.shares_memory(p_codes, block.codes)
+    ends = np.cumsum(p_lengths)
+    assert [p_vocab[p_codes[e - n : e]].tolist() for e, n in zip(ends, p_lengths, strict=True)] == [
+        list(d) for d in tokenize(corpus.iloc[::-1].reset_index(drop=True), cache_dir=tmp_path, n_jobs=1,
+                                  progress=False).docs
+    ]
