@@ -165,3 +165,34 @@ def test_verbatim_lookup_in_batches_keeps_the_first_top_n(tmp_path, monkeypatch)
         monkeypatch.setattr(config, "CACHE_DIR", tmp_path / f"cache-{step}")
         monkeypatch.setattr(phrases, "_TEXT_STEP", step)
         pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus), everything)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40), st.integers(1, 5))
+def test_codes_numbered_by_first_appearance_are_recognised_exactly(xs, chunk):
+    codes = np.array(xs, dtype=np.int32)
+    first: dict[int, int] = {}
+    for i, c in enumerate(xs):
+        first.setdefault(c, i)
+    renumbered = sorted(first, key=first.__getitem__)  # what factorising the tokens would number them
+    already = renumbered == list(range(len(renumbered)))
+    old = phrases._CHUNK
+    try:
+        phrases._CHUNK = chunk  # the check runs a chunk at a time
+        assert phrases._numbered_by_first_appearance(codes) == (len(renumbered) if already else None)
+    finally:
+        phrases._CHUNK = old
+
+
+def test_codes_already_numbered_are_used_as_they_are(tmp_path, monkeypatch):
+    _, tokens = _sample_tokens(tmp_path)
+    single = tokenize(_corpus(range(0, 40)), cache_dir=tmp_path / "one", n_jobs=1, progress=False)
+    for toks in (tokens, single):
+        vocab, codes, lengths = phrases._flat_of(toks)
+        with monkeypatch.context() as m:
+            m.setattr(phrases, "_numbered_by_first_appearance", lambda codes: None)  # always renumber
+            r_vocab, r_codes, r_lengths = phrases._flat_of(toks)
+        assert vocab.tolist() == r_vocab.tolist() and np.array_equal(lengths, r_lengths)
+        assert np.array_equal(codes, r_codes)
+    (block,) = single.docs._gathered()[0]
+    assert np.shares_memory(phrases._flat_of(single)[1], block.codes)  # no copy of the codes

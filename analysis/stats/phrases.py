@@ -110,6 +110,9 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flat = docs.flat_codes() if isinstance(docs, TokenLists) else None
     if flat is not None:
         vocab, codes, lengths = flat
+        used_codes = _numbered_by_first_appearance(codes)
+        if used_codes is not None:  # (the token cache's own numbering, usually): the codes as they are
+            return np.asarray(vocab[:used_codes], dtype=object), codes, lengths
         # renumbered by first appearance, a chunk at a time (no int64 array of every token)
         first = np.full(len(vocab), len(codes), dtype=np.int64)
         for a in range(0, len(codes), _CHUNK):
@@ -121,6 +124,23 @@ def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         number[used] = np.arange(len(used), dtype=np.int32)
         return np.asarray(vocab, dtype=object)[used], number[codes], lengths
     return factorized(_docs_of(tokens))
+
+
+def _numbered_by_first_appearance(codes: np.ndarray) -> int | None:
+    """The number of distinct codes when ``codes`` already number the tokens by first appearance (the
+    codes that occur are 0..n-1 and each first occurs after the one before it: no code exceeds every
+    code before it by more than one); None otherwise. A chunk at a time, no copy of the codes."""
+    top = -1
+    for a in range(0, len(codes), _CHUNK):
+        part = codes[a : a + _CHUNK]
+        if not len(part):
+            continue
+        highest = np.maximum.accumulate(part)
+        np.maximum(highest, top, out=highest)
+        if part[0] > top + 1 or bool((part[1:] > highest[:-1] + 1).any()):
+            return None
+        top = int(highest[-1])
+    return top + 1
 
 
 def _run_starts(ordered: np.ndarray) -> np.ndarray:
