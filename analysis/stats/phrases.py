@@ -249,7 +249,7 @@ def _count_ngrams(
     token is frequent. Counting runs over chunks of whole documents and sums the per-chunk counts."""
     is_cjk = np.fromiter((bool(_CJK_TOKEN.fullmatch(u)) for u in vocab), dtype=bool, count=len(vocab))
     # non-CJK tokens become -1, and one -1 after every document: n-grams never cross either
-    seq = np.insert(np.where(is_cjk[codes], codes, -1).astype(np.int32), np.cumsum(lengths), -1)
+    seq = np.insert(np.where(is_cjk[codes], codes, -1).astype(np.int32, copy=False), np.cumsum(lengths), -1)
     size, n_docs, V = len(seq), len(lengths), np.int64(len(vocab))
     doc_start = np.zeros(n_docs, dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=doc_start[1:])
