@@ -690,7 +690,7 @@ def factorized(lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, 
 def _whole_block(blocks: list[_Block], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(vocabulary, codes) of the one block whose rows, all of them in order, ``rows`` are, as read-only
     views (what ``flat_codes`` would copy out: a distinct vocabulary numbers its words by first
-    appearance already); None otherwise. At 1 GB of text this is 0.8 GB not copied."""
+    appearance already); None otherwise. At 1 GB of text this is 0.4 GB not copied (103 M codes)."""
     if len(blocks) != 1:
         return None
     block = blocks[0]

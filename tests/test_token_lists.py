@@ -116,7 +116,7 @@ def test_flat_codes_of_one_whole_block_are_its_own_codes_unchanged(tmp_path, mon
     docs = tokenize(corpus, cache_dir=tmp_path, n_jobs=1, progress=False).docs
     (block,) = docs._gathered()[0]
     vocab, codes, lengths = docs.flat_codes()
-    assert np.shares_memory(codes, block.codes)  # not copied (0.8 GB at 1 GB of text)
+    assert np.shares_memory(codes, block.codes)  # not copied (0.4 GB at 1 GB of text)
     assert not codes.flags.writeable and not vocab.flags.writeable  # the block's own: never written through
     monkeypatch.setattr(tokens_module, "_whole_block", lambda blocks, rows: None)  # the general path
     general = docs.flat_codes()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import importlib
 import io
+import os
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -305,7 +306,7 @@ def _format_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB ({n} bytes)"
 
 
-def read_bytes(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -> tuple[Any, bytes]:
+def read_bytes(path: str | Path, *, max_bytes: int = config.MAX_FILE_BYTES) -> tuple[os.stat_result, bytes]:
     """The checks of :func:`read_document` and the read: ``(stat before reading, bytes)``.
 
     Raises ``ReadError(path, reason)``: not an existing regular file, unsupported suffix, empty, larger
