@@ -279,7 +279,7 @@ def _process_file(
     """
     path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
     try:
-        raw = read_document(path, ocr=ocr) if data is None else read_document(path, ocr=ocr, data=data)
+        raw = read_document(path, ocr=ocr, data=data)
         prepared = prepare(raw.text, fmt=raw.format)
         text, removals = clean_body_recorded(prepared.text, keep_repeated=keep_repeated)
         if not text.strip():
