@@ -604,3 +604,41 @@ def test_naming_hint_never_hides_a_mention(text: str) -> None:
         assert hint is not None
         if not hint.search(t):
             assert company not in named, company
+
+
+_TITLE_PIECES = ["中国移动", "中国联通", "中国电信", "召开", "党建", "、", "与", "和", "等", "——", "北京移动", "会议"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_TITLE_PIECES), max_size=6).map("".join),
+    st.lists(st.lists(st.sampled_from([*_PIECES, *_TITLE_PIECES, "来源：", "标签："]), max_size=20).map("".join),
+             max_size=6),
+)  # fmt: skip
+def test_a_title_naming_one_company_decides_as_the_full_rule(title: str, paragraphs: list[str]) -> None:
+    """A title that names one company alone, as no list, is the answer without searching the body;
+    the full rule (every body mention scored against the title's companies) agrees on every document."""
+    from analysis.ingest.metadata.companies import _company_explained
+    from analysis.ingest.metadata.lines import _lines
+
+    aliases = load_aliases()
+    text = "\n".join([title, *paragraphs])
+    assert _company_explained(title, _lines(text), aliases) == _company_explained(
+        title, _lines(text), aliases, title_decides=False
+    )
+
+
+def test_a_title_naming_one_company_searches_no_body(monkeypatch) -> None:
+    from analysis.ingest.metadata.companies import _company_explained
+    from analysis.ingest.metadata.lines import _lines
+
+    aliases = load_aliases()
+    searched: list[str] = []
+    find = CompanyAliases._find_prepared
+    monkeypatch.setattr(CompanyAliases, "_find_prepared", lambda self, t, *a, **k: searched.append(t) or find(self, t, *a, **k))
+    title = "中国移动召开党建工作会议"
+    text = f"{title}\n近日，中国联通与中国联通北京分公司开展共建。中国联通党委书记出席。\n中国联通表示将继续推进。"
+    assert _company_explained(title, _lines(text), aliases) == ("中国移动", "title names 中国移动")
+    assert searched == [prepare_for_matching(title)]  # the title only
+    assert _company_explained(title, _lines(text), aliases, title_decides=False)[0] == "中国移动"
+    assert len(searched) > 2  # the full rule searched the body and the lead as well

@@ -647,13 +647,20 @@ def _company(title: str, lines: _Lines, aliases: CompanyAliases | None = None) -
     return _company_explained(title, lines, aliases)[0]
 
 
-def _company_explained(title: str, lines: _Lines, aliases: CompanyAliases | None = None) -> tuple[str, str]:
+def _company_explained(
+    title: str, lines: _Lines, aliases: CompanyAliases | None = None, *, title_decides: bool = True
+) -> tuple[str, str]:
+    """``(company, company_source)`` of a document. ``title_decides=False`` searches the body even when
+    the title names one company alone (the general path that the shortcut is tested against)."""
     aliases = aliases if aliases is not None else load_aliases()
     text = lines.text
     title_t = prepare_for_matching(title or "")
     title_found = aliases._find_prepared(title_t)
     in_title = list(dict.fromkeys(m.company for m in title_found))
     title_list = companyforms.title_lists_several(title_t, [(m.start, m.end, m.company) for m in title_found])
+    if title_decides and len(in_title) == 1 and not title_list:
+        # the body could only put another company of the title before this one: there is none
+        return in_title[0], f"title names {in_title[0]}"
     title_idx = _locate(lines, title) if title else -1
     if title_idx < 0:
         title_idx = _title_line_index(lines)
