@@ -309,5 +309,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def exit_quickly(code: int) -> None:
+    """End the process with ``code`` without the interpreter freeing its objects one by one.
+
+    After a run over thousands of documents that teardown alone takes 0.1-0.2 s (measured on ``ingest``
+    and ``stats`` of 20 MB). Everything a normal exit does that matters still happens first: the
+    standard streams are flushed and the atexit handlers run (multiprocessing reaps its children
+    there). While a thread that is not a daemon still runs, the normal exit, which waits for it, is
+    taken instead. Every file the package writes is closed before its command returns.
+    """
+    import atexit
+    import contextlib
+    import os
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head): nothing more to say there
+            stream.flush()
+    atexit._run_exitfuncs()  # what the interpreter runs at exit (not part of atexit's documented API)
+    os._exit(code)
+
+
+def cli() -> None:
+    """The ``textlab`` command: :func:`main`, then :func:`exit_quickly`."""
+    exit_quickly(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()
