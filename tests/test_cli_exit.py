@@ -11,40 +11,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(code: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered streams, as usual
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+def _exit_after(setup: str, code: int, mark: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``setup`` (which may write ``MARK``, the path of ``mark``) and then ``exit_quickly(code)`` in
+    a fresh interpreter, with buffered standard streams (as usual outside this machine's environment)."""
+    script = f"MARK = {str(mark)!r}\n{setup}from analysis.__main__ import exit_quickly\nexit_quickly({code})\nprint('not reached')\n"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_streams_are_flushed_atexit_handlers_run_and_the_code_is_kept(tmp_path: Path) -> None:
-    mark = tmp_path / "atexit.txt"
-    out = _run(
+    setup = (
         "import atexit, sys\n"
-        "from analysis.__main__ import exit_quickly\n"
-        f"atexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n"
+        "atexit.register(lambda: open(MARK, 'w').write('ran'))\n"
         "sys.stdout.write('no newline at the end')\n"
         "sys.stderr.write('said on stderr')\n"
-        "exit_quickly(3)\n"
-        "print('never reached')\n"
     )
-    assert out.returncode == 3
-    assert out.stdout == "no newline at the end"
-    assert out.stderr == "said on stderr"
-    assert mark.read_text() == "ran"
+    out = _exit_after(setup, 3, tmp_path / "atexit.txt")
+    assert (out.returncode, out.stdout, out.stderr) == (3, "no newline at the end", "said on stderr")
+    assert (tmp_path / "atexit.txt").read_text() == "ran"
 
 
 def test_a_running_thread_is_waited_for(tmp_path: Path) -> None:
     """A thread that is not a daemon still runs: the normal exit, which waits for it, is taken."""
-    mark = tmp_path / "thread.txt"
-    out = _run(
+    setup = (
         "import threading, time\n"
-        "from analysis.__main__ import exit_quickly\n"
-        f"def late():\n    time.sleep(0.5)\n    open({str(mark)!r}, 'w').write('finished')\n"
+        "def late():\n    time.sleep(0.5)\n    open(MARK, 'w').write('finished')\n"
         "threading.Thread(target=late).start()\n"
-        "exit_quickly(4)\n"
     )
+    out = _exit_after(setup, 4, tmp_path / "thread.txt")
     assert out.returncode == 4
-    assert mark.read_text() == "finished"
+    assert (tmp_path / "thread.txt").read_text() == "finished"
 
 
 def test_the_command_writes_its_outputs_and_says_so(tmp_path: Path) -> None:
