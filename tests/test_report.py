@@ -432,6 +432,40 @@ def test_kernels_run_one_at_a_time_when_two_would_not_fit_in_memory(
     assert f"jobs={max(1, cores // 2)}" in (tmp_path / "out2" / "b-two.html").read_text(encoding="utf-8")
 
 
+def test_the_warm_up_counts_the_phrases_the_notebooks_discover(
+    tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one kernel at a time the warm-up process counts the phrase candidates for the notebooks'
+    ``phrase_min_count`` first; the notebook's ``discover_phrases`` reads (or waits for) that count and
+    counts nothing itself (issue 12: about a minute of the kernel's time at 1 GB)."""
+    monkeypatch.setattr(report, "WARMUP_MIN_DOCS", 0)
+    monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    params = 'corpus = ""\nmetadata = None\nfigures_dir = ""\nprogress = True\nphrase_min_count = 2\n'
+    check = (
+        "import importlib, pathlib, time\nimport analysis as tl\n"
+        "ph = importlib.import_module('analysis.stats.phrases')\n"
+        "found = lambda: list(pathlib.Path(ph.config.CACHE_DIR, 'phrases').glob('candidates-*'))\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not found() and time.monotonic() < deadline:\n    time.sleep(0.05)\n"
+        "assert found(), 'no warm-up counted'\n"
+        "def no_count(*args, **kwargs):\n    raise AssertionError('the kernel counted')\n"
+        "ph._count_ngrams = no_count\n"
+        "tokens = tl.tokenize(tl.load_corpus(corpus, progress=False), progress=False)\n"
+        "print(len(tl.discover_phrases(tokens, min_count=phrase_min_count)), 'phrases')\n"
+    )
+    nb = new_notebook(
+        cells=[new_code_cell(params, metadata={"tags": ["parameters"]}), new_code_cell(check)]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(nbs / "a-phrases.ipynb"))
+    out = tmp_path / "out"
+    assert report.run_reports(small_corpus, None, out, notebooks_dir=nbs, jobs=1, progress=False) == 0
+    assert "phrases" in (out / "a-phrases.html").read_text(encoding="utf-8")
+    assert list(private_cache.glob("phrases/candidates-*.parquet"))
+
+
 def test_one_kernel_leaves_a_core_that_warms_the_slogan_cache(
     tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

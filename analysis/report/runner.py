@@ -136,6 +136,36 @@ def _notebook_params(path: Path) -> dict[str, Any]:
     return out
 
 
+def _code_of(path: Path) -> str:
+    """The source of a notebook's code cells ('' when it cannot be read)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    sources = (c.get("source", "") for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
+    return "\n".join(s if isinstance(s, str) else "".join(map(str, s)) for s in sources)
+
+
+def _phrase_min_counts(
+    tasks: list[dict[str, Any]], code: Mapping[str, str], defaults: Mapping[str, Mapping[str, Any]]
+) -> tuple[int, ...]:
+    """The ``phrase_min_count`` of each notebook that discovers phrases over the whole corpus (no
+    ``year_min`` / ``year_max``): the counts the warm-up makes ahead for it. ``defaults``: each
+    notebook's declared parameters, which the task's own (the user's) override."""
+    out: set[int] = set()
+    for task in tasks:
+        params = {**defaults.get(task["name"], {}), **task["params"]}
+        if "discover_phrases(" not in code.get(task["name"], "") or "phrase_min_count" not in params:
+            continue
+        if params.get("year_min") is not None or params.get("year_max") is not None:
+            continue
+        with contextlib.suppress(TypeError, ValueError):
+            if int(params["phrase_min_count"]) >= 1:
+                out.add(int(params["phrase_min_count"]))
+    return tuple(sorted(out))
+
+
 def _coerce(name: str, value: Any, default: Any) -> Any:
     """Turn a command-line string into the type of the notebook's default value."""
     if not isinstance(value, str):
@@ -655,11 +685,16 @@ def run_reports(
                 f"{config.memory_budget() / 2**30:.1f} GB (set TEXTLAB_MEMORY_MB to change it)",
                 file=sys.stderr,
             )
+        run_order = tasks
         if n_workers < config.n_jobs_default() and len(docs) >= WARMUP_MIN_DOCS:
-            # one kernel at a time leaves a core idle: it scans the slogans the notebooks will count
-            warm = warmup.start(parquet)
+            # one kernel at a time leaves a core idle: it counts the phrases and scans the slogans the
+            # notebooks will ask for; the notebooks that count slogans run last, when they are there
+            code = {task["name"]: _code_of(Path(task["path"])) for task in tasks}
+            defaults = {task["name"]: _notebook_params(Path(task["path"])) for task in tasks}
+            warm = warmup.start(parquet, _phrase_min_counts(tasks, code, defaults))
+            run_order = warmup.deferred(tasks, lambda task: code[task["name"]])
         t = time.perf_counter()
-        results = _run_workers(tasks, n_workers, pool, progress)
+        results = _run_workers(run_order, n_workers, pool, progress)
     finally:
         pool.stop()
         if warm is not None:

@@ -1,18 +1,29 @@
-"""Background warm-up of the shared slogan cache while the report's notebooks run.
+"""Background warm-up of the shared phrase and slogan caches while the report's notebooks run.
 
 At a size where the runner executes one notebook kernel at a time, one core is idle for most of the
 run. ``start`` uses it: a process of its own (started fresh, so it shares none of the runner's memory,
-and at a lower CPU priority than the kernels) scans every document of the ingested ``corpus.parquet``
-for slogans into the slogan cache (``analysis.stats._slogan_cache.warm``). The first notebook that
-counts slogans waits for it if it is still running, then reads its rows instead of scanning the whole
-corpus again in forked processes of the kernel's size.
+and at a lower CPU priority than the kernels), which
 
-    python -c "from analysis.report.warmup import main; main(['CORPUS.parquet'])"
+1. counts the phrase candidates of the whole corpus for each ``min_count`` given
+   (``analysis.stats.phrases.warm_phrases``, from the token cache: no text is read). A notebook whose
+   ``discover_phrases`` reaches the same tokens meanwhile waits for this count instead of making its
+   own (about a minute of CPU at 1 GB of text);
+2. then scans every document of the ingested ``corpus.parquet`` for slogans into the slogan cache
+   (``analysis.stats._slogan_cache.warm``). The first notebook that counts slogans waits for it if it is
+   still running, then reads its rows instead of scanning the whole corpus again in forked processes
+   of the kernel's size. The runner therefore executes the notebooks that count slogans after the
+   others (``deferred``).
+
+Phrases come first: counting them needs about 3 GB at 1 GB of text, which fits beside the first
+notebooks' kernel but not beside the heaviest ones.
+
+    python -c "from analysis.report.warmup import main; main(['CORPUS.parquet', '--phrases', '3'])"
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -62,12 +73,30 @@ class Warmup:
         }
 
 
-def start(parquet: Path) -> Warmup | None:
-    """Start warming the slogan cache for ``parquet``; None if the process cannot be started."""
-    env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS="1", TEXTLAB_PROGRESS="0")
+#: Calls in a notebook's code that read the slogan cache this warm-up fills.
+_SLOGAN_CALL = re.compile(r"\b(?:slogan_profile|slogan_trend|slogan_counts|adoption_timeline|top_slogans)\s*\(")
+
+
+def counts_slogans(code: str) -> bool:
+    """Whether notebook code calls a function that counts slogans (and so waits for this warm-up)."""
+    return bool(_SLOGAN_CALL.search(code))
+
+
+def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
+    """``tasks`` in the order to execute them while a warm-up runs: those whose code (``code_of(task)``)
+    counts slogans after the others, each group in its own order (the slogans are warmed last)."""
+    later = [counts_slogans(code_of(t)) for t in tasks]
+    return [t for t, x in zip(tasks, later, strict=True) if not x] + [t for t, x in zip(tasks, later, strict=True) if x]
+
+
+def start(parquet: Path, phrase_min_counts: tuple[int, ...] = ()) -> Warmup | None:
+    """Start warming the phrase candidates (for each of ``phrase_min_counts``) and the slogan cache for
+    ``parquet``; None if the process cannot be started."""
+    env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS=str(min(2, config.n_jobs_default())), TEXTLAB_PROGRESS="0")
+    phrases = ["--phrases", ",".join(map(str, sorted(set(phrase_min_counts))))] if phrase_min_counts else []
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _ENTRY, str(parquet)],
+            [sys.executable, "-c", _ENTRY, str(parquet), *phrases],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -78,16 +107,45 @@ def start(parquet: Path) -> Warmup | None:
     return Warmup(proc)
 
 
+def warm_phrases(parquet: Path, min_counts: list[int]) -> None:
+    """Count the phrase candidates of the whole corpus at ``parquet`` for each ``min_count`` (``max_len``
+    as ``discover_phrases``'s default), from the token cache the runner has filled."""
+    import inspect
+
+    from analysis._proc import release_memory
+    from analysis.ingest.corpus import load_corpus_texts
+    from analysis.stats import phrases
+    from analysis.tokens import tokenize_parts
+
+    max_len = inspect.signature(phrases.discover_phrases).parameters["max_len"].default
+    docs, texts = load_corpus_texts(parquet, progress=False)
+    with texts:  # (its texts are read only for a document the token cache lacks)
+        (tokens,) = tokenize_parts(docs, max(1, len(docs)), progress=False, texts=texts)
+    for min_count in min_counts:
+        phrases.warm_phrases(tokens, min_count=min_count, max_len=max_len)
+    del docs, texts, tokens
+    release_memory()
+
+
 def main(argv: list[str] | None = None) -> int:
     from analysis._proc import die_with_parent
     from analysis.stats._slogan_cache import warm
 
     die_with_parent()  # never outlives the report that started it
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: main([CORPUS.parquet])", file=sys.stderr)
+    args = list(sys.argv[1:] if argv is None else argv)
+    min_counts: list[int] = []
+    if len(args) == 3 and args[1] == "--phrases":
+        try:
+            min_counts = [int(v) for v in args.pop(2).split(",") if v]
+        except ValueError:
+            min_counts = [0]
+        args.pop(1)
+    if len(args) != 1 or any(m < 1 for m in min_counts):
+        print("usage: main([CORPUS.parquet] [, '--phrases', 'N[,N...]'])", file=sys.stderr)
         return 2
     if hasattr(os, "nice"):
         os.nice(_NICE)
+    if min_counts:
+        warm_phrases(Path(args[0]), min_counts)
     warm(Path(args[0]))
     return 0

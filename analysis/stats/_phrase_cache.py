@@ -10,15 +10,20 @@
 
 Written atomically (``analysis._io``), read without pickle, checked column by column: a damaged file
 is computed again with a warning. Only the newest ``MAX_FILES`` files are kept.
+
+A candidates table is counted under an exclusive lock (``candidates-<key>.lock``, ``flock``): a process
+asking for a table that another one is counting (the report's warm-up, ``phrases.warm_phrases``) waits
+for it and reads it, instead of counting the same stream again at the same time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +76,7 @@ def _write(path: Path, table: pd.DataFrame) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _io.write_bytes(path, buf.getvalue())
         _io.keep_newest(path.parent, "*.parquet", MAX_FILES)
+        _io.keep_newest(path.parent, "*.lock", MAX_FILES)
     except OSError as exc:
         warnings.warn(f"phrase cache not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)
 
@@ -84,17 +90,62 @@ def stream_digest(vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray) -> 
     return h.hexdigest()
 
 
-def candidates(stream: str, min_count: int, max_len: int, count: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """The table ``count()`` gives for the token stream named ``stream`` (``TokenLists.content_key`` or
-    ``stream_digest``) and these settings, from the cache when there."""
+def _path(stream: str, min_count: int, max_len: int) -> Path:
     spec = {"format": _FORMAT, "rules": _rules_digest(), "min_count": int(min_count), "max_len": int(max_len),
             "pandas": pd.__version__, "stream": stream}  # fmt: skip
-    path = _folder() / f"candidates-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()}.parquet"
+    return _folder() / f"candidates-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()}.parquet"
+
+
+@contextlib.contextmanager
+def _counting(path: Path, wait: bool) -> Iterator[bool]:
+    """Hold the lock of the table at ``path`` while it is counted, so that two processes (a report's
+    warm-up and its kernel, two notebooks) count a stream once: True once held. ``wait``: block until
+    another holder is done; else yield False at once when another process holds it. Where there are no
+    locks (no ``fcntl``, a read-only folder) it yields True: the count is then made here."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    lock = path.with_suffix(".lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock, "a+b")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield True
+        return
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def candidates(
+    stream: str, min_count: int, max_len: int, count: Callable[[], pd.DataFrame], *, wait: bool = True
+) -> pd.DataFrame | None:
+    """The table ``count()`` gives for the token stream named ``stream`` (``TokenLists.content_key`` or
+    ``stream_digest``) and these settings, from the cache when there.
+
+    While another process counts the same stream (a report's warm-up, ``warm_candidates``), this one
+    waits for its table instead of counting too; ``wait=False`` returns None then."""
+    path = _path(stream, min_count, max_len)
     table = _read(path, CANDIDATE_COLUMNS)
     if table is not None:
         return table
-    table = count()
-    _write(path, table.astype(CANDIDATE_COLUMNS)[list(CANDIDATE_COLUMNS)])
+    with _counting(path, wait) as mine:
+        if not mine:
+            return None
+        table = _read(path, CANDIDATE_COLUMNS)  # counted by the process this one waited for
+        if table is not None:
+            return table
+        table = count()
+        _write(path, table.astype(CANDIDATE_COLUMNS)[list(CANDIDATE_COLUMNS)])
     return table
 
 

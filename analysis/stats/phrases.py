@@ -365,6 +365,39 @@ def _count_ngrams(
     return frames
 
 
+def _candidates(tokens: Any, min_count: int, max_len: int, wait: bool = True) -> pd.DataFrame | None:
+    """The counted and scored n-grams of ``tokens`` (``_phrase_cache.CANDIDATE_COLUMNS``), counted once
+    per token stream and settings (see ``_phrase_cache.candidates``; None: ``wait=False`` and another
+    process is counting them)."""
+    from analysis.stats import _phrase_cache
+    from analysis.tokens import TokenLists
+
+    docs = getattr(tokens, "docs", tokens)
+    # the token cache's lists name their content cheaply: a cached count is then found without
+    # gathering the codes; other token lists are named by the stream itself
+    content = docs.content_key() if isinstance(docs, TokenLists) else None
+    flat = _flat_of(tokens) if content is None else None
+    key = f"token-lists:{content}" if content is not None else _phrase_cache.stream_digest(*flat)
+
+    def count() -> pd.DataFrame:
+        vocab, codes, lengths = flat if flat is not None else _flat_of(tokens)
+        frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len) if len(codes) else []
+        out = pd.concat(frames, ignore_index=True) if frames else _empty()[list(_phrase_cache.CANDIDATE_COLUMNS)]
+        return out.astype(_phrase_cache.CANDIDATE_COLUMNS)
+
+    return _phrase_cache.candidates(key, min_count, max_len, count, wait=wait)
+
+
+def warm_phrases(tokens: Any, *, min_count: int = 5, max_len: int = 4) -> bool:
+    """Count the phrase candidates of ``tokens`` into the phrase cache ahead of ``discover_phrases``
+    with the same ``min_count`` and ``max_len`` (a report's warm-up does this on an idle core). While it
+    counts, a ``discover_phrases`` of the same tokens in another process waits for its table. True when
+    the candidates are in the cache; False when another process is counting them (nothing is done)."""
+    if min_count < 1 or max_len < 2:
+        raise AnalysisError(f"min_count must be >= 1 and max_len >= 2, got {min_count} and {max_len}")
+    return _candidates(tokens, min_count, max_len, wait=False) is not None
+
+
 def discover_phrases(
     tokens: Any,
     *,
@@ -401,25 +434,9 @@ def discover_phrases(
         raise AnalysisError(f"max_len must be >= 2, got {max_len}")
     if top_n is not None and top_n < 1:
         raise AnalysisError(f"top_n must be a positive integer or None, got {top_n}")
-    from analysis.stats import _phrase_cache
-    from analysis.tokens import TokenLists
-
     known = known_words(dictionary)
-    docs = getattr(tokens, "docs", tokens)
-    # the token cache's lists name their content cheaply: a cached count is then found without
-    # gathering the codes; other token lists are named by the stream itself
-    content = docs.content_key() if isinstance(docs, TokenLists) else None
-    flat = _flat_of(tokens) if content is None else None
-    key = f"token-lists:{content}" if content is not None else _phrase_cache.stream_digest(*flat)
-
-    def count() -> pd.DataFrame:
-        vocab, codes, lengths = flat if flat is not None else _flat_of(tokens)
-        frames = _count_ngrams(vocab, codes, lengths, min_count=min_count, max_len=max_len) if len(codes) else []
-        out = pd.concat(frames, ignore_index=True) if frames else _empty()[list(_phrase_cache.CANDIDATE_COLUMNS)]
-        return out.astype(_phrase_cache.CANDIDATE_COLUMNS)
-
-    out = _phrase_cache.candidates(key, min_count, max_len, count)  # counted once per stream
-    if out.empty:
+    out = _candidates(tokens, min_count, max_len)  # counted once per stream (or waited for)
+    if out is None or out.empty:
         return _empty()
     out["score"] = np.maximum(out["pmi"], 0.0) * np.minimum(out["left_entropy"], out["right_entropy"])
     out["in_dictionary"] = out["phrase"].isin(known)
