@@ -39,15 +39,10 @@ _ENTRIES_PER_STEP = 1 << 22
 _DENSE_CELLS = 1 << 25
 
 
-def _entries(
-    counts: sp.csr_matrix, rows: np.ndarray, positive: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``
-    (``positive``: every stored entry is positive, none is left out)."""
+def _entries(counts: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position within ``rows``, column, count as float) of the positive entries of the rows ``rows``."""
     indptr, indices, data = row_arrays(counts, rows)
     local = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
-    if positive:
-        return local, indices.astype(np.int64), data.astype(np.float64)
     keep = data > 0
     return local[keep], indices[keep].astype(np.int64), data[keep].astype(np.float64)
 
@@ -111,15 +106,21 @@ def _cell_dispersion(
     covered = np.zeros(n_cells)
     docs = np.zeros(n_cells, dtype=np.int64)
     for step in steps:  # pass 2: every entry's |v - s| and s, added to its cell
-        local, cols, data = _entries(counts, chosen[step], positive)
         row_group = codes[step]
         with np.errstate(divide="ignore", invalid="ignore"):  # s: the document's share of its group's tokens
             row_share = np.where(group_tokens[row_group] > 0, sizes[step] / group_tokens[row_group], 0.0)
-        g = row_group[local]
-        s = row_share[local]
-        cell = cell_of(g * n_features + cols)
-        v = data / cell_total[cell]
-        np.add.at(dev, cell, np.abs(v - s))
+        if positive:  # every entry counts: spread the rows' values over their entries (no gather)
+            indptr, cols, data = row_arrays(counts, chosen[step])
+            per_row = np.diff(indptr)
+            s = np.repeat(row_share, per_row)
+            cell = cell_of(cols) if n_groups == 1 else cell_of(np.repeat(row_group, per_row) * n_features + cols)
+        else:
+            local, cols, data = _entries(counts, chosen[step])
+            s = row_share[local]
+            cell = cell_of(row_group[local] * n_features + cols)
+        v = np.divide(data, cell_total[cell])  # (the same float64 quotient as from the count as a float)
+        np.abs(np.subtract(v, s, out=v), out=v)
+        np.add.at(dev, cell, v)
         np.add.at(covered, cell, s)
         docs += np.bincount(cell, minlength=n_cells)
     dp = np.clip(0.5 * (dev + np.maximum(1.0 - covered, 0.0)), 0.0, 1.0)
