@@ -113,6 +113,25 @@ def test_frequency_refuses_negative_counts_and_ignores_stored_zeros():
     negative = sp.csr_matrix(np.array([[2, -1], [1, 0], [0, 3]], dtype=np.int64))
     with pytest.raises(AnalysisError, match="non-negative"):
         frequency(DTM(negative, features, docvars), by="company")
+    with pytest.raises(AnalysisError, match="non-negative"):
+        frequency(DTM(negative, features, docvars), by="company", top_n=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), top_n=st.integers(1, 6), by=st.sampled_from([None, "company", "company,year"]))
+def test_frequency_top_n_is_the_head_of_the_whole_table(seed, top_n, by):
+    """With ``top_n`` the documents and DP are computed for the selected cells only (from their terms'
+    columns): the rows are exactly the first ``top_n`` of each group of the whole table."""
+    counts, n_tokens, codes = _random_counts(seed, n_docs=40, n_terms=12)
+    rng = np.random.default_rng(seed)
+    docvars = pd.DataFrame({
+        "doc_id": [f"d{i}" for i in range(40)], "company": np.array(["甲", "乙", "丙"])[codes],
+        "year": rng.integers(2020, 2023, size=40), "n_tokens": n_tokens,
+    })  # fmt: skip
+    m = DTM(counts, np.array([f"t{j:02d}" for j in range(12)], dtype=object), docvars)
+    whole = frequency(m, by=by, top_n=None, n_boot=50)
+    head = whole.groupby("group", sort=False).head(top_n).reset_index(drop=True)
+    pd.testing.assert_frame_equal(frequency(m, by=by, top_n=top_n, n_boot=50), head, check_exact=True)
 
 
 def test_bootstrap_weights_in_blocks_are_the_draws_of_one_call(monkeypatch: pytest.MonkeyPatch):

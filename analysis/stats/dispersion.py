@@ -72,7 +72,12 @@ def _cell_totals(
 
 
 def _cell_dispersion(
-    counts: sp.csr_matrix, n_tokens: np.ndarray, codes: np.ndarray, n_groups: int, rows: np.ndarray | None = None
+    counts: sp.csr_matrix,
+    n_tokens: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    rows: np.ndarray | None = None,
+    sums: sp.csr_matrix | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(group, term, docs_with_term, dp) of every (group, term) cell with an occurrence, sorted by group
     then term. ``rows``: the rows that are the documents (None: all), ``codes`` their groups (aligned
@@ -81,7 +86,8 @@ def _cell_dispersion(
     The cells and their totals come from the group sums (or a pass over the entries when some are not
     positive); then each entry's deviation is added, a step of rows at a time, in entry order
     (``np.add.at``): the order one pass over all entries adds them in, so the values do not depend on
-    the step size."""
+    the step size. ``sums``: the group sums of all rows (``group_sums``, no stored zero), when the
+    caller has them already (used when every entry is positive)."""
     counts = sp.csr_matrix(counts)
     n_features = np.int64(counts.shape[1])
     codes = np.asarray(codes, dtype=np.int64)
@@ -90,7 +96,10 @@ def _cell_dispersion(
     group_tokens = np.bincount(codes, weights=sizes, minlength=n_groups)
     steps = runs(np.diff(counts.indptr)[chosen], _ENTRIES_PER_STEP)  # positions in ``chosen``
     positive = len(counts.data) == 0 or bool(counts.data.min() > 0)
-    totals = _cell_totals(counts, codes, n_groups, chosen, steps, positive)
+    if sums is not None and positive and rows is None:
+        totals = sums
+    else:
+        totals = _cell_totals(counts, codes, n_groups, chosen, steps, positive)
     cell_group = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(totals.indptr))
     cell_term = totals.indices.astype(np.int64)
     cell_total = totals.data.astype(np.float64)
@@ -146,11 +155,12 @@ def dispersion_over(
 
 
 def dispersion_by_group(
-    counts: sp.csr_matrix, n_tokens: np.ndarray, codes: np.ndarray, n_groups: int
+    counts: sp.csr_matrix, n_tokens: np.ndarray, codes: np.ndarray, n_groups: int, sums: sp.csr_matrix | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per (group, term) with at least one occurrence: (group, term index, docs_with_term, dp), sorted
-    by group then term (the order of a CSR matrix's stored entries)."""
-    return _cell_dispersion(counts, n_tokens, codes, n_groups)
+    by group then term (the order of a CSR matrix's stored entries). ``sums``: ``group_sums(counts,
+    codes, n_groups)`` without stored zeros and with sorted indices, if the caller has it."""
+    return _cell_dispersion(counts, n_tokens, codes, n_groups, sums=sums)
 
 
 def dispersion(dtm: DTM, by: str | Sequence[str] | None = None) -> pd.DataFrame:

@@ -75,24 +75,39 @@ def frequency(
     from analysis.stats.dispersion import dispersion_by_group
 
     rows, cols = _coords(counts)
-    # the cells with a positive entry, each with its documents (entries > 0) and DP
-    cell_rows, cell_cols, n_docs, dp = dispersion_by_group(dtm.counts, dtm.n_tokens, codes, len(labels))
-    if not (np.array_equal(rows, cell_rows) and np.array_equal(cols, cell_cols)):
-        raise AnalysisError("frequency needs non-negative counts")  # only negative counts can cause this
-    doc_freq = sp.csr_matrix((n_docs, counts.indices, counts.indptr), shape=counts.shape)
     group_docs = np.bincount(codes, minlength=len(labels)).astype(np.int64)
     # Denominator: the documents' token totals (docvar n_tokens), not the row sums of a trimmed matrix.
     group_tokens = np.bincount(codes, weights=dtm.n_tokens.astype(np.float64), minlength=len(labels))
     values = counts.data
-    if min_docs > 1:  # rank only the terms standing on enough documents
-        values = np.where(doc_freq.data >= min_docs, values, -1)
-    sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
-    if min_docs > 1:
-        kept = values[sel] >= 0
-        sel, rank = sel[kept], rank[kept]
-    rows, cols, values, dp = rows[sel], cols[sel], values[sel], dp[sel]
+    refused = AnalysisError("frequency needs non-negative counts")
+    if dtm.counts.nnz and dtm.counts.data.min() < 0:
+        raise refused
+    if top_n is not None and min_docs == 1:
+        # the ranking needs no document count: documents and DP of the selected cells only, from their
+        # terms' columns (each cell's entries in the same order: the same sums as over all columns)
+        sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+        rows, cols, values = rows[sel], cols[sel], values[sel]
+        want = np.unique(cols)
+        g, j, n_docs, dp = dispersion_by_group(dtm.counts[:, want], dtm.n_tokens, codes, len(labels))
+        cell_keys = g * len(want) + j
+        at = np.minimum(np.searchsorted(cell_keys, rows * len(want) + np.searchsorted(want, cols)), len(g) - 1)
+        if len(rows) and not (np.array_equal(g[at], rows) and np.array_equal(want[j[at]], cols)):
+            raise refused
+        doc_freq, dp = n_docs[at], dp[at]
+    else:
+        # the cells with a positive entry, each with its documents (entries > 0) and DP
+        cell_rows, cell_cols, n_docs, dp = dispersion_by_group(dtm.counts, dtm.n_tokens, codes, len(labels), counts)
+        if not (np.array_equal(rows, cell_rows) and np.array_equal(cols, cell_cols)):
+            raise refused
+        if min_docs > 1:  # rank only the terms standing on enough documents
+            values = np.where(n_docs >= min_docs, values, -1)
+        sel, rank = rank_within_groups(rows, values, _term_keys(dtm.features)[cols], top_n)
+        if min_docs > 1:
+            kept = values[sel] >= 0
+            sel, rank = sel[kept], rank[kept]
+        rows, cols, values, doc_freq, dp = rows[sel], cols[sel], values[sel], n_docs[sel], dp[sel]
     return table_of_cells(
-        labels, dtm.features[cols], rows, values, doc_freq.data[sel], rank, dp, group_docs, group_tokens,
+        labels, dtm.features[cols], rows, values, doc_freq, rank, dp, group_docs, group_tokens,
         codes=codes, n_tokens=dtm.n_tokens, cell_counts=lambda docs, at: dtm.counts[:, cols[at]][docs],  # columns first: no copy of all rows
         ci=ci, n_boot=n_boot, seed=seed, thin_docs=thin_docs,
     )  # fmt: skip
