@@ -41,6 +41,7 @@ decode the nested column, IPC ~3 ms, at a smaller file size. Any Arrow reader op
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import hashlib
@@ -1070,15 +1071,9 @@ def _segment_all(
                 bar.update(len(idx))
         else:
             settings = tokenizer._settings
-            scope = _SCOPES[-1] if _SCOPES else None
-            key = (settings.digest, n_jobs)
             try:
-                if scope is not None:  # inside reuse_workers(): one pool for every call of the block
-                    if key not in scope:
-                        scope[key] = ProcessPoolExecutor(
-                            max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(settings,)
-                        )
-                    pool_ctx: Any = contextlib.nullcontext(scope[key])
+                if _SCOPES:  # inside reuse_workers(): one pool for every call of the block
+                    pool_ctx: Any = contextlib.nullcontext(_scoped_pool(settings, n_jobs))
                 else:
                     pool_ctx = ProcessPoolExecutor(
                         max_workers=min(n_jobs, len(chunks)),
@@ -1096,9 +1091,7 @@ def _segment_all(
                         results[k] = future.result()
                         bar.update(len(chunks[k]))
             except BrokenProcessPool as exc:
-                if scope is not None:
-                    scope.pop(key, None)
-                raise AnalysisError(f"a tokenizer worker process died ({exc}); try n_jobs=1") from None
+                raise _worker_died(exc, settings, n_jobs) from None
     merger = _Merger()
     for idx, enc in zip(chunks, results, strict=True):
         assert enc is not None
@@ -1116,13 +1109,57 @@ def _segment_parts(
     if engine is not None:  # (a distributed one: resolve() gives no other)
         return _segment_on_workers(tokenizer, texts, todo, progress, engine)
     merger = _Merger()
+    settings = tokenizer._settings
+    # (hashes, future) of every chunk sent to the workers and not merged yet, in corpus order
+    pending: collections.deque[tuple[list[str], Any]] = collections.deque()
     with reuse_workers(), tqdm(total=len(todo), unit="doc", desc="tokenize", disable=not progress) as bar:
         for part_hashes, part_texts in texts.batches(todo):
-            # several parts: every one in the workers (a small last part would build the dictionary here)
-            merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine, len(part_hashes) < len(todo) or None))
-            bar.update(len(part_hashes))
+            if len(part_hashes) == len(todo) or n_jobs <= 1:  # one part (small work may stay here), or no workers
+                merger.add(*_segment_all(tokenizer, part_hashes, part_texts, n_jobs, False, engine))
+                bar.update(len(part_hashes))
+                continue
+            # several parts: each one's chunks go to the workers while the part before is still being
+            # segmented, so they never wait for this process to read and send the next texts
+            pool = _scoped_pool(settings, n_jobs)
+            for idx in _chunks([len(t) for t in part_texts], n_jobs):
+                try:
+                    future = pool.submit(_encode_chunk, settings, [part_texts[i] for i in idx])
+                except BrokenProcessPool as exc:
+                    raise _worker_died(exc, settings, n_jobs) from None
+                pending.append(([part_hashes[i] for i in idx], future))
             del part_texts
+            while len(pending) > 2 * n_jobs * 8:  # about one part in flight besides the one being sent
+                bar.update(_merge_next(merger, pending, settings, n_jobs))
+        while pending:
+            bar.update(_merge_next(merger, pending, settings, n_jobs))
     return merger.result()
+
+
+def _scoped_pool(settings: _Settings, n_jobs: int) -> ProcessPoolExecutor:
+    """The worker pool of the enclosing ``reuse_workers()`` block for these settings (made once)."""
+    scope = _SCOPES[-1]
+    key = (settings.digest, n_jobs)
+    if key not in scope:
+        scope[key] = ProcessPoolExecutor(
+            max_workers=n_jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(settings,)
+        )
+    return scope[key]
+
+
+def _worker_died(exc: BaseException, settings: _Settings, n_jobs: int) -> AnalysisError:
+    if _SCOPES:
+        _SCOPES[-1].pop((settings.digest, n_jobs), None)
+    return AnalysisError(f"a tokenizer worker process died ({exc}); try n_jobs=1")
+
+
+def _merge_next(merger: _Merger, pending: Any, settings: _Settings, n_jobs: int) -> int:
+    """Wait for the oldest chunk in ``pending`` and merge it; its number of documents."""
+    hashes, future = pending.popleft()
+    try:
+        merger.add(hashes, future.result())
+    except BrokenProcessPool as exc:
+        raise _worker_died(exc, settings, n_jobs) from None
+    return len(hashes)
 
 
 def _segment_on_workers(

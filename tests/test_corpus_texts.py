@@ -246,3 +246,28 @@ def test_parts_are_segmented_in_the_workers(tmp_path: Path) -> None:
     assert not tokenizer.is_initialized
     expected = tokenize(pd.DataFrame({"doc_id": ["a", "b", "c"], "text": texts}), Tokenizer(), cache_dir=tmp_path / "other", n_jobs=1, progress=False)
     assert [list(d) for p in parts for d in p.docs] == [list(d) for d in expected.docs]
+
+
+def test_many_parts_in_flight_give_the_lists_and_cache_of_one_pass(tmp_path: Path) -> None:
+    """The parts' chunks go to the workers while earlier ones are still being segmented (several parts
+    in flight) and are merged in corpus order: the same token lists, and the same cached vocabulary and
+    codes, as segmenting the whole corpus in one process; a text repeated in a later part is one entry."""
+    from analysis.tokens import Tokenizer, _Cache, tokenize, tokenize_parts
+
+    words = ["全面从严治党", "中国联通", "中国移动", "主题教育", "警示教育", "数字化转型", "党建引领", "基层党组织"]
+    texts = ["，".join(words[(i * k) % len(words)] for k in range(1, 2 + i % 6)) + f"第{i}次会议。" for i in range(90)]
+    texts[77] = texts[3]  # the same content in two parts
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(90)]})
+    with CorpusTexts.spill(pd.Series(texts), [_sha(t) for t in texts], tmp_path, partition_docs=4) as ct:
+        parts = list(tokenize_parts(corpus, 10, Tokenizer(), cache_dir=tmp_path / "cache", n_jobs=2, texts=ct))
+    one = tokenize(pd.DataFrame({"doc_id": corpus["doc_id"], "text": texts}), Tokenizer(), cache_dir=tmp_path / "one", n_jobs=1, progress=False)
+    assert [list(d) for p in parts for d in p.docs] == [list(d) for d in one.docs]
+    hashes = {_sha(t): None for t in texts}
+    stored = [_Cache(tmp_path / name, Tokenizer()).lookup({h: 0 for h in hashes}) for name in ("cache", "one")]
+    for h in hashes:
+        (a, ra), (b, rb) = stored[0][h], stored[1][h]
+        assert a.tokens(ra) == b.tokens(rb)
+    blocks = [{id(blk): blk for blk, _ in found.values()} for found in stored]
+    assert [len(b) for b in blocks] == [1, 1]  # one shard each
+    (a,), (b,) = (list(b.values()) for b in blocks)
+    assert list(a.vocab) == list(b.vocab) and np.array_equal(np.asarray(a.codes), np.asarray(b.codes))
