@@ -96,6 +96,15 @@ def _path(stream: str, min_count: int, max_len: int) -> Path:
     return _folder() / f"candidates-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()}.parquet"
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of ``path``; None when there is no such file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 @contextlib.contextmanager
 def _counting(path: Path, wait: bool) -> Iterator[bool]:
     """Hold the lock of the table at ``path`` while it is counted, so that two processes (a report's
@@ -135,15 +144,17 @@ def candidates(
     While another process counts the same stream (a report's warm-up, ``warm_candidates``), this one
     waits for its table instead of counting too; ``wait=False`` returns None then."""
     path = _path(stream, min_count, max_len)
+    seen = _stamp(path)
     table = _read(path, CANDIDATE_COLUMNS)
     if table is not None:
         return table
     with _counting(path, wait) as mine:
         if not mine:
             return None
-        table = _read(path, CANDIDATE_COLUMNS)  # counted by the process this one waited for
-        if table is not None:
-            return table
+        if _stamp(path) != seen:  # written meanwhile, by the process this one waited for
+            table = _read(path, CANDIDATE_COLUMNS)
+            if table is not None:
+                return table
         table = count()
         _write(path, table.astype(CANDIDATE_COLUMNS)[list(CANDIDATE_COLUMNS)])
     return table
