@@ -153,3 +153,31 @@ def write_csv(df: pd.DataFrame, target: str | Path, *, index: bool = False) -> P
     """
     safe = spreadsheet_safe(df)
     return write_with(target, lambda t: safe.to_csv(t, index=index, encoding="utf-8"), suffix=".csv")
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, wait: bool = False) -> Iterator[bool | None]:
+    """Hold an exclusive ``flock`` on the file ``path`` (created if missing) for the block: yields True
+    once held; False when another process holds it and ``wait`` is False; None where there are no file
+    locks (no ``fcntl``) or the file cannot be opened (the caller decides what that means)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield None
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+b")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield None
+        return
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

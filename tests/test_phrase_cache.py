@@ -1,10 +1,15 @@
 """The phrase cache (``analysis.stats._phrase_cache``): a repeated ``discover_phrases`` on the same tokens
 counts nothing and looks up no phrase it looked up before, gives the same table, and a damaged or
-stale file is computed again."""
+stale file is computed again; candidates counted ahead (``warm_phrases``, the report's warm-up) are
+read, and a count in progress in another process is waited for, not made again."""
 
 from __future__ import annotations
 
+import shutil
+import threading
+import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -86,3 +91,54 @@ def test_a_file_of_the_wrong_shape_is_not_trusted(sample):
     table.to_parquet(path, index=False)
     with pytest.warns(RuntimeWarning, match="damaged"):
         assert _phrase_cache._read(path, _phrase_cache.CANDIDATE_COLUMNS) is None
+
+
+def _counted_elsewhere(tokens, folder: Path, monkeypatch) -> tuple[pd.DataFrame, Path]:
+    """The phrases of ``tokens`` (min_count 2) and their candidates file, counted in another cache."""
+    with monkeypatch.context() as mp:
+        mp.setattr(config, "CACHE_DIR", folder)
+        table = discover_phrases(tokens, min_count=2, top_n=None)
+    (path,) = folder.glob("phrases/candidates-*.parquet")
+    return table, path
+
+
+def test_warm_phrases_counts_what_discover_phrases_then_reads(sample, tmp_path, monkeypatch):
+    _, tokens = sample
+    want, _ = _counted_elsewhere(tokens, tmp_path / "elsewhere", monkeypatch)
+    assert len(want) > 10
+    assert phrases.warm_phrases(tokens, min_count=2) is True
+    _forbid_counting(monkeypatch)
+    pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None), want)
+    assert phrases.warm_phrases(tokens, min_count=2) is True  # already there: nothing to do
+    with pytest.raises(AssertionError, match="counted again"):
+        discover_phrases(tokens, min_count=3, top_n=None)  # other settings: not warmed
+
+
+def test_a_count_in_progress_is_waited_for_not_made_again(sample, tmp_path, monkeypatch):
+    _, tokens = sample
+    want, counted = _counted_elsewhere(tokens, tmp_path / "elsewhere", monkeypatch)
+    _forbid_counting(monkeypatch)
+    path = _phrase_cache._path(f"token-lists:{tokens.docs.content_key()}", 2, 4)
+    assert path.name == counted.name  # the same stream and settings name the same file
+    got: list[pd.DataFrame] = []
+    with _phrase_cache._counting(path, wait=True) as mine:  # as a warm-up process counting them
+        assert mine
+        assert phrases.warm_phrases(tokens, min_count=2) is False  # a second warm-up leaves it be
+        reader = threading.Thread(target=lambda: got.append(discover_phrases(tokens, min_count=2, top_n=None)))
+        reader.start()
+        time.sleep(0.5)
+        assert reader.is_alive() and not got  # waiting for the count, not counting
+        shutil.copyfile(counted, path)  # the count is written
+    reader.join(30)
+    assert len(got) == 1
+    pd.testing.assert_frame_equal(got[0], want)
+
+
+def test_a_count_that_left_nothing_is_made_by_the_waiting_process(sample, monkeypatch):
+    """A warm-up stopped while counting writes no table: the notebook then counts itself."""
+    _, tokens = sample
+    path = _phrase_cache._path(f"token-lists:{tokens.docs.content_key()}", 2, 4)
+    with _phrase_cache._counting(path, wait=True):
+        pass
+    assert len(discover_phrases(tokens, min_count=2, top_n=None)) > 10
+    assert path.is_file()

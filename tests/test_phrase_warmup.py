@@ -1,91 +1,14 @@
-"""Phrase candidates counted ahead (issue 12): ``warm_phrases`` fills the phrase cache, and a
-``discover_phrases`` of the same tokens in another process waits for a count in progress instead of
-making its own; the report runner's warm-up is given the notebooks' ``phrase_min_count`` and runs the
-notebooks that count slogans last."""
+"""The report's warm-up (issue 12): it is given the notebooks' ``phrase_min_count`` (their phrase
+candidates are counted ahead: tests/test_phrase_cache.py), and the notebooks that count slogans run
+after the others."""
 
 from __future__ import annotations
 
-import shutil
-import threading
-import time
 from pathlib import Path
 
-import pandas as pd
-import pytest
-from test_token_lists import _corpus
-
-from analysis import config
 from analysis.report import runner, warmup
-from analysis.stats import _phrase_cache, phrases
-from analysis.stats.phrases import discover_phrases
-from analysis.tokens import tokenize
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-@pytest.fixture()
-def sample(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
-    corpus = pd.concat([_corpus(range(0, 40)), _corpus(range(10, 30), salt="另")], ignore_index=True)
-    return corpus, tokenize(corpus, cache_dir=tmp_path / "tokens", n_jobs=1, progress=False)
-
-
-def _forbid_counting(monkeypatch):
-    def fail(*args, **kwargs):
-        raise AssertionError("counted here")
-
-    monkeypatch.setattr(phrases, "_count_ngrams", fail)
-
-
-def _counted_elsewhere(tokens, folder: Path, monkeypatch) -> tuple[pd.DataFrame, Path]:
-    """The phrases of ``tokens`` (min_count 2) and their candidates file, counted in another cache."""
-    with monkeypatch.context() as mp:
-        mp.setattr(config, "CACHE_DIR", folder)
-        table = discover_phrases(tokens, min_count=2, top_n=None)
-    (path,) = folder.glob("phrases/candidates-*.parquet")
-    return table, path
-
-
-def test_warm_phrases_counts_what_discover_phrases_then_reads(sample, tmp_path, monkeypatch):
-    _, tokens = sample
-    want, _ = _counted_elsewhere(tokens, tmp_path / "elsewhere", monkeypatch)
-    assert len(want) > 10
-    assert phrases.warm_phrases(tokens, min_count=2) is True
-    _forbid_counting(monkeypatch)
-    pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None), want)
-    assert phrases.warm_phrases(tokens, min_count=2) is True  # already there: nothing to do
-    with pytest.raises(AssertionError, match="counted here"):
-        discover_phrases(tokens, min_count=3, top_n=None)  # other settings: not warmed
-
-
-def test_a_count_in_progress_is_waited_for_not_made_again(sample, tmp_path, monkeypatch):
-    _, tokens = sample
-    want, counted = _counted_elsewhere(tokens, tmp_path / "elsewhere", monkeypatch)
-    _forbid_counting(monkeypatch)
-    path = _phrase_cache._path(f"token-lists:{tokens.docs.content_key()}", 2, 4)
-    assert path.name == counted.name  # the same stream and settings name the same file
-    got: list[pd.DataFrame] = []
-    with _phrase_cache._counting(path, wait=True) as mine:  # as a warm-up process counting them
-        assert mine
-        assert phrases.warm_phrases(tokens, min_count=2) is False  # a second warm-up leaves it be
-        reader = threading.Thread(target=lambda: got.append(discover_phrases(tokens, min_count=2, top_n=None)))
-        reader.start()
-        time.sleep(0.5)
-        assert reader.is_alive() and not got  # waiting for the count, not counting
-        shutil.copyfile(counted, path)  # the count is written
-    reader.join(30)
-    assert len(got) == 1
-    pd.testing.assert_frame_equal(got[0], want)
-
-
-def test_a_count_that_left_nothing_is_made_by_the_waiting_process(sample, monkeypatch):
-    """A warm-up stopped while counting writes no table: the notebook then counts itself."""
-    _, tokens = sample
-    path = _phrase_cache._path(f"token-lists:{tokens.docs.content_key()}", 2, 4)
-    with _phrase_cache._counting(path, wait=True):
-        pass
-    assert len(discover_phrases(tokens, min_count=2, top_n=None)) > 10
-    assert path.is_file()
 
 
 def _code(name: str) -> str:

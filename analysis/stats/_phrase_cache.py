@@ -111,28 +111,8 @@ def _counting(path: Path, wait: bool) -> Iterator[bool]:
     warm-up and its kernel, two notebooks) count a stream once: True once held. ``wait``: block until
     another holder is done; else yield False at once when another process holds it. Where there are no
     locks (no ``fcntl``, a read-only folder) it yields True: the count is then made here."""
-    try:
-        import fcntl
-    except ImportError:
-        yield True
-        return
-    lock = path.with_suffix(".lock")
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(lock, "a+b")  # noqa: SIM115 (closed below)
-    except OSError:
-        yield True
-        return
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with _io.exclusive_lock(path.with_suffix(".lock"), wait) as held:
+        yield held is not False
 
 
 def candidates(

@@ -44,7 +44,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis import config
+from analysis import _io, config
 
 _FORMAT = 1
 # Below this much new text (characters) the rows are not worth a shard: scanning them again is cheaper.
@@ -627,23 +627,9 @@ _WARM_WAIT_S = 1800.0
 @contextlib.contextmanager
 def _warming(store: Any) -> Iterator[bool]:
     """Hold the store's warm-up lock (exclusive) for the block; yields False when another warm-up
-    holds it already (or locks are not available here)."""
-    try:
-        import fcntl
-    except ImportError:  # no flock on this platform: no warm-up to wait for
-        yield False
-        return
-    store.dir.mkdir(parents=True, exist_ok=True)
-    with open(store.dir / _WARM_LOCK, "a+b") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    holds it already (or locks are not available here: no warm-up to wait for)."""
+    with _io.exclusive_lock(store.dir / _WARM_LOCK) as held:
+        yield bool(held)
 
 
 def _wait_for_warm(store: Any, timeout: float | None = None) -> bool:
