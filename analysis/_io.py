@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -156,10 +157,11 @@ def write_csv(df: pd.DataFrame, target: str | Path, *, index: bool = False) -> P
 
 
 @contextlib.contextmanager
-def exclusive_lock(path: Path, wait: bool = False) -> Iterator[bool | None]:
+def exclusive_lock(path: Path, wait: float = 0.0) -> Iterator[bool | None]:
     """Hold an exclusive ``flock`` on the file ``path`` (created if missing) for the block: yields True
-    once held; False when another process holds it and ``wait`` is False; None where there are no file
-    locks (no ``fcntl``) or the file cannot be opened (the caller decides what that means)."""
+    once held; False when another process still holds it after ``wait`` seconds (0: at once); None
+    where there are no file locks (no ``fcntl``) or the file cannot be opened (the caller decides what
+    that means)."""
     try:
         import fcntl
     except ImportError:
@@ -172,11 +174,16 @@ def exclusive_lock(path: Path, wait: bool = False) -> Iterator[bool | None]:
         yield None
         return
     with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
+        limit = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() >= limit:
+                    yield False
+                    return
+                time.sleep(0.1)
         try:
             yield True
         finally:

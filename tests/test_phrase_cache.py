@@ -142,3 +142,18 @@ def test_a_count_that_left_nothing_is_made_by_the_waiting_process(sample, monkey
         pass
     assert len(discover_phrases(tokens, min_count=2, top_n=None)) > 10
     assert path.is_file()
+
+
+def test_a_count_that_never_ends_is_waited_for_at_most_a_while(sample, tmp_path, monkeypatch):
+    """A stuck counting process (its lock held) delays a notebook by ``_WAIT_S`` at most: then the
+    notebook counts itself, with a warning."""
+    _, tokens = sample
+    want, _ = _counted_elsewhere(tokens, tmp_path / "elsewhere", monkeypatch)
+    monkeypatch.setattr(_phrase_cache, "_WAIT_S", 0.3)
+    path = _phrase_cache._path(f"token-lists:{tokens.docs.content_key()}", 2, 4)
+    with _phrase_cache._counting(path, wait=True):  # held for the whole call below
+        start = time.monotonic()
+        with pytest.warns(RuntimeWarning, match="counting here"):
+            got = discover_phrases(tokens, min_count=2, top_n=None)
+        assert 0.3 <= time.monotonic() - start < 30
+    pd.testing.assert_frame_equal(got, want)

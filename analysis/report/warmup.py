@@ -92,7 +92,8 @@ def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
 def start(parquet: Path, phrase_min_counts: tuple[int, ...] = ()) -> Warmup | None:
     """Start warming the phrase candidates (for each of ``phrase_min_counts``) and the slogan cache for
     ``parquet``; None if the process cannot be started."""
-    env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS=str(min(2, config.n_jobs_default())), TEXTLAB_PROGRESS="0")
+    jobs = str(min(2, config.n_jobs_default()))  # the phrase count's threads (the kernel waits for it)
+    env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS=jobs, TEXTLAB_PROGRESS="0")
     phrases = ["--phrases", ",".join(map(str, sorted(set(phrase_min_counts))))] if phrase_min_counts else []
     try:
         proc = subprocess.Popen(

@@ -33,6 +33,8 @@ from analysis import _io, config
 
 _FORMAT = 1
 MAX_FILES = 16
+#: A process waits this long at most for another one counting the same candidates.
+_WAIT_S = 1800.0
 CANDIDATE_COLUMNS = {
     "phrase": "str", "count": "int64", "pmi": "float64", "left_entropy": "float64", "right_entropy": "float64",
     "tokens": "str", "docs_with_term": "int64",
@@ -108,10 +110,10 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 @contextlib.contextmanager
 def _counting(path: Path, wait: bool) -> Iterator[bool]:
     """Hold the lock of the table at ``path`` while it is counted, so that two processes (a report's
-    warm-up and its kernel, two notebooks) count a stream once: True once held. ``wait``: block until
-    another holder is done; else yield False at once when another process holds it. Where there are no
-    locks (no ``fcntl``, a read-only folder) it yields True: the count is then made here."""
-    with _io.exclusive_lock(path.with_suffix(".lock"), wait) as held:
+    warm-up and its kernel, two notebooks) count a stream once: True once held. ``wait``: wait for
+    another holder (at most ``_WAIT_S``); else yield False at once when another process holds it. Where
+    there are no locks (no ``fcntl``, a read-only folder) it yields True: the count is then made here."""
+    with _io.exclusive_lock(path.with_suffix(".lock"), _WAIT_S if wait else 0.0) as held:
         yield held is not False
 
 
@@ -121,16 +123,19 @@ def candidates(
     """The table ``count()`` gives for the token stream named ``stream`` (``TokenLists.content_key`` or
     ``stream_digest``) and these settings, from the cache when there.
 
-    While another process counts the same stream (a report's warm-up, ``warm_candidates``), this one
-    waits for its table instead of counting too; ``wait=False`` returns None then."""
+    While another process counts the same stream (a report's warm-up, ``phrases.warm_phrases``), this one
+    waits for its table (at most ``_WAIT_S``) instead of counting too; ``wait=False`` returns None then."""
     path = _path(stream, min_count, max_len)
     seen = _stamp(path)
     table = _read(path, CANDIDATE_COLUMNS)
     if table is not None:
         return table
     with _counting(path, wait) as mine:
-        if not mine:
+        if not mine and not wait:
             return None
+        if not mine:  # a count that never ends (a stuck process) must not hold a report forever
+            warnings.warn(f"phrase cache: another process has counted {path.name} for {_WAIT_S:.0f} s; counting here",
+                          RuntimeWarning, stacklevel=3)  # fmt: skip
         if _stamp(path) != seen:  # written meanwhile, by the process this one waited for
             table = _read(path, CANDIDATE_COLUMNS)
             if table is not None:
