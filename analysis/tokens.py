@@ -1043,11 +1043,9 @@ def _chunks(sizes: Sequence[int], n_parts: int) -> list[list[int]]:
 
 
 def _segment_all(
-    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None,
-    pool: bool | None = None,
+    tokenizer: Tokenizer, hashes: list[str], texts: list[str], n_jobs: int, progress: bool, engine: Any = None
 ) -> tuple[list[str], _Encoded]:
-    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work (``pool``:
-    True for worker processes whatever the size, as for a small last part of a large job)."""
+    """Tokenize ``texts`` (unique content) in worker processes, or in this one for small work."""
     from tqdm import tqdm
 
     sizes = [len(t) for t in texts]
@@ -1060,8 +1058,6 @@ def _segment_all(
             merger.add([hashes[i] for i in idx], enc)
         return merger.result()
     parallel = n_jobs > 1 and len(texts) > 1 and sum(sizes) >= _PARALLEL_MIN_CHARS
-    if pool and n_jobs > 1 and texts:
-        parallel = True
     chunks = _chunks(sizes, n_jobs if parallel else 1)
     results: list[_Encoded | None] = [None] * len(chunks)
     with tqdm(total=len(texts), unit="doc", desc="tokenize", disable=not progress) as bar:
