@@ -111,19 +111,16 @@ def start(parquet: Path, phrase_min_counts: tuple[int, ...] = ()) -> Warmup | No
 def warm_phrases(parquet: Path, min_counts: list[int]) -> None:
     """Count the phrase candidates of the whole corpus at ``parquet`` for each ``min_count`` (``max_len``
     as ``discover_phrases``'s default), from the token cache the runner has filled."""
-    import inspect
-
     from analysis._proc import release_memory
     from analysis.ingest.corpus import load_corpus_texts
     from analysis.stats import phrases
     from analysis.tokens import tokenize_parts
 
-    max_len = inspect.signature(phrases.discover_phrases).parameters["max_len"].default
     docs, texts = load_corpus_texts(parquet, progress=False)
     with texts:  # (its texts are read only for a document the token cache lacks)
         (tokens,) = tokenize_parts(docs, max(1, len(docs)), progress=False, texts=texts)
     for min_count in min_counts:
-        phrases.warm_phrases(tokens, min_count=min_count, max_len=max_len)
+        phrases.warm_phrases(tokens, min_count=min_count, max_len=phrases.MAX_LEN)
     del docs, texts, tokens
     release_memory()
 

@@ -43,6 +43,9 @@ from analysis.errors import AnalysisError, ReadError
 
 __all__ = ["discover_phrases", "known_words"]
 
+#: Longest candidate (tokens) by default, for ``discover_phrases`` and the warm-up that counts ahead for it.
+MAX_LEN = 4
+
 PHRASE_COLUMNS = [
     "phrase", "count", "pmi", "left_entropy", "right_entropy", "score", "in_dictionary", "tokens", "docs_with_term",
     "count_verbatim", "docs_verbatim",
@@ -388,7 +391,7 @@ def _candidates(tokens: Any, min_count: int, max_len: int, wait: bool = True) ->
     return _phrase_cache.candidates(key, min_count, max_len, count, wait=wait)
 
 
-def warm_phrases(tokens: Any, *, min_count: int = 5, max_len: int = 4) -> bool:
+def warm_phrases(tokens: Any, *, min_count: int = 5, max_len: int = MAX_LEN) -> bool:
     """Count the phrase candidates of ``tokens`` into the phrase cache ahead of ``discover_phrases``
     with the same ``min_count`` and ``max_len`` (a report's warm-up does this on an idle core). While it
     counts, a ``discover_phrases`` of the same tokens in another process waits for its table. True when
@@ -402,7 +405,7 @@ def discover_phrases(
     tokens: Any,
     *,
     min_count: int = 5,
-    max_len: int = 4,
+    max_len: int = MAX_LEN,
     top_n: int | None = 200,
     dictionary: Iterable[str] | str | Path | None = None,
     exclude_known: bool = False,
