@@ -144,3 +144,16 @@ def test_slogan_trend_counts_only_the_rows_it_keeps_when_a_doc_id_repeats() -> N
     both = _corpus([*[r for r in [("全面从严治党", "a", "中国联通", "2021-03-01")] * 2]])  # repeated and both kept
     both_tokens = tokenize(both, progress=False)
     assert slogan_trend(both, both_tokens, ["全面从严治党"], by="year", ci=None)["count"].tolist() == [2]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=documents, merge=st.booleans(), kinds=st.sampled_from([None, ["lexicon"], ["quoted", "title"]]))
+def test_per_document_rows_are_one_per_document_slogan_and_kind(rows: list, merge: bool, kinds: list | None) -> None:
+    # the tables count documents as rows (groupby size, not nunique): this is what makes that exact
+    from analysis.stats.slogans import _doc_counts
+
+    corpus = _corpus(rows)
+    counts = _doc_counts(corpus, None, kinds, True, merge_repeats=merge)
+    assert not counts.duplicated(["_row", "slogan", "kind"]).any()
+    if not merge:
+        assert counts["_row"].between(0, len(corpus) - 1).all()

@@ -890,13 +890,15 @@ def _doc_sizes(corpus: pd.DataFrame, tokens: Any | None) -> tuple[pd.Series, str
             raise AnalysisError(f"tokens has {len(lengths)} token lists but {len(docvars)} docvars rows")
         sizes = pd.Series(lengths, index=docvars["doc_id"].astype(str).to_numpy())
         sizes = sizes[~sizes.index.duplicated()]
-        missing = ids[~ids.isin(sizes.index)]
-        if len(missing):
+        # one hash look-up (Series.isin of a string column against 160,000 ids takes about 1 s)
+        at = sizes.index.get_indexer(ids.to_numpy())
+        if (at < 0).any():
+            missing = ids[at < 0]
             raise AnalysisError(
                 f"tokens do not cover the corpus: {len(missing)} doc_id(s) missing, e.g. {missing.iloc[0]}; "
                 "tokenize this corpus first"
             )
-        return sizes.reindex(ids.to_numpy()), "rate_per_10k"
+        return pd.Series(sizes.to_numpy()[at], index=ids.to_numpy()), "rate_per_10k"
     if len(lengths) != len(corpus):
         raise AnalysisError(f"tokens has {len(lengths)} token lists for {len(corpus)} documents")
     return pd.Series(lengths, index=ids.to_numpy()), "rate_per_10k"
@@ -946,7 +948,9 @@ def _doc_counts(
     first row of its doc_id, whose rows are summed, when a doc_id repeats, unless ``merge_repeats`` is
     False) in place of ``doc_id``, and
     ``slogan`` and ``kind`` as categoricals (millions of rows on a large corpus: no string per row).
-    ``corpus`` has a clean index."""
+    ``corpus`` has a clean index. There is at most one row per (``_row``, ``slogan``, ``kind``): a
+    document's cached rows are one per (slogan, kind), and a repeated doc_id's are summed. The tables
+    count documents by counting rows (a groupby ``nunique`` takes 1.5 s on 6 M rows, ``size`` 0.01 s)."""
     ks = _check_kinds(kinds)
     lex = _get_lexicon(lexicon if lexicon is None else list(lexicon))
     from analysis.stats._slogan_cache import slogan_rows
@@ -997,7 +1001,7 @@ def _min_docs_filter(counts: pd.DataFrame, min_docs: int) -> pd.DataFrame:
         raise AnalysisError(f"min_docs must be >= 1, got {min_docs}")
     if min_docs == 1 or counts.empty:
         return counts
-    n = counts.groupby(["slogan", "kind"], observed=True)["_row"].transform("nunique")
+    n = counts.groupby(["slogan", "kind"], observed=True)["_row"].transform("size")  # one row per document
     return counts[n >= min_docs]
 
 
@@ -1094,7 +1098,7 @@ def slogan_profile(
     out = (
         df.groupby(["_g", "slogan", "kind"], sort=False, observed=True)
         .agg(count=("count", "sum"), count_standalone=("count_standalone", "sum"),
-             n_docs=("_row", "nunique"), first_date=("date", "min"),
+             n_docs=("_row", "size"), first_date=("date", "min"),
              last_date=("date", "max"))
         .reset_index()
     )
@@ -1304,7 +1308,7 @@ def adoption_timeline(
     )
     out = (
         df.groupby(["slogan", "kind", "company"], sort=False, observed=True)
-        .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("_row", "nunique"),
+        .agg(first_date=("date", "min"), last_date=("date", "max"), n_docs=("_row", "size"),
              n_dated=("dated", "sum"), count=("count", "sum"), count_standalone=("count_standalone", "sum"))
         .reset_index()
     )
