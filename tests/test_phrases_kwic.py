@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import AnalysisError
@@ -281,6 +281,60 @@ def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, 
         fast = kwic(corpus, term, **options)
         by_line = kwic(corpus, re.escape(term), regex=True, **options)
     pd.testing.assert_frame_equal(fast.reset_index(drop=True), by_line.reset_index(drop=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    docs=st.lists(
+        st.tuples(
+            st.text(alphabet=_KWIC_CHARS, max_size=40),
+            st.sampled_from(["b", "a", "c", "党"]),  # doc_ids repeat
+            st.sampled_from(["2022-05-01", "2021-01-01", None]),
+            st.sampled_from(["中国移动", "", None]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    term=st.sampled_from(["党", "两个", "a", "\n"]),
+    max_rows=st.sampled_from([None, 0, 2]),
+)
+@example(  # same date: doc_id orders, not the corpus order; an undated document last; a doc_id repeated
+    docs=[("党", "党", None, None), ("党", "b", "2022-05-01", ""), ("a党", "a", "2022-05-01", None), ("党党", "b", "2022-05-01", "")],
+    term="党",
+    max_rows=None,
+)
+def test_kwic_rows_and_their_order_equal_a_pandas_oracle(docs, term, max_rows):
+    """Every line, and the documented order (date, undated last; doc_id; start), as pandas sorts them."""
+    corpus = pd.DataFrame(
+        {
+            "doc_id": [d[1] for d in docs],
+            "text": [d[0] for d in docs],
+            "date": pd.to_datetime(pd.Series([d[2] for d in docs], dtype=object)).to_numpy(),
+            "company": pd.Series([d[3] for d in docs], dtype=object).to_numpy(),
+        },
+        index=[10 * i + 3 for i in range(len(docs))],  # not a RangeIndex
+    )
+    rows = []
+    for text, doc_id, date, company in docs:
+        offset = 0
+        for line in text.split("\n"):
+            for m in re.finditer(re.escape(term), line):
+                rows.append((doc_id, "", company or "(none)", pd.Timestamp(date) if date else pd.NaT, "",
+                             line[max(0, m.start() - 3) : m.start()], m.group(), line[m.end() : m.end() + 3],
+                             offset + m.start()))
+            offset += len(line) + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = kwic(corpus, term, window=3, max_rows=max_rows)
+    if not rows:
+        assert got.empty
+        return
+    want = pd.DataFrame(rows, columns=list(got.columns)).astype({"date": corpus["date"].dtype, "start": "int64"})
+    want = want.sort_values(["date", "doc_id", "start"], na_position="last", kind="stable").reset_index(drop=True)
+    if max_rows is not None:
+        want = want.head(max_rows)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert list(got.index) == list(range(len(got)))
 
 
 class _Watched(list):
