@@ -16,6 +16,7 @@ total and trend in ``analysis.stats``, so dropping rare terms never changes the 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -229,9 +230,24 @@ class DTM:
             codes, labels = _column_codes(self.docvars[col], col)
             per_col_codes.append(codes)
             per_col_labels.append(labels)
-        stacked = np.column_stack(per_col_codes)
-        # Lexicographic over the columns' natural orders; missing values sort last in each column.
-        uniq, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+        # Lexicographic over the columns' natural orders; missing values sort last in each column. The
+        # columns' codes as the digits of one number (first column most significant) sort the same way,
+        # and one column of integers is found unique ten times faster than the rows of several.
+        sizes = [len(labels) for labels in per_col_labels]
+        if math.prod(sizes) < 2**62:
+            combined = np.zeros(n, dtype=np.int64)
+            for codes, size in zip(per_col_codes, sizes, strict=True):
+                combined = combined * size + codes
+            numbers, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+            digits = []
+            for size in reversed(sizes):
+                numbers, digit = np.divmod(numbers, size)
+                digits.append(digit)
+            uniq = np.column_stack(digits[::-1])
+        else:
+            uniq, first, inverse = np.unique(
+                np.column_stack(per_col_codes), axis=0, return_index=True, return_inverse=True
+            )
         inverse = np.asarray(inverse).ravel()
 
         labels = [LABEL_SEPARATOR.join(per_col_labels[j][row[j]] for j in range(len(cols))) for row in uniq]
@@ -251,7 +267,7 @@ class DTM:
             gv[TOKENS_COLUMN] = summed.astype(np.int64)
 
         others = [c for c in self.docvars.columns if c not in {*cols, "group", "n_docs", TOKENS_COLUMN}]
-        constant = [c for c in others if _is_constant_within(self.docvars[c], inverse)]
+        constant = [c for c in others if _is_constant_within(self.docvars[c], inverse, first)]
         if constant:
             extra = self.docvars.iloc[first][constant].reset_index(drop=True)
             gv = pd.concat([gv, extra], axis=1)
@@ -410,9 +426,19 @@ def _indicator(codes: np.ndarray, n_groups: int, n_docs: int) -> sp.csr_matrix:
 def _is_missing(series: pd.Series) -> np.ndarray:
     missing = series.isna().to_numpy(dtype=bool, copy=True)
     if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        blank = series.map(lambda v: isinstance(v, str) and not v.strip())
-        missing |= blank.to_numpy(dtype=bool)
+        try:  # each distinct value looked at once (a docvar has a few; its column 160,000 rows at 1 GB)
+            codes, uniques = pd.factorize(series)
+        except TypeError:  # unhashable values
+            blank = series.map(_is_blank).to_numpy(dtype=bool)
+        else:
+            blank_of = np.fromiter(map(_is_blank, uniques), dtype=bool, count=len(uniques))
+            blank = np.append(blank_of, False)[codes]  # (a missing value's code is -1)
+        missing |= blank
     return missing
+
+
+def _is_blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _column_codes(series: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
@@ -447,7 +473,16 @@ def _format_label(value: Any) -> str:
     return str(value)
 
 
-def _is_constant_within(series: pd.Series, codes: np.ndarray) -> bool:
+def _is_constant_within(series: pd.Series, codes: np.ndarray, first: np.ndarray | None = None) -> bool:
+    """Does the column hold one value (missing counting as a value) in every group? ``first``: the
+    first row of each group, when known: each row is then compared with its group's first row, in
+    whole-column operations (a groupby ``nunique`` per docvar cost 0.1-0.3 s at 160,000 documents)."""
+    if first is not None and series.dtype != object:  # (object columns may hold unhashable values)
+        values = series.reset_index(drop=True)
+        ref = values.take(np.asarray(first)[codes]).reset_index(drop=True)
+        same = values.eq(ref).to_numpy(dtype=bool, na_value=False)
+        both_missing = values.isna().to_numpy(dtype=bool) & ref.isna().to_numpy(dtype=bool)
+        return bool((same | both_missing).all())
     try:
         return bool((series.groupby(codes).nunique(dropna=False) <= 1).all())
     except TypeError:  # unhashable values (lists, dicts): not carried over

@@ -253,3 +253,63 @@ def test_grouped_totals_equal_ungrouped_totals(tk):
         for k in range(g.n_docs):
             expected = np.asarray(m.counts[codes == k].sum(axis=0)).ravel()
             np.testing.assert_array_equal(g.counts[k].toarray().ravel(), expected)
+
+
+_DOCVAR_VALUES = {
+    "str": st.sampled_from(["中国移动", "中国联通", "", "  ", None]),
+    "float": st.sampled_from([1.0, 2.5, 0.0, -0.0, float("nan")]),
+    "Int64": st.sampled_from([1, 2, None]),
+    "datetime": st.sampled_from(["2022-01-01", "2023-05-06", None]),
+    "category": st.sampled_from(["a", "b", None]),
+    "object": st.sampled_from(["x", 1, 1.0, None, float("nan"), " "]),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(sorted(_DOCVAR_VALUES)),
+    data=st.data(),
+    n_groups=st.integers(1, 4),
+)
+def test_constant_within_groups_and_missing_values_as_the_reference_rules(kind, data, n_groups):
+    """The whole-column forms of the grouping helpers give what the per-value rules give: a groupby
+    ``nunique`` (missing counting as a value) and ``isinstance(v, str) and not v.strip()`` per cell."""
+    from analysis.dtm import _is_constant_within, _is_missing
+
+    n = data.draw(st.integers(1, 12))
+    values = data.draw(st.lists(_DOCVAR_VALUES[kind], min_size=n, max_size=n))
+    codes = np.array(data.draw(st.lists(st.integers(0, n_groups - 1), min_size=n, max_size=n)))
+    dtype = {"str": "str", "float": "float64", "Int64": "Int64", "datetime": "datetime64[ns]",
+             "category": "category", "object": object}[kind]  # fmt: skip
+    series = pd.Series(values, dtype=dtype, index=np.arange(n) * 3 + 7)
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    want = bool((series.groupby(inverse).nunique(dropna=False) <= 1).all())
+    assert _is_constant_within(series, inverse, first) == want
+    blank = series.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+    assert (_is_missing(series) == (series.isna().to_numpy() | blank)).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    columns=st.lists(
+        st.lists(st.sampled_from(["b", "a", "", None, "中国移动"]), min_size=6, max_size=6), min_size=1, max_size=3
+    )
+)
+def test_group_codes_as_the_rows_of_the_columns_codes_found_unique(columns):
+    """Groups numbered by one integer per row give what ``np.unique(rows, axis=0)`` of the columns' codes
+    gives: the same groups, in the same (lexicographic) order, and the same first rows."""
+    from analysis.dtm import _column_codes
+
+    names = [f"c{j}" for j in range(len(columns))]
+    docvars = pd.DataFrame({name: pd.Series(col, dtype=object) for name, col in zip(names, columns, strict=True)})
+    docvars["doc_id"] = [f"d{i}" for i in range(6)]
+    m = DTM(sp.csr_matrix(np.ones((6, 1), dtype=np.int64)), np.array(["x"], dtype=object), docvars)
+    codes, gv = m.group_codes(names)
+    per_col = [_column_codes(docvars[name], name) for name in names]
+    uniq, first, inverse = np.unique(
+        np.column_stack([c for c, _ in per_col]), axis=0, return_index=True, return_inverse=True
+    )
+    assert codes.tolist() == np.asarray(inverse).ravel().tolist()
+    assert gv["group"].tolist() == ["|".join(per_col[j][1][row[j]] for j in range(len(names))) for row in uniq]
+    assert gv["n_docs"].tolist() == np.bincount(np.asarray(inverse).ravel()).tolist()
+    assert gv[names].fillna("?").values.tolist() == docvars.iloc[first][names].fillna("?").values.tolist()
