@@ -313,3 +313,32 @@ def test_group_codes_as_the_rows_of_the_columns_codes_found_unique(columns):
     assert gv["group"].tolist() == ["|".join(per_col[j][1][row[j]] for j in range(len(names))) for row in uniq]
     assert gv["n_docs"].tolist() == np.bincount(np.asarray(inverse).ravel()).tolist()
     assert gv[names].fillna("?").values.tolist() == docvars.iloc[first][names].fillna("?").values.tolist()
+
+
+def test_group_sums_kept_for_the_same_arrays_and_groups_only():
+    """A repeated sum is given from the last ones kept (another matrix object over the same arrays hits
+    it), as a copy of its own; a change of the values in place, other groups or other rows are summed."""
+    from analysis.dtm import group_sums
+
+    rng = np.random.default_rng(3)
+    counts = sp.csr_matrix(rng.integers(0, 3, size=(20, 7)))
+    codes = rng.integers(0, 3, size=20)
+
+    def reference(m, c, rows=None):
+        rows = np.arange(m.shape[0]) if rows is None else rows
+        out = np.zeros((3, m.shape[1]), dtype=np.int64)
+        np.add.at(out, c[rows], m.toarray()[rows])
+        return out
+
+    first = group_sums(counts, codes, 3)
+    first.data[:] = 99  # the caller's copy: the kept sum does not change with it
+    again = group_sums(sp.csr_matrix(counts), codes, 3)
+    assert np.array_equal(again.toarray(), reference(counts, codes)) and again.has_sorted_indices
+    again.data[:] = 77  # a sum given from the kept ones is a copy too
+    assert np.array_equal(group_sums(counts, codes, 3).toarray(), reference(counts, codes))
+    counts.data[5] += 4  # the same arrays, changed in place
+    assert np.array_equal(group_sums(counts, codes, 3).toarray(), reference(counts, codes))
+    other = (codes + 1) % 3
+    assert np.array_equal(group_sums(counts, other, 3).toarray(), reference(counts, other))
+    rows = np.array([1, 4, 9])
+    assert np.array_equal(group_sums(counts, codes[rows], 3, rows).toarray(), reference(counts, codes, rows))
