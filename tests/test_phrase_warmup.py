@@ -25,17 +25,6 @@ def test_notebooks_that_count_slogans_run_after_the_others():
         "00-corpus-overview", "10-keywords", "20-company-comparison", "50-term-explorer",
         "30-year-trends", "40-slogans", "60-analyst-walkthrough",
     ]  # fmt: skip
-    # the warm-up counts the phrases of 10 and 60 (their phrase_min_count): 10 waits for that count, so two
-    # notebooks that need nothing run first; 60 counts slogans too and stays last
-    phrases = {"10-keywords", "60-analyst-walkthrough"}
-    assert warmup.deferred(names, _code, phrases.__contains__) == [
-        "00-corpus-overview", "20-company-comparison", "10-keywords", "50-term-explorer",
-        "30-year-trends", "40-slogans", "60-analyst-walkthrough",
-    ]  # fmt: skip
-    assert warmup.deferred(["10-keywords", "00-corpus-overview"], _code, phrases.__contains__) == [
-        "00-corpus-overview", "10-keywords",
-    ]  # fmt: skip
-    assert sorted(warmup.deferred(names, _code, phrases.__contains__)) == names  # each once
     assert warmup.counts_slogans("x = tl.slogan_trend(docs, tokens)") and not warmup.counts_slogans("slogan_trend = 1")
 
 
@@ -56,7 +45,3 @@ def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
     assert counts(task("10", year_min=2020), task("60", year_max=2023)) == ()  # not the whole corpus
     assert counts(task("20", phrase_min_count=4)) == ()  # discovers no phrase
     assert counts(task("10", phrase_min_count="x"), task("60", phrase_min_count=0)) == ()
-    # which notebooks wait for the warm-up's count (the runner runs them after two that need nothing)
-    assert [runner._phrase_min_count(t, code, defaults) for t in (task("10"), task("20"), task("60", year_min=2020))] == [
-        3, None, None,
-    ]  # fmt: skip

@@ -147,27 +147,23 @@ def _code_of(path: Path) -> str:
     return "\n".join(s if isinstance(s, str) else "".join(map(str, s)) for s in sources)
 
 
-def _phrase_min_count(task: dict[str, Any], code: Mapping[str, str], defaults: Mapping[str, Mapping[str, Any]]) -> int | None:
-    """The ``phrase_min_count`` of a notebook that discovers phrases over the whole corpus (no
-    ``year_min`` / ``year_max``): the count the warm-up makes ahead for it; None for any other notebook.
-    ``defaults``: each notebook's declared parameters, which the task's own (the user's) override."""
-    params = {**defaults.get(task["name"], {}), **task["params"]}
-    if "discover_phrases(" not in code.get(task["name"], "") or "phrase_min_count" not in params:
-        return None
-    if params.get("year_min") is not None or params.get("year_max") is not None:
-        return None
-    try:
-        value = int(params["phrase_min_count"])
-    except (TypeError, ValueError):
-        return None
-    return value if value >= 1 else None
-
-
 def _phrase_min_counts(
     tasks: list[dict[str, Any]], code: Mapping[str, str], defaults: Mapping[str, Mapping[str, Any]]
 ) -> tuple[int, ...]:
-    """The distinct ``_phrase_min_count`` of the tasks (those the warm-up counts)."""
-    return tuple(sorted({n for task in tasks if (n := _phrase_min_count(task, code, defaults)) is not None}))
+    """The ``phrase_min_count`` of each notebook that discovers phrases over the whole corpus (no
+    ``year_min`` / ``year_max``): the counts the warm-up makes ahead for it. ``defaults``: each
+    notebook's declared parameters, which the task's own (the user's) override."""
+    out: set[int] = set()
+    for task in tasks:
+        params = {**defaults.get(task["name"], {}), **task["params"]}
+        if "discover_phrases(" not in code.get(task["name"], "") or "phrase_min_count" not in params:
+            continue
+        if params.get("year_min") is not None or params.get("year_max") is not None:
+            continue
+        with contextlib.suppress(TypeError, ValueError):
+            if int(params["phrase_min_count"]) >= 1:
+                out.add(int(params["phrase_min_count"]))
+    return tuple(sorted(out))
 
 
 def _coerce(name: str, value: Any, default: Any) -> Any:
@@ -696,9 +692,7 @@ def run_reports(
             code = {task["name"]: _code_of(Path(task["path"])) for task in tasks}
             defaults = {task["name"]: _notebook_params(Path(task["path"])) for task in tasks}
             warm = warmup.start(parquet, _phrase_min_counts(tasks, code, defaults))
-            run_order = warmup.deferred(
-                tasks, lambda task: code[task["name"]], lambda task: _phrase_min_count(task, code, defaults)
-            )
+            run_order = warmup.deferred(tasks, lambda task: code[task["name"]])
         t = time.perf_counter()
         results = _run_workers(run_order, n_workers, pool, progress)
     finally:

@@ -12,7 +12,7 @@ and at a lower CPU priority than the kernels), which
    (``analysis.stats._slogan_cache.warm``). The first notebook that counts slogans waits for it if it is
    still running, then reads its rows instead of scanning the whole corpus again in forked processes
    of the kernel's size. The runner therefore executes the notebooks that count slogans after the
-   others, and those that wait for the phrase count after the first two that need nothing (``deferred``).
+   others (``deferred``).
 
 Phrases come first: counting them needs about 3 GB at 1 GB of text, which fits beside the first
 notebooks' kernel but not beside the heaviest ones.
@@ -82,27 +82,11 @@ def counts_slogans(code: str) -> bool:
     return bool(_SLOGAN_CALL.search(code))
 
 
-#: Notebooks that need nothing warmed run before those waiting for the phrase count: the count takes
-#: about as long as two notebooks at 1 GB of text (and fits beside the first notebooks' kernel).
-AHEAD_OF_PHRASES = 2
-
-
-def deferred(tasks: list[Any], code_of: Any, counts_phrases: Any = None) -> list[Any]:
-    """``tasks`` in the order to execute them while a warm-up runs, each group in its own order:
-
-    1. the first ``AHEAD_OF_PHRASES`` notebooks that need nothing warmed (while the phrases are counted);
-    2. the notebooks whose phrase candidates the warm-up counts (``counts_phrases(task)``), unless they
-       count slogans;
-    3. the other notebooks that need nothing warmed;
-    4. those whose code (``code_of(task)``) counts slogans (the slogans are warmed last).
-    """
-    slogans = [counts_slogans(code_of(t)) for t in tasks]
-    phrases = [bool(counts_phrases(t)) if counts_phrases is not None else False for t in tasks]
-    free = [t for t, s, p in zip(tasks, slogans, phrases, strict=True) if not s and not p]
-    waiting = [t for t, s, p in zip(tasks, slogans, phrases, strict=True) if p and not s]
-    last = [t for t, s in zip(tasks, slogans, strict=True) if s]
-    ahead = AHEAD_OF_PHRASES if waiting else len(free)
-    return free[:ahead] + waiting + free[ahead:] + last
+def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
+    """``tasks`` in the order to execute them while a warm-up runs: those whose code (``code_of(task)``)
+    counts slogans after the others, each group in its own order (the slogans are warmed last)."""
+    later = [counts_slogans(code_of(t)) for t in tasks]
+    return [t for t, x in zip(tasks, later, strict=True) if not x] + [t for t, x in zip(tasks, later, strict=True) if x]
 
 
 def start(parquet: Path, phrase_min_counts: tuple[int, ...] = ()) -> Warmup | None:
