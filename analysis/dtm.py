@@ -405,11 +405,13 @@ def group_sums(
     counts = sp.csr_matrix(counts)
     codes = np.asarray(codes, dtype=np.int64)
     chosen = np.arange(counts.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
-    key = _sums_key(counts, codes, n_groups, rows)
-    for i, (kept_key, arrays, kept) in enumerate(_LAST_SUMS):
-        if kept_key == key and all(ref() is a for ref, a in zip(arrays, _buffers(counts), strict=True)):
-            _LAST_SUMS.insert(0, _LAST_SUMS.pop(i))
-            return kept.copy()
+    asked = (
+        hashlib.sha1(codes.tobytes()).digest(), n_groups,
+        None if rows is None else hashlib.sha1(np.asarray(rows, dtype=np.int64).tobytes()).digest(),
+    )
+    kept = _KEPT.get(counts, ("group_sums", asked))
+    if kept is not None:
+        return kept.copy()
     if np.issubdtype(counts.dtype, np.integer):
         steps = runs(np.diff(counts.indptr)[chosen], _SUM_ENTRIES)
     else:
@@ -420,17 +422,48 @@ def group_sums(
     out = sp.csr_matrix(out)
     out.sum_duplicates()
     out.sort_indices()
-    _LAST_SUMS.insert(0, (key, tuple(weakref.ref(a) for a in _buffers(counts)), out.copy()))
-    del _LAST_SUMS[_KEPT_SUMS:]
+    _KEPT.put(counts, ("group_sums", asked), out.copy())
     return out
 
 
-# The last few sums, for the same rows of the same matrix grouped the same way again: a report's
-# notebooks sum the document-term matrix per company six times (0.7 s each at 1 GB of text), each time
-# through another matrix object over the same arrays. A kept sum is given only while those arrays live
-# (weak references: a matrix that is gone, or new arrays at a reused address, never match).
-_KEPT_SUMS = 4
-_LAST_SUMS: list[tuple[Any, tuple[Any, ...], sp.csr_matrix]] = []
+def document_frequencies(counts: sp.csr_matrix) -> np.ndarray:
+    """Documents (rows) holding each feature: the stored entries per column (read-only, kept for the
+    same matrix: a report fits the TF-IDF weights of the 1 GB matrix three times)."""
+    counts = sp.csr_matrix(counts)
+    kept = _KEPT.get(counts, ("document_frequencies",))
+    if kept is None:
+        kept = np.bincount(counts.indices, minlength=counts.shape[1])
+        kept.flags.writeable = False
+        _KEPT.put(counts, ("document_frequencies",), kept)
+    return kept  # type: ignore[no-any-return]
+
+
+class _Kept:
+    """The last few results computed from a matrix, for the same matrix (and arguments) again: a
+    report's notebooks sum the document-term matrix per company six times (0.7 s each at 1 GB of
+    text), each time through another matrix object over the same arrays. A result is given only while
+    those arrays live (weak references: a matrix that is gone, or new arrays at a reused address, never
+    match), and a sample of the values and indices is part of the key (a change in place shows)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: list[tuple[Any, tuple[Any, ...], Any]] = []
+
+    def get(self, counts: sp.csr_matrix, asked: Any) -> Any:
+        key, owners = (_matrix_key(counts), asked), _buffers(counts)
+        for i, (kept_key, refs, value) in enumerate(self.entries):
+            if kept_key == key and all(ref() is a for ref, a in zip(refs, owners, strict=True)):
+                self.entries.insert(0, self.entries.pop(i))
+                return value
+        return None
+
+    def put(self, counts: sp.csr_matrix, asked: Any, value: Any) -> None:
+        refs = tuple(weakref.ref(a) for a in _buffers(counts))
+        self.entries.insert(0, ((_matrix_key(counts), asked), refs, value))
+        del self.entries[self.size :]
+
+
+_KEPT = _Kept(6)
 
 
 def _buffers(counts: sp.csr_matrix) -> tuple[np.ndarray, ...]:
@@ -443,16 +476,13 @@ def _buffers(counts: sp.csr_matrix) -> tuple[np.ndarray, ...]:
     return tuple(owners)
 
 
-def _sums_key(counts: sp.csr_matrix, codes: np.ndarray, n_groups: int, rows: np.ndarray | None) -> tuple[Any, ...]:
-    """The matrix (its arrays' addresses, shape and a sample of its values: a change in place shows),
-    the groups and the rows of a ``group_sums``."""
-    data = counts.data
-    sample = data[:: max(1, len(data) // 4096)]
+def _matrix_key(counts: sp.csr_matrix) -> tuple[Any, ...]:
+    """The matrix: its arrays' addresses, shape, type and a sample of its values and indices."""
+    step = max(1, counts.nnz // 4096)
     return (
-        tuple(a.__array_interface__["data"][0] for a in (data, counts.indices, counts.indptr)),
-        counts.shape, counts.nnz, str(counts.dtype), sample.tobytes(),
-        hashlib.sha1(codes.tobytes()).digest(), n_groups,
-        None if rows is None else hashlib.sha1(np.asarray(rows, dtype=np.int64).tobytes()).digest(),
+        tuple(a.__array_interface__["data"][0] for a in (counts.data, counts.indices, counts.indptr)),
+        counts.shape, counts.nnz, str(counts.dtype),
+        counts.data[::step].tobytes(), counts.indices[::step].tobytes(),
     )
 
 

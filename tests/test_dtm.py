@@ -342,3 +342,16 @@ def test_group_sums_kept_for_the_same_arrays_and_groups_only():
     assert np.array_equal(group_sums(counts, other, 3).toarray(), reference(counts, other))
     rows = np.array([1, 4, 9])
     assert np.array_equal(group_sums(counts, codes[rows], 3, rows).toarray(), reference(counts, codes, rows))
+
+
+def test_document_frequencies_kept_for_the_same_arrays_only():
+    from analysis.dtm import document_frequencies
+
+    counts = sp.csr_matrix(np.random.default_rng(5).integers(0, 2, size=(30, 9)))
+    first = document_frequencies(counts)
+    assert np.array_equal(first, (counts.toarray() > 0).sum(axis=0)) and not first.flags.writeable
+    assert document_frequencies(sp.csr_matrix(counts)) is first  # another matrix over the same arrays
+    counts.indices[0] = (counts.indices[0] + 1) % 9  # changed in place (no longer sorted: only counted)
+    assert np.array_equal(document_frequencies(counts), np.bincount(counts.indices, minlength=9))
+    other = counts.copy()
+    assert document_frequencies(other) is not first

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.dtm import DTM, group_sums
+from analysis.dtm import DTM, document_frequencies, group_sums
 from analysis.errors import AnalysisError
 from analysis.stats.frequency import _clean, _coords, _require_counts, _term_keys, rank_within_groups
 
@@ -36,8 +36,7 @@ class _Idf:
     command, more than the whole computation."""
 
     def __init__(self, counts: sp.csr_matrix, sublinear_tf: bool) -> None:
-        doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
-        self._fit(doc_freq, counts.shape[0], sublinear_tf)
+        self._fit(document_frequencies(counts), counts.shape[0], sublinear_tf)
 
     @classmethod
     def from_doc_freq(cls, doc_freq: np.ndarray, n_docs: int, sublinear_tf: bool = False) -> _Idf:
