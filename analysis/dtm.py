@@ -422,7 +422,8 @@ def group_sums(
     out = sp.csr_matrix(out)
     out.sum_duplicates()
     out.sort_indices()
-    _KEPT.put(counts, ("group_sums", asked), out.copy())
+    if out.nnz <= _KEPT_MAX_ENTRIES:  # (a sum per document, say, would be a second matrix held)
+        _KEPT.put(counts, ("group_sums", asked), out.copy())
     return out
 
 
@@ -464,6 +465,7 @@ class _Kept:
 
 
 _KEPT = _Kept(6)
+_KEPT_MAX_ENTRIES = 1 << 22  # group sums kept up to this many entries (48 MB of int64 counts)
 
 
 def _buffers(counts: sp.csr_matrix) -> tuple[np.ndarray, ...]:

@@ -355,3 +355,18 @@ def test_document_frequencies_kept_for_the_same_arrays_only():
     assert np.array_equal(document_frequencies(counts), np.bincount(counts.indices, minlength=9))
     other = counts.copy()
     assert document_frequencies(other) is not first
+
+
+def test_a_large_group_sum_is_not_kept(monkeypatch: pytest.MonkeyPatch):
+    """A sum as large as a matrix (one group per document) is not held a second time."""
+    import sys
+
+    dtm_module = sys.modules["analysis.dtm"]
+    monkeypatch.setattr(dtm_module, "_KEPT_MAX_ENTRIES", 10)
+    counts = sp.csr_matrix(np.random.default_rng(8).integers(1, 3, size=(12, 4)))
+    dtm_module.group_sums(counts, np.arange(12), 12)  # 48 entries
+    assert dtm_module._KEPT.get(counts, ("group_sums", None)) is None
+    assert not any(asked[0] == "group_sums" and asked[1][1] == 12 for (_, asked), _, _ in dtm_module._KEPT.entries)
+    small = dtm_module.group_sums(counts, np.zeros(12, dtype=np.int64), 1)  # 4 entries: kept
+    assert any(asked[0] == "group_sums" and asked[1][1] == 1 for (_, asked), _, _ in dtm_module._KEPT.entries)
+    assert small.nnz == 4
