@@ -52,18 +52,6 @@ def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line) + 1
 
 
-def _context(text: str, a: int, b: int, window: int, cross: bool) -> tuple[str, str]:
-    if cross:
-        left = text[max(0, a - window) : a].replace("\n", PARAGRAPH_MARK)
-        right = text[b : b + window].replace("\n", PARAGRAPH_MARK)
-        return left, right
-    line_start = text.rfind("\n", 0, a) + 1
-    line_end = text.find("\n", b)
-    if line_end < 0:
-        line_end = len(text)
-    return text[max(line_start, a - window) : a], text[b : min(line_end, b + window)]
-
-
 def kwic(
     corpus: pd.DataFrame,
     term: str,
@@ -136,9 +124,11 @@ def kwic(
                 if a == b:
                     continue
                 a, b = offset + a, offset + b
+                # (written out here, not a function per line: a million lines at 1 GB of text)
                 if cross_paragraphs:
-                    left, right = _context(text, a, b, window, True)
-                else:  # _context's paragraph-bounded case, written out: a million calls at 1 GB of text
+                    left = text[max(0, a - window) : a].replace("\n", PARAGRAPH_MARK)
+                    right = text[b : b + window].replace("\n", PARAGRAPH_MARK)
+                else:  # bounded by the match's paragraph
                     line_start = text.rfind("\n", 0, a) + 1
                     line_end = text.find("\n", b)
                     left = text[max(line_start, a - window) : a]
