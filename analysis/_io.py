@@ -174,17 +174,29 @@ def exclusive_lock(path: Path, wait: float = 0.0) -> Iterator[bool | None]:
         yield None
         return
     with fh:
-        limit = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() >= limit:
-                    yield False
-                    return
-                time.sleep(0.1)
+        if poll_flock(fh, fcntl.LOCK_EX, wait) is None:
+            yield False
+            return
         try:
             yield True
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def poll_flock(fh: Any, operation: int, wait: float) -> bool | None:
+    """Take the ``flock`` ``operation`` (``fcntl.LOCK_EX`` or ``LOCK_SH``) on the open file ``fh``,
+    trying every 0.1 s for at most ``wait`` seconds: None when it was not taken in time, else whether
+    it had to wait (another process held the lock at first)."""
+    import fcntl
+
+    limit = time.monotonic() + wait
+    waited = False
+    while True:
+        try:
+            fcntl.flock(fh, operation | fcntl.LOCK_NB)
+            return waited
+        except OSError:
+            if time.monotonic() >= limit:
+                return None
+            waited = True
+            time.sleep(0.1)

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import json
 import sys
-import time
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
@@ -665,24 +664,14 @@ def _wait_for_warm(store: Any, timeout: float | None = None) -> bool:
     except OSError:
         return False  # never warmed here
     with fh:
-        limit = time.monotonic() + (_WARM_WAIT_S if timeout is None else timeout)
-        waited = False
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            except OSError:
-                if time.monotonic() >= limit:
-                    warnings.warn(
-                        f"slogan cache: a warm-up still holds {path}; scanning here instead",
-                        RuntimeWarning,
-                        stacklevel=3,
-                    )
-                    return False
-                waited = True
-                time.sleep(0.1)
-                continue
-            fcntl.flock(fh, fcntl.LOCK_UN)
-            return waited
+        waited = _io.poll_flock(fh, fcntl.LOCK_SH, _WARM_WAIT_S if timeout is None else timeout)
+        if waited is None:
+            warnings.warn(
+                f"slogan cache: a warm-up still holds {path}; scanning here instead", RuntimeWarning, stacklevel=3
+            )
+            return False
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return waited
 
 
 def warm(parquet: str | Path, *, lexicon: Any = None, split_compound: bool = True) -> bool:
