@@ -905,17 +905,18 @@ def safe_name(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _layout_once(fig: Figure) -> Iterator[None]:
-    """Run the figure's layout engine once for several ``savefig`` calls, then restore it.
+def _layout_kept(fig: Figure) -> Iterator[None]:
+    """Within the block the figure keeps the positions its last draw gave it (its layout engine is off);
+    the engine is restored after.
 
-    Constrained layout measures every text on each save; with a PNG and an SVG per figure that is
-    half the cost of a report. Positions are figure fractions, so one layout serves both formats.
+    Constrained layout measures every text on each save. ``save_figure`` lets the PNG's draw lay the
+    figure out and writes the SVG inside this block: positions are figure fractions, so one layout
+    serves both formats (and no separate layout pass is drawn before them).
     """
     engine = fig.get_layout_engine()
     if engine is None or not engine.__class__.__name__.startswith(("Constrained", "Tight")):
         yield
         return
-    fig.draw_without_rendering()
     fig.set_layout_engine("none")
     try:
         yield
@@ -963,12 +964,12 @@ def save_figure(
     stem = safe_name(name)
     dpi = max(PNG_DPI, current_style().dpi)
     written: dict[str, Path] = {}
-    with _layout_once(fig):
-        written["png"] = _io.write_with(
-            out / f"{stem}.png",
-            lambda t: fig.savefig(t, format="png", dpi=dpi, facecolor="white"),
-            suffix=".png",
-        )
+    written["png"] = _io.write_with(
+        out / f"{stem}.png",
+        lambda t: fig.savefig(t, format="png", dpi=dpi, facecolor="white"),
+        suffix=".png",
+    )
+    with _layout_kept(fig):  # the PNG's draw laid the figure out
         written["svg"] = _io.write_with(
             out / f"{stem}.svg",
             lambda t: fig.savefig(t, format="svg", facecolor="white", metadata={"Date": None}),
