@@ -109,35 +109,41 @@ def kwic(
     # and only where the term occurs (a case-insensitive one is searched everywhere).
     literal = None if regex or "\n" in term else term
     texts = corpus["text"].to_numpy()
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            continue
-        if literal is None:
-            parts: Iterable[tuple[int, str]] = _paragraphs(text)
-        elif ignore_case or literal in text:
-            parts = ((0, text),)
-        else:
-            continue
-        for offset, part in parts:
-            for m in pattern.finditer(part):
-                a, b = m.span()
-                if a == b:
-                    continue
-                a, b = offset + a, offset + b
-                # (written out here, not a function per line: a million lines at 1 GB of text)
-                if cross_paragraphs:
-                    left = text[max(0, a - window) : a].replace("\n", PARAGRAPH_MARK)
-                    right = text[b : b + window].replace("\n", PARAGRAPH_MARK)
-                else:  # bounded by the match's paragraph
-                    line_start = text.rfind("\n", 0, a) + 1
-                    line_end = text.find("\n", b)
-                    left = text[max(line_start, a - window) : a]
-                    right = text[b : b + window] if line_end < 0 else text[b : min(line_end, b + window)]
+    if literal is not None and not ignore_case:
+        # str.find from the end of each match: the same non-overlapping matches as finditer, and each
+        # match is the term itself
+        size = len(literal)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                continue
+            a = text.find(literal)
+            while a >= 0:
+                b = a + size
+                left, right = _contexts(text, a, b, window, cross_paragraphs)
                 at.append(i)
                 lefts.append(left)
-                found.append(m.group())
+                found.append(literal)
                 rights.append(right)
                 starts.append(a)
+                a = text.find(literal, b)
+    else:
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                continue
+            # (a literal here is case-insensitive: the whole text is searched)
+            parts: Iterable[tuple[int, str]] = _paragraphs(text) if literal is None else ((0, text),)
+            for offset, part in parts:
+                for m in pattern.finditer(part):
+                    a, b = m.span()
+                    if a == b:
+                        continue
+                    a, b = offset + a, offset + b
+                    left, right = _contexts(text, a, b, window, cross_paragraphs)
+                    at.append(i)
+                    lefts.append(left)
+                    found.append(m.group())
+                    rights.append(right)
+                    starts.append(a)
     if not at:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in KWIC_COLUMNS})
         out["date"] = pd.Series(dtype="datetime64[ns]")
@@ -156,7 +162,6 @@ def kwic(
     if max_rows is not None:
         order = order[:max_rows]
     rows = idx[order]
-    keep = order.tolist()
     out = pd.DataFrame(
         {
             "doc_id": doc_ids.take(rows).reset_index(drop=True),
@@ -164,13 +169,38 @@ def kwic(
             "company": company.take(rows).reset_index(drop=True),
             "date": dates[rows],
             "title": title.take(rows).reset_index(drop=True),
-            "left": [lefts[k] for k in keep],
-            "match": [found[k] for k in keep],
-            "right": [rights[k] for k in keep],
+            "left": _taken(lefts, order),
+            "match": _taken(found, order),
+            "right": _taken(rights, order),
             "start": start[order],
         }
     )
     return out[KWIC_COLUMNS]
+
+
+def _contexts(text: str, a: int, b: int, window: int, cross_paragraphs: bool) -> tuple[str, str]:
+    """Left and right context of the match ``text[a:b]`` (see the module docstring)."""
+    if cross_paragraphs:
+        return (
+            text[max(0, a - window) : a].replace("\n", PARAGRAPH_MARK),
+            text[b : b + window].replace("\n", PARAGRAPH_MARK),
+        )
+    left = text[max(0, a - window) : a]  # bounded by the match's paragraph
+    k = left.rfind("\n")
+    if k >= 0:
+        left = left[k + 1 :]
+    right = text[b : b + window]
+    k = right.find("\n")
+    if k >= 0:
+        right = right[:k]
+    return left, right
+
+
+def _taken(values: list[str], order: np.ndarray) -> np.ndarray:
+    """``values`` in ``order`` (an object array: cheaper to make and index than a list comprehension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out[order]
 
 
 def _str_column(corpus: pd.DataFrame, name: str, n: int) -> pd.Series:
