@@ -84,6 +84,13 @@ def _cell(value: Any, float_decimals: int, lang: str | None = None) -> str:
     return str(value)
 
 
+def _cells(values: pd.Series, float_decimals: int, lang: str | None = None) -> Any:
+    """``[_cell(v, float_decimals, lang) for v in values]``; a text column (missing values aside) at once."""
+    if pd.api.types.is_string_dtype(values):
+        return values.fillna("").to_numpy(dtype=object)
+    return [_cell(v, float_decimals, lang) for v in values]
+
+
 def _display_frame(df: pd.DataFrame, float_decimals: int, lang: str) -> pd.DataFrame:
     """Dates, booleans and floats as the static tables show them; numbers stay numbers for sorting."""
     out = pd.DataFrame(index=df.index)
@@ -96,7 +103,7 @@ def _display_frame(df: pd.DataFrame, float_decimals: int, lang: str) -> pd.DataF
         elif pd.api.types.is_numeric_dtype(s):
             out[col] = s
         else:
-            out[col] = [_cell(v, float_decimals, lang) for v in s]
+            out[col] = _cells(s, float_decimals, lang)
     out.columns = [str(c) for c in df.columns]
     return out
 
@@ -320,9 +327,9 @@ def show_kwic(
         _embed_library()
         head = df.head(INTERACTIVE_MAX_ROWS)  # only these are embedded: no cell is made for the others
         frame = pd.DataFrame({names[c]: [_kwic_meta(c, v, lang) for v in head[c]] for c in meta_cols})
-        frame[msg("kwic_left", lang)] = [_cell(v, 3, lang) for v in head["left"]]
-        frame[msg("kwic_match", lang)] = [_cell(v, 3, lang) for v in head["match"]]
-        frame[msg("kwic_right", lang)] = [_cell(v, 3, lang) for v in head["right"]]
+        frame[msg("kwic_left", lang)] = _cells(head["left"], 3, lang)
+        frame[msg("kwic_match", lang)] = _cells(head["match"], 3, lang)
+        frame[msg("kwic_right", lang)] = _cells(head["right"], 3, lang)
         _display(HTML(interactive_table_html(
             frame, caption=caption, name=name or "kwic", right_align=(msg("kwic_left", lang),), lang=lang,
             total=len(df),
