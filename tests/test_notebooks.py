@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import re
@@ -14,6 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from html_view import visible
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from PIL import Image
 
@@ -212,6 +215,23 @@ def test_characters_inside_table_data_count() -> None:
     many = pages.page_characters("<script>" + "\\u8054\\u901a" * 1000 + "\\ud83d\\ude00 \\ud800</script>")
     assert {"联", "通", "\U0001F600"} <= many
     assert not any(0xD800 <= ord(c) <= 0xDFFF for c in many)
+
+
+_ESCAPE_ALPHABET = [*"\\u0123456789abcdefABCDEFxz &;#<>\n\t\x00\x7f\xa0", "文", "中", "\U0001F600", "&amp;", "&#25991;",
+                    "&#x4e2d;", "&nbsp;", "\\ud83d\\ude00", "\\u4E2D", "\\uD800", "\\u00"]
+
+
+@given(st.lists(st.sampled_from(_ESCAPE_ALPHABET), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_page_characters_follow_the_escape_rule(page: str) -> None:
+    """The characters of a page are those of its unescaped text, of every backslash-u escape (a regular
+    expression here) and of the surrogate pairs, printable ones only, plus printable ASCII."""
+    text = html.unescape(page)
+    want = set(text) | {chr(c) for c in range(0x20, 0x7F)}
+    want |= {chr(int(d, 16)) for d in re.findall(r"\\u([0-9a-fA-F]{4})", text) if not 0xD800 <= int(d, 16) <= 0xDFFF}
+    for hi, lo in re.findall(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", text, flags=re.I):
+        want.add(chr(0x10000 + ((int(hi, 16) - 0xD800) << 10) + (int(lo, 16) - 0xDC00)))
+    assert pages.page_characters(page) == {c for c in want if c.isprintable() or c == " "}
 
 
 def test_slide_deck_has_one_picture_per_chart(reports: Path) -> None:

@@ -67,23 +67,56 @@ def html_exporter(show_code: bool, lang: str = "zh") -> Any:
     )
 
 
-_U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-
 
 def page_characters(page: str) -> set[str]:
     """Every character a reader may see on ``page``: its text after entity decoding, plus characters
     written as ``\\uXXXX`` escapes (JSON data of interactive tables), plus printable ASCII."""
     text = html.unescape(page)
-    chars = set(text) | set(_PRINTABLE_ASCII)
-    for digits in set(_U_ESCAPE.findall(text)):  # a table's data repeats a few hundred escapes millions of times
-        cp = int(digits, 16)
-        if not 0xD800 <= cp <= 0xDFFF:
-            chars.add(chr(cp))
+    # ASCII adds nothing to the printable ASCII already there (the rest of it is not printable): the
+    # set is made of the other characters only, a small part of a page of markup and table data
+    chars = set(_ASCII_RUNS.sub("", text)) | set(_PRINTABLE_ASCII)
+    codes = _escaped_code_points(text)  # a table's data repeats a few hundred escapes millions of times
+    chars.update(chr(cp) for cp in codes[(codes < 0xD800) | (codes > 0xDFFF)].tolist())
     # surrogate pairs written as two escapes (characters beyond the BMP)
     for hi, lo in re.findall(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", text, flags=re.I):
         cp = 0x10000 + ((int(hi, 16) - 0xD800) << 10) + (int(lo, 16) - 0xDC00)
         chars.add(chr(cp))
     return {c for c in chars if c.isprintable() or c == " "}
+
+
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+
+
+def _escaped_code_points(text: str) -> Any:
+    """The distinct code points written as ``\\uXXXX`` (a backslash, ``u``, four hex digits) in ``text``,
+    as a numpy array.
+
+    Found in the UTF-8 bytes, where a backslash, a ``u`` and hex digits are single bytes that no other
+    character's encoding holds; matches never overlap (neither a backslash nor a ``u`` is a hex digit),
+    so every backslash-u followed by four hex digits is one."""
+    import numpy as np
+
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    at = np.flatnonzero((data[:-5] == 0x5C) & (data[1:-4] == 0x75))
+    value = np.zeros(len(at), dtype=np.int64)
+    ok = np.ones(len(at), dtype=bool)
+    for k in range(2, 6):
+        digit = _HEX_VALUE[data[at + k]]
+        ok &= digit >= 0
+        value = value * 16 + digit
+    return np.unique(value[ok])
+
+
+def _hex_values() -> Any:
+    import numpy as np
+
+    table = np.full(256, -1, dtype=np.int64)
+    for c in "0123456789abcdefABCDEF":
+        table[ord(c)] = int(c, 16)
+    return table
+
+
+_HEX_VALUE = _hex_values()
 
 
 @functools.cache
