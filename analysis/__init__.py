@@ -11,7 +11,11 @@ import sys
 import types
 from typing import Any
 
+from analysis._allocator import use_system_allocator
+
 __version__ = "0.1.0"
+
+use_system_allocator()  # before anything loads pyarrow
 
 # The verbs ``dtm`` and ``select`` share their names with their modules: importing the module anywhere
 # (``import analysis.dtm``) makes Python set the package attribute to the module. The package's class
