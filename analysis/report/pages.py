@@ -84,7 +84,7 @@ def page_characters(page: str) -> set[str]:
     return {c for c in chars if c.isprintable() or c == " "}
 
 
-_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 
 
 def _escaped_code_points(text: str) -> Any:
@@ -100,23 +100,23 @@ def _escaped_code_points(text: str) -> Any:
     at = np.flatnonzero((data[:-5] == 0x5C) & (data[1:-4] == 0x75))
     value = np.zeros(len(at), dtype=np.int64)
     ok = np.ones(len(at), dtype=bool)
+    hex_value = _hex_value()
     for k in range(2, 6):
-        digit = _HEX_VALUE[data[at + k]]
+        digit = hex_value[data[at + k]]
         ok &= digit >= 0
         value = value * 16 + digit
     return np.unique(value[ok])
 
 
-def _hex_values() -> Any:
+@functools.cache
+def _hex_value() -> Any:
+    """Per byte: its value as a hex digit, -1 for any other byte."""
     import numpy as np
 
     table = np.full(256, -1, dtype=np.int64)
     for c in "0123456789abcdefABCDEF":
         table[ord(c)] = int(c, 16)
     return table
-
-
-_HEX_VALUE = _hex_values()
 
 
 @functools.cache
