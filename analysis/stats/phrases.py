@@ -99,7 +99,7 @@ def known_words(dictionary: Iterable[str] | str | Path | None = None) -> set[str
 
 #: Positions per counting step (cut at document boundaries): bounds the temporary arrays, so memory
 #: grows with the token codes (4 bytes a token per level kept) and the distinct n-grams, not more.
-_CHUNK = 1 << 22
+_CHUNK = 1 << 20
 
 
 def _flat_of(tokens: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -242,6 +242,23 @@ def _entropy(pairs: _KeyCounts, width: int, totals: np.ndarray) -> np.ndarray:
     return np.log2(t) - clogc / t
 
 
+def _sequence(codes: np.ndarray, lengths: np.ndarray, is_cjk: np.ndarray) -> np.ndarray:
+    """The int32 codes with non-CJK tokens as -1 and one -1 after every document (n-grams never cross
+    either), made a chunk of whole documents at a time: no temporary array of every token."""
+    ends = np.cumsum(lengths)
+    n_docs = len(lengths)
+    seq = np.empty(len(codes) + n_docs, dtype=np.int32)
+    d0 = 0
+    while d0 < n_docs:
+        t0 = int(ends[d0 - 1]) if d0 else 0
+        d1 = min(n_docs, max(d0 + 1, int(np.searchsorted(ends, t0 + _CHUNK, side="right"))))
+        t1 = int(ends[d1 - 1])
+        part = codes[t0:t1]
+        seq[t0 + d0 : t1 + d1] = np.insert(np.where(is_cjk[part], part, -1).astype(np.int32, copy=False), ends[d0:d1] - t0, -1)
+        d0 = d1
+    return seq
+
+
 def _count_ngrams(
     vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray, *, min_count: int, max_len: int
 ) -> list[pd.DataFrame]:
@@ -251,8 +268,7 @@ def _count_ngrams(
     Apriori: an n-gram is counted only where its first n-1 tokens are a frequent (n-1)-gram and its last
     token is frequent. Counting runs over chunks of whole documents and sums the per-chunk counts."""
     is_cjk = np.fromiter((bool(_CJK_TOKEN.fullmatch(u)) for u in vocab), dtype=bool, count=len(vocab))
-    # non-CJK tokens become -1, and one -1 after every document: n-grams never cross either
-    seq = np.insert(np.where(is_cjk[codes], codes, -1).astype(np.int32, copy=False), np.cumsum(lengths), -1)
+    seq = _sequence(codes, lengths, is_cjk)
     size, n_docs, V = len(seq), len(lengths), np.int64(len(vocab))
     doc_start = np.zeros(n_docs, dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=doc_start[1:])
