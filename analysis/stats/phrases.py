@@ -259,6 +259,9 @@ def _sequence(codes: np.ndarray, lengths: np.ndarray, is_cjk: np.ndarray) -> np.
     return seq
 
 
+_FRAME_ORDER = ["phrase", "count", "pmi", "left_entropy", "right_entropy", "tokens", "docs_with_term"]
+
+
 def _count_ngrams(
     vocab: np.ndarray, codes: np.ndarray, lengths: np.ndarray, *, min_count: int, max_len: int
 ) -> list[pd.DataFrame]:
@@ -307,11 +310,35 @@ def _count_ngrams(
     def chunk_keys(n: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         return _counted(grams_at(n, a, b)[1])
 
+    def chunk_keys_and_right(n: int, a: int, b: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """A chunk's (n-1)-grams followed by a CJK token, counted once: as (n-1)-gram * V + token they are
+        the right-neighbour pairs of level n-1, and those whose token is frequent are level n's keys."""
+        prev = ids[n - 1][a:b]
+        pos = np.flatnonzero(prev[: max(0, min(b, size - n + 1) - a)] >= 0)
+        last = seq[a + pos + n - 1]
+        cjk = last >= 0
+        keys, cnt = _counted(prev[pos[cjk]].astype(np.int64) * V + last[cjk])
+        frequent_last = frequent[keys % V]
+        return (keys, cnt), (keys[frequent_last], cnt[frequent_last])
+
+    def finish(columns: dict[str, Any], right: _KeyCounts, totals: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({**columns, "right_entropy": _entropy(right, int(V), totals)})[_FRAME_ORDER]
+
     frames = []
+    unfinished: tuple[dict[str, Any], np.ndarray] | None = None  # level n-1's frame, but its right entropy
     for n in range(2, max_len + 1):
         found = _KeyCounts()
-        for part in _in_threads(functools.partial(chunk_keys, n), chunks):
-            found.add_counted(part)
+        if unfinished is not None:
+            right_before = _KeyCounts()
+            for right_part, part in _in_threads(functools.partial(chunk_keys_and_right, n), chunks):
+                right_before.add_counted(right_part)
+                found.add_counted(part)
+            columns, totals = unfinished
+            frames.append(finish(columns, right_before, totals))
+            unfinished = None
+        else:
+            for part in _in_threads(functools.partial(chunk_keys, n), chunks):
+                found.add_counted(part)
         keys, cnt = found.result()
         keep = cnt >= min_count
         if not keep.any():
@@ -335,11 +362,14 @@ def _count_ngrams(
             if level is not None:
                 level[pos] = gid
             first = ~pd.Series(gid).duplicated().to_numpy()  # positions rise: the first of each gram
-            sides = []
-            for nb in (np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1),
-                       np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1)):  # fmt: skip
-                ok = nb >= 0
-                sides.append(_counted(gid[ok] * V + nb[ok]))
+            sides: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]
+            # the right neighbours of a level with a next one are counted with that level's keys
+            for k, nb in enumerate((np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1),
+                                    np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1) if level is None
+                                    else None)):  # fmt: skip
+                if nb is not None:
+                    ok = nb >= 0
+                    sides[k] = _counted(gid[ok] * V + nb[ok])
             doc = _documents_of(pos, doc_start)
             # a chunk holds whole documents: no pair in two chunks; the keys come in runs per document (the
             # positions rise), which the stable sort (timsort for int64) merges about twice as fast
@@ -350,7 +380,8 @@ def _count_ngrams(
         for first_gid, first_at, left_part, right_part, per_doc in _in_threads(chunk_grams, chunks):
             first_pos[first_gid] = np.minimum(first_pos[first_gid], first_at)
             left.add_counted(left_part)
-            right.add_counted(right_part)
+            if right_part is not None:
+                right.add_counted(right_part)
             n_docs_gram += per_doc
         if level is not None:
             ids[n] = level
@@ -368,19 +399,19 @@ def _count_ngrams(
         for p in parts[1:]:
             phrase = phrase + p
             joined = joined + " " + p
-        frames.append(
-            pd.DataFrame(
-                {
-                    "phrase": phrase,
-                    "count": counts[n],
-                    "pmi": pmi,
-                    "left_entropy": _entropy(left, int(V), counts[n]),
-                    "right_entropy": _entropy(right, int(V), counts[n]),
-                    "tokens": joined,
-                    "docs_with_term": n_docs_gram,
-                }
-            )
-        )
+        columns = {
+            "phrase": phrase,
+            "count": counts[n],
+            "pmi": pmi,
+            "left_entropy": _entropy(left, int(V), counts[n]),
+            "tokens": joined,
+            "docs_with_term": n_docs_gram,
+        }
+        if level is None:
+            frames.append(finish(columns, right, counts[n]))
+        else:
+            unfinished = (columns, counts[n])
+    assert unfinished is None  # (a level with a next one is finished by that level's count)
     return frames
 
 
