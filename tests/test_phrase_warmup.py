@@ -49,3 +49,28 @@ def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
     assert counts(task("10", year_min=2020), task("60", year_max=2023)) == ()  # not the whole corpus
     assert counts(task("20", phrase_min_count=4)) == ()  # discovers no phrase
     assert counts(task("10", phrase_min_count="x"), task("60", phrase_min_count=0)) == ()
+
+
+def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path):
+    """Slogans scanned first, then the phrases counted; no scan when no notebook counts slogans (say
+    ``--only 10-keywords``: the kernel would otherwise count the phrases itself while the warm-up scans),
+    and no process at all when there is nothing to warm."""
+    from analysis import _proc
+    from analysis.stats import _slogan_cache
+
+    calls: list[object] = []
+    monkeypatch.setattr(_proc, "die_with_parent", lambda: None)
+    monkeypatch.setattr(warmup.os, "nice", lambda n: 0)
+    monkeypatch.setattr(_slogan_cache, "warm", lambda parquet: calls.append(("slogans", parquet.name)))
+    monkeypatch.setattr(warmup, "warm_phrases", lambda parquet, counts: calls.append(("phrases", counts)))
+    parquet = str(tmp_path / "corpus.parquet")
+    assert warmup.main([parquet, "--phrases", "3,5"]) == 0
+    assert calls == [("slogans", "corpus.parquet"), ("phrases", [3, 5])]
+    calls.clear()
+    assert warmup.main([parquet, "--phrases", "3", "--no-slogans"]) == 0
+    assert calls == [("phrases", [3])]
+    calls.clear()
+    assert warmup.main([parquet]) == 0
+    assert calls == [("slogans", "corpus.parquet")]
+    assert warmup.main([parquet, "--bad"]) == 2
+    assert warmup.start(tmp_path / "corpus.parquet", (), slogans=False) is None

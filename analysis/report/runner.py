@@ -691,7 +691,11 @@ def run_reports(
             # notebooks will ask for, which run in that order after those that need neither
             code = {task["name"]: _code_of(Path(task["path"])) for task in tasks}
             defaults = {task["name"]: _notebook_params(Path(task["path"])) for task in tasks}
-            warm = warmup.start(parquet, _phrase_min_counts(tasks, code, defaults))
+            warm = warmup.start(
+                parquet,
+                _phrase_min_counts(tasks, code, defaults),
+                slogans=any(warmup.counts_slogans(c) for c in code.values()),
+            )
             run_order = warmup.deferred(tasks, lambda task: code[task["name"]])
         t = time.perf_counter()
         results = _run_workers(run_order, n_workers, pool, progress)

@@ -75,6 +75,9 @@ class Warmup:
         }
 
 
+#: ``main``'s option: no notebook counts slogans, only the phrases are counted.
+_NO_SLOGANS = "--no-slogans"
+
 #: Calls in a notebook's code that read the slogan cache this warm-up fills.
 _SLOGAN_CALL = re.compile(r"\b(?:slogan_profile|slogan_trend|slogan_counts|adoption_timeline|top_slogans)\s*\(")
 #: The call that reads the phrase candidates it counts.
@@ -103,15 +106,18 @@ def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
     return sorted(tasks, key=stage)  # (a stable sort)
 
 
-def start(parquet: Path, phrase_min_counts: tuple[int, ...] = ()) -> Warmup | None:
-    """Start warming the phrase candidates (for each of ``phrase_min_counts``) and the slogan cache for
-    ``parquet``; None if the process cannot be started."""
+def start(parquet: Path, phrase_min_counts: tuple[int, ...] = (), *, slogans: bool = True) -> Warmup | None:
+    """Start warming the slogan cache for ``parquet`` (unless not ``slogans``: no notebook counts them),
+    then the phrase candidates for each of ``phrase_min_counts``; None if there is nothing to warm or the
+    process cannot be started."""
+    if not slogans and not phrase_min_counts:
+        return None
     jobs = str(min(2, config.n_jobs_default()))  # the phrase count's threads (the kernel waits for it)
     env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS=jobs, TEXTLAB_PROGRESS="0")
     phrases = ["--phrases", ",".join(map(str, sorted(set(phrase_min_counts))))] if phrase_min_counts else []
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _ENTRY, str(parquet), *phrases],
+            [sys.executable, "-c", _ENTRY, str(parquet), *phrases, *([] if slogans else [_NO_SLOGANS])],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -148,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     die_with_parent()  # never outlives the report that started it
     args = list(sys.argv[1:] if argv is None else argv)
+    slogans = _NO_SLOGANS not in args
+    args = [a for a in args if a != _NO_SLOGANS]
     min_counts: list[int] = []
     if len(args) == 3 and args[1] == "--phrases":
         try:
@@ -156,11 +164,12 @@ def main(argv: list[str] | None = None) -> int:
             min_counts = [0]
         args.pop(1)
     if len(args) != 1 or any(m < 1 for m in min_counts):
-        print("usage: main([CORPUS.parquet] [, '--phrases', 'N[,N...]'])", file=sys.stderr)
+        print(f"usage: main([CORPUS.parquet] [, '--phrases', 'N[,N...]'] [, '{_NO_SLOGANS}'])", file=sys.stderr)
         return 2
     if hasattr(os, "nice"):
         os.nice(_NICE)
-    warm(Path(args[0]))
+    if slogans:
+        warm(Path(args[0]))
     if min_counts:
         # what the scan kept (its rows, freed heap pages) is not kept beside the phrase count
         _slogan_cache._LAST_ROWS.put(None, None)
