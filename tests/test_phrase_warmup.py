@@ -1,6 +1,6 @@
 """The report's warm-up (issue 12): it is given the notebooks' ``phrase_min_count`` (their phrase
-candidates are counted ahead: tests/test_phrase_cache.py), and the notebooks run in the order of what
-they wait for: nothing, the slogans (scanned first), the phrases (counted last)."""
+candidates are counted ahead: tests/test_phrase_cache.py), and the notebooks that count slogans run
+after the others."""
 
 from __future__ import annotations
 
@@ -21,15 +21,11 @@ def test_notebooks_that_count_slogans_run_after_the_others():
     assert [n for n in names if warmup.counts_slogans(_code(n))] == [
         "30-year-trends", "40-slogans", "60-analyst-walkthrough",
     ]  # fmt: skip
-    # by hand: 10 (keywords) and 60 discover phrases, which the warm-up counts after the slogans
-    assert [n for n in names if warmup.discovers_phrases(_code(n))] == ["10-keywords", "60-analyst-walkthrough"]
     assert warmup.deferred(names, _code) == [
-        "00-corpus-overview", "20-company-comparison", "50-term-explorer",  # wait for nothing
-        "30-year-trends", "40-slogans",  # wait for the slogans
-        "10-keywords", "60-analyst-walkthrough",  # wait for the phrases (60 for the slogans too)
+        "00-corpus-overview", "10-keywords", "20-company-comparison", "50-term-explorer",
+        "30-year-trends", "40-slogans", "60-analyst-walkthrough",
     ]  # fmt: skip
     assert warmup.counts_slogans("x = tl.slogan_trend(docs, tokens)") and not warmup.counts_slogans("slogan_trend = 1")
-    assert warmup.discovers_phrases("p = tl.discover_phrases (tokens)") and not warmup.discovers_phrases("discover_phrases = 1")
 
 
 def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
@@ -52,9 +48,8 @@ def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
 
 
 def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path):
-    """Slogans scanned first, then the phrases counted; no scan when no notebook counts slogans (say
-    ``--only 10-keywords``: the kernel would otherwise count the phrases itself while the warm-up scans),
-    and no process at all when there is nothing to warm."""
+    """Phrases counted first, then the slogans scanned; no scan when no notebook counts slogans (say
+    ``--only 10-keywords``), and no process at all when there is nothing to warm."""
     from analysis import _proc
     from analysis.stats import _slogan_cache
 
@@ -65,7 +60,7 @@ def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path)
     monkeypatch.setattr(warmup, "warm_phrases", lambda parquet, counts: calls.append(("phrases", counts)))
     parquet = str(tmp_path / "corpus.parquet")
     assert warmup.main([parquet, "--phrases", "3,5"]) == 0
-    assert calls == [("slogans", "corpus.parquet"), ("phrases", [3, 5])]
+    assert calls == [("phrases", [3, 5]), ("slogans", "corpus.parquet")]
     calls.clear()
     assert warmup.main([parquet, "--phrases", "3", "--no-slogans"]) == 0
     assert calls == [("phrases", [3])]

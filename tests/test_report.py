@@ -436,7 +436,7 @@ def test_the_warm_up_counts_the_phrases_the_notebooks_discover(
     tmp_path: Path, small_corpus: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With one kernel at a time the warm-up process counts the phrase candidates for the notebooks'
-    ``phrase_min_count`` (after scanning the slogans); the notebook's ``discover_phrases`` reads (or waits for) that count and
+    ``phrase_min_count`` first; the notebook's ``discover_phrases`` reads (or waits for) that count and
     counts nothing itself (issue 12: about a minute of the kernel's time at 1 GB)."""
     monkeypatch.setattr(report, "WARMUP_MIN_DOCS", 0)
     monkeypatch.setattr(config, "n_jobs_default", lambda: 2)
