@@ -362,20 +362,20 @@ def _count_ngrams(
             if level is not None:
                 level[pos] = gid
             first = ~pd.Series(gid).duplicated().to_numpy()  # positions rise: the first of each gram
-            sides: list[tuple[np.ndarray, np.ndarray] | None] = [None, None]
+
+            def pairs(nb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # (gram, CJK neighbour) counts
+                ok = nb >= 0
+                return _counted(gid[ok] * V + nb[ok])
+
+            left_part = pairs(np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1))
             # the right neighbours of a level with a next one are counted with that level's keys
-            for k, nb in enumerate((np.where(pos > 0, seq[np.maximum(pos - 1, 0)], -1),
-                                    np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1) if level is None
-                                    else None)):  # fmt: skip
-                if nb is not None:
-                    ok = nb >= 0
-                    sides[k] = _counted(gid[ok] * V + nb[ok])
+            right_part = None if level is not None else pairs(np.where(pos + n < size, seq[np.minimum(pos + n, size - 1)], -1))
             doc = _documents_of(pos, doc_start)
             # a chunk holds whole documents: no pair in two chunks; the keys come in runs per document (the
             # positions rise), which the stable sort (timsort for int64) merges about twice as fast
             doc_grams = np.sort(doc * n_grams + gid, kind="stable")
             per_doc = np.bincount(doc_grams[_run_starts(doc_grams)] % n_grams, minlength=n_grams)
-            return gid[first], pos[first], sides[0], sides[1], per_doc
+            return gid[first], pos[first], left_part, right_part, per_doc
 
         for first_gid, first_at, left_part, right_part, per_doc in _in_threads(chunk_grams, chunks):
             first_pos[first_gid] = np.minimum(first_pos[first_gid], first_at)
