@@ -295,12 +295,13 @@ def _count_ngrams(
     ids: dict[int, np.ndarray] = {}  # level -> gram id at every position (-1: none), levels 2..max_len-1
     counts: dict[int, np.ndarray] = {1: uni_counts}
 
-    def grams_at(n: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """Positions in [a, b) where a countable n-gram starts, and its key (n-1)-gram id * V + last code."""
+    def grams_at(n: int, a: int, b: int, any_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in [a, b) where a countable n-gram starts, and its key (n-1)-gram id * V + last code
+        (``any_last``: whatever CJK token is last, frequent or not)."""
         prev = level_one(a, b) if n == 2 else ids[n - 1][a:b]
         pos = np.flatnonzero(prev[: max(0, min(b, size - n + 1) - a)] >= 0)
         last = seq[a + pos + n - 1]
-        ok = (last >= 0) & frequent[np.maximum(last, 0)]
+        ok = last >= 0 if any_last else (last >= 0) & frequent[np.maximum(last, 0)]
         pos = pos[ok]
         return pos + a, prev[pos].astype(np.int64) * V + last[ok]
 
@@ -313,11 +314,7 @@ def _count_ngrams(
     def chunk_keys_and_right(n: int, a: int, b: int) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
         """A chunk's (n-1)-grams followed by a CJK token, counted once: as (n-1)-gram * V + token they are
         the right-neighbour pairs of level n-1, and those whose token is frequent are level n's keys."""
-        prev = ids[n - 1][a:b]
-        pos = np.flatnonzero(prev[: max(0, min(b, size - n + 1) - a)] >= 0)
-        last = seq[a + pos + n - 1]
-        cjk = last >= 0
-        keys, cnt = _counted(prev[pos[cjk]].astype(np.int64) * V + last[cjk])
+        keys, cnt = _counted(grams_at(n, a, b, any_last=True)[1])
         frequent_last = frequent[keys % V]
         return (keys, cnt), (keys[frequent_last], cnt[frequent_last])
 
