@@ -109,41 +109,13 @@ def kwic(
     # and only where the term occurs (a case-insensitive one is searched everywhere).
     literal = None if regex or "\n" in term else term
     texts = corpus["text"].to_numpy()
-    if literal is not None and not ignore_case:
-        # str.find from the end of each match: the same non-overlapping matches as finditer, and each
-        # match is the term itself
-        size = len(literal)
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                continue
-            a = text.find(literal)
-            while a >= 0:
-                b = a + size
-                left, right = _contexts(text, a, b, window, cross_paragraphs)
-                at.append(i)
-                lefts.append(left)
-                found.append(literal)
-                rights.append(right)
-                starts.append(a)
-                a = text.find(literal, b)
-    else:
-        for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                continue
-            # (a literal here is case-insensitive: the whole text is searched)
-            parts: Iterable[tuple[int, str]] = _paragraphs(text) if literal is None else ((0, text),)
-            for offset, part in parts:
-                for m in pattern.finditer(part):
-                    a, b = m.span()
-                    if a == b:
-                        continue
-                    a, b = offset + a, offset + b
-                    left, right = _contexts(text, a, b, window, cross_paragraphs)
-                    at.append(i)
-                    lefts.append(left)
-                    found.append(m.group())
-                    rights.append(right)
-                    starts.append(a)
+    for i, text, a, b, matched in _matches(texts, pattern, literal, ignore_case):
+        left, right = _contexts(text, a, b, window, cross_paragraphs)
+        at.append(i)
+        lefts.append(left)
+        found.append(matched)
+        rights.append(right)
+        starts.append(a)
     if not at:
         out = pd.DataFrame({c: pd.Series(dtype=object) for c in KWIC_COLUMNS})
         out["date"] = pd.Series(dtype="datetime64[ns]")
@@ -176,6 +148,35 @@ def kwic(
         }
     )
     return out[KWIC_COLUMNS]
+
+
+def _matches(
+    texts: np.ndarray, pattern: re.Pattern[str], literal: str | None, ignore_case: bool
+) -> Iterator[tuple[int, str, int, int, str]]:
+    """(row, text, start, end, matched text) of every non-empty match, text by text in order.
+
+    A literal, case-sensitive term is found with str.find from the end of each match: the same
+    non-overlapping matches as ``finditer``, and each match is the term itself. A case-insensitive
+    literal is searched in the whole text, any other pattern paragraph by paragraph."""
+    if literal is not None and not ignore_case:
+        size = len(literal)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                continue
+            a = text.find(literal)
+            while a >= 0:
+                yield i, text, a, a + size, literal
+                a = text.find(literal, a + size)
+        return
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            continue
+        parts: Iterable[tuple[int, str]] = _paragraphs(text) if literal is None else ((0, text),)
+        for offset, part in parts:
+            for m in pattern.finditer(part):
+                a, b = m.span()
+                if a != b:
+                    yield i, text, offset + a, offset + b, m.group()
 
 
 def _contexts(text: str, a: int, b: int, window: int, cross_paragraphs: bool) -> tuple[str, str]:
