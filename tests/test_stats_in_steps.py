@@ -149,6 +149,28 @@ def test_bootstrap_weights_in_blocks_are_the_draws_of_one_call(monkeypatch: pyte
     assert np.isfinite(whole[0]).sum() > 10
 
 
+@pytest.mark.parametrize("fraction", [0.0, 0.25])
+def test_bootstrap_intervals_are_the_percentiles_of_the_resampled_rates(fraction: float):
+    """Against the definition, with dense products: whole token totals take the sparse product for the
+    denominators (exact sums: the very same values), others the BLAS one (equal to rounding)."""
+    uncertainty = sys.modules["analysis.stats.uncertainty"]
+    counts, n_tokens, codes = _random_counts(7, n_docs=150, n_terms=8)
+    tokens = n_tokens + fraction
+    low, high = uncertainty.bootstrap_rate_ci(counts, tokens, codes, 3, n_boot=300, seed=11)
+    rng = np.random.default_rng(11)
+    ranks = np.rint(np.array([2.5, 97.5]) / 100 * 299).astype(np.int64)
+    for g in range(3):
+        idx = np.flatnonzero(codes == g)
+        picks = rng.integers(0, len(idx), size=(300, len(idx)))  # one call: the blocks' draws (above)
+        weights = np.stack([np.bincount(row, minlength=len(idx)) for row in picks]).astype(np.float64)
+        rates = (weights @ counts[idx].toarray()) / (weights @ tokens[idx])[:, None] * 10_000
+        part = np.partition(rates, ranks, axis=0)
+        check = np.testing.assert_array_equal if fraction == 0 else np.testing.assert_allclose
+        check(low[g], part[ranks[0]])
+        check(high[g], part[ranks[1]])
+    assert np.isfinite(low).all() and (high > low).sum() > 10
+
+
 def test_no_rows_sum_to_nothing_and_have_no_dispersion():
     """A side of a comparison may hold no document: the sums are empty and every DP missing."""
     counts, n_tokens, _ = _random_counts(2, n_docs=10, n_terms=4)
