@@ -9,6 +9,7 @@ import warnings
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -263,6 +264,14 @@ def test_traditional_search_terms_find_simplified_text() -> None:
 _KWIC_CHARS = "党建中国移动两个维护\n ，。Aa"
 
 
+def _text_column(texts: list[str], kind: str | None) -> object:
+    """Texts as Python strings (``kind`` None) or as an Arrow-backed array, as a corpus read back from
+    parquet holds them."""
+    if kind is None:
+        return texts
+    return pd.array(texts, dtype=pd.ArrowDtype(pa.large_string()) if kind == "large_string" else kind)
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     texts=st.lists(st.text(alphabet=_KWIC_CHARS, max_size=60), min_size=1, max_size=4),
@@ -270,11 +279,13 @@ _KWIC_CHARS = "党建中国移动两个维护\n ，。Aa"
     window=st.integers(0, 6),
     cross=st.booleans(),
     ignore_case=st.booleans(),
+    kind=st.sampled_from([None, "string[pyarrow]", "large_string"]),
 )
-def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, term, window, cross, ignore_case):
-    """A literal term is searched over the whole text at once: the same lines as the escaped term as a
-    regular expression, which is searched one paragraph at a time."""
-    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, term, window, cross, ignore_case, kind):
+    """A literal term is searched over the whole text at once (in an Arrow column: only the texts that
+    Arrow counts it in): the same lines as the escaped term as a regular expression, which is searched
+    one paragraph at a time."""
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": _text_column(texts, kind)})
     options = {"window": window, "cross_paragraphs": cross, "ignore_case": ignore_case}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a term that never occurs: the not-found warning
@@ -296,19 +307,29 @@ def test_kwic_of_a_literal_term_equals_the_search_paragraph_by_paragraph(texts, 
         max_size=6,
     ),
     term=st.sampled_from(["党", "两个", "a", "\n"]),
-    max_rows=st.sampled_from([None, 0, 2]),
+    max_rows=st.sampled_from([None, 0, 1, 2, 5]),
+    kind=st.sampled_from([None, "string[pyarrow]", "large_string"]),
 )
 @example(  # same date: doc_id orders, not the corpus order; an undated document last; a doc_id repeated
     docs=[("党", "党", None, None), ("党", "b", "2022-05-01", ""), ("a党", "a", "2022-05-01", None), ("党党", "b", "2022-05-01", "")],
     term="党",
     max_rows=None,
+    kind=None,
 )
-def test_kwic_rows_and_their_order_equal_a_pandas_oracle(docs, term, max_rows):
-    """Every line, and the documented order (date, undated last; doc_id; start), as pandas sorts them."""
+@example(  # max_rows ends inside the lines of a doc_id that two documents of one date share
+    docs=[("党党", "b", "2022-05-01", ""), ("a", "a", None, None), ("党", "b", "2022-05-01", ""), ("党", "c", "2022-05-01", "")],
+    term="党",
+    max_rows=2,
+    kind="large_string",
+)
+def test_kwic_rows_and_their_order_equal_a_pandas_oracle(docs, term, max_rows, kind):
+    """Every line, and the documented order (date, undated last; doc_id; start), as pandas sorts them;
+    the counts of all lines and documents in ``attrs``. ``kind``: the text column as Python strings or
+    Arrow-backed (where a literal term is counted by Arrow and only the texts needed are searched)."""
     corpus = pd.DataFrame(
         {
             "doc_id": [d[1] for d in docs],
-            "text": [d[0] for d in docs],
+            "text": _text_column([d[0] for d in docs], kind),
             "date": pd.to_datetime(pd.Series([d[2] for d in docs], dtype=object)).to_numpy(),
             "company": pd.Series([d[3] for d in docs], dtype=object).to_numpy(),
         },
@@ -326,6 +347,8 @@ def test_kwic_rows_and_their_order_equal_a_pandas_oracle(docs, term, max_rows):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = kwic(corpus, term, window=3, max_rows=max_rows)
+    assert got.attrs["lines"] == len(rows) and got.attrs["rows"] == len(got)
+    assert got.attrs["documents"] == sum(1 for d in docs if any(term in line for line in d[0].split("\n")))
     if not rows:
         assert got.empty
         return

@@ -457,3 +457,32 @@ def test_long_tables_are_interactive_and_escaped(monkeypatch: pytest.MonkeyPatch
     assert "itables" in interactive and "csvHtml5" in interactive and '"pageLength": 15' in interactive
     assert HOSTILE not in interactive and "&lt;script&gt;alert(1)" in interactive
     assert "itables" not in static and "<table" in static
+
+
+def test_a_kwic_of_the_first_lines_is_shown_with_the_count_of_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kwic(..., max_rows=N)`` returns the first N lines and counts all of them in ``attrs``: the table
+    says how many there are; a frame cut from it is counted as it is."""
+    import pyarrow as pa
+
+    from analysis.stats.kwic import kwic
+
+    shown: list[str] = []
+    monkeypatch.setattr(tables, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(tables, "_embed_library", lambda: None)
+    corpus = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:02d}" for i in range(30)],
+            "company": ["中国联通", "中国移动"] * 15,
+            "text": pd.array(["坚持全面从严治党，全面从严治党。"] * 30, dtype=pd.ArrowDtype(pa.large_string())),
+        }
+    )
+    lines = kwic(corpus, "全面从严治党", max_rows=10)
+    assert len(lines) == 10 and (lines.attrs["lines"], lines.attrs["documents"]) == (60, 30)
+    plots.show_kwic(lines, max_rows=4, interactive=False, lang="en")
+    assert "(first 4 of 60 lines)" in shown[-1]
+    plots.show_kwic(lines, lang="en")
+    assert "(first 10 of 60 lines)" in shown[-1]
+    plots.show_kwic(lines, interactive=True, lang="en")
+    assert "(first 10 of 60 rows)" in shown[-1]
+    plots.show_kwic(lines[lines["company"] == "中国联通"], max_rows=4, interactive=False, lang="en")
+    assert "(first 4 of 6 lines)" in shown[-1]  # (d00, d02 and d04 of the first ten lines)

@@ -26,6 +26,7 @@ __all__ = [
     "INTERACTIVE_MIN_ROWS",
     "init_interactive_tables",
     "interactive_table_html",
+    "kwic_lines",
     "show_heading",
     "show_kwic",
     "show_message",
@@ -321,6 +322,7 @@ def show_kwic(
     meta_cols = [c for c in ("path", "title", "company", "date") if c in df.columns]
     names = {"path": msg("kwic_path", lang), "title": msg("kwic_doc", lang), "company": msg("company", lang),
              "date": msg("date", lang)}  # fmt: skip
+    total = kwic_lines(df)
     if interactive is None:
         interactive = len(df) > INTERACTIVE_MIN_ROWS
     if interactive:
@@ -332,14 +334,14 @@ def show_kwic(
         frame[msg("kwic_right", lang)] = _cells(head["right"], 3, lang)
         _display(HTML(interactive_table_html(
             frame, caption=caption, name=name or "kwic", right_align=(msg("kwic_left", lang),), lang=lang,
-            total=len(df),
+            total=total,
         )))  # fmt: skip
         return
     frame = df if max_rows is None else df.head(max_rows)
     parts = ['<table class="textlab kwic">']
     cap = caption or ""
-    if max_rows is not None and len(df) > max_rows:
-        cap = (cap + " " if cap else "") + msg("lines_shown", lang, shown=max_rows, total=len(df))
+    if total > len(frame):
+        cap = (cap + " " if cap else "") + msg("lines_shown", lang, shown=len(frame), total=total)
     if cap:
         parts.append(f"<caption>{esc(cap)}</caption>")
     parts.append(
@@ -357,6 +359,16 @@ def show_kwic(
         )
     parts.append("</tbody></table>")
     _display(HTML(_TABLE_STYLE + "".join(parts)))
+
+
+def kwic_lines(df: pd.DataFrame) -> int:
+    """Lines of the whole concordance of a ``kwic`` table: ``attrs["lines"]`` when ``df`` is the table
+    ``kwic(..., max_rows=N)`` returned (its first lines only), else ``len(df)``. A frame cut or filtered
+    from it has fewer rows than ``attrs["rows"]`` says: it is counted as it is."""
+    lines, rows = df.attrs.get("lines"), df.attrs.get("rows")
+    if isinstance(lines, int) and rows == len(df):
+        return max(lines, len(df))
+    return len(df)
 
 
 def _kwic_meta(column: str, value: Any, lang: str | None = None) -> str:
