@@ -384,3 +384,19 @@ def test_near_variants_of_a_missing_term_read_a_bounded_sample_spread_over_the_c
     small = _Watched([filler] * 999 + ["深入推进全面从严治党工作。"])
     assert text_variants("全面从严治党向", small)[:1] == ["全面从严治党"]
     assert sorted(small.read) == list(range(1000))
+
+
+@pytest.mark.parametrize("max_rows", [None, 3])
+def test_kwic_of_a_column_in_pieces_equals_that_of_python_strings(max_rows) -> None:
+    """An Arrow text column in several pieces (a corpus read from parquet) is read a piece at a time, and
+    with ``max_rows`` only the texts needed: the lines of the same texts held as Python strings."""
+    texts = [f"第{i}段坚持全面从严治党。" * (i % 3) + "其他内容" for i in range(12)]
+    pieces = pa.chunked_array([texts[:5], texts[5:7], texts[7:]], type=pa.large_string())
+    arrow = pd.DataFrame(
+        {"doc_id": [f"d{i:02d}" for i in range(12)], "text": pd.array(pieces, dtype=pd.ArrowDtype(pa.large_string()))}
+    )
+    assert arrow["text"].array.__arrow_array__().num_chunks == 3
+    plain = pd.DataFrame({"doc_id": arrow["doc_id"], "text": texts})
+    got, want = kwic(arrow, "全面从严治党", max_rows=max_rows), kwic(plain, "全面从严治党", max_rows=max_rows)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs == want.attrs and got.attrs["lines"] == 12 and got.attrs["documents"] == 8

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import config
 from analysis.dtm import NONE_LABEL
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
@@ -167,30 +166,40 @@ def _texts_to_search(
     max_rows: int | None,
     day: np.ndarray,
     doc_rank: np.ndarray,
-) -> tuple[np.ndarray | None, Any, tuple[int, int] | None]:
+) -> tuple[np.ndarray | None, Iterable[Any], tuple[int, int] | None]:
     """``(rows, texts, totals)``: the texts to search and the rows they are (None: every row, in order),
     and the number of lines and of documents with one (None: counted from the lines).
 
-    A literal, case-sensitive term in an Arrow text column is counted in every text by Arrow (the same
-    non-overlapping occurrences as ``str.count``) without making a Python string of any text; only the
-    texts that hold it are searched, and with ``max_rows`` only those that come first in the table's
-    order until they hold ``max_rows`` lines (with every document sharing the last one's date and
-    doc_id, which the lines of the others could come between)."""
-    texts = _arrow_texts(column) if literal is not None and not ignore_case else None
-    if texts is None:
-        return None, column.to_numpy(), None
-    import pyarrow.compute as pc
-
-    counts = _count_substring(texts, literal, pc)
-    counts = np.nan_to_num(counts.astype(np.float64)).astype(np.int64)  # (a missing text holds nothing)
+    An Arrow text column (a corpus read from parquet) is read into Python strings a piece at a time, so
+    the whole corpus is never held as Python strings at once. With ``max_rows`` a literal,
+    case-sensitive term is counted in every text first (``str.count``: the non-overlapping occurrences
+    the search finds), and only the texts that come first in the table's order are searched, until they
+    hold ``max_rows`` lines (with every document sharing the last one's date and doc_id, which the lines
+    of the others could come between)."""
+    arrow = _arrow_texts(column)
+    every = _pieces(arrow) if arrow is not None else column.to_numpy()
+    if max_rows is None or literal is None or ignore_case:
+        return None, every, None
+    counts = np.fromiter(
+        (t.count(literal) if isinstance(t, str) else 0 for t in every), np.int64, len(column)
+    )
     totals = (int(counts.sum()), int(np.count_nonzero(counts)))
     rows = np.flatnonzero(counts)
-    if max_rows is not None and totals[0] > max_rows:
+    if totals[0] > max_rows:
         rows = rows[np.lexsort((doc_rank[rows], day[rows]))]  # the documents in the table's order
         last = int(np.searchsorted(np.cumsum(counts[rows]), max(max_rows, 1)))  # holds line max_rows
         same = (day[rows] == day[rows[last]]) & (doc_rank[rows] == doc_rank[rows[last]])
         rows = np.sort(rows[: last + 1 + int(np.count_nonzero(same[last + 1 :]))])
-    return rows, _texts_at(texts, rows), totals
+    texts = _texts_at(arrow, rows) if arrow is not None else every[rows]
+    return rows, texts, totals
+
+
+def _pieces(texts: Any) -> Iterator[Any]:
+    """Every text of an Arrow column as a Python string (None where missing), one piece at a time."""
+    import pyarrow as pa
+
+    for piece in texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]:
+        yield from piece.to_pylist()
 
 
 def _texts_at(texts: Any, rows: np.ndarray) -> list[str]:
@@ -207,31 +216,6 @@ def _texts_at(texts: Any, rows: np.ndarray) -> list[str]:
     return out
 
 
-def _count_substring(texts: Any, literal: str, pc: Any) -> np.ndarray:
-    """``pc.count_substring`` of every text; a large column in two threads, half its pieces each (Arrow
-    releases the GIL)."""
-    import pyarrow as pa
-
-    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
-    if len(chunks) < 2 or texts.nbytes < _THREADED_BYTES or config.n_jobs_default() < 2:
-        return pc.count_substring(texts, literal).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
-    from concurrent.futures import ThreadPoolExecutor
-
-    half = len(chunks) // 2
-    with ThreadPoolExecutor(2, thread_name_prefix="textlab-kwic") as pool:
-        parts = list(
-            pool.map(
-                lambda p: pc.count_substring(pa.chunked_array(p, texts.type), literal),
-                (chunks[:half], chunks[half:]),
-            )
-        )
-    return np.concatenate([p.to_numpy(zero_copy_only=False) for p in parts])
-
-
-#: Texts counted in two threads from this size on.
-_THREADED_BYTES = 64 << 20
-
-
 def _arrow_texts(column: pd.Series) -> Any:
     """The texts of a pyarrow-backed string column as one Arrow array (no copy), else None."""
     array = column.array
@@ -246,7 +230,7 @@ def _arrow_texts(column: pd.Series) -> Any:
 
 
 def _matches(
-    texts: np.ndarray, pattern: re.Pattern[str], literal: str | None, ignore_case: bool
+    texts: Iterable[Any], pattern: re.Pattern[str], literal: str | None, ignore_case: bool
 ) -> Iterator[tuple[int, str, int, int, str]]:
     """(row, text, start, end, matched text) of every non-empty match, text by text in order.
 
