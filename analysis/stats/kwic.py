@@ -79,8 +79,9 @@ def kwic(
     Rows: sorted by date (undated last), doc_id, start; the first ``max_rows`` rows if given.
     ``attrs``: ``lines`` and ``documents``, how many lines the whole concordance has and in how many
     documents (with ``max_rows`` more than the table holds), and ``rows``, the table's length.
-    With ``max_rows``, a literal term in a corpus read from parquet (an Arrow text column) is counted in
-    every text without reading it into Python, and only the first texts are searched for the lines.
+    With ``max_rows`` a literal term is first counted in every text, and only the texts that come first
+    are searched for the lines. A corpus read from parquet (an Arrow text column) is read into Python
+    strings a piece at a time.
     A term that never occurs gives an empty frame and a ``TermNotFoundWarning`` naming near variants
     that do occur (also in ``attrs["near_variants"]``).
     """
