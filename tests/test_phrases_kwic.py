@@ -387,9 +387,12 @@ def test_near_variants_of_a_missing_term_read_a_bounded_sample_spread_over_the_c
 
 
 @pytest.mark.parametrize("max_rows", [None, 3])
-def test_kwic_of_a_column_in_pieces_equals_that_of_python_strings(max_rows) -> None:
-    """An Arrow text column in several pieces (a corpus read from parquet) is read a piece at a time, and
-    with ``max_rows`` only the texts needed: the lines of the same texts held as Python strings."""
+def test_kwic_of_a_column_in_pieces_equals_that_of_python_strings(max_rows, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An Arrow text column in several pieces (a corpus read from parquet) is read a few texts at a time,
+    and with ``max_rows`` only the texts needed: the lines of the same texts held as Python strings."""
+    from analysis import _frames
+
+    monkeypatch.setattr(_frames, "TEXT_STEP", 4)
     texts = [f"第{i}段坚持全面从严治党。" * (i % 3) + "其他内容" for i in range(12)]
     pieces = pa.chunked_array([texts[:5], texts[5:7], texts[7:]], type=pa.large_string())
     arrow = pd.DataFrame(

@@ -159,11 +159,11 @@ def test_verbatim_lookup_in_batches_keeps_the_first_top_n(tmp_path, monkeypatch)
         )
     monkeypatch.setattr(phrases, "_VERBATIM_BATCH", 3)
     pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus), everything)
-    from analysis import config
+    from analysis import _frames, config
 
     for step in (1, 2, 5):  # the texts read a few at a time, each look-up done again (an empty cache)
         monkeypatch.setattr(config, "CACHE_DIR", tmp_path / f"cache-{step}")
-        monkeypatch.setattr(phrases, "_TEXT_STEP", step)
+        monkeypatch.setattr(_frames, "TEXT_STEP", step)
         pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus), everything)
 
 

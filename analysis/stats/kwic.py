@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis._frames import rows_at, texts_in_steps
 from analysis.dtm import NONE_LABEL
 from analysis.errors import AnalysisError
 from analysis.ingest.clean import to_simplified
@@ -171,14 +172,12 @@ def _texts_to_search(
     """``(rows, texts, totals)``: the texts to search and the rows they are (None: every row, in order),
     and the number of lines and of documents with one (None: counted from the lines).
 
-    An Arrow text column (a corpus read from parquet) is read into Python strings a piece at a time, so
-    the whole corpus is never held as Python strings at once. With ``max_rows`` a literal,
-    case-sensitive term is counted in every text first (``str.count``: the non-overlapping occurrences
-    the search finds), and only the texts that come first in the table's order are searched, until they
-    hold ``max_rows`` lines (with every document sharing the last one's date and doc_id, which the lines
-    of the others could come between)."""
-    arrow = _arrow_texts(column)
-    every = _pieces(arrow) if arrow is not None else column.to_numpy()
+    The texts are made Python strings a step at a time (``texts_in_steps``), so the whole corpus is never
+    held as Python strings at once. With ``max_rows`` a literal, case-sensitive term is counted in every
+    text first (``str.count``: the non-overlapping occurrences the search finds), and only the texts that
+    come first in the table's order are searched, until they hold ``max_rows`` lines (with every
+    document sharing the last one's date and doc_id, which the lines of the others could come between)."""
+    every = texts_in_steps(column)
     if max_rows is None or literal is None or ignore_case:
         return None, every, None
     counts = np.fromiter(
@@ -191,43 +190,8 @@ def _texts_to_search(
         last = int(np.searchsorted(np.cumsum(counts[rows]), max(max_rows, 1)))  # holds line max_rows
         same = (day[rows] == day[rows[last]]) & (doc_rank[rows] == doc_rank[rows[last]])
         rows = np.sort(rows[: last + 1 + int(np.count_nonzero(same[last + 1 :]))])
-    texts = _texts_at(arrow, rows) if arrow is not None else every[rows]
-    return rows, texts, totals
-
-
-def _pieces(texts: Any) -> Iterator[Any]:
-    """Every text of an Arrow column as a Python string (None where missing), one piece at a time."""
-    import pyarrow as pa
-
-    for piece in texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]:
-        yield from piece.to_pylist()
-
-
-def _texts_at(texts: Any, rows: np.ndarray) -> list[str]:
-    """The texts at ``rows`` (ascending) as Python strings, taken piece by piece of the Arrow column (a
-    take over the whole column joins its pieces first: about 0.1 s per call at 1 GB of text)."""
-    import pyarrow as pa
-
-    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
-    bounds = np.cumsum([0, *(len(c) for c in chunks)])
-    piece = np.searchsorted(bounds, rows, side="right") - 1
-    out: list[str] = []
-    for k in np.unique(piece).tolist():
-        out.extend(chunks[k].take(pa.array(rows[piece == k] - bounds[k])).to_pylist())
-    return out
-
-
-def _arrow_texts(column: pd.Series) -> Any:
-    """The texts of a pyarrow-backed string column as one Arrow array (no copy), else None."""
-    array = column.array
-    if not isinstance(array, pd.arrays.ArrowExtensionArray):
-        return None
-    import pyarrow as pa
-
-    texts = array.__arrow_array__()
-    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
-        return None
-    return texts
+    # (rows_at: the rows piece by piece of an Arrow column, which a take over it would join first)
+    return rows, rows_at(column.to_frame(), rows).iloc[:, 0].tolist(), totals
 
 
 def _matches(

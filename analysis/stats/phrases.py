@@ -508,9 +508,6 @@ _VERBATIM_BATCH = 2000
 #: With ``top_n``: a batch holds this many candidates at least (1.5 x top_n otherwise; most candidates
 #: do occur verbatim, and every batch is one pass over all the texts).
 _VERBATIM_MIN = 20
-#: Texts made Python strings at a time by the verbatim look-up (all of them at once held about 0.7 GB
-#: at 1 GB of text).
-_TEXT_STEP = 4096
 
 
 def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd.DataFrame:
@@ -521,14 +518,14 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     looking up every candidate would give."""
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
         raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
+    from analysis._frames import texts_in_steps
     from analysis.stats._phrase_cache import VerbatimCounts, texts_key
     from analysis.stats.slogans import _Lexicon
 
     column = corpus["text"]
 
-    def texts() -> Iterator[str]:  # a slice at a time: never the whole corpus as Python strings at once
-        for a in range(0, len(column), _TEXT_STEP):
-            yield from (text for text in column.iloc[a : a + _TEXT_STEP].tolist() if isinstance(text, str))
+    def texts() -> Iterator[str]:
+        return (text for text in texts_in_steps(column) if isinstance(text, str))
 
     def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
         lex = _Lexicon(tuple(phrases))
