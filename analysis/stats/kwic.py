@@ -81,8 +81,8 @@ def kwic(
     ``attrs``: ``lines`` and ``documents``, how many lines the whole concordance has and in how many
     documents (with ``max_rows`` more than the table holds), and ``rows``, the table's length.
     With ``max_rows`` a literal term is first counted in every text, and only the texts that come first
-    are searched for the lines. A corpus read from parquet (an Arrow text column) is read into Python
-    strings a piece at a time.
+    are searched for the lines. The texts are made Python strings a few thousand at a time, never all
+    at once.
     A term that never occurs gives an empty frame and a ``TermNotFoundWarning`` naming near variants
     that do occur (also in ``attrs["near_variants"]``).
     """
