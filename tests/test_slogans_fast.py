@@ -70,3 +70,33 @@ def test_a_term_with_a_line_break_takes_the_line_scan() -> None:
     lex = _Lexicon(("甲\n乙", "甲"))
     assert lex.multiline
     assert _doc_rows("甲\n乙 甲", lex, True) == _scan_rows("甲\n乙 甲", lex, True)
+
+
+def _regex_matches(lex: _Lexicon, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    if lex.regex is None:
+        return [], []
+    found = list(lex.regex.finditer(text))
+    return [m.group() for m in found], [m.span() for m in found]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="甲乙丙丁aA😀", min_size=1, max_size=5), max_size=8, unique=True),
+    text=st.text(alphabet="甲乙丙丁aA😀\n ", max_size=80),
+)
+def test_automaton_matches_are_the_trie_regex_matches(words: list[str], text: str) -> None:
+    """The automaton's leftmost-longest matches (the fast scan's) are those of the trie regex, with
+    offsets in characters, letters matched case-sensitively and astral characters counted as one."""
+    lex = _Lexicon(tuple(words))
+    assert lex.matches(text) == _regex_matches(lex, text)
+
+
+def test_automaton_matches_on_the_lexicon_and_a_text_it_cannot_encode() -> None:
+    lex = _get_lexicon(None)
+    text = "坚持“两个维护”，全面从严治党向纵深推进😀从严治党\n一体推进不敢腐、不能腐、不想腐"
+    words, spans = lex.matches(text)
+    assert "全面从严治党" in words and "从严治党" in words
+    assert [text[a:b] for a, b in spans] == words
+    assert (words, spans) == _regex_matches(lex, text)
+    broken = text.replace("😀", "\udcff")  # a lone surrogate: the regex finds the same terms
+    assert lex.matches(broken) == _regex_matches(lex, broken) == (words, spans)

@@ -241,7 +241,8 @@ def load_slogan_lexicon(path: str | Path | None = None, extra: Iterable[str | Pa
 
 
 class _Lexicon:
-    """A compiled lexicon: a trie-shaped regex (leftmost-longest match) and the set of terms."""
+    """A compiled lexicon: the set of terms, their leftmost-longest matches (an Aho-Corasick automaton,
+    :meth:`matches`) and a trie-shaped regex of the same matches (the line scan's, and the fallback)."""
 
     def __init__(self, terms: tuple[str, ...]) -> None:
         self.terms = frozenset(t for t in terms if t)
@@ -259,6 +260,30 @@ class _Lexicon:
         """The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed."""
         return re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
 
+    @functools.cached_property
+    def _automaton(self) -> tuple[Any, tuple[str, ...]] | None:
+        import ahocorasick_rs
+
+        ordered = tuple(sorted(self.terms))
+        if not ordered:
+            return None
+        return ahocorasick_rs.AhoCorasick(ordered, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest), ordered
+
+    def matches(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """The terms and spans of the leftmost-longest, non-overlapping matches of the terms in ``text``,
+        in order: what ``regex.finditer`` finds, found by the automaton (about three times faster; the
+        regex where the text cannot be encoded as UTF-8, a lone surrogate)."""
+        if self._automaton is None:
+            return [], []
+        automaton, ordered = self._automaton
+        try:
+            found = automaton.find_matches_as_indexes(text)
+        except UnicodeEncodeError:
+            assert self.regex is not None
+            spans = [m.span() for m in self.regex.finditer(text)]
+            return [text[a:b] for a, b in spans], spans
+        return list(map(ordered.__getitem__, map(_FIRST, found))), list(map(_SPAN_OF_INDEXES, found))
+
     def occurrences(self, text: str) -> dict[str, int]:
         """Every occurrence of every term in ``text``, including those inside a longer term or overlapping
         another one (中国特色社会主义 inside 习近平新时代中国特色社会主义思想 counts).
@@ -268,8 +293,8 @@ class _Lexicon:
         out once per distinct match (``_inside``): one scan plus a few probes.
         """
         found: dict[str, int] = {}
-        if self.regex is not None:
-            self._add_occurrences(text, [m.span() for m in self.regex.finditer(text)], found)
+        if self.terms:
+            self._add_occurrences(text, self.matches(text)[1], found)
         return found
 
     @functools.cached_property
@@ -356,6 +381,10 @@ class _Lexicon:
                 found[term] = found.get(term, 0) + n
             if probe:
                 self._probe(line, start, probe, found)
+
+
+_FIRST = operator.itemgetter(0)
+_SPAN_OF_INDEXES = operator.itemgetter(1, 2)  # (start, end) of an automaton's (term index, start, end)
 
 
 def _trie_regex(terms: Iterable[str]) -> re.Pattern[str]:
@@ -711,9 +740,7 @@ def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str,
             take(m.start(1), m.end(1), "title")
     for a, b in _doc_quoted_spans(text):
         take(a, b, "quoted")
-    matches = list(lex.regex.finditer(text)) if lex.regex is not None else []
-    words: list[str] = list(map(_MATCH_TEXT, matches))
-    spans: list[tuple[int, int]] = list(map(_MATCH_SPAN, matches))
+    words, spans = lex.matches(text)
     # each term's matches (indices, in text order), grouped by a sort in C rather than a loop per match
     by_word = {
         w: list(g) for w, g in itertools.groupby(sorted(range(len(words)), key=words.__getitem__), words.__getitem__)
@@ -800,8 +827,6 @@ def _doc_rows(text: str, lex: _Lexicon, split_compound: bool) -> list[tuple[str,
     return [(slogan, kind, -negative, n_alone) for negative, slogan, _, kind, n_alone in rows]
 
 
-_MATCH_TEXT = operator.methodcaller("group")
-_MATCH_SPAN = operator.methodcaller("span")
 _QUOTE_OR_LINE_RE = re.compile("[" + re.escape("".join(_FAMILIES)) + "\n]")
 
 
