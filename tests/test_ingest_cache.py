@@ -353,3 +353,80 @@ def test_files_hashed_in_the_workers_give_the_table_of_files_hashed_here(
     pd.testing.assert_frame_equal(in_workers.report, here.report)
     monkeypatch.undo()
     pd.testing.assert_frame_equal(_read(folder, tmp_path / "a").corpus, here.corpus)  # and from the cache
+
+
+def _records(keys: list[str], text: str) -> list[dict[str, object]]:
+    return [{"key": k, "alias_key": "a", "status": "ok", "text": f"{text} {k}", "removed_chars": 0} for k in keys]
+
+
+def test_a_shard_found_damaged_when_its_records_are_read_gives_way_to_an_older_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lookup_table reads the records of every shard at once, after choosing their rows; a shard whose
+    records then cannot be read is set aside and its keys are looked for in the other shards."""
+    from analysis.ingest import cache as cache_mod
+
+    store = IngestCache(tmp_path / "cache")
+    store.store(_records(["k1", "k2", "k3"], "old"), compact=False)
+    store.store(_records(["k2", "k4"], "new"), compact=False)
+    store.store(_records(["k5"], "newest"), compact=False)
+    table, other = store.lookup_table(["k1", "k2", "k3", "k4", "k5", "k6"], "a")
+    assert other == {}
+    assert dict(zip(table.column("key").to_pylist(), table.column("text").to_pylist(), strict=True)) == {
+        "k1": "old k1", "k2": "new k2", "k3": "old k3", "k4": "new k4", "k5": "newest k5",
+    }  # fmt: skip
+    older, newer, _ = store.shards()
+    real = cache_mod.IngestCache._read
+
+    def records_damaged(self, path, columns=None, filters=None):
+        if path == newer and columns is not None and "text" in columns:
+            path.rename(path.with_suffix(".damaged"))  # what _read does with a damaged shard
+            return None
+        return real(self, path, columns, filters)
+
+    monkeypatch.setattr(cache_mod.IngestCache, "_read", records_damaged)
+    table, other = store.lookup_table(["k1", "k2", "k3", "k4", "k5", "k6"], "a")
+    assert other == {}
+    found = dict(zip(table.column("key").to_pylist(), table.column("text").to_pylist(), strict=True))
+    assert found == {"k1": "old k1", "k2": "old k2", "k3": "old k3", "k5": "newest k5"}  # k4: ingested again
+    assert older.exists() and not newer.exists()
+
+
+def test_take_rows_equals_a_take_whatever_the_pieces_and_rows() -> None:
+    """Rows in runs are copied as slices of the pieces they lie in, others by a take: the same table."""
+    import numpy as np
+    import pyarrow as pa
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.ingest.cache import take_rows
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        sizes=st.lists(st.integers(0, 40), min_size=1, max_size=6),
+        data=st.data(),
+    )
+    def check(sizes: list[int], data: st.DataObject) -> None:
+        n = sum(sizes)
+        texts = [f"文{i}" * (i % 5) for i in range(n)]
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(pa.table({"text": pa.array(texts[start : start + size], type=pa.large_string()),
+                                    "n": pa.array(range(start, start + size), type=pa.int64())}))  # fmt: skip
+            start += size
+        table = pa.concat_tables(pieces)
+        if n == 0:
+            rows: list[int] = []
+        else:
+            runs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, 30)), max_size=8))
+            rows = [r for a, k in runs for r in range(a, min(a + k, n))]
+            if data.draw(st.booleans()):
+                rows = data.draw(st.permutations(list(range(n))))
+        got = take_rows(table, rows)
+        assert got.equals(table.take(pa.array(rows, type=pa.int64())))
+        assert all(col.num_chunks == 1 for col in got.columns)
+        assert np.array_equal(got.column("n").to_numpy(), np.asarray(rows, dtype=np.int64))
+
+    check()
+    with pytest.raises(IndexError):
+        take_rows(pa.table({"n": [1, 2]}), [0, 2])

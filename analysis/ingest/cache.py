@@ -32,6 +32,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -291,6 +292,7 @@ class IngestCache:
         wanted = set(keys)
         found: set[str] = set()
         parts: list[tuple[int, Any]] = []
+        ready: list[tuple[int, Path, list[int], Any]] = []  # (age, shard, rows, key column) to read
         other: dict[str, dict[str, Any]] = {}
         # every wanted key, made into an Arrow array once (keys found in a newer shard are passed over
         # below, row by row, rather than by a new array of the keys still wanted for each shard)
@@ -321,11 +323,7 @@ class IngestCache:
                         found.add(key)
                         keep.append(row)
             if keep:
-                table = self._read(path, RESULT_COLUMNS)
-                if table is None:
-                    found.difference_update(key_col.take(keep).to_pylist())
-                    continue
-                parts.append((age, take_rows(table, keep)))
+                ready.append((age, path, keep, key_col))
             if rows_other:
                 table = self._read(path, RECORD_COLUMNS)
                 if table is None:
@@ -333,6 +331,26 @@ class IngestCache:
                 for rec in table.take(rows_other).to_pylist():
                     if rec["key"] not in found and rec["status"] == "ok":
                         other.setdefault(rec["key"], rec)
+        # the ready records, read shard by shard in threads (Parquet's decoding releases the GIL)
+        lost: list[str] = []  # keys of a shard found damaged now: looked for again in the others
+        with ThreadPoolExecutor(max(1, min(config.n_jobs_default(), _READ_THREADS, len(ready)))) as pool:
+            for (age, _, keep, key_col), table in zip(
+                ready, pool.map(lambda job: self._read(job[1], RESULT_COLUMNS), ready), strict=True
+            ):
+                if table is None:
+                    lost += key_col.take(keep).to_pylist()
+                    continue
+                parts.append((age, take_rows(table, keep)))
+                del table
+        ready.clear()
+        if lost:
+            found.difference_update(lost)
+            again, more = self.lookup_table(lost, alias)  # (the damaged shard is set aside: not read again)
+            if again is not None:
+                found.update(again.column("key").to_pylist())
+                parts.append((-1, again))  # (its rows are looked up by key: their place does not matter)
+            for k, rec in more.items():
+                other.setdefault(k, rec)
         table = None
         if parts:  # oldest shard first: a folder's records come out in the order its run wrote them
             table = pa.concat_tables([part for _, part in sorted(parts, key=lambda p: p[0])])
@@ -462,20 +480,66 @@ class IngestCache:
         return result
 
 
+_READ_THREADS = 4  # shards read at once by lookup_table
+
+
 def take_rows(table: Any, rows: Sequence[int]) -> Any:
-    """Rows of an Arrow table, each column in one piece. Column by column: a whole-table take (and any
-    take over a column of many pieces) copies large string columns far more slowly."""
+    """Rows of an Arrow table, each column in one piece.
+
+    Rows mostly taken in runs (the records of a run come back in the batches its workers took them)
+    are copied once, as slices of the pieces they lie in; others by a take, column by column (a
+    whole-table take, or a take over a column of many pieces, copies large string columns far more
+    slowly)."""
+    import numpy as np
     import pyarrow as pa
 
-    whole = len(rows) == table.num_rows and all(r == i for i, r in enumerate(rows))
+    n = table.num_rows
+    at = np.asarray(rows, dtype=np.int64).reshape(-1)
+    if len(at) and (int(at.min()) < 0 or int(at.max()) >= n):
+        raise IndexError(f"row out of range for a table of {n} rows")
+    whole = len(at) == n and bool((at == np.arange(n)).all())
     if whole and all(col.num_chunks <= 1 for col in table.columns):
         return table
-    index = None if whole else pa.array(rows, type=pa.int64())
+    index = None
+    layouts: dict[tuple[int, ...], list[tuple[int, int, int]] | None] = {}  # the slices, per chunk layout
     columns = []
     for col in table.columns:
+        layout = tuple(len(c) for c in col.chunks)
+        if layout not in layouts:
+            layouts[layout] = _runs(at, layout) if len(at) and not whole else None
+        pieces = layouts[layout]
+        if pieces is not None:
+            chunks = col.chunks
+            columns.append(pa.concat_arrays([chunks[c].slice(a, k) for c, a, k in pieces]))
+            continue
         col = col.combine_chunks()
-        columns.append(col if index is None else col.take(index))
+        if not whole:
+            index = pa.array(at, type=pa.int64()) if index is None else index
+            col = col.take(index)
+        columns.append(col)
     return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+# A take by slices pays per slice: used while the rows come in runs at least this long on average.
+_MIN_RUN = 8
+
+
+def _runs(rows: Any, layout: tuple[int, ...]) -> list[tuple[int, int, int]] | None:
+    """``rows`` (an int64 array) as ``(piece, offset, length)`` slices of a column whose pieces have the
+    lengths ``layout``, in order; None when the rows are not mostly in runs (a take is then cheaper)."""
+    import numpy as np
+
+    sizes = np.array(layout, dtype=np.int64)
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    piece = np.searchsorted(bounds, rows, side="right") - 1
+    # a run breaks where the next row is not the next one, or lies in another piece
+    breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(piece) != 0)) + 1
+    if (len(breaks) + 1) * _MIN_RUN > len(rows):
+        return None
+    starts = np.concatenate(([0], breaks))
+    lengths = np.diff(np.concatenate((starts, [len(rows)])))
+    first = rows[starts]
+    return list(zip(piece[starts].tolist(), (first - bounds[piece[starts]]).tolist(), lengths.tolist(), strict=True))
 
 
 def dumps(value: Any) -> str:
