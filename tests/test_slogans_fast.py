@@ -100,3 +100,12 @@ def test_automaton_matches_on_the_lexicon_and_a_text_it_cannot_encode() -> None:
     assert (words, spans) == _regex_matches(lex, text)
     broken = text.replace("😀", "\udcff")  # a lone surrogate: the regex finds the same terms
     assert lex.matches(broken) == _regex_matches(lex, broken) == (words, spans)
+
+
+def test_a_lexicon_that_has_searched_can_be_sent_to_another_process() -> None:
+    import pickle
+
+    lex = _Lexicon(("全面从严治党", "从严治党"))
+    assert lex.matches("全面从严治党") == (["全面从严治党"], [(0, 6)])
+    copy = pickle.loads(pickle.dumps(lex))
+    assert copy.matches("坚持从严治党") == (["从严治党"], [(2, 6)])

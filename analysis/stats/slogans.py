@@ -260,6 +260,10 @@ class _Lexicon:
         """The same trie inside a lookahead: the longest term starting at *every* position, overlaps allowed."""
         return re.compile(f"(?=({self.regex.pattern}))") if self.regex is not None else None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the automaton cannot be pickled: a copy sent to another process builds its own
+        return {k: v for k, v in self.__dict__.items() if k != "_automaton"}
+
     @functools.cached_property
     def _automaton(self) -> tuple[Any, tuple[str, ...]] | None:
         import ahocorasick_rs
