@@ -1,6 +1,7 @@
 """The report's warm-up (issue 12): it is given the notebooks' ``phrase_min_count`` (their phrase
-candidates are counted ahead: tests/test_phrase_cache.py), and the notebooks that count slogans run
-after the others."""
+candidates are counted ahead: tests/test_phrase_cache.py), it scans the slogans first, and the
+notebooks run as their inputs become ready: those that need neither, then those that count slogans,
+then those that discover phrases."""
 
 from __future__ import annotations
 
@@ -15,17 +16,21 @@ def _code(name: str) -> str:
     return runner._code_of(NOTEBOOKS / f"{name}.ipynb")
 
 
-def test_notebooks_that_count_slogans_run_after_the_others():
+def test_notebooks_run_as_the_caches_they_need_are_warmed():
     names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     # by hand: 30 (slogan trends), 40 (slogans) and 60 (walk-through, question on slogans) count slogans
     assert [n for n in names if warmup.counts_slogans(_code(n))] == [
         "30-year-trends", "40-slogans", "60-analyst-walkthrough",
     ]  # fmt: skip
+    # 10 (new phrases) and 60 (the walk-through's new-word question) discover phrases
+    assert [n for n in names if warmup.discovers_phrases(_code(n))] == ["10-keywords", "60-analyst-walkthrough"]
     assert warmup.deferred(names, _code) == [
-        "00-corpus-overview", "10-keywords", "20-company-comparison", "50-term-explorer",
-        "30-year-trends", "40-slogans", "60-analyst-walkthrough",
+        "00-corpus-overview", "20-company-comparison", "50-term-explorer",
+        "30-year-trends", "40-slogans",
+        "10-keywords", "60-analyst-walkthrough",
     ]  # fmt: skip
     assert warmup.counts_slogans("x = tl.slogan_trend(docs, tokens)") and not warmup.counts_slogans("slogan_trend = 1")
+    assert warmup.discovers_phrases("p = tl.discover_phrases(tokens)") and not warmup.discovers_phrases("discover_phrases = 1")
 
 
 def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
@@ -48,7 +53,7 @@ def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
 
 
 def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path):
-    """Phrases counted first, then the slogans scanned; no scan when no notebook counts slogans (say
+    """Slogans scanned first, then the phrases counted; no scan when no notebook counts slogans (say
     ``--only 10-keywords``), and no process at all when there is nothing to warm."""
     from analysis import _proc
     from analysis.stats import _slogan_cache
@@ -60,7 +65,7 @@ def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path)
     monkeypatch.setattr(warmup, "warm_phrases", lambda parquet, counts: calls.append(("phrases", counts)))
     parquet = str(tmp_path / "corpus.parquet")
     assert warmup.main([parquet, "--phrases", "3,5"]) == 0
-    assert calls == [("phrases", [3, 5]), ("slogans", "corpus.parquet")]
+    assert calls == [("slogans", "corpus.parquet"), ("phrases", [3, 5])]
     calls.clear()
     assert warmup.main([parquet, "--phrases", "3", "--no-slogans"]) == 0
     assert calls == [("phrases", [3])]

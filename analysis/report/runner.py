@@ -687,8 +687,8 @@ def run_reports(
             )
         run_order = tasks
         if n_workers < config.n_jobs_default() and len(docs) >= WARMUP_MIN_DOCS:
-            # one kernel at a time leaves a core idle: it counts the phrases and scans the slogans the
-            # notebooks will ask for; the notebooks that count slogans run last, when they are there
+            # one kernel at a time leaves a core idle: it scans the slogans and counts the phrases the
+            # notebooks will ask for; the notebooks run as what they need becomes ready
             code = {task["name"]: _code_of(Path(task["path"])) for task in tasks}
             defaults = {task["name"]: _notebook_params(Path(task["path"])) for task in tasks}
             warm = warmup.start(
