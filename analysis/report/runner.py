@@ -156,7 +156,7 @@ def _phrase_min_counts(
     out: set[int] = set()
     for task in tasks:
         params = {**defaults.get(task["name"], {}), **task["params"]}
-        if "discover_phrases(" not in code.get(task["name"], "") or "phrase_min_count" not in params:
+        if not warmup.discovers_phrases(code.get(task["name"], "")) or "phrase_min_count" not in params:
             continue
         if params.get("year_min") is not None or params.get("year_max") is not None:
             continue

@@ -91,13 +91,10 @@ def counts_slogans(code: str) -> bool:
     return bool(_SLOGAN_CALL.search(code))
 
 
-#: A call in a notebook's code that reads the phrase candidates this warm-up counts.
-_PHRASE_CALL = re.compile(r"\bdiscover_phrases\s*\(")
-
-
 def discovers_phrases(code: str) -> bool:
-    """Whether notebook code discovers phrases (and so waits for this warm-up's phrase count)."""
-    return bool(_PHRASE_CALL.search(code))
+    """Whether notebook code discovers phrases (and so waits for this warm-up's phrase count; the runner
+    asks the warm-up to count for such a notebook's ``phrase_min_count``)."""
+    return "discover_phrases(" in code
 
 
 def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
