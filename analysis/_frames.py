@@ -62,9 +62,8 @@ def rows_at(frame: pd.DataFrame, positions: Sequence[int] | np.ndarray) -> pd.Da
         lo = int(bounds[k])
         parts.append(frame.iloc[lo : int(bounds[k + 1])].iloc[in_order[a:b] - lo])
     out = pd.concat(parts) if len(parts) > 1 else parts[0]
-    if not np.array_equal(
-        order, np.arange(len(order))
-    ):  # back to the caller's order (a take of the few rows)
+    # back to the caller's order (a take of the few rows)
+    if not np.array_equal(order, np.arange(len(order))):
         inverse = np.empty(len(order), dtype=np.int64)
         inverse[order] = np.arange(len(order))
         out = out.iloc[inverse]

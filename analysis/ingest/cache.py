@@ -342,7 +342,6 @@ class IngestCache:
                     continue
                 parts.append((age, take_rows(table, keep)))
                 del table
-        ready.clear()
         if lost:
             found.difference_update(lost)
             again, more = self.lookup_table(lost, alias)  # (the damaged shard is set aside: not read again)
