@@ -157,3 +157,73 @@ def test_a_count_that_never_ends_is_waited_for_at_most_a_while(sample, tmp_path,
             got = discover_phrases(tokens, min_count=2, top_n=None)
         assert 0.3 <= time.monotonic() - start < 30
     pd.testing.assert_frame_equal(got, want)
+
+
+def _forbid_passes(monkeypatch) -> list[int]:
+    """Count the passes over the texts that look up verbatim counts."""
+    passes: list[int] = []
+    real = phrases._count_verbatim
+    monkeypatch.setattr(phrases, "_count_verbatim", lambda column, found: passes.append(1) or real(column, found))
+    return passes
+
+
+@pytest.mark.parametrize("exclude_known", [False, True])
+def test_verbatim_counts_warmed_ahead_are_what_a_notebook_reads(sample, tmp_path, monkeypatch, exclude_known):
+    """``warm_verbatim`` (the report's warm-up) looks up in one pass what ``discover_phrases(corpus=)``
+    with any ``top_n`` up to the warmed one needs, with or without ``exclude_known``: the call then makes
+    no pass of its own and gives the table a cold call gives."""
+    corpus, tokens = sample
+    with monkeypatch.context() as mp:
+        mp.setattr(config, "CACHE_DIR", tmp_path / "elsewhere")
+        best = list(discover_phrases(tokens, min_count=2, top_n=6)["phrase"])
+        # the best six are known words: leaving them out, the first batch reaches further down
+        monkeypatch.setattr(phrases, "known_words", lambda dictionary=None: frozenset(best))
+        want = {n: discover_phrases(tokens, min_count=2, top_n=n, exclude_known=exclude_known, corpus=corpus)
+                for n in (3, 8)}  # fmt: skip
+    assert len(best) == 6 and bool(want[8]["phrase"].isin(best).any()) is not exclude_known
+    assert phrases.warm_phrases(tokens, min_count=2) is True
+    passes = _forbid_passes(monkeypatch)
+    assert phrases.warm_verbatim(tokens, corpus, min_count=2, top_n=8) >= 12  # the first batch: 1.5 x 8
+    assert passes == [1]
+    for n, table in want.items():
+        pd.testing.assert_frame_equal(
+            discover_phrases(tokens, min_count=2, top_n=n, exclude_known=exclude_known, corpus=corpus), table
+        )
+    assert passes == [1]
+    discover_phrases(tokens, min_count=2, top_n=None, exclude_known=exclude_known, corpus=corpus)
+    assert passes == [1, 1]  # every candidate: more than was warmed
+
+
+def test_a_verbatim_pass_in_progress_is_waited_for_not_made_again(sample, monkeypatch):
+    """A process that needs verbatim counts while another one looks them up (the warm-up) waits for that
+    pass and reads its counts; it then looks up only what is still missing."""
+    corpus, _ = sample
+    key = _phrase_cache.texts_key(corpus["text"])
+    first = _phrase_cache.VerbatimCounts(key)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(found: list[str]) -> dict[str, tuple[int, int]]:
+        started.set()
+        release.wait(30)
+        return {p: (len(p), 1) for p in found}
+
+    warming = threading.Thread(target=lambda: first.lookup(["甲乙", "丙丁"], slow))
+    warming.start()
+    assert started.wait(30)
+    got: list[dict[str, tuple[int, int]]] = []
+    asked: list[list[str]] = []
+
+    def record(found: list[str]) -> dict[str, tuple[int, int]]:
+        asked.append(found)
+        return {p: (0, 0) for p in found}
+
+    reader = threading.Thread(target=lambda: got.append(_phrase_cache.VerbatimCounts(key).lookup(["丙丁", "戊己庚"], record)))
+    reader.start()
+    time.sleep(0.5)
+    assert reader.is_alive() and not got  # waiting for the pass, not making one
+    release.set()
+    warming.join(30)
+    reader.join(30)
+    assert got == [{"丙丁": (2, 1), "戊己庚": (0, 0)}]
+    assert asked == [["戊己庚"]]  # only what the other pass did not look up
+    assert _phrase_cache.VerbatimCounts(key).known == {"甲乙": (2, 1), "丙丁": (2, 1), "戊己庚": (0, 0)}
