@@ -51,15 +51,6 @@ def test_the_warm_up_counts_the_phrase_settings_of_the_notebooks():
     assert counts(task("20", phrase_min_count=4)) == ()  # discovers no phrase
     assert counts(task("10", phrase_min_count="x"), task("60", phrase_min_count=0)) == ()
 
-    def rows(*tasks):  # the verbatim counts the warm-up looks up: a table of twice the largest top_n
-        return runner._phrase_table_rows(list(tasks), code, defaults)
-
-    assert defaults["10"]["top_n"] == 15 and defaults["60"]["top_n"] == 10  # (the notebooks' parameters)
-    assert rows(task("10"), task("60"), task("20")) == 30
-    assert rows(task("60"), task("20", top_n=100)) == 20  # 20 discovers no phrase
-    assert rows(task("10", top_n="50")) == 100  # as given on the command line
-    assert rows(task("10", year_min=2020), task("60", top_n=0)) is None
-
 
 def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path):
     """Slogans scanned first, then the phrases counted; no scan when no notebook counts slogans (say
@@ -71,17 +62,14 @@ def test_the_warm_up_does_only_what_the_notebooks_ask_for(monkeypatch, tmp_path)
     monkeypatch.setattr(_proc, "die_with_parent", lambda: None)
     monkeypatch.setattr(warmup.os, "nice", lambda n: 0)
     monkeypatch.setattr(_slogan_cache, "warm", lambda parquet: calls.append(("slogans", parquet.name)))
-    monkeypatch.setattr(warmup, "warm_phrases", lambda parquet, counts, rows: calls.append(("phrases", counts, rows)))
+    monkeypatch.setattr(warmup, "warm_phrases", lambda parquet, counts: calls.append(("phrases", counts)))
     parquet = str(tmp_path / "corpus.parquet")
     assert warmup.main([parquet, "--phrases", "3,5"]) == 0
-    assert calls == [("slogans", "corpus.parquet"), ("phrases", [3, 5], None)]
+    assert calls == [("slogans", "corpus.parquet"), ("phrases", [3, 5])]
     calls.clear()
-    assert warmup.main([parquet, "--phrases", "3", "--no-slogans", "--verbatim", "60"]) == 0
-    assert calls == [("phrases", [3], 60)]
+    assert warmup.main([parquet, "--phrases", "3", "--no-slogans"]) == 0
+    assert calls == [("phrases", [3])]
     calls.clear()
-    assert warmup.main([parquet, "--phrases", "3", "--verbatim"]) == 2  # no number
-    assert warmup.main([parquet, "--phrases", "3", "--verbatim", "0"]) == 2
-    assert not calls
     assert warmup.main([parquet]) == 0
     assert calls == [("slogans", "corpus.parquet")]
     assert warmup.main([parquet, "--bad"]) == 2

@@ -166,25 +166,6 @@ def _phrase_min_counts(
     return tuple(sorted(out))
 
 
-def _phrase_table_rows(
-    tasks: list[dict[str, Any]], code: Mapping[str, str], defaults: Mapping[str, Mapping[str, Any]]
-) -> int | None:
-    """The most rows a phrase table of the notebooks that discover phrases over the whole corpus may ask
-    for: twice the largest ``top_n`` (notebook 10 shows ``top_n * 2``); None when none declares one. The
-    warm-up looks up the verbatim counts of that many candidates ahead."""
-    found = [
-        int(params["top_n"])
-        for task in tasks
-        if warmup.discovers_phrases(code.get(task["name"], ""))
-        and (params := {**defaults.get(task["name"], {}), **task["params"]}).get("year_min") is None
-        and params.get("year_max") is None
-        and isinstance(params.get("top_n"), int | str)
-        and str(params["top_n"]).isdigit()
-        and int(params["top_n"]) >= 1
-    ]
-    return 2 * max(found) if found else None
-
-
 def _coerce(name: str, value: Any, default: Any) -> Any:
     """Turn a command-line string into the type of the notebook's default value."""
     if not isinstance(value, str):
@@ -714,7 +695,6 @@ def run_reports(
                 parquet,
                 _phrase_min_counts(tasks, code, defaults),
                 slogans=any(warmup.counts_slogans(c) for c in code.values()),
-                verbatim_top_n=_phrase_table_rows(tasks, code, defaults),
             )
             run_order = warmup.deferred(tasks, lambda task: code[task["name"]])
         t = time.perf_counter()

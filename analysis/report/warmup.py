@@ -11,11 +11,7 @@ and at a lower CPU priority than the kernels), which
 2. then counts the phrase candidates of the whole corpus for each ``min_count`` given
    (``analysis.stats.phrases.warm_phrases``, from the token cache: no text is read). A notebook whose
    ``discover_phrases`` reaches the same tokens meanwhile waits for this count instead of making its
-   own (about a minute of CPU at 1 GB of text);
-3. then (``--verbatim N``) looks up how often the best-scored candidates occur verbatim in the texts
-   (``analysis.stats.phrases.warm_verbatim``), the rows a ``discover_phrases(..., top_n=N or fewer,
-   corpus=docs)`` needs first: one pass over every text (about 10 s at 1 GB), which the kernel then
-   leaves to this process instead of making it at the end of the run, alone on one core.
+   own (about a minute of CPU at 1 GB of text).
 
 The runner therefore executes the notebooks in the order their inputs become ready (``deferred``):
 those that need neither first, then those that count slogans, then those that discover phrases. Each
@@ -27,7 +23,7 @@ once the warm-up had ended: the notebooks of a 1 GB report took 143.9 / 160.5 / 
 1 GB of text) now runs beside the heavier notebooks, and the process tree's peak rose from 6.6–6.7 to
 7.4–7.5 GB. A report whose notebooks count no slogan has no scan.
 
-    python -c "from analysis.report.warmup import main; main(['CORPUS.parquet', '--phrases', '3', '--verbatim', '60'])"
+    python -c "from analysis.report.warmup import main; main(['CORPUS.parquet', '--phrases', '3'])"
 """
 
 from __future__ import annotations
@@ -85,8 +81,6 @@ class Warmup:
 
 #: ``main``'s option: no notebook counts slogans, only the phrases are counted.
 _NO_SLOGANS = "--no-slogans"
-#: ``main``'s option: look up the verbatim counts of the best candidates for a table of N rows.
-_VERBATIM = "--verbatim"
 
 #: Calls in a notebook's code that read the slogan cache this warm-up fills.
 _SLOGAN_CALL = re.compile(r"\b(?:slogan_profile|slogan_trend|slogan_counts|adoption_timeline|top_slogans)\s*\(")
@@ -115,20 +109,15 @@ def deferred(tasks: list[Any], code_of: Any) -> list[Any]:
     return sorted(tasks, key=stage)  # (a stable sort: each group keeps its order)
 
 
-def start(
-    parquet: Path, phrase_min_counts: tuple[int, ...] = (), *, slogans: bool = True, verbatim_top_n: int | None = None
-) -> Warmup | None:
-    """Start warming the phrase candidates (for each of ``phrase_min_counts``; with ``verbatim_top_n``,
-    also their verbatim counts for a table of that many rows) and the slogan cache for ``parquet``
-    (unless not ``slogans``: no notebook counts them); None if there is nothing to warm or the process
-    cannot be started."""
+def start(parquet: Path, phrase_min_counts: tuple[int, ...] = (), *, slogans: bool = True) -> Warmup | None:
+    """Start warming the phrase candidates (for each of ``phrase_min_counts``) and the slogan cache for
+    ``parquet`` (unless not ``slogans``: no notebook counts them); None if there is nothing to warm or
+    the process cannot be started."""
     if not slogans and not phrase_min_counts:
         return None
     jobs = str(min(2, config.n_jobs_default()))  # the phrase count's threads (the kernel waits for it)
     env = dict(os.environ, TEXTLAB_CACHE=str(config.CACHE_DIR), TEXTLAB_JOBS=jobs, TEXTLAB_PROGRESS="0")
     phrases = ["--phrases", ",".join(map(str, sorted(set(phrase_min_counts))))] if phrase_min_counts else []
-    if phrases and verbatim_top_n is not None and verbatim_top_n >= 1:
-        phrases += [_VERBATIM, str(int(verbatim_top_n))]
     try:
         proc = subprocess.Popen(
             [sys.executable, "-c", _ENTRY, str(parquet), *phrases, *([] if slogans else [_NO_SLOGANS])],
@@ -142,12 +131,11 @@ def start(
     return Warmup(proc)
 
 
-def warm_phrases(parquet: Path, min_counts: list[int], verbatim_top_n: int | None = None) -> None:
+def warm_phrases(parquet: Path, min_counts: list[int]) -> None:
     """Count the phrase candidates of the whole corpus at ``parquet`` for each ``min_count`` (``max_len``
-    as ``discover_phrases``'s default), from the token cache the runner has filled; then, with
-    ``verbatim_top_n``, their verbatim counts in the corpus as a notebook reads it (``read_corpus``)."""
+    as ``discover_phrases``'s default), from the token cache the runner has filled."""
     from analysis._proc import release_memory
-    from analysis.ingest.corpus import load_corpus_texts, read_corpus
+    from analysis.ingest.corpus import load_corpus_texts
     from analysis.stats import phrases
     from analysis.tokens import tokenize_parts
 
@@ -158,12 +146,6 @@ def warm_phrases(parquet: Path, min_counts: list[int], verbatim_top_n: int | Non
     release_memory()
     for min_count in min_counts:
         phrases.warm_phrases(tokens, min_count=min_count, max_len=phrases.MAX_LEN)
-    release_memory()
-    if verbatim_top_n:
-        corpus = read_corpus(parquet, progress=False).corpus
-        for min_count in min_counts:
-            phrases.warm_verbatim(tokens, corpus, min_count=min_count, max_len=phrases.MAX_LEN, top_n=verbatim_top_n)
-        del corpus
     del tokens
     release_memory()
 
@@ -176,12 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     slogans = _NO_SLOGANS not in args
     args = [a for a in args if a != _NO_SLOGANS]
-    verbatim: int | None = None
-    if _VERBATIM in args:
-        at = args.index(_VERBATIM)
-        value = args[at + 1] if at + 1 < len(args) else ""
-        verbatim = int(value) if value.isdigit() and int(value) >= 1 else 0
-        del args[at : at + 2]
     min_counts: list[int] = []
     if len(args) == 3 and args[1] == "--phrases":
         try:
@@ -189,11 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             min_counts = [0]
         args.pop(1)
-    if len(args) != 1 or any(m < 1 for m in min_counts) or verbatim == 0:
-        print(
-            f"usage: main([CORPUS.parquet] [, '--phrases', 'N[,N...]' [, '{_VERBATIM}', 'TOP_N']] [, '{_NO_SLOGANS}'])",
-            file=sys.stderr,
-        )
+    if len(args) != 1 or any(m < 1 for m in min_counts):
+        print(f"usage: main([CORPUS.parquet] [, '--phrases', 'N[,N...]'] [, '{_NO_SLOGANS}'])", file=sys.stderr)
         return 2
     if hasattr(os, "nice"):
         os.nice(_NICE)
@@ -201,5 +174,5 @@ def main(argv: list[str] | None = None) -> int:
         warm(Path(args[0]))
         release_memory()  # the scan's texts and rows, before the phrase count's tokens
     if min_counts:
-        warm_phrases(Path(args[0]), min_counts, verbatim)
+        warm_phrases(Path(args[0]), min_counts)
     return 0

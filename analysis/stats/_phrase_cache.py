@@ -13,9 +13,7 @@ is computed again with a warning. Only the newest ``MAX_FILES`` files are kept.
 
 A candidates table is counted under an exclusive lock (``candidates-<key>.lock``, ``flock``): a process
 asking for a table that another one is counting (the report's warm-up, ``phrases.warm_phrases``) waits
-for it and reads it, instead of counting the same stream again at the same time. Verbatim counts are
-looked up the same way (``verbatim-<key>.lock``): a process waits for the pass over the texts that
-another one is making (the warm-up's ``phrases.warm_verbatim``), then counts only what is still missing.
+for it and reads it, instead of counting the same stream again at the same time.
 """
 
 from __future__ import annotations
@@ -162,43 +160,23 @@ def texts_key(texts: pd.Series) -> str:
 
 
 class VerbatimCounts:
-    """Verbatim counts of phrases in one set of texts, remembered across calls (and processes)."""
+    """Verbatim counts of phrases in one set of texts, remembered across calls."""
 
     def __init__(self, key: str) -> None:
         self.path = _folder() / f"verbatim-{key}.parquet"
-        self.known: dict[str, tuple[int, int]] = {}
-        self.seen: tuple[int, int] | None = None
-        self._load()
+        table = _read(self.path, _VERBATIM_COLUMNS)
+        self.known: dict[str, tuple[int, int]] = (
+            {} if table is None
+            else dict(zip(table["phrase"], zip(table["count_verbatim"].tolist(), table["docs_verbatim"].tolist(), strict=True), strict=True))
+        )  # fmt: skip
         self.added = False
 
-    def _load(self) -> None:
-        """Add what the table on disk holds (another process may have saved it since it was read)."""
-        self.seen = _stamp(self.path)
-        table = _read(self.path, _VERBATIM_COLUMNS)
-        if table is not None:
-            counts = zip(table["count_verbatim"].tolist(), table["docs_verbatim"].tolist(), strict=True)
-            for phrase, pair in zip(table["phrase"], counts, strict=True):
-                self.known.setdefault(phrase, pair)
-
     def lookup(self, phrases: Sequence[str], count: Callable[[list[str]], dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
-        """(occurrences, documents) of every phrase; ``count(missing)`` gives those not known yet.
-
-        The missing ones are counted under the table's lock and saved before it is let go: a process
-        that finds another one counting waits for it (at most ``_WAIT_S``), then counts only the phrases
-        that are still missing."""
+        """(occurrences, documents) of every phrase; ``count(missing)`` gives those not known yet."""
         missing = [p for p in dict.fromkeys(phrases) if p not in self.known]
         if missing:
-            with _counting(self.path, wait=True) as mine:
-                if not mine:  # a pass that never ends (a stuck process) must not hold a report forever
-                    warnings.warn(f"phrase cache: another process has counted {self.path.name} for {_WAIT_S:.0f} s; "
-                                  "counting here", RuntimeWarning, stacklevel=2)  # fmt: skip
-                if _stamp(self.path) != self.seen:  # saved meanwhile, by the process this one waited for
-                    self._load()
-                    missing = [p for p in missing if p not in self.known]
-                if missing:
-                    self.known.update(count(missing))
-                    self.added = True
-                    self.save()
+            self.known.update(count(missing))
+            self.added = True
         return {p: self.known[p] for p in phrases}
 
     def save(self) -> None:
@@ -213,6 +191,5 @@ class VerbatimCounts:
             }
         )
         _write(self.path, table)
-        self.seen = _stamp(self.path)
         self.added = False
 

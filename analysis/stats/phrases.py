@@ -485,7 +485,12 @@ def discover_phrases(
     out = _candidates(tokens, min_count, max_len)  # counted once per stream (or waited for)
     if out is None or out.empty:
         return _empty()
-    out = _ranked(out, known, exclude_known)
+    out["score"] = np.maximum(out["pmi"], 0.0) * np.minimum(out["left_entropy"], out["right_entropy"])
+    out["in_dictionary"] = out["phrase"].isin(known)
+    if exclude_known:
+        out = out[~out["in_dictionary"]]
+    out = out.sort_values(["score", "count", "phrase"], ascending=[False, False, True], kind="stable")
+    out = out.drop_duplicates("phrase", keep="first")
     out["count_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
     out["docs_verbatim"] = pd.array([pd.NA] * len(out), dtype="Int64")
     if corpus is not None:
@@ -513,16 +518,31 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     looking up every candidate would give."""
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
         raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
+    from analysis._frames import texts_in_steps
     from analysis.stats._phrase_cache import VerbatimCounts, texts_key
+    from analysis.stats.slogans import _Lexicon
 
     column = corpus["text"]
-    known = VerbatimCounts(texts_key(column))  # phrases looked up in these texts before
-    batch = _verbatim_batch(wanted)
+
+    def texts() -> Iterator[str]:
+        return (text for text in texts_in_steps(column) if isinstance(text, str))
+
+    def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
+        lex = _Lexicon(tuple(phrases))
+        count: dict[str, int] = dict.fromkeys(phrases, 0)
+        docs: dict[str, int] = dict.fromkeys(phrases, 0)
+        for text in texts():
+            for phrase, n in lex.occurrences(text).items():
+                count[phrase] += n
+                docs[phrase] += 1
+        return {p: (count[p], docs[p]) for p in phrases}
+
+    known = VerbatimCounts(texts_key(corpus["text"]))  # phrases looked up in these texts before
+    batch = _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
     kept, n_kept = [], 0
     for start in range(0, len(out), batch):
         part = out.iloc[start : start + batch].copy()
-        # one pass over the texts for the new ones
-        found = known.lookup(list(part["phrase"]), functools.partial(_count_verbatim, column))
+        found = known.lookup(list(part["phrase"]), look_up)  # one pass over the texts for the new ones
         pairs = [found[p] for p in part["phrase"]]
         part["count_verbatim"] = pd.array([c for c, _ in pairs], dtype="Int64")
         part["docs_verbatim"] = pd.array([d for _, d in pairs], dtype="Int64")
@@ -533,62 +553,6 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
             break
     known.save()
     return pd.concat(kept) if kept else out.iloc[:0]
-
-
-def _verbatim_batch(wanted: int | None) -> int:
-    """How many candidates ``_verbatim`` looks up in one pass (the first batch is all it needs mostly)."""
-    return _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
-
-
-def _count_verbatim(column: Any, phrases: list[str]) -> dict[str, tuple[int, int]]:
-    """(occurrences, documents) of each phrase in the texts of ``column``, in one pass over them."""
-    from analysis._frames import texts_in_steps
-    from analysis.stats.slogans import _Lexicon
-
-    lex = _Lexicon(tuple(phrases))
-    count: dict[str, int] = dict.fromkeys(phrases, 0)
-    docs: dict[str, int] = dict.fromkeys(phrases, 0)
-    for text in texts_in_steps(column):
-        if not isinstance(text, str):
-            continue
-        for phrase, n in lex.occurrences(text).items():
-            count[phrase] += n
-            docs[phrase] += 1
-    return {p: (count[p], docs[p]) for p in phrases}
-
-
-def _ranked(out: pd.DataFrame, known: Any, exclude_known: bool) -> pd.DataFrame:
-    """Candidates scored and ranked as ``discover_phrases`` gives them (one row per phrase)."""
-    out["score"] = np.maximum(out["pmi"], 0.0) * np.minimum(out["left_entropy"], out["right_entropy"])
-    out["in_dictionary"] = out["phrase"].isin(known)
-    if exclude_known:
-        out = out[~out["in_dictionary"]]
-    out = out.sort_values(["score", "count", "phrase"], ascending=[False, False, True], kind="stable")
-    return out.drop_duplicates("phrase", keep="first")
-
-
-def warm_verbatim(
-    tokens: Any, corpus: pd.DataFrame, *, min_count: int = 5, max_len: int = MAX_LEN, top_n: int = 200
-) -> int:
-    """Look up ahead, in one pass over ``corpus``'s texts, the verbatim counts that
-    ``discover_phrases(tokens, min_count=, max_len=, top_n=t, corpus=corpus)`` needs first for any
-    ``t <= top_n``, with or without ``exclude_known`` (the shipped dictionary), into the phrase cache
-    (a report's warm-up does this after ``warm_phrases``: the notebook's call then reads them; the
-    candidates are counted first if no process has). Returns how many phrases were wanted (0 when
-    there is no candidate, or another process is counting them). A call of ``discover_phrases`` meanwhile waits for
-    this pass instead of making its own."""
-    from analysis.stats._phrase_cache import VerbatimCounts, texts_key
-
-    out = _candidates(tokens, min_count, max_len, wait=False)
-    if out is None or out.empty or not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
-        return 0
-    ranked = _ranked(out, known_words(None), exclude_known=False)
-    batch = _verbatim_batch(top_n)
-    first = [*ranked["phrase"].iloc[:batch], *ranked.loc[~ranked["in_dictionary"], "phrase"].iloc[:batch]]
-    phrases = list(dict.fromkeys(map(str, first)))
-    column = corpus["text"]
-    VerbatimCounts(texts_key(column)).lookup(phrases, functools.partial(_count_verbatim, column))
-    return len(phrases)
 
 
 def _empty() -> pd.DataFrame:
