@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_token_lists import _corpus
 
+from analysis import config
 from analysis.stats import _phrase_cache, phrases
 from analysis.stats.phrases import discover_phrases
 from analysis.tokens import TokenLists, tokenize
@@ -165,6 +166,28 @@ def test_verbatim_lookup_in_batches_keeps_the_first_top_n(tmp_path, monkeypatch)
         monkeypatch.setattr(config, "CACHE_DIR", tmp_path / f"cache-{step}")
         monkeypatch.setattr(_frames, "TEXT_STEP", step)
         pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus), everything)
+
+
+def test_verbatim_lookup_shared_by_worker_processes_counts_the_same(tmp_path, monkeypatch):
+    """A large column's verbatim look-up is shared by forked processes, each counting its rows: the
+    counts summed are those of one pass, and so is the table (with texts that hold no string too)."""
+    corpus, tokens = _sample_tokens(tmp_path)
+    everything = discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus)
+    wanted = list(discover_phrases(tokens, min_count=2, top_n=None)["phrase"])
+    column = pd.concat([corpus["text"], pd.Series([None, ""]), corpus["text"]], ignore_index=True)
+    one_pass = phrases._count_rows(column, wanted)
+    assert sum(n for n, _ in one_pass.values()) > 0
+    monkeypatch.setenv("TEXTLAB_JOBS", "2")
+    monkeypatch.setattr(phrases, "_PARALLEL_MIN_TEXTS", 4)
+    here: list[int] = []  # passes made in this process (the workers' own calls stay in theirs)
+    real = phrases._count_rows
+    monkeypatch.setattr(phrases, "_count_rows", lambda texts, found: here.append(len(texts)) or real(texts, found))
+    assert phrases._count_verbatim(column, wanted) == one_pass
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache-shared")
+    pd.testing.assert_frame_equal(discover_phrases(tokens, min_count=2, top_n=None, corpus=corpus), everything)
+    assert not here
+    monkeypatch.setenv("TEXTLAB_JOBS", "1")  # one core: one pass here
+    assert phrases._count_verbatim(column, wanted) == one_pass and here == [len(column)]
 
 
 @settings(max_examples=300, deadline=None)

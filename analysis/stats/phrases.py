@@ -30,6 +30,7 @@ goes in score order a batch at a time and stops once ``top_n`` phrases occur.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -518,24 +519,12 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     looking up every candidate would give."""
     if not isinstance(corpus, pd.DataFrame) or "text" not in corpus.columns:
         raise AnalysisError("corpus= must be the corpus table (tl.load_corpus(folder)) with its text column")
-    from analysis._frames import texts_in_steps
     from analysis.stats._phrase_cache import VerbatimCounts, texts_key
-    from analysis.stats.slogans import _Lexicon
 
     column = corpus["text"]
 
-    def texts() -> Iterator[str]:
-        return (text for text in texts_in_steps(column) if isinstance(text, str))
-
     def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
-        lex = _Lexicon(tuple(phrases))
-        count: dict[str, int] = dict.fromkeys(phrases, 0)
-        docs: dict[str, int] = dict.fromkeys(phrases, 0)
-        for text in texts():
-            for phrase, n in lex.occurrences(text).items():
-                count[phrase] += n
-                docs[phrase] += 1
-        return {p: (count[p], docs[p]) for p in phrases}
+        return _count_verbatim(column, phrases)
 
     known = VerbatimCounts(texts_key(corpus["text"]))  # phrases looked up in these texts before
     batch = _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
@@ -553,6 +542,58 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
             break
     known.save()
     return pd.concat(kept) if kept else out.iloc[:0]
+
+
+#: From this many texts on, a verbatim look-up is shared by forked worker processes (fewer: their start
+#: and the answers cost more than they save).
+_PARALLEL_MIN_TEXTS = 20_000
+_SHARED_COLUMN: list[Any] = []  # the column the forked workers count in (inherited, never pickled)
+
+
+def _count_verbatim(column: Any, phrases: list[str]) -> dict[str, tuple[int, int]]:
+    """(occurrences, documents) of each phrase in the texts of ``column``: one pass over them, shared by
+    ``config.n_jobs_default()`` forked processes for a large column (each counts its own rows; the
+    counts are summed)."""
+    from analysis._proc import mp_context
+
+    n_jobs = min(config.n_jobs_default(), len(column) // max(1, _PARALLEL_MIN_TEXTS // 2))
+    if n_jobs < 2 or mp_context().get_start_method() != "fork":
+        return _count_rows(column, phrases)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    bounds = np.linspace(0, len(column), 2 * n_jobs + 1).astype(np.int64).tolist()  # two parts per worker
+    _SHARED_COLUMN[:] = [column]
+    try:
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=mp_context()) as pool:
+            parts = list(pool.map(_count_shared, [(phrases, a, b) for a, b in itertools.pairwise(bounds)]))
+    except (BrokenProcessPool, OSError):  # no worker processes here: count in this one
+        return _count_rows(column, phrases)
+    finally:
+        _SHARED_COLUMN.clear()
+    return {p: (sum(part[p][0] for part in parts), sum(part[p][1] for part in parts)) for p in phrases}
+
+
+def _count_shared(job: tuple[list[str], int, int]) -> dict[str, tuple[int, int]]:
+    """In a forked worker: the counts of rows ``a:b`` of the shared column."""
+    phrases, a, b = job
+    return _count_rows(_SHARED_COLUMN[0].iloc[a:b], phrases)
+
+
+def _count_rows(column: Any, phrases: list[str]) -> dict[str, tuple[int, int]]:
+    from analysis._frames import texts_in_steps
+    from analysis.stats.slogans import _Lexicon
+
+    lex = _Lexicon(tuple(phrases))
+    count: dict[str, int] = dict.fromkeys(phrases, 0)
+    docs: dict[str, int] = dict.fromkeys(phrases, 0)
+    for text in texts_in_steps(column):
+        if not isinstance(text, str):
+            continue
+        for phrase, n in lex.occurrences(text).items():
+            count[phrase] += n
+            docs[phrase] += 1
+    return {p: (count[p], docs[p]) for p in phrases}
 
 
 def _empty() -> pd.DataFrame:
