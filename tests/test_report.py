@@ -178,6 +178,11 @@ def test_failing_notebook_keeps_last_good_report(
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
     assert set(timings["notebooks"]) == {"a-set", "b-bad", "c-check"}
     assert timings["kernels_started"] == 1  # one worker, one kernel for all three
+    for name, phases in timings["notebooks"].items():  # each code cell's seconds, and when it started
+        assert phases["cell_s"] and min(phases["cell_s"]) >= 0, name
+        assert sum(phases["cell_s"]) == pytest.approx(phases["cells_s"], abs=0.01), name
+    starts = [timings["notebooks"][n]["started_s"] for n in ("a-set", "b-bad", "c-check")]
+    assert 0 <= starts[0] < starts[1] < starts[2] < timings["notebooks_wall_s"]  # one kernel: one after another
     assert not list(out.glob(".*"))  # no temporary files left behind
 
 

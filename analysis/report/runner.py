@@ -91,6 +91,8 @@ class NotebookResult:
     html: str = ""  # path of the report relative to ``out`` ('' when none was written)
     failed_html: str = ""
     figures: list[str] = field(default_factory=list)
+    cell_s: list[float] = field(default_factory=list)  # each code cell of the report, in order
+    started_at: float = 0.0  # when its execution began (epoch seconds: the workers are other processes)
 
 
 # ==================================================================================================
@@ -310,6 +312,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         source.cells.insert(0, kernels.reset_cell(task["cwd"]))
         nb = failed_nb = None
         t0 = time.perf_counter()
+        result.started_at = time.time()
         try:
             nb = papermill.execute_notebook(
                 source,
@@ -333,6 +336,11 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         if target_nb is not None:
             kernels.strip_runner_cells(target_nb)
             result.setup_s, result.cells_s = _cell_seconds(target_nb)
+            result.cell_s = [
+                round(float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0), 3)
+                for cell in target_nb.cells
+                if cell.get("cell_type") == "code"
+            ]
             result.kernel_s = max(0.0, result.execute_s - result.cells_s)
             t1 = time.perf_counter()
             body = None
@@ -697,7 +705,7 @@ def run_reports(
                 slogans=any(warmup.counts_slogans(c) for c in code.values()),
             )
             run_order = warmup.deferred(tasks, lambda task: code[task["name"]])
-        t = time.perf_counter()
+        t, t_epoch = time.perf_counter(), time.time()
         results = _run_workers(run_order, n_workers, pool, progress)
     finally:
         pool.stop()
@@ -710,7 +718,16 @@ def run_reports(
     timings["fonts_s"] = round(time.perf_counter() - t, 3)
     _runguard.plan_figures(stage, out, ordered)  # as out will hold them once committed
     phases = ("kernel_start_s", "execute_s", "kernel_s", "setup_s", "cells_s", "convert_s")
-    timings["notebooks"] = {r["name"]: {k: round(float(r.get(k, 0.0)), 3) for k in phases} for r in ordered}
+    # per notebook: its phases, when it started (seconds into the notebooks' phase: with the warm-up's
+    # ``seconds``, the order of events) and each code cell's seconds
+    timings["notebooks"] = {
+        r["name"]: {
+            **{k: round(float(r.get(k, 0.0)), 3) for k in phases},
+            "started_s": round(float(r["started_at"]) - t_epoch, 3) if r.get("started_at") else None,
+            "cell_s": list(r.get("cell_s") or []),
+        }
+        for r in ordered
+    }
     n = max(len(ordered), 1)
     starts = [r["kernel_start_s"] for r in ordered if r.get("kernel_start_s")]
     timings["kernels_started"] = len(starts)
