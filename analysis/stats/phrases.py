@@ -522,11 +522,8 @@ def _verbatim(out: pd.DataFrame, corpus: pd.DataFrame, wanted: int | None) -> pd
     from analysis.stats._phrase_cache import VerbatimCounts, texts_key
 
     column = corpus["text"]
-
-    def look_up(phrases: list[str]) -> dict[str, tuple[int, int]]:
-        return _count_verbatim(column, phrases)
-
-    known = VerbatimCounts(texts_key(corpus["text"]))  # phrases looked up in these texts before
+    look_up = functools.partial(_count_verbatim, column)
+    known = VerbatimCounts(texts_key(column))  # phrases looked up in these texts before
     batch = _VERBATIM_BATCH if wanted is None else max(wanted + wanted // 2, _VERBATIM_MIN)
     kept, n_kept = [], 0
     for start in range(0, len(out), batch):
@@ -556,7 +553,7 @@ def _count_verbatim(column: Any, phrases: list[str]) -> dict[str, tuple[int, int
     counts are summed)."""
     from analysis._proc import mp_context
 
-    n_jobs = min(config.n_jobs_default(), len(column) // max(1, _PARALLEL_MIN_TEXTS // 2))
+    n_jobs = min(config.n_jobs_default(), len(column) // max(1, _PARALLEL_MIN_TEXTS // 2))  # >= 10,000 each
     if n_jobs < 2 or mp_context().get_start_method() != "fork":
         return _count_rows(column, phrases)
     from concurrent.futures import ProcessPoolExecutor
@@ -581,6 +578,7 @@ def _count_shared(job: tuple[list[str], int, int]) -> dict[str, tuple[int, int]]
 
 
 def _count_rows(column: Any, phrases: list[str]) -> dict[str, tuple[int, int]]:
+    """(occurrences, documents) of each phrase in the texts of ``column``, in this process."""
     from analysis._frames import texts_in_steps
     from analysis.stats.slogans import _Lexicon
 
