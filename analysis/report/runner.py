@@ -264,17 +264,21 @@ def _error_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _cell_seconds(nb: Any) -> tuple[float, float]:
-    """(seconds in the setup cell, seconds in all report cells) from papermill's per-cell metadata."""
+def _cell_seconds(nb: Any) -> tuple[float, float, list[float]]:
+    """(seconds in the setup cell, seconds in all report cells, each code cell's seconds in order) from
+    papermill's per-cell metadata."""
     total = setup = 0.0
+    per_cell: list[float] = []
     for cell in nb.cells:
         dur = cell.get("metadata", {}).get("papermill", {}).get("duration")
+        if cell.get("cell_type") == "code":
+            per_cell.append(round(float(dur or 0.0), 3))
         if dur is None:
             continue
         total += float(dur)
         if "setup" in cell.get("metadata", {}).get("tags", []):
             setup = float(dur)
-    return setup, total
+    return setup, total, per_cell
 
 
 def _swap_dir(new: Path, final: Path) -> None:
@@ -335,12 +339,7 @@ def _execute_one(task: dict[str, Any], km: Any, exporter: Any) -> dict[str, Any]
         target_nb = nb if nb is not None else failed_nb
         if target_nb is not None:
             kernels.strip_runner_cells(target_nb)
-            result.setup_s, result.cells_s = _cell_seconds(target_nb)
-            result.cell_s = [
-                round(float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0.0), 3)
-                for cell in target_nb.cells
-                if cell.get("cell_type") == "code"
-            ]
+            result.setup_s, result.cells_s, result.cell_s = _cell_seconds(target_nb)
             result.kernel_s = max(0.0, result.execute_s - result.cells_s)
             t1 = time.perf_counter()
             body = None
