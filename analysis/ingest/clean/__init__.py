@@ -58,6 +58,7 @@ __all__ = [
     "Removal",
     "clean_body",
     "clean_body_recorded",
+    "clean_boilerplate",
     "clean_text",
     "dedupe_paragraphs",
     "detect_script",
@@ -175,11 +176,17 @@ def clean_body(text: str, *, keep_repeated: bool = False) -> str:
 
 def clean_body_recorded(text: str, *, keep_repeated: bool = False) -> tuple[str, list[Removal]]:
     """:func:`clean_body` plus the record of what repeat removal took out (see :mod:`.repeats`)."""
-    text = remove_boilerplate(text)
-    text = normalize_whitespace(fix_cjk_spacing(text))  # URL removal can leave a space between two ideographs
+    text = clean_boilerplate(text)
     if keep_repeated:
         return text, []
     return remove_repeats(text)
+
+
+def clean_boilerplate(text: str) -> str:
+    """The first step of :func:`clean_body`: boilerplate removed, spacing and whitespace normalised;
+    :func:`remove_repeats` is the second."""
+    text = remove_boilerplate(text)
+    return normalize_whitespace(fix_cjk_spacing(text))  # URL removal can leave a space between two ideographs
 
 
 _MAX_CLEAN_ROUNDS = 6

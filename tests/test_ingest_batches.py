@@ -1,0 +1,175 @@
+"""Small text files are ingested in batches, one step at a time over a batch (corpus._process_files).
+
+The records must be those of one file at a time, file by file in order, whatever fails where; a batch
+that fails as a whole (its worker killed: a crash, a time limit) is run again file by file, so only the
+file at fault is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis.ingest.corpus as corpus_mod
+from analysis import config
+from analysis.ingest import limits
+from analysis.ingest.corpus import read_corpus
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ALIASES = (str(config.COMPANIES_FILE),)
+DOC = "{co}召开党建工作会议\n\n发布时间：2022-0{m}-10\n\n{co}党委坚持全面从严治党，推动高质量发展，取得新成效。\n"
+REPEATED = (
+    "中国移动召开党风廉政建设工作会议\n"
+    "会议指出，要深入学习贯彻党的二十大精神，坚定不移推进全面从严治党向纵深发展。\n"
+    "会议要求，各级党组织要压紧压实管党治党政治责任，一体推进不敢腐、不能腐、不想腐。\n"
+    "会议指出，要深入学习贯彻党的二十大精神，坚定不移推进全面从严治党向纵深发展。\n"
+    "会议要求，各级党组织要压紧压实管党治党政治责任，一体推进不敢腐、不能腐、不想腐。\n"
+)
+HTML = (
+    "<html><head><title>中国联通召开警示教育大会</title>"
+    '<meta name="publishdate" content="2023-05-06"></head><body><h1>中国联通召开警示教育大会</h1>'
+    "<p>中国联通党组召开警示教育大会，推动全面从严治党向纵深发展。</p></body></html>"
+)
+
+
+def _folder(tmp_path: Path) -> Path:
+    """Files of every outcome: seeds, repeats to remove, HTML with a date tag, undecodable bytes, a page
+    of navigation only (nothing left after cleaning)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    for i, co in enumerate(["中国卫通", "中国联通", "中国移动"]):
+        (folder / f"doc{i}.txt").write_text(DOC.format(co=co, m=i + 1), encoding="utf-8")
+    (folder / "repeated.txt").write_text(REPEATED, encoding="utf-8")
+    (folder / "page.html").write_text(HTML, encoding="utf-8")
+    (folder / "bad.txt").write_bytes(bytes(range(256)) * 4)
+    (folder / "nav.txt").write_text("首页 | 新闻中心 | 网站地图 | 联系我们\n", encoding="utf-8")
+    return folder
+
+
+def _args(folder: Path, keep_repeated: bool = False, keep_prepared: bool = False) -> list[tuple]:
+    names = sorted(p.name for p in folder.iterdir())
+    return [(str(folder), name, keep_repeated, ALIASES, keep_prepared, False, None) for name in names]
+
+
+@pytest.mark.parametrize("keep_repeated", [False, True])
+@pytest.mark.parametrize("keep_prepared", [False, True])
+def test_a_batch_gives_the_records_of_one_file_at_a_time(
+    tmp_path: Path, keep_repeated: bool, keep_prepared: bool
+) -> None:
+    args = _args(_folder(tmp_path), keep_repeated, keep_prepared)
+    one_by_one = [corpus_mod._process_file(*a) for a in args]
+    assert corpus_mod._process_files(args) == one_by_one
+    assert corpus_mod._process_files(args[::-1]) == one_by_one[::-1]
+    by_path = {r["path"]: r for r in one_by_one}
+    # every outcome is in the batch, each at its own file
+    assert by_path["bad.txt"]["status"] == "skipped"
+    assert by_path["nav.txt"] == {"status": "skipped", "path": "nav.txt", "reason": "no text left after cleaning"}
+    assert by_path["page.html"]["date"] == "2023-05-06"
+    assert (by_path["repeated.txt"]["removed_chars"] > 0) is not keep_repeated
+    assert by_path["doc1.txt"]["company"] == "中国联通"
+    assert all(("prep_text" in r) is keep_prepared for r in one_by_one if r["status"] == "ok")
+
+
+def test_a_step_failing_on_one_file_skips_that_file_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = _args(_folder(tmp_path))
+    expected = [corpus_mod._process_file(*a) for a in args]
+    real = corpus_mod.remove_repeats
+
+    def failing(text: str, **kw: object) -> object:
+        if "中国移动召开党风廉政建设工作会议" in text:
+            raise ValueError("boom")
+        return real(text, **kw)
+
+    monkeypatch.setattr(corpus_mod, "remove_repeats", failing)
+    got = corpus_mod._process_files(args)
+    for want, rec in zip(expected, got, strict=True):
+        if rec["path"] == "repeated.txt":
+            assert rec == {"status": "skipped", "path": "repeated.txt", "reason": "unexpected error: ValueError: boom"}
+        else:
+            assert rec == want
+
+
+def _job(name: str) -> tuple:
+    return ("/root", name, False, ALIASES, False, None, None, "")
+
+
+def test_batches_hold_consecutive_small_text_files() -> None:
+    names = [f"{i:02d}.txt" for i in range(70)] + ["a.pdf", "b.md", "c.docx", "d.html", "big.txt", "gone.txt"]
+    sizes = {n: 100 for n in names if not n.endswith((".pdf", ".docx"))}
+    sizes["big.txt"] = corpus_mod._BATCH_FILE_BYTES + 1
+    del sizes["gone.txt"]  # no size: could not be read, the worker says why
+    batches = corpus_mod._batches([_job(n) for n in names], sizes)
+    assert [[job[1] for job in b] for b in batches] == [
+        names[0:32], names[32:64], names[64:70], ["a.pdf"], ["b.md"], ["c.docx"], ["d.html"], ["big.txt"], ["gone.txt"],
+    ]  # fmt: skip
+    # a batch also ends at _BATCH_BYTES
+    per = corpus_mod._BATCH_BYTES // 5  # (below _BATCH_FILE_BYTES: each may be batched)
+    batches = corpus_mod._batches([_job(n) for n in names[:12]], dict.fromkeys(names[:12], per))
+    assert [len(b) for b in batches] == [5, 5, 2]
+
+
+def test_batchable_sizes_are_the_text_files_on_disk(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "x.pdf").write_bytes(b"%PDF-1.4")
+    todo = [(str(p), p.name) for p in sorted(folder.iterdir())] + [(str(folder / "gone.txt"), "gone.txt")]
+    sizes = corpus_mod._batchable_sizes(todo)
+    assert sizes == {p.name: p.stat().st_size for p in folder.iterdir() if p.suffix in (".txt", ".html")}
+
+
+def _read(folder: Path, tmp_path: Path, name: str) -> corpus_mod.IngestResult:
+    return read_corpus(folder, progress=False, n_jobs=2, cache_dir=tmp_path / name)
+
+
+def _dies_on(name: str, func):
+    def read(path, *args, **kwargs):
+        if Path(path).name == name:
+            os._exit(3)
+        return func(path, *args, **kwargs)
+
+    return read
+
+
+def _many(tmp_path: Path) -> Path:
+    folder = _folder(tmp_path)
+    for i in range(corpus_mod._PARALLEL_MIN_FILES):  # enough files for two workers and several batches
+        (folder / f"more{i:03d}.txt").write_text(DOC.format(co="中国电信", m=i % 9 + 1), encoding="utf-8")
+    return folder
+
+
+def test_a_batch_whose_worker_dies_is_run_again_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _many(tmp_path)
+    expected = _read(folder, tmp_path, "before")
+    (folder / "more031-dies.txt").write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
+    monkeypatch.setattr(corpus_mod, "read_document", _dies_on("more031-dies.txt", corpus_mod.read_document))
+    result = _read(folder, tmp_path, "after")
+    pd.testing.assert_frame_equal(result.corpus, expected.corpus)  # the other files of its batch are all there
+    why = result.report.set_index("path").loc["more031-dies.txt"]
+    assert why["status"] == "skipped" and why["reason"] == "the reader crashed (worker process exited with code 3)"
+
+
+def test_a_batch_over_the_time_limit_is_run_again_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _many(tmp_path)
+    expected = _read(folder, tmp_path, "before")
+    (folder / "more031-slow.txt").write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
+    real = corpus_mod.read_document
+
+    def slow(path, *args, **kwargs):
+        if Path(path).name == "more031-slow.txt":
+            time.sleep(30)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus_mod, "read_document", slow)
+    with limits.applied(limits.Limits(seconds=2)):
+        result = _read(folder, tmp_path, "after")
+    pd.testing.assert_frame_equal(result.corpus, expected.corpus)
+    why = result.report.set_index("path").loc["more031-slow.txt"]
+    assert why["status"] == "skipped" and why["reason"].startswith("time limit: still running after 2 s")
