@@ -173,3 +173,49 @@ def test_a_batch_over_the_time_limit_is_run_again_file_by_file(
     pd.testing.assert_frame_equal(result.corpus, expected.corpus)
     why = result.report.set_index("path").loc["more031-slow.txt"]
     assert why["status"] == "skipped" and why["reason"].startswith("time limit: still running after 2 s")
+
+
+def test_describing_one_field_at_a_time_gives_what_describe_gives(tmp_path: Path) -> None:
+    from analysis.ingest.metadata import describe, describe_each, load_aliases
+
+    records = [r for r in corpus_mod._process_files(_args(_folder(tmp_path), keep_prepared=True)) if r["status"] == "ok"]
+    docs = [
+        {
+            "text": r["prep_text"] or r["text"],
+            "front_matter": {"source": "人民网"} if i == 2 else {},
+            "spaced_text": r["prep_spaced"] or None,
+            "spaced_headings": ["一个标题"] if i == 3 else None,
+            "date_front_matter": {"date": "2021-03-04"} if i == 4 else None,
+        }
+        for i, r in enumerate(records)
+    ]
+    aliases = load_aliases()
+    want = [describe(**doc, aliases=aliases) for doc in docs]
+    assert describe_each(docs, aliases) == want
+    assert want[2].source == "人民网" and str(want[4].date) == "2021-03-04" and want[3].title == "一个标题"
+
+
+def test_a_field_failing_on_one_document_leaves_that_document_undescribed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analysis.ingest.metadata as metadata
+
+    args = _args(_folder(tmp_path))
+    expected = corpus_mod._process_files(args)
+    real = metadata._company_explained
+
+    def failing(title: str, lines, aliases=None):
+        if "中国移动召开党风廉政建设工作会议" in lines.text:
+            raise KeyError("boom")
+        return real(title, lines, aliases)
+
+    monkeypatch.setattr(metadata, "_company_explained", failing)
+    got = corpus_mod._process_files(args)
+    for want, rec in zip(expected, got, strict=True):
+        if rec["path"] != "repeated.txt":
+            assert rec == want
+            continue
+        empty = dict.fromkeys(("title", "date", "company", "source", "date_source", "company_source", "doc_type"), "")
+        assert rec == {**want, **empty, "doc_type_source": "", "warning": (
+            "metadata extraction failed (KeyError: 'boom'); title/date/company/source left empty"
+        )}  # fmt: skip

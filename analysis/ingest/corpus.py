@@ -70,7 +70,7 @@ from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
 from analysis.ingest.docvars import BUILTIN_VARS, PathVars, check_name, infer_type
 from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
-from analysis.ingest.metadata import CompanyAliases, describe, load_aliases
+from analysis.ingest.metadata import CompanyAliases, Metadata, describe_each, load_aliases
 from analysis.ingest.metadata.doctype import extract_doc_type
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_document
 
@@ -282,53 +282,58 @@ def _process_file(
 
 def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """:func:`_process_file` of each file (its arguments as a tuple), in order, one step at a time over
-    all of them: every file is read, prepared and stripped of boilerplate, then every text loses its
-    repeats, then every document is described.
+    all of them: every file is read, then every text prepared, stripped of boilerplate, of repeats, and
+    every document described (one field at a time, :func:`_describe_records`).
 
     The records are the same as file after file. The work is less: each step's code and tables stay in
-    the processor's caches from one document to the next (on the generated corpora, 15-25 % less CPU
-    for batches of 32 files than file after file).
+    the processor's caches from one document to the next (see the README's speed section).
     """
     out: list[dict[str, Any] | None] = [None] * len(files)
+    live: dict[int, dict[str, Any]] = {k: {} for k in range(len(files))}
 
-    def fail(k: int, exc: Exception) -> None:
-        rel = files[k][1]
-        if isinstance(exc, ReadError):
-            out[k] = _skip(rel, exc.reason)
-        else:  # one bad file must never lose the rest of the corpus
-            out[k] = _skip(rel, f"unexpected error: {type(exc).__name__}: {exc}")
+    def step(fn: Any) -> None:
+        for k in list(live):
+            try:
+                fn(files[k], live[k])
+            except Exception as exc:
+                rel = files[k][1]
+                if isinstance(exc, ReadError):
+                    out[k] = _skip(rel, exc.reason)
+                else:  # one bad file must never lose the rest of the corpus
+                    out[k] = _skip(rel, f"unexpected error: {type(exc).__name__}: {exc}")
+                del live[k]
 
-    read: list[tuple[int, Any, Any, str]] = []
-    for k, (root, rel, _, _, _, ocr, data) in enumerate(files):
-        path = paths.on_disk(root, rel)  # rel is the readable form of the name (paths.display)
-        try:
-            raw = read_document(path, ocr=ocr, data=data)
-            prepared = prepare(raw.text, fmt=raw.format)
-            read.append((k, raw, prepared, clean_boilerplate(prepared.text)))
-        except Exception as exc:
-            fail(k, exc)
-    cleaned: list[tuple[int, Any, Any, str, list[Any], dict[str, Any]]] = []
-    for k, raw, prepared, text in read:
-        try:
-            text, removals = (text, []) if files[k][2] else remove_repeats(text)
-            if not text.strip():
-                out[k] = _skip(files[k][1], "no text left after cleaning")
-                continue
-            front_matter = dict(prepared.front_matter)
-            if raw.format == "html":
-                for key in _HTML_DATE_META:
-                    if raw.meta.get(key):
-                        front_matter.setdefault(key, raw.meta[key])
-        except Exception as exc:
-            fail(k, exc)
+    def read(file: tuple[Any, ...], st: dict[str, Any]) -> None:
+        root, rel, _, _, _, ocr, data = file
+        # rel is the readable form of the name (paths.display)
+        st["raw"] = read_document(paths.on_disk(root, rel), ocr=ocr, data=data)
+
+    def prepared(file: tuple[Any, ...], st: dict[str, Any]) -> None:
+        st["prepared"] = prepare(st["raw"].text, fmt=st["raw"].format)
+
+    def boilerplate(file: tuple[Any, ...], st: dict[str, Any]) -> None:
+        st["text"] = clean_boilerplate(st["prepared"].text)
+
+    def repeats(file: tuple[Any, ...], st: dict[str, Any]) -> None:
+        st["text"], st["removals"] = (st["text"], []) if file[2] else remove_repeats(st["text"])
+
+    for fn in (read, prepared, boilerplate, repeats):
+        step(fn)
+    records: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for k, st in live.items():
+        raw, prepared_doc, text, removals = st["raw"], st["prepared"], st["text"], st["removals"]
+        if not text.strip():
+            out[k] = _skip(files[k][1], "no text left after cleaning")
             continue
-        cleaned.append((k, raw, prepared, text, removals, front_matter))
-    read.clear()
-    for k, raw, prepared, text, removals, front_matter in cleaned:
-        record = {
+        front_matter = dict(prepared_doc.front_matter)
+        if raw.format == "html":
+            for key in _HTML_DATE_META:
+                if raw.meta.get(key):
+                    front_matter.setdefault(key, raw.meta[key])
+        out[k] = {
             "status": "ok",
             "path": files[k][1],
-            "script": prepared.script,
+            "script": prepared_doc.script,
             "encoding": raw.encoding,
             "format": raw.format,
             "chars_mapped": count_mapped(raw.text),
@@ -339,58 +344,82 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "content_hash": _content_hash(text),
             # '' when it is the cleaned text (usually: cleaning removed nothing), and the spaced form '' when
             # it is the prepared text (usually: no spacing repair changed it); the cache keeps one copy
-            "prep_text": "" if prepared.text == text else prepared.text,
-            "prep_spaced": "" if prepared.spaced_text == prepared.text else prepared.spaced_text,
-            "prep_front_matter": _dumps(prepared.front_matter),
-            "prep_spaced_headings": _dumps(prepared.spaced_headings),
+            "prep_text": "" if prepared_doc.text == text else prepared_doc.text,
+            "prep_spaced": "" if prepared_doc.spaced_text == prepared_doc.text else prepared_doc.spaced_text,
+            "prep_front_matter": _dumps(prepared_doc.front_matter),
+            "prep_spaced_headings": _dumps(prepared_doc.spaced_headings),
             "prep_date_front_matter": _dumps(front_matter),
             # what the reader had to say (e.g. PDF pages without usable text, ingest/pdf.py)
             "prep_read_warning": str(raw.meta.get("warning", "")),
         }
-        _describe_record(record, files[k][3])
-        if not files[k][4]:
+        records.setdefault(files[k][3], []).append(out[k])  # type: ignore[arg-type]
+    live.clear()
+    for company_files, described in records.items():
+        _describe_records(described, company_files)
+    for k, record in enumerate(out):
+        if record is not None and record["status"] == "ok" and not files[k][4]:
             _drop_prepared(record)
-        out[k] = record
     return out  # type: ignore[return-value]
 
 
 def _describe_record(record: dict[str, Any], company_files: tuple[str, ...]) -> dict[str, Any]:
     """Fill title, date, company, source and warning of a record from its prepared form."""
-    title, date, company, source = "", None, "", ""
-    warning = record.get("prep_read_warning") or ""
-    date_source = company_source = doc_type = doc_type_source = ""
+    return _describe_records([record], company_files)[0]
+
+
+def _describe_records(records: Sequence[dict[str, Any]], company_files: tuple[str, ...]) -> list[dict[str, Any]]:
+    """:func:`_describe_record` of each record, one field at a time over all of them
+    (:func:`analysis.ingest.metadata.describe_each`)."""
+    found: list[Any] = [None] * len(records)
+    docs: list[dict[str, Any]] = []
+    at: list[int] = []
     try:
-        front_matter = json.loads(record["prep_front_matter"] or "{}")  # read-only below: shared
-        prepared = record["prep_text"] or record["text"]  # '' is never the prepared form of a text
-        meta = describe(
-            prepared,
-            front_matter=front_matter,
-            spaced_text=record["prep_spaced"] or prepared,
-            spaced_headings=json.loads(record["prep_spaced_headings"] or "[]"),
-            date_front_matter=json.loads(record["prep_date_front_matter"] or "{}"),
-            aliases=_aliases(company_files),
+        aliases = _aliases(company_files)
+    except Exception as exc:
+        found = [exc] * len(records)
+    else:
+        for k, record in enumerate(records):
+            try:
+                prepared = record["prep_text"] or record["text"]  # '' is never the prepared form of a text
+                docs.append({
+                    "text": prepared,
+                    "front_matter": json.loads(record["prep_front_matter"] or "{}"),  # read-only below: shared
+                    "spaced_text": record["prep_spaced"] or prepared,
+                    "spaced_headings": json.loads(record["prep_spaced_headings"] or "[]"),
+                    "date_front_matter": json.loads(record["prep_date_front_matter"] or "{}"),
+                })  # fmt: skip
+                at.append(k)
+            except Exception as exc:
+                found[k] = exc
+        for k, doc, meta in zip(at, docs, describe_each(docs, aliases), strict=True):
+            if isinstance(meta, Exception):
+                found[k] = meta
+                continue
+            try:
+                found[k] = (meta, extract_doc_type(meta.title, records[k].get("text") or "", doc["front_matter"]))
+            except Exception as exc:
+                found[k] = exc
+    for record, answer in zip(records, found, strict=True):
+        warning = record.get("prep_read_warning") or ""
+        meta, doc_type, doc_type_source = Metadata("", None, "", ""), "", ""
+        if isinstance(answer, Exception):  # the text is good: keep the document, undescribed, and say so
+            warning = "; ".join(filter(None, [warning, (
+                f"metadata extraction failed ({type(answer).__name__}: {answer}); title/date/company/source left empty"
+            )]))  # fmt: skip
+        else:
+            meta, (doc_type, doc_type_source) = answer
+        record.update(
+            title=meta.title,
+            date=meta.date.isoformat() if meta.date else "",
+            company=meta.company,
+            source=meta.source,
+            warning=warning,
+            date_source=meta.date_source,
+            company_source=meta.company_source,
+            doc_type=doc_type,
+            doc_type_source=doc_type_source,
         )
-        title, date, company, source = meta.title, meta.date, meta.company, meta.source
-        date_source, company_source = meta.date_source, meta.company_source
-        doc_type, doc_type_source = extract_doc_type(title, record.get("text") or "", front_matter)
-    except Exception as exc:  # the text is good: keep the document, undescribed, and say so
-        warning = "; ".join(filter(None, [warning, (
-            f"metadata extraction failed ({type(exc).__name__}: {exc}); title/date/company/source left empty"
-        )]))
-        title, date, company, source, doc_type, doc_type_source = "", None, "", "", "", ""
-        date_source = company_source = ""
-    record.update(
-        title=title,
-        date=date.isoformat() if date else "",
-        company=company,
-        source=source,
-        warning=warning,
-        date_source=date_source,
-        company_source=company_source,
-        doc_type=doc_type,
-        doc_type_source=doc_type_source,
-    )
-    return record
+    return list(records)
 
 
 def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ __all__ = [
     "Mention",
     "Metadata",
     "describe",
+    "describe_each",
     "explain_company",
     "explain_date",
     "extract_company",
@@ -88,21 +89,72 @@ def describe(
     publication-date ``<meta>`` tags), default ``front_matter``. The result equals calling
     ``extract_title``, ``extract_date``, ``extract_company`` and ``extract_source`` one after the other.
     """
+    doc = {
+        "text": text,
+        "front_matter": front_matter,
+        "headings": headings,
+        "spaced_text": spaced_text,
+        "spaced_headings": spaced_headings,
+        "date_front_matter": date_front_matter,
+    }
+    (meta,) = describe_each([doc], aliases)
+    if isinstance(meta, Exception):
+        raise meta
+    return meta
+
+
+def describe_each(
+    docs: Sequence[Mapping[str, Any]], aliases: CompanyAliases | None = None
+) -> list[Metadata | Exception]:
+    """:func:`describe` of each document (``docs``: its keyword arguments, ``text`` included), in order,
+    one field at a time over all of them: the lines of every document, then every title, every date,
+    every company, every source. The answers are those of :func:`describe`, with less work on many
+    documents (each rule's code and tables stay in the processor's caches). A document whose
+    description raises gets the exception in its place; the others are described."""
     aliases = aliases if aliases is not None else load_aliases()
-    front_matter = front_matter or {}
-    lines = _lines(text or "")
-    title_lines = (
-        lines if spaced_text is None or spaced_text == text else _lines(spaced_text, nfkc=lines.memo.get("nfkc"))
-    )
-    title = _title(
-        front_matter, list(spaced_headings if spaced_headings is not None else headings), title_lines, aliases
-    )
-    date, date_source = _date_explained(
-        date_front_matter if date_front_matter is not None else front_matter,
-        lines,
-        title=title,
-        aliases=aliases,
-    )
-    company, company_source = _company_explained(title, lines, aliases)
-    source = _source(front_matter, lines)
-    return Metadata(title, date, company, source, date_source, company_source)
+    out: list[Any] = [None] * len(docs)
+    state: dict[int, dict[str, Any]] = {k: {} for k in range(len(docs))}
+
+    def step(fn: Any) -> None:
+        for k in list(state):
+            try:
+                fn(docs[k], state[k])
+            except Exception as exc:
+                out[k] = exc
+                del state[k]
+
+    def lines(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
+        text, spaced_text = doc.get("text") or "", doc.get("spaced_text")
+        st["lines"] = _lines(text)
+        st["title_lines"] = (
+            st["lines"]
+            if spaced_text is None or spaced_text == text
+            else _lines(spaced_text, nfkc=st["lines"].memo.get("nfkc"))
+        )
+
+    def title(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
+        headings = doc.get("spaced_headings")
+        headings = headings if headings is not None else doc.get("headings", ())
+        st["title"] = _title(doc.get("front_matter") or {}, list(headings), st["title_lines"], aliases)
+
+    def date(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
+        date_fm = doc.get("date_front_matter")
+        st["date"] = _date_explained(
+            date_fm if date_fm is not None else doc.get("front_matter") or {},
+            st["lines"],
+            title=st["title"],
+            aliases=aliases,
+        )
+
+    def company(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
+        st["company"] = _company_explained(st["title"], st["lines"], aliases)
+
+    def source(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
+        st["source"] = _source(doc.get("front_matter") or {}, st["lines"])
+
+    for fn in (lines, title, date, company, source):
+        step(fn)
+    for k, st in state.items():
+        (date_value, date_source), (company_name, company_source) = st["date"], st["company"]
+        out[k] = Metadata(st["title"], date_value, company_name, st["source"], date_source, company_source)
+    return out
