@@ -384,7 +384,7 @@ def test_metadata_failure_keeps_the_document(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(corpus_mod, "describe", broken)
+    monkeypatch.setattr(corpus_mod, "describe_each", broken)
     res = read_corpus(raw_dir, progress=False, n_jobs=1, cache=False)
     assert len(res.corpus) == 5 and res.corpus["date"].isna().all()
     warnings = res.report[res.report["status"] == "warning"]

@@ -20,7 +20,7 @@ from analysis import config
 from analysis.ingest import limits
 from analysis.ingest.corpus import read_corpus
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = config.RAW_DIR  # the sample corpus: the seeds, bundled
 ALIASES = (str(config.COMPANIES_FILE),)
 DOC = "{co}召开党建工作会议\n\n发布时间：2022-0{m}-10\n\n{co}党委坚持全面从严治党，推动高质量发展，取得新成效。\n"
 REPEATED = (
@@ -42,7 +42,9 @@ def _folder(tmp_path: Path) -> Path:
     of navigation only (nothing left after cleaning)."""
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for seed in sorted(SEEDS.glob("*.txt")):
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert len(seeds) == 5
+    for seed in seeds:
         shutil.copy(seed, folder / seed.name)
     for i, co in enumerate(["中国卫通", "中国联通", "中国移动"]):
         (folder / f"doc{i}.txt").write_text(DOC.format(co=co, m=i + 1), encoding="utf-8")

@@ -391,7 +391,11 @@ def _describe_records(records: Sequence[dict[str, Any]], company_files: tuple[st
                 at.append(k)
             except Exception as exc:
                 found[k] = exc
-        for k, doc, meta in zip(at, docs, describe_each(docs, aliases), strict=True):
+        try:
+            metas: list[Any] = describe_each(docs, aliases)
+        except Exception as exc:  # (it answers each document's failure in its place: this is its own)
+            metas = [exc] * len(docs)
+        for k, doc, meta in zip(at, docs, metas, strict=True):
             if isinstance(meta, Exception):
                 found[k] = meta
                 continue
