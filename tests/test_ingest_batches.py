@@ -221,3 +221,28 @@ def test_a_field_failing_on_one_document_leaves_that_document_undescribed(
         assert rec == {**want, **empty, "doc_type_source": "", "warning": (
             "metadata extraction failed (KeyError: 'boom'); title/date/company/source left empty"
         )}  # fmt: skip
+
+
+def test_records_described_again_in_batches_are_those_of_a_fresh_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a new alias file: every cached record is described again (not read), 32 to a job, on two workers
+    folder = _many(tmp_path)
+    extra = tmp_path / "aliases.csv"
+    extra.write_text("company,alias\n中国卫通,中国卫通\n", encoding="utf-8")
+    _read(folder, tmp_path, "cache")
+    fresh = read_corpus(folder, progress=False, n_jobs=2, cache_dir=tmp_path / "fresh", companies=[extra])
+    log, real = tmp_path / "reads.log", corpus_mod.read_document
+
+    def counted(path, *args, **kwargs):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{Path(path).name}\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus_mod, "read_document", counted)
+    again = read_corpus(folder, progress=False, n_jobs=2, cache_dir=tmp_path / "cache", companies=[extra])
+    assert not log.exists()  # (bad.txt and nav.txt are skips the cache keeps)
+    pd.testing.assert_frame_equal(again.corpus, fresh.corpus)
+    pd.testing.assert_frame_equal(again.report, fresh.report)
+    assert again.corpus.set_index("path").loc["doc0.txt", "company"] == "中国卫通"
+    assert len(again.corpus) > 2 * corpus_mod._BATCH_FILES

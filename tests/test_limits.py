@@ -66,3 +66,27 @@ def test_each_worker_writes_what_it_kept_before_it_ends(tmp_path: Path) -> None:
     jobs = [f"j{i}" for i in range(300)]
     assert run_budgeted(_remember, jobs, failed=lambda job, reason: reason, n_jobs=2, at_exit=_write_kept) == jobs
     assert sorted(_LOG[0].read_text(encoding="utf-8").split()) == sorted(jobs)
+
+
+_ECHO = """
+import sys
+from analysis.ingest.limits import iter_budgeted
+
+def echo(job):
+    return job
+
+jobs = [str(i) * 1_000_000 for i in range(10)] * 4
+out = list(iter_budgeted(echo, jobs, failed=lambda job, reason: reason, n_jobs=2, per_message=1))
+print(out == jobs)
+"""
+
+
+def test_jobs_and_answers_larger_than_the_pipe_go_one_at_a_time_without_a_deadlock() -> None:
+    # (with several such jobs to a message, the parent writing the next one while the worker writes
+    # its answers leaves both waiting: this very script hangs with per_message=32)
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ECHO], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -426,28 +426,15 @@ def _describe_records(records: Sequence[dict[str, Any]], company_files: tuple[st
     return list(records)
 
 
-def _redescribe_star(args: tuple[dict[str, Any], tuple[str, ...]]) -> dict[str, Any]:
-    return _describe_record(*args)
+def _redescribe_batch(jobs: Sequence[tuple[dict[str, Any], tuple[str, ...]]]) -> list[dict[str, Any]]:
+    """Cached records described again in a worker (``(record, company files)`` each, the same files)."""
+    return _describe_records([record for record, _ in jobs], jobs[0][1]) if jobs else []
 
 
 _ROW_FIELDS = (
     "path", "title", "date", "company", "source", "script", "encoding", "format", "text",
     "removed_chars", "removed_text", "date_source", "company_source", "chars_mapped", "doc_type", "doc_type_source",
 )  # fmt: skip
-
-
-def _records(func: Any, jobs: list[Any], n_jobs: int, bar: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """``func`` over ``jobs``, in order, each job in a worker process under the per-file budget of
-    :mod:`analysis.ingest.limits` (a job over budget becomes a skip record naming the limit)."""
-    with tqdm(**bar) as pbar:
-        yield from iter_budgeted(
-            func,
-            jobs,
-            failed=_over_budget,
-            n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
-            progress=pbar.update,
-            at_exit=_flush_writers,
-        )
 
 
 def _over_budget(job: tuple[Any, ...], reason: str) -> dict[str, Any]:
@@ -549,11 +536,6 @@ _HASH_HERE = "?"
 _KNOWN_KEYS: set[str] = set()
 
 
-def _ingest_star(args: tuple[Any, ...]) -> dict[str, Any]:
-    """One file in a worker: :func:`_ingest_batch` of that file alone."""
-    return _ingest_batch([args])[0]
-
-
 def _ingest_batch(jobs: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Files in a worker, one answer each, in order; the files are read, cleaned and described one step
     at a time over all of them (:func:`_process_files`). With a cache (``base``), a record worth keeping
@@ -652,23 +634,24 @@ def _batchable_sizes(todo: Iterable[tuple[str | Path, str]]) -> dict[str, int]:
 def _batch_failed(batch: list[tuple[Any, ...]], reason: str) -> list[dict[str, Any]]:
     if len(batch) == 1:
         return [_over_budget(batch[0], reason)]
-    return [{"status": "retry", "path": job[1], "job": job} for job in batch]
+    return [{"status": "retry", "job": job} for job in batch]
 
 
-def _ingested(
-    jobs: list[tuple[Any, ...]], sizes: Mapping[str, int], n_jobs: int, bar: dict[str, Any]
-) -> Iterator[dict[str, Any]]:
-    """:func:`_ingest_star` of every job, in order, small text files in batches (:func:`_batches`); the
-    files of a batch that failed as a whole come last, each run again alone under its own budget."""
-    again: list[tuple[Any, ...]] = []
-    batches = _batches(jobs, sizes)
+def _batched(func: Any, batches: list[list[Any]], n_jobs: int, bar: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """``func`` over ``batches`` of jobs in worker processes, each batch one job under the per-file budget
+    of :mod:`analysis.ingest.limits` (``func(batch)``: one answer per job of the batch); the answers in
+    order, except that the jobs of a batch that failed as a whole come last, each run again alone under
+    its own budget (a job alone over its budget becomes a skip record naming the limit)."""
+    again: list[Any] = []
+    jobs = sum(len(batch) for batch in batches)
     with tqdm(**bar) as pbar:
         for answers in iter_budgeted(
-            _ingest_batch,
+            func,
             batches,
             failed=_batch_failed,
-            n_jobs=n_jobs if len(jobs) >= _PARALLEL_MIN_FILES else 1,
+            n_jobs=n_jobs if jobs >= _PARALLEL_MIN_FILES else 1,
             at_exit=_flush_writers,
+            per_message=1,  # a batch's answers can be large: a worker gets its next job when it is idle
         ):
             for answer in answers:
                 if answer["status"] == "retry":
@@ -677,11 +660,12 @@ def _ingested(
                     pbar.update(1)
                     yield answer
         for answers in iter_budgeted(
-            _ingest_batch,
+            func,
             [[job] for job in again],
             failed=_batch_failed,
             n_jobs=n_jobs if len(again) >= _PARALLEL_MIN_FILES else 1,
             at_exit=_flush_writers,
+            per_message=1,
         ):
             pbar.update(len(answers))
             yield from answers
@@ -762,10 +746,12 @@ def _run_table(
         file=sys.stderr,
     )  # fmt: skip
     known_later: list[str] = []  # files a worker hashed and found in the cache
+    to_ingest = {job[1] for job in ingest_jobs}
+    sizes = _batchable_sizes((f, rel) for f, rel in todo if rel in to_ingest)
     if unhashed:
         _KNOWN_KEYS.update(store.known_keys())  # type: ignore[union-attr]
     try:
-        for rec in _ingested(ingest_jobs, _batchable_sizes(todo), n_jobs, bar):
+        for rec in _batched(_ingest_batch, _batches(ingest_jobs, sizes), n_jobs, bar):
             made = rec.pop("hashed", None)
             if made is not None:
                 stat, digest, keys[rec["path"]] = made
@@ -787,7 +773,8 @@ def _run_table(
         other.clear()
     bar = dict(bar, total=len(redo_jobs), desc="describe", disable=not progress or len(redo_jobs) < 50)
     redone: dict[str, dict[str, Any]] = {}
-    for rec in _records(_redescribe_star, redo_jobs, n_jobs, bar):
+    redo_batches = [redo_jobs[i : i + _BATCH_FILES] for i in range(0, len(redo_jobs), _BATCH_FILES)]
+    for rec in _batched(_redescribe_batch, redo_batches, n_jobs, bar):
         keep(rec, rec["key"])
         redone[rec["key"]] = rec
     if writer is not None:
@@ -800,7 +787,7 @@ def _run_table(
         found = set(cached.column("key").to_pylist()) if cached is not None else set()
         lost = [rel for rel in in_cache if keys[rel] not in found]  # a worker killed before writing them
         if lost:
-            for rec in _records(_ingest_star, jobs(lost, False), n_jobs, dict(bar, disable=True)):
+            for rec in _batched(_ingest_batch, [[job] for job in jobs(lost, False)], n_jobs, dict(bar, disable=True)):
                 rec.pop("cached", None)
                 done[rec["path"]] = rec  # (not cached: ingested again next time)
     # assembly: cached records column by column, the others from dicts; then every row in todo order

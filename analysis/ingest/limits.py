@@ -362,11 +362,15 @@ def iter_budgeted(
     limits: Limits | None = None,
     progress: Callable[[int], Any] | None = None,
     at_exit: Callable[[], Any] | None = None,
+    per_message: int = _MAX_BATCH,
 ) -> Iterator[R]:
     """Like :func:`run_budgeted`, but yields the results in job order as soon as they are ready.
 
-    Jobs go to the workers in small batches (one message each), so a worker never waits for the
-    parent between two jobs; each job still has its own time and memory budget.
+    Jobs go to the workers in small batches (one message each, at most ``per_message`` jobs), so a
+    worker never waits for the parent between two jobs; each job still has its own time and memory
+    budget. With ``per_message=1`` a worker gets its next job only once it is idle: for jobs or answers
+    larger than the pipe's buffer (a batch of documents), where the parent sending more while the
+    worker sends its answers would leave both waiting for the other to read.
     """
     limits = limits or active()
     results: dict[int, Any] = {}
@@ -407,7 +411,7 @@ def iter_budgeted(
                 workers.append(_Worker(ctx, fn, limits, at_exit))
             for w in workers:
                 if len(w.queue) <= 1 and todo and not w.retiring:
-                    size = max(1, min(_MAX_BATCH, len(todo) // (4 * max(1, n_jobs))))
+                    size = max(1, min(per_message, len(todo) // (4 * max(1, n_jobs))))
                     if w.queue and size == 1:
                         continue  # near the end: one job at a time, to whichever worker is free
                     batch = [todo.pop() for _ in range(min(size, len(todo)))]
