@@ -72,14 +72,20 @@ def test_a_batch_gives_the_records_of_one_file_at_a_time(
     by_path = {r["path"]: r for r in one_by_one}
     # every outcome is in the batch, each at its own file
     assert by_path["bad.txt"]["status"] == "skipped"
-    assert by_path["nav.txt"] == {"status": "skipped", "path": "nav.txt", "reason": "no text left after cleaning"}
+    assert by_path["nav.txt"] == {
+        "status": "skipped",
+        "path": "nav.txt",
+        "reason": "no text left after cleaning",
+    }
     assert by_path["page.html"]["date"] == "2023-05-06"
     assert (by_path["repeated.txt"]["removed_chars"] > 0) is not keep_repeated
     assert by_path["doc1.txt"]["company"] == "中国联通"
     assert all(("prep_text" in r) is keep_prepared for r in one_by_one if r["status"] == "ok")
 
 
-def test_a_step_failing_on_one_file_skips_that_file_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_step_failing_on_one_file_skips_that_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     args = _args(_folder(tmp_path))
     expected = [corpus_mod._process_file(*a) for a in args]
     real = corpus_mod.remove_repeats
@@ -93,7 +99,11 @@ def test_a_step_failing_on_one_file_skips_that_file_alone(tmp_path: Path, monkey
     got = corpus_mod._process_files(args)
     for want, rec in zip(expected, got, strict=True):
         if rec["path"] == "repeated.txt":
-            assert rec == {"status": "skipped", "path": "repeated.txt", "reason": "unexpected error: ValueError: boom"}
+            assert rec == {
+                "status": "skipped",
+                "path": "repeated.txt",
+                "reason": "unexpected error: ValueError: boom",
+            }
         else:
             assert rec == want
 
@@ -145,15 +155,21 @@ def _many(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_batch_whose_worker_dies_is_run_again_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_whose_worker_dies_is_run_again_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = _many(tmp_path)
     expected = _read(folder, tmp_path, "before")
     (folder / "more031-dies.txt").write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
     monkeypatch.setattr(corpus_mod, "read_document", _dies_on("more031-dies.txt", corpus_mod.read_document))
     result = _read(folder, tmp_path, "after")
-    pd.testing.assert_frame_equal(result.corpus, expected.corpus)  # the other files of its batch are all there
+    # the other files of its batch are all there
+    pd.testing.assert_frame_equal(result.corpus, expected.corpus)
     why = result.report.set_index("path").loc["more031-dies.txt"]
-    assert why["status"] == "skipped" and why["reason"] == "the reader crashed (worker process exited with code 3)"
+    assert (
+        why["status"] == "skipped"
+        and why["reason"] == "the reader crashed (worker process exited with code 3)"
+    )
 
 
 def test_a_batch_over_the_time_limit_is_run_again_file_by_file(
@@ -180,7 +196,11 @@ def test_a_batch_over_the_time_limit_is_run_again_file_by_file(
 def test_describing_one_field_at_a_time_gives_what_describe_gives(tmp_path: Path) -> None:
     from analysis.ingest.metadata import describe, describe_each, load_aliases
 
-    records = [r for r in corpus_mod._process_files(_args(_folder(tmp_path), keep_prepared=True)) if r["status"] == "ok"]
+    records = [
+        r
+        for r in corpus_mod._process_files(_args(_folder(tmp_path), keep_prepared=True))
+        if r["status"] == "ok"
+    ]
     docs = [
         {
             "text": r["prep_text"] or r["text"],
@@ -217,7 +237,9 @@ def test_a_field_failing_on_one_document_leaves_that_document_undescribed(
         if rec["path"] != "repeated.txt":
             assert rec == want
             continue
-        empty = dict.fromkeys(("title", "date", "company", "source", "date_source", "company_source", "doc_type"), "")
+        empty = dict.fromkeys(
+            ("title", "date", "company", "source", "date_source", "company_source", "doc_type"), ""
+        )
         assert rec == {**want, **empty, "doc_type_source": "", "warning": (
             "metadata extraction failed (KeyError: 'boom'); title/date/company/source left empty"
         )}  # fmt: skip
@@ -246,3 +268,34 @@ def test_records_described_again_in_batches_are_those_of_a_fresh_run(
     pd.testing.assert_frame_equal(again.report, fresh.report)
     assert again.corpus.set_index("path").loc["doc0.txt", "company"] == "中国卫通"
     assert len(again.corpus) > 2 * corpus_mod._BATCH_FILES
+
+
+def test_stepwise_runs_each_step_over_every_item_before_the_next() -> None:
+    from analysis.ingest.stepwise import stepwise
+
+    calls: list[tuple[str, int]] = []
+
+    def first(item: int, state: dict) -> None:
+        calls.append(("first", item))
+        if item == 1:
+            raise ValueError("one")
+        state["x"] = item * 10
+
+    def second(item: int, state: dict) -> None:
+        calls.append(("second", item))
+        if item == 2:
+            raise KeyError("two")
+        state["y"] = state["x"] + 1
+
+    live, failed = stepwise([0, 1, 2, 3], (first, second))
+    assert calls == [
+        ("first", 0),
+        ("first", 1),
+        ("first", 2),
+        ("first", 3),
+        ("second", 0),
+        ("second", 2),
+        ("second", 3),
+    ]
+    assert live == {0: {"x": 0, "y": 1}, 3: {"x": 30, "y": 31}}
+    assert {k: type(e) for k, e in failed.items()} == {1: ValueError, 2: KeyError}

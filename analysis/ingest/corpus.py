@@ -73,6 +73,7 @@ from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
 from analysis.ingest.metadata import CompanyAliases, Metadata, describe_each, load_aliases
 from analysis.ingest.metadata.doctype import extract_doc_type
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_document
+from analysis.ingest.stepwise import stepwise
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
 CORPUS_COLUMNS = [
@@ -289,19 +290,6 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     the processor's caches from one document to the next (see the README's speed section).
     """
     out: list[dict[str, Any] | None] = [None] * len(files)
-    live: dict[int, dict[str, Any]] = {k: {} for k in range(len(files))}
-
-    def step(fn: Any) -> None:
-        for k in list(live):
-            try:
-                fn(files[k], live[k])
-            except Exception as exc:
-                rel = files[k][1]
-                if isinstance(exc, ReadError):
-                    out[k] = _skip(rel, exc.reason)
-                else:  # one bad file must never lose the rest of the corpus
-                    out[k] = _skip(rel, f"unexpected error: {type(exc).__name__}: {exc}")
-                del live[k]
 
     def read(file: tuple[Any, ...], st: dict[str, Any]) -> None:
         root, rel, _, _, _, ocr, data = file
@@ -317,8 +305,13 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     def repeats(file: tuple[Any, ...], st: dict[str, Any]) -> None:
         st["text"], st["removals"] = (st["text"], []) if file[2] else remove_repeats(st["text"])
 
-    for fn in (read, prepared, boilerplate, repeats):
-        step(fn)
+    live, failed = stepwise(files, (read, prepared, boilerplate, repeats))
+    for k, exc in failed.items():
+        rel = files[k][1]
+        if isinstance(exc, ReadError):
+            out[k] = _skip(rel, exc.reason)
+        else:  # one bad file must never lose the rest of the corpus
+            out[k] = _skip(rel, f"unexpected error: {type(exc).__name__}: {exc}")
     records: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for k, st in live.items():
         raw, prepared_doc, text, removals = st["raw"], st["prepared"], st["text"], st["removals"]

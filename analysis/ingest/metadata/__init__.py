@@ -39,6 +39,7 @@ from analysis.ingest.metadata.dates import _date_explained, explain_date, extrac
 from analysis.ingest.metadata.lines import _lines
 from analysis.ingest.metadata.sources import _source, extract_source
 from analysis.ingest.metadata.titles import _title, extract_title
+from analysis.ingest.stepwise import stepwise
 
 __all__ = [
     "AliasEntry",
@@ -112,16 +113,6 @@ def describe_each(
     documents (each rule's code and tables stay in the processor's caches). A document whose
     description raises gets the exception in its place; the others are described."""
     aliases = aliases if aliases is not None else load_aliases()
-    out: list[Any] = [None] * len(docs)
-    state: dict[int, dict[str, Any]] = {k: {} for k in range(len(docs))}
-
-    def step(fn: Any) -> None:
-        for k in list(state):
-            try:
-                fn(docs[k], state[k])
-            except Exception as exc:
-                out[k] = exc
-                del state[k]
 
     def lines(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
         text, spaced_text = doc.get("text") or "", doc.get("spaced_text")
@@ -152,8 +143,8 @@ def describe_each(
     def source(doc: Mapping[str, Any], st: dict[str, Any]) -> None:
         st["source"] = _source(doc.get("front_matter") or {}, st["lines"])
 
-    for fn in (lines, title, date, company, source):
-        step(fn)
+    state, failed = stepwise(docs, (lines, title, date, company, source))
+    out: list[Any] = [failed.get(k) for k in range(len(docs))]
     for k, st in state.items():
         (date_value, date_source), (company_name, company_source) = st["date"], st["company"]
         out[k] = Metadata(st["title"], date_value, company_name, st["source"], date_source, company_source)
