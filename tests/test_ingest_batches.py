@@ -139,15 +139,6 @@ def _read(folder: Path, tmp_path: Path, name: str) -> corpus_mod.IngestResult:
     return read_corpus(folder, progress=False, n_jobs=2, cache_dir=tmp_path / name)
 
 
-def _dies_on(name: str, func):
-    def read(path, *args, **kwargs):
-        if Path(path).name == name:
-            os._exit(3)
-        return func(path, *args, **kwargs)
-
-    return read
-
-
 def _many(tmp_path: Path) -> Path:
     folder = _folder(tmp_path)
     for i in range(corpus_mod._PARALLEL_MIN_FILES):  # enough files for two workers and several batches
@@ -155,42 +146,36 @@ def _many(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_batch_whose_worker_dies_is_run_again_file_by_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("fault", "seconds", "reason"),
+    [
+        ("dies", 120, "the reader crashed (worker process exited with code 3)"),
+        ("hangs", 2, "time limit: still running after 2 s"),
+    ],
+)
+def test_a_batch_that_fails_as_a_whole_is_run_again_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, seconds: int, reason: str
 ) -> None:
     folder = _many(tmp_path)
     expected = _read(folder, tmp_path, "before")
-    (folder / "more031-dies.txt").write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
-    monkeypatch.setattr(corpus_mod, "read_document", _dies_on("more031-dies.txt", corpus_mod.read_document))
-    result = _read(folder, tmp_path, "after")
-    # the other files of its batch are all there
-    pd.testing.assert_frame_equal(result.corpus, expected.corpus)
-    why = result.report.set_index("path").loc["more031-dies.txt"]
-    assert (
-        why["status"] == "skipped"
-        and why["reason"] == "the reader crashed (worker process exited with code 3)"
-    )
-
-
-def test_a_batch_over_the_time_limit_is_run_again_file_by_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _many(tmp_path)
-    expected = _read(folder, tmp_path, "before")
-    (folder / "more031-slow.txt").write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
+    bad = f"more031-{fault}.txt"  # in the middle of a batch
+    (folder / bad).write_text(DOC.format(co="中国移动", m=5), encoding="utf-8")
     real = corpus_mod.read_document
 
-    def slow(path, *args, **kwargs):
-        if Path(path).name == "more031-slow.txt":
+    def faulty(path, *args, **kwargs):
+        if Path(path).name == bad:
+            if fault == "dies":
+                os._exit(3)
             time.sleep(30)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(corpus_mod, "read_document", slow)
-    with limits.applied(limits.Limits(seconds=2)):
+    monkeypatch.setattr(corpus_mod, "read_document", faulty)
+    with limits.applied(limits.Limits(seconds=seconds)):
         result = _read(folder, tmp_path, "after")
+    # the other files of its batch are all there
     pd.testing.assert_frame_equal(result.corpus, expected.corpus)
-    why = result.report.set_index("path").loc["more031-slow.txt"]
-    assert why["status"] == "skipped" and why["reason"].startswith("time limit: still running after 2 s")
+    why = result.report.set_index("path").loc[bad]
+    assert why["status"] == "skipped" and why["reason"].startswith(reason)
 
 
 def test_describing_one_field_at_a_time_gives_what_describe_gives(tmp_path: Path) -> None:
