@@ -617,10 +617,12 @@ def _batches(jobs: Sequence[tuple[Any, ...]], sizes: Mapping[str, int]) -> list[
 def _batchable_sizes(todo: Iterable[tuple[str | Path, str]]) -> dict[str, int]:
     """Size in bytes of each text file of ``todo`` (by relative path) that :func:`_batches` may batch."""
     sizes: dict[str, int] = {}
-    for f, rel in todo:
+    for f, rel in todo:  # (every new file, before the workers start: no context manager per file)
         if _suffix(rel.rpartition("/")[2]).lower() in _BATCHED_SUFFIXES:
-            with contextlib.suppress(OSError):
+            try:
                 sizes[rel] = os.stat(f).st_size
+            except OSError:
+                continue
     return sizes
 
 
@@ -635,31 +637,27 @@ def _batched(func: Any, batches: list[list[Any]], n_jobs: int, bar: dict[str, An
     of :mod:`analysis.ingest.limits` (``func(batch)``: one answer per job of the batch); the answers in
     order, except that the jobs of a batch that failed as a whole come last, each run again alone under
     its own budget (a job alone over its budget becomes a skip record naming the limit)."""
-    again: list[Any] = []
-    jobs = sum(len(batch) for batch in batches)
-    with tqdm(**bar) as pbar:
-        for answers in iter_budgeted(
+
+    def run(part: list[list[Any]]) -> Iterator[list[dict[str, Any]]]:
+        return iter_budgeted(
             func,
-            batches,
+            part,
             failed=_batch_failed,
-            n_jobs=n_jobs if jobs >= _PARALLEL_MIN_FILES else 1,
+            n_jobs=n_jobs if sum(map(len, part)) >= _PARALLEL_MIN_FILES else 1,
             at_exit=_flush_writers,
             per_message=1,  # a batch's answers can be large: a worker gets its next job when it is idle
-        ):
+        )
+
+    again: list[Any] = []
+    with tqdm(**bar) as pbar:
+        for answers in run(batches):
             for answer in answers:
                 if answer["status"] == "retry":
                     again.append(answer["job"])
                 else:
                     pbar.update(1)
                     yield answer
-        for answers in iter_budgeted(
-            func,
-            [[job] for job in again],
-            failed=_batch_failed,
-            n_jobs=n_jobs if len(again) >= _PARALLEL_MIN_FILES else 1,
-            at_exit=_flush_writers,
-            per_message=1,
-        ):
+        for answers in run([[job] for job in again]):  # a job alone is never retried: it has its answer
             pbar.update(len(answers))
             yield from answers
 
