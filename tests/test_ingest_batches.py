@@ -18,6 +18,7 @@ import pytest
 import analysis.ingest.corpus as corpus_mod
 from analysis import config
 from analysis.ingest import limits
+from analysis.ingest.clean import repeats
 from analysis.ingest.corpus import read_corpus
 
 SEEDS = config.RAW_DIR  # the sample corpus: the seeds, bundled
@@ -88,14 +89,14 @@ def test_a_step_failing_on_one_file_skips_that_file_alone(
 ) -> None:
     args = _args(_folder(tmp_path))
     expected = [corpus_mod._process_file(*a) for a in args]
-    real = corpus_mod.remove_repeats
+    real = repeats._wrapped  # (repeat removal's first step, over the whole batch)
 
-    def failing(text: str, **kw: object) -> object:
+    def failing(text: str, lines: list[tuple[int, int]]) -> list[bool]:
         if "中国移动召开党风廉政建设工作会议" in text:
             raise ValueError("boom")
-        return real(text, **kw)
+        return real(text, lines)
 
-    monkeypatch.setattr(corpus_mod, "remove_repeats", failing)
+    monkeypatch.setattr(repeats, "_wrapped", failing)
     got = corpus_mod._process_files(args)
     for want, rec in zip(expected, got, strict=True):
         if rec["path"] == "repeated.txt":

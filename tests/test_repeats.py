@@ -341,3 +341,121 @@ def test_sentence_ends_found_in_one_pass_equal_those_found_line_by_line(text: st
     lines = repeats._line_spans(text)
     wrapped = repeats._wrapped(text, lines)
     assert repeats._sentences(text, lines, wrapped) == _sentences_line_by_line(text, lines, wrapped)
+
+
+# --- Many documents at once (remove_repeats_each, _Bigrams.each, _span_keys_each) -----------------
+
+
+# a run of two restated sentences, removed (as in test_a_run_of_restated_sentences_is_removed_and_recorded)
+SEED_LIKE_REPEAT = (
+    "警示教育会在研讨班期间以现场加视频方式召开。集团公司党组成员和各省级分公司主要负责人在现场参加会议。\n"
+    "警示教育会在研讨班期间通过现场加视频的方式召开。集团公司党组成员以及各省级分公司的主要负责人都在现场参加了会议。"
+    "会议还观看了警示教育片。"
+)
+
+
+def _sample_texts() -> list[str]:
+    """The sample corpus's texts as cleaning hands them to repeat removal."""
+    texts = []
+    for path in sorted(RAW.glob("*")):
+        prepared = prepare(path.read_text(encoding="utf-8"), fmt="markdown" if path.suffix == ".md" else "text")
+        texts.append(clean_body_recorded(prepared.text, keep_repeated=True)[0])
+    assert len(texts) == 5
+    return texts
+
+
+def _bigram_arrays(b: repeats._Bigrams) -> tuple[int, list[int], list[int], list[bool], list[int]]:
+    return b.n, b.code.tolist(), b.seg.tolist(), b.first_of_code.tolist(), b.size.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_KEYS, min_size=1, max_size=6))
+def test_bigrams_of_many_documents_equal_each_document_alone(documents: list[list[str | None]]) -> None:
+    distinct = [list(repeats._distinct(keys)) for keys in documents]
+    distinct = [d for d in distinct if d]
+    if not distinct:
+        return
+    joint = repeats._Bigrams.each(distinct)
+    for view, keys in zip(joint, distinct, strict=True):
+        alone = repeats._Bigrams(keys)
+        assert _bigram_arrays(view) == _bigram_arrays(alone)
+        assert view.novel(0.5) == alone.novel(0.5)
+        assert [a.tolist() for a in view.ranked_arrays()] == [a.tolist() for a in alone.ranked_arrays()]
+
+
+def test_bigrams_of_many_documents_beyond_one_sort_key() -> None:
+    """Enough keys that (bigram, document, key) no longer fits one 63-bit number: the lexsort way."""
+    keys = [f"{chr(0x4E00 + i % 500)}{chr(0x10000 + i)}会议" for i in range(3000)]
+    documents = [keys[:1500], keys[1500:], ["全面从严治党", "全面从严治党建设"]]
+    for view, own in zip(repeats._Bigrams.each(documents), documents, strict=True):
+        assert _bigram_arrays(view) == _bigram_arrays(repeats._Bigrams(own))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=5), st.data())
+def test_span_keys_of_many_texts_equal_each_text_alone(texts: list[str], data: st.DataObject) -> None:
+    spans = [
+        [
+            (min(a, b), max(a, b))
+            for a, b in data.draw(st.lists(st.tuples(st.integers(0, len(t)), st.integers(0, len(t))), max_size=6))
+        ]
+        for t in texts
+    ]
+    assert repeats._span_keys_each(texts, spans) == [repeats._span_keys(t, s) for t, s in zip(texts, spans, strict=True)]
+
+
+_DOC_PIECES = [
+    *LEAD_RESTATED.values(),
+    "会议强调要坚持全面从严治党推动企业高质量发展。",
+    "会议强调，要坚持全面从严治党，推动企业实现高质量发展。",
+    "中国联通召开会议。",
+    "\n",
+    "",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_DOC_PIECES), max_size=8).map("".join), max_size=8))
+def test_repeats_of_many_texts_equal_each_text_alone(texts: list[str]) -> None:
+    assert repeats.remove_repeats_each(texts) == [remove_repeats(t) for t in texts]
+
+
+def test_repeats_of_many_texts_on_the_sample() -> None:
+    """The sample's cleaned texts, one batch: the same as one at a time (seed 001 loses its restated run)."""
+    sample_texts = _sample_texts()
+    got = repeats.remove_repeats_each(sample_texts)
+    assert got == [remove_repeats(t) for t in sample_texts]
+    assert sum(bool(removals) for _, removals in got) >= 1
+
+
+def test_a_text_that_fails_leaves_the_others_their_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*LEAD_RESTATED.values(), SEED_LIKE_REPEAT]
+    want = [remove_repeats(t) for t in texts]
+    real = repeats._wrapped
+
+    def failing(text: str, lines: list[tuple[int, int]]) -> list[bool]:
+        if "公用电话亭" in text:
+            raise ValueError("boom")
+        return real(text, lines)
+
+    monkeypatch.setattr(repeats, "_wrapped", failing)
+    got = repeats.remove_repeats_each(texts)
+    assert isinstance(got[0], ValueError) and got[1:] == want[1:]
+    with pytest.raises(ValueError, match="boom"):
+        remove_repeats(texts[0])
+
+
+@pytest.mark.parametrize("broken", ["_span_keys_each", "each"])
+def test_a_failing_joint_pass_falls_back_to_one_text_at_a_time(broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*LEAD_RESTATED.values(), SEED_LIKE_REPEAT]
+    want = [remove_repeats(t) for t in texts]
+
+    def failing(*args: object, **kw: object) -> object:
+        raise MemoryError("joint pass")
+
+    if broken == "each":
+        monkeypatch.setattr(repeats._Bigrams, "each", classmethod(failing))
+    else:
+        monkeypatch.setattr(repeats, broken, failing)
+    assert repeats.remove_repeats_each(texts) == want
+    assert want[-1][1]  # the restated run is found alone too

@@ -65,7 +65,7 @@ from analysis._proc import mp_context
 from analysis.errors import AnalysisError, CorpusError, ReadError
 from analysis.ingest import limits, paths
 from analysis.ingest.cache import DigestMemo, IngestCache, alias_key, record_key, stat_key, take_rows
-from analysis.ingest.clean import clean_boilerplate, prepare, remove_repeats
+from analysis.ingest.clean import clean_boilerplate, prepare, remove_repeats_each
 from analysis.ingest.clean.chars import count_mapped
 from analysis.ingest.clean.repeats import removals_to_json
 from analysis.ingest.docvars import BUILTIN_VARS, PathVars, check_name, infer_type
@@ -302,10 +302,17 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     def boilerplate(file: tuple[Any, ...], st: dict[str, Any]) -> None:
         st["text"] = clean_boilerplate(st["prepared"].text)
 
-    def repeats(file: tuple[Any, ...], st: dict[str, Any]) -> None:
-        st["text"], st["removals"] = (st["text"], []) if file[2] else remove_repeats(st["text"])
-
-    live, failed = stepwise(files, (read, prepared, boilerplate, repeats))
+    live, failed = stepwise(files, (read, prepared, boilerplate))
+    # repeats, all the batch's texts at once (remove_repeats_each: its tables in one numpy pass)
+    kept = [k for k in live if not files[k][2]]  # (keep_repeated: the text as it is)
+    for k, result in zip(kept, remove_repeats_each([live[k]["text"] for k in kept]), strict=True):
+        if isinstance(result, Exception):
+            failed[k] = result
+            del live[k]
+        else:
+            live[k]["text"], live[k]["removals"] = result
+    for st in live.values():
+        st.setdefault("removals", [])
     for k, exc in failed.items():
         rel = files[k][1]
         if isinstance(exc, ReadError):

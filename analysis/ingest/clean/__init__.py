@@ -41,7 +41,13 @@ from analysis.ingest.clean.markup import (
     markdown_to_text,
     split_front_matter,
 )
-from analysis.ingest.clean.repeats import Removal, dedupe_paragraphs, remove_repeats, restore_repeats
+from analysis.ingest.clean.repeats import (
+    Removal,
+    dedupe_paragraphs,
+    remove_repeats,
+    remove_repeats_each,
+    restore_repeats,
+)
 from analysis.ingest.clean.spacing import (
     _PAGE_DIV_RE,
     drop_page_divs,
@@ -75,6 +81,7 @@ __all__ = [
     "remove_boilerplate",
     "remove_pinyin_glosses",
     "remove_repeats",
+    "remove_repeats_each",
     "restore_repeats",
     "split_front_matter",
     "to_simplified",

@@ -40,6 +40,7 @@ __all__ = [
     "removals_from_json",
     "removals_to_json",
     "remove_repeats",
+    "remove_repeats_each",
     "restore_repeats",
 ]
 
@@ -169,6 +170,24 @@ def _span_keys(text: str, spans: list[tuple[int, int]]) -> list[str]:
     return [whole[a:b] for a, b in zip(ends, ends, strict=True)]
 
 
+def _span_keys_each(texts: list[str], spans: list[list[tuple[int, int]]]) -> list[list[str]]:
+    """``[_span_keys(t, s) for t, s in zip(texts, spans)]`` in one pass over the texts joined: a span's
+    key depends on its own characters only, so the spans are those of the joined text, shifted."""
+    if len(texts) == 1:
+        return [_span_keys(texts[0], spans[0])]
+    shifted: list[tuple[int, int]] = []
+    offset = 0
+    for text, own in zip(texts, spans, strict=True):
+        shifted.extend((a + offset, b + offset) for a, b in own)
+        offset += len(text)
+    keys = _span_keys("".join(texts), shifted)
+    out, at = [], 0
+    for own in spans:
+        out.append(keys[at : at + len(own)])
+        at += len(own)
+    return out
+
+
 def _sorted_pairs(major: Any, minor: Any) -> tuple[Any, Any]:
     """Two non-negative int64 arrays sorted together by ``major``, then ``minor`` (one sort of a
     combined key where both fit in 63 bits)."""
@@ -195,7 +214,9 @@ class _Bigrams:
     :meth:`ranked` gives each key's bigrams as ranks in one global order.
     """
 
-    def __init__(self, distinct: list[str]) -> None:
+    def __init__(self, distinct: list[str], docs: list[int] | None = None) -> None:
+        """``docs``: the number of keys of each of several documents, whose keys ``distinct`` holds one
+        document after another; their bigrams are told apart by document (see :meth:`each`)."""
         import numpy as np
 
         n = self.n = len(distinct)
@@ -203,6 +224,9 @@ class _Bigrams:
         chars = np.frombuffer("".join(distinct).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         code = (chars[:-1] << 21) | chars[1:]  # the bigram at every position
         seg = np.repeat(np.arange(n, dtype=np.int64), lengths)[:-1]
+        if docs is not None:  # the document above the bigram's 42 bits: sorted by document first
+            doc_of_key = np.repeat(np.arange(len(docs), dtype=np.int64), docs)
+            code |= doc_of_key[seg] << 42
         inside = np.ones(len(code), dtype=bool)
         inside[np.cumsum(lengths[:-1]) - 1] = False  # a bigram never spans two keys
         code, seg = code[inside], seg[inside]
@@ -226,6 +250,30 @@ class _Bigrams:
             self.code, self.seg = code[distinct_pair], seg[distinct_pair]
             self.first_of_code = first_of_code[distinct_pair]
         self.size = np.bincount(self.seg, minlength=n)
+
+    @classmethod
+    def each(cls, documents: list[list[str]]) -> list[_Bigrams]:
+        """``[_Bigrams(d) for d in documents]`` from one construction over all their keys: each
+        document's pairs are one block of the joint (bigram, key) order, since the document is the
+        bigram code's highest part. Every document needs a key."""
+        import numpy as np
+
+        counts = [len(d) for d in documents]
+        joint = cls([key for d in documents for key in d], docs=counts)
+        doc_of_pair = joint.code >> 42
+        pair_bounds = np.searchsorted(doc_of_pair, np.arange(len(documents) + 1)).tolist()
+        key_bounds = [0, *itertools.accumulate(counts)]
+        views = []
+        for d, n in enumerate(counts):
+            lo, hi, first_key = pair_bounds[d], pair_bounds[d + 1], key_bounds[d]
+            view = cls.__new__(cls)
+            view.n = n
+            view.code = joint.code[lo:hi] & ((1 << 42) - 1)
+            view.seg = joint.seg[lo:hi] - first_key
+            view.first_of_code = joint.first_of_code[lo:hi]
+            view.size = joint.size[first_key : first_key + n]
+            views.append(view)
+        return views
 
     def novel(self, threshold: float) -> list[bool]:
         """Per key: fewer than ``threshold`` of its distinct bigrams occur in the keys before it, so none
@@ -305,8 +353,24 @@ def _searched(
     ]
 
 
+def _distinct(keys: list[str | None]) -> dict[str, int]:
+    """The keys that are searched and indexed (longer than one character), each with its first
+    sentence, in order."""
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key is not None and len(key) > 1 and key not in first:
+            first[key] = i
+    return first
+
+
 def _near_duplicates(
-    keys: list[str | None], threshold: float, *, min_run: int = 1, precheck: bool = True
+    keys: list[str | None],
+    threshold: float,
+    *,
+    min_run: int = 1,
+    precheck: bool = True,
+    first: dict[str, int] | None = None,
+    bigrams: _Bigrams | None = None,
 ) -> list[list[int]]:
     """For each sentence, earlier sentences whose bigram Jaccard similarity is >= ``threshold``.
 
@@ -317,15 +381,17 @@ def _near_duplicates(
     With ``precheck``, only the sentences that :func:`_searched` keeps are searched; the others get no
     matches, which :func:`_restated_runs` with the same ``min_run`` cannot tell apart from the full
     search (a property test checks this).
+
+    ``first`` (:func:`_distinct` of the keys) and ``bigrams`` (their :class:`_Bigrams`) are made here
+    unless given (:func:`remove_repeats_each` makes them for many documents at once).
     """
     matches: list[list[int]] = [[] for _ in keys]
-    first: dict[str, int] = {}  # key -> its first sentence; these sentences are indexed
-    for i, key in enumerate(keys):
-        if key is not None and len(key) > 1 and key not in first:
-            first[key] = i
+    if first is None:
+        first = _distinct(keys)  # key -> its first sentence; these sentences are indexed
     if not first:
         return matches
-    bigrams = _Bigrams(list(first))
+    if bigrams is None:
+        bigrams = _Bigrams(list(first))
     if precheck:
         search = _searched(keys, first, bigrams.novel(threshold), threshold, min_run)
     else:
@@ -441,30 +507,101 @@ def remove_repeats(
 ) -> tuple[str, list[Removal]]:
     """Remove repeated paragraphs and restated passages (see the module docstring); return the text
     and what was removed. ``text`` has one paragraph per line (as cleaning leaves it)."""
-    if not text:
-        return text, []
-    lines = _line_spans(text)
-    cut: list[tuple[int, int, str]] = []
-    seen: set[str] = set()
-    wrapped = _wrapped(text, lines)
-    paragraphs = _paragraphs(lines, wrapped)
-    sentences = _sentences(text, lines, wrapped)
-    span_keys = _span_keys(text, paragraphs + sentences)
-    for (a, b), key in zip(paragraphs, span_keys, strict=False):
-        if len(key) < min_paragraph_chars:
+    (result,) = remove_repeats_each(
+        [text],
+        threshold=threshold,
+        min_run=min_run,
+        min_paragraph_chars=min_paragraph_chars,
+        min_sentence_chars=min_sentence_chars,
+    )
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _each(batch: Any, one: Any, items: list[Any]) -> list[Any]:
+    """``batch(items)``, or when it raises, ``one(item)`` of each item, an item whose call raises getting
+    its exception in its place."""
+    try:
+        return batch(items)  # type: ignore[no-any-return]
+    except Exception:
+        out: list[Any] = []
+        for item in items:
+            try:
+                out.append(one(item))
+            except Exception as exc:
+                out.append(exc)
+        return out
+
+
+def remove_repeats_each(
+    texts: list[str],
+    *,
+    threshold: float = 0.5,
+    min_run: int = 2,
+    min_paragraph_chars: int = 10,
+    min_sentence_chars: int = 15,
+) -> list[tuple[str, list[Removal]] | Exception]:
+    """:func:`remove_repeats` of each text, in order; a text whose removal raises gets the exception in
+    its place. The answers are the same; the keys and bigrams of all the texts are made in one pass
+    each (numpy's cost per call is most of a short document's)."""
+    out: list[Any] = [None] * len(texts)
+    split: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}  # paragraphs, sentences
+    for k, text in enumerate(texts):
+        if not text:
+            out[k] = (text, [])
             continue
-        if key in seen:
-            cut.append((a, b, REPEATED_PARAGRAPH))
-        else:
-            seen.add(key)
-    keys = [k if len(k) >= min_sentence_chars else None for k in span_keys[len(paragraphs) :]]
-    restated = _restated_runs(_near_duplicates(keys, threshold, min_run=min_run), min_run)
-    for k in sorted(restated):
-        s, e = sentences[k]
-        cut.append((s, e, RESTATED_PASSAGE))
-    if not cut:
-        return text, []
-    return _apply(text, cut)
+        try:
+            lines = _line_spans(text)
+            wrapped = _wrapped(text, lines)
+            split[k] = (_paragraphs(lines, wrapped), _sentences(text, lines, wrapped))
+        except Exception as exc:
+            out[k] = exc
+    docs = list(split)
+    all_keys = _each(
+        lambda ks: _span_keys_each([texts[k] for k in ks], [split[k][0] + split[k][1] for k in ks]),
+        lambda k: _span_keys(texts[k], split[k][0] + split[k][1]),
+        docs,
+    )
+    cuts: dict[int, list[tuple[int, int, str]]] = {}
+    keys_of: dict[int, tuple[list[str | None], dict[str, int]]] = {}
+    for k, span_keys in zip(docs, all_keys, strict=True):
+        if isinstance(span_keys, Exception):
+            out[k] = span_keys
+            continue
+        paragraphs = split[k][0]
+        cut = cuts[k] = []
+        seen: set[str] = set()
+        for (a, b), key in zip(paragraphs, span_keys, strict=False):
+            if len(key) < min_paragraph_chars:
+                continue
+            if key in seen:
+                cut.append((a, b, REPEATED_PARAGRAPH))
+            else:
+                seen.add(key)
+        keys = [key if len(key) >= min_sentence_chars else None for key in span_keys[len(paragraphs) :]]
+        keys_of[k] = (keys, _distinct(keys))
+    indexed = [k for k in keys_of if keys_of[k][1]]
+    bigrams = dict(
+        zip(
+            indexed,
+            _each(_Bigrams.each, lambda d: _Bigrams(d), [list(keys_of[k][1]) for k in indexed]),
+            strict=True,
+        )
+    )
+    for k, (keys, first) in keys_of.items():
+        try:
+            if isinstance(bigrams.get(k), Exception):
+                raise bigrams[k]
+            matches = _near_duplicates(keys, threshold, min_run=min_run, first=first, bigrams=bigrams.get(k))
+            cut = cuts[k]
+            for n in sorted(_restated_runs(matches, min_run)):
+                s, e = split[k][1][n]
+                cut.append((s, e, RESTATED_PASSAGE))
+            out[k] = _apply(texts[k], cut) if cut else (texts[k], [])
+        except Exception as exc:
+            out[k] = exc
+    return out
 
 
 def _apply(text: str, cut: list[tuple[int, int, str]]) -> tuple[str, list[Removal]]:
