@@ -63,15 +63,23 @@ def source_digest(*files: str) -> str:
     return h.hexdigest()
 
 
-def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+def keep_newest(folder: Path, pattern: str, keep: int, max_bytes: int | None = None) -> None:
     """Remove all but the ``keep`` most recently written files of ``folder`` matching ``pattern`` (a
-    cache's bound). A file another process removes meanwhile is simply gone."""
+    cache's bound); with ``max_bytes``, also the older files beyond that many bytes in all (the newest
+    file always stays). A file another process removes meanwhile is simply gone."""
     dated = []
     for path in folder.glob(pattern):
         with contextlib.suppress(OSError):
-            dated.append((path.stat().st_mtime_ns, path))
-    for _, path in sorted(dated)[: max(0, len(dated) - keep)]:
-        path.unlink(missing_ok=True)
+            st = path.stat()
+            dated.append((st.st_mtime_ns, st.st_size, path))
+    dated.sort(reverse=True)
+    kept, total = 0, 0
+    for _, size, path in dated:
+        total += size
+        if kept >= keep or (kept and max_bytes is not None and total > max_bytes):
+            path.unlink(missing_ok=True)
+        else:
+            kept += 1
 
 
 def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:

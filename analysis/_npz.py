@@ -39,12 +39,15 @@ def read(
         return None
 
 
-def write(path: Path, arrays: Mapping[str, Any], what: str, keep: int | None = None) -> None:
+def write(
+    path: Path, arrays: Mapping[str, Any], what: str, keep: int | None = None, max_bytes: int | None = None
+) -> None:
     """Write the arrays atomically; with ``keep``, only the newest ``keep`` ``.npz`` files of the folder
-    stay. A folder that cannot be written gets a warning, never an error."""
+    stay (and with ``max_bytes``, no more than that many bytes of them: ``_io.keep_newest``). A folder
+    that cannot be written gets a warning, never an error."""
     try:
         _io.write_with(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
         if keep is not None:
-            _io.keep_newest(path.parent, "*.npz", keep)
+            _io.keep_newest(path.parent, "*.npz", keep, max_bytes)
     except OSError as exc:
         warnings.warn(f"{what} not written to {path.parent}: {exc}", RuntimeWarning, stacklevel=3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import warnings
 
 import numpy as np
@@ -13,9 +14,9 @@ import pandas as pd
 import pytest
 from test_token_lists import _corpus
 
-from analysis import config
+from analysis import _io, config
 from analysis.dtm import dtm
-from analysis.stats import keyness
+from analysis.stats import keyness, year_over_year
 from analysis.tokens import tokenize
 
 cache_mod = importlib.import_module("analysis.stats._dispersion_cache")
@@ -88,3 +89,37 @@ def test_a_damaged_file_is_computed_again_with_a_warning(matrix, tmp_path, monke
     assert len(calls) == 2
     assert sum("dispersion cache file" in str(w.message) for w in caught) == 2
     pd.testing.assert_frame_equal(again, first)
+
+
+def test_the_sides_of_a_report_all_stay(tmp_path, monkeypatch):
+    """A report compares companies (notebook 20), then each company year over year (a side for each
+    company's year), then the companies again (notebook 50): the first sides must still be there. With
+    3 companies over 12 years that is 36 sides between them (32 files were kept before)."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(cache_mod, "MIN_ENTRIES", 0)
+    corpus = _corpus(range(0, 216))
+    corpus["company"] = [["移动", "联通", "电信"][i % 3] for i in range(216)]
+    corpus["date"] = pd.to_datetime([f"{2013 + (i // 3) % 12}-06-01" for i in range(216)])
+    corpus["year"] = corpus["date"].dt.year
+    m = dtm(tokenize(corpus, cache_dir=tmp_path / "tokens", n_jobs=1, progress=False), cache=False)
+    first = keyness(m, by="company", min_count=5)
+    year_over_year(m)
+    assert len(_files(tmp_path)) == 6 + 36
+    calls = _computed(monkeypatch)
+    pd.testing.assert_frame_equal(keyness(m, by="company", min_count=5), first)
+    keyness(m, by="company", min_count=3)  # notebook 50's minimum: the same sides
+    assert calls == []
+
+
+def test_the_newest_files_stay_within_the_count_and_the_bytes(tmp_path):
+    for i, size in enumerate([50, 10, 30, 20, 40]):  # written oldest first
+        path = tmp_path / f"{i}.npz"
+        path.write_bytes(b"x" * size)
+        os.utime(path, ns=(10**18 + i, 10**18 + i))
+    (tmp_path / "other.txt").write_bytes(b"x" * 1000)
+    _io.keep_newest(tmp_path, "*.npz", 4, max_bytes=90)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.npz", "3.npz", "4.npz", "other.txt"]  # 40+20+30
+    _io.keep_newest(tmp_path, "*.npz", 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["3.npz", "4.npz", "other.txt"]
+    _io.keep_newest(tmp_path, "*.npz", 2, max_bytes=1)  # the newest stays, whatever its size
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["4.npz", "other.txt"]

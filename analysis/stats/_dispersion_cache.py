@@ -7,8 +7,11 @@ documents, the reference's), each term's document count and Gries' DP over the s
 against the rest, one company against another), so a side is kept in one ``.npz`` named by the sha256
 of the matrix (its arrays, dtypes and shape), the documents' token totals, the side's rows and the
 dispersion code. Read without pickle and checked; a damaged file is computed again with a warning.
-Written atomically; the newest ``MAX_FILES`` are kept. Small matrices are not cached: computing their
-dispersion costs less than hashing them and reading a file.
+Written atomically; the newest ``MAX_FILES`` are kept, up to ``MAX_BYTES`` in all. A report needs
+room for all its sides at once: notebook 20's year-over-year comparison writes a side for every
+company's year (36 for 3 companies over 12 years) between the keyness sides that notebook 50 reads
+back, which 32 files did not hold. Small matrices are not cached: computing their dispersion costs
+less than hashing them and reading a file.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import numpy as np
 from analysis import _io, _npz, config
 
 _FORMAT = 1
-MAX_FILES = 32
+MAX_FILES = 1024
+MAX_BYTES = 512 * 2**20  # a side takes 16 bytes a term: 32 sides of a 1,000,000-term vocabulary
 # Below this many stored entries a side is computed, not cached.
 MIN_ENTRIES = 2_000_000
 
@@ -92,4 +96,4 @@ def _read(path: Path, n_terms: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _write(path: Path, docs: np.ndarray, dp: np.ndarray) -> None:
-    _npz.write(path, {"docs": docs, "dp": dp}, "dispersion cache", keep=MAX_FILES)
+    _npz.write(path, {"docs": docs, "dp": dp}, "dispersion cache", keep=MAX_FILES, max_bytes=MAX_BYTES)
