@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_repeats import break_repeats_on
 
 import analysis.ingest.corpus as corpus_mod
 from analysis import config
 from analysis.ingest import limits
-from analysis.ingest.clean import repeats
 from analysis.ingest.corpus import read_corpus
 
 SEEDS = config.RAW_DIR  # the sample corpus: the seeds, bundled
@@ -89,14 +89,7 @@ def test_a_step_failing_on_one_file_skips_that_file_alone(
 ) -> None:
     args = _args(_folder(tmp_path))
     expected = [corpus_mod._process_file(*a) for a in args]
-    real = repeats._wrapped  # (repeat removal's first step, over the whole batch)
-
-    def failing(text: str, lines: list[tuple[int, int]]) -> list[bool]:
-        if "中国移动召开党风廉政建设工作会议" in text:
-            raise ValueError("boom")
-        return real(text, lines)
-
-    monkeypatch.setattr(repeats, "_wrapped", failing)
+    break_repeats_on(monkeypatch, "中国移动召开党风廉政建设工作会议")
     got = corpus_mod._process_files(args)
     for want, rec in zip(expected, got, strict=True):
         if rec["path"] == "repeated.txt":

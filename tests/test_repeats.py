@@ -428,17 +428,23 @@ def test_repeats_of_many_texts_on_the_sample() -> None:
     assert sum(bool(removals) for _, removals in got) >= 1
 
 
-def test_a_text_that_fails_leaves_the_others_their_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = [*LEAD_RESTATED.values(), SEED_LIKE_REPEAT]
-    want = [remove_repeats(t) for t in texts]
+def break_repeats_on(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """Make repeat removal's first step (``_wrapped``, run text by text over a batch) raise
+    ``ValueError("boom")`` for a text holding ``marker``."""
     real = repeats._wrapped
 
     def failing(text: str, lines: list[tuple[int, int]]) -> list[bool]:
-        if "公用电话亭" in text:
+        if marker in text:
             raise ValueError("boom")
         return real(text, lines)
 
     monkeypatch.setattr(repeats, "_wrapped", failing)
+
+
+def test_a_text_that_fails_leaves_the_others_their_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [*LEAD_RESTATED.values(), SEED_LIKE_REPEAT]
+    want = [remove_repeats(t) for t in texts]
+    break_repeats_on(monkeypatch, "公用电话亭")
     got = repeats.remove_repeats_each(texts)
     assert isinstance(got[0], ValueError) and got[1:] == want[1:]
     with pytest.raises(ValueError, match="boom"):

@@ -304,8 +304,8 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
     live, failed = stepwise(files, (read, prepared, boilerplate))
     # repeats, all the batch's texts at once (remove_repeats_each: its tables in one numpy pass)
-    kept = [k for k in live if not files[k][2]]  # (keep_repeated: the text as it is)
-    for k, result in zip(kept, remove_repeats_each([live[k]["text"] for k in kept]), strict=True):
+    todo = [k for k in live if not files[k][2]]  # (keep_repeated: the text stays as it is)
+    for k, result in zip(todo, remove_repeats_each([live[k]["text"] for k in todo]), strict=True):
         if isinstance(result, Exception):
             failed[k] = result
             del live[k]
