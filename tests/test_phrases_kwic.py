@@ -403,28 +403,3 @@ def test_kwic_of_a_column_in_pieces_equals_that_of_python_strings(max_rows, monk
     got, want = kwic(arrow, "全面从严治党", max_rows=max_rows), kwic(plain, "全面从严治党", max_rows=max_rows)
     pd.testing.assert_frame_equal(got, want)
     assert got.attrs == want.attrs and got.attrs["lines"] == 12 and got.attrs["documents"] == 8
-
-
-_COUNT_PIECES = ["党", "党建", "全面从严治党", "aa", "a", "。", "\n", "𠀀"]
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    texts=st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_COUNT_PIECES), max_size=10).map("".join)), max_size=12),
-    literal=st.lists(st.sampled_from(_COUNT_PIECES), min_size=1, max_size=3).map("".join),
-    split=st.integers(0, 12),
-)
-def test_a_literal_is_counted_in_an_arrow_column_as_str_count_counts_it(texts, literal, split) -> None:
-    """The counts that choose the texts a ``max_rows`` KWIC searches: Arrow's count over the column (in
-    pieces, as read from parquet) equals ``str.count`` of every text (non-overlapping: 'aa' in 'aaa' once)."""
-    import importlib
-
-    kwic_mod = importlib.import_module("analysis.stats.kwic")
-    want = [t.count(literal) if t is not None else 0 for t in texts]
-    pieces = pa.chunked_array([texts[:split], texts[split:]], type=pa.large_string())
-    for column in (
-        pd.Series(pd.array(pieces, dtype=pd.ArrowDtype(pa.large_string()))),
-        pd.Series(texts, dtype="str"),
-        pd.Series(texts, dtype=object),
-    ):
-        assert kwic_mod._literal_counts(column, literal).tolist() == want

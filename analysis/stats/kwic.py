@@ -161,29 +161,6 @@ def kwic(
     return out
 
 
-def _literal_counts(column: pd.Series, literal: str) -> np.ndarray:
-    """How often ``literal`` occurs in each text (``str.count``: non-overlapping; 0 for a missing text).
-
-    An Arrow text column is counted by Arrow itself, in its UTF-8 bytes (the same occurrences: a UTF-8
-    pattern matches only at character boundaries), without making every text a Python string (about
-    2.7 s for the 1 GB corpus in the notebooks' kernel, for each term)."""
-    arrow = getattr(column.array, "_pa_array", None)
-    if arrow is not None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
-            try:
-                counts = pc.count_substring(arrow, pattern=literal).fill_null(0)
-            except (pa.ArrowException, UnicodeError):  # e.g. a term with a lone surrogate: as below
-                pass
-            else:
-                return np.asarray(counts.to_numpy(), dtype=np.int64)
-    return np.fromiter(
-        (t.count(literal) if isinstance(t, str) else 0 for t in texts_in_steps(column)), np.int64, len(column)
-    )
-
-
 def _texts_to_search(
     column: pd.Series,
     literal: str | None,
@@ -200,9 +177,12 @@ def _texts_to_search(
     text first (``str.count``: the non-overlapping occurrences the search finds), and only the texts that
     come first in the table's order are searched, until they hold ``max_rows`` lines (with every
     document sharing the last one's date and doc_id, which the lines of the others could come between)."""
+    every = texts_in_steps(column)
     if max_rows is None or literal is None or ignore_case:
-        return None, texts_in_steps(column), None
-    counts = _literal_counts(column, literal)
+        return None, every, None
+    counts = np.fromiter(
+        (t.count(literal) if isinstance(t, str) else 0 for t in every), np.int64, len(column)
+    )
     totals = (int(counts.sum()), int(np.count_nonzero(counts)))
     rows = np.flatnonzero(counts)
     if totals[0] > max_rows:
