@@ -278,3 +278,38 @@ def test_stepwise_runs_each_step_over_every_item_before_the_next() -> None:
     ]
     assert live == {0: {"x": 0, "y": 1}, 3: {"x": 30, "y": 31}}
     assert {k: type(e) for k, e in failed.items()} == {1: ValueError, 2: KeyError}
+
+
+def test_a_joint_step_takes_the_items_still_going_at_once() -> None:
+    from analysis.ingest.stepwise import Joint, stepwise
+
+    seen: list[list[int]] = []
+
+    def first(item: int, state: dict) -> None:
+        if item == 1:
+            raise ValueError("one")
+        state["x"] = item
+
+    def together(items: list[int], states: list[dict]) -> list[Exception | None]:
+        seen.append(list(items))
+        for st in states:
+            st["y"] = sum(items)
+        return [KeyError("three") if item == 3 else None for item in items]
+
+    def last(item: int, state: dict) -> None:
+        state["z"] = state["y"] + item
+
+    live, failed = stepwise([0, 1, 2, 3], (first, Joint(together), last))
+    assert seen == [[0, 2, 3]]  # one call, without the item that failed before
+    assert live == {0: {"x": 0, "y": 5, "z": 5}, 2: {"x": 2, "y": 5, "z": 7}}
+    assert {k: type(e) for k, e in failed.items()} == {1: ValueError, 3: KeyError}
+
+    def broken(items: list[int], states: list[dict]) -> list[Exception | None]:
+        raise RuntimeError("all of them")
+
+    live, failed = stepwise([0, 1, 2], (first, Joint(broken), last))
+    assert live == {}
+    assert {k: str(e) for k, e in failed.items()} == {1: "one", 0: "all of them", 2: "all of them"}
+
+    with pytest.raises(ValueError, match="2 outcomes for 3 items"):
+        stepwise([0, 2, 3], (Joint(lambda items, states: [None, None]),))

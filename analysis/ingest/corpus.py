@@ -73,7 +73,7 @@ from analysis.ingest.limits import BUDGET_REASONS, iter_budgeted
 from analysis.ingest.metadata import CompanyAliases, Metadata, describe_each, load_aliases
 from analysis.ingest.metadata.doctype import extract_doc_type
 from analysis.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_document
-from analysis.ingest.stepwise import stepwise
+from analysis.ingest.stepwise import Joint, stepwise
 
 OVERRIDE_FIELDS = ("title", "date", "company", "source")
 CORPUS_COLUMNS = [
@@ -302,17 +302,21 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
     def boilerplate(file: tuple[Any, ...], st: dict[str, Any]) -> None:
         st["text"] = clean_boilerplate(st["prepared"].text)
 
-    live, failed = stepwise(files, (read, prepared, boilerplate))
-    # repeats, all the batch's texts at once (remove_repeats_each: its tables in one numpy pass)
-    todo = [k for k in live if not files[k][2]]  # (keep_repeated: the text stays as it is)
-    for k, result in zip(todo, remove_repeats_each([live[k]["text"] for k in todo]), strict=True):
-        if isinstance(result, Exception):
-            failed[k] = result
-            del live[k]
-        else:
-            live[k]["text"], live[k]["removals"] = result
-    for st in live.values():
-        st.setdefault("removals", [])
+    def repeats(batch: list[tuple[Any, ...]], states: list[dict[str, Any]]) -> list[Exception | None]:
+        # all the batch's texts at once (remove_repeats_each: its tables in one numpy pass)
+        todo = [st for file, st in zip(batch, states, strict=True) if not file[2]]  # (keep_repeated)
+        results = dict(zip(map(id, todo), remove_repeats_each([st["text"] for st in todo]), strict=True))
+        outcomes: list[Exception | None] = []
+        for st in states:
+            result = results.get(id(st), (st["text"], []))
+            if isinstance(result, Exception):
+                outcomes.append(result)
+            else:
+                st["text"], st["removals"] = result
+                outcomes.append(None)
+        return outcomes
+
+    live, failed = stepwise(files, (read, prepared, boilerplate, Joint(repeats)))
     for k, exc in failed.items():
         rel = files[k][1]
         if isinstance(exc, ReadError):
