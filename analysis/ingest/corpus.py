@@ -304,16 +304,15 @@ def _process_files(files: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
 
     def repeats(batch: list[tuple[Any, ...]], states: list[dict[str, Any]]) -> list[Exception | None]:
         # all the batch's texts at once (remove_repeats_each: its tables in one numpy pass)
-        todo = [st for file, st in zip(batch, states, strict=True) if not file[2]]  # (keep_repeated)
-        results = dict(zip(map(id, todo), remove_repeats_each([st["text"] for st in todo]), strict=True))
-        outcomes: list[Exception | None] = []
+        todo = [k for k, file in enumerate(batch) if not file[2]]  # (keep_repeated: the text stays as it is)
+        outcomes: list[Exception | None] = [None] * len(states)
         for st in states:
-            result = results.get(id(st), (st["text"], []))
+            st["removals"] = []
+        for k, result in zip(todo, remove_repeats_each([states[k]["text"] for k in todo]), strict=True):
             if isinstance(result, Exception):
-                outcomes.append(result)
+                outcomes[k] = result
             else:
-                st["text"], st["removals"] = result
-                outcomes.append(None)
+                states[k]["text"], states[k]["removals"] = result
         return outcomes
 
     live, failed = stepwise(files, (read, prepared, boilerplate, Joint(repeats)))
